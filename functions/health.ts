@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { checkHealth } from '../shared/platform/health/health';
+import { httpRoute } from '../shared/platform/http/route';
+import { ok } from '../shared/platform/http/responses';
+
+const componentSchema = z.object({
+  status: z.enum(['ok', 'degraded', 'down']),
+  latencyMs: z.number(),
+  detail: z.string().optional(),
+});
+
+export const healthResponse = z.object({
+  status: z.enum(['ok', 'degraded']),
+  components: z.record(z.string(), componentSchema),
+});
+
+export const getHealth = httpRoute({
+  name: 'health',
+  method: 'GET',
+  route: 'health',
+  auth: 'none',
+  summary: 'Health of the app and each component it depends on',
+  tags: ['health'],
+  response: healthResponse,
+  durable: true,
+  async handler({ services, durableClient }) {
+    const report = await checkHealth({
+      cosmos: () => services.cosmos().ping(),
+      blob: () => services.blobs().ping(),
+      durable: async () => {
+        await durableClient().getStatusBy({ createdTimeFrom: new Date(Date.now() - 1000), createdTimeTo: new Date() });
+      },
+      broker: () => services.events().ping(),
+    });
+    return { ...ok(report), status: report.status === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } };
+  },
+});

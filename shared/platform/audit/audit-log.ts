@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { CosmosStore } from '../cosmos/store';
+import { TenantRepository, type TenantDoc } from '../cosmos/tenant-repository';
+import type { Page } from '../http/paging';
+import { redact } from './redact';
+
+export type ActorType = 'person' | 'agent' | 'system';
+export type AuditSource = 'web' | 'api' | 'schedule' | 'email-link' | 'event' | 'system';
+
+export interface AuditEntryInput {
+  tenantId: string;
+  actor: { type: ActorType; id: string; name?: string };
+  /** Dotted verb, e.g. "agent.created", "suggestion.approved", "run.step.completed". */
+  action: string;
+  target: { type: string; id: string };
+  outcome: 'success' | 'failure' | 'denied';
+  source: AuditSource;
+  correlationId?: string;
+  /** One line a person can read in their trail. */
+  summary: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditRecord extends TenantDoc, Omit<AuditEntryInput, 'before' | 'after'> {
+  at: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditQuery {
+  limit: number;
+  cursor?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Append-only audit trail, newest first. Before/after summaries are redacted on the way in. */
+export class AuditLog {
+  private readonly repo: TenantRepository<AuditRecord>;
+
+  constructor(
+    store: CosmosStore,
+    private readonly clock: Clock,
+    /** Days to keep records; undefined keeps them forever. */
+    private readonly retentionDays?: (tenantId: string) => Promise<number | undefined>,
+  ) {
+    this.repo = new TenantRepository<AuditRecord>(store, 'audit', 'audit record');
+  }
+
+  async record(entry: AuditEntryInput): Promise<AuditRecord> {
+    const at = this.clock.now().toISOString();
+    const days = this.retentionDays ? await this.retentionDays(entry.tenantId) : undefined;
+    const doc: AuditRecord = {
+      ...entry,
+      // Sortable ids keep "newest first" stable for records written in the same millisecond.
+      id: `${at}-${randomUUID().slice(0, 8)}`,
+      at,
+      before: entry.before === undefined ? undefined : redact(entry.before),
+      after: entry.after === undefined ? undefined : redact(entry.after),
+      ...(days ? { ttl: days * 86_400 } : {}),
+    };
+    return this.repo.create(doc);
+  }
+
+  /** The tenant's trail, newest first, filtered by action prefix and time window. */
+  async list(tenantId: string, query: AuditQuery): Promise<Page<AuditRecord>> {
+    const where = ['c.tenantId = @tenantId'];
+    const parameters = [{ name: '@tenantId', value: tenantId }];
+    if (query.type) {
+      where.push('STARTSWITH(c.action, @type)');
+      parameters.push({ name: '@type', value: query.type });
+    }
+    if (query.from) {
+      where.push('c.at >= @from');
+      parameters.push({ name: '@from', value: query.from });
+    }
+    if (query.to) {
+      where.push('c.at < @to');
+      parameters.push({ name: '@to', value: query.to });
+    }
+    const sql = `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.id DESC`;
+    return this.repo.query(tenantId, sql, parameters, { limit: query.limit, cursor: query.cursor });
+  }
+
+  deleteAllOfTenant(tenantId: string): Promise<number> {
+    return this.repo.deleteAllOfTenant(tenantId);
+  }
+}

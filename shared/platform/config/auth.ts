@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { intSetting, optionalSetting } from './env';
+
+/** Sign-in: the OIDC issuer whose bearer tokens the API accepts (Entra ID in Azure, the dev issuer locally). */
+export const authSettings = z.object({
+  /** e.g. https://login.microsoftonline.com/<tenant-id>/v2.0 ; locally the runtime's dev issuer. */
+  AUTH_ISSUER: z.string().url().default('http://localhost:7071/dev/oidc'),
+  /** Expected `aud` of access tokens (the API's application id URI or client id). */
+  AUTH_AUDIENCE: z.string().min(1).default('personal-agents-api'),
+  /** Override of the JWKS location; by default read from the issuer's discovery document. */
+  AUTH_JWKS_URI: optionalSetting(),
+  AUTH_CLOCK_SKEW_SECONDS: intSetting(60),
+  /** Public client id the SPA signs in with. */
+  AUTH_SPA_CLIENT_ID: z.string().min(1).default('personal-agents-web'),
+  /** Scope the SPA asks for to call the API. */
+  AUTH_API_SCOPE: z.string().default('openid profile email offline_access'),
+});

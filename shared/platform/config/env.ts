@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** Reads a boolean app setting written as "true"/"false"/"1"/"0". */
+export const boolSetting = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1'));
+
+/** Reads an integer app setting with a default. */
+export const intSetting = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n)) {
+        ctx.addIssue({ code: 'custom', message: `expected an integer, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+/** An optional string setting where an empty value counts as unset. */
+export const optionalSetting = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? undefined : v));

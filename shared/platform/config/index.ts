@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { authSettings } from './auth';
+import { coreSettings } from './core';
+import { ValidationError } from '../errors';
+
+/**
+ * The one typed view of the app settings. Each context contributes a section (a zod object in this folder);
+ * `settingsSchema` merges them so every setting is read and validated once, at first use.
+ */
+export const settingsSchema = coreSettings.extend(authSettings.shape);
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+let cached: Settings | undefined;
+
+/** Parses `env` (process.env by default). Throws a readable error listing every bad setting. */
+export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const result = settingsSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ValidationError(`Invalid app settings:\n${lines.join('\n')}`, []);
+  }
+  return result.data;
+}
+
+/** Settings of this process, parsed once. */
+export function getSettings(): Settings {
+  cached ??= loadSettings();
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetSettingsCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,220 @@
+import type { Container, PatchOperation, SqlParameter } from '@azure/cosmos';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors';
+import { decodeCursor, encodeCursor, type Page } from '../http/paging';
+import type { ContainerName } from './containers';
+import type { CosmosStore } from './store';
+
+/** Every tenant document carries its partition key. */
+export interface TenantDoc {
+  id: string;
+  tenantId: string;
+  /** Seconds until Cosmos removes the document (retention); absent = keep. */
+  ttl?: number;
+}
+
+/** A stored document with its version, for If-Match. */
+export type Stored<T> = T & { _etag: string };
+
+const SYSTEM_FIELDS = ['_rid', '_self', '_attachments', '_ts'] as const;
+
+function clean<T>(resource: Record<string, unknown>): Stored<T> {
+  const copy: Record<string, unknown> = { ...resource };
+  for (const field of SYSTEM_FIELDS) delete copy[field];
+  return copy as Stored<T>;
+}
+
+function statusOf(err: unknown): number | undefined {
+  const code = (err as { code?: unknown; statusCode?: unknown }).code ?? (err as { statusCode?: unknown }).statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** An ETag as sent by clients may be quoted or weak; Cosmos etags are quoted strings. */
+export function normaliseEtag(etag: string | undefined): string | undefined {
+  if (!etag) return undefined;
+  const trimmed = etag.trim().replace(/^W\//, '');
+  return trimmed.startsWith('"') ? trimmed : `"${trimmed}"`;
+}
+
+/**
+ * Data access for one tenant-partitioned container. Every method takes the tenant id and names it as the
+ * partition key, so a cross-partition read on a tenant path cannot be written with this class.
+ */
+export class TenantRepository<T extends TenantDoc> {
+  constructor(
+    private readonly store: CosmosStore,
+    readonly containerName: ContainerName,
+    /** Used in "The <what> does not exist." */
+    private readonly what: string,
+  ) {}
+
+  protected container(): Promise<Container> {
+    return this.store.container(this.containerName);
+  }
+
+  async get(tenantId: string, id: string): Promise<Stored<T> | undefined> {
+    const container = await this.container();
+    try {
+      const { resource } = await container.item(id, tenantId).read<Record<string, unknown>>();
+      return resource ? clean<T>(resource) : undefined;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Like `get`, but a missing document (or another tenant's) is a 404 for the caller. */
+  async getOrThrow(tenantId: string, id: string): Promise<Stored<T>> {
+    const doc = await this.get(tenantId, id);
+    if (!doc) throw new NotFoundError(this.what);
+    return doc;
+  }
+
+  /** Creates the document; an existing id is a 409. */
+  async create(doc: T): Promise<Stored<T>> {
+    const container = await this.container();
+    try {
+      const { resource } = await container.items.create<T>(doc);
+      return clean<T>(resource as unknown as Record<string, unknown>);
+    } catch (err) {
+      if (statusOf(err) === 409) throw new ConflictError(`The ${this.what} already exists.`);
+      throw err;
+    }
+  }
+
+  /** Creates or returns the existing document with that id (idempotent provisioning). */
+  async createIfAbsent(doc: T): Promise<{ doc: Stored<T>; created: boolean }> {
+    try {
+      return { doc: await this.create(doc), created: true };
+    } catch (err) {
+      if (err instanceof ConflictError) return { doc: await this.getOrThrow(doc.tenantId, doc.id), created: false };
+      throw err;
+    }
+  }
+
+  async upsert(doc: T): Promise<Stored<T>> {
+    const container = await this.container();
+    const { resource } = await container.items.upsert<T>(doc);
+    return clean<T>(resource as unknown as Record<string, unknown>);
+  }
+
+  /** Replaces the document; with `ifMatch`, a stale version is a 412. */
+  async replace(doc: T, ifMatch?: string): Promise<Stored<T>> {
+    const container = await this.container();
+    const etag = normaliseEtag(ifMatch);
+    try {
+      const { resource } = await container
+        .item(doc.id, doc.tenantId)
+        .replace<T>(doc, etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+      return clean<T>(resource as unknown as Record<string, unknown>);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412) throw new PreconditionFailedError();
+      if (status === 404) throw new NotFoundError(this.what);
+      throw err;
+    }
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency, retried on a lost race. `change` returns the new document, or
+   * undefined to leave it as it is. Use for counters and state transitions that several writers touch.
+   */
+  async update(
+    tenantId: string,
+    id: string,
+    change: (current: Stored<T>) => T | undefined | Promise<T | undefined>,
+    attempts = 8,
+  ): Promise<Stored<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.getOrThrow(tenantId, id);
+      const next = await change(current);
+      if (next === undefined) return current;
+      try {
+        const { _etag: _ignored, ...body } = next as T & { _etag?: string };
+        return await this.replace(body as T, current._etag);
+      } catch (err) {
+        if (!(err instanceof PreconditionFailedError) || attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  async patch(tenantId: string, id: string, operations: PatchOperation[], ifMatch?: string): Promise<Stored<T>> {
+    const container = await this.container();
+    const etag = normaliseEtag(ifMatch);
+    try {
+      const { resource } = await container
+        .item(id, tenantId)
+        .patch<T>(operations, etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+      return clean<T>(resource as unknown as Record<string, unknown>);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412) throw new PreconditionFailedError();
+      if (status === 404) throw new NotFoundError(this.what);
+      throw err;
+    }
+  }
+
+  /** Deletes the document; a missing one is a 404, a stale `ifMatch` a 412. */
+  async delete(tenantId: string, id: string, ifMatch?: string): Promise<void> {
+    const container = await this.container();
+    const etag = normaliseEtag(ifMatch);
+    try {
+      await container.item(id, tenantId).delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 404) throw new NotFoundError(this.what);
+      if (status === 412) throw new PreconditionFailedError();
+      throw err;
+    }
+  }
+
+  /** One page of a query inside the tenant's partition. `sql` must be a parameterised SELECT over `c`. */
+  async query(
+    tenantId: string,
+    sql: string,
+    parameters: SqlParameter[],
+    paging: { limit: number; cursor?: string },
+  ): Promise<Page<Stored<T>>> {
+    const container = await this.container();
+    const iterator = container.items.query<Record<string, unknown>>(
+      { query: sql, parameters },
+      { partitionKey: tenantId, maxItemCount: paging.limit, continuationToken: decodeCursor(paging.cursor) },
+    );
+    const response = await iterator.fetchNext();
+    return {
+      items: response.resources.map((r) => clean<T>(r)),
+      nextCursor: response.hasMoreResults ? encodeCursor(response.continuationToken) : null,
+    };
+  }
+
+  /** Every result of a query inside the tenant's partition, up to `max` (a guard against unbounded reads). */
+  async queryAll(tenantId: string, sql: string, parameters: SqlParameter[] = [], max = 10_000): Promise<Stored<T>[]> {
+    const container = await this.container();
+    const iterator = container.items.query<Record<string, unknown>>(
+      { query: sql, parameters },
+      { partitionKey: tenantId, maxItemCount: Math.min(max, 1000) },
+    );
+    const out: Stored<T>[] = [];
+    while (iterator.hasMoreResults() && out.length < max) {
+      const { resources } = await iterator.fetchNext();
+      out.push(...resources.map((r) => clean<T>(r)));
+    }
+    return out.slice(0, max);
+  }
+
+  /** Removes every document of the tenant in this container (erasure). Returns how many were removed. */
+  async deleteAllOfTenant(tenantId: string): Promise<number> {
+    const container = await this.container();
+    const ids = await this.queryAll(tenantId, 'SELECT c.id, c.tenantId FROM c', [], 1_000_000);
+    let removed = 0;
+    for (const { id } of ids) {
+      try {
+        await container.item(id, tenantId).delete();
+        removed++;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
+      }
+    }
+    return removed;
+  }
+}

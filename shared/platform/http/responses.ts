@@ -1,0 +1,53 @@
+import type { HttpResponseInit } from '@azure/functions';
+
+/** What a route handler returns. `body` is serialised as JSON unless `raw` is set. */
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  /** A string/bytes body sent as is, with `contentType`. */
+  raw?: string | Uint8Array;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export const ok = (body: unknown, opts: { etag?: string; headers?: Record<string, string> } = {}): RouteResult => ({
+  status: 200,
+  body,
+  headers: { ...(opts.etag ? { ETag: opts.etag } : {}), ...opts.headers },
+});
+
+export const created = (body: unknown, location: string, etag?: string): RouteResult => ({
+  status: 201,
+  body,
+  headers: { Location: location, ...(etag ? { ETag: etag } : {}) },
+});
+
+/** For long operations: the resource to poll is at `location`. */
+export const accepted = (body: unknown, location: string): RouteResult => ({
+  status: 202,
+  body,
+  headers: { Location: location },
+});
+
+export const noContent = (): RouteResult => ({ status: 204 });
+
+export const html = (markup: string, status = 200): RouteResult => ({
+  status,
+  raw: markup,
+  contentType: 'text/html; charset=utf-8',
+  headers: { 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" },
+});
+
+export const redirect = (location: string, status = 302): RouteResult => ({ status, headers: { Location: location } });
+
+/** Serialises a RouteResult for the Functions host. */
+export function toHttpResponse(result: RouteResult, correlationId: string): HttpResponseInit {
+  const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...result.headers };
+  if (result.raw !== undefined) {
+    headers['content-type'] = result.contentType ?? 'application/octet-stream';
+    return { status: result.status, headers, body: result.raw };
+  }
+  if (result.body === undefined) return { status: result.status, headers };
+  headers['content-type'] = result.contentType ?? 'application/json';
+  return { status: result.status, headers, body: JSON.stringify(result.body) };
+}

@@ -1,0 +1,195 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { randomUUID } from 'node:crypto';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import { getServices, type Services } from '../../app/services';
+import type { Principal } from '../../identity/principal';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type AppError, type FieldError } from '../errors';
+import { renderPage, escapeHtml } from './html';
+import { registerOperation } from './openapi-registry';
+import { problemResponse, toProblem } from './problem';
+import { toHttpResponse, type RouteResult } from './responses';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteContext<B, Q, P, A extends 'user' | 'none'> {
+  request: HttpRequest;
+  invocation: InvocationContext;
+  correlationId: string;
+  /** The caller; present on every `auth: 'user'` route. */
+  principal: A extends 'user' ? Principal : undefined;
+  body: B;
+  query: Q;
+  params: P;
+  /** The If-Match header, when the client sent one. */
+  ifMatch: string | undefined;
+  services: Services;
+  /** The Durable client; only on routes declared with `durable: true`. */
+  durableClient(): df.DurableClient;
+}
+
+export interface RouteSpec<B, Q, P, A extends 'user' | 'none'> {
+  /** Function name; unique in the app. */
+  name: string;
+  method: Method;
+  /** Route template below the `/api` prefix, e.g. "agents/{agentId}". */
+  route: string;
+  summary: string;
+  tags: string[];
+  /** `user` (default) needs a bearer token; `none` is for health, docs, OAuth callbacks and email-link pages. */
+  auth?: A;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  bodyFormat?: 'json' | 'form';
+  /** Schema of a JSON success body; checked in local mode so the OpenAPI document never drifts. */
+  response?: z.ZodType;
+  successStatus?: number;
+  /** Errors on HTML routes are shown as a plain page instead of problem+json. */
+  errorFormat?: 'problem' | 'html';
+  produces?: string;
+  /** Adds the Durable client input binding (start, query, signal orchestrations). */
+  durable?: boolean;
+  handler(ctx: RouteContext<B, Q, P, A>): Promise<RouteResult>;
+}
+
+const BODY_METHODS = new Set<Method>(['POST', 'PUT', 'PATCH']);
+
+function fieldErrors(prefix: string, error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+      .join('.')
+      .replace(/\.\[/g, '['),
+    message: issue.message,
+  }));
+}
+
+function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const errors = fieldErrors(prefix, result.error);
+    throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+  return result.data;
+}
+
+async function readBody(request: HttpRequest, format: 'json' | 'form', maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const text = await request.text();
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  if (text.trim() === '') return undefined;
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (format === 'form') {
+    if (type !== 'application/x-www-form-urlencoded') throw new UnsupportedMediaTypeError('application/x-www-form-urlencoded');
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  if (type !== 'application/json' && !type.endsWith('+json')) throw new UnsupportedMediaTypeError();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('The request body is not valid JSON.', [{ path: 'body', message: 'invalid JSON' }]);
+  }
+}
+
+function queryObject(request: HttpRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  request.query.forEach((value, key) => {
+    if (!(key in out)) out[key] = value;
+  });
+  return out;
+}
+
+/** Builds an `x-correlation-id`: the client's (if sane) or a new one. */
+export function correlationIdOf(request: HttpRequest): string {
+  const sent = request.headers.get('x-correlation-id');
+  return sent && /^[\w.:-]{1,128}$/.test(sent) ? sent : randomUUID();
+}
+
+function htmlError(err: unknown, correlationId: string): HttpResponseInit {
+  const { problem } = toProblem(err, correlationId);
+  const page = renderPage(problem.title, `<h1>${escapeHtml(problem.title)}</h1><p>${escapeHtml(problem.detail)}</p>`);
+  return { status: problem.status, headers: { 'content-type': 'text/html; charset=utf-8', 'x-correlation-id': correlationId }, body: page };
+}
+
+/**
+ * Registers an HTTP function with the app's conventions: bearer auth, zod-validated params/query/body with field paths,
+ * body size and media type checks, correlation ids, problem+json errors, and an OpenAPI entry.
+ * Returns the handler so tests can call it directly.
+ */
+export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends 'user' | 'none' = 'user'>(
+  spec: RouteSpec<B, Q, P, A>,
+): (request: HttpRequest, invocation: InvocationContext) => Promise<HttpResponseInit> {
+  const auth = (spec.auth ?? 'user') as A;
+  const bodyFormat = spec.bodyFormat ?? 'json';
+  registerOperation({
+    name: spec.name,
+    method: spec.method,
+    route: spec.route,
+    summary: spec.summary,
+    tags: spec.tags,
+    auth,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+    bodyFormat,
+    response: spec.response,
+    successStatus: spec.successStatus ?? 200,
+    produces: spec.produces,
+  });
+
+  const handler = async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
+    const correlationId = correlationIdOf(request);
+    try {
+      const services = getServices();
+      const principal =
+        auth === 'user' ? await services.authenticator().authenticate(request.headers.get('authorization')) : undefined;
+      const params = parsePart(spec.params, request.params, 'params');
+      const query = parsePart(spec.query, queryObject(request), 'query');
+      const rawBody =
+        spec.body && BODY_METHODS.has(spec.method)
+          ? await readBody(request, bodyFormat, services.settings.HTTP_MAX_BODY_BYTES)
+          : undefined;
+      const body = parsePart(spec.body, rawBody, 'body');
+      const result = await spec.handler({
+        request,
+        invocation,
+        correlationId,
+        principal: principal as RouteContext<B, Q, P, A>['principal'],
+        body,
+        query,
+        params,
+        ifMatch: request.headers.get('if-match') ?? undefined,
+        services,
+        durableClient: () => {
+          if (!spec.durable) throw new Error(`route ${spec.name} is not declared with durable: true`);
+          return df.getClient(invocation);
+        },
+      });
+      if (spec.response && services.settings.APP_ENV === 'local' && result.body !== undefined && result.status < 300) {
+        const check = spec.response.safeParse(result.body);
+        if (!check.success) {
+          invocation.error(`[${correlationId}] response of ${spec.name} does not match its schema`, check.error.issues);
+          throw new Error(`response of ${spec.name} does not match its schema`);
+        }
+      }
+      return toHttpResponse(result, correlationId);
+    } catch (err) {
+      const status = (err as AppError).status;
+      if (typeof status !== 'number' || status >= 500) {
+        invocation.error(`[${correlationId}] ${spec.name} failed`, err);
+      }
+      return spec.errorFormat === 'html' ? htmlError(err, correlationId) : problemResponse(err, correlationId);
+    }
+  };
+
+  app.http(spec.name, {
+    methods: [spec.method],
+    route: spec.route,
+    authLevel: 'anonymous',
+    handler,
+    ...(spec.durable ? { extraInputs: [df.input.durableClient()] } : {}),
+  });
+  return handler;
+}
