@@ -3,3 +3,4 @@
  * One file per bounded context; files stay thin (validate, call a service, map the result).
  */
 import './health';
+import './client-config';

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { httpRoute } from '../shared/platform/http/route';
+import { ok } from '../shared/platform/http/responses';
+
+export const clientConfigResponse = z.object({
+  /** OIDC issuer the web app signs in against. */
+  authority: z.string().url(),
+  /** Public client id of the web app. */
+  clientId: z.string().min(1),
+  /** Space-separated scopes the web app asks for. */
+  scopes: z.string(),
+  /** Where the API lives: `/api` when the web app is served from the same origin, else an absolute URL. */
+  apiBase: z.string().min(1),
+});
+
+export type ClientConfig = z.infer<typeof clientConfigResponse>;
+
+/** Everything the web app needs to sign in and reach the API, from the app settings (nothing secret). */
+export const getClientConfig = httpRoute({
+  name: 'clientConfig',
+  method: 'GET',
+  route: 'client-config',
+  auth: 'none',
+  summary: "The web app's sign-in and API settings",
+  tags: ['web'],
+  response: clientConfigResponse,
+  async handler({ services }) {
+    const { AUTH_ISSUER, AUTH_SPA_CLIENT_ID, AUTH_API_SCOPE, PUBLIC_BASE_URL, WEB_BASE_URL } = services.settings;
+    const sameOrigin = new URL(PUBLIC_BASE_URL).origin === new URL(WEB_BASE_URL).origin;
+    const body: ClientConfig = {
+      authority: AUTH_ISSUER,
+      clientId: AUTH_SPA_CLIENT_ID,
+      scopes: AUTH_API_SCOPE,
+      apiBase: sameOrigin ? '/api' : `${PUBLIC_BASE_URL.replace(/\/$/, '')}/api`,
+    };
+    return ok(body, { headers: { 'Cache-Control': 'no-cache' } });
+  },
+});
