@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { authSettings } from './auth';
 import { coreSettings } from './core';
+import { suggestionSettings } from './suggestions';
 import { ValidationError } from '../errors';
 
 /**
  * The one typed view of the app settings. Each context contributes a section (a zod object in this folder);
  * `settingsSchema` merges them so every setting is read and validated once, at first use.
  */
-export const settingsSchema = coreSettings.extend(authSettings.shape);
+export const settingsSchema = coreSettings.extend(authSettings.shape).extend(suggestionSettings.shape);
 
 export type Settings = z.infer<typeof settingsSchema>;
 
