@@ -1,0 +1,157 @@
+/**
+ * Invokes a registered function the way the Node worker's InvocationHandler does: build the core invocation context
+ * (inputData + triggerMetadata), let the app's programming model turn it into arguments, run the preInvocation hooks,
+ * call the handler, run the postInvocation hooks and convert the result back to wire data.
+ * Every extra input of type `durableClient` receives the Durable engine's client binding data.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CoreInvocationContext, RpcLogCategory, RpcLogLevel, RpcTypedData } from './core-types';
+import { functionsCore, type RegisteredFunction } from './functions-core';
+
+export interface InvocationResult {
+  returnValue?: RpcTypedData;
+  outputData?: { name: string; data: RpcTypedData }[];
+}
+
+export interface InvokeOptions {
+  invocationId?: string;
+  retryContext?: { retryCount: number; maxRetryCount: number };
+}
+
+/** Thrown when a function cannot be invoked at all (unknown name, unsupported binding); not a handler failure. */
+export class InvocationSetupError extends Error {
+  override name = 'InvocationSetupError';
+}
+
+type ClientDataProvider = () => Record<string, unknown>;
+
+const PROVIDER = Symbol.for('local-runtime.durable-client-data');
+type GlobalWithProvider = typeof globalThis & { [PROVIDER]?: ClientDataProvider };
+
+/** The host sets this once the Durable engine runs; `durableClient` inputs are filled from it. */
+export function setDurableClientDataProvider(provider: ClientDataProvider | undefined): void {
+  (globalThis as GlobalWithProvider)[PROVIDER] = provider;
+}
+
+function durableClientData(): Record<string, unknown> {
+  const provider = (globalThis as GlobalWithProvider)[PROVIDER];
+  if (!provider) throw new InvocationSetupError('The Durable engine is not running, so durableClient inputs cannot be bound.');
+  return provider();
+}
+
+/** The trigger binding's name and definition of a registered function. */
+export function triggerOf(fn: RegisteredFunction): { name: string; type: string; binding: Record<string, unknown> } {
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    if (binding.direction !== 'out' && typeof binding.type === 'string' && /trigger$/i.test(binding.type)) {
+      return { name, type: binding.type, binding };
+    }
+  }
+  throw new InvocationSetupError(`Function "${fn.metadata.name}" has no trigger binding.`);
+}
+
+function extraInputs(fn: RegisteredFunction, triggerName: string): { name: string; data: RpcTypedData }[] {
+  const inputs: { name: string; data: RpcTypedData }[] = [];
+  for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+    if (name === triggerName || binding.direction === 'out') continue;
+    if (binding.type === 'durableClient') {
+      inputs.push({ name, data: { string: JSON.stringify(durableClientData()) } });
+    } else {
+      throw new InvocationSetupError(
+        `Function "${fn.metadata.name}" uses an input binding of type "${binding.type}", which the local runtime does not provide.`,
+      );
+    }
+  }
+  return inputs;
+}
+
+function logFor(functionName: string) {
+  return (level: RpcLogLevel, category: RpcLogCategory, message: string) =>
+    functionsCore().logHandler(level, category, message, functionName);
+}
+
+function hookContext<T extends object>(fields: T, hookData: Record<string, unknown>, invocationContext: unknown) {
+  const core = functionsCore();
+  return Object.assign(Object.create(null) as object, fields, {
+    get hookData() {
+      return hookData;
+    },
+    get appHookData() {
+      return core.appHookData;
+    },
+    get invocationContext() {
+      return invocationContext;
+    },
+  }) as T & { hookData: Record<string, unknown>; appHookData: Record<string, unknown>; invocationContext: unknown };
+}
+
+/**
+ * Invokes `functionName` with its trigger data (and trigger metadata, e.g. Service Bus message properties).
+ * Resolves with the converted return value and extra outputs; rejects with the handler's own error.
+ */
+export async function invokeFunction(
+  functionName: string,
+  triggerData: RpcTypedData,
+  triggerMetadata: Record<string, RpcTypedData> = {},
+  options: InvokeOptions = {},
+): Promise<InvocationResult> {
+  const core = functionsCore();
+  const fn = core.functions.get(functionName);
+  if (!fn) throw new InvocationSetupError(`No function named "${functionName}" is registered.`);
+  const trigger = triggerOf(fn);
+  const invocationId = options.invocationId ?? randomUUID();
+
+  const coreCtx: CoreInvocationContext = {
+    invocationId,
+    metadata: fn.metadata,
+    state: undefined,
+    log: logFor(fn.metadata.name),
+    request: {
+      invocationId,
+      functionId: fn.metadata.functionId ?? fn.metadata.name,
+      inputData: [{ name: trigger.name, data: triggerData }, ...extraInputs(fn, trigger.name)],
+      triggerMetadata,
+      traceContext: { traceParent: undefined, traceState: undefined, attributes: {} },
+      retryContext: options.retryContext,
+    },
+  };
+
+  const model = await core.getProgrammingModel().getInvocationModel(coreCtx);
+  const hookData: Record<string, unknown> = {};
+  const { context, inputs: initialInputs } = await model.getArguments();
+  coreCtx.logContext = { hookData, invocationContext: context };
+
+  const pre = hookContext({ functionCallback: fn.callback, inputs: initialInputs }, hookData, context);
+  coreCtx.state = 'preInvocationHooks';
+  try {
+    await core.runHooks('preInvocation', pre);
+  } finally {
+    coreCtx.state = undefined;
+  }
+
+  const post = hookContext({ inputs: pre.inputs, result: null as unknown, error: null as unknown }, hookData, context);
+  coreCtx.state = 'invocation';
+  try {
+    post.result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
+  } catch (err) {
+    post.error = err;
+  } finally {
+    coreCtx.state = undefined;
+  }
+
+  coreCtx.state = 'postInvocationHooks';
+  try {
+    await core.runHooks('postInvocation', post);
+  } finally {
+    coreCtx.state = undefined;
+  }
+  if (post.error) throw post.error;
+
+  const response = await model.getResponse(context, post.result);
+  const result: InvocationResult = {};
+  if (response.returnValue !== undefined && response.returnValue !== null) result.returnValue = response.returnValue;
+  const outputs = (response.outputData ?? []).filter(
+    (o): o is { name: string; data: RpcTypedData } => typeof o.name === 'string' && o.data !== undefined && o.data !== null,
+  );
+  if (outputs.length > 0) result.outputData = outputs;
+  return result;
+}

@@ -1,0 +1,8 @@
+/**
+ * The embedded services `npm start` runs next to the app, by name, in start order. A factory resolves to undefined
+ * when its settings point at a real endpoint instead (then nothing local is started).
+ * `startLocalPlatform({ services: [...] })` starts only the named ones.
+ */
+import type { EmbeddedServiceFactory } from './types';
+
+export const embeddedServices: Record<string, EmbeddedServiceFactory> = {};

@@ -1,0 +1,27 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What the runtime gives an embedded service when starting it. */
+export interface EmbeddedServiceContext {
+  /** The runtime's data folder (each service keeps its files in a subfolder named after itself). */
+  dataDir: string;
+  /** Public origin of the runtime, e.g. http://localhost:7071. */
+  publicOrigin: string;
+  /** A free loopback port; the preferred one when it is free. */
+  freePort(preferred?: number): Promise<number>;
+  log(msg: string): void;
+  /** The app settings as loaded (local.settings.json Values, overrides applied). */
+  settings: Record<string, string>;
+}
+
+/** A part the runtime starts next to the app (stores, emulators, the dev sign-in issuer). */
+export interface EmbeddedService {
+  name: string;
+  /** App settings it contributes (endpoints, ports); merged over the loaded settings. */
+  env: Record<string, string>;
+  /** Extra routes on the app port, e.g. /dev/oidc/*, /dev/mail/*. Resolves true when it answered the request. */
+  handle?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Persists what it keeps and stops. */
+  stop(): Promise<void>;
+}
+
+export type EmbeddedServiceFactory = (ctx: EmbeddedServiceContext) => Promise<EmbeddedService | undefined>;
