@@ -2,13 +2,14 @@ import { z } from 'zod';
 import { authSettings } from './auth';
 import { coreSettings } from './core';
 import { suggestionSettings } from './suggestions';
+import { agentSettings } from './agents';
 import { ValidationError } from '../errors';
 
 /**
  * The one typed view of the app settings. Each context contributes a section (a zod object in this folder);
  * `settingsSchema` merges them so every setting is read and validated once, at first use.
  */
-export const settingsSchema = coreSettings.extend(authSettings.shape).extend(suggestionSettings.shape);
+export const settingsSchema = coreSettings.extend(authSettings.shape).extend(suggestionSettings.shape).extend(agentSettings.shape);
 
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { StructuredOutputError, ModelUnavailableError, isRetryable, retryAfterMs, type ProviderFailure } from './errors';
+import type { PriceTable } from './pricing';
+import { buildMessages } from './prompt';
+import type { AiTask, ChatMessage, GenerateResult, ModelClass, ModelProvider, TokenUsage } from './types';
+
+export interface AiGatewayOptions {
+  /** Undefined = the offline provider (deterministic rules, no network). */
+  provider?: ModelProvider;
+  models: Record<ModelClass, string>;
+  prices: PriceTable;
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryDelayMs: number;
+  /** Injected for tests; real timers by default. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface GenerateOptions {
+  /** The tenant's tier: the free tier always uses the small model. */
+  tier: string;
+  /** A short, non-secret line placed before the data (date, time zone, what to focus on). */
+  context: string;
+}
+
+const OFFLINE_MODEL = 'offline';
+
+/** Rough token estimate (4 characters per token) used for offline accounting and budgets. */
+export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+
+const schemaCache = new WeakMap<object, string>();
+function schemaText(schema: z.ZodType): string {
+  let text = schemaCache.get(schema);
+  if (!text) {
+    text = JSON.stringify(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
+    schemaCache.set(schema, text);
+  }
+  return text;
+}
+
+function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return {
+    promptTokens: a.promptTokens + b.promptTokens,
+    cachedPromptTokens: a.cachedPromptTokens + b.cachedPromptTokens,
+    completionTokens: a.completionTokens + b.completionTokens,
+  };
+}
+
+function parseAnswer<O>(schema: z.ZodType<O>, content: string): { ok: true; value: O } | { ok: false; problem: string } {
+  let json: unknown;
+  try {
+    const trimmed = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/```$/, '');
+    json = JSON.parse(trimmed);
+  } catch {
+    return { ok: false, problem: 'The answer was not valid JSON.' };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, value: result.data };
+  const issues = result.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  return { ok: false, problem: `The answer did not match the schema: ${issues.join('; ')}` };
+}
+
+/**
+ * The one way agents call a model: routing by tier and task, structured outputs validated with zod (one repair
+ * attempt), retries with backoff that honour retry-after, timeouts, token accounting and cost.
+ */
+export class AiGateway {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: AiGatewayOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  get offline(): boolean {
+    return !this.options.provider;
+  }
+
+  /** The model a task uses for a tier: free tier → small; otherwise the task's class. */
+  route(task: { modelClass: ModelClass }, tier: string): string {
+    if (this.offline) return OFFLINE_MODEL;
+    return this.options.models[tier === 'free' ? 'small' : task.modelClass];
+  }
+
+  /** The prompt a task sends for an input (also used by the benchmark to count tokens). */
+  messagesFor<I, O>(task: AiTask<I, O>, input: I, context: string): ChatMessage[] {
+    return buildMessages(task.instructions, schemaText(task.output), context, task.sections(input));
+  }
+
+  async generate<I, O>(task: AiTask<I, O>, input: I, options: GenerateOptions): Promise<GenerateResult<O>> {
+    const messages = this.messagesFor(task, input, options.context);
+    const provider = this.options.provider;
+    if (!provider) {
+      const output = task.output.parse(task.offline(input));
+      const usage = {
+        promptTokens: estimateTokens(messages.map((m) => m.content).join('\n')),
+        cachedPromptTokens: 0,
+        completionTokens: estimateTokens(JSON.stringify(output)),
+      };
+      return { output, usage, costUsd: 0, model: OFFLINE_MODEL, requests: 0 };
+    }
+
+    const model = this.route(task, options.tier);
+    const jsonSchema = JSON.parse(schemaText(task.output)) as Record<string, unknown>;
+    let usage: TokenUsage = { promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 };
+    let requests = 0;
+    let answeredBy = model;
+    let conversation = messages;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await this.withRetries(provider, () => {
+        requests++;
+        return { model, messages: conversation, schemaName: task.id.replace(/[^\w-]/g, '_'), jsonSchema };
+      });
+      usage = addUsage(usage, response.usage);
+      answeredBy = response.model;
+      const parsed = parseAnswer(task.output, response.content);
+      if (parsed.ok) {
+        return { output: parsed.value, usage, costUsd: this.options.prices.cost(answeredBy, usage), model: answeredBy, requests };
+      }
+      // One repair attempt: show the model its answer and what was wrong with it.
+      conversation = [
+        ...messages,
+        { role: 'assistant', content: response.content.slice(0, 20_000) },
+        { role: 'user', content: `${parsed.problem}\nAnswer again with only the corrected JSON object.` },
+      ];
+    }
+    const error = new StructuredOutputError(task.id);
+    (error as StructuredOutputError & { usage?: TokenUsage; costUsd?: number }).usage = usage;
+    (error as StructuredOutputError & { costUsd?: number }).costUsd = this.options.prices.cost(answeredBy, usage);
+    throw error;
+  }
+
+  private async withRetries(provider: ModelProvider, request: () => Parameters<ModelProvider['complete']>[0]) {
+    for (let retry = 0; ; retry++) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error('model request timed out')), this.options.timeoutMs);
+      try {
+        return await provider.complete(request(), controller.signal);
+      } catch (err) {
+        const failure = err as ProviderFailure;
+        if (controller.signal.aborted) failure.message = `timed out after ${this.options.timeoutMs} ms`;
+        if (!isRetryable(failure) || retry >= this.options.maxRetries) {
+          const what = failure.status ? `status ${failure.status}` : controller.signal.aborted ? 'a timeout' : 'a connection error';
+          throw new ModelUnavailableError(`The AI model did not answer (${what}) after ${retry + 1} attempt(s). Try again later.`);
+        }
+        const backoff = Math.min(this.options.maxRetryDelayMs, 500 * 2 ** retry) * (0.5 + Math.random() / 2);
+        const asked = retryAfterMs(failure);
+        await this.sleep(Math.min(this.options.maxRetryDelayMs, asked ?? backoff));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+}
