@@ -7,6 +7,11 @@ import { createJwtAuthenticator } from '../identity/jwt-authenticator';
 import type { Authenticator } from '../identity/principal';
 import { lazy } from '../platform/lazy';
 import { AuditLog } from '../platform/audit/audit-log';
+import { createTenantService, type TenantService } from '../identity/tenants';
+import { createUsageService, type UsageService } from '../identity/usage';
+import { createPrivacyService, type PrivacyService } from '../identity/privacy';
+import { createFeatureFlags, type FeatureFlags } from '../platform/config/features';
+import { resolveTierLimits } from '../platform/config/tiers';
 
 /**
  * The composition root: builds each adapter and service once, on first use, from the settings.
@@ -21,6 +26,13 @@ export interface Services {
   events: () => EventPublisher;
   authenticator: () => Authenticator;
   audit: () => AuditLog;
+  /** Personal tenants and profiles. */
+  tenants: () => TenantService;
+  /** Tier limits and usage meters. */
+  usage: () => UsageService;
+  /** Export and erasure of a tenant's data (participants register in shared/identity/privacy.ts). */
+  privacy: () => PrivacyService;
+  flags: () => FeatureFlags;
 }
 
 export function createServices(settings: Settings, clock: Clock = systemClock): Services {
@@ -35,8 +47,34 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
       clockSkewSeconds: settings.AUTH_CLOCK_SKEW_SECONDS,
     }),
   );
-  const audit = lazy(() => new AuditLog(cosmos(), clock));
-  return { settings, clock, cosmos, blobs, events, authenticator, audit };
+  const audit: () => AuditLog = lazy(
+    () =>
+      new AuditLog(cosmos(), clock, async (tenantId) => {
+        const days = (await tenants().find(tenantId))?.auditRetentionDays ?? settings.AUDIT_RETENTION_DAYS;
+        return days > 0 ? days : undefined;
+      }),
+  );
+  const tenants: () => TenantService = lazy(() =>
+    createTenantService({
+      store: cosmos(),
+      clock,
+      audit,
+      defaults: { tier: settings.DEFAULT_TIER, timezone: 'UTC', locale: 'en', auditRetentionDays: settings.AUDIT_RETENTION_DAYS },
+    }),
+  );
+  const tierLimits = resolveTierLimits(settings.TIER_LIMITS);
+  const usage = lazy(() =>
+    createUsageService({
+      store: cosmos(),
+      clock,
+      limits: tierLimits,
+      tierOf: async (tenantId) => (await tenants().find(tenantId))?.tier ?? settings.DEFAULT_TIER,
+    }),
+  );
+  const flags = lazy(() => createFeatureFlags(settings));
+  const self: Services = { settings, clock, cosmos, blobs, events, authenticator, audit, tenants, usage, privacy: () => privacy(), flags };
+  const privacy = lazy(() => createPrivacyService(self));
+  return self;
 }
 
 let services: Services | undefined;

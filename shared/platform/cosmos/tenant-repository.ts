@@ -28,6 +28,17 @@ function statusOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/**
+ * The partition key of every tenant operation. An empty or missing tenant id would turn a query into a
+ * cross-partition fan-out over every tenant's data, so it is refused before anything reaches Cosmos.
+ */
+export function requireTenant(tenantId: unknown): string {
+  if (typeof tenantId !== 'string' || tenantId.trim() === '') {
+    throw new Error('tenant id is required: tenant data is only read and written inside one tenant partition');
+  }
+  return tenantId;
+}
+
 /** An ETag as sent by clients may be quoted or weak; Cosmos etags are quoted strings. */
 export function normaliseEtag(etag: string | undefined): string | undefined {
   if (!etag) return undefined;
@@ -54,7 +65,7 @@ export class TenantRepository<T extends TenantDoc> {
   async get(tenantId: string, id: string): Promise<Stored<T> | undefined> {
     const container = await this.container();
     try {
-      const { resource } = await container.item(id, tenantId).read<Record<string, unknown>>();
+      const { resource } = await container.item(id, requireTenant(tenantId)).read<Record<string, unknown>>();
       return resource ? clean<T>(resource) : undefined;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
@@ -73,6 +84,7 @@ export class TenantRepository<T extends TenantDoc> {
   async create(doc: T): Promise<Stored<T>> {
     const container = await this.container();
     try {
+      requireTenant(doc.tenantId);
       const { resource } = await container.items.create<T>(doc);
       return clean<T>(resource as unknown as Record<string, unknown>);
     } catch (err) {
@@ -93,6 +105,7 @@ export class TenantRepository<T extends TenantDoc> {
 
   async upsert(doc: T): Promise<Stored<T>> {
     const container = await this.container();
+    requireTenant(doc.tenantId);
     const { resource } = await container.items.upsert<T>(doc);
     return clean<T>(resource as unknown as Record<string, unknown>);
   }
@@ -103,7 +116,7 @@ export class TenantRepository<T extends TenantDoc> {
     const etag = normaliseEtag(ifMatch);
     try {
       const { resource } = await container
-        .item(doc.id, doc.tenantId)
+        .item(doc.id, requireTenant(doc.tenantId))
         .replace<T>(doc, etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
       return clean<T>(resource as unknown as Record<string, unknown>);
     } catch (err) {
@@ -143,7 +156,7 @@ export class TenantRepository<T extends TenantDoc> {
     const etag = normaliseEtag(ifMatch);
     try {
       const { resource } = await container
-        .item(id, tenantId)
+        .item(id, requireTenant(tenantId))
         .patch<T>(operations, etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
       return clean<T>(resource as unknown as Record<string, unknown>);
     } catch (err) {
@@ -159,7 +172,7 @@ export class TenantRepository<T extends TenantDoc> {
     const container = await this.container();
     const etag = normaliseEtag(ifMatch);
     try {
-      await container.item(id, tenantId).delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+      await container.item(id, requireTenant(tenantId)).delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
     } catch (err) {
       const status = statusOf(err);
       if (status === 404) throw new NotFoundError(this.what);
@@ -178,7 +191,7 @@ export class TenantRepository<T extends TenantDoc> {
     const container = await this.container();
     const iterator = container.items.query<Record<string, unknown>>(
       { query: sql, parameters },
-      { partitionKey: tenantId, maxItemCount: paging.limit, continuationToken: decodeCursor(paging.cursor) },
+      { partitionKey: requireTenant(tenantId), maxItemCount: paging.limit, continuationToken: decodeCursor(paging.cursor) },
     );
     const response = await iterator.fetchNext();
     return {
@@ -192,7 +205,7 @@ export class TenantRepository<T extends TenantDoc> {
     const container = await this.container();
     const iterator = container.items.query<Record<string, unknown>>(
       { query: sql, parameters },
-      { partitionKey: tenantId, maxItemCount: Math.min(max, 1000) },
+      { partitionKey: requireTenant(tenantId), maxItemCount: Math.min(max, 1000) },
     );
     const out: Stored<T>[] = [];
     while (iterator.hasMoreResults() && out.length < max) {
@@ -200,6 +213,16 @@ export class TenantRepository<T extends TenantDoc> {
       out.push(...resources.map((r) => clean<T>(r)));
     }
     return out.slice(0, max);
+  }
+
+  /** How many documents of the tenant this container holds (optionally narrowed by a `WHERE` condition on `c`). */
+  async count(tenantId: string, where = '', parameters: SqlParameter[] = []): Promise<number> {
+    const container = await this.container();
+    const sql = `SELECT VALUE COUNT(1) FROM c WHERE c.tenantId = @tenantId${where ? ` AND (${where})` : ''}`;
+    const { resources } = await container.items
+      .query<number>({ query: sql, parameters: [{ name: '@tenantId', value: requireTenant(tenantId) }, ...parameters] }, { partitionKey: tenantId })
+      .fetchAll();
+    return resources[0] ?? 0;
   }
 
   /** Removes every document of the tenant in this container (erasure). Returns how many were removed. */

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { tierSchema, type Tier } from '../platform/config/tiers';
+import type { TenantDoc } from '../platform/cosmos/tenant-repository';
+
+/** True when `zone` is an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC"). */
+export function isIanaTimeZone(zone: string): boolean {
+  if (!zone || zone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `locale` is a well-formed BCP 47 tag (e.g. "en-GB", "fr"). */
+export function isLocale(locale: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(locale).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export const timezoneSchema = z.string().refine(isIanaTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Paris"' });
+export const localeSchema = z.string().max(35).refine(isLocale, { message: 'must be a BCP 47 language tag, e.g. "en-GB"' });
+
+export const notificationPreferencesSchema = z.object({
+  /** immediate: an email per suggestion; digest: one email a day at `digestHour` local time; off: none. */
+  mode: z.enum(['immediate', 'digest', 'off']),
+  /** Local hour (0-23) of the daily digest. */
+  digestHour: z.number().int().min(0).max(23),
+  /** Whether emails carry one-click approval links. */
+  approvalLinks: z.boolean(),
+});
+export type NotificationPreferences = z.infer<typeof notificationPreferencesSchema>;
+
+/** A person's personal tenant: one document in `tenants`, id = tenantId. */
+export interface TenantProfile extends TenantDoc {
+  issuer: string;
+  subject: string;
+  email: string;
+  displayName: string;
+  /** IANA time zone used for schedules, digests and dates shown to the person. */
+  timezone: string;
+  locale: string;
+  tier: Tier;
+  notifications: NotificationPreferences;
+  /** Days the audit trail is kept (0 = forever). */
+  auditRetentionDays: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a person may change about their profile (`PATCH /api/me`). */
+export const profileUpdateSchema = z
+  .object({
+    displayName: z.string().trim().min(1).max(100),
+    timezone: timezoneSchema,
+    locale: localeSchema,
+    notifications: notificationPreferencesSchema.partial().strict(),
+    auditRetentionDays: z.number().int().min(0).max(3650),
+  })
+  .partial()
+  .strict();
+export type ProfileUpdate = z.infer<typeof profileUpdateSchema>;
+
+/** The profile as the API shows it. */
+export const profileSchema = z.object({
+  tenantId: z.string(),
+  email: z.string(),
+  displayName: z.string(),
+  timezone: z.string(),
+  locale: z.string(),
+  tier: tierSchema,
+  notifications: notificationPreferencesSchema,
+  auditRetentionDays: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ProfileView = z.infer<typeof profileSchema>;
+
+export function toProfileView(p: TenantProfile): ProfileView {
+  return {
+    tenantId: p.tenantId,
+    email: p.email,
+    displayName: p.displayName,
+    timezone: p.timezone,
+    locale: p.locale,
+    tier: p.tier,
+    notifications: p.notifications,
+    auditRetentionDays: p.auditRetentionDays,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  };
+}

@@ -1,0 +1,149 @@
+import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
+import type { Clock } from '../platform/clock';
+import type { Tier } from '../platform/config/tiers';
+import type { CosmosStore } from '../platform/cosmos/store';
+import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { NotFoundError } from '../platform/errors';
+import type { Principal } from './principal';
+import type { ProfileUpdate, TenantProfile } from './tenant-profile';
+
+export interface TenantDefaults {
+  tier: Tier;
+  timezone: string;
+  locale: string;
+  auditRetentionDays: number;
+}
+
+/** Who asked for a change, for the audit trail. */
+export interface ChangeContext {
+  correlationId?: string;
+  source?: AuditSource;
+}
+
+/** Personal tenants: provisioning on first sign-in, profile reads and updates. */
+export interface TenantService {
+  /** Returns the caller's tenant, creating it on the first call. Safe under concurrent first calls (one tenant). */
+  ensure(principal: Principal, change?: ChangeContext): Promise<Stored<TenantProfile>>;
+  /** The tenant's profile; NotFoundError when it does not exist. */
+  get(tenantId: string): Promise<Stored<TenantProfile>>;
+  /** The profile, or undefined (no error) when the tenant does not exist. */
+  find(tenantId: string): Promise<Stored<TenantProfile> | undefined>;
+  /** Applies a profile update; a stale `ifMatch` is a 412. Audited. */
+  update(tenantId: string, update: ProfileUpdate, options?: ChangeContext & { ifMatch?: string; actorId?: string }): Promise<Stored<TenantProfile>>;
+  /** Changes the subscription tier (billing, administration). Audited as a system action. */
+  setTier(tenantId: string, tier: Tier, change?: ChangeContext): Promise<Stored<TenantProfile>>;
+}
+
+export function createTenantService(deps: {
+  store: CosmosStore;
+  clock: Clock;
+  audit: () => AuditLog;
+  defaults: TenantDefaults;
+}): TenantService {
+  const repo = new TenantRepository<TenantProfile>(deps.store, 'tenants', 'tenant');
+
+  const service: TenantService = {
+    async ensure(principal, change = {}) {
+      const existing = await repo.get(principal.tenantId, principal.tenantId);
+      if (existing) return existing;
+      const now = deps.clock.now().toISOString();
+      const email = principal.email ?? '';
+      const doc: TenantProfile = {
+        id: principal.tenantId,
+        tenantId: principal.tenantId,
+        issuer: principal.issuer,
+        subject: principal.subject,
+        email,
+        displayName: principal.name?.trim() || email.split('@')[0] || 'You',
+        timezone: deps.defaults.timezone,
+        locale: deps.defaults.locale,
+        tier: deps.defaults.tier,
+        notifications: { mode: 'immediate', digestHour: 8, approvalLinks: true },
+        auditRetentionDays: deps.defaults.auditRetentionDays,
+        createdAt: now,
+        updatedAt: now,
+      };
+      // The id is the tenant id, so concurrent first calls race on one create: exactly one wins, the rest read it.
+      const { doc: stored, created } = await repo.createIfAbsent(doc);
+      if (created) {
+        await deps.audit().record({
+          tenantId: principal.tenantId,
+          actor: { type: 'person', id: principal.subject, name: stored.displayName },
+          action: 'tenant.created',
+          target: { type: 'tenant', id: principal.tenantId },
+          outcome: 'success',
+          source: change.source ?? 'web',
+          correlationId: change.correlationId,
+          summary: 'Personal workspace created on first sign-in',
+          after: { email: stored.email, tier: stored.tier, timezone: stored.timezone },
+        });
+      }
+      return stored;
+    },
+
+    async get(tenantId) {
+      const doc = await repo.get(tenantId, tenantId);
+      if (!doc) throw new NotFoundError('tenant');
+      return doc;
+    },
+
+    find(tenantId) {
+      return repo.get(tenantId, tenantId);
+    },
+
+    async update(tenantId, update, options = {}) {
+      const current = await service.get(tenantId);
+      const next: TenantProfile = {
+        ...current,
+        ...(update.displayName !== undefined ? { displayName: update.displayName } : {}),
+        ...(update.timezone !== undefined ? { timezone: update.timezone } : {}),
+        ...(update.locale !== undefined ? { locale: update.locale } : {}),
+        ...(update.auditRetentionDays !== undefined ? { auditRetentionDays: update.auditRetentionDays } : {}),
+        notifications: { ...current.notifications, ...(update.notifications ?? {}) },
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      delete (next as Partial<Stored<TenantProfile>>)._etag;
+      // With If-Match the client's version must still be current; without it we guard against our own read racing.
+      const saved = await repo.replace(next, options.ifMatch ?? current._etag);
+      const changed = Object.keys(update) as (keyof ProfileUpdate)[];
+      await deps.audit().record({
+        tenantId,
+        actor: { type: 'person', id: options.actorId ?? current.subject, name: saved.displayName },
+        action: 'profile.updated',
+        target: { type: 'tenant', id: tenantId },
+        outcome: 'success',
+        source: options.source ?? 'web',
+        correlationId: options.correlationId,
+        summary: `Profile updated: ${changed.join(', ') || 'nothing'}`,
+        before: Object.fromEntries(changed.map((k) => [k, current[k]])),
+        after: Object.fromEntries(changed.map((k) => [k, saved[k]])),
+      });
+      return saved;
+    },
+
+    async setTier(tenantId, tier, change = {}) {
+      let before: Tier | undefined;
+      const saved = await repo.update(tenantId, tenantId, (current) => {
+        before = current.tier;
+        if (current.tier === tier) return undefined;
+        return { ...current, tier, updatedAt: deps.clock.now().toISOString() };
+      });
+      if (before !== tier) {
+        await deps.audit().record({
+          tenantId,
+          actor: { type: 'system', id: 'billing' },
+          action: 'tenant.tier.changed',
+          target: { type: 'tenant', id: tenantId },
+          outcome: 'success',
+          source: change.source ?? 'system',
+          correlationId: change.correlationId,
+          summary: `Subscription tier changed from ${before} to ${tier}`,
+          before: { tier: before },
+          after: { tier },
+        });
+      }
+      return saved;
+    },
+  };
+  return service;
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** Subscription tiers. Every tenant has one; `free` until changed. */
+export const TIER_NAMES = ['free', 'pro', 'team'] as const;
+export type Tier = (typeof TIER_NAMES)[number];
+export const tierSchema = z.enum(TIER_NAMES);
+
+/** What a tier allows. Counts are maximums; `scheduleMinIntervalMinutes` is the shortest schedule allowed. */
+export interface TierLimits {
+  agents: number;
+  workflows: number;
+  connectors: number;
+  runsPerDay: number;
+  tokensPerMonth: number;
+  approvalLinksPerDay: number;
+  scheduleMinIntervalMinutes: number;
+}
+
+export type LimitName = keyof TierLimits;
+export const LIMIT_NAMES: readonly LimitName[] = [
+  'agents',
+  'workflows',
+  'connectors',
+  'runsPerDay',
+  'tokensPerMonth',
+  'approvalLinksPerDay',
+  'scheduleMinIntervalMinutes',
+];
+
+export const tierLimitsSchema = z.object({
+  agents: z.number().int().min(0),
+  workflows: z.number().int().min(0),
+  connectors: z.number().int().min(0),
+  runsPerDay: z.number().int().min(0),
+  tokensPerMonth: z.number().int().min(0),
+  approvalLinksPerDay: z.number().int().min(0),
+  scheduleMinIntervalMinutes: z.number().int().min(1),
+});
+
+/** The built-in tier table. `TIER_LIMITS` (JSON, partial per tier) overrides it per deployment. */
+export const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
+  free: {
+    agents: 5,
+    workflows: 2,
+    connectors: 2,
+    runsPerDay: 50,
+    tokensPerMonth: 500_000,
+    approvalLinksPerDay: 50,
+    scheduleMinIntervalMinutes: 60,
+  },
+  pro: {
+    agents: 50,
+    workflows: 20,
+    connectors: 10,
+    runsPerDay: 1_000,
+    tokensPerMonth: 10_000_000,
+    approvalLinksPerDay: 500,
+    scheduleMinIntervalMinutes: 15,
+  },
+  team: {
+    agents: 200,
+    workflows: 100,
+    connectors: 50,
+    runsPerDay: 10_000,
+    tokensPerMonth: 100_000_000,
+    approvalLinksPerDay: 5_000,
+    scheduleMinIntervalMinutes: 5,
+  },
+};
+
+const overridesSchema = z.record(tierSchema, tierLimitsSchema.partial()).optional();
+
+/** Tier settings: the default tier of new tenants and optional per-deployment overrides of the limits. */
+export const tierSettings = z.object({
+  DEFAULT_TIER: tierSchema.default('free'),
+  /** e.g. {"free":{"runsPerDay":20}} */
+  TIER_LIMITS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return undefined;
+      try {
+        const parsed = overridesSchema.safeParse(JSON.parse(v));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      }
+      return z.NEVER;
+    }),
+  /** Days audit records are kept unless the tenant chose otherwise (0 = forever). */
+  AUDIT_RETENTION_DAYS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? 365 : Number(v)))
+    .pipe(z.number().int().min(0)),
+});
+
+/** The limits of every tier, with the deployment's overrides applied. */
+export function resolveTierLimits(overrides?: Partial<Record<Tier, Partial<TierLimits>>>): Record<Tier, TierLimits> {
+  const out = {} as Record<Tier, TierLimits>;
+  for (const tier of TIER_NAMES) out[tier] = { ...DEFAULT_TIER_LIMITS[tier], ...(overrides?.[tier] ?? {}) };
+  return out;
+}
