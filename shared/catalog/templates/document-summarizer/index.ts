@@ -1,0 +1,45 @@
+import type { Proposal } from '../../../suggestions/kinds';
+import type { AgentTemplate } from '../../types';
+import { summarizerOffline } from './offline';
+import { SUMMARIZER_INSTRUCTIONS, SUMMARIZER_PROMPT_VERSION } from './prompt';
+import { summarizerConfig, summarizerOutput, type SummarizerConfig, type SummarizerOutput } from './schema';
+
+export const documentSummarizer: AgentTemplate<SummarizerConfig, SummarizerOutput> = {
+  id: 'document-summarizer',
+  name: 'Document Summarizer',
+  description: 'Summarises the documents you pick (or your most recently changed ones) and proposes saving the summaries.',
+  families: [{ family: 'files', required: true }],
+  scopes: {
+    google: ['https://www.googleapis.com/auth/drive.readonly', 'https://www.googleapis.com/auth/drive.file'],
+    microsoft: ['Files.ReadWrite'],
+  },
+  configSchema: summarizerConfig,
+  suggestionKinds: ['doc.create', 'task'],
+  defaultModelClass: 'large',
+  promptVersion: SUMMARIZER_PROMPT_VERSION,
+  needs: (config) => ({ files: { ids: config.fileIds, text: config.search, max: config.maxDocuments } }),
+  task: {
+    id: 'document-summarizer',
+    promptVersion: SUMMARIZER_PROMPT_VERSION,
+    modelClass: 'large',
+    instructions: SUMMARIZER_INSTRUCTIONS,
+    output: summarizerOutput,
+    sections: (input) => input.documents.map((d) => ({ kind: 'document', id: d.id, attributes: { name: d.name, modified: d.modifiedAt }, text: d.text.slice(0, 12_000) })),
+    offline: summarizerOffline,
+  },
+  propose(output, { input, connectors }) {
+    const docs = new Map(input.documents.map((d) => [d.id, d]));
+    return output.summaries.flatMap((s): Proposal[] => {
+      const doc = docs.get(s.documentId);
+      if (!doc) return [];
+      const content = [s.summary, '', ...s.keyPoints.map((p) => `- ${p}`)].join('\n');
+      const source = { type: 'document' as const, id: doc.id, title: doc.name.slice(0, 500), connectorId: connectors.files };
+      return [
+        connectors.files
+          ? { kind: 'doc.create', payload: { connectorId: connectors.files, title: `Summary of ${doc.name}`.slice(0, 500), content }, rationale: `Summary of "${doc.name}".`.slice(0, 2000), sources: [source] }
+          : { kind: 'task', payload: { title: `Summary of ${doc.name}`.slice(0, 500), notes: content.slice(0, 20_000) }, rationale: `Summary of "${doc.name}".`.slice(0, 2000), sources: [source] },
+      ];
+    });
+  },
+  summarize: (output) => `${output.summaries.length} document summary(ies).`,
+};

@@ -1,0 +1,17 @@
+import type { AgentInput } from '../../types';
+import { firstSentences } from '../rules';
+import type { SummarizerConfig, SummarizerOutput } from './schema';
+
+/** Deterministic summaries: the opening sentences and the first sentence of each paragraph or list item. */
+export function summarizerOffline(input: AgentInput<SummarizerConfig>): SummarizerOutput {
+  return {
+    summaries: input.documents.map((doc) => {
+      const paragraphs = doc.text.split(/\n\s*\n|\n(?=\s*[-*•]\s)/).map((p) => p.replace(/^\s*[-*•]\s*/, '').trim()).filter(Boolean);
+      return {
+        documentId: doc.id,
+        summary: firstSentences(doc.text, 3, 2000) || `${doc.name} has no readable text.`,
+        keyPoints: paragraphs.slice(1, 6).map((p) => firstSentences(p, 1, 300)).filter(Boolean),
+      };
+    }),
+  };
+}
