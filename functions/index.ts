@@ -3,4 +3,8 @@
  * One file per bounded context; files stay thin (validate, call a service, map the result).
  */
 import './health';
+import './me';
+import './usage';
+import './audit';
+import './openapi';
 import './client-config';

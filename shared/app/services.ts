@@ -45,6 +45,7 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
       audience: settings.AUTH_AUDIENCE,
       jwksUri: settings.AUTH_JWKS_URI,
       clockSkewSeconds: settings.AUTH_CLOCK_SKEW_SECONDS,
+      jwksCooldownSeconds: settings.AUTH_JWKS_COOLDOWN_SECONDS,
     }),
   );
   const audit: () => AuditLog = lazy(

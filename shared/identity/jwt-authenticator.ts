@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
-import { UnauthorizedError } from '../platform/errors';
+import { UnauthorizedError, UpstreamError } from '../platform/errors';
 import type { Authenticator, Principal } from './principal';
 
 export interface JwtAuthenticatorOptions {
@@ -9,6 +9,8 @@ export interface JwtAuthenticatorOptions {
   /** When unset, read from `<issuer>/.well-known/openid-configuration`. */
   jwksUri?: string;
   clockSkewSeconds: number;
+  /** Least time between two JWKS downloads; a token with an unknown `kid` triggers one after this. */
+  jwksCooldownSeconds?: number;
 }
 
 /** The personal tenant id: stable per (issuer, subject), opaque, and not guessable from an email address. */
@@ -32,12 +34,12 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       let jwksUri = options.jwksUri;
       if (!jwksUri) {
         const discovery = `${options.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-        const response = await fetch(discovery);
-        if (!response.ok) throw new Error(`OIDC discovery failed: ${response.status}`);
+        const response = await fetch(discovery).catch(() => undefined);
+        if (!response?.ok) throw new UpstreamError('The sign-in service cannot be reached right now. Try again shortly.', 503);
         jwksUri = ((await response.json()) as { jwks_uri?: string }).jwks_uri;
         if (!jwksUri) throw new Error('OIDC discovery document has no jwks_uri');
       }
-      return createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+      return createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: (options.jwksCooldownSeconds ?? 30) * 1000, cacheMaxAge: 10 * 60_000 });
     })().catch((err) => {
       keys = undefined;
       throw err;
@@ -68,8 +70,19 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
         return principal;
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw new UnauthorizedError('Your session has expired. Sign in again.', challenge('invalid_token', 'token expired'));
-        if (err instanceof errors.JOSEError) throw new UnauthorizedError('The access token is not valid.', challenge('invalid_token', err.code));
-        throw err;
+        if (err instanceof errors.JWTClaimValidationFailed) {
+          const reason = err.claim === 'nbf' ? 'token not yet valid' : `${err.claim} claim invalid`;
+          throw new UnauthorizedError(`The access token is not valid: ${reason}.`, challenge('invalid_token', reason));
+        }
+        if (err instanceof errors.JWKSNoMatchingKey) throw new UnauthorizedError('The access token is signed with an unknown key.', challenge('invalid_token', 'unknown signing key'));
+        if (err instanceof errors.JWSSignatureVerificationFailed) throw new UnauthorizedError('The access token signature is not valid.', challenge('invalid_token', 'signature invalid'));
+        if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
+          throw new UpstreamError('The sign-in service cannot be reached right now. Try again shortly.', 503);
+        }
+        if (err instanceof errors.JOSEError) throw new UnauthorizedError('The access token is not valid.', challenge('invalid_token', 'malformed token'));
+        if (err instanceof UpstreamError) throw err;
+        // The JWKS download failed (network): the token may be fine, our issuer is unreachable.
+        throw new UpstreamError('The sign-in service cannot be reached right now. Try again shortly.', 503);
       }
     },
   };

@@ -73,9 +73,13 @@ export class AuditLog {
       where.push('STARTSWITH(c.action, @type)');
       parameters.push({ name: '@type', value: query.type });
     }
-    if (query.from) {
+    // Retention is enforced here too: TTL reclaims space in Azure, but records past the policy are never shown.
+    const days = this.retentionDays ? await this.retentionDays(tenantId) : undefined;
+    const cutoff = days ? new Date(this.clock.now().getTime() - days * 86_400_000).toISOString() : undefined;
+    const from = cutoff && (!query.from || query.from < cutoff) ? cutoff : query.from;
+    if (from) {
       where.push('c.at >= @from');
-      parameters.push({ name: '@from', value: query.from });
+      parameters.push({ name: '@from', value: from });
     }
     if (query.to) {
       where.push('c.at < @to');

@@ -10,6 +10,8 @@ export const authSettings = z.object({
   /** Override of the JWKS location; by default read from the issuer's discovery document. */
   AUTH_JWKS_URI: optionalSetting(),
   AUTH_CLOCK_SKEW_SECONDS: intSetting(60),
+  /** Least seconds between two JWKS downloads (an unknown `kid` triggers one). */
+  AUTH_JWKS_COOLDOWN_SECONDS: intSetting(30),
   /** Public client id the SPA signs in with. */
   AUTH_SPA_CLIENT_ID: z.string().min(1).default('personal-agents-web'),
   /** Scope the SPA asks for to call the API. */

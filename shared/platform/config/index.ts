@@ -6,13 +6,14 @@ import { suggestionSettings } from './suggestions';
 import { agentSettings } from './agents';
 import { tierSettings } from './tiers';
 import { featureSettings } from './features';
+import { privacySettings } from './privacy';
 import { ValidationError } from '../errors';
 
 /**
  * The one typed view of the app settings. Each context contributes a section (a zod object in this folder);
  * `settingsSchema` merges them so every setting is read and validated once, at first use.
  */
-export const settingsSchema = coreSettings.extend(authSettings.shape).extend(suggestionSettings.shape).extend(connectorSettings.shape).extend(agentSettings.shape).extend(tierSettings.shape).extend(featureSettings.shape);
+export const settingsSchema = coreSettings.extend(authSettings.shape).extend(suggestionSettings.shape).extend(connectorSettings.shape).extend(agentSettings.shape).extend(tierSettings.shape).extend(featureSettings.shape).extend(privacySettings.shape);
 
 export type Settings = z.infer<typeof settingsSchema>;
 

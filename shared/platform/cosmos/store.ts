@@ -40,6 +40,53 @@ function containerDefinition(def: ContainerDef) {
   };
 }
 
+/** Thrown when code tries to read a tenant container across partitions. */
+export class CrossPartitionQueryError extends Error {
+  constructor(container: string, method: string) {
+    super(`${method} on the tenant container "${container}" must name the tenant's partition key`);
+    this.name = 'CrossPartitionQueryError';
+  }
+}
+
+const hasPartitionKey = (options: unknown) => {
+  const key = (options as { partitionKey?: unknown } | undefined)?.partitionKey;
+  return typeof key === 'string' ? key.trim() !== '' : Array.isArray(key) ? key.length > 0 && key.every((k) => typeof k === 'string' && k !== '') : false;
+};
+
+/**
+ * A tenant container whose queries and scans must name a partition key: a query over every tenant's data cannot
+ * be issued through the app, whatever the calling code does.
+ */
+export function guardTenantContainer(container: Container, name: string): Container {
+  let items: Container['items'] | undefined;
+  const guardItems = (real: Container['items']) =>
+    new Proxy(real, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop === 'query' || prop === 'readAll') {
+          return (...args: unknown[]) => {
+            const options = prop === 'query' ? args[1] : args[0];
+            if (!hasPartitionKey(options)) throw new CrossPartitionQueryError(name, `items.${String(prop)}`);
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        if (prop === 'changeFeed' || prop === 'getChangeFeedIterator' || prop === 'readChangeFeed') {
+          return () => {
+            throw new CrossPartitionQueryError(name, `items.${String(prop)}`);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(container, {
+    get(target, prop) {
+      if (prop === 'items') return (items ??= guardItems(target.items));
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export function createCosmosStore(settings: Settings): CosmosStore {
   let ready: Promise<{ client: CosmosClient; containers: Map<ContainerName, Container> }> | undefined;
 
@@ -52,12 +99,10 @@ export function createCosmosStore(settings: Settings): CosmosStore {
       const containers = new Map<ContainerName, Container>();
       for (const key of Object.keys(CONTAINERS) as ContainerName[]) {
         const def: ContainerDef = CONTAINERS[key];
-        containers.set(
-          key,
-          settings.COSMOS_CREATE_CONTAINERS
-            ? (await database.containers.createIfNotExists(containerDefinition(def))).container
-            : database.container(def.name),
-        );
+        const container = settings.COSMOS_CREATE_CONTAINERS
+          ? (await database.containers.createIfNotExists(containerDefinition(def))).container
+          : database.container(def.name);
+        containers.set(key, def.partitionKey === '/tenantId' ? guardTenantContainer(container, def.name) : container);
       }
       return { client, containers };
     })().catch((err) => {

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { pageOf, pagingQuery } from '../shared/platform/http/paging';
+import { httpRoute } from '../shared/platform/http/route';
+import { ok } from '../shared/platform/http/responses';
+
+const isoInstant = z.string().datetime({ offset: true }).transform((v) => new Date(v).toISOString());
+
+export const auditQuery = pagingQuery
+  .extend({
+    /** Action prefix, e.g. "suggestion" or "suggestion.approved". */
+    type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.?$/, 'must be an action or action prefix such as "suggestion.approved"').max(64).optional(),
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
+
+export const auditRecordSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.object({ type: z.enum(['person', 'agent', 'system']), id: z.string(), name: z.string().optional() }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  outcome: z.enum(['success', 'failure', 'denied']),
+  source: z.string(),
+  correlationId: z.string().optional(),
+  summary: z.string(),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+
+export const listAudit = httpRoute({
+  name: 'listAudit',
+  method: 'GET',
+  route: 'audit',
+  summary: 'Your audit trail, newest first',
+  tags: ['audit'],
+  query: auditQuery,
+  response: pageOf(auditRecordSchema),
+  async handler({ services, principal, query }) {
+    const page = await services.audit().list(principal.tenantId, query);
+    const items = page.items.map(({ id, at, actor, action, target, outcome, source, correlationId, summary, before, after }) => ({
+      id,
+      at,
+      actor,
+      action,
+      target,
+      outcome,
+      source,
+      ...(correlationId ? { correlationId } : {}),
+      summary,
+      ...(before !== undefined ? { before } : {}),
+      ...(after !== undefined ? { after } : {}),
+    }));
+    return ok({ items, nextCursor: page.nextCursor }, { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
