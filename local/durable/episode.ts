@@ -1,0 +1,283 @@
+/**
+ * Turns the outcome of one orchestrator episode (the OrchestratorState the durable-functions library returned) into
+ * history events and work, mirroring the library's id bookkeeping (LOCAL-RUNTIME.md B.4): the consumed event first
+ * (retry timers, retry reschedules, long-timer chains take the next ids), then every new id-taking action in the
+ * order the library tracked it.
+ */
+import { EventType, type HistoryEvent, type Instance, type PendingActivity, type PendingTimer, type RetryPolicy, type Slot } from './model.js';
+
+/** What the library returns (B.3). */
+export interface OrchestratorState {
+  isDone: boolean;
+  actions: unknown[];
+  output?: unknown;
+  error?: string;
+  customStatus?: unknown;
+}
+
+interface Action {
+  actionType: number;
+  functionName?: string;
+  input?: unknown;
+  instanceId?: string;
+  retryOptions?: RetryPolicy;
+  fireAt?: string;
+  isCanceled?: boolean;
+  compoundActions?: Action[];
+}
+
+export interface ChildRequest {
+  instanceId: string;
+  name: string;
+  input: string;
+  taskId: number;
+}
+
+export interface EpisodeEffects {
+  /** History events of this episode, OrchestratorStarted and the consumed event first. */
+  added: HistoryEvent[];
+  activities: PendingActivity[];
+  timers: PendingTimer[];
+  canceledTimerIds: number[];
+  children: ChildRequest[];
+  outcome:
+    | { kind: 'running' }
+    | { kind: 'completed'; output: string }
+    | { kind: 'failed'; message: string }
+    | { kind: 'continuedAsNew'; input: string };
+  customStatus: string | null;
+}
+
+const SIX_DAYS_MS = 6 * 24 * 3600 * 1000;
+const THREE_DAYS_MS = 3 * 24 * 3600 * 1000;
+
+const Action = {
+  CallActivity: 0,
+  CallActivityWithRetry: 1,
+  CallSubOrchestrator: 2,
+  CallSubOrchestratorWithRetry: 3,
+  ContinueAsNew: 4,
+  CreateTimer: 5,
+  WaitForExternalEvent: 6,
+} as const;
+
+const UNSUPPORTED: Record<number, string> = {
+  7: 'Durable entities (callEntity)',
+  8: 'Durable HTTP (callHttp)',
+  9: 'Durable entities (signalEntity)',
+  13: 'Entity locks',
+  14: 'Entity locks',
+};
+
+export function historyEvent(type: number, timestamp: string, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
+  return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: timestamp, ...fields };
+}
+
+/** Inputs of CallActivity, CallActivityWithRetry and ContinueAsNew arrive JSON-encoded when they were strings (B.3). */
+export function decodeInput(input: unknown): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input) as unknown;
+  } catch {
+    return input;
+  }
+}
+
+function jsonText(value: unknown): string {
+  return JSON.stringify(value === undefined ? null : value) ?? 'null';
+}
+
+function flatten(actions: unknown[], into: Action[] = []): Action[] {
+  for (const entry of actions) {
+    if (Array.isArray(entry)) flatten(entry, into);
+    else if (entry && typeof entry === 'object') {
+      const action = entry as Action;
+      if (Array.isArray(action.compoundActions)) flatten(action.compoundActions, into);
+      else into.push(action);
+    }
+  }
+  return into;
+}
+
+/** DTFx's retry delay: first · coefficient^(attempt−1), capped by the maximum interval. */
+export function retryDelayMs(policy: RetryPolicy, failedAttempt: number): number {
+  const delay = policy.firstRetryIntervalInMilliseconds * (policy.backoffCoefficient ?? 1) ** (failedAttempt - 1);
+  return Math.min(delay, policy.maxRetryIntervalInMilliseconds ?? Number.POSITIVE_INFINITY);
+}
+
+class EpisodeBuilder {
+  readonly effects: EpisodeEffects;
+  private readonly nowMs: number;
+
+  constructor(
+    private readonly instance: Instance,
+    private readonly timestamp: string,
+    consumed: HistoryEvent,
+  ) {
+    this.nowMs = Date.parse(timestamp);
+    this.effects = {
+      added: [historyEvent(EventType.OrchestratorStarted, timestamp), { ...consumed, IsPlayed: false }],
+      activities: [],
+      timers: [],
+      canceledTimerIds: [],
+      children: [],
+      outcome: { kind: 'running' },
+      customStatus: instance.customStatus,
+    };
+  }
+
+  private nextId(slot: Slot): number {
+    const id = this.instance.nextId++;
+    slot.ids.push(id);
+    return id;
+  }
+
+  private createTimer(slot: Slot, fireAtMs: number): void {
+    const id = this.nextId(slot);
+    const fireAt = new Date(fireAtMs).toISOString();
+    this.effects.added.push(historyEvent(EventType.TimerCreated, this.timestamp, { FireAt: fireAt }, id));
+    this.effects.timers.push({ timerId: id, fireAt });
+  }
+
+  /** Schedules the slot's work (an activity or a sub-orchestration) under a new id. */
+  private schedule(slot: Slot): void {
+    const id = this.nextId(slot);
+    if (slot.kind === 'activity') {
+      const name = slot.name ?? '';
+      this.effects.added.push(historyEvent(EventType.TaskScheduled, this.timestamp, { Name: name, Version: '', Input: jsonText(slot.input) }, id));
+      this.effects.activities.push({ taskId: id, name, input: slot.input });
+      return;
+    }
+    const childId = slot.childId ?? `${this.instance.instanceId}:${id}`;
+    const input = jsonText(slot.input);
+    this.effects.added.push(
+      historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { Name: slot.name, InstanceId: childId, Input: input }, id),
+    );
+    this.effects.children.push({ instanceId: childId, name: slot.name ?? '', input, taskId: id });
+  }
+
+  /** Timer shorter than the library's maximum: one timer; longer: the first of a chain of 3-day sub-timers. */
+  private chainTimer(slot: Slot): void {
+    const finalMs = Date.parse(slot.fireAt ?? this.timestamp);
+    this.createTimer(slot, finalMs - this.nowMs > SIX_DAYS_MS ? this.nowMs + THREE_DAYS_MS : finalMs);
+  }
+
+  /** The bookkeeping the library does while processing the consumed event. */
+  consume(event: HistoryEvent): void {
+    const failed = event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
+    const fired = event.EventType === EventType.TimerFired;
+    if (!failed && !fired) return;
+    const id = (failed ? event.TaskScheduledId : event.TimerId) as number;
+    const slot = this.instance.slots.find((s) => s.ids[s.ids.length - 1] === id);
+    if (!slot) return;
+    if (failed && slot.retry && slot.attempt !== undefined) {
+      const delay = retryDelayMs(slot.retry, slot.attempt);
+      slot.attempt += 1;
+      slot.waitingOnRetryTimer = true;
+      this.createTimer(slot, this.nowMs + delay);
+    } else if (fired && slot.retry && slot.waitingOnRetryTimer && slot.attempt !== undefined) {
+      slot.waitingOnRetryTimer = false;
+      if (slot.attempt <= slot.retry.maxNumberOfAttempts) this.schedule(slot);
+    } else if (fired && slot.kind === 'timer' && slot.fireAt && Date.parse(slot.fireAt) > this.nowMs) {
+      this.chainTimer(slot);
+    }
+  }
+
+  /** Matches the cumulative actions against the known slots; new ones get the next ids. */
+  actions(state: OrchestratorState): void {
+    let slotIndex = 0;
+    for (const action of flatten(state.actions ?? [])) {
+      if (action.actionType === Action.WaitForExternalEvent) continue;
+      if (action.actionType === Action.ContinueAsNew) {
+        const input = decodeInput(action.input);
+        this.effects.outcome = { kind: 'continuedAsNew', input: jsonText(input) };
+        continue;
+      }
+      const unsupported = UNSUPPORTED[action.actionType];
+      if (unsupported) {
+        this.effects.outcome = { kind: 'failed', message: `${unsupported} is not supported by the local runtime.` };
+        return;
+      }
+      const existing = this.instance.slots[slotIndex];
+      slotIndex++;
+      if (existing) {
+        if (existing.kind === 'timer' && action.isCanceled && !existing.canceled) {
+          existing.canceled = true;
+          this.effects.canceledTimerIds.push(...existing.ids);
+        }
+        continue;
+      }
+      this.addSlot(action);
+    }
+  }
+
+  private addSlot(action: Action): void {
+    const slot: Slot = { kind: 'activity', ids: [] };
+    this.instance.slots.push(slot);
+    switch (action.actionType) {
+      case Action.CallActivity:
+      case Action.CallActivityWithRetry:
+        slot.name = action.functionName;
+        slot.input = decodeInput(action.input);
+        break;
+      case Action.CallSubOrchestrator:
+      case Action.CallSubOrchestratorWithRetry:
+        slot.kind = 'suborchestration';
+        slot.name = action.functionName;
+        slot.input = action.input;
+        if (action.instanceId) slot.childId = action.instanceId;
+        break;
+      case Action.CreateTimer:
+        slot.kind = 'timer';
+        slot.fireAt = new Date(action.fireAt ?? this.timestamp).toISOString();
+        this.chainTimer(slot);
+        if (action.isCanceled) {
+          slot.canceled = true;
+          this.effects.canceledTimerIds.push(...slot.ids);
+        }
+        return;
+      default:
+        throw new Error(`The orchestrator returned an action of unknown type ${action.actionType}.`);
+    }
+    if (action.retryOptions && (action.actionType === Action.CallActivityWithRetry || action.actionType === Action.CallSubOrchestratorWithRetry)) {
+      slot.retry = action.retryOptions;
+      slot.attempt = 1;
+    }
+    this.schedule(slot);
+  }
+
+  finish(state: OrchestratorState | undefined, failure: string | undefined): EpisodeEffects {
+    if (state && 'customStatus' in state) this.effects.customStatus = state.customStatus === undefined ? null : jsonText(state.customStatus);
+    if (failure !== undefined) this.effects.outcome = { kind: 'failed', message: failure };
+    else if (this.effects.outcome.kind === 'running' && state?.isDone) this.effects.outcome = { kind: 'completed', output: jsonText(state.output) };
+    this.effects.added.push(historyEvent(EventType.OrchestratorCompleted, this.timestamp));
+    const outcome = this.effects.outcome;
+    if (outcome.kind === 'completed') {
+      this.effects.added.push(historyEvent(EventType.ExecutionCompleted, this.timestamp, { OrchestrationStatus: 'Completed', Result: outcome.output }));
+    } else if (outcome.kind === 'failed') {
+      this.effects.added.push(historyEvent(EventType.ExecutionCompleted, this.timestamp, { OrchestrationStatus: 'Failed', Result: outcome.message }));
+    } else if (outcome.kind === 'continuedAsNew') {
+      this.effects.added.push(historyEvent(EventType.ContinueAsNew, this.timestamp, { Input: outcome.input }));
+    }
+    return this.effects;
+  }
+}
+
+/**
+ * Applies an episode's result to `instance` (its slots and id counter) and returns the events and work it produced.
+ * `failure` is the orchestrator's failure message when the handler threw.
+ */
+export function decideEpisode(
+  instance: Instance,
+  consumed: HistoryEvent,
+  timestamp: string,
+  state: OrchestratorState | undefined,
+  failure: string | undefined,
+): EpisodeEffects {
+  const builder = new EpisodeBuilder(instance, timestamp, consumed);
+  if (failure === undefined) {
+    builder.consume(consumed);
+    if (state) builder.actions(state);
+  }
+  return builder.finish(state, failure);
+}
