@@ -1,0 +1,437 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Settings } from '../platform/config';
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
+import type { EventPublisher } from '../platform/events/publisher';
+import { domainEvent } from '../platform/events/domain-event';
+import { AppError, ConflictError, PreconditionFailedError, UpstreamError } from '../platform/errors';
+import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
+import { lookupAccount } from './oauth/account-identity';
+import { GrantRejectedError, OAuthClient, TokenEndpointError, type TokenSet } from './oauth/oauth-client';
+import { familiesGranted, oauthProviderConfig, scopesFor, type OAuthProviderConfig } from './oauth/provider-configs';
+import { OAuthStateStore, StateError } from './oauth/state-store';
+import type { TokenCipher } from './tokens/token-cipher';
+import type { ConnectorFamily, ConnectorInfo, ProviderName } from './types';
+
+export interface ConnectorServiceDeps {
+  settings: Settings;
+  clock: Clock;
+  store: CosmosStore;
+  cipher: TokenCipher;
+  audit: () => AuditLog;
+  events: () => EventPublisher;
+  oauth?: OAuthClient;
+  fetch?: typeof fetch;
+  /** Families the tenant's installed packs need; decides the scopes asked for when the request names none. */
+  requiredFamilies?: (tenantId: string) => Promise<ConnectorFamily[]>;
+}
+
+/** Who asked for a change, for the audit trail. */
+export interface Actor {
+  type: 'person' | 'system';
+  id: string;
+  source: AuditSource;
+  correlationId?: string;
+}
+
+export interface AuthorizationStart {
+  authorizationUrl: string;
+  expiresAt: string;
+  families: ConnectorFamily[];
+  scopes: string[];
+}
+
+/** An OAuth flow that ended badly, shown to the person as a plain page. */
+export class ConnectFlowError extends AppError {
+  constructor(status: number, title: string, detail: string) {
+    super(status, 'connect-failed', title, detail);
+  }
+}
+
+const PROVIDER_LABEL: Record<ProviderName, string> = { google: 'Google', microsoft: 'Microsoft', notion: 'Notion' };
+const LEASE_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Connections to vendors: OAuth (authorization code + PKCE), encrypted token storage, refresh ahead of expiry with
+ * one refresh in flight per connector, health, disconnect with revocation. Tokens never leave this class except as
+ * a bearer string handed to a provider client.
+ */
+export class ConnectorService {
+  readonly repo: TenantRepository<ConnectorRecord>;
+  private readonly states: OAuthStateStore;
+  private readonly oauth: OAuthClient;
+  private readonly fetchImpl: typeof fetch;
+  private readonly inflight = new Map<string, Promise<string>>();
+
+  constructor(private readonly deps: ConnectorServiceDeps) {
+    this.repo = new TenantRepository<ConnectorRecord>(deps.store, 'connectors', 'connector');
+    this.states = new OAuthStateStore(deps.store, deps.cipher, deps.clock, deps.settings.CONNECTOR_STATE_TTL_SECONDS);
+    this.fetchImpl = deps.fetch ?? fetch;
+    this.oauth = deps.oauth ?? new OAuthClient(this.fetchImpl, () => deps.clock.now().getTime());
+  }
+
+  private get refreshAheadMs() {
+    return this.deps.settings.CONNECTOR_REFRESH_AHEAD_SECONDS * 1000;
+  }
+
+  config(provider: ProviderName): OAuthProviderConfig {
+    return oauthProviderConfig(provider, this.deps.settings);
+  }
+
+  redirectUri(provider: ProviderName): string {
+    return `${this.deps.settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/connectors/${provider}/callback`;
+  }
+
+  info(record: ConnectorRecord): ConnectorInfo {
+    return connectorInfo(record, this.deps.clock.now(), this.refreshAheadMs);
+  }
+
+  async list(tenantId: string): Promise<ConnectorInfo[]> {
+    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t ORDER BY c.connectedAt', [{ name: '@t', value: tenantId }]);
+    return records.map((r) => this.info(r));
+  }
+
+  async get(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
+    return this.info(await this.repo.getOrThrow(tenantId, connectorId));
+  }
+
+  /** Starts a connection: the URL to send the person to. */
+  async authorize(tenantId: string, provider: ProviderName, request: { families?: ConnectorFamily[]; connectorId?: string }): Promise<AuthorizationStart> {
+    const config = this.config(provider);
+    if (!config.clientId || !config.clientSecret) {
+      throw new AppError(503, 'provider-not-configured', 'Provider not available', `${PROVIDER_LABEL[provider]} is not set up on this installation.`);
+    }
+    let families = (request.families ?? []).filter((f) => config.families.includes(f));
+    if (request.families?.length && families.length === 0) {
+      throw new ConflictError(`${PROVIDER_LABEL[provider]} does not offer ${request.families.join(', ')}.`);
+    }
+    if (families.length === 0 && this.deps.requiredFamilies) {
+      families = (await this.deps.requiredFamilies(tenantId)).filter((f) => config.families.includes(f));
+    }
+    if (families.length === 0) families = [...config.families];
+    if (request.connectorId) {
+      // Incremental consent: keep what the connector already has and add what is asked for.
+      const existing = await this.repo.getOrThrow(tenantId, request.connectorId);
+      if (existing.provider !== provider) throw new ConflictError(`That connector is not a ${PROVIDER_LABEL[provider]} connector.`);
+      families = [...new Set([...existing.families, ...families])];
+    }
+    const scopes = scopesFor(config, families);
+    const { state, codeChallenge, expiresAt } = await this.states.create({ tenantId, provider, families, scopes, connectorId: request.connectorId });
+    const url = new URL(config.authUrl);
+    const params: Record<string, string> = {
+      client_id: config.clientId,
+      redirect_uri: this.redirectUri(provider),
+      response_type: 'code',
+      state,
+      code_challenge: codeChallenge,
+      code_challenge_method: 'S256',
+      ...config.authParams,
+    };
+    if (scopes.length) params.scope = scopes.join(' ');
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return { authorizationUrl: url.toString(), expiresAt, families, scopes };
+  }
+
+  /** Finishes a connection from the vendor's redirect. Throws ConnectFlowError with a page-ready message. */
+  async completeAuthorization(
+    provider: ProviderName,
+    query: { code?: string; state?: string; error?: string; error_description?: string },
+    correlationId?: string,
+  ): Promise<{ tenantId: string; connector: ConnectorInfo }> {
+    const label = PROVIDER_LABEL[provider];
+    if (query.error) {
+      if (query.state) await this.states.consume(query.state, provider).catch(() => undefined);
+      if (query.error === 'access_denied') {
+        throw new ConnectFlowError(403, 'Access not granted', `You did not give access to your ${label} account, so nothing was connected. You can try again from the Connections page.`);
+      }
+      throw new ConnectFlowError(400, 'Connection failed', `${label} could not complete the sign-in (${query.error.slice(0, 60)}). Try again from the Connections page.`);
+    }
+    if (!query.code || !query.state) {
+      throw new ConnectFlowError(400, 'Connection failed', 'The sign-in response is incomplete. Start again from the Connections page.');
+    }
+    let pending;
+    try {
+      pending = await this.states.consume(query.state, provider);
+    } catch (err) {
+      if (!(err instanceof StateError)) throw err;
+      const detail: Record<StateError['reason'], [number, string]> = {
+        malformed: [400, 'This sign-in response is not valid. Start again from the Connections page.'],
+        'bad-signature': [400, 'This sign-in response is not valid. Start again from the Connections page.'],
+        'wrong-provider': [400, 'This sign-in response is not valid. Start again from the Connections page.'],
+        expired: [410, 'The sign-in took too long and expired. Start again from the Connections page.'],
+        used: [409, 'This sign-in response was already used. If your account is not connected yet, start again from the Connections page.'],
+      };
+      const [status, text] = detail[err.reason];
+      throw new ConnectFlowError(status, 'Connection failed', text);
+    }
+    const config = this.config(provider);
+    let tokens: TokenSet;
+    try {
+      tokens = await this.oauth.exchangeCode(config, query.code, this.redirectUri(provider), pending.codeVerifier);
+    } catch (err) {
+      await this.auditFailure(pending.tenantId, 'connector.connect', `${label} connection failed: the code could not be exchanged`, correlationId);
+      if (err instanceof GrantRejectedError) {
+        throw new ConnectFlowError(400, 'Connection failed', `${label} did not accept the sign-in. Start again from the Connections page.`);
+      }
+      throw new ConnectFlowError(502, 'Connection failed', `${label} could not be reached to finish the sign-in. Try again in a moment.`);
+    }
+    let identity;
+    try {
+      identity = await lookupAccount(provider, tokens, this.deps.settings, this.fetchImpl);
+    } catch {
+      await this.auditFailure(pending.tenantId, 'connector.connect', `${label} connection failed: the account could not be identified`, correlationId);
+      throw new ConnectFlowError(502, 'Connection failed', `${label} did not tell us which account you signed in with. Try again in a moment.`);
+    }
+    const granted = tokens.scopes ?? pending.scopes;
+    const grantedFamilies = config.familyScopes && tokens.scopes ? familiesGranted(config, granted) : pending.families;
+    const connectorId = `${provider}-${createHash('sha256').update(`${provider}:${identity.accountId}`).digest('hex').slice(0, 16)}`;
+    const now = this.deps.clock.now().toISOString();
+    const existing = await this.repo.get(pending.tenantId, connectorId);
+    const previous = existing ? await this.openTokens(existing).catch(() => undefined) : undefined;
+    const stored: StoredTokens = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? previous?.refreshToken };
+    const record: ConnectorRecord = {
+      id: connectorId,
+      tenantId: pending.tenantId,
+      provider,
+      families: [...new Set([...(existing?.status === 'active' ? existing.families : []), ...grantedFamilies])],
+      account: identity.account,
+      accountId: identity.accountId,
+      scopes: [...new Set([...(existing?.status === 'active' ? existing.scopes : []), ...granted])],
+      status: 'active',
+      connectedAt: existing?.connectedAt ?? now,
+      updatedAt: now,
+      ...(tokens.expiresAt ? { accessExpiresAt: new Date(tokens.expiresAt).toISOString() } : {}),
+      lastRefreshedAt: now,
+      tokens: await this.deps.cipher.seal(JSON.stringify(stored), tokenContext(pending.tenantId, connectorId)),
+      ...(provider === 'notion' ? { details: { workspaceName: tokens.extra.workspace_name } } : {}),
+    };
+    await this.repo.upsert(record);
+    const info = this.info(record);
+    await this.deps.audit().record({
+      tenantId: pending.tenantId,
+      actor: { type: 'person', id: pending.tenantId },
+      action: existing ? 'connector.reconnected' : 'connector.connected',
+      target: { type: 'connector', id: connectorId },
+      outcome: 'success',
+      source: 'web',
+      correlationId,
+      summary: `${label} account ${identity.account} connected (${record.families.join(', ')})`,
+      after: info,
+    });
+    await this.deps.events().publish([
+      domainEvent('ConnectorConnected', pending.tenantId, `connectors/${connectorId}`, {
+        connectorId,
+        provider,
+        families: record.families,
+        account: identity.account,
+        reconnected: Boolean(existing),
+      }, { correlationId }),
+    ]);
+    return { tenantId: pending.tenantId, connector: info };
+  }
+
+  /** Disconnects: revokes at the vendor (best effort), then forgets the tokens and the connector. */
+  async disconnect(tenantId: string, connectorId: string, actor: Actor): Promise<{ revokedAtProvider: boolean }> {
+    const record = await this.repo.getOrThrow(tenantId, connectorId);
+    const revokedAtProvider = await this.revokeAtProvider(record);
+    await this.repo.delete(tenantId, connectorId).catch((err) => {
+      if ((err as { status?: number }).status !== 404) throw err;
+    });
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: actor.type, id: actor.id },
+      action: 'connector.disconnected',
+      target: { type: 'connector', id: connectorId },
+      outcome: 'success',
+      source: actor.source,
+      correlationId: actor.correlationId,
+      summary: `${PROVIDER_LABEL[record.provider]} account ${record.account} disconnected${revokedAtProvider ? ' and access revoked' : ''}`,
+      before: this.info(record),
+    });
+    await this.deps.events().publish([
+      domainEvent('ConnectorDisconnected', tenantId, `connectors/${connectorId}`, {
+        connectorId,
+        provider: record.provider,
+        families: record.families,
+        revokedAtProvider,
+      }, { correlationId: actor.correlationId }),
+    ]);
+    return { revokedAtProvider };
+  }
+
+  /** Erasure: revoke and delete every connector of the tenant. */
+  async eraseTenant(tenantId: string): Promise<number> {
+    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t', [{ name: '@t', value: tenantId }]);
+    for (const record of records) {
+      await this.revokeAtProvider(record);
+      await this.repo.delete(tenantId, record.id).catch(() => undefined);
+    }
+    return records.length;
+  }
+
+  private async revokeAtProvider(record: ConnectorRecord): Promise<boolean> {
+    const tokens = await this.openTokens(record).catch(() => undefined);
+    if (!tokens) return false;
+    const config = this.config(record.provider);
+    // Revoking the refresh token ends the whole grant at Google; revoke the access token as well where it differs.
+    const results = await Promise.all(
+      [tokens.refreshToken, tokens.accessToken].filter((t): t is string => Boolean(t)).map((t) => this.oauth.revoke(config, t)),
+    );
+    return results.some(Boolean);
+  }
+
+  private async openTokens(record: ConnectorRecord): Promise<StoredTokens> {
+    return JSON.parse(await this.deps.cipher.open(record.tokens, tokenContext(record.tenantId, record.id))) as StoredTokens;
+  }
+
+  /**
+   * A valid access token for the connector, refreshed when it expires within the refresh window (or when `force`,
+   * after the vendor said 401). One refresh per connector at a time: in this process by a shared promise, across
+   * instances by a lease on the document.
+   */
+  accessToken(tenantId: string, connectorId: string, opts: { force?: boolean } = {}): Promise<string> {
+    const key = `${tenantId}/${connectorId}/${opts.force ? 'force' : 'normal'}`;
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.resolveToken(tenantId, connectorId, Boolean(opts.force)).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async resolveToken(tenantId: string, connectorId: string, force: boolean): Promise<string> {
+    const deadline = Date.now() + 20_000;
+    let forced = force;
+    for (;;) {
+      const record = await this.repo.getOrThrow(tenantId, connectorId);
+      this.assertUsable(record);
+      const tokens = await this.openTokens(record);
+      const now = this.deps.clock.now().getTime();
+      const expiresAt = record.accessExpiresAt ? Date.parse(record.accessExpiresAt) : undefined;
+      const due = forced || (expiresAt !== undefined && expiresAt - now <= this.refreshAheadMs);
+      if (!due) return tokens.accessToken;
+      if (!tokens.refreshToken) {
+        if (expiresAt !== undefined && expiresAt <= now) {
+          await this.markNeedsReauth(record, 'The access expired and cannot be renewed automatically.');
+          throw this.reauthError(record);
+        }
+        return tokens.accessToken;
+      }
+      const lease = record.refreshLease;
+      if (lease && Date.parse(lease.until) > now) {
+        // Another instance is refreshing: wait for its result.
+        if (Date.now() > deadline) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} is slow to renew access. Try again in a moment.`, 503);
+        await sleep(150);
+        const after = await this.repo.getOrThrow(tenantId, connectorId);
+        if (after.lastRefreshedAt !== record.lastRefreshedAt) forced = false;
+        continue;
+      }
+      const holder = randomUUID();
+      let leased: Stored<ConnectorRecord>;
+      try {
+        const { _etag, ...body } = record;
+        leased = await this.repo.replace({ ...body, refreshLease: { holder, until: new Date(now + LEASE_MS).toISOString() } }, _etag);
+      } catch (err) {
+        if (err instanceof PreconditionFailedError) continue;
+        throw err;
+      }
+      return this.refreshWithLease(leased, tokens, Boolean(expiresAt !== undefined && expiresAt > now));
+    }
+  }
+
+  private async refreshWithLease(record: Stored<ConnectorRecord>, tokens: StoredTokens, stillValid: boolean): Promise<string> {
+    const { _etag, refreshLease: _lease, ...body } = record;
+    const config = this.config(record.provider);
+    try {
+      const fresh = await this.oauth.refresh(config, tokens.refreshToken!, record.scopes);
+      const now = this.deps.clock.now().toISOString();
+      const stored: StoredTokens = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? tokens.refreshToken };
+      await this.repo.replace(
+        {
+          ...body,
+          status: 'active',
+          lastError: undefined,
+          updatedAt: now,
+          lastRefreshedAt: now,
+          accessExpiresAt: fresh.expiresAt ? new Date(fresh.expiresAt).toISOString() : undefined,
+          tokens: await this.deps.cipher.seal(JSON.stringify(stored), tokenContext(record.tenantId, record.id)),
+        },
+        _etag,
+      );
+      return fresh.accessToken;
+    } catch (err) {
+      if (err instanceof GrantRejectedError) {
+        await this.markNeedsReauth({ ...body, _etag } as Stored<ConnectorRecord>, `${PROVIDER_LABEL[record.provider]} no longer accepts this connection. Reconnect it.`);
+        throw this.reauthError(record);
+      }
+      // A passing failure: release the lease and, when the old token still works, use it.
+      await this.repo.replace({ ...body }, _etag).catch(() => undefined);
+      if (stillValid) return tokens.accessToken;
+      if (err instanceof TokenEndpointError) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not renew access right now. Try again in a moment.`, 503);
+      throw err;
+    }
+  }
+
+  private assertUsable(record: ConnectorRecord) {
+    if (record.status !== 'active') throw this.reauthError(record);
+  }
+
+  private reauthError(record: ConnectorRecord) {
+    return new ConflictError(`The ${PROVIDER_LABEL[record.provider]} connection (${record.account}) needs to be reconnected.`, {
+      connectorId: record.id,
+      health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
+    });
+  }
+
+  /** The vendor refused even a fresh token: access was withdrawn at the vendor. */
+  async markRevoked(tenantId: string, connectorId: string): Promise<void> {
+    const record = await this.repo.get(tenantId, connectorId);
+    if (!record || record.status !== 'active') return;
+    await this.transition(record, 'revoked', `${PROVIDER_LABEL[record.provider]} refused access: it was withdrawn. Reconnect it.`);
+  }
+
+  private async markNeedsReauth(record: Stored<ConnectorRecord> | ConnectorRecord, reason: string): Promise<void> {
+    await this.transition(record, 'needs_reauth', reason);
+  }
+
+  private async transition(record: ConnectorRecord, status: 'needs_reauth' | 'revoked', reason: string): Promise<void> {
+    let changed = false;
+    await this.repo.update(record.tenantId, record.id, (current) => {
+      if (current.status === status) return undefined;
+      changed = true;
+      const { _etag, refreshLease: _l, ...body } = current;
+      return { ...body, status, lastError: reason, updatedAt: this.deps.clock.now().toISOString() };
+    });
+    if (!changed) return;
+    await this.deps.audit().record({
+      tenantId: record.tenantId,
+      actor: { type: 'system', id: 'connectors' },
+      action: 'connector.refresh_failed',
+      target: { type: 'connector', id: record.id },
+      outcome: 'failure',
+      source: 'system',
+      summary: `${PROVIDER_LABEL[record.provider]} account ${record.account}: ${reason}`,
+    });
+    await this.deps.events().publish([
+      domainEvent('ConnectorNeedsReauth', record.tenantId, `connectors/${record.id}`, {
+        connectorId: record.id,
+        provider: record.provider,
+        families: record.families,
+        account: record.account,
+        health: status,
+        reason,
+      }),
+    ]);
+  }
+
+  private async auditFailure(tenantId: string, action: string, summary: string, correlationId?: string) {
+    await this.deps
+      .audit()
+      .record({ tenantId, actor: { type: 'person', id: tenantId }, action, target: { type: 'connector', id: 'new' }, outcome: 'failure', source: 'web', correlationId, summary })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,95 @@
+import type { Settings } from '../../platform/config';
+import type { ConnectorFamily, ProviderName } from '../types';
+
+/** How to talk OAuth to one vendor. Built from the settings so the emulators and sovereign clouds can be used. */
+export interface OAuthProviderConfig {
+  provider: ProviderName;
+  /** Families this vendor can serve. */
+  families: ConnectorFamily[];
+  clientId?: string;
+  clientSecret?: string;
+  authUrl: string;
+  tokenUrl: string;
+  revokeUrl?: string;
+  /** Scopes always asked for (identity, offline access). */
+  baseScopes: string[];
+  /** Scopes per family. */
+  familyScopes: Partial<Record<ConnectorFamily, string[]>>;
+  /** Extra query parameters of the authorization request. */
+  authParams: Record<string, string>;
+  /** How the client authenticates at the token endpoint. */
+  tokenAuth: 'post' | 'basic-json';
+}
+
+const GOOGLE = 'https://www.googleapis.com/auth/';
+
+export function oauthProviderConfig(provider: ProviderName, settings: Settings): OAuthProviderConfig {
+  switch (provider) {
+    case 'google':
+      return {
+        provider,
+        families: ['mail', 'calendar', 'files'],
+        clientId: settings.GOOGLE_CLIENT_ID,
+        clientSecret: settings.GOOGLE_CLIENT_SECRET,
+        authUrl: settings.GOOGLE_AUTH_URL,
+        tokenUrl: settings.GOOGLE_TOKEN_URL,
+        revokeUrl: settings.GOOGLE_REVOKE_URL,
+        baseScopes: ['openid', 'email', 'profile'],
+        familyScopes: {
+          mail: [`${GOOGLE}gmail.modify`],
+          calendar: [`${GOOGLE}calendar.events`, `${GOOGLE}calendar.freebusy`],
+          files: [`${GOOGLE}drive.readonly`, `${GOOGLE}drive.file`],
+        },
+        // Offline access for a refresh token; include_granted_scopes for incremental consent.
+        authParams: { access_type: 'offline', include_granted_scopes: 'true', prompt: 'consent' },
+        tokenAuth: 'post',
+      };
+    case 'microsoft': {
+      const authority = settings.MICROSOFT_AUTHORITY.replace(/\/$/, '');
+      return {
+        provider,
+        families: ['mail', 'calendar', 'files'],
+        clientId: settings.MICROSOFT_CLIENT_ID,
+        clientSecret: settings.MICROSOFT_CLIENT_SECRET,
+        authUrl: `${authority}/oauth2/v2.0/authorize`,
+        tokenUrl: `${authority}/oauth2/v2.0/token`,
+        revokeUrl: settings.MICROSOFT_REVOKE_URL,
+        baseScopes: ['openid', 'email', 'profile', 'offline_access', 'User.Read'],
+        familyScopes: {
+          mail: ['Mail.ReadWrite', 'Mail.Send'],
+          calendar: ['Calendars.ReadWrite'],
+          files: ['Files.ReadWrite'],
+        },
+        authParams: { response_mode: 'query' },
+        tokenAuth: 'post',
+      };
+    }
+    case 'notion':
+      return {
+        provider,
+        families: ['notes'],
+        clientId: settings.NOTION_CLIENT_ID,
+        clientSecret: settings.NOTION_CLIENT_SECRET,
+        authUrl: settings.NOTION_AUTH_URL,
+        tokenUrl: settings.NOTION_TOKEN_URL,
+        revokeUrl: settings.NOTION_REVOKE_URL,
+        baseScopes: [],
+        familyScopes: { notes: [] },
+        authParams: { owner: 'user' },
+        tokenAuth: 'basic-json',
+      };
+  }
+}
+
+/** Scopes for the given families (unknown families for this vendor are ignored). */
+export function scopesFor(config: OAuthProviderConfig, families: ConnectorFamily[]): string[] {
+  const scopes = new Set(config.baseScopes);
+  for (const family of families) for (const scope of config.familyScopes[family] ?? []) scopes.add(scope);
+  return [...scopes];
+}
+
+/** Families a granted scope list actually covers. */
+export function familiesGranted(config: OAuthProviderConfig, granted: string[]): ConnectorFamily[] {
+  const have = new Set(granted.map((s) => s.toLowerCase()));
+  return config.families.filter((family) => (config.familyScopes[family] ?? []).every((s) => have.has(s.toLowerCase())));
+}

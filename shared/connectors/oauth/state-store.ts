@@ -1,0 +1,107 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../../platform/clock';
+import type { CosmosStore } from '../../platform/cosmos/store';
+import type { TokenCipher, Sealed } from '../tokens/token-cipher';
+import type { ConnectorFamily, ProviderName } from '../types';
+
+/** What a `state` stands for, kept server-side until the callback consumes it. */
+export interface PendingAuthorization {
+  tenantId: string;
+  provider: ProviderName;
+  families: ConnectorFamily[];
+  scopes: string[];
+  codeVerifier: string;
+  /** Connector the consent extends (incremental consent), if any. */
+  connectorId?: string;
+}
+
+interface StateDoc {
+  id: string;
+  pk: string;
+  tenantId: string;
+  provider: ProviderName;
+  families: ConnectorFamily[];
+  scopes: string[];
+  connectorId?: string;
+  verifier: Sealed;
+  expiresAt: string;
+  ttl: number;
+}
+
+/** Why a state was refused; each maps to a page the person can understand. */
+export class StateError extends Error {
+  constructor(readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'used' | 'wrong-provider') {
+    super(reason);
+  }
+}
+
+const PK = 'oauth-state';
+
+export const pkceChallenge = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+
+/**
+ * Signed, expiring, single-use OAuth `state`. The URL carries `<id>.<expiry>.<provider>.<hmac>`; the PKCE verifier and
+ * the tenant stay server-side in the `system` container, and consuming deletes the document, so a replay finds nothing.
+ */
+export class OAuthStateStore {
+  constructor(
+    private readonly store: CosmosStore,
+    private readonly cipher: TokenCipher,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async create(pending: Omit<PendingAuthorization, 'codeVerifier'>): Promise<{ state: string; codeChallenge: string; expiresAt: string }> {
+    const id = randomUUID();
+    const codeVerifier = randomBytes(48).toString('base64url');
+    const expires = new Date(this.clock.now().getTime() + this.ttlSeconds * 1000);
+    const doc: StateDoc = {
+      id,
+      pk: PK,
+      tenantId: pending.tenantId,
+      provider: pending.provider,
+      families: pending.families,
+      scopes: pending.scopes,
+      ...(pending.connectorId ? { connectorId: pending.connectorId } : {}),
+      verifier: await this.cipher.seal(codeVerifier, `oauth-state:${id}`),
+      expiresAt: expires.toISOString(),
+      ttl: this.ttlSeconds + 3600,
+    };
+    await (await this.store.container('system')).items.create(doc);
+    const unsigned = `${id}.${Math.floor(expires.getTime() / 1000)}.${pending.provider}`;
+    return { state: `${unsigned}.${await this.cipher.sign(unsigned)}`, codeChallenge: pkceChallenge(codeVerifier), expiresAt: doc.expiresAt };
+  }
+
+  /** Verifies and consumes a state (once). Throws StateError. */
+  async consume(state: string, provider: ProviderName): Promise<PendingAuthorization> {
+    const parts = state.split('.');
+    if (parts.length !== 4 || !/^[0-9a-f-]{36}$/.test(parts[0]!) || !/^\d+$/.test(parts[1]!)) throw new StateError('malformed');
+    const [id, exp, stateProvider, signature] = parts as [string, string, string, string];
+    if (!(await this.cipher.verify(`${id}.${exp}.${stateProvider}`, signature))) throw new StateError('bad-signature');
+    if (stateProvider !== provider) throw new StateError('wrong-provider');
+    if (Number(exp) * 1000 < this.clock.now().getTime()) throw new StateError('expired');
+    const container = await this.store.container('system');
+    let doc: StateDoc | undefined;
+    try {
+      doc = (await container.item(id, PK).read<StateDoc>()).resource;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 404) throw err;
+    }
+    if (!doc) throw new StateError('used');
+    try {
+      await container.item(id, PK).delete();
+    } catch (err) {
+      // Someone consumed it between our read and delete: a replay.
+      if ((err as { code?: number }).code === 404) throw new StateError('used');
+      throw err;
+    }
+    return {
+      tenantId: doc.tenantId,
+      provider: doc.provider,
+      families: doc.families,
+      scopes: doc.scopes,
+      connectorId: doc.connectorId,
+      codeVerifier: await this.cipher.open(doc.verifier, `oauth-state:${id}`),
+    };
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The one place provider HTTP calls get their cross-cutting behaviour. Every vendor SDK is given this `fetch`:
+ * - it adds the connector's bearer token (fetched per attempt, so a refresh is picked up);
+ * - a 401 forces one token refresh and one retry; a second 401 means access was withdrawn;
+ * - 429 and 503 are retried for any method (the request was not processed), other 5xx only for idempotent methods,
+ *   with exponential backoff and jitter, honouring Retry-After up to a cap.
+ */
+export interface ResilienceOptions {
+  token(opts: { force: boolean }): Promise<string>;
+  /** Called when the vendor refused a freshly refreshed token. */
+  onRevoked(): Promise<void>;
+  maxRetries: number;
+  maxDelayMs: number;
+  baseDelayMs?: number;
+  fetchImpl?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** Seconds or an HTTP date, as the header allows; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+export function createResilientFetch(options: ResilienceOptions): typeof fetch {
+  const baseFetch = options.fetchImpl ?? fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const base = options.baseDelayMs ?? 250;
+
+  return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request ? input : undefined;
+    const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
+    // Buffer the body once so it can be sent again on a retry.
+    let body: RequestInit["body"] = init?.body;
+    if (request && init?.body === undefined && request.body) body = await request.arrayBuffer();
+    if (body && typeof (body as ReadableStream).getReader === 'function') body = await new Response(body as ReadableStream).arrayBuffer();
+    const url = request ? request.url : input.toString();
+    let forced = false;
+    for (let attempt = 0; ; attempt++) {
+      const headers = new Headers(init?.headers ?? request?.headers);
+      headers.set('authorization', `Bearer ${await options.token({ force: forced })}`);
+      const response = await baseFetch(url, { ...init, method, headers, body, signal: init?.signal ?? AbortSignal.timeout(30_000) });
+      if (response.status === 401) {
+        if (forced) {
+          await options.onRevoked();
+          return response;
+        }
+        forced = true;
+        await response.arrayBuffer().catch(() => undefined);
+        continue;
+      }
+      const retriable = response.status === 429 || response.status === 503 || (response.status >= 500 && IDEMPOTENT.has(method));
+      if (!retriable || attempt >= options.maxRetries) return response;
+      const asked = retryAfterMs(response.headers.get('retry-after'));
+      const backoff = base * 2 ** attempt * (0.5 + Math.random() / 2);
+      await response.arrayBuffer().catch(() => undefined);
+      await sleep(Math.min(options.maxDelayMs, asked ?? backoff));
+    }
+  };
+}
