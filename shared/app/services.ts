@@ -12,6 +12,15 @@ import { createUsageService, type UsageService } from '../identity/usage';
 import { createPrivacyService, type PrivacyService } from '../identity/privacy';
 import { createFeatureFlags, type FeatureFlags } from '../platform/config/features';
 import { resolveTierLimits } from '../platform/config/tiers';
+import type { ConnectorHub } from '../connectors/types';
+import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service';
+import { createConnectorActionRunner } from '../suggestions/actions';
+import { createApprovalLinks, type ApprovalLinks } from '../suggestions/approval-links';
+import { createLinkSigner, loadLinkKey, type LinkSigner } from '../suggestions/link-signer';
+import { createSystemMarkers, type SystemMarkers } from '../suggestions/system-markers';
+import { createEmailTransport, type EmailTransport } from '../communications/email-transport';
+import { createNotifier, type Notifier } from '../communications/notifier';
+import { createRollupStore, DEFAULT_TIME_SAVED_MINUTES, type RollupStore } from '../analytics/rollups';
 
 /**
  * The composition root: builds each adapter and service once, on first use, from the settings.
@@ -33,6 +42,17 @@ export interface Services {
   /** Export and erasure of a tenant's data (participants register in shared/identity/privacy.ts). */
   privacy: () => PrivacyService;
   flags: () => FeatureFlags;
+  /** Suggestions, approvals and their execution (also the agents' SuggestionSink). */
+  suggestions: () => SuggestionService;
+  /** Signed single-use approve/reject links for emails. */
+  approvalLinks: () => ApprovalLinks;
+  linkSigner: () => LinkSigner;
+  /** "Once only" markers in the system container (used links, processed events). */
+  markers: () => SystemMarkers;
+  email: () => EmailTransport;
+  notifier: () => Notifier;
+  /** Dashboard rollups kept by the analytics consumer. */
+  rollups: () => RollupStore;
 }
 
 export function createServices(settings: Settings, clock: Clock = systemClock): Services {
@@ -73,7 +93,71 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
     }),
   );
   const flags = lazy(() => createFeatureFlags(settings));
-  const self: Services = { settings, clock, cosmos, blobs, events, authenticator, audit, tenants, usage, privacy: () => privacy(), flags };
+  const markers = lazy(() => createSystemMarkers(cosmos(), () => clock.now()));
+  const linkSigner = lazy(() => createLinkSigner(loadLinkKey(settings)));
+  const connectorHub = (): ConnectorHub => {
+    const hub = (self as Partial<{ connectors: () => ConnectorHub }>).connectors;
+    if (!hub) throw new Error('connectors are not configured');
+    return hub();
+  };
+  const suggestions: () => SuggestionService = lazy(() =>
+    createSuggestionService({
+      store: cosmos(),
+      clock,
+      audit,
+      events,
+      actions: lazy(() => createConnectorActionRunner(connectorHub)),
+      ownerEmail: async (tenantId) => (await tenants().find(tenantId))?.email || undefined,
+      expirySeconds: settings.SUGGESTION_EXPIRY_SECONDS,
+      undoWindowSeconds: settings.SUGGESTION_UNDO_WINDOW_SECONDS,
+    }),
+  );
+  const approvalLinks = lazy(() =>
+    createApprovalLinks({
+      signer: linkSigner(),
+      markers: markers(),
+      suggestions,
+      clock,
+      publicBaseUrl: settings.PUBLIC_BASE_URL,
+      linkTtlSeconds: settings.APPROVAL_LINK_TTL_SECONDS,
+    }),
+  );
+  const email = lazy(() => createEmailTransport(settings));
+  const notifier = lazy(() =>
+    createNotifier({
+      clock,
+      store: cosmos(),
+      markers: markers(),
+      transport: email,
+      suggestions,
+      links: approvalLinks,
+      signer: linkSigner,
+      recipient: (tenantId) => tenants().find(tenantId),
+      allowApprovalLinks: async (tenantId, count) => {
+        try {
+          await usage().checkLimit(tenantId, 'approvalLinksPerDay', { amount: count });
+        } catch {
+          return false;
+        }
+        await usage().record(tenantId, { approvalLinks: count });
+        return true;
+      },
+      publicBaseUrl: settings.PUBLIC_BASE_URL,
+      webBaseUrl: settings.WEB_BASE_URL,
+    }),
+  );
+  const rollups = lazy(() =>
+    createRollupStore({
+      store: cosmos(),
+      markers: markers(),
+      now: () => clock.now(),
+      timeSavedMinutes: { ...DEFAULT_TIME_SAVED_MINUTES, ...(settings.TIME_SAVED_MINUTES ? (JSON.parse(settings.TIME_SAVED_MINUTES) as Record<string, number>) : {}) },
+    }),
+  );
+  const self: Services = {
+    settings, clock, cosmos, blobs, events, authenticator, audit, tenants, usage, privacy: () => privacy(), flags,
+    suggestions, approvalLinks, linkSigner, markers, email, notifier, rollups,
+  };
   const privacy = lazy(() => createPrivacyService(self));
   return self;
 }

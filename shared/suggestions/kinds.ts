@@ -102,6 +102,8 @@ export const proposalSchema = z.discriminatedUnion(
       sources: z.array(suggestionSource).max(50).default([]),
       /** 0..1, the agent's confidence. */
       confidence: z.number().min(0).max(1).optional(),
+      /** Shorter wait for a decision than the default (e.g. a reply that only makes sense today). */
+      expiresInSeconds: z.number().int().min(1).max(30 * 86_400).optional(),
     }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
@@ -113,6 +115,7 @@ export type Proposal = {
     rationale: string;
     sources: z.infer<typeof suggestionSource>[];
     confidence?: number;
+    expiresInSeconds?: number;
   };
 }[SuggestionKind];
 

@@ -1,0 +1,209 @@
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import type { ApprovalLinks } from '../suggestions/approval-links';
+import type { LinkSigner } from '../suggestions/link-signer';
+import type { SuggestionDoc } from '../suggestions/model';
+import type { SuggestionService } from '../suggestions/suggestion-service';
+import type { SystemMarkers } from '../suggestions/system-markers';
+import type { EmailTransport } from './email-transport';
+import { connectorReauthEmail, digestEmail, newSuggestionsEmail, reminderEmail, runFailedEmail, type EmailSuggestion, type RenderedEmail } from './templates';
+
+/** What the notifier needs to know about the person. */
+export interface Recipient {
+  email: string;
+  displayName: string;
+  timezone: string;
+  notifications: { mode: 'immediate' | 'digest' | 'off'; digestHour: number; approvalLinks: boolean };
+}
+
+export interface NotifierDeps {
+  clock: Clock;
+  store: CosmosStore;
+  markers: SystemMarkers;
+  transport: () => EmailTransport;
+  suggestions: () => SuggestionService;
+  links: () => ApprovalLinks;
+  signer: () => LinkSigner;
+  recipient: (tenantId: string) => Promise<Recipient | undefined>;
+  /** Takes `count` approval links from the tenant's daily allowance; false when it is used up. */
+  allowApprovalLinks: (tenantId: string, count: number) => Promise<boolean>;
+  publicBaseUrl: string;
+  webBaseUrl: string;
+}
+
+/** Notification emails: new suggestions (immediately or in a daily digest), reminders, reconnect requests, failed runs. */
+export interface Notifier {
+  /** New suggestions of a run; one email per run however many events arrive. */
+  suggestionsCreated(tenantId: string, runId: string): Promise<'sent' | 'queued' | 'skipped'>;
+  reminder(tenantId: string, suggestionId: string): Promise<boolean>;
+  connectorNeedsReauth(tenantId: string, connector: { provider: string; account?: string }): Promise<boolean>;
+  runFailed(tenantId: string, run: { runId: string; agentName: string; error: string; at: string }): Promise<boolean>;
+  /** Sends the digests whose time has come. Returns how many went out. */
+  sendDueDigests(): Promise<number>;
+}
+
+const DIGEST_KIND = 'digest';
+const UNSUBSCRIBE_TTL_SECONDS = 90 * 86_400;
+
+function zonedParts(at: Date, timeZone: string): { y: number; m: number; d: number; h: number; min: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return { y: Number(parts.year), m: Number(parts.month), d: Number(parts.day), h: Number(parts.hour), min: Number(parts.minute) };
+}
+
+/** The next instant after `now` at which it is `hour`:00 in `timeZone`. */
+export function nextLocalHour(now: Date, hour: number, timeZone: string): Date {
+  let zone = timeZone;
+  try {
+    zonedParts(now, zone);
+  } catch {
+    zone = 'UTC';
+  }
+  const today = zonedParts(now, zone);
+  for (let dayOffset = 0; dayOffset <= 2; dayOffset++) {
+    const guess = Date.UTC(today.y, today.m - 1, today.d + dayOffset, hour, 0);
+    // Correct the guess by the zone's offset at that moment (twice, for DST edges).
+    let instant = guess;
+    for (let i = 0; i < 2; i++) {
+      const p = zonedParts(new Date(instant), zone);
+      const asUtc = Date.UTC(p.y, p.m - 1, p.d, p.h, p.min);
+      instant += guess - asUtc;
+    }
+    if (instant > now.getTime()) return new Date(instant);
+  }
+  return new Date(now.getTime() + 86_400_000);
+}
+
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const web = deps.webBaseUrl.replace(/\/$/, '');
+  const inboxUrl = `${web}/suggestions`;
+
+  function frame(tenantId: string, r: Recipient) {
+    const expiresAt = Math.floor(deps.clock.now().getTime() / 1000) + UNSUBSCRIBE_TTL_SECONDS;
+    const token = deps.signer().sign({ purpose: 'unsubscribe', tenantId, expiresAt });
+    return {
+      displayName: r.displayName,
+      timezone: r.timezone,
+      unsubscribeUrl: `${deps.publicBaseUrl.replace(/\/$/, '')}/api/notifications/unsubscribe/${token}`,
+      settingsUrl: `${web}/settings`,
+    };
+  }
+
+  async function send(r: Recipient, f: ReturnType<typeof frame>, email: RenderedEmail) {
+    await deps.transport().send({
+      to: r.email,
+      ...email,
+      headers: { 'List-Unsubscribe': `<${f.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+  }
+
+  async function items(tenantId: string, r: Recipient, docs: SuggestionDoc[]): Promise<EmailSuggestion[]> {
+    const withLinks = r.notifications.approvalLinks && (await deps.allowApprovalLinks(tenantId, docs.length * 2));
+    return docs.map((doc) => ({
+      action: doc.preview.action,
+      rationale: doc.rationale,
+      fields: doc.preview.fields,
+      ...(doc.preview.body ? { body: doc.preview.body } : {}),
+      riskMessages: doc.riskFlags.map((f) => f.message),
+      expiresAt: doc.expiresAt,
+      openUrl: `${inboxUrl}/${encodeURIComponent(doc.id)}`,
+      ...(withLinks ? { approveUrl: deps.links().linkFor(doc, 'approve'), rejectUrl: deps.links().linkFor(doc, 'reject') } : {}),
+    }));
+  }
+
+  async function pending(tenantId: string, runId?: string): Promise<SuggestionDoc[]> {
+    const page = await deps.suggestions().list(tenantId, { status: 'pending', ...(runId ? { runId } : {}), limit: 50 });
+    const now = deps.clock.now().getTime();
+    return page.items.filter((d) => Date.parse(d.expiresAt) > now);
+  }
+
+  async function queueDigest(tenantId: string, r: Recipient) {
+    const dueAt = nextLocalHour(deps.clock.now(), r.notifications.digestHour, r.timezone).toISOString();
+    const container = await deps.store.container('system');
+    try {
+      await container.items.create({ id: `${DIGEST_KIND}:${tenantId}`, pk: DIGEST_KIND, tenantId, dueAt, ttl: 3 * 86_400 });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409) throw err; // already queued for the next digest
+    }
+  }
+
+  return {
+    async suggestionsCreated(tenantId, runId) {
+      const r = await deps.recipient(tenantId);
+      if (!r || !r.email || r.notifications.mode === 'off') return 'skipped';
+      if (r.notifications.mode === 'digest') {
+        await queueDigest(tenantId, r);
+        return 'queued';
+      }
+      if (!(await deps.markers.claim('notified-run', `${tenantId}:${runId}`, 7 * 86_400))) return 'skipped';
+      try {
+        const docs = await pending(tenantId, runId);
+        if (docs.length === 0) return 'skipped';
+        const f = frame(tenantId, r);
+        await send(r, f, newSuggestionsEmail(f, await items(tenantId, r, docs), inboxUrl));
+        return 'sent';
+      } catch (err) {
+        await deps.markers.release('notified-run', `${tenantId}:${runId}`);
+        throw err;
+      }
+    },
+
+    async reminder(tenantId, suggestionId) {
+      const r = await deps.recipient(tenantId);
+      if (!r || !r.email || r.notifications.mode === 'off') return false;
+      const doc = await deps.suggestions().get(tenantId, suggestionId);
+      if (doc.status !== 'pending') return false;
+      const f = frame(tenantId, r);
+      const [item] = await items(tenantId, r, [doc]);
+      await send(r, f, reminderEmail(f, item!, inboxUrl));
+      return true;
+    },
+
+    async connectorNeedsReauth(tenantId, connector) {
+      const r = await deps.recipient(tenantId);
+      if (!r || !r.email || r.notifications.mode === 'off') return false;
+      const f = frame(tenantId, r);
+      await send(r, f, connectorReauthEmail(f, connector, `${web}/connectors`));
+      return true;
+    },
+
+    async runFailed(tenantId, run) {
+      const r = await deps.recipient(tenantId);
+      if (!r || !r.email || r.notifications.mode === 'off') return false;
+      const f = frame(tenantId, r);
+      await send(r, f, runFailedEmail(f, run, `${web}/runs/${encodeURIComponent(run.runId)}`));
+      return true;
+    },
+
+    async sendDueDigests() {
+      const container = await deps.store.container('system');
+      const { resources } = await container.items
+        .query<{ id: string; tenantId: string }>(
+          { query: 'SELECT c.id, c.tenantId FROM c WHERE c.pk = @pk AND c.dueAt <= @now', parameters: [{ name: '@pk', value: DIGEST_KIND }, { name: '@now', value: deps.clock.now().toISOString() }] },
+          { partitionKey: DIGEST_KIND },
+        )
+        .fetchAll();
+      let sent = 0;
+      for (const due of resources) {
+        // Removing the entry first means a crash skips one digest rather than sending it twice.
+        try {
+          await container.item(due.id, DIGEST_KIND).delete();
+        } catch (err) {
+          if ((err as { code?: number }).code === 404) continue; // another instance took it
+          throw err;
+        }
+        const r = await deps.recipient(due.tenantId);
+        if (!r || !r.email || r.notifications.mode === 'off') continue;
+        const docs = await pending(due.tenantId);
+        if (docs.length === 0) continue;
+        const f = frame(due.tenantId, r);
+        await send(r, f, digestEmail(f, await items(due.tenantId, r, docs), inboxUrl));
+        sent++;
+      }
+      return sent;
+    },
+  };
+}

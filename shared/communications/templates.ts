@@ -1,0 +1,127 @@
+import { escapeHtml } from '../platform/http/html';
+
+/** A suggestion as listed in an email, with its one-click links when the person allows them. */
+export interface EmailSuggestion {
+  action: string;
+  rationale: string;
+  fields: { label: string; value: string }[];
+  body?: string;
+  riskMessages: string[];
+  expiresAt: string;
+  openUrl: string;
+  approveUrl?: string;
+  rejectUrl?: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+interface Frame {
+  displayName: string;
+  timezone: string;
+  unsubscribeUrl: string;
+  settingsUrl: string;
+}
+
+function localTime(iso: string, timezone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
+  } catch {
+    return iso;
+  }
+}
+
+const BUTTON = 'display:inline-block;padding:8px 16px;border-radius:6px;text-decoration:none;font-weight:600;margin-right:8px';
+
+function layout(frame: Frame, title: string, inner: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2328;max-width:640px;margin:0 auto;padding:16px">
+<p>Hi ${escapeHtml(frame.displayName)},</p>
+${inner}
+<hr style="border:none;border-top:1px solid #d0d7de;margin:24px 0">
+<p style="color:#59636e;font-size:13px">You get these emails because of your notification settings.
+<a href="${escapeHtml(frame.settingsUrl)}">Change settings</a> · <a href="${escapeHtml(frame.unsubscribeUrl)}">Unsubscribe</a></p>
+</body></html>`;
+}
+
+function footerText(frame: Frame): string {
+  return `\n--\nYou get these emails because of your notification settings.\nChange settings: ${frame.settingsUrl}\nUnsubscribe: ${frame.unsubscribeUrl}\n`;
+}
+
+function suggestionHtml(s: EmailSuggestion, timezone: string): string {
+  const fields = s.fields.map((f) => `<tr><td style="color:#59636e;padding-right:12px">${escapeHtml(f.label)}</td><td>${escapeHtml(f.value)}</td></tr>`).join('');
+  const risks = s.riskMessages.length
+    ? `<ul style="color:#9a6700;margin:8px 0">${s.riskMessages.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`
+    : '';
+  const links = s.approveUrl && s.rejectUrl
+    ? `<p><a href="${escapeHtml(s.approveUrl)}" style="${BUTTON};background:#1f883d;color:#fff">Approve</a><a href="${escapeHtml(s.rejectUrl)}" style="${BUTTON};background:#fff;color:#1f2328;border:1px solid #d0d7de">Reject</a> <a href="${escapeHtml(s.openUrl)}">Open in the app</a></p>`
+    : `<p><a href="${escapeHtml(s.openUrl)}">Review in the app</a></p>`;
+  return `<div style="border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0">
+<p style="font-weight:600;margin:0 0 6px">${escapeHtml(s.action)}</p>
+<p style="color:#59636e;margin:0 0 8px">${escapeHtml(s.rationale)}</p>
+<table style="font-size:14px">${fields}</table>
+${s.body ? `<pre style="white-space:pre-wrap;background:#f6f8fa;padding:8px;border-radius:6px;font-family:inherit">${escapeHtml(s.body)}</pre>` : ''}
+${risks}
+<p style="color:#59636e;font-size:13px;margin:4px 0">Waits for your decision until ${escapeHtml(localTime(s.expiresAt, timezone))}.</p>
+${links}
+</div>`;
+}
+
+function suggestionText(s: EmailSuggestion, timezone: string): string {
+  const lines = [`* ${s.action}`, `  Why: ${s.rationale}`, ...s.fields.map((f) => `  ${f.label}: ${f.value}`)];
+  if (s.body) lines.push('  ---', ...s.body.split('\n').map((l) => `  ${l}`), '  ---');
+  for (const m of s.riskMessages) lines.push(`  ! ${m}`);
+  lines.push(`  Waits for your decision until ${localTime(s.expiresAt, timezone)}.`);
+  if (s.approveUrl && s.rejectUrl) lines.push(`  Approve: ${s.approveUrl}`, `  Reject:  ${s.rejectUrl}`);
+  lines.push(`  Open in the app: ${s.openUrl}`);
+  return lines.join('\n');
+}
+
+function suggestionList(frame: Frame, subject: string, intro: string, items: EmailSuggestion[], inboxUrl: string): RenderedEmail {
+  const html = layout(
+    frame,
+    subject,
+    `<p>${escapeHtml(intro)}</p>${items.map((s) => suggestionHtml(s, frame.timezone)).join('')}<p><a href="${escapeHtml(inboxUrl)}">All suggestions waiting for you</a></p>`,
+  );
+  const text = `Hi ${frame.displayName},\n\n${intro}\n\n${items.map((s) => suggestionText(s, frame.timezone)).join('\n\n')}\n\nAll suggestions waiting for you: ${inboxUrl}\n${footerText(frame)}`;
+  return { subject, html, text };
+}
+
+export function newSuggestionsEmail(frame: Frame, items: EmailSuggestion[], inboxUrl: string): RenderedEmail {
+  const subject = items.length === 1 ? `Your approval is needed: ${items[0]!.action}` : `${items.length} suggestions need your approval`;
+  return suggestionList(frame, subject, 'Your agents propose the following. Nothing happens until you approve.', items, inboxUrl);
+}
+
+export function digestEmail(frame: Frame, items: EmailSuggestion[], inboxUrl: string): RenderedEmail {
+  const subject = `Daily digest: ${items.length} suggestion${items.length === 1 ? '' : 's'} waiting for you`;
+  return suggestionList(frame, subject, 'These suggestions are waiting for your decision.', items, inboxUrl);
+}
+
+export function reminderEmail(frame: Frame, item: EmailSuggestion, inboxUrl: string): RenderedEmail {
+  const subject = `Reminder: ${item.action} expires soon`;
+  return suggestionList(frame, subject, 'This suggestion expires soon. Without a decision it will not be carried out.', [item], inboxUrl);
+}
+
+export function connectorReauthEmail(frame: Frame, connector: { provider: string; account?: string }, reconnectUrl: string): RenderedEmail {
+  const name = `${connector.provider}${connector.account ? ` (${connector.account})` : ''}`;
+  const subject = `Reconnect ${connector.provider}: your agents cannot reach it`;
+  const intro = `Your connection to ${name} needs you to sign in again. Until then, agents that use it cannot run.`;
+  return {
+    subject,
+    html: layout(frame, subject, `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(reconnectUrl)}" style="${BUTTON};background:#1f6feb;color:#fff">Reconnect</a></p>`),
+    text: `Hi ${frame.displayName},\n\n${intro}\n\nReconnect: ${reconnectUrl}\n${footerText(frame)}`,
+  };
+}
+
+export function runFailedEmail(frame: Frame, run: { agentName: string; error: string; at: string }, runUrl: string): RenderedEmail {
+  const subject = `A run of ${run.agentName} failed`;
+  const intro = `The run of ${run.agentName} at ${localTime(run.at, frame.timezone)} failed: ${run.error}`;
+  return {
+    subject,
+    html: layout(frame, subject, `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(runUrl)}">See the run</a></p>`),
+    text: `Hi ${frame.displayName},\n\n${intro}\n\nSee the run: ${runUrl}\n${footerText(frame)}`,
+  };
+}
