@@ -28,3 +28,16 @@ export const optionalSetting = () =>
     .string()
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : v));
+
+/**
+ * Marks a setting that only makes sense on a developer's machine or in tests (local stores, self-signed TLS, key files).
+ * bicep/ never writes these; the deployment consistency test reads this marker.
+ */
+export function localOnly<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ localOnly: true });
+}
+
+/** Whether a setting's schema was declared with `localOnly()`. */
+export function isLocalOnlySetting(schema: z.ZodType): boolean {
+  return z.globalRegistry.get(schema)?.localOnly === true;
+}

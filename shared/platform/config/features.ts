@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
-import { optionalSetting } from './env';
+import { localOnly, optionalSetting } from './env';
 import { tierSchema, type Tier } from './tiers';
 
 /**
@@ -26,7 +26,7 @@ export type FlagsDocument = z.infer<typeof flagsDocumentSchema>;
 
 export const featureSettings = z.object({
   FEATURE_FLAGS: optionalSetting(),
-  FEATURE_FLAGS_FILE: optionalSetting(),
+  FEATURE_FLAGS_FILE: localOnly(optionalSetting()),
 });
 
 export interface FeatureFlags {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolSetting, intSetting, optionalSetting } from './env';
+import { boolSetting, intSetting, localOnly, optionalSetting } from './env';
 
 /** Suggestions, approvals, notification emails and the dashboard. */
 export const suggestionSettings = z.object({
@@ -16,7 +16,7 @@ export const suggestionSettings = z.object({
    * In Azure a Key Vault reference; locally, when unset, a key file is created under APPROVAL_LINK_KEY_FILE.
    */
   APPROVAL_LINK_KEY: optionalSetting(),
-  APPROVAL_LINK_KEY_FILE: z.string().min(1).default('.local/keys/approval-links.key'),
+  APPROVAL_LINK_KEY_FILE: localOnly(z.string().min(1).default('.local/keys/approval-links.key')),
 
   /** `acs`: Azure Communication Services Email (managed identity); `smtp`: any SMTP server; `none`: emails are not sent. */
   EMAIL_TRANSPORT: z.enum(['acs', 'smtp', 'none']).default('smtp'),
@@ -24,12 +24,12 @@ export const suggestionSettings = z.object({
   EMAIL_FROM: z.string().min(3).default('Personal Agents <agents@localhost>'),
   /** ACS endpoint, e.g. https://<resource>.communication.azure.com */
   ACS_EMAIL_ENDPOINT: optionalSetting(),
-  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
-  SMTP_PORT: intSetting(2525),
+  SMTP_HOST: localOnly(z.string().min(1).default('127.0.0.1')),
+  SMTP_PORT: localOnly(intSetting(2525)),
   /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
-  SMTP_SECURE: boolSetting(false),
-  SMTP_USER: optionalSetting(),
-  SMTP_PASSWORD: optionalSetting(),
+  SMTP_SECURE: localOnly(boolSetting(false)),
+  SMTP_USER: localOnly(optionalSetting()),
+  SMTP_PASSWORD: localOnly(optionalSetting()),
 
   /** Minutes a person's time is estimated to be saved per executed suggestion, by kind (JSON, partial). */
   TIME_SAVED_MINUTES: optionalSetting(),

@@ -1,0 +1,450 @@
+// Personal Agents Platform on Azure: one resource group with the function app (Flex Consumption), its storage,
+// Cosmos DB, Service Bus, Key Vault, monitoring, email, the SPA's static web app and, optionally, Azure OpenAI.
+// Every data-plane permission goes to one user-assigned identity (modules/roles.bicep); no keys in app settings.
+targetScope = 'subscription'
+
+@description('Name of the environment (azd env name); used to name the resource group and derive resource names.')
+@minLength(1)
+@maxLength(40)
+param environmentName string
+
+@description('Azure region for the resources (one that offers Flex Consumption).')
+param location string
+
+@description('Region of the static web app (Static Web Apps run in a few regions: westus2, centralus, eastus2, westeurope, eastasia).')
+param staticWebAppLocation string = 'westeurope'
+
+@description('Where Azure Communication Services keeps email data (e.g. Europe, United States).')
+param emailDataLocation string = 'Europe'
+
+// ---- Sign-in (Microsoft Entra ID app registrations, see README "Deploying to Azure") ----
+
+@description('Directory (tenant) id of the Entra ID tenant people sign in with.')
+param authTenantId string = tenant().tenantId
+
+@description('Application (client) id of the API app registration; access tokens must carry it as audience.')
+param authApiClientId string
+
+@description('Application (client) id of the SPA app registration (public client, no secret).')
+param authSpaClientId string
+
+@description('Issuer of access tokens; empty for the Entra v2.0 issuer of authTenantId.')
+param authIssuer string = ''
+
+// ---- Connectors (OAuth clients; leave a client id empty to hide that provider) ----
+
+@description('Google OAuth client id (Gmail, Calendar, Drive).')
+param googleClientId string = ''
+
+@description('Google OAuth client secret; stored in Key Vault.')
+@secure()
+param googleClientSecret string = ''
+
+@description('Microsoft (Entra ID) OAuth client id for Outlook, Calendar and OneDrive.')
+param microsoftClientId string = ''
+
+@description('Microsoft OAuth client secret; stored in Key Vault.')
+@secure()
+param microsoftClientSecret string = ''
+
+@description('Entra authority for connecting Microsoft accounts (common = work, school and personal accounts).')
+param microsoftAuthority string = '${environment().authentication.loginEndpoint}common'
+
+@description('Notion public integration OAuth client id.')
+param notionClientId string = ''
+
+@description('Notion OAuth client secret; stored in Key Vault.')
+@secure()
+param notionClientSecret string = ''
+
+// ---- Keys (generate each with: openssl rand -base64 32) ----
+
+@description('Key that encrypts OAuth tokens at rest (base64 of 32 random bytes). Stored only in Key Vault; a new value adds a new secret version, older versions keep decrypting older tokens.')
+@secure()
+@minLength(44)
+param tokenEncryptionKey string
+
+@description('Key that signs emailed approval links (base64 of at least 32 random bytes). Stored only in Key Vault.')
+@secure()
+@minLength(44)
+param approvalLinkKey string
+
+// ---- Model ----
+
+@description('offline: deterministic rules, no model; azure-openai: deploy Azure OpenAI here and call it with the app identity; openai / compatible: an external endpoint with an API key.')
+@allowed(['offline', 'azure-openai', 'openai', 'compatible'])
+param aiProvider string = 'azure-openai'
+
+@description('Region of the Azure OpenAI account (must offer the model).')
+param openAiLocation string = location
+
+@description('Azure OpenAI model to deploy; its deployment name is the model name.')
+param openAiModel string = 'gpt-4o-mini'
+
+@description('Version of the Azure OpenAI model.')
+param openAiModelVersion string = '2024-07-18'
+
+@description('Capacity of the model deployment in thousands of tokens per minute.')
+param openAiCapacity int = 30
+
+@description('Base URL of an OpenAI-compatible endpoint (aiProvider compatible, or a proxy for openai).')
+param aiBaseUrl string = ''
+
+@description('API key for aiProvider openai / compatible; stored in Key Vault.')
+@secure()
+param aiApiKey string = ''
+
+// ---- Capacity and cost ----
+
+@description('Cosmos DB capacity: serverless (pay per request) or autoscale (provisioned RU/s shared by the containers).')
+@allowed(['serverless', 'autoscale'])
+param cosmosThroughputMode string = 'serverless'
+
+@description('Maximum RU/s of the database in autoscale mode.')
+@minValue(1000)
+param cosmosAutoscaleMaxThroughput int = 1000
+
+@description('Most instances the function app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param functionMaximumInstanceCount int = 100
+
+@description('Memory per function app instance in MB.')
+@allowed([512, 2048, 4096])
+param functionInstanceMemoryMB int = 2048
+
+@description('Static Web App plan.')
+@allowed(['Free', 'Standard'])
+param staticWebAppSku string = 'Free'
+
+@description('Subscription tier new tenants start on.')
+@allowed(['free', 'pro', 'team'])
+param defaultTier string = 'free'
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var names = {
+  identity: 'id-${resourceToken}'
+  logAnalytics: 'log-${resourceToken}'
+  applicationInsights: 'appi-${resourceToken}'
+  storage: 'st${resourceToken}'
+  cosmos: 'cosmos-${resourceToken}'
+  serviceBus: 'sb-${resourceToken}'
+  keyVault: 'kv-${resourceToken}'
+  openAi: 'oai-${resourceToken}'
+  communication: 'acs-${resourceToken}'
+  emailService: 'acs-email-${resourceToken}'
+  staticWebApp: 'swa-${resourceToken}'
+  plan: 'plan-${resourceToken}'
+  functionApp: 'func-${resourceToken}'
+}
+var deploymentContainerName = 'app-package'
+var dataContainerName = 'tenant-data'
+var databaseName = 'agents'
+var eventsTopicName = 'domain-events'
+var taskHubName = 'agents'
+var deployOpenAi = aiProvider == 'azure-openai'
+
+// Every Cosmos container of shared/platform/cosmos/containers.ts (test/deploy checks the two agree).
+var cosmosContainers = [
+  { name: 'tenants', partitionKey: '/tenantId' }
+  { name: 'usage', partitionKey: '/tenantId', defaultTtl: -1 }
+  { name: 'audit', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/before/*', '/after/*'] }
+  { name: 'agents', partitionKey: '/tenantId' }
+  { name: 'packs', partitionKey: '/tenantId' }
+  { name: 'workflows', partitionKey: '/tenantId' }
+  { name: 'runs', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/steps/*/output/*'] }
+  { name: 'suggestions', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/payload/*', '/preview/*'] }
+  { name: 'connectors', partitionKey: '/tenantId' }
+  { name: 'snapshots', partitionKey: '/tenantId', defaultTtl: -1 }
+  { name: 'analytics', partitionKey: '/tenantId', defaultTtl: -1 }
+  { name: 'system', partitionKey: '/pk', defaultTtl: -1 }
+]
+
+// One subscription of the events topic per serviceBusTopic function (test/deploy checks the names).
+var eventSubscriptions = [
+  'notifications'
+  'analytics'
+  'audit'
+]
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    dataContainerName: dataContainerName
+  }
+}
+
+module cosmos 'modules/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    name: names.cosmos
+    location: location
+    tags: tags
+    databaseName: databaseName
+    containers: cosmosContainers
+    throughputMode: cosmosThroughputMode
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+  }
+}
+
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  scope: rg
+  params: {
+    name: names.serviceBus
+    location: location
+    tags: tags
+    topicName: eventsTopicName
+    subscriptions: eventSubscriptions
+  }
+}
+
+var secretNames = {
+  tokenKey: 'connector-token-key'
+  approvalLinkKey: 'approval-link-key'
+  googleClientSecret: 'google-client-secret'
+  microsoftClientSecret: 'microsoft-client-secret'
+  notionClientSecret: 'notion-client-secret'
+  aiApiKey: 'ai-api-key'
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
+    secrets: {
+      '${secretNames.tokenKey}': tokenEncryptionKey
+      '${secretNames.approvalLinkKey}': approvalLinkKey
+      '${secretNames.googleClientSecret}': empty(googleClientId) ? '' : googleClientSecret
+      '${secretNames.microsoftClientSecret}': empty(microsoftClientId) ? '' : microsoftClientSecret
+      '${secretNames.notionClientSecret}': empty(notionClientId) ? '' : notionClientSecret
+      '${secretNames.aiApiKey}': aiApiKey
+    }
+  }
+}
+
+module openAi 'modules/openai.bicep' = if (deployOpenAi) {
+  name: 'openai'
+  scope: rg
+  params: {
+    name: names.openAi
+    location: openAiLocation
+    tags: tags
+    deployments: [
+      { name: openAiModel, model: openAiModel, version: openAiModelVersion, capacity: openAiCapacity }
+    ]
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    name: names.communication
+    emailServiceName: names.emailService
+    dataLocation: emailDataLocation
+    tags: tags
+  }
+}
+
+module web 'modules/static-web-app.bicep' = {
+  name: 'static-web-app'
+  scope: rg
+  params: {
+    name: names.staticWebApp
+    location: staticWebAppLocation
+    sku: staticWebAppSku
+    tags: union(tags, { 'azd-service-name': 'web' })
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    communicationServiceName: communication.outputs.name
+    openAiAccountName: deployOpenAi ? names.openAi : ''
+  }
+  dependsOn: [openAi]
+}
+
+var loginEndpoint = environment().authentication.loginEndpoint
+var issuer = empty(authIssuer) ? '${loginEndpoint}${authTenantId}/v2.0' : authIssuer
+var functionAppUrl = 'https://${names.functionApp}.azurewebsites.net'
+var keyVaultReference = 'VaultName=${names.keyVault};SecretName='
+
+// The function app's settings: exactly the names shared/platform/config reads (test/deploy checks both ways),
+// plus the host's own identity-based connections. Secrets are Key Vault references resolved with the app identity.
+var appSettings = {
+  // Functions host: storage and the Durable task hub through the managed identity.
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+  TASKHUB_NAME: taskHubName
+
+  // Core
+  APP_ENV: 'azure'
+  PUBLIC_BASE_URL: functionAppUrl
+  WEB_BASE_URL: web.outputs.url
+  AZURE_CLIENT_ID: identity.outputs.clientId
+  COSMOS_ENDPOINT: cosmos.outputs.endpoint
+  COSMOS_DATABASE: databaseName
+  BLOB_ENDPOINT: storage.outputs.blobEndpoint
+  BLOB_CONTAINER: dataContainerName
+  EVENTS_MODE: 'servicebus'
+  EVENTS_TOPIC: eventsTopicName
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBusConnection__credential: 'managedidentity'
+  ServiceBusConnection__clientId: identity.outputs.clientId
+  HTTP_MAX_BODY_BYTES: '1048576'
+
+  // Sign-in
+  AUTH_ISSUER: issuer
+  AUTH_AUDIENCE: authApiClientId
+  AUTH_JWKS_URI: '${loginEndpoint}${authTenantId}/discovery/v2.0/keys'
+  AUTH_CLOCK_SKEW_SECONDS: '60'
+  AUTH_JWKS_COOLDOWN_SECONDS: '30'
+  AUTH_SPA_CLIENT_ID: authSpaClientId
+  AUTH_API_SCOPE: 'openid profile email offline_access api://${authApiClientId}/access_as_user'
+
+  // Suggestions, approvals and email
+  SUGGESTION_EXPIRY_SECONDS: '259200'
+  SUGGESTION_REMINDER_BEFORE_SECONDS: '43200'
+  SUGGESTION_UNDO_WINDOW_SECONDS: '900'
+  APPROVAL_LINK_TTL_SECONDS: '172800'
+  APPROVAL_LINK_KEY: '@Microsoft.KeyVault(${keyVaultReference}${secretNames.approvalLinkKey})'
+  EMAIL_TRANSPORT: 'acs'
+  EMAIL_FROM: 'Personal Agents <${communication.outputs.senderAddress}>'
+  ACS_EMAIL_ENDPOINT: communication.outputs.endpoint
+  TIME_SAVED_MINUTES: ''
+
+  // Connectors
+  GOOGLE_CLIENT_ID: googleClientId
+  GOOGLE_CLIENT_SECRET: empty(googleClientId) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.googleClientSecret})'
+  GOOGLE_AUTH_URL: 'https://accounts.google.com/o/oauth2/v2/auth'
+  GOOGLE_TOKEN_URL: 'https://oauth2.googleapis.com/token'
+  GOOGLE_REVOKE_URL: 'https://oauth2.googleapis.com/revoke'
+  GOOGLE_USERINFO_URL: 'https://openidconnect.googleapis.com/v1/userinfo'
+  MICROSOFT_CLIENT_ID: microsoftClientId
+  MICROSOFT_CLIENT_SECRET: empty(microsoftClientId) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.microsoftClientSecret})'
+  MICROSOFT_AUTHORITY: microsoftAuthority
+  MICROSOFT_GRAPH_BASE_URL: 'https://graph.microsoft.com'
+  MICROSOFT_REVOKE_URL: ''
+  NOTION_CLIENT_ID: notionClientId
+  NOTION_CLIENT_SECRET: empty(notionClientId) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.notionClientSecret})'
+  NOTION_AUTH_URL: 'https://api.notion.com/v1/oauth/authorize'
+  NOTION_TOKEN_URL: 'https://api.notion.com/v1/oauth/token'
+  NOTION_REVOKE_URL: 'https://api.notion.com/v1/oauth/revoke'
+  NOTION_API_BASE_URL: 'https://api.notion.com'
+  CONNECTOR_KEY_VAULT_URL: keyVault.outputs.uri
+  CONNECTOR_KEY_SECRET_NAME: secretNames.tokenKey
+  CONNECTOR_STATE_TTL_SECONDS: '600'
+  CONNECTOR_REFRESH_AHEAD_SECONDS: '300'
+  CONNECTOR_MAX_RETRIES: '3'
+  CONNECTOR_MAX_RETRY_DELAY_MS: '10000'
+  CONNECTOR_MAX_PAGES: '10'
+  SNAPSHOT_RETENTION_DAYS: '30'
+
+  // Agents and the AI gateway
+  AI_PROVIDER: aiProvider
+  AI_BASE_URL: aiBaseUrl
+  AI_API_KEY: empty(aiApiKey) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.aiApiKey})'
+  AZURE_OPENAI_ENDPOINT: deployOpenAi ? openAi.outputs.endpoint : ''
+  AZURE_OPENAI_API_VERSION: '2024-10-21'
+  AI_MODEL_SMALL: openAiModel
+  AI_MODEL_LARGE: openAiModel
+  AI_PRICES: ''
+  AI_TIMEOUT_MS: '60000'
+  AI_MAX_RETRIES: '3'
+  AI_MAX_RETRY_DELAY_MS: '20000'
+  AI_BATCH_MAX_ITEMS: '100'
+  RUN_MAX_TOKENS: '400000'
+  SCHEDULE_CATCH_UP_MINUTES: '60'
+  WORKFLOW_MAX_STEPS: '10'
+
+  // Tiers, retention and feature flags
+  DEFAULT_TIER: defaultTier
+  TIER_LIMITS: ''
+  AUDIT_RETENTION_DAYS: '365'
+  FEATURE_FLAGS: ''
+
+  // Privacy
+  EXPORT_INLINE_MAX_BYTES: '4194304'
+}
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: names.functionApp
+    planName: names.plan
+    location: location
+    tags: union(tags, { 'azd-service-name': 'api' })
+    identityId: identity.outputs.id
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    appSettings: appSettings
+    allowedOrigins: [web.outputs.url]
+    instanceMemoryMB: functionInstanceMemoryMB
+    maximumInstanceCount: functionMaximumInstanceCount
+  }
+  // Settings point at resources the app can only use once its identity holds its roles.
+  dependsOn: [roles]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_TENANT_ID string = tenant().tenantId
+output API_URL string = functionApp.outputs.url
+output WEB_URL string = web.outputs.url
+output VITE_API_BASE_URL string = functionApp.outputs.url
+output OAUTH_REDIRECT_BASE_URL string = '${functionAppUrl}/api'
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output KEY_VAULT_NAME string = keyVault.outputs.name
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
+output EMAIL_SENDER string = communication.outputs.senderAddress

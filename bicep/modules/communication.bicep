@@ -1,0 +1,56 @@
+// Azure Communication Services Email: an Email Communication Service with an Azure-managed sender domain, linked to
+// a Communication Services resource the app sends through with its managed identity (no access keys).
+@description('Name of the Communication Services resource.')
+param name string
+
+@description('Name of the Email Communication Service.')
+param emailServiceName string
+
+@description('Data location of the communication resources (e.g. Europe, United States).')
+param dataLocation string
+
+@description('Tags for the resources.')
+param tags object = {}
+
+@description('Local part of the sender address on the Azure-managed domain (e.g. DoNotReply).')
+param senderUsername string = 'DoNotReply'
+
+resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
+  name: emailServiceName
+  location: 'global'
+  tags: tags
+  properties: { dataLocation: dataLocation }
+}
+
+resource managedDomain 'Microsoft.Communication/emailServices/domains@2023-04-01' = {
+  parent: emailService
+  name: 'AzureManagedDomain'
+  location: 'global'
+  properties: {
+    domainManagement: 'AzureManaged'
+    userEngagementTracking: 'Disabled'
+  }
+}
+
+resource sender 'Microsoft.Communication/emailServices/domains/senderUsernames@2023-04-01' = {
+  parent: managedDomain
+  name: toLower(senderUsername)
+  properties: {
+    username: senderUsername
+    displayName: 'Personal Agents'
+  }
+}
+
+resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
+  name: name
+  location: 'global'
+  tags: tags
+  properties: {
+    dataLocation: dataLocation
+    linkedDomains: [managedDomain.id]
+  }
+}
+
+output name string = communication.name
+output endpoint string = 'https://${communication.properties.hostName}'
+output senderAddress string = '${senderUsername}@${managedDomain.properties.mailFromSenderDomain}'

@@ -1,0 +1,61 @@
+// Service Bus: the domain-events topic and one subscription per consumer, with dead-lettering. Entra ID only.
+@description('Name of the Service Bus namespace.')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for the resources.')
+param tags object = {}
+
+@description('Topic the app publishes domain events to (EVENTS_TOPIC).')
+param topicName string
+
+@description('Subscriptions of the topic, one per serviceBusTopic function.')
+param subscriptions array
+
+@description('Deliveries before a message is dead-lettered.')
+param maxDeliveryCount int = 10
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+  name: name
+  location: location
+  tags: tags
+  // Topics need the Standard tier.
+  sku: { name: 'Standard', tier: 'Standard' }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
+  parent: namespace
+  name: topicName
+  properties: {
+    defaultMessageTimeToLive: 'P14D'
+    // Publishers set the message id to the event id: a retried publish within the window is dropped.
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'PT10M'
+    enableBatchedOperations: true
+  }
+}
+
+resource topicSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2022-10-01-preview' = [
+  for s in subscriptions: {
+    parent: topic
+    name: s
+    properties: {
+      lockDuration: 'PT1M'
+      maxDeliveryCount: maxDeliveryCount
+      deadLetteringOnMessageExpiration: true
+      deadLetteringOnFilterEvaluationExceptions: true
+      defaultMessageTimeToLive: 'P14D'
+      enableBatchedOperations: true
+    }
+  }
+]
+
+output name string = namespace.name
+output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
