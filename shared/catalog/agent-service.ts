@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../platform/audit/audit-log';
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { ValidationError } from '../platform/errors';
+import type { Page } from '../platform/http/paging';
+import type { UsageService } from '../identity/usage';
+import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
+import type { ScheduleIndex } from '../orchestration/schedule-index';
+import { getTemplate } from './templates';
+import { createAgentBody, type ActionContext, type AgentDoc, type AgentView, type CreateAgentInput, type UpdateAgentInput } from './agent-model';
+
+export interface AgentServiceDeps {
+  store: CosmosStore;
+  clock: Clock;
+  audit: () => AuditLog;
+  usage: () => Pick<UsageService, 'checkLimit'>;
+  schedules: () => ScheduleIndex;
+}
+
+function validateConfig(templateId: string, config: unknown): Record<string, unknown> {
+  const template = getTemplate(templateId);
+  const result = template.configSchema.safeParse(config ?? {});
+  if (!result.success) {
+    const errors = result.error.issues.map((i) => ({ path: ['body', 'config', ...i.path.map(String)].join('.'), message: i.message }));
+    throw new ValidationError(`The config does not fit the ${template.name} template: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  }
+  return result.data as Record<string, unknown>;
+}
+
+export class AgentService {
+  readonly repo: TenantRepository<AgentDoc>;
+
+  constructor(private readonly deps: AgentServiceDeps) {
+    this.repo = new TenantRepository<AgentDoc>(deps.store, 'agents', 'agent');
+  }
+
+  async view(agent: Stored<AgentDoc> | AgentDoc): Promise<AgentView> {
+    const entry = agent.schedule && agent.enabled ? await this.deps.schedules().get(agent.tenantId, 'agent', agent.id) : undefined;
+    return {
+      id: agent.id,
+      templateId: agent.templateId,
+      name: agent.name,
+      config: agent.config,
+      enabled: agent.enabled,
+      schedule: agent.schedule,
+      nextRunAt: entry?.nextRunAt ?? null,
+      tokenBudget: agent.tokenBudget,
+      packInstallId: agent.packInstallId,
+      createdAt: agent.createdAt,
+      updatedAt: agent.updatedAt,
+    };
+  }
+
+  get(tenantId: string, agentId: string): Promise<Stored<AgentDoc>> {
+    return this.repo.getOrThrow(tenantId, agentId);
+  }
+
+  list(tenantId: string, paging: { limit: number; cursor?: string }, filter: { templateId?: string } = {}): Promise<Page<Stored<AgentDoc>>> {
+    const where = ['c.type = "agent"'];
+    const parameters = [];
+    if (filter.templateId) {
+      where.push('c.templateId = @templateId');
+      parameters.push({ name: '@templateId', value: filter.templateId });
+    }
+    return this.repo.query(tenantId, `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt`, parameters, paging);
+  }
+
+  private async checkSchedule(tenantId: string, schedule: Schedule | null | undefined): Promise<void> {
+    if (!schedule) return;
+    await this.deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', {
+      amount: shortestIntervalMinutes(schedule, this.deps.clock.now()),
+    });
+  }
+
+  private async syncSchedule(agent: AgentDoc): Promise<void> {
+    if (agent.schedule && agent.enabled) await this.deps.schedules().set(agent.tenantId, 'agent', agent.id, agent.schedule, this.deps.clock.now());
+    else await this.deps.schedules().remove(agent.tenantId, 'agent', agent.id);
+  }
+
+  /**
+   * Creates an agent from a template; its config is validated by the template's schema. `id` and
+   * `packInstallId` are given by pack installs (deterministic ids make installs idempotent).
+   */
+  async create(
+    tenantId: string,
+    input: CreateAgentInput,
+    ctx: ActionContext,
+    opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
+  ): Promise<{ agent: Stored<AgentDoc>; created: boolean }> {
+    const body = createAgentBody.parse(input);
+    const template = getTemplate(body.templateId);
+    const config = validateConfig(template.id, body.config);
+    const id = opts.id ?? `agt_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    if (opts.id) {
+      const existing = await this.repo.get(tenantId, id);
+      if (existing) return { agent: existing, created: false };
+    }
+    if (!opts.skipLimit) await this.deps.usage().checkLimit(tenantId, 'agents');
+    await this.checkSchedule(tenantId, body.schedule);
+    const now = this.deps.clock.now().toISOString();
+    const doc: AgentDoc = {
+      id,
+      tenantId,
+      type: 'agent',
+      templateId: template.id,
+      name: body.name ?? template.name,
+      config,
+      enabled: body.enabled,
+      schedule: body.schedule,
+      tokenBudget: body.tokenBudget,
+      packInstallId: opts.packInstallId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { doc: agent, created } = await this.repo.createIfAbsent(doc);
+    if (!created) return { agent, created };
+    await this.syncSchedule(agent);
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      action: 'agent.created',
+      target: { type: 'agent', id },
+      outcome: 'success',
+      source: ctx.source,
+      correlationId: ctx.correlationId,
+      summary: `Created agent "${agent.name}" (${template.name})${agent.schedule ? ` scheduled "${agent.schedule.cron}" in ${agent.schedule.timezone}` : ''}`,
+      after: { templateId: agent.templateId, name: agent.name, enabled: agent.enabled, schedule: agent.schedule, tokenBudget: agent.tokenBudget },
+    });
+    return { agent, created };
+  }
+
+  async update(tenantId: string, agentId: string, change: UpdateAgentInput, ifMatch: string | undefined, ctx: ActionContext): Promise<Stored<AgentDoc>> {
+    const current = await this.repo.getOrThrow(tenantId, agentId);
+    const config = change.config !== undefined ? validateConfig(current.templateId, change.config) : current.config;
+    if (change.schedule !== undefined) await this.checkSchedule(tenantId, change.schedule);
+    const { _etag, ...body } = current;
+    const next: AgentDoc = {
+      ...body,
+      name: change.name ?? current.name,
+      config,
+      enabled: change.enabled ?? current.enabled,
+      schedule: change.schedule !== undefined ? change.schedule : current.schedule,
+      tokenBudget: change.tokenBudget ?? current.tokenBudget,
+      updatedAt: this.deps.clock.now().toISOString(),
+    };
+    const saved = await this.repo.replace(next, ifMatch ?? _etag);
+    await this.syncSchedule(saved);
+    const verb = change.enabled === false && current.enabled ? 'disabled' : change.enabled === true && !current.enabled ? 'enabled' : 'updated';
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      action: `agent.${verb}`,
+      target: { type: 'agent', id: agentId },
+      outcome: 'success',
+      source: ctx.source,
+      correlationId: ctx.correlationId,
+      summary: `Agent "${saved.name}" ${verb} (${Object.keys(change).join(', ')})`,
+      before: { name: current.name, config: current.config, enabled: current.enabled, schedule: current.schedule, tokenBudget: current.tokenBudget },
+      after: { name: saved.name, config: saved.config, enabled: saved.enabled, schedule: saved.schedule, tokenBudget: saved.tokenBudget },
+    });
+    return saved;
+  }
+
+  async delete(tenantId: string, agentId: string, ifMatch: string | undefined, ctx: ActionContext): Promise<void> {
+    const current = await this.repo.getOrThrow(tenantId, agentId);
+    await this.repo.delete(tenantId, agentId, ifMatch);
+    await this.deps.schedules().remove(tenantId, 'agent', agentId);
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      action: 'agent.deleted',
+      target: { type: 'agent', id: agentId },
+      outcome: 'success',
+      source: ctx.source,
+      correlationId: ctx.correlationId,
+      summary: `Deleted agent "${current.name}"`,
+      before: { templateId: current.templateId, name: current.name },
+    });
+  }
+}

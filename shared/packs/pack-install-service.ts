@@ -1,0 +1,202 @@
+import type { AgentService } from '../catalog/agent-service';
+import type { ActionContext, AgentView } from '../catalog/agent-model';
+import type { UsageService } from '../identity/usage';
+import type { AuditLog } from '../platform/audit/audit-log';
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import { TenantRepository, type Stored, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { NotFoundError } from '../platform/errors';
+import type { Page } from '../platform/http/paging';
+import { getPack } from './built-in-packs';
+import type { WorkflowView } from './workflow-model';
+import type { WorkflowService } from './workflow-service';
+
+/** One installed pack: what it created, so uninstall removes exactly that. */
+export interface PackInstallDoc extends TenantDoc {
+  type: 'packInstall';
+  packId: string;
+  /** `installing` while its parts are being created; a retried install resumes from there. */
+  status: 'installing' | 'installed';
+  agentIds: string[];
+  workflowIds: string[];
+  timezone: string;
+  installedAt: string;
+}
+
+export interface InstallResult {
+  install: Stored<PackInstallDoc>;
+  agents: AgentView[];
+  workflows: WorkflowView[];
+  triggers: { type: 'schedule'; workflowId: string; cron: string; timezone: string; nextRunAt: string | null }[];
+  /** False when the pack was already installed (nothing was created). */
+  created: boolean;
+}
+
+export interface PackInstallDeps {
+  store: CosmosStore;
+  clock: Clock;
+  audit: () => AuditLog;
+  usage: () => Pick<UsageService, 'checkLimit'>;
+  agents: () => AgentService;
+  workflows: () => WorkflowService;
+  timezoneOf(tenantId: string): Promise<string>;
+}
+
+/** One install per pack and tenant: the id is deterministic, so installing twice never duplicates. */
+export const installIdOf = (packId: string) => `pack_${packId}`;
+const partId = (installId: string, key: string) => `${installId}_${key}`;
+
+export class PackInstallService {
+  readonly repo: TenantRepository<PackInstallDoc>;
+
+  constructor(private readonly deps: PackInstallDeps) {
+    this.repo = new TenantRepository<PackInstallDoc>(deps.store, 'packs', 'installed pack');
+  }
+
+  list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>> {
+    return this.repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "packInstall" ORDER BY c.installedAt', [], paging);
+  }
+
+  async get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>> {
+    const doc = await this.repo.get(tenantId, installId);
+    if (!doc || doc.status !== 'installed') throw new NotFoundError('installed pack');
+    return doc;
+  }
+
+  async describe(install: Stored<PackInstallDoc>, created: boolean): Promise<InstallResult> {
+    const agents = await Promise.all(install.agentIds.map(async (id) => this.deps.agents().view(await this.deps.agents().get(install.tenantId, id))));
+    const workflows = await Promise.all(install.workflowIds.map(async (id) => this.deps.workflows().view(await this.deps.workflows().get(install.tenantId, id))));
+    const triggers = workflows
+      .filter((w) => w.schedule)
+      .map((w) => ({ type: 'schedule' as const, workflowId: w.id, cron: w.schedule!.cron, timezone: w.schedule!.timezone, nextRunAt: w.nextRunAt }));
+    return { install, agents, workflows, triggers, created };
+  }
+
+  /**
+   * Installs a pack: its agents, workflows and schedule triggers. Idempotent (deterministic ids; a second install
+   * returns the first) and all-or-nothing (a failure removes what this attempt created and leaves no install).
+   */
+  async install(tenantId: string, packId: string, ctx: ActionContext): Promise<InstallResult> {
+    const pack = getPack(packId);
+    const installId = installIdOf(pack.id);
+    const existing = await this.repo.get(tenantId, installId);
+    if (existing?.status === 'installed') return this.describe(existing, false);
+
+    const agentIds = pack.agents.map((a) => partId(installId, a.key));
+    const workflowIds = pack.workflows.map((w) => partId(installId, w.key));
+    // Count only parts that do not exist yet (a resumed install already has some).
+    const [missingAgents, missingWorkflows] = await Promise.all([
+      Promise.all(agentIds.map((id) => this.deps.agents().repo.get(tenantId, id))).then((found) => found.filter((f) => !f).length),
+      Promise.all(workflowIds.map((id) => this.deps.workflows().repo.get(tenantId, id))).then((found) => found.filter((f) => !f).length),
+    ]);
+    if (missingAgents > 0) await this.deps.usage().checkLimit(tenantId, 'agents', { amount: missingAgents });
+    if (missingWorkflows > 0) await this.deps.usage().checkLimit(tenantId, 'workflows', { amount: missingWorkflows });
+
+    const timezone = existing?.timezone ?? (await this.deps.timezoneOf(tenantId));
+    const now = this.deps.clock.now().toISOString();
+    const { doc: marker } = await this.repo.createIfAbsent({
+      id: installId,
+      tenantId,
+      type: 'packInstall',
+      packId: pack.id,
+      status: 'installing',
+      agentIds,
+      workflowIds,
+      timezone,
+      installedAt: now,
+    });
+    const partCtx: ActionContext = { ...ctx };
+    const createdHere: { kind: 'agent' | 'workflow'; id: string }[] = [];
+    try {
+      for (const agent of pack.agents) {
+        const { created } = await this.deps.agents().create(
+          tenantId,
+          { templateId: agent.templateId, name: agent.name, config: agent.config },
+          partCtx,
+          { id: partId(installId, agent.key), packInstallId: installId, skipLimit: true },
+        );
+        if (created) createdHere.push({ kind: 'agent', id: partId(installId, agent.key) });
+      }
+      for (const workflow of pack.workflows) {
+        const { created } = await this.deps.workflows().create(
+          tenantId,
+          {
+            name: workflow.name,
+            mode: workflow.mode,
+            steps: workflow.stepKeys.map((key) => ({ agentId: partId(installId, key) })),
+            coordinatorAgentId: workflow.coordinatorKey ? partId(installId, workflow.coordinatorKey) : null,
+            schedule: workflow.cron ? { cron: workflow.cron, timezone } : null,
+          },
+          partCtx,
+          { id: partId(installId, workflow.key), packInstallId: installId, skipLimit: true },
+        );
+        if (created) createdHere.push({ kind: 'workflow', id: partId(installId, workflow.key) });
+      }
+      const done = await this.repo.replace({ ...stripEtag(marker), status: 'installed', installedAt: now });
+      await this.deps.audit().record({
+        tenantId,
+        actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+        action: 'pack.installed',
+        target: { type: 'pack', id: installId },
+        outcome: 'success',
+        source: ctx.source,
+        correlationId: ctx.correlationId,
+        summary: `Installed the ${pack.name} pack (${agentIds.length} agent(s), ${workflowIds.length} workflow(s))`,
+        after: { packId: pack.id, agentIds, workflowIds, timezone },
+      });
+      return this.describe(done, true);
+    } catch (err) {
+      for (const part of createdHere.reverse()) {
+        const remove = part.kind === 'agent' ? this.deps.agents().delete(tenantId, part.id, undefined, partCtx) : this.deps.workflows().delete(tenantId, part.id, undefined, partCtx);
+        await remove.catch(() => undefined);
+      }
+      if (!existing) await this.repo.delete(tenantId, installId).catch(() => undefined);
+      await this.deps.audit().record({
+        tenantId,
+        actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+        action: 'pack.install.failed',
+        target: { type: 'pack', id: installId },
+        outcome: 'failure',
+        source: ctx.source,
+        correlationId: ctx.correlationId,
+        summary: `Installing the ${pack.name} pack failed; nothing was kept`,
+      }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Removes what the install created (workflows first, then agents, with their schedules) and the install. */
+  async uninstall(tenantId: string, installId: string, ctx: ActionContext): Promise<void> {
+    const install = await this.repo.get(tenantId, installId);
+    if (!install) throw new NotFoundError('installed pack');
+    for (const id of install.workflowIds) {
+      await this.deps.workflows().delete(tenantId, id, undefined, ctx).catch((err) => {
+        if (!(err instanceof NotFoundError)) throw err;
+      });
+    }
+    for (const id of install.agentIds) {
+      await this.deps.agents().delete(tenantId, id, undefined, ctx).catch((err) => {
+        if (!(err instanceof NotFoundError)) throw err;
+      });
+    }
+    await this.repo.delete(tenantId, installId).catch((err) => {
+      if (!(err instanceof NotFoundError)) throw err;
+    });
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      action: 'pack.uninstalled',
+      target: { type: 'pack', id: installId },
+      outcome: 'success',
+      source: ctx.source,
+      correlationId: ctx.correlationId,
+      summary: `Uninstalled the ${install.packId} pack; its agents, workflows and schedules were removed`,
+      before: { agentIds: install.agentIds, workflowIds: install.workflowIds },
+    });
+  }
+}
+
+function stripEtag<T extends { _etag?: string }>(doc: T): Omit<T, '_etag'> {
+  const { _etag, ...rest } = doc;
+  return rest;
+}

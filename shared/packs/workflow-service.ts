@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentService } from '../catalog/agent-service';
+import type { ActionContext } from '../catalog/agent-model';
+import { findTemplate } from '../catalog/templates';
+import type { UsageService } from '../identity/usage';
+import type { AuditLog } from '../platform/audit/audit-log';
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { ValidationError, type FieldError } from '../platform/errors';
+import type { Page } from '../platform/http/paging';
+import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
+import type { ScheduleIndex } from '../orchestration/schedule-index';
+import { createWorkflowBody, type CreateWorkflowInput, type UpdateWorkflowInput, type WorkflowDoc, type WorkflowMode, type WorkflowView } from './workflow-model';
+
+export interface WorkflowServiceDeps {
+  store: CosmosStore;
+  clock: Clock;
+  audit: () => AuditLog;
+  usage: () => Pick<UsageService, 'checkLimit'>;
+  schedules: () => ScheduleIndex;
+  agents: () => AgentService;
+  maxSteps: number;
+}
+
+export class WorkflowService {
+  readonly repo: TenantRepository<WorkflowDoc>;
+
+  constructor(private readonly deps: WorkflowServiceDeps) {
+    this.repo = new TenantRepository<WorkflowDoc>(deps.store, 'workflows', 'workflow');
+  }
+
+  async view(workflow: WorkflowDoc): Promise<WorkflowView> {
+    const entry = workflow.schedule && workflow.enabled ? await this.deps.schedules().get(workflow.tenantId, 'workflow', workflow.id) : undefined;
+    return {
+      id: workflow.id,
+      name: workflow.name,
+      mode: workflow.mode,
+      steps: workflow.steps,
+      coordinatorAgentId: workflow.coordinatorAgentId,
+      enabled: workflow.enabled,
+      schedule: workflow.schedule,
+      nextRunAt: entry?.nextRunAt ?? null,
+      packInstallId: workflow.packInstallId,
+      createdAt: workflow.createdAt,
+      updatedAt: workflow.updatedAt,
+    };
+  }
+
+  get(tenantId: string, id: string): Promise<Stored<WorkflowDoc>> {
+    return this.repo.getOrThrow(tenantId, id);
+  }
+
+  list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<WorkflowDoc>>> {
+    return this.repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "workflow" ORDER BY c.createdAt', [], paging);
+  }
+
+  /**
+   * Validates the shape against the tenant's agents: size limit, every agent exists and is the tenant's, no agent
+   * twice (a workflow is acyclic by construction: steps reference agents, never workflows), the coordinator rules.
+   */
+  async validate(tenantId: string, mode: WorkflowMode, agentIds: string[], coordinatorAgentId: string | null): Promise<void> {
+    const errors: FieldError[] = [];
+    if (agentIds.length > this.deps.maxSteps) errors.push({ path: 'body.steps', message: `at most ${this.deps.maxSteps} steps` });
+    const seen = new Set<string>();
+    for (const [i, agentId] of agentIds.entries()) {
+      if (seen.has(agentId)) errors.push({ path: `body.steps[${i}].agentId`, message: 'this agent is already a step (no repeats or cycles)' });
+      seen.add(agentId);
+    }
+    const check = async (agentId: string, path: string, wantCoordinator: boolean) => {
+      const agent = await this.deps.agents().repo.get(tenantId, agentId);
+      if (!agent) return errors.push({ path, message: 'no such agent' });
+      const isCoordinator = Boolean(findTemplate(agent.templateId)?.coordinator);
+      if (wantCoordinator && !isCoordinator) errors.push({ path, message: 'the coordinator must be an agent of the Coordinator template' });
+      if (!wantCoordinator && isCoordinator) errors.push({ path, message: 'a coordinator agent can only be the coordinatorAgentId of a parallel workflow' });
+      return undefined;
+    };
+    await Promise.all(agentIds.map((id, i) => check(id, `body.steps[${i}].agentId`, false)));
+    if (mode === 'parallel') {
+      if (!coordinatorAgentId) errors.push({ path: 'body.coordinatorAgentId', message: 'a parallel workflow needs a coordinator agent' });
+      else {
+        if (seen.has(coordinatorAgentId)) errors.push({ path: 'body.coordinatorAgentId', message: 'the coordinator cannot also be a step' });
+        await check(coordinatorAgentId, 'body.coordinatorAgentId', true);
+      }
+      if (agentIds.length < 2) errors.push({ path: 'body.steps', message: 'a parallel workflow needs at least two steps' });
+    } else if (coordinatorAgentId) {
+      errors.push({ path: 'body.coordinatorAgentId', message: 'only parallel workflows have a coordinator' });
+    }
+    if (errors.length > 0) throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  }
+
+  private async checkSchedule(tenantId: string, schedule: Schedule | null | undefined) {
+    if (!schedule) return;
+    await this.deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', { amount: shortestIntervalMinutes(schedule, this.deps.clock.now()) });
+  }
+
+  private async syncSchedule(workflow: WorkflowDoc) {
+    if (workflow.schedule && workflow.enabled) await this.deps.schedules().set(workflow.tenantId, 'workflow', workflow.id, workflow.schedule, this.deps.clock.now());
+    else await this.deps.schedules().remove(workflow.tenantId, 'workflow', workflow.id);
+  }
+
+  async create(
+    tenantId: string,
+    input: CreateWorkflowInput,
+    ctx: ActionContext,
+    opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
+  ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }> {
+    const body = createWorkflowBody.parse(input);
+    const id = opts.id ?? `wf_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    if (opts.id) {
+      const existing = await this.repo.get(tenantId, id);
+      if (existing) return { workflow: existing, created: false };
+    }
+    await this.validate(tenantId, body.mode, body.steps.map((s) => s.agentId), body.coordinatorAgentId);
+    if (!opts.skipLimit) await this.deps.usage().checkLimit(tenantId, 'workflows');
+    await this.checkSchedule(tenantId, body.schedule);
+    const now = this.deps.clock.now().toISOString();
+    const doc: WorkflowDoc = {
+      id,
+      tenantId,
+      type: 'workflow',
+      name: body.name,
+      mode: body.mode,
+      steps: body.steps.map((s, i) => ({ id: `s${i + 1}`, agentId: s.agentId })),
+      coordinatorAgentId: body.coordinatorAgentId,
+      enabled: body.enabled,
+      schedule: body.schedule,
+      packInstallId: opts.packInstallId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { doc: workflow, created } = await this.repo.createIfAbsent(doc);
+    if (!created) return { workflow, created };
+    await this.syncSchedule(workflow);
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      action: 'workflow.created',
+      target: { type: 'workflow', id },
+      outcome: 'success',
+      source: ctx.source,
+      correlationId: ctx.correlationId,
+      summary: `Created ${workflow.mode} workflow "${workflow.name}" with ${workflow.steps.length} step(s)`,
+      after: { name: workflow.name, mode: workflow.mode, steps: workflow.steps, coordinatorAgentId: workflow.coordinatorAgentId, schedule: workflow.schedule },
+    });
+    return { workflow, created };
+  }
+
+  async update(tenantId: string, id: string, change: UpdateWorkflowInput, ifMatch: string | undefined, ctx: ActionContext): Promise<Stored<WorkflowDoc>> {
+    const current = await this.repo.getOrThrow(tenantId, id);
+    const mode = change.mode ?? current.mode;
+    const steps = change.steps ? change.steps.map((s, i) => ({ id: `s${i + 1}`, agentId: s.agentId })) : current.steps;
+    const coordinatorAgentId = change.coordinatorAgentId !== undefined ? change.coordinatorAgentId : current.coordinatorAgentId;
+    await this.validate(tenantId, mode, steps.map((s) => s.agentId), coordinatorAgentId);
+    if (change.schedule !== undefined) await this.checkSchedule(tenantId, change.schedule);
+    const { _etag, ...body } = current;
+    const next: WorkflowDoc = {
+      ...body,
+      name: change.name ?? current.name,
+      mode,
+      steps,
+      coordinatorAgentId,
+      enabled: change.enabled ?? current.enabled,
+      schedule: change.schedule !== undefined ? change.schedule : current.schedule,
+      updatedAt: this.deps.clock.now().toISOString(),
+    };
+    const saved = await this.repo.replace(next, ifMatch ?? _etag);
+    await this.syncSchedule(saved);
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      action: 'workflow.updated',
+      target: { type: 'workflow', id },
+      outcome: 'success',
+      source: ctx.source,
+      correlationId: ctx.correlationId,
+      summary: `Workflow "${saved.name}" updated (${Object.keys(change).join(', ')})`,
+      before: { name: current.name, mode: current.mode, steps: current.steps, enabled: current.enabled, schedule: current.schedule },
+      after: { name: saved.name, mode: saved.mode, steps: saved.steps, enabled: saved.enabled, schedule: saved.schedule },
+    });
+    return saved;
+  }
+
+  async delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: ActionContext): Promise<void> {
+    const current = await this.repo.getOrThrow(tenantId, id);
+    await this.repo.delete(tenantId, id, ifMatch);
+    await this.deps.schedules().remove(tenantId, 'workflow', id);
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      action: 'workflow.deleted',
+      target: { type: 'workflow', id },
+      outcome: 'success',
+      source: ctx.source,
+      correlationId: ctx.correlationId,
+      summary: `Deleted workflow "${current.name}"`,
+      before: { name: current.name, mode: current.mode },
+    });
+  }
+}
