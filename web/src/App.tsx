@@ -1,0 +1,116 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Typography from '@mui/material/Typography';
+import type { User, UserManager } from 'oidc-client-ts';
+import { useEffect, useMemo, useState } from 'react';
+import { Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
+import { useApiQuery } from './api/hooks';
+import type { Profile } from './api/types';
+import { AuthContext, type AuthState } from './auth/AuthContext';
+import { signOut, startSignIn } from './auth/session';
+import { Layout } from './components/Layout';
+import { EmptyState } from './components/states';
+import { setDisplayTimeZone } from './lib/format';
+import { AgentDetailPage } from './pages/AgentDetailPage';
+import { AgentsPage } from './pages/AgentsPage';
+import { AuditPage } from './pages/AuditPage';
+import { CatalogPage } from './pages/CatalogPage';
+import { ConnectorsPage } from './pages/ConnectorsPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { HomePage } from './pages/HomePage';
+import { PackInstallPage } from './pages/PackInstallPage';
+import { RunDetailPage } from './pages/RunDetailPage';
+import { RunsPage } from './pages/RunsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SuggestionsPage } from './pages/SuggestionsPage';
+
+function SignInScreen({ onSignIn }: { onSignIn: () => void }) {
+  return (
+    <Box component="main" sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', p: 2 }}>
+      <Paper sx={{ p: { xs: 3, sm: 5 }, maxWidth: 460, width: '100%' }}>
+        <Typography variant="h1" gutterBottom>Personal Agents</Typography>
+        <Typography color="text.secondary" sx={{ mb: 3 }}>
+          Agents that read your mail, calendar and documents and suggest replies, events and notes. Nothing happens until
+          you approve it.
+        </Typography>
+        <Button variant="contained" size="large" fullWidth onClick={onSignIn}>Sign in</Button>
+      </Paper>
+    </Box>
+  );
+}
+
+function NotFound() {
+  return (
+    <EmptyState title="This page does not exist" action={<Button component={RouterLink} to="/">Go home</Button>}>
+      The link may be old or mistyped.
+    </EmptyState>
+  );
+}
+
+/** Applies the person's own time zone to every date shown. */
+function ProfileTimeZone() {
+  const { data } = useApiQuery<Profile>('/me');
+  useEffect(() => setDisplayTimeZone(data?.timezone), [data?.timezone]);
+  return null;
+}
+
+export function App({ manager, initialUser }: { manager: UserManager; initialUser: User | null }) {
+  const [user, setUser] = useState<User | null>(initialUser);
+  const location = useLocation();
+
+  useEffect(() => {
+    const loaded = (u: User) => setUser(u);
+    const unloaded = () => setUser(null);
+    manager.events.addUserLoaded(loaded);
+    manager.events.addUserUnloaded(unloaded);
+    manager.events.addUserSignedOut(unloaded);
+    return () => {
+      manager.events.removeUserLoaded(loaded);
+      manager.events.removeUserUnloaded(unloaded);
+      manager.events.removeUserSignedOut(unloaded);
+    };
+  }, [manager]);
+
+  useEffect(() => {
+    const main = document.getElementById('main');
+    main?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }, [location.pathname]);
+
+  const auth = useMemo<AuthState>(
+    () => ({
+      manager,
+      user,
+      signIn: (returnTo) => startSignIn(manager, returnTo ?? location.pathname + location.search),
+      signOut: () => signOut(manager),
+    }),
+    [manager, user, location.pathname, location.search],
+  );
+
+  if (!user) return <SignInScreen onSignIn={() => void auth.signIn()} />;
+
+  return (
+    <AuthContext.Provider value={auth}>
+      <ProfileTimeZone />
+      <Layout>
+        <Routes>
+          <Route path="/" element={<HomePage />} />
+          <Route path="/catalog" element={<CatalogPage />} />
+          <Route path="/catalog/packs/:packId/install" element={<PackInstallPage />} />
+          <Route path="/agents" element={<AgentsPage />} />
+          <Route path="/agents/new" element={<AgentDetailPage />} />
+          <Route path="/agents/:agentId" element={<AgentDetailPage />} />
+          <Route path="/runs" element={<RunsPage />} />
+          <Route path="/runs/:runId" element={<RunDetailPage />} />
+          <Route path="/suggestions" element={<SuggestionsPage />} />
+          <Route path="/connectors" element={<ConnectorsPage />} />
+          <Route path="/dashboard" element={<DashboardPage />} />
+          <Route path="/audit" element={<AuditPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </Layout>
+    </AuthContext.Provider>
+  );
+}

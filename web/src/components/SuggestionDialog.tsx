@@ -1,0 +1,151 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
+import { useEffect, useState } from 'react';
+import { ApiError } from '../api/client';
+import { useApiQuery } from '../api/hooks';
+import type { Suggestion } from '../api/types';
+import { dateTime, relative } from '../lib/format';
+import { KIND_LABELS, riskFlags, suggestionTitle } from '../lib/labels';
+import { ErrorNotice, Loading } from './states';
+import { StatusChip } from './StatusChip';
+import { SuggestionEditor, SuggestionPreview, draftsOf, editsFrom } from './SuggestionPreview';
+
+export interface Decision {
+  id: string;
+  action: 'approve' | 'reject' | 'undo';
+  edits?: Record<string, unknown>;
+  reason?: string;
+}
+
+function fieldErrors(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (error instanceof ApiError) for (const e of error.fieldErrors) out[e.path.replace(/^body\./, '')] = e.message;
+  return out;
+}
+
+function canUndo(s: Suggestion): boolean {
+  if (s.canUndo !== undefined) return s.canUndo;
+  return !!s.undoableUntil && new Date(s.undoableUntil).getTime() > Date.now();
+}
+
+/** One suggestion: why, from what, the risks, exactly what will happen; edit, approve, reject or undo. */
+export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
+  id: string;
+  onClose: () => void;
+  onDecide: (d: Decision) => Promise<boolean>;
+  busy: boolean;
+  error: unknown;
+}) {
+  const phone = useMediaQuery('(max-width:599px)');
+  const query = useApiQuery<Suggestion>(`/suggestions/${encodeURIComponent(id)}`);
+  const s = query.data;
+  const [editing, setEditing] = useState(false);
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+
+  useEffect(() => {
+    if (s) setDrafts(draftsOf(s.kind, s.payload));
+  }, [s?.id, s?.kind]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const edits = s ? editsFrom(s.kind, s.payload, drafts) : {};
+  const edited = Object.keys(edits).length > 0;
+  const pending = s?.status === 'pending';
+  const flags = s ? riskFlags(s) : [];
+  const expiresSoon = s?.expiresAt ? new Date(s.expiresAt).getTime() - Date.now() < 6 * 3600_000 : false;
+
+  return (
+    <Dialog open onClose={onClose} fullScreen={phone} fullWidth maxWidth="md" aria-labelledby="suggestion-title">
+      <DialogTitle id="suggestion-title" sx={{ pr: 6 }}>{s ? suggestionTitle(s) : 'Suggestion'}</DialogTitle>
+      <DialogContent dividers>
+        {query.isLoading ? <Loading /> : query.error || !s ? <ErrorNotice error={query.error} /> : (
+          <Box sx={{ display: 'grid', gap: 2 }}>
+            <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'center' }}>
+              <StatusChip status={s.status} />
+              <Chip size="small" variant="outlined" label={KIND_LABELS[s.kind] ?? s.kind} />
+              {s.expiresAt && pending && (
+                <Typography variant="body2" color={expiresSoon ? 'warning.main' : 'text.secondary'}>
+                  Expires {relative(s.expiresAt)} ({dateTime(s.expiresAt)})
+                </Typography>
+              )}
+              {s.confidence !== undefined && <Typography variant="body2" color="text.secondary">Agent confidence {Math.round(s.confidence * 100)}%</Typography>}
+            </Box>
+            {s.rationale && (
+              <Box>
+                <Typography variant="h3" component="h3">Why</Typography>
+                <Typography>{s.rationale}</Typography>
+              </Box>
+            )}
+            {flags.length > 0 && (
+              <Box component="section" aria-label="Risks">
+                {flags.map((f) => (
+                  <Alert key={f.code} severity={f.severity === 'high' ? 'error' : 'warning'} sx={{ mb: 1 }}>{f.message}</Alert>
+                ))}
+              </Box>
+            )}
+            <Box>
+              <Typography variant="h3" component="h3" sx={{ mb: 1 }}>
+                {pending ? (edited ? 'What will happen, with your changes' : 'What will happen') : 'What it did'}
+              </Typography>
+              {editing ? (
+                <SuggestionEditor kind={s.kind} drafts={drafts} onChange={setDrafts} errors={fieldErrors(error)} />
+              ) : (
+                <SuggestionPreview
+                  kind={s.kind}
+                  payload={edited ? { ...s.payload, ...edits } : s.payload}
+                  original={edited ? s.payload : s.original ?? undefined}
+                />
+              )}
+            </Box>
+            {(s.sources?.length ?? 0) > 0 && (
+              <Box>
+                <Typography variant="h3" component="h3">Based on</Typography>
+                <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+                  {s.sources!.map((src) => <li key={`${src.type}:${src.id}`}><Typography variant="body2">{src.title ?? `${src.type} ${src.id}`}</Typography></li>)}
+                </Box>
+              </Box>
+            )}
+            {s.result?.message && <Alert severity="success">{s.result.message}</Alert>}
+            {s.error && <Alert severity="error">{typeof s.error === 'string' ? s.error : s.error.message}</Alert>}
+            {rejecting && (
+              <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} helperText="Helps the agent do better next time." autoFocus />
+            )}
+            {error ? <ErrorNotice error={error} /> : null}
+          </Box>
+        )}
+      </DialogContent>
+      <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
+        <Button onClick={onClose}>Close</Button>
+        {s && pending && !rejecting && (
+          <>
+            <Button onClick={() => setEditing((e) => !e)} disabled={busy}>{editing ? 'Preview changes' : 'Edit'}</Button>
+            <Button color="error" onClick={() => setRejecting(true)} disabled={busy}>Reject</Button>
+            <Button variant="contained" disabled={busy} onClick={() => void onDecide({ id: s.id, action: 'approve', edits: edited ? edits : undefined })}>
+              {edited ? 'Approve with changes' : 'Approve'}
+            </Button>
+          </>
+        )}
+        {s && pending && rejecting && (
+          <>
+            <Button onClick={() => setRejecting(false)}>Back</Button>
+            <Button color="error" variant="contained" disabled={busy} onClick={() => void onDecide({ id: s.id, action: 'reject', reason: reason.trim() || undefined })}>
+              Confirm reject
+            </Button>
+          </>
+        )}
+        {s && !pending && canUndo(s) && (
+          <Button variant="outlined" disabled={busy} onClick={() => void onDecide({ id: s.id, action: 'undo' })}>Undo</Button>
+        )}
+      </DialogActions>
+    </Dialog>
+  );
+}

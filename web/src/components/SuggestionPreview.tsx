@@ -1,0 +1,131 @@
+import Box from '@mui/material/Box';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import type { ReactNode } from 'react';
+import { diffWords } from '../lib/diff';
+import { dateTime } from '../lib/format';
+
+type Payload = Record<string, unknown>;
+
+/** The payload fields a person may change before approving, per kind (others are fixed, e.g. ids). */
+export const EDITABLE: Record<string, { key: string; label: string; multiline?: boolean; list?: boolean }[]> = {
+  'email.reply': [
+    { key: 'to', label: 'To', list: true },
+    { key: 'cc', label: 'Cc', list: true },
+    { key: 'subject', label: 'Subject' },
+    { key: 'body', label: 'Message', multiline: true },
+  ],
+  'calendar.create': [
+    { key: 'title', label: 'Title' },
+    { key: 'start', label: 'Starts (ISO date and time)' },
+    { key: 'end', label: 'Ends (ISO date and time)' },
+    { key: 'attendees', label: 'Guests', list: true },
+    { key: 'location', label: 'Location' },
+    { key: 'description', label: 'Description', multiline: true },
+  ],
+  'doc.create': [
+    { key: 'title', label: 'Title' },
+    { key: 'content', label: 'Content', multiline: true },
+  ],
+  'notion.page': [
+    { key: 'title', label: 'Title' },
+    { key: 'content', label: 'Content', multiline: true },
+  ],
+  task: [
+    { key: 'title', label: 'Title' },
+    { key: 'notes', label: 'Notes', multiline: true },
+  ],
+  'email.label': [{ key: 'labels', label: 'Labels', list: true }],
+};
+EDITABLE['email.draft'] = EDITABLE['email.reply']!;
+
+const text = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : v === undefined || v === null ? '' : String(v));
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '110px 1fr' }, gap: { xs: 0, sm: 2 }, py: 0.75, borderBottom: '1px solid #eeebe5' }}>
+      <Typography variant="body2" color="text.secondary">{label}</Typography>
+      <Box sx={{ minWidth: 0 }}>{children}</Box>
+    </Box>
+  );
+}
+
+function Diff({ before, after }: { before: string; after: string }) {
+  if (before === after) return <pre className="preview">{after}</pre>;
+  return (
+    <pre className="preview" aria-label="Changes">
+      {diffWords(before, after).map((part, i) =>
+        part.type === 'same' ? <span key={i}>{part.text}</span> : part.type === 'add' ? <ins key={i} className="diff-add">{part.text}</ins> : <del key={i} className="diff-del">{part.text}</del>,
+      )}
+    </pre>
+  );
+}
+
+/**
+ * Exactly what will happen on approval. With `original`, changed fields show as a diff (removed words struck through,
+ * added ones highlighted).
+ */
+export function SuggestionPreview({ kind, payload, original }: { kind: string; payload: Payload; original?: Payload }) {
+  const fields = EDITABLE[kind] ?? [];
+  const shown = fields.length ? fields : Object.keys(payload).filter((k) => k !== 'connectorId').map((key) => ({ key, label: key, multiline: true }));
+  const extra: { key: string; label: string }[] = [];
+  if (kind === 'calendar.create') extra.push({ key: 'timeZone', label: 'Time zone' });
+  if (kind === 'email.label' || kind === 'email.archive') extra.push({ key: 'messageIds', label: 'Messages' });
+  return (
+    <Box>
+      {[...shown, ...extra].map((f) => {
+        const value = payload[f.key];
+        if ((value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) && !(original && text(original[f.key]))) return null;
+        let display = text(value);
+        if ((f.key === 'start' || f.key === 'end') && typeof value === 'string') display = `${dateTime(value)} (${value})`;
+        if (f.key === 'messageIds' && Array.isArray(value)) display = `${value.length} message(s)`;
+        return (
+          <Row key={f.key} label={f.label}>
+            {original ? <Diff before={text(original[f.key])} after={text(value)} /> : <pre className="preview">{display}</pre>}
+          </Row>
+        );
+      })}
+    </Box>
+  );
+}
+
+/** The text a person edits, one string per editable field. */
+export function draftsOf(kind: string, payload: Payload): Record<string, string> {
+  return Object.fromEntries((EDITABLE[kind] ?? []).map((f) => [f.key, text(payload[f.key])]));
+}
+
+/** The changed fields only, typed as the payload expects (lists split on commas). */
+export function editsFrom(kind: string, payload: Payload, drafts: Record<string, string>): Payload {
+  const edits: Payload = {};
+  for (const f of EDITABLE[kind] ?? []) {
+    const draft = drafts[f.key];
+    if (draft === undefined || draft === text(payload[f.key])) continue;
+    edits[f.key] = f.list ? draft.split(',').map((s) => s.trim()).filter(Boolean) : draft;
+  }
+  return edits;
+}
+
+/** Editable fields of a suggestion's payload. */
+export function SuggestionEditor({ kind, drafts, onChange, errors }: { kind: string; drafts: Record<string, string>; onChange: (d: Record<string, string>) => void; errors: Record<string, string> }) {
+  const fields = EDITABLE[kind] ?? [];
+  if (fields.length === 0) return <Typography color="text.secondary">This suggestion cannot be edited.</Typography>;
+  return (
+    <Box sx={{ display: 'grid', gap: 2 }}>
+      {fields.map((f) => {
+        const error = errors[`edits.${f.key}`] ?? errors[f.key] ?? errors[`payload.${f.key}`];
+        return (
+          <TextField
+            key={f.key}
+            label={f.label}
+            value={drafts[f.key] ?? ''}
+            multiline={f.multiline}
+            minRows={f.multiline ? 6 : undefined}
+            error={!!error}
+            helperText={error ?? (f.list ? 'Separate with commas' : undefined)}
+            onChange={(e) => onChange({ ...drafts, [f.key]: e.target.value })}
+          />
+        );
+      })}
+    </Box>
+  );
+}

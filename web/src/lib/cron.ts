@@ -1,0 +1,66 @@
+import { Cron } from 'croner';
+
+/** The schedules people pick most, as cron expressions (minute hour day-of-month month day-of-week). */
+export type Frequency = 'weekdays' | 'daily' | 'weekly' | 'hourly' | 'custom';
+
+export interface CronParts {
+  frequency: Frequency;
+  hour: number;
+  minute: number;
+  /** 0 = Sunday */
+  weekday: number;
+  custom: string;
+}
+
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+export function buildCron(p: CronParts): string {
+  switch (p.frequency) {
+    case 'weekdays':
+      return `${p.minute} ${p.hour} * * 1-5`;
+    case 'daily':
+      return `${p.minute} ${p.hour} * * *`;
+    case 'weekly':
+      return `${p.minute} ${p.hour} * * ${p.weekday}`;
+    case 'hourly':
+      return `${p.minute} * * * *`;
+    default:
+      return p.custom.trim();
+  }
+}
+
+/** Reads a cron expression back into the builder's fields; anything unusual stays "custom". */
+export function parseCron(expr: string | undefined): CronParts {
+  const base: CronParts = { frequency: 'weekdays', hour: 8, minute: 0, weekday: 1, custom: expr ?? '' };
+  if (!expr) return base;
+  const fields = expr.trim().split(/\s+/);
+  const five = fields.length === 6 && fields[0] === '0' ? fields.slice(1) : fields;
+  if (five.length !== 5) return { ...base, frequency: 'custom' };
+  const [m, h, dom, mon, dow] = five as [string, string, string, string, string];
+  const minute = Number(m);
+  const hour = Number(h);
+  if (!/^\d+$/.test(m) || dom !== '*' || mon !== '*') return { ...base, frequency: 'custom' };
+  if (h === '*' && dow === '*') return { ...base, frequency: 'hourly', minute };
+  if (!/^\d+$/.test(h)) return { ...base, frequency: 'custom' };
+  if (dow === '1-5') return { ...base, frequency: 'weekdays', hour, minute };
+  if (dow === '*') return { ...base, frequency: 'daily', hour, minute };
+  if (/^[0-6]$/.test(dow)) return { ...base, frequency: 'weekly', hour, minute, weekday: Number(dow) };
+  return { ...base, frequency: 'custom' };
+}
+
+/** The next `n` run times of `expr` in `timezone`, or an error sentence when the expression is not valid. */
+export function nextRuns(expr: string, timezone: string, n = 5): { times: Date[]; error?: string } {
+  if (!expr.trim()) return { times: [], error: 'Enter a schedule.' };
+  try {
+    const job = new Cron(expr, { timezone, paused: true });
+    return { times: job.nextRuns(n) };
+  } catch (err) {
+    return { times: [], error: `That schedule is not valid: ${(err as Error).message}` };
+  }
+}
+
+export function allTimeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
+  return zones.includes('UTC') ? zones : ['UTC', ...zones];
+}

@@ -1,0 +1,80 @@
+import CssBaseline from '@mui/material/CssBaseline';
+import { ThemeProvider } from '@mui/material/styles';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router-dom';
+import { App } from './App';
+import { ApiError, configureApi } from './api/client';
+import { completeSignIn, createSession, currentToken, isSignInCallback, type ClientConfig } from './auth/session';
+import { theme } from './theme';
+import './styles.css';
+
+const root = createRoot(document.getElementById('root')!);
+
+function renderFatal(message: string): void {
+  root.render(
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      <main style={{ maxWidth: 560, margin: '15vh auto', padding: 24, fontFamily: 'system-ui, sans-serif' }}>
+        <h1 style={{ fontSize: '1.5rem' }}>Personal Agents could not start</h1>
+        <p>{message}</p>
+        <p><a href="/">Try again</a></p>
+      </main>
+    </ThemeProvider>,
+  );
+}
+
+async function start(): Promise<void> {
+  const response = await fetch('/api/client-config').catch(() => null);
+  if (!response || !response.ok) {
+    renderFatal('The service is not reachable right now. Check that it is running and reload the page.');
+    return;
+  }
+  const config = (await response.json()) as ClientConfig;
+  const manager = createSession(config);
+
+  if (isSignInCallback()) {
+    try {
+      const returnTo = await completeSignIn(manager);
+      window.history.replaceState(null, '', returnTo);
+    } catch (err) {
+      window.history.replaceState(null, '', '/');
+      renderFatal(`Sign-in did not complete: ${(err as Error).message}. Please try again.`);
+      return;
+    }
+  }
+
+  const queryClient = new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: true,
+        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+      },
+    },
+  });
+  configureApi({
+    base: config.apiBase,
+    token: () => currentToken(manager),
+    unauthorized: () => {
+      void manager.removeUser().then(() => window.location.assign(window.location.pathname));
+    },
+  });
+  const user = await manager.getUser();
+
+  root.render(
+    <StrictMode>
+      <ThemeProvider theme={theme}>
+        <CssBaseline />
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <App manager={manager} initialUser={user && !user.expired ? user : null} />
+          </BrowserRouter>
+        </QueryClientProvider>
+      </ThemeProvider>
+    </StrictMode>,
+  );
+}
+
+void start();

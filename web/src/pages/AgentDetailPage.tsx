@@ -1,0 +1,171 @@
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import MenuItem from '@mui/material/MenuItem';
+import Switch from '@mui/material/Switch';
+import TextField from '@mui/material/TextField';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { ApiError, apiRequest, apiRequestWithHeaders } from '../api/client';
+import { invalidatePaths, useApiQuery } from '../api/hooks';
+import type { Agent, Page, Profile, Template } from '../api/types';
+import { ConfigForm, initialConfig } from '../components/ConfigForm';
+import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
+import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { buildCron, parseCron } from '../lib/cron';
+import { browserTimeZone } from '../lib/format';
+import { useRunNow } from '../lib/useRunNow';
+
+function fieldErrors(error: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (error instanceof ApiError) for (const e of error.fieldErrors) out[e.path.replace(/^body\./, '')] = e.message;
+  return out;
+}
+
+export function AgentDetailPage() {
+  const { agentId } = useParams();
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const runNow = useRunNow();
+  const creating = !agentId;
+  const me = useApiQuery<Profile>('/me');
+  const templates = useApiQuery<Page<Template> | Template[]>('/catalog/templates');
+  const [agent, setAgent] = useState<{ data: Agent; etag?: string } | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [templateId, setTemplateId] = useState(search.get('template') ?? '');
+  const [name, setName] = useState('');
+  const [enabled, setEnabled] = useState(true);
+  const [config, setConfig] = useState<Record<string, unknown>>({});
+  const [schedule, setSchedule] = useState<ScheduleValue>({ enabled: false, parts: parseCron(undefined), timezone: browserTimeZone() });
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+
+  const templateList = Array.isArray(templates.data) ? templates.data : templates.data?.items ?? [];
+  const templateQuery = useApiQuery<Template>(templateId ? `/catalog/templates/${encodeURIComponent(templateId)}` : null);
+  const template = templateQuery.data;
+
+  useEffect(() => {
+    if (!agentId) return;
+    apiRequestWithHeaders<Agent>(`/agents/${encodeURIComponent(agentId)}`)
+      .then(({ data, headers }) => {
+        setAgent({ data, etag: headers.get('etag') ?? undefined });
+        setTemplateId(data.templateId);
+        setName(data.name);
+        setEnabled(data.enabled !== false);
+        setConfig(data.config ?? {});
+        setSchedule({ enabled: !!data.schedule, parts: parseCron(data.schedule?.cron), timezone: data.schedule?.timezone ?? browserTimeZone() });
+      })
+      .catch(setLoadError);
+  }, [agentId]);
+
+  useEffect(() => {
+    if (creating && template) {
+      setConfig((c) => initialConfig(template.configSchema, { ...template.defaultConfig, ...c }));
+      setName((n) => n || template.name);
+    }
+  }, [creating, template]);
+
+  useEffect(() => {
+    if (creating && me.data?.timezone) setSchedule((s) => ({ ...s, timezone: me.data!.timezone! }));
+  }, [creating, me.data?.timezone]);
+
+  if (loadError) return <ErrorNotice error={loadError} />;
+  if (!creating && !agent) return <Loading />;
+
+  const save = async () => {
+    setSaving(true);
+    setSaveError(null);
+    const body = {
+      name: name.trim(),
+      config,
+      enabled,
+      schedule: schedule.enabled ? { cron: buildCron(schedule.parts), timezone: schedule.timezone } : null,
+      ...(creating ? { templateId } : {}),
+    };
+    try {
+      if (creating) {
+        const created = await apiRequest<Agent>('/agents', { method: 'POST', body });
+        await invalidatePaths(client, ['/agents']);
+        navigate(`/agents/${encodeURIComponent(created.id)}`, { replace: true });
+      } else {
+        const { data, headers } = await apiRequestWithHeaders<Agent>(`/agents/${encodeURIComponent(agentId!)}`, { method: 'PATCH', body, ifMatch: agent?.etag });
+        setAgent({ data, etag: headers.get('etag') ?? undefined });
+        await invalidatePaths(client, ['/agents']);
+        navigate('/agents', { state: { notice: `Saved ${data.name}.` } });
+      }
+    } catch (err) {
+      setSaveError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const remove = async () => {
+    setConfirmDelete(false);
+    try {
+      await apiRequest(`/agents/${encodeURIComponent(agentId!)}`, { method: 'DELETE' });
+      await invalidatePaths(client, ['/agents']);
+      navigate('/agents', { state: { notice: `Deleted ${name}.` } });
+    } catch (err) {
+      setSaveError(err);
+    }
+  };
+
+  const errors = fieldErrors(saveError);
+  return (
+    <>
+      <PageHeader
+        title={creating ? 'New agent' : name || 'Agent'}
+        subtitle={template?.description}
+        actions={!creating && <Button variant="contained" onClick={() => void runNow.start({ agentId: agentId! })} disabled={!!runNow.startingId}>Run now</Button>}
+      />
+      {runNow.error ? <ErrorNotice error={runNow.error} /> : null}
+      <Box component="form" noValidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <Section title="Basics">
+          <Box sx={{ display: 'grid', gap: 2, maxWidth: 560 }}>
+            {creating && (
+              <TextField select label="Template" required value={templateId} onChange={(e) => setTemplateId(e.target.value)} error={!!errors.templateId} helperText={errors.templateId}>
+                {templateList.map((t) => <MenuItem key={t.id} value={t.id}>{t.name}</MenuItem>)}
+              </TextField>
+            )}
+            <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={!!errors.name} helperText={errors.name} slotProps={{ htmlInput: { maxLength: 100 } }} />
+            <FormControlLabel control={<Switch checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />} label="Enabled" />
+          </Box>
+        </Section>
+        <Section title="Settings">
+          {templateId && templateQuery.isLoading ? <Loading /> : template?.configSchema ? (
+            <Box sx={{ maxWidth: 560 }}><ConfigForm schema={template.configSchema} value={config} onChange={setConfig} errors={errors} /></Box>
+          ) : templateQuery.error ? <ErrorNotice error={templateQuery.error} /> : <span>Choose a template first.</span>}
+        </Section>
+        <Section title="Schedule">
+          <ScheduleEditor value={schedule} onChange={setSchedule} />
+          {(errors['schedule.cron'] || errors['schedule.timezone'] || errors.schedule) && (
+            <ErrorNotice error={new Error(errors['schedule.cron'] ?? errors['schedule.timezone'] ?? errors.schedule)} />
+          )}
+        </Section>
+        {saveError ? <ErrorNotice error={saveError} /> : null}
+        <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+          <Button type="submit" variant="contained" disabled={saving || !templateId || !name.trim()}>{saving ? 'Saving…' : creating ? 'Create agent' : 'Save changes'}</Button>
+          <Button onClick={() => navigate('/agents')}>Cancel</Button>
+          {!creating && <Button color="error" sx={{ ml: 'auto' }} onClick={() => setConfirmDelete(true)}>Delete agent</Button>}
+        </Box>
+      </Box>
+      <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} aria-labelledby="delete-agent-title">
+        <DialogTitle id="delete-agent-title">Delete {name}?</DialogTitle>
+        <DialogContent><DialogContentText>Its schedule stops. Past runs and suggestions stay visible.</DialogContentText></DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirmDelete(false)}>Keep it</Button>
+          <Button color="error" variant="contained" onClick={() => void remove()}>Delete</Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}

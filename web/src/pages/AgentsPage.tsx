@@ -1,0 +1,98 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Switch from '@mui/material/Switch';
+import Typography from '@mui/material/Typography';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link as RouterLink, useLocation } from 'react-router-dom';
+import { useApiMutation, useApiQuery } from '../api/hooks';
+import type { Agent, Page, Template } from '../api/types';
+import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { dateTime } from '../lib/format';
+import { describeSchedule } from '../lib/schedule-text';
+import { useRunNow } from '../lib/useRunNow';
+
+interface Workflow {
+  id: string;
+  name: string;
+  mode: 'sequential' | 'parallel';
+  steps?: unknown[];
+  agentIds?: string[];
+  enabled?: boolean;
+}
+
+export function AgentsPage() {
+  const location = useLocation();
+  const notice = (location.state as { notice?: string } | null)?.notice;
+  const agents = useApiQuery<Page<Agent>>('/agents', { limit: 100 });
+  const workflows = useApiQuery<Page<Workflow>>('/workflows', { limit: 100 });
+  const templates = useApiQuery<Page<Template> | Template[]>('/catalog/templates');
+  const client = useQueryClient();
+  const runNow = useRunNow();
+  const toggle = useApiMutation((a: { id: string; enabled: boolean }) => ({ path: `/agents/${encodeURIComponent(a.id)}`, method: 'PATCH', body: { enabled: a.enabled } }), ['/agents']);
+  const templateName = (id: string) => (Array.isArray(templates.data) ? templates.data : templates.data?.items ?? []).find((t) => t.id === id)?.name ?? id;
+
+  const setEnabled = (agent: Agent, enabled: boolean) => {
+    // Optimistic: the switch moves at once and moves back if the change is refused.
+    client.setQueryData<Page<Agent>>(['/agents', { limit: 100 }], (old) => old && { ...old, items: old.items.map((a) => (a.id === agent.id ? { ...a, enabled } : a)) });
+    toggle.mutate({ id: agent.id, enabled });
+  };
+
+  return (
+    <>
+      <PageHeader title="Agents" subtitle="Each agent reads what you allowed and proposes actions for you to approve." actions={<Button variant="contained" component={RouterLink} to="/catalog">Add agents</Button>} />
+      {notice && <Alert severity="success" sx={{ mb: 2 }}>{notice}</Alert>}
+      {runNow.error ? <ErrorNotice error={runNow.error} /> : null}
+      {toggle.error && <ErrorNotice error={toggle.error} />}
+      {agents.isLoading ? <Loading /> : agents.error ? <ErrorNotice error={agents.error} onRetry={() => void agents.refetch()} /> : agents.data!.items.length === 0 ? (
+        <EmptyState title="No agents yet" action={<Button variant="contained" component={RouterLink} to="/catalog">Browse the catalog</Button>}>
+          Install a pack such as Inbox Assistant to get a set of agents that work together.
+        </EmptyState>
+      ) : (
+        <Box sx={{ display: 'grid', gap: 2, mb: 3 }}>
+          {agents.data!.items.map((agent) => {
+            const enabled = agent.enabled !== false;
+            return (
+              <Paper key={agent.id} component="article" aria-label={agent.name} sx={{ p: 2, display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>
+                <Box sx={{ flexGrow: 1, minWidth: 200 }}>
+                  <Typography variant="h3" component="h2">{agent.name}</Typography>
+                  <Typography variant="body2" color="text.secondary">
+                    {templateName(agent.templateId)} · {describeSchedule(agent.schedule)}
+                    {agent.nextRunAt && enabled ? ` · next ${dateTime(agent.nextRunAt)}` : ''}
+                  </Typography>
+                </Box>
+                <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+                  <Switch checked={enabled} onChange={(e) => setEnabled(agent, e.target.checked)} slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }} />
+                  <Button component={RouterLink} to={`/agents/${encodeURIComponent(agent.id)}`}>Edit</Button>
+                  <Button variant="contained" disabled={runNow.startingId === agent.id} onClick={() => void runNow.start({ agentId: agent.id })} aria-label={`Run ${agent.name} now`}>
+                    {runNow.startingId === agent.id ? 'Starting…' : 'Run now'}
+                  </Button>
+                </Box>
+              </Paper>
+            );
+          })}
+        </Box>
+      )}
+      {(workflows.data?.items.length ?? 0) > 0 && (
+        <Section title="Workflows">
+          <Box sx={{ display: 'grid', gap: 1.5 }}>
+            {workflows.data!.items.map((w) => (
+              <Box key={w.id} sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
+                <Box sx={{ flexGrow: 1 }}>
+                  <Typography sx={{ fontWeight: 600 }}>{w.name}</Typography>
+                  <Typography variant="body2" color="text.secondary">
+                    {w.mode === 'parallel' ? 'Agents run side by side, then a coordinator combines them' : 'Agents run one after another'}
+                  </Typography>
+                </Box>
+                <Button variant="outlined" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`Run workflow ${w.name} now`}>
+                  Run now
+                </Button>
+              </Box>
+            ))}
+          </Box>
+        </Section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import Paper from '@mui/material/Paper';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { apiRequest } from '../api/client';
+import { useApiMutation, useApiQuery } from '../api/hooks';
+import type { Connector, Page } from '../api/types';
+import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { StatusChip } from '../components/StatusChip';
+import { dateTime } from '../lib/format';
+import { PROVIDER_LABELS, providerName } from '../lib/labels';
+
+const PROVIDERS = ['google', 'microsoft', 'notion'] as const;
+
+const HEALTH_WORDS: Record<string, string> = {
+  ok: 'Working. Agents can read what you allowed.',
+  expiring: 'Access expires soon. Reconnect to keep agents working.',
+  needs_reauth: 'Access stopped working. Reconnect to let agents read it again.',
+  revoked: 'Access was removed at the provider. Reconnect or disconnect it.',
+};
+
+export function ConnectorsPage() {
+  const [params] = useSearchParams();
+  const connectors = useApiQuery<Page<Connector> | Connector[]>('/connectors');
+  const [starting, setStarting] = useState<string | null>(null);
+  const [authError, setAuthError] = useState<unknown>(null);
+  const [removing, setRemoving] = useState<Connector | null>(null);
+  const disconnect = useApiMutation((c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}`, method: 'DELETE' }), ['/connectors']);
+  const list = Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? [];
+
+  const connect = async (provider: string, scopes?: string[]) => {
+    setStarting(provider);
+    setAuthError(null);
+    try {
+      const { authorizationUrl } = await apiRequest<{ authorizationUrl: string }>(`/connectors/${provider}/authorize`, { method: 'POST', body: scopes ? { scopes } : {} });
+      window.location.assign(authorizationUrl);
+    } catch (err) {
+      setAuthError(err);
+      setStarting(null);
+    }
+  };
+
+  const justConnected = params.get('connected');
+  const callbackError = params.get('error_description') ?? params.get('error');
+
+  return (
+    <>
+      <PageHeader title="Connectors" subtitle="The accounts your agents may read. Tokens are encrypted and never shown." />
+      {justConnected && <Alert severity="success" sx={{ mb: 2 }}>{providerName(justConnected)} is connected.</Alert>}
+      {callbackError && <Alert severity="error" sx={{ mb: 2 }}>The connection did not complete: {callbackError}</Alert>}
+      {authError ? <ErrorNotice error={authError} /> : null}
+      <Section title="Connected accounts">
+        {connectors.isLoading ? <Loading /> : connectors.error ? <ErrorNotice error={connectors.error} onRetry={() => void connectors.refetch()} /> : list.length === 0 ? (
+          <EmptyState title="Nothing connected yet">Connect an account below so agents have something to work with.</EmptyState>
+        ) : (
+          <Box sx={{ display: 'grid', gap: 1.5 }}>
+            {list.map((c) => (
+              <Paper key={c.id} variant="outlined" component="article" aria-label={`${providerName(c.provider)} ${c.account ?? c.email ?? ''}`} sx={{ p: 2, display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center' }}>
+                <Box sx={{ flexGrow: 1, minWidth: 220 }}>
+                  <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
+                    <Typography variant="h3" component="h3">{providerName(c.provider)}</Typography>
+                    <StatusChip status={c.health} />
+                  </Box>
+                  <Typography variant="body2">{c.account ?? c.email ?? c.displayName}</Typography>
+                  <Typography variant="body2" color="text.secondary">
+                    {c.healthDetail ?? HEALTH_WORDS[c.health] ?? ''} {c.connectedAt ? `Connected ${dateTime(c.connectedAt)}.` : ''}
+                  </Typography>
+                  {(c.scopes?.length ?? 0) > 0 && (
+                    <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>Allowed: {c.scopes!.join(', ')}</Typography>
+                  )}
+                </Box>
+                <Box sx={{ display: 'flex', gap: 1 }}>
+                  <Button variant={c.health === 'ok' ? 'text' : 'contained'} onClick={() => void connect(c.provider, c.scopes)} disabled={!!starting}>
+                    Reconnect
+                  </Button>
+                  <Button color="error" onClick={() => setRemoving(c)}>Disconnect</Button>
+                </Box>
+              </Paper>
+            ))}
+          </Box>
+        )}
+        {disconnect.error && <ErrorNotice error={disconnect.error} />}
+      </Section>
+      <Section title="Add an account">
+        <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', md: 'repeat(3, 1fr)' } }}>
+          {PROVIDERS.map((p) => (
+            <Paper key={p} variant="outlined" sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
+              <Typography sx={{ fontWeight: 600 }}>{PROVIDER_LABELS[p]}</Typography>
+              <Button variant="contained" onClick={() => void connect(p)} disabled={!!starting} aria-label={`Connect ${providerName(p)}`}>
+                {starting === p ? 'Opening…' : `Connect ${providerName(p)}`}
+              </Button>
+            </Paper>
+          ))}
+        </Box>
+      </Section>
+      <Dialog open={!!removing} onClose={() => setRemoving(null)} aria-labelledby="disconnect-title">
+        <DialogTitle id="disconnect-title">Disconnect {removing ? providerName(removing.provider) : ''}?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            We revoke our access at the provider and delete the stored tokens. Agents that need this account stop until
+            you connect it again.
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setRemoving(null)}>Keep connected</Button>
+          <Button color="error" variant="contained" onClick={() => { if (removing) disconnect.mutate(removing); setRemoving(null); }}>Disconnect</Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}

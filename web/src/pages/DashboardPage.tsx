@@ -1,0 +1,140 @@
+import Box from '@mui/material/Box';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useMemo, useState, type ReactNode } from 'react';
+import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useApiQuery } from '../api/hooks';
+import type { Agent, Dashboard, Page } from '../api/types';
+import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { count, humanize, money } from '../lib/format';
+import { entries, widen } from '../lib/series';
+
+const COLORS = ['#2f5d62', '#8a5a44', '#5b8c5a', '#b3261e', '#6b6f9c', '#a07a00', '#4f5a5c'];
+const STATUS_COLORS: Record<string, string> = { completed: '#2e6b3a', failed: '#b3261e', cancelled: '#8c8c8c', running: '#2f5d62', approved: '#2e6b3a', executed: '#2f5d62', rejected: '#8a5a44', expired: '#8c8c8c', pending: '#a07a00' };
+
+function Chart({ title, children, empty }: { title: string; children: ReactNode; empty: boolean }) {
+  return (
+    <Section title={title}>
+      {empty ? <Typography color="text.secondary">No data in this period.</Typography> : (
+        <Box role="img" aria-label={`${title} chart`} sx={{ height: 260 }}>
+          <ResponsiveContainer width="100%" height="100%">{children as never}</ResponsiveContainer>
+        </Box>
+      )}
+    </Section>
+  );
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function seconds(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  if (value < 90) return `${Math.round(value)} s`;
+  if (value < 5400) return `${Math.round(value / 60)} min`;
+  return `${(value / 3600).toFixed(1)} h`;
+}
+
+export function DashboardPage() {
+  const [days, setDays] = useState(30);
+  const range = useMemo(() => {
+    const to = new Date();
+    const from = new Date(to.getTime() - (days - 1) * 86_400_000);
+    return { from: isoDay(from), to: isoDay(to) };
+  }, [days]);
+  const dash = useApiQuery<Dashboard>('/dashboard', range);
+  const agents = useApiQuery<Page<Agent>>('/agents', { limit: 100 });
+  const name = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? id;
+
+  const d = dash.data;
+  const runs = widen(d?.runsByDay ?? d?.runs, 'status', 'count');
+  const tokens = widen(d?.tokensByDay, 'model', 'tokens');
+  const cost = widen(d?.costByDay, 'agentId', 'costUsd');
+  const byAgent = (d?.byAgent ?? (d?.tokensByAgent as Dashboard['byAgent']) ?? []).map((a) => ({ ...a, label: a.agentName ?? name(a.agentId) }));
+  const outcomes = entries(d?.suggestionOutcomes);
+  const latency = d?.approvalLatency;
+
+  return (
+    <>
+      <PageHeader
+        title="Dashboard"
+        subtitle="Runs, tokens, cost and how you decided, by day and agent."
+        actions={
+          <TextField select size="small" label="Period" value={days} onChange={(e) => setDays(Number(e.target.value))} sx={{ minWidth: 160 }}>
+            <MenuItem value={7}>Last 7 days</MenuItem>
+            <MenuItem value={30}>Last 30 days</MenuItem>
+            <MenuItem value={90}>Last 90 days</MenuItem>
+          </TextField>
+        }
+      />
+      {dash.isLoading ? <Loading /> : dash.error ? <ErrorNotice error={dash.error} onRetry={() => void dash.refetch()} /> : !d ? <EmptyState title="No data yet" /> : (
+        <Box sx={{ display: 'grid', gap: 0, gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, columnGap: 3 }}>
+          <Chart title="Runs by day" empty={runs.rows.length === 0}>
+            <BarChart data={runs.rows}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="day" fontSize={12} />
+              <YAxis allowDecimals={false} fontSize={12} width={32} />
+              <Tooltip />
+              <Legend formatter={(v: string) => humanize(v)} />
+              {runs.keys.map((k, i) => <Bar key={k} dataKey={k} stackId="runs" fill={STATUS_COLORS[k] ?? COLORS[i % COLORS.length]} />)}
+            </BarChart>
+          </Chart>
+          <Chart title="Tokens by day" empty={tokens.rows.length === 0}>
+            <LineChart data={tokens.rows}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="day" fontSize={12} />
+              <YAxis fontSize={12} width={56} tickFormatter={(v: number) => count(v)} />
+              <Tooltip formatter={(v) => count(Number(v))} />
+              <Legend />
+              {tokens.keys.map((k, i) => <Line key={k} dataKey={k} stroke={COLORS[i % COLORS.length]} strokeWidth={2} dot={false} />)}
+            </LineChart>
+          </Chart>
+          <Chart title="Cost by day" empty={cost.rows.length === 0}>
+            <BarChart data={cost.rows}>
+              <CartesianGrid strokeDasharray="3 3" vertical={false} />
+              <XAxis dataKey="day" fontSize={12} />
+              <YAxis fontSize={12} width={64} tickFormatter={(v: number) => money(v)} />
+              <Tooltip formatter={(v) => money(Number(v))} />
+              <Legend formatter={(v: string) => name(v)} />
+              {cost.keys.map((k, i) => <Bar key={k} dataKey={k} stackId="cost" fill={COLORS[i % COLORS.length]} />)}
+            </BarChart>
+          </Chart>
+          <Chart title="Tokens and cost by agent" empty={byAgent.length === 0}>
+            <BarChart data={byAgent} layout="vertical" margin={{ left: 16 }}>
+              <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+              <XAxis type="number" fontSize={12} tickFormatter={(v: number) => count(v)} />
+              <YAxis type="category" dataKey="label" fontSize={12} width={120} />
+              <Tooltip formatter={(v, key) => (key === 'costUsd' ? money(Number(v)) : count(Number(v)))} />
+              <Bar dataKey="tokens" name="Tokens" fill={COLORS[0]} />
+            </BarChart>
+          </Chart>
+          <Chart title="Suggestion outcomes" empty={outcomes.every((o) => o.value === 0)}>
+            <PieChart>
+              <Pie data={outcomes} dataKey="value" nameKey="name" innerRadius={60} outerRadius={95} label={({ name: n, value }) => `${humanize(String(n))}: ${value}`}>
+                {outcomes.map((o, i) => <Cell key={o.name} fill={STATUS_COLORS[o.name] ?? COLORS[i % COLORS.length]} />)}
+              </Pie>
+              <Tooltip />
+            </PieChart>
+          </Chart>
+          <Section title="Approval latency">
+            <Box sx={{ display: 'flex', gap: 4, flexWrap: 'wrap' }}>
+              <Box>
+                <Typography variant="body2" color="text.secondary">Median time to decide</Typography>
+                <Typography sx={{ fontSize: '1.6rem', fontWeight: 600 }}>{seconds(latency?.medianSeconds)}</Typography>
+              </Box>
+              <Box>
+                <Typography variant="body2" color="text.secondary">Slowest 10% take over</Typography>
+                <Typography sx={{ fontSize: '1.6rem', fontWeight: 600 }}>{seconds(latency?.p90Seconds)}</Typography>
+              </Box>
+              <Box>
+                <Typography variant="body2" color="text.secondary">Decisions</Typography>
+                <Typography sx={{ fontSize: '1.6rem', fontWeight: 600 }}>{count(latency?.count ?? outcomes.reduce((s, o) => s + (o.name === 'pending' ? 0 : o.value), 0))}</Typography>
+              </Box>
+            </Box>
+          </Section>
+        </Box>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,79 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import List from '@mui/material/List';
+import ListItemButton from '@mui/material/ListItemButton';
+import ListItemText from '@mui/material/ListItemText';
+import { Link as RouterLink } from 'react-router-dom';
+import { useApiQuery } from '../api/hooks';
+import type { Connector, Page, Profile, Run, Suggestion, Usage } from '../api/types';
+import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { StatusChip } from '../components/StatusChip';
+import { UsageMeters } from '../components/UsageMeters';
+import { relative, humanize } from '../lib/format';
+import { providerName, suggestionTitle } from '../lib/labels';
+
+export function HomePage() {
+  const me = useApiQuery<Profile>('/me');
+  const pending = useApiQuery<Page<Suggestion>>('/suggestions', { status: 'pending', limit: 100 });
+  const runs = useApiQuery<Page<Run>>('/orchestration/runs', { limit: 5 });
+  const usage = useApiQuery<Usage>('/usage');
+  const connectors = useApiQuery<Page<Connector> | Connector[]>('/connectors');
+
+  const connectorList = Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? [];
+  const unhealthy = connectorList.filter((c) => c.health !== 'ok');
+  const firstName = me.data?.displayName?.split(' ')[0];
+  const pendingItems = pending.data?.items ?? [];
+
+  return (
+    <>
+      <PageHeader title={firstName ? `Hello, ${firstName}` : 'Home'} subtitle="What your agents found, and what needs you." />
+      {unhealthy.map((c) => (
+        <Alert key={c.id} severity="warning" sx={{ mb: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Fix</Button>}>
+          {providerName(c.provider)} {c.account ?? c.email ?? ''}: {c.health === 'needs_reauth' ? 'needs reconnecting, agents cannot read it.' : `${humanize(c.health).toLowerCase()}.`}
+        </Alert>
+      ))}
+      {!connectors.isLoading && connectorList.length === 0 && !connectors.error && (
+        <Alert severity="info" sx={{ mb: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Connect</Button>}>
+          Connect your mail and calendar so agents have something to work with.
+        </Alert>
+      )}
+      <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, alignItems: 'start' }}>
+        <Box>
+          <Section title="Waiting for you" action={<Button component={RouterLink} to="/suggestions">Open inbox</Button>}>
+            {pending.isLoading ? <Loading /> : pending.error ? <ErrorNotice error={pending.error} onRetry={() => void pending.refetch()} /> : pendingItems.length === 0 ? (
+              <EmptyState title="You're all caught up">New suggestions from your agents appear here.</EmptyState>
+            ) : (
+              <List disablePadding>
+                {pendingItems.slice(0, 6).map((s) => (
+                  <ListItemButton key={s.id} component={RouterLink} to={`/suggestions?open=${encodeURIComponent(s.id)}`} divider>
+                    <ListItemText primary={suggestionTitle(s)} secondary={s.expiresAt ? `Expires ${relative(s.expiresAt)}` : relative(s.createdAt)} />
+                  </ListItemButton>
+                ))}
+              </List>
+            )}
+          </Section>
+          <Section title="Recent runs" action={<Button component={RouterLink} to="/runs">All runs</Button>}>
+            {runs.isLoading ? <Loading /> : runs.error ? <ErrorNotice error={runs.error} /> : (runs.data?.items.length ?? 0) === 0 ? (
+              <EmptyState title="No runs yet" action={<Button component={RouterLink} to="/catalog" variant="contained">Browse agents</Button>}>
+                Install a pack from the catalog and run it.
+              </EmptyState>
+            ) : (
+              <List disablePadding>
+                {runs.data!.items.map((r) => (
+                  <ListItemButton key={r.id} component={RouterLink} to={`/runs/${encodeURIComponent(r.id)}`} divider>
+                    <ListItemText primary={r.agentName ?? r.agentId ?? r.workflowId ?? 'Run'} secondary={relative(r.createdAt ?? r.startedAt)} />
+                    <StatusChip status={r.status} />
+                  </ListItemButton>
+                ))}
+              </List>
+            )}
+          </Section>
+        </Box>
+        <Section title={me.data?.tier ? `Your plan: ${humanize(me.data.tier)}` : 'Your plan'} action={<Button component={RouterLink} to="/settings">Details</Button>}>
+          {usage.isLoading ? <Loading /> : usage.error ? <ErrorNotice error={usage.error} /> : <UsageMeters usage={usage.data} />}
+        </Section>
+      </Box>
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import Typography from '@mui/material/Typography';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
+import { apiRequest } from '../api/client';
+import { invalidatePaths, useApiQuery } from '../api/hooks';
+import type { Connector, Pack, Page } from '../api/types';
+import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { PROVIDER_LABELS } from '../lib/labels';
+import { packRequirements, scopeMeaning } from '../lib/requirements';
+
+export function PackInstallPage() {
+  const { packId = '' } = useParams();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const pack = useApiQuery<Pack>(`/catalog/packs/${encodeURIComponent(packId)}`);
+  const connectors = useApiQuery<Page<Connector> | Connector[]>('/connectors');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  if (pack.isLoading) return <Loading />;
+  if (pack.error || !pack.data) return <ErrorNotice error={pack.error} />;
+  const needs = packRequirements(pack.data as unknown as Record<string, unknown>);
+  const connected = new Set((Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider));
+  const missing = needs.filter((n) => !connected.has(n.provider));
+
+  const install = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await apiRequest(`/packs/${encodeURIComponent(packId)}/install`, { method: 'POST', body: {} });
+      await invalidatePaths(client, ['/packs', '/agents', '/workflows', '/usage']);
+      navigate('/agents', { state: { notice: `${pack.data!.name} is installed. Run an agent now or let its schedule do it.` } });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader title={`Install ${pack.data.name}`} subtitle={pack.data.description} />
+      <Section title="What this pack may access">
+        {needs.length === 0 ? (
+          <Typography>This pack does not read any of your accounts.</Typography>
+        ) : (
+          <Box sx={{ display: 'grid', gap: 2 }}>
+            {needs.map((need) => (
+              <Box key={need.provider} component="section" aria-label={PROVIDER_LABELS[need.provider] ?? need.provider}>
+                <Typography variant="h3" component="h3">{PROVIDER_LABELS[need.provider] ?? need.provider}</Typography>
+                {need.reason && <Typography variant="body2" color="text.secondary">{need.reason}</Typography>}
+                <List dense aria-label={`Scopes for ${need.provider}`}>
+                  {need.scopes.map((scope) => (
+                    <ListItem key={scope} disableGutters>
+                      <ListItemText primary={scopeMeaning(scope) ?? scope} secondary={scope} slotProps={{ secondary: { sx: { fontFamily: 'monospace', wordBreak: 'break-all' } } }} />
+                    </ListItem>
+                  ))}
+                </List>
+              </Box>
+            ))}
+          </Box>
+        )}
+        <Alert severity="info" sx={{ mt: 2 }}>
+          Agents in this pack only read and propose. Every reply, event or document waits for your approval.
+        </Alert>
+        {missing.length > 0 && (
+          <Alert severity="warning" sx={{ mt: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Connect</Button>}>
+            Not connected yet: {missing.map((m) => PROVIDER_LABELS[m.provider]?.split(' (')[0] ?? m.provider).join(', ')}. The agents will
+            wait until you connect.
+          </Alert>
+        )}
+        {error ? <ErrorNotice error={error} /> : null}
+        <Box sx={{ display: 'flex', gap: 1, mt: 3, flexWrap: 'wrap' }}>
+          <Button variant="contained" onClick={() => void install()} disabled={busy}>
+            {busy ? 'Installing…' : 'Allow and install'}
+          </Button>
+          <Button component={RouterLink} to="/catalog">Cancel</Button>
+        </Box>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,236 @@
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import Chip from '@mui/material/Chip';
+import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Snackbar from '@mui/material/Snackbar';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { apiRequest, plainError } from '../api/client';
+import { invalidatePaths, useApiQuery } from '../api/hooks';
+import type { Page, Suggestion } from '../api/types';
+import { Icon } from '../components/Icon';
+import { SuggestionDialog, type Decision } from '../components/SuggestionDialog';
+import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states';
+import { StatusChip } from '../components/StatusChip';
+import { relative } from '../lib/format';
+import { KIND_LABELS, riskFlags, suggestionTitle } from '../lib/labels';
+
+const STATUS_TABS = [
+  { value: 'pending', label: 'To review' },
+  { value: 'executed', label: 'Done' },
+  { value: 'approved', label: 'Approved' },
+  { value: 'rejected', label: 'Rejected' },
+  { value: 'expired', label: 'Expired' },
+  { value: 'failed', label: 'Failed' },
+];
+
+type Sort = 'newest' | 'oldest' | 'expiring';
+
+function sortItems(items: Suggestion[], sort: Sort): Suggestion[] {
+  const t = (v?: string | null) => (v ? new Date(v).getTime() : Number.POSITIVE_INFINITY);
+  const copy = [...items];
+  if (sort === 'expiring') return copy.sort((a, b) => t(a.expiresAt) - t(b.expiresAt));
+  if (sort === 'oldest') return copy.sort((a, b) => t(a.createdAt) - t(b.createdAt));
+  return copy.sort((a, b) => t(b.createdAt) - t(a.createdAt));
+}
+
+interface BulkResult {
+  results?: { id: string; ok?: boolean; status?: number | string; error?: string; detail?: string }[];
+  items?: { id: string; ok?: boolean; status?: number | string; error?: string; detail?: string }[];
+}
+
+export function SuggestionsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') ?? 'pending';
+  const openId = params.get('open');
+  const [kind, setKind] = useState('');
+  const [sort, setSort] = useState<Sort>('newest');
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [toast, setToast] = useState<{ message: string; undoId?: string } | null>(null);
+  const client = useQueryClient();
+  const listKey = ['/suggestions', { status, limit: 100 }];
+  const list = useApiQuery<Page<Suggestion>>('/suggestions', { status, limit: 100 });
+
+  const items = useMemo(() => sortItems((list.data?.items ?? []).filter((s) => !kind || s.kind === kind), sort), [list.data, kind, sort]);
+  const kinds = [...new Set((list.data?.items ?? []).map((s) => s.kind))];
+
+  const setParam = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value === null) next.delete(key);
+    else next.set(key, value);
+    setParams(next, { replace: key === 'open' && value === null });
+  };
+
+  /** Removes decided items from the pending list at once; puts them back if the API refuses. */
+  const optimisticRemove = (ids: string[]) => {
+    const previous = client.getQueryData<Page<Suggestion>>(listKey);
+    if (status === 'pending' && previous) {
+      client.setQueryData<Page<Suggestion>>(listKey, { ...previous, items: previous.items.filter((s) => !ids.includes(s.id)) });
+    }
+    return () => previous && client.setQueryData(listKey, previous);
+  };
+
+  const refresh = () => invalidatePaths(client, ['/suggestions', '/dashboard', '/audit', '/usage']);
+
+  const decide = async (d: Decision): Promise<boolean> => {
+    setBusy(true);
+    setActionError(null);
+    const rollback = d.action === 'undo' ? () => {} : optimisticRemove([d.id]);
+    try {
+      const path = `/suggestions/${encodeURIComponent(d.id)}/${d.action}`;
+      const body = d.action === 'approve' ? (d.edits ? { edits: d.edits } : {}) : d.action === 'reject' ? (d.reason ? { reason: d.reason } : {}) : undefined;
+      await apiRequest(path, { method: 'POST', body });
+      setParam('open', null);
+      setToast(
+        d.action === 'approve'
+          ? { message: d.edits ? 'Approved with your changes.' : 'Approved.', undoId: d.id }
+          : d.action === 'reject'
+            ? { message: 'Rejected. Nothing was done.' }
+            : { message: 'Undone.' },
+      );
+      return true;
+    } catch (err) {
+      rollback();
+      setActionError(err);
+      return false;
+    } finally {
+      setBusy(false);
+      void refresh();
+    }
+  };
+
+  const bulk = async (action: 'approve' | 'reject') => {
+    const ids = [...selected];
+    setBusy(true);
+    setActionError(null);
+    const rollback = optimisticRemove(ids);
+    try {
+      const result = await apiRequest<BulkResult>('/suggestions/bulk', { method: 'POST', body: { ids, action } });
+      const rows = result?.results ?? result?.items ?? [];
+      const failed = rows.filter((r) => r.ok === false || (typeof r.status === 'number' && r.status >= 400) || r.error);
+      setSelected(new Set());
+      setToast({
+        message: failed.length
+          ? `${ids.length - failed.length} of ${ids.length} ${action === 'approve' ? 'approved' : 'rejected'}. ${failed.length} could not be: ${failed.map((f) => f.detail ?? f.error ?? 'refused').join('; ')}`
+          : `${ids.length} ${action === 'approve' ? 'approved' : 'rejected'}.`,
+      });
+    } catch (err) {
+      rollback();
+      setActionError(err);
+    } finally {
+      setBusy(false);
+      void refresh();
+    }
+  };
+
+  const undo = async (id: string) => {
+    setToast(null);
+    try {
+      await apiRequest(`/suggestions/${encodeURIComponent(id)}/undo`, { method: 'POST' });
+      setToast({ message: 'Undone. It is back in your inbox.' });
+    } catch (err) {
+      setToast({ message: `Could not undo: ${plainError(err)}` });
+    } finally {
+      void refresh();
+    }
+  };
+
+  const toggle = (id: string) => setSelected((prev) => {
+    const next = new Set(prev);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  });
+
+  return (
+    <>
+      <PageHeader title="Suggestions" subtitle="Nothing happens until you approve it. Review, edit, approve or reject." />
+      <Tabs value={status} onChange={(_, v: string) => { setParam('status', v); setSelected(new Set()); }} variant="scrollable" allowScrollButtonsMobile aria-label="Suggestion status" sx={{ mb: 2 }}>
+        {STATUS_TABS.map((t) => <Tab key={t.value} value={t.value} label={t.label} />)}
+      </Tabs>
+      <Box sx={{ display: 'flex', gap: 2, mb: 2, flexWrap: 'wrap', alignItems: 'center' }}>
+        <TextField select size="small" label="Kind" value={kind} onChange={(e) => setKind(e.target.value)} sx={{ minWidth: 180 }}>
+          <MenuItem value="">All kinds</MenuItem>
+          {kinds.map((k) => <MenuItem key={k} value={k}>{KIND_LABELS[k] ?? k}</MenuItem>)}
+        </TextField>
+        <TextField select size="small" label="Sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)} sx={{ minWidth: 180 }}>
+          <MenuItem value="newest">Newest first</MenuItem>
+          <MenuItem value="oldest">Oldest first</MenuItem>
+          <MenuItem value="expiring">Expiring soonest</MenuItem>
+        </TextField>
+        {status === 'pending' && items.length > 0 && (
+          <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', ml: { sm: 'auto' }, flexWrap: 'wrap' }}>
+            <Checkbox
+              checked={selected.size > 0 && selected.size === items.length}
+              indeterminate={selected.size > 0 && selected.size < items.length}
+              onChange={(e) => setSelected(e.target.checked ? new Set(items.map((s) => s.id)) : new Set())}
+              slotProps={{ input: { 'aria-label': 'Select all' } }}
+            />
+            <Button variant="contained" disabled={busy || selected.size === 0} onClick={() => void bulk('approve')}>Approve selected ({selected.size})</Button>
+            <Button color="error" disabled={busy || selected.size === 0} onClick={() => void bulk('reject')}>Reject selected</Button>
+          </Box>
+        )}
+      </Box>
+      {actionError && !openId ? <ErrorNotice error={actionError} /> : null}
+      {list.isLoading ? <Loading /> : list.error ? <ErrorNotice error={list.error} onRetry={() => void list.refetch()} /> : items.length === 0 ? (
+        <EmptyState title={status === 'pending' ? "You're all caught up" : 'Nothing here'}>
+          {status === 'pending' ? 'When your agents propose something, it waits here for you.' : 'No suggestions with this status.'}
+        </EmptyState>
+      ) : (
+        <Box component="ul" aria-label="Suggestions" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1 }}>
+          {items.map((s) => {
+            const flags = riskFlags(s);
+            const title = suggestionTitle(s);
+            return (
+              <Paper component="li" key={s.id} sx={{ p: 1.5, display: 'flex', gap: 1.5, alignItems: 'center' }}>
+                {status === 'pending' && (
+                  <Checkbox checked={selected.has(s.id)} onChange={() => toggle(s.id)} slotProps={{ input: { 'aria-label': `Select ${title}` } }} />
+                )}
+                <Box sx={{ flexGrow: 1, minWidth: 0 }}>
+                  <Typography sx={{ fontWeight: 600 }} noWrap title={title}>{title}</Typography>
+                  <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap', mt: 0.25 }}>
+                    <Typography variant="body2" color="text.secondary">{relative(s.createdAt)}</Typography>
+                    {s.expiresAt && status === 'pending' && <Typography variant="body2" color="text.secondary">· expires {relative(s.expiresAt)}</Typography>}
+                    {flags.length > 0 && (
+                      <Chip size="small" color="warning" variant="outlined" icon={<Icon name="warning" fontSize="small" />} label={flags.length === 1 ? '1 risk' : `${flags.length} risks`} />
+                    )}
+                    {status !== 'pending' && <StatusChip status={s.status} />}
+                  </Box>
+                </Box>
+                <Button variant="outlined" onClick={() => setParam('open', s.id)} aria-label={`Review ${title}`}>Review</Button>
+              </Paper>
+            );
+          })}
+        </Box>
+      )}
+      {openId && (
+        <SuggestionDialog key={openId} id={openId} onClose={() => { setParam('open', null); setActionError(null); }} onDecide={decide} busy={busy} error={actionError} />
+      )}
+      <Snackbar
+        open={!!toast}
+        autoHideDuration={8000}
+        onClose={(_, reason) => reason !== 'clickaway' && setToast(null)}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+      >
+        <Alert
+          severity="success"
+          variant="filled"
+          onClose={() => setToast(null)}
+          action={toast?.undoId ? <Button color="inherit" size="small" onClick={() => void undo(toast.undoId!)}>Undo</Button> : undefined}
+        >
+          {toast?.message}
+        </Alert>
+      </Snackbar>
+    </>
+  );
+}
