@@ -30,11 +30,11 @@ const STOP_GRACE_MS = 10_000;
 
 function decodeRpc(data: RpcTypedData | undefined): unknown {
   if (!data) return undefined;
-  if (data.json !== undefined) return JSON.parse(data.json) as unknown;
-  if (data.string !== undefined) return data.string;
-  if (data.int !== undefined) return Number(data.int);
-  if (data.double !== undefined) return Number(data.double);
-  if (data.bytes !== undefined) return Buffer.from(data.bytes).toString('base64');
+  if (data.json != null) return JSON.parse(data.json) as unknown;
+  if (data.string != null) return data.string;
+  if (data.int != null) return Number(data.int);
+  if (data.double != null) return Number(data.double);
+  if (data.bytes != null) return Buffer.from(data.bytes).toString('base64');
   return undefined;
 }
 

@@ -7,11 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The worker protocol's typed value (one field set). */
 export interface RpcTypedData {
-  string?: string;
-  json?: string;
-  bytes?: Uint8Array;
-  int?: number;
-  double?: number;
+  string?: string | null;
+  json?: string | null;
+  bytes?: Uint8Array | null;
+  stream?: Uint8Array | null;
+  int?: number | string | null;
+  double?: number | null;
   http?: unknown;
 }
 
