@@ -163,9 +163,9 @@ var cosmosContainers = [
 
 // One subscription of the events topic per serviceBusTopic function (test/deploy checks the names).
 var eventSubscriptions = [
+  'approvals'
   'notifications'
   'analytics'
-  'audit'
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {

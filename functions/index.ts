@@ -2,6 +2,7 @@
  * Entry point of the function app: importing a file registers its functions with the Functions host.
  * One file per bounded context; files stay thin (validate, call a service, map the result).
  */
+import './telemetry';
 import './health';
 import './me';
 import './usage';

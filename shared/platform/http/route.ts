@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { getServices, type Services } from '../../app/services';
 import type { Principal } from '../../identity/principal';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type AppError, type FieldError } from '../errors';
+import { createLogger, type Logger } from '../logging';
+import { withCorrelation } from '../telemetry';
 import { renderPage, escapeHtml } from './html';
 import { registerOperation } from './openapi-registry';
 import { problemResponse, toProblem } from './problem';
@@ -16,6 +18,8 @@ export interface RouteContext<B, Q, P, A extends 'user' | 'none'> {
   request: HttpRequest;
   invocation: InvocationContext;
   correlationId: string;
+  /** Logs with the correlation id on every line (and no secrets). */
+  log: Logger;
   /** The caller; present on every `auth: 'user'` route. */
   principal: A extends 'user' ? Principal : undefined;
   body: B;
@@ -141,6 +145,8 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
 
   const handler = async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
     const correlationId = correlationIdOf(request);
+    const log = createLogger(invocation, correlationId);
+    return withCorrelation(correlationId, async () => {
     try {
       const services = getServices();
       const principal =
@@ -156,6 +162,7 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
         request,
         invocation,
         correlationId,
+        log,
         principal: principal as RouteContext<B, Q, P, A>['principal'],
         body,
         query,
@@ -170,7 +177,7 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
       if (spec.response && services.settings.APP_ENV === 'local' && result.body !== undefined && result.status < 300) {
         const check = spec.response.safeParse(result.body);
         if (!check.success) {
-          invocation.error(`[${correlationId}] response of ${spec.name} does not match its schema`, check.error.issues);
+          log.error(`response of ${spec.name} does not match its schema`, undefined, { issues: check.error.issues });
           throw new Error(`response of ${spec.name} does not match its schema`);
         }
       }
@@ -178,10 +185,11 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
     } catch (err) {
       const status = (err as AppError).status;
       if (typeof status !== 'number' || status >= 500) {
-        invocation.error(`[${correlationId}] ${spec.name} failed`, err);
+        log.error(`${spec.name} failed`, err);
       }
       return spec.errorFormat === 'html' ? htmlError(err, correlationId) : problemResponse(err, correlationId);
     }
+    });
   };
 
   app.http(spec.name, {
