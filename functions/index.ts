@@ -9,3 +9,8 @@ import './usage';
 import './audit';
 import './openapi';
 import './client-config';
+import './suggestions';
+import './approvals';
+import './approval-orchestration';
+import './events';
+import './dashboard';

@@ -64,7 +64,7 @@ export interface SuggestionService extends SuggestionSink {
   get(tenantId: string, id: string): Promise<Stored<SuggestionDoc>>;
   approve(tenantId: string, id: string, edits: Record<string, unknown> | undefined, ctx: DecisionContext): Promise<Stored<SuggestionDoc>>;
   reject(tenantId: string, id: string, reason: string | undefined, ctx: DecisionContext): Promise<Stored<SuggestionDoc>>;
-  bulk(tenantId: string, ids: string[], action: 'approve' | 'reject', ctx: Omit<DecisionContext, 'ifMatch'>, onDecided?: (doc: Stored<SuggestionDoc>) => Promise<void>): Promise<BulkItemResult[]>;
+  bulk(tenantId: string, ids: string[], action: 'approve' | 'reject', ctx: Omit<DecisionContext, 'ifMatch' | 'source'>, onDecided?: (doc: Stored<SuggestionDoc>) => Promise<void>): Promise<BulkItemResult[]>;
   undo(tenantId: string, id: string, ctx: Omit<DecisionContext, 'source'>): Promise<Stored<SuggestionDoc>>;
   /** Orchestration: current status and expiry. */
   approvalState(tenantId: string, id: string): Promise<ApprovalState>;

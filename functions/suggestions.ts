@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import type { Services } from '../shared/app/services';
+import { httpRoute } from '../shared/platform/http/route';
+import { ok } from '../shared/platform/http/responses';
+import { pageOf, pagingQuery } from '../shared/platform/http/paging';
+import { suggestionKindSchema } from '../shared/suggestions/kinds';
+import { suggestionStatusSchema, suggestionViewSchema, toSuggestionView, type SuggestionDoc } from '../shared/suggestions/model';
+import { signalDecision } from '../shared/suggestions/approval-signal';
+import type { DurableClient } from 'durable-functions';
+import type { InvocationContext } from '@azure/functions';
+
+const idParams = z.object({ id: z.string().min(1).max(100) });
+
+const listQuery = pagingQuery.extend({
+  status: suggestionStatusSchema.optional(),
+  kind: suggestionKindSchema.optional(),
+  runId: z.string().min(1).max(200).optional(),
+});
+
+const approveBody = z
+  .object({
+    /** Fields of the payload to change before it is carried out; validated against the kind's schema. */
+    edits: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .optional();
+
+const rejectBody = z
+  .object({ reason: z.string().trim().max(1000).optional() })
+  .strict()
+  .optional();
+
+const bulkBody = z
+  .object({
+    ids: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(100)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'ids must not repeat' }),
+    action: z.enum(['approve', 'reject']),
+  })
+  .strict();
+
+const bulkResponse = z.object({
+  results: z.array(
+    z.object({
+      id: z.string(),
+      ok: z.boolean(),
+      status: z.number().int(),
+      suggestionStatus: suggestionStatusSchema.optional(),
+      error: z.object({ type: z.string(), title: z.string(), detail: z.string() }).optional(),
+    }),
+  ),
+  succeeded: z.number().int(),
+  failed: z.number().int(),
+});
+
+/** Lets the approval wait know; the decision is already stored, so a failed signal is reconciled at expiry. */
+async function signal(services: Services, client: DurableClient, doc: SuggestionDoc, invocation: InvocationContext) {
+  try {
+    await signalDecision(client, {
+      tenantId: doc.tenantId,
+      suggestionId: doc.id,
+      reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
+    });
+  } catch (err) {
+    invocation.warn(`could not signal the approval wait of ${doc.id}`, err);
+  }
+}
+
+export const listSuggestions = httpRoute({
+  name: 'listSuggestions',
+  method: 'GET',
+  route: 'suggestions',
+  summary: 'Your suggestions, newest first, filtered by status, kind or run',
+  tags: ['suggestions'],
+  query: listQuery,
+  response: pageOf(suggestionViewSchema),
+  async handler({ services, principal, query }) {
+    const page = await services.suggestions().list(principal.tenantId, query);
+    const now = services.clock.now();
+    return ok({ items: page.items.map((d) => toSuggestionView(d, now)), nextCursor: page.nextCursor }, { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+export const getSuggestion = httpRoute({
+  name: 'getSuggestion',
+  method: 'GET',
+  route: 'suggestions/{id}',
+  summary: 'One suggestion with its preview, risk flags, sources and outcome',
+  tags: ['suggestions'],
+  params: idParams,
+  response: suggestionViewSchema,
+  async handler({ services, principal, params }) {
+    const doc = await services.suggestions().get(principal.tenantId, params.id);
+    return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag, headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+export const approveSuggestion = httpRoute({
+  name: 'approveSuggestion',
+  method: 'POST',
+  route: 'suggestions/{id}/approve',
+  summary: 'Approve a pending suggestion, optionally with edits; it is then carried out once',
+  tags: ['suggestions'],
+  params: idParams,
+  body: approveBody,
+  response: suggestionViewSchema,
+  durable: true,
+  async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, invocation }) {
+    const doc = await services.suggestions().approve(principal.tenantId, params.id, body?.edits, {
+      source: 'web',
+      actorId: principal.subject,
+      correlationId,
+      ifMatch,
+    });
+    await signal(services, durableClient(), doc, invocation);
+    return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
+  },
+});
+
+export const rejectSuggestion = httpRoute({
+  name: 'rejectSuggestion',
+  method: 'POST',
+  route: 'suggestions/{id}/reject',
+  summary: 'Reject a pending suggestion, with an optional reason',
+  tags: ['suggestions'],
+  params: idParams,
+  body: rejectBody,
+  response: suggestionViewSchema,
+  durable: true,
+  async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, invocation }) {
+    const doc = await services.suggestions().reject(principal.tenantId, params.id, body?.reason || undefined, {
+      source: 'web',
+      actorId: principal.subject,
+      correlationId,
+      ifMatch,
+    });
+    await signal(services, durableClient(), doc, invocation);
+    return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
+  },
+});
+
+export const bulkDecide = httpRoute({
+  name: 'bulkDecideSuggestions',
+  method: 'POST',
+  route: 'suggestions/bulk',
+  summary: 'Approve or reject up to 100 suggestions at once; each item has its own result',
+  tags: ['suggestions'],
+  body: bulkBody,
+  response: bulkResponse,
+  durable: true,
+  async handler({ services, principal, body, correlationId, durableClient, invocation }) {
+    const client = durableClient();
+    const results = await services
+      .suggestions()
+      .bulk(principal.tenantId, body.ids, body.action, { actorId: principal.subject, correlationId }, (doc) => signal(services, client, doc, invocation));
+    const succeeded = results.filter((r) => r.ok).length;
+    return ok({ results, succeeded, failed: results.length - succeeded });
+  },
+});
+
+export const undoSuggestion = httpRoute({
+  name: 'undoSuggestion',
+  method: 'POST',
+  route: 'suggestions/{id}/undo',
+  summary: 'Take back a carried-out action within the undo window (delete the event, unarchive, delete the draft, ...)',
+  tags: ['suggestions'],
+  params: idParams,
+  response: suggestionViewSchema,
+  async handler({ services, principal, params, ifMatch, correlationId }) {
+    const doc = await services.suggestions().undo(principal.tenantId, params.id, { actorId: principal.subject, correlationId, ifMatch });
+    return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
+  },
+});

@@ -1,0 +1,85 @@
+import type * as df from 'durable-functions';
+import type { ApprovalState } from './suggestion-service';
+import type { SuggestionStatus } from './model';
+
+export const APPROVAL_ORCHESTRATOR = 'suggestionApproval';
+export const DECISION_EVENT = 'decision';
+
+/** One approval wait per suggestion; the id carries the tenant so erasure can find it. */
+export function approvalInstanceId(tenantId: string, suggestionId: string): string {
+  return `approval:${tenantId}:${suggestionId}`;
+}
+
+export interface ApprovalInput {
+  tenantId: string;
+  suggestionId: string;
+  /** Send a reminder this long before expiry (0: none). */
+  reminderBeforeSeconds: number;
+}
+
+export interface ApprovalActivities {
+  state: (input: ApprovalInput) => df.Task;
+  remind: (input: ApprovalInput) => df.Task;
+  expire: (input: ApprovalInput) => df.Task;
+  execute: (input: ApprovalInput) => df.Task;
+  markFailed: (input: ApprovalInput & { error: string }) => df.Task;
+}
+
+/** Durable timers are kept under six days; longer waits are chained. */
+const MAX_TIMER_MS = 6 * 86_400_000 - 60_000;
+
+export const EXECUTE_RETRY = { firstRetryIntervalInMilliseconds: 2_000, maxNumberOfAttempts: 5, backoffCoefficient: 2, maxRetryIntervalInMilliseconds: 60_000 };
+
+/**
+ * The approval wait: whichever comes first of the person's decision and the expiry deadline, with a reminder
+ * before the deadline; then, if approved, the action is carried out (exactly once: see SuggestionService.execute).
+ * The suggestion document is the source of truth: a decision made before this wait started is found by the first
+ * state read, and one made while it runs arrives as the `decision` event (buffered if it comes early).
+ * Deterministic: time comes from the orchestration context only.
+ */
+export function createApprovalOrchestrator(activities: ApprovalActivities, retry: (task: df.Task) => df.Task) {
+  return function* approvalOrchestrator(context: df.OrchestrationContext): Generator<df.Task, SuggestionStatus, unknown> {
+    const input = context.df.getInput() as ApprovalInput;
+    let state = (yield activities.state(input)) as ApprovalState;
+
+    if (state.status === 'pending') {
+      const deadline = Date.parse(state.expiresAt);
+      const remindAt = input.reminderBeforeSeconds > 0 ? deadline - input.reminderBeforeSeconds * 1000 : undefined;
+      let reminded = !!state.reminderSentAt || remindAt === undefined || remindAt <= context.df.currentUtcDateTime.getTime();
+      const decision = context.df.waitForExternalEvent(DECISION_EVENT);
+      for (;;) {
+        const now = context.df.currentUtcDateTime.getTime();
+        if (now >= deadline) {
+          context.df.setCustomStatus({ stage: 'expiring' });
+          // Expires only a still-pending suggestion; a decision whose signal was lost is carried out below.
+          state = { ...state, status: (yield activities.expire(input)) as SuggestionStatus };
+          break;
+        }
+        const next = Math.min(reminded ? deadline : Math.min(remindAt!, deadline), now + MAX_TIMER_MS);
+        context.df.setCustomStatus({ stage: 'waiting', until: new Date(deadline).toISOString() });
+        const timer = context.df.createTimer(new Date(next));
+        const winner = yield context.df.Task.any([decision, timer]);
+        if (winner === decision) {
+          timer.cancel();
+          state = (yield activities.state(input)) as ApprovalState;
+          break;
+        }
+        if (!reminded && context.df.currentUtcDateTime.getTime() >= remindAt!) {
+          yield activities.remind(input);
+          reminded = true;
+        }
+      }
+    }
+
+    if (state.status === 'approved' || state.status === 'executing') {
+      context.df.setCustomStatus({ stage: 'executing' });
+      try {
+        return (yield retry(activities.execute(input))) as SuggestionStatus;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        return (yield activities.markFailed({ ...input, error: message.split('\n')[0]!.slice(0, 300) })) as SuggestionStatus;
+      }
+    }
+    return state.status;
+  };
+}
