@@ -24,9 +24,17 @@ export class InvocationSetupError extends Error {
 }
 
 type ClientDataProvider = () => Record<string, unknown>;
+/** Receives the extra outputs of every invocation (with their binding), e.g. Service Bus messages for the broker. */
+export type OutputSink = (functionName: string, binding: Record<string, unknown>, data: RpcTypedData) => Promise<void>;
 
 const PROVIDER = Symbol.for('local-runtime.durable-client-data');
-type GlobalWithProvider = typeof globalThis & { [PROVIDER]?: ClientDataProvider };
+const SINK = Symbol.for('local-runtime.output-sink');
+type GlobalWithProvider = typeof globalThis & { [PROVIDER]?: ClientDataProvider; [SINK]?: OutputSink };
+
+/** The host sets this to route output bindings (Service Bus) of every invocation, whoever triggered it. */
+export function setOutputSink(sink: OutputSink | undefined): void {
+  (globalThis as GlobalWithProvider)[SINK] = sink;
+}
 
 /** The host sets this once the Durable engine runs; `durableClient` inputs are filled from it. */
 export function setDurableClientDataProvider(provider: ClientDataProvider | undefined): void {
@@ -153,5 +161,13 @@ export async function invokeFunction(
     (o): o is { name: string; data: RpcTypedData } => typeof o.name === 'string' && o.data !== undefined && o.data !== null,
   );
   if (outputs.length > 0) result.outputData = outputs;
+  const sink = (globalThis as GlobalWithProvider)[SINK];
+  if (sink) {
+    const returnBinding = fn.metadata.bindings.$return;
+    if (result.returnValue && returnBinding && String(returnBinding.type).toLowerCase() !== 'http') {
+      await sink(fn.metadata.name, returnBinding, result.returnValue);
+    }
+    for (const output of outputs) await sink(fn.metadata.name, fn.metadata.bindings[output.name] ?? {}, output.data);
+  }
   return result;
 }

@@ -3,6 +3,15 @@
  * when its settings point at a real endpoint instead (then nothing local is started).
  * `startLocalPlatform({ services: [...] })` starts only the named ones.
  */
+import { createAzuriteService } from './azurite';
+import { createCosmosService } from './cosmos';
+import { createDevOidcService } from './dev-oidc';
+import { createSmtpSinkService } from './smtp-sink';
 import type { EmbeddedServiceFactory } from './types';
 
-export const embeddedServices: Record<string, EmbeddedServiceFactory> = {};
+export const embeddedServices: Record<string, EmbeddedServiceFactory> = {
+  cosmos: createCosmosService,
+  azurite: createAzuriteService,
+  'dev-oidc': createDevOidcService,
+  'smtp-sink': createSmtpSinkService,
+};

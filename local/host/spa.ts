@@ -1,0 +1,75 @@
+/**
+ * Serves the built web app (web/dist) for every path that is not the API or a runtime route: files as they are,
+ * and index.html for client-side routes. Without a build, a plain 404 page says how to build it.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.webmanifest': 'application/manifest+json',
+};
+
+function sendFile(req: IncomingMessage, res: ServerResponse, path: string, cache: string): void {
+  const size = statSync(path).size;
+  res.writeHead(200, {
+    'content-type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': size,
+    'cache-control': cache,
+    'x-content-type-options': 'nosniff',
+  });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(path).pipe(res);
+}
+
+export function createSpaHandler(distDir: string) {
+  return function serveSpa(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
+      return;
+    }
+    const index = join(distDir, 'index.html');
+    if (!existsSync(index)) {
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Not found. The web app is not built: run `npm run build` (or `npm start`, which builds it).');
+      return;
+    }
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('The address is not valid.');
+      return;
+    }
+    const candidate = normalize(join(distDir, relative));
+    if (candidate.startsWith(distDir + sep) && existsSync(candidate) && statSync(candidate).isFile()) {
+      // Vite's hashed assets never change; everything else is revalidated.
+      const immutable = relative.startsWith('/assets/');
+      sendFile(req, res, candidate, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return;
+    }
+    if (extname(relative) !== '' && !relative.endsWith('.html')) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
+      return;
+    }
+    sendFile(req, res, index, 'no-cache');
+  };
+}

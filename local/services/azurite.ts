@@ -1,0 +1,94 @@
+/**
+ * Embedded Azure Storage: Azurite (blob, queue, table) as a child process with its data under `<data>/azurite/`,
+ * on ports chosen at start. The app gets connection strings naming the actual endpoints. Skipped when neither
+ * BLOB_CONNECTION_STRING nor AzureWebJobsStorage points at local storage.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { isLoopback } from '../host/ports';
+import type { EmbeddedServiceFactory } from './types';
+
+const ACCOUNT = 'devstoreaccount1';
+/** Azurite's well-known development account key (public). */
+const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+/** True for `UseDevelopmentStorage=true` and for connection strings whose endpoints are on this machine. */
+export function isLocalStorage(connection: string | undefined): boolean {
+  if (!connection) return false;
+  if (/UseDevelopmentStorage\s*=\s*true/i.test(connection)) return true;
+  const endpoints = [...connection.matchAll(/(?:Blob|Queue|Table)Endpoint\s*=\s*([^;]+)/gi)].map((m) => m[1]!);
+  return endpoints.length > 0 && endpoints.every((e) => isLoopback(e));
+}
+
+export function storageConnectionString(ports: { blob: number; queue: number; table: number }): string {
+  return [
+    'DefaultEndpointsProtocol=http',
+    `AccountName=${ACCOUNT}`,
+    `AccountKey=${ACCOUNT_KEY}`,
+    `BlobEndpoint=http://127.0.0.1:${ports.blob}/${ACCOUNT}`,
+    `QueueEndpoint=http://127.0.0.1:${ports.queue}/${ACCOUNT}`,
+    `TableEndpoint=http://127.0.0.1:${ports.table}/${ACCOUNT}`,
+  ].join(';') + ';';
+}
+
+export const createAzuriteService: EmbeddedServiceFactory = async (ctx) => {
+  const names = ['BLOB_CONNECTION_STRING', 'AzureWebJobsStorage'].filter((n) => isLocalStorage(ctx.settings[n]));
+  if (names.length === 0) {
+    ctx.log('Storage: no setting points at local storage (no Azurite).');
+    return undefined;
+  }
+  const location = join(ctx.dataDir, 'azurite');
+  mkdirSync(location, { recursive: true });
+  const ports = { blob: await ctx.freePort(10000), queue: await ctx.freePort(10001), table: await ctx.freePort(10002) };
+  const entry = createRequire(__filename).resolve('azurite/dist/src/azurite.js');
+  const args = [
+    '--require', join(__dirname, 'azurite-watchdog.cjs'),
+    entry,
+    '--location', location,
+    '--silent', '--skipApiVersionCheck', '--disableTelemetry',
+    '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob),
+    '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
+    '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (/Table service is successfully listening/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite exited (code ${code}) while starting:\n${output}`));
+    });
+  });
+  child.stdout!.removeAllListeners('data');
+  child.stdout!.resume();
+  child.stderr!.removeAllListeners('data');
+  child.stderr!.on('data', (chunk: Buffer) => ctx.log(`Azurite: ${chunk.toString().trim()}`));
+
+  const connection = storageConnectionString(ports);
+  const env: Record<string, string> = { AZURITE_BLOB_ENDPOINT: `http://127.0.0.1:${ports.blob}/${ACCOUNT}` };
+  for (const name of names) env[name] = connection;
+
+  return {
+    name: 'azurite',
+    env,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+};

@@ -1,0 +1,179 @@
+/**
+ * Embedded Cosmos DB: the Cosmos-API server (`@vercel/cosmosdb-server`, HTTPS with a self-signed certificate) on a
+ * loopback port. It keeps data in memory only, so this service persists it under `<data>/cosmos/`: every database,
+ * container (with its definition) and document is exported through `@azure/cosmos` shortly after each write, every
+ * 30 seconds while anything changed, and on shutdown; the export is imported on start. Skipped when COSMOS_ENDPOINT
+ * points at a real account.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:https';
+import { join } from 'node:path';
+import type { CosmosClient } from '@azure/cosmos';
+import { isLoopback } from '../host/ports';
+import type { EmbeddedServiceFactory } from './types';
+
+/** The Cosmos DB emulator's well-known key (public; only ever used against local servers). */
+export const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+
+const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
+const FLUSH_DELAY_MS = 250;
+const FLUSH_INTERVAL_MS = 30_000;
+
+interface ContainerSnapshot {
+  definition: Record<string, unknown>;
+  items: Record<string, unknown>[];
+}
+interface Snapshot {
+  version: 1;
+  savedAt: string;
+  databases: { id: string; containers: ContainerSnapshot[] }[];
+}
+
+function strip(doc: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...doc };
+  for (const field of SYSTEM_FIELDS) delete copy[field];
+  return copy;
+}
+
+async function exportAll(client: CosmosClient): Promise<Snapshot> {
+  const snapshot: Snapshot = { version: 1, savedAt: new Date().toISOString(), databases: [] };
+  const { resources: databases } = await client.databases.readAll().fetchAll();
+  for (const db of databases) {
+    const database = client.database(db.id);
+    const { resources: containers } = await database.containers.readAll().fetchAll();
+    const entry = { id: db.id, containers: [] as ContainerSnapshot[] };
+    for (const def of containers) {
+      const { resources: items } = await database.container(def.id).items.readAll().fetchAll();
+      const definition: Record<string, unknown> = { id: def.id, partitionKey: def.partitionKey };
+      if (def.indexingPolicy) definition.indexingPolicy = def.indexingPolicy;
+      if (def.defaultTtl !== undefined) definition.defaultTtl = def.defaultTtl;
+      if (def.uniqueKeyPolicy) definition.uniqueKeyPolicy = def.uniqueKeyPolicy;
+      entry.containers.push({ definition, items: items.map((i) => strip(i as Record<string, unknown>)) });
+    }
+    snapshot.databases.push(entry);
+  }
+  return snapshot;
+}
+
+async function importAll(client: CosmosClient, snapshot: Snapshot): Promise<number> {
+  let count = 0;
+  for (const db of snapshot.databases) {
+    const { database } = await client.databases.createIfNotExists({ id: db.id });
+    for (const { definition, items } of db.containers) {
+      const { container } = await database.containers.createIfNotExists(definition as { id: string });
+      for (let i = 0; i < items.length; i += 25) {
+        await Promise.all(items.slice(i, i + 25).map((item) => container.items.upsert(item)));
+      }
+      count += items.length;
+    }
+  }
+  return count;
+}
+
+export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
+  const configured = ctx.settings.COSMOS_ENDPOINT;
+  if (configured && !isLoopback(configured)) {
+    ctx.log(`Cosmos DB: using ${configured} (no embedded server).`);
+    return undefined;
+  }
+  const dir = join(ctx.dataDir, 'cosmos');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'snapshot.json');
+
+  let preferred = 8081;
+  try {
+    preferred = Number(new URL(configured ?? '').port) || 8081;
+  } catch {
+    // no configured endpoint: the emulator's usual port
+  }
+  const port = await ctx.freePort(preferred);
+  const { createHttpsServer } = await import('@vercel/cosmosdb-server');
+  const server: Server = createHttpsServer({ keepAlive: true } as never) as Server;
+
+  let dirty = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> | undefined;
+  let stopped = false;
+
+  server.on('request', (req, res) => {
+    const isQuery = req.headers['x-ms-documentdb-isquery'] === 'true' || req.headers['x-ms-documentdb-query'] !== undefined;
+    if (req.method === 'GET' || req.method === 'HEAD' || isQuery) return;
+    res.on('finish', () => {
+      if (res.statusCode < 400) markDirty();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const endpoint = `https://127.0.0.1:${port}`;
+  const key = ctx.settings.COSMOS_KEY || EMULATOR_KEY;
+
+  const [{ CosmosClient }, { Agent }] = await Promise.all([import('@azure/cosmos'), import('node:https')]);
+  const agent = new Agent({ rejectUnauthorized: false, keepAlive: true });
+  const client = new CosmosClient({ endpoint, key, agent, connectionPolicy: { enableEndpointDiscovery: false } });
+
+  async function flush(): Promise<void> {
+    if (flushing) {
+      await flushing;
+      if (!dirty) return;
+    }
+    flushing = (async () => {
+      dirty = false;
+      try {
+        const snapshot = await exportAll(client);
+        const tmp = `${file}.tmp`;
+        writeFileSync(tmp, JSON.stringify(snapshot));
+        renameSync(tmp, file);
+      } catch (err) {
+        dirty = true;
+        ctx.log(`Cosmos DB: could not save the data: ${(err as Error).message}`);
+      }
+    })();
+    try {
+      await flushing;
+    } finally {
+      flushing = undefined;
+    }
+  }
+
+  function markDirty(): void {
+    dirty = true;
+    if (stopped || flushTimer) return;
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      void flush();
+    }, FLUSH_DELAY_MS);
+  }
+
+  const interval = setInterval(() => {
+    if (dirty && !flushing) void flush();
+  }, FLUSH_INTERVAL_MS);
+  interval.unref();
+
+  if (existsSync(file)) {
+    const snapshot = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+    const count = await importAll(client, snapshot);
+    ctx.log(`Cosmos DB: restored ${count} documents from ${file}.`);
+    dirty = false;
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+  }
+
+  return {
+    name: 'cosmos',
+    env: { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, COSMOS_TLS_INSECURE: 'true' },
+    async stop() {
+      stopped = true;
+      if (flushTimer) clearTimeout(flushTimer);
+      clearInterval(interval);
+      if (dirty || flushing) await flush();
+      client.dispose();
+      agent.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+};
