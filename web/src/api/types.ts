@@ -3,37 +3,54 @@
  * Fields the web app does not rely on are left out; optional ones are those not every resource carries.
  */
 export type { SuggestionKind } from '../../../shared/suggestions/kinds';
-import type { SuggestionKind } from '../../../shared/suggestions/kinds';
+import type { ProfileView } from '../../../shared/identity/tenant-profile';
+import type { SuggestionView } from '../../../shared/suggestions/model';
+import type { Dashboard as DashboardView } from '../../../shared/analytics/dashboard';
+import type { AgentView } from '../../../shared/catalog/agent-model';
+import type { WorkflowView } from '../../../shared/packs/workflow-model';
+import type { ConnectorInfo } from '../../../shared/connectors/types';
+
+export type Agent = AgentView;
+export type Workflow = WorkflowView;
+export type Suggestion = SuggestionView;
+export type Dashboard = DashboardView;
+export type Connector = ConnectorInfo;
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
+/** One limit of the plan: `used` of `max` (used is null for limits that are settings, e.g. shortest interval). */
+export interface LimitUsage {
+  used: number | null;
+  max: number;
+  resetsAt: string | null;
+}
+
+export type Limits = Record<'agents' | 'workflows' | 'connectors' | 'runsPerDay' | 'tokensPerMonth' | 'approvalLinksPerDay' | 'scheduleMinIntervalMinutes', LimitUsage>;
+
+export interface UsagePeriod {
+  start: string;
+  resetsAt: string;
+  runs: number;
+  promptTokens: number;
+  cachedPromptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  approvalLinks: number;
+}
+
+/** `GET /api/usage` */
 export interface Usage {
-  period?: string;
-  runs?: { used: number; limit: number | null };
-  tokens?: { used: number; limit: number | null };
-  costUsd?: { used: number; limit: number | null };
-  [metric: string]: unknown;
+  tier: string;
+  limits: Limits;
+  today: UsagePeriod;
+  month: UsagePeriod;
 }
 
-export interface NotificationPreferences {
-  [channel: string]: boolean | string | undefined;
-}
-
-export interface Profile {
-  id?: string;
-  tenantId: string;
-  email?: string;
-  displayName?: string;
-  timezone?: string;
-  locale?: string;
-  tier?: string;
-  notifications?: NotificationPreferences;
-  usage?: Usage;
-  createdAt?: string;
-}
+/** `GET /api/me` */
+export type Profile = ProfileView & { usage: Limits; features: Record<string, boolean> };
 
 export interface JsonSchema {
   type?: string | string[];
@@ -88,25 +105,6 @@ export interface InstalledPack {
   workflowIds?: string[];
 }
 
-export interface Schedule {
-  cron: string;
-  timezone: string;
-}
-
-export interface Agent {
-  id: string;
-  name: string;
-  templateId: string;
-  config?: Record<string, unknown>;
-  schedule?: Schedule | null;
-  enabled?: boolean;
-  packInstallId?: string | null;
-  createdAt?: string;
-  updatedAt?: string;
-  nextRunAt?: string | null;
-  lastRunAt?: string | null;
-}
-
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'canceled' | 'cancelling';
 
 export interface RunStep {
@@ -138,80 +136,16 @@ export interface Run {
   completedAt?: string | null;
 }
 
-export type SuggestionStatus = 'pending' | 'approved' | 'rejected' | 'executed' | 'failed' | 'expired' | 'executing' | 'undone';
 
-export interface RiskFlag {
-  code: string;
-  message?: string;
-  severity?: 'low' | 'medium' | 'high';
-}
-
-export interface Suggestion {
-  id: string;
-  kind: SuggestionKind;
-  status: SuggestionStatus | string;
-  title?: string;
-  summary?: string;
-  rationale?: string;
-  payload: Record<string, unknown>;
-  original?: Record<string, unknown> | null;
-  edits?: Record<string, unknown> | null;
-  sources?: { type: string; id: string; title?: string }[];
-  risk?: RiskFlag[] | string[];
-  riskFlags?: RiskFlag[] | string[];
-  confidence?: number;
-  agentId?: string;
-  runId?: string;
-  createdAt?: string;
-  expiresAt?: string | null;
-  decidedAt?: string | null;
-  undoableUntil?: string | null;
-  canUndo?: boolean;
-  result?: { message?: string; externalId?: string } | null;
-  error?: string | { message: string } | null;
-}
-
-export interface Connector {
-  id: string;
-  provider: 'google' | 'microsoft' | 'notion' | string;
-  account?: string;
-  email?: string;
-  displayName?: string;
-  scopes?: string[];
-  health: 'ok' | 'expiring' | 'needs_reauth' | 'revoked' | string;
-  healthDetail?: string;
-  connectedAt?: string;
-  expiresAt?: string | null;
-}
-
+/** `GET /api/audit` items */
 export interface AuditEntry {
   id: string;
-  at?: string;
-  timestamp?: string;
-  actor?: string | { type: string; id?: string };
+  at: string;
+  actor: { type: 'person' | 'agent' | 'system'; id: string; name?: string };
   action: string;
-  target?: string | { type: string; id?: string };
-  outcome?: string;
-  source?: string;
+  target: { type: string; id: string };
+  outcome: 'success' | 'failure' | 'denied';
+  source: string;
   correlationId?: string;
-  detail?: string;
-}
-
-export interface DashboardPoint {
-  day?: string;
-  date?: string;
-  [key: string]: unknown;
-}
-
-export interface Dashboard {
-  from?: string;
-  to?: string;
-  runsByDay?: DashboardPoint[];
-  runsByStatus?: Record<string, number>;
-  tokensByDay?: DashboardPoint[];
-  costByDay?: DashboardPoint[];
-  byAgent?: { agentId: string; agentName?: string; runs?: number; tokens?: number; costUsd?: number }[];
-  suggestionOutcomes?: Record<string, number>;
-  approvalLatency?: { medianSeconds?: number | null; p90Seconds?: number | null; count?: number } | null;
-  [key: string]: unknown;
+  summary: string;
 }

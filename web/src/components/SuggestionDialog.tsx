@@ -14,10 +14,21 @@ import { ApiError } from '../api/client';
 import { useApiQuery } from '../api/hooks';
 import type { Suggestion } from '../api/types';
 import { dateTime, relative } from '../lib/format';
-import { KIND_LABELS, riskFlags, suggestionTitle } from '../lib/labels';
+import { KIND_LABELS, suggestionTitle } from '../lib/labels';
 import { ErrorNotice, Loading } from './states';
 import { StatusChip } from './StatusChip';
-import { SuggestionEditor, SuggestionPreview, draftsOf, editsFrom } from './SuggestionPreview';
+import { ServerPreview, SuggestionEditor, SuggestionPreview, draftsOf, editsFrom } from './SuggestionPreview';
+
+/** Short headings for the platform's risk flags; the flag's own message explains it. */
+const RISK_TITLES: Record<string, string> = {
+  'untrusted-content': 'Untrusted content',
+  'external-recipients': 'Outside recipients',
+  'many-recipients': 'Many recipients',
+  'many-items': 'Many items',
+  'links-in-body': 'Links in the text',
+  'low-confidence': 'Agent unsure',
+  'outside-hours': 'Outside your hours',
+};
 
 export interface Decision {
   id: string;
@@ -33,8 +44,7 @@ function fieldErrors(error: unknown): Record<string, string> {
 }
 
 function canUndo(s: Suggestion): boolean {
-  if (s.canUndo !== undefined) return s.canUndo;
-  return !!s.undoableUntil && new Date(s.undoableUntil).getTime() > Date.now();
+  return s.undo.available && (!s.undo.until || new Date(s.undo.until).getTime() > Date.now());
 }
 
 /** One suggestion: why, from what, the risks, exactly what will happen; edit, approve, reject or undo. */
@@ -60,7 +70,7 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
   const edits = s ? editsFrom(s.kind, s.payload, drafts) : {};
   const edited = Object.keys(edits).length > 0;
   const pending = s?.status === 'pending';
-  const flags = s ? riskFlags(s) : [];
+  const flags = s?.riskFlags ?? [];
   const expiresSoon = s?.expiresAt ? new Date(s.expiresAt).getTime() - Date.now() < 6 * 3600_000 : false;
 
   return (
@@ -88,7 +98,9 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
             {flags.length > 0 && (
               <Box component="section" aria-label="Risks">
                 {flags.map((f) => (
-                  <Alert key={f.code} severity={f.severity === 'high' ? 'error' : 'warning'} sx={{ mb: 1 }}>{f.message}</Alert>
+                  <Alert key={f.code} severity="warning" sx={{ mb: 1 }}>
+                    <strong>{RISK_TITLES[f.code] ?? 'Check this'}:</strong> {f.message}
+                  </Alert>
                 ))}
               </Box>
             )}
@@ -98,12 +110,12 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
               </Typography>
               {editing ? (
                 <SuggestionEditor kind={s.kind} drafts={drafts} onChange={setDrafts} errors={fieldErrors(error)} />
+              ) : edited ? (
+                <SuggestionPreview kind={s.kind} payload={{ ...s.payload, ...edits }} original={s.payload} />
+              ) : s.proposedPayload ? (
+                <SuggestionPreview kind={s.kind} payload={s.payload} original={s.proposedPayload} />
               ) : (
-                <SuggestionPreview
-                  kind={s.kind}
-                  payload={edited ? { ...s.payload, ...edits } : s.payload}
-                  original={edited ? s.payload : s.original ?? undefined}
-                />
+                <ServerPreview preview={s.preview} />
               )}
             </Box>
             {(s.sources?.length ?? 0) > 0 && (
@@ -114,8 +126,14 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
                 </Box>
               </Box>
             )}
-            {s.result?.message && <Alert severity="success">{s.result.message}</Alert>}
-            {s.error && <Alert severity="error">{typeof s.error === 'string' ? s.error : s.error.message}</Alert>}
+            {s.execution?.result?.detail && <Alert severity="success">{s.execution.result.detail}</Alert>}
+            {s.execution?.error && <Alert severity="error">{s.execution.error}</Alert>}
+            {s.decision?.reason && <Typography variant="body2" color="text.secondary">Reason given: {s.decision.reason}</Typography>}
+            {!pending && s.undo.available && s.undo.description && (
+              <Typography variant="body2" color="text.secondary">
+                Undo available{s.undo.until ? ` until ${dateTime(s.undo.until)}` : ''}: {s.undo.description.toLowerCase()}.
+              </Typography>
+            )}
             {rejecting && (
               <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} helperText="Helps the agent do better next time." autoFocus />
             )}

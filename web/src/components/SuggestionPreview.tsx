@@ -89,6 +89,23 @@ export function SuggestionPreview({ kind, payload, original }: { kind: string; p
   );
 }
 
+/** The platform's own preview of what approval does: the action, its fields and the exact text. */
+export function ServerPreview({ preview }: { preview: { action: string; fields: { label: string; value: string }[]; body?: string } }) {
+  return (
+    <Box>
+      <Typography sx={{ fontWeight: 600, mb: 1 }}>{preview.action}</Typography>
+      {preview.fields.map((f) => (
+        <Row key={f.label} label={f.label}><pre className="preview">{f.value}</pre></Row>
+      ))}
+      {preview.body !== undefined && (
+        <Box sx={{ mt: 1.5, p: 2, bgcolor: '#faf9f6', border: '1px solid #eeebe5', borderRadius: 2 }}>
+          <pre className="preview" aria-label="Exact text">{preview.body}</pre>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
 /** The text a person edits, one string per editable field. */
 export function draftsOf(kind: string, payload: Payload): Record<string, string> {
   return Object.fromEntries((EDITABLE[kind] ?? []).map((f) => [f.key, text(payload[f.key])]));

@@ -1,60 +1,53 @@
 import Box from '@mui/material/Box';
 import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
-import type { Usage } from '../api/types';
-import { count, humanize, money } from '../lib/format';
+import type { Limits, Usage } from '../api/types';
+import { count, dateTime, money } from '../lib/format';
 
-interface Meter {
-  key: string;
-  used: number;
-  limit: number | null;
-}
+/** The limits that are counted (the rest, like the shortest schedule interval, are settings of the plan). */
+const METERS: { key: keyof Limits; label: string }[] = [
+  { key: 'runsPerDay', label: 'Agent runs today' },
+  { key: 'tokensPerMonth', label: 'Model tokens this month' },
+  { key: 'agents', label: 'Agents' },
+  { key: 'workflows', label: 'Workflows' },
+  { key: 'connectors', label: 'Connected accounts' },
+  { key: 'approvalLinksPerDay', label: 'Approval emails today' },
+];
 
-/** Accepts `{ metric: { used, limit } }` (what the usage endpoint returns) and shows one bar per metric. */
-function metersOf(usage: Usage | undefined): Meter[] {
-  if (!usage) return [];
-  const source = (usage.metrics && typeof usage.metrics === 'object' ? usage.metrics : usage) as Record<string, unknown>;
-  const out: Meter[] = [];
-  for (const [key, value] of Object.entries(source)) {
-    if (value && typeof value === 'object' && 'used' in value) {
-      const v = value as { used: number; limit?: number | null };
-      out.push({ key, used: Number(v.used) || 0, limit: v.limit ?? null });
-    }
-  }
-  return out;
-}
-
-const LABELS: Record<string, string> = { runs: 'Agent runs', tokens: 'Model tokens', costUsd: 'Model cost', suggestions: 'Suggestions', agents: 'Agents', connectors: 'Connected accounts' };
-
-export function UsageMeters({ usage }: { usage: Usage | undefined }) {
-  const meters = metersOf(usage);
-  if (meters.length === 0) return <Typography color="text.secondary">No usage yet this period.</Typography>;
+/** One bar per limit of the plan: used of max, coloured as it fills up. */
+export function UsageMeters({ limits, usage }: { limits?: Limits; usage?: Usage }) {
+  const source = usage?.limits ?? limits;
+  if (!source) return <Typography color="text.secondary">No usage yet.</Typography>;
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
-      {meters.map((m) => {
-        const fmt = m.key.toLowerCase().includes('cost') ? money : count;
-        const percent = m.limit ? Math.min(100, (m.used / m.limit) * 100) : 0;
-        const label = LABELS[m.key] ?? humanize(m.key);
+      {METERS.map(({ key, label }) => {
+        const limit = source[key];
+        if (!limit || limit.used === null) return null;
+        const percent = limit.max > 0 ? Math.min(100, (limit.used / limit.max) * 100) : 100;
         return (
-          <Box key={m.key}>
+          <Box key={key}>
             <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
               <Typography variant="body2">{label}</Typography>
-              <Typography variant="body2" color="text.secondary">
-                {fmt(m.used)} {m.limit !== null ? `of ${fmt(m.limit)}` : '(no limit)'}
-              </Typography>
+              <Typography variant="body2" color="text.secondary">{count(limit.used)} of {count(limit.max)}</Typography>
             </Box>
-            {m.limit !== null && (
-              <LinearProgress
-                variant="determinate"
-                value={percent}
-                color={percent >= 90 ? 'error' : percent >= 75 ? 'warning' : 'primary'}
-                aria-label={`${label}: ${Math.round(percent)}% of your plan`}
-                sx={{ mt: 0.5, height: 8, borderRadius: 4 }}
-              />
+            <LinearProgress
+              variant="determinate"
+              value={percent}
+              color={percent >= 90 ? 'error' : percent >= 75 ? 'warning' : 'primary'}
+              aria-label={`${label}: ${Math.round(percent)}% of your plan`}
+              sx={{ mt: 0.5, height: 8, borderRadius: 4 }}
+            />
+            {percent >= 100 && limit.resetsAt && (
+              <Typography variant="body2" color="error">Limit reached. Resets {dateTime(limit.resetsAt)}.</Typography>
             )}
           </Box>
         );
       })}
+      {usage && (
+        <Typography variant="body2" color="text.secondary">
+          This month: {count(usage.month.runs)} runs, {count(usage.month.promptTokens + usage.month.completionTokens)} tokens, {money(usage.month.costUsd)} of model cost.
+        </Typography>
+      )}
     </Box>
   );
 }

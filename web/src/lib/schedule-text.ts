@@ -1,14 +1,20 @@
-import type { Schedule } from '../api/types';
 import { parseCron, WEEKDAYS } from './cron';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** "Weekdays at 08:00 (Europe/Paris)" */
-export function describeSchedule(schedule: Schedule | null | undefined): string {
+export function describeSchedule(schedule: { cron: string; timezone: string } | null | undefined): string {
   if (!schedule?.cron) return 'Runs when you ask';
+  const zone = schedule.timezone ? ` (${schedule.timezone})` : '';
+  const fields = schedule.cron.trim().split(/\s+/);
+  const [m, h, dom, mon, dow] = fields.length === 6 ? fields.slice(1) : fields;
+  const range = /^(\d+)-(\d+)$/.exec(h ?? '');
+  if (range && /^\d+$/.test(m ?? '') && dom === '*' && mon === '*') {
+    const days = dow === '1-5' ? ' on weekdays' : dow === '*' ? '' : ` (days ${dow})`;
+    return `Every hour from ${pad(Number(range[1]))}:${pad(Number(m))} to ${pad(Number(range[2]))}:${pad(Number(m))}${days}${zone}`;
+  }
   const p = parseCron(schedule.cron);
   const at = `${pad(p.hour)}:${pad(p.minute)}`;
-  const zone = schedule.timezone ? ` (${schedule.timezone})` : '';
   switch (p.frequency) {
     case 'weekdays':
       return `Weekdays at ${at}${zone}`;

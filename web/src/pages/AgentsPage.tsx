@@ -7,20 +7,11 @@ import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink, useLocation } from 'react-router-dom';
 import { useApiMutation, useApiQuery } from '../api/hooks';
-import type { Agent, Page, Template } from '../api/types';
+import type { Agent, Page, Template, Workflow } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { dateTime } from '../lib/format';
 import { describeSchedule } from '../lib/schedule-text';
 import { useRunNow } from '../lib/useRunNow';
-
-interface Workflow {
-  id: string;
-  name: string;
-  mode: 'sequential' | 'parallel';
-  steps?: unknown[];
-  agentIds?: string[];
-  enabled?: boolean;
-}
 
 export function AgentsPage() {
   const location = useLocation();
@@ -31,7 +22,14 @@ export function AgentsPage() {
   const client = useQueryClient();
   const runNow = useRunNow();
   const toggle = useApiMutation((a: { id: string; enabled: boolean }) => ({ path: `/agents/${encodeURIComponent(a.id)}`, method: 'PATCH', body: { enabled: a.enabled } }), ['/agents']);
+  const toggleWorkflow = useApiMutation((w: { id: string; enabled: boolean }) => ({ path: `/workflows/${encodeURIComponent(w.id)}`, method: 'PATCH', body: { enabled: w.enabled } }), ['/workflows']);
+  const agentName = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? 'an agent';
   const templateName = (id: string) => (Array.isArray(templates.data) ? templates.data : templates.data?.items ?? []).find((t) => t.id === id)?.name ?? id;
+
+  const setWorkflowEnabled = (workflow: Workflow, enabled: boolean) => {
+    client.setQueryData<Page<Workflow>>(['/workflows', { limit: 100 }], (old) => old && { ...old, items: old.items.map((w) => (w.id === workflow.id ? { ...w, enabled } : w)) });
+    toggleWorkflow.mutate({ id: workflow.id, enabled });
+  };
 
   const setEnabled = (agent: Agent, enabled: boolean) => {
     // Optimistic: the switch moves at once and moves back if the change is refused.
@@ -45,6 +43,7 @@ export function AgentsPage() {
       {notice && <Alert severity="success" sx={{ mb: 2 }}>{notice}</Alert>}
       {runNow.error ? <ErrorNotice error={runNow.error} /> : null}
       {toggle.error && <ErrorNotice error={toggle.error} />}
+      {toggleWorkflow.error && <ErrorNotice error={toggleWorkflow.error} />}
       {agents.isLoading ? <Loading /> : agents.error ? <ErrorNotice error={agents.error} onRetry={() => void agents.refetch()} /> : agents.data!.items.length === 0 ? (
         <EmptyState title="No agents yet" action={<Button variant="contained" component={RouterLink} to="/catalog">Browse the catalog</Button>}>
           Install a pack such as Inbox Assistant to get a set of agents that work together.
@@ -76,18 +75,26 @@ export function AgentsPage() {
       )}
       {(workflows.data?.items.length ?? 0) > 0 && (
         <Section title="Workflows">
-          <Box sx={{ display: 'grid', gap: 1.5 }}>
+          <Box sx={{ display: 'grid', gap: 2 }}>
             {workflows.data!.items.map((w) => (
-              <Box key={w.id} sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
-                <Box sx={{ flexGrow: 1 }}>
-                  <Typography sx={{ fontWeight: 600 }}>{w.name}</Typography>
+              <Box key={w.id} component="article" aria-label={`Workflow ${w.name}`} sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
+                <Box sx={{ flexGrow: 1, minWidth: 200 }}>
+                  <Typography variant="h3" component="h3">{w.name}</Typography>
                   <Typography variant="body2" color="text.secondary">
-                    {w.mode === 'parallel' ? 'Agents run side by side, then a coordinator combines them' : 'Agents run one after another'}
+                    {w.mode === 'parallel'
+                      ? `${w.steps.map((s) => agentName(s.agentId)).join(' and ')} side by side, then ${w.coordinatorAgentId ? agentName(w.coordinatorAgentId) : 'a coordinator'} combines them`
+                      : w.steps.map((s) => agentName(s.agentId)).join(', then ')}
+                  </Typography>
+                  <Typography variant="body2" color="text.secondary">
+                    {describeSchedule(w.schedule)}{w.nextRunAt && w.enabled ? ` · next ${dateTime(w.nextRunAt)}` : ''}
                   </Typography>
                 </Box>
-                <Button variant="outlined" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`Run workflow ${w.name} now`}>
-                  Run now
-                </Button>
+                <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
+                  <Switch checked={w.enabled} onChange={(e) => setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
+                  <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`Run workflow ${w.name} now`}>
+                    {runNow.startingId === w.id ? 'Starting…' : 'Run now'}
+                  </Button>
+                </Box>
               </Box>
             ))}
           </Box>

@@ -8,6 +8,7 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useApiQuery } from '../api/hooks';
 import type { AuditEntry, Page } from '../api/types';
@@ -15,8 +16,7 @@ import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/stat
 import { StatusChip } from '../components/StatusChip';
 import { dateTime, humanize } from '../lib/format';
 
-const who = (v: AuditEntry['actor']): string => (!v ? '—' : typeof v === 'string' ? v : v.type === 'user' ? 'You' : humanize(v.type) + (v.id ? ` ${v.id}` : ''));
-const what = (v: AuditEntry['target']): string => (!v ? '—' : typeof v === 'string' ? v : `${humanize(v.type)}${v.id ? ` ${v.id}` : ''}`);
+const who = (actor: AuditEntry['actor']): string => (actor.type === 'person' ? 'You' : actor.name ?? (actor.type === 'agent' ? 'An agent' : 'The platform'));
 
 export function AuditPage() {
   const [type, setType] = useState('');
@@ -51,19 +51,19 @@ export function AuditPage() {
               <TableRow>
                 <TableCell>When</TableCell>
                 <TableCell>Who</TableCell>
+                <TableCell>What happened</TableCell>
                 <TableCell>Action</TableCell>
-                <TableCell>On</TableCell>
                 <TableCell>Outcome</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
               {audit.data!.items.map((e) => (
                 <TableRow key={e.id}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{dateTime(e.at ?? e.timestamp)}</TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{dateTime(e.at)}</TableCell>
                   <TableCell>{who(e.actor)}</TableCell>
-                  <TableCell><code>{e.action}</code>{e.source ? ` · ${humanize(e.source)}` : ''}</TableCell>
-                  <TableCell sx={{ wordBreak: 'break-all' }}>{what(e.target)}</TableCell>
-                  <TableCell>{e.outcome ? <StatusChip status={e.outcome} /> : '—'}</TableCell>
+                  <TableCell>{e.summary}</TableCell>
+                  <TableCell><code>{e.action}</code><br /><Typography component="span" variant="body2" color="text.secondary">from {humanize(e.source)}</Typography></TableCell>
+                  <TableCell><StatusChip status={e.outcome} /></TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -63,15 +63,15 @@ export function ConnectorsPage() {
         ) : (
           <Box sx={{ display: 'grid', gap: 1.5 }}>
             {list.map((c) => (
-              <Paper key={c.id} variant="outlined" component="article" aria-label={`${providerName(c.provider)} ${c.account ?? c.email ?? ''}`} sx={{ p: 2, display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center' }}>
+              <Paper key={c.id} variant="outlined" component="article" aria-label={`${providerName(c.provider)} ${c.account}`} sx={{ p: 2, display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center' }}>
                 <Box sx={{ flexGrow: 1, minWidth: 220 }}>
                   <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
                     <Typography variant="h3" component="h3">{providerName(c.provider)}</Typography>
                     <StatusChip status={c.health} />
                   </Box>
-                  <Typography variant="body2">{c.account ?? c.email ?? c.displayName}</Typography>
+                  <Typography variant="body2">{c.account}</Typography>
                   <Typography variant="body2" color="text.secondary">
-                    {c.healthDetail ?? HEALTH_WORDS[c.health] ?? ''} {c.connectedAt ? `Connected ${dateTime(c.connectedAt)}.` : ''}
+                    {(c.health !== 'ok' && c.lastError) || HEALTH_WORDS[c.health]} {c.connectedAt ? `Connected ${dateTime(c.connectedAt)}.` : ''}
                   </Typography>
                   {(c.scopes?.length ?? 0) > 0 && (
                     <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>Allowed: {c.scopes!.join(', ')}</Typography>

@@ -8,7 +8,6 @@ import { useApiQuery } from '../api/hooks';
 import type { Agent, Dashboard, Page } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { count, humanize, money } from '../lib/format';
-import { entries, widen } from '../lib/series';
 
 const COLORS = ['#2f5d62', '#8a5a44', '#5b8c5a', '#b3261e', '#6b6f9c', '#a07a00', '#4f5a5c'];
 const STATUS_COLORS: Record<string, string> = { completed: '#2e6b3a', failed: '#b3261e', cancelled: '#8c8c8c', running: '#2f5d62', approved: '#2e6b3a', executed: '#2f5d62', rejected: '#8a5a44', expired: '#8c8c8c', pending: '#a07a00' };
@@ -22,6 +21,15 @@ function Chart({ title, children, empty }: { title: string; children: ReactNode;
         </Box>
       )}
     </Section>
+  );
+}
+
+function Metric({ label, value }: { label: string; value: string }) {
+  return (
+    <Box>
+      <Typography variant="body2" color="text.secondary">{label}</Typography>
+      <Typography sx={{ fontSize: '1.5rem', fontWeight: 600 }}>{value}</Typography>
+    </Box>
   );
 }
 
@@ -48,11 +56,13 @@ export function DashboardPage() {
   const name = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? id;
 
   const d = dash.data;
-  const runs = widen(d?.runsByDay ?? d?.runs, 'status', 'count');
-  const tokens = widen(d?.tokensByDay, 'model', 'tokens');
-  const cost = widen(d?.costByDay, 'agentId', 'costUsd');
-  const byAgent = (d?.byAgent ?? (d?.tokensByAgent as Dashboard['byAgent']) ?? []).map((a) => ({ ...a, label: a.agentName ?? name(a.agentId) }));
-  const outcomes = entries(d?.suggestionOutcomes);
+  const runs = d?.runs.byDay.filter((r) => r.started + r.completed + r.failed + r.cancelled > 0) ?? [];
+  const usageByDay = d?.usage.byDay.filter((r) => r.totalTokens > 0 || r.costUsd > 0) ?? [];
+  const byAgent = (d?.usage.byAgent ?? []).map((a) => ({ ...a, label: name(a.agentId) }));
+  const totals = d?.suggestions.totals;
+  const outcomes = totals
+    ? (['executed', 'approved', 'rejected', 'expired', 'failed', 'undone'] as const).map((k) => ({ name: k, value: totals[k] })).filter((o) => o.value > 0)
+    : [];
   const latency = d?.approvalLatency;
 
   return (
@@ -70,34 +80,32 @@ export function DashboardPage() {
       />
       {dash.isLoading ? <Loading /> : dash.error ? <ErrorNotice error={dash.error} onRetry={() => void dash.refetch()} /> : !d ? <EmptyState title="No data yet" /> : (
         <Box sx={{ display: 'grid', gap: 0, gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, columnGap: 3 }}>
-          <Chart title="Runs by day" empty={runs.rows.length === 0}>
-            <BarChart data={runs.rows}>
+          <Chart title="Runs by day" empty={runs.length === 0}>
+            <BarChart data={runs}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="day" fontSize={12} />
               <YAxis allowDecimals={false} fontSize={12} width={32} />
               <Tooltip />
               <Legend formatter={(v: string) => humanize(v)} />
-              {runs.keys.map((k, i) => <Bar key={k} dataKey={k} stackId="runs" fill={STATUS_COLORS[k] ?? COLORS[i % COLORS.length]} />)}
+              {(['completed', 'failed', 'cancelled'] as const).map((k) => <Bar key={k} dataKey={k} stackId="runs" fill={STATUS_COLORS[k]} />)}
             </BarChart>
           </Chart>
-          <Chart title="Tokens by day" empty={tokens.rows.length === 0}>
-            <LineChart data={tokens.rows}>
+          <Chart title="Tokens by day" empty={usageByDay.length === 0}>
+            <LineChart data={usageByDay}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="day" fontSize={12} />
               <YAxis fontSize={12} width={56} tickFormatter={(v: number) => count(v)} />
               <Tooltip formatter={(v) => count(Number(v))} />
-              <Legend />
-              {tokens.keys.map((k, i) => <Line key={k} dataKey={k} stroke={COLORS[i % COLORS.length]} strokeWidth={2} dot={false} />)}
+              <Line dataKey="totalTokens" name="Tokens" stroke={COLORS[0]} strokeWidth={2} dot />
             </LineChart>
           </Chart>
-          <Chart title="Cost by day" empty={cost.rows.length === 0}>
-            <BarChart data={cost.rows}>
+          <Chart title="Cost by day" empty={usageByDay.length === 0}>
+            <BarChart data={usageByDay}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="day" fontSize={12} />
               <YAxis fontSize={12} width={64} tickFormatter={(v: number) => money(v)} />
               <Tooltip formatter={(v) => money(Number(v))} />
-              <Legend formatter={(v: string) => name(v)} />
-              {cost.keys.map((k, i) => <Bar key={k} dataKey={k} stackId="cost" fill={COLORS[i % COLORS.length]} />)}
+              <Bar dataKey="costUsd" name="Cost" fill={COLORS[1]} />
             </BarChart>
           </Chart>
           <Chart title="Tokens and cost by agent" empty={byAgent.length === 0}>
@@ -105,11 +113,11 @@ export function DashboardPage() {
               <CartesianGrid strokeDasharray="3 3" horizontal={false} />
               <XAxis type="number" fontSize={12} tickFormatter={(v: number) => count(v)} />
               <YAxis type="category" dataKey="label" fontSize={12} width={120} />
-              <Tooltip formatter={(v, key) => (key === 'costUsd' ? money(Number(v)) : count(Number(v)))} />
-              <Bar dataKey="tokens" name="Tokens" fill={COLORS[0]} />
+              <Tooltip formatter={(v) => count(Number(v))} />
+              <Bar dataKey="totalTokens" name="Tokens" fill={COLORS[0]} />
             </BarChart>
           </Chart>
-          <Chart title="Suggestion outcomes" empty={outcomes.every((o) => o.value === 0)}>
+          <Chart title="Suggestion outcomes" empty={outcomes.length === 0}>
             <PieChart>
               <Pie data={outcomes} dataKey="value" nameKey="name" innerRadius={60} outerRadius={95} label={({ name: n, value }) => `${humanize(String(n))}: ${value}`}>
                 {outcomes.map((o, i) => <Cell key={o.name} fill={STATUS_COLORS[o.name] ?? COLORS[i % COLORS.length]} />)}
@@ -119,18 +127,19 @@ export function DashboardPage() {
           </Chart>
           <Section title="Approval latency">
             <Box sx={{ display: 'flex', gap: 4, flexWrap: 'wrap' }}>
-              <Box>
-                <Typography variant="body2" color="text.secondary">Median time to decide</Typography>
-                <Typography sx={{ fontSize: '1.6rem', fontWeight: 600 }}>{seconds(latency?.medianSeconds)}</Typography>
-              </Box>
-              <Box>
-                <Typography variant="body2" color="text.secondary">Slowest 10% take over</Typography>
-                <Typography sx={{ fontSize: '1.6rem', fontWeight: 600 }}>{seconds(latency?.p90Seconds)}</Typography>
-              </Box>
-              <Box>
-                <Typography variant="body2" color="text.secondary">Decisions</Typography>
-                <Typography sx={{ fontSize: '1.6rem', fontWeight: 600 }}>{count(latency?.count ?? outcomes.reduce((s, o) => s + (o.name === 'pending' ? 0 : o.value), 0))}</Typography>
-              </Box>
+              <Metric label="Half of decisions within" value={seconds(latency?.medianSecondsAtMost)} />
+              <Metric label="Nine in ten within" value={seconds(latency?.p90SecondsAtMost)} />
+              <Metric label="Average time to decide" value={seconds(latency?.averageSeconds)} />
+              <Metric label="Decisions" value={count(latency?.decisions)} />
+            </Box>
+          </Section>
+          <Section title="Totals">
+            <Box sx={{ display: 'flex', gap: 4, flexWrap: 'wrap' }}>
+              <Metric label="Runs" value={count(d.runs.totals.started)} />
+              <Metric label="Tokens" value={count(d.usage.totals.totalTokens)} />
+              <Metric label="Model cost" value={money(d.usage.totals.costUsd)} />
+              <Metric label="Suggestions" value={count(d.suggestions.totals.created)} />
+              <Metric label="Time saved (est.)" value={`${count(Math.round(d.timeSaved.minutes))} min`} />
             </Box>
           </Section>
         </Box>

@@ -30,7 +30,7 @@ export function HomePage() {
       <PageHeader title={firstName ? `Hello, ${firstName}` : 'Home'} subtitle="What your agents found, and what needs you." />
       {unhealthy.map((c) => (
         <Alert key={c.id} severity="warning" sx={{ mb: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Fix</Button>}>
-          {providerName(c.provider)} {c.account ?? c.email ?? ''}: {c.health === 'needs_reauth' ? 'needs reconnecting, agents cannot read it.' : `${humanize(c.health).toLowerCase()}.`}
+          {providerName(c.provider)} {c.account}: {c.health === 'needs_reauth' ? 'needs reconnecting, agents cannot read it.' : `${humanize(c.health).toLowerCase()}.`}
         </Alert>
       ))}
       {!connectors.isLoading && connectorList.length === 0 && !connectors.error && (

@@ -27,7 +27,7 @@ export function PackInstallPage() {
   if (pack.isLoading) return <Loading />;
   if (pack.error || !pack.data) return <ErrorNotice error={pack.error} />;
   const needs = packRequirements(pack.data as unknown as Record<string, unknown>);
-  const connected = new Set((Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider));
+  const connected = new Set((Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider as string));
   const missing = needs.filter((n) => !connected.has(n.provider));
 
   const install = async () => {

@@ -8,6 +8,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
+import MenuItem from '@mui/material/MenuItem';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
@@ -15,20 +16,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
-import type { NotificationPreferences, Profile, Usage } from '../api/types';
+import type { Profile, Usage } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { UsageMeters } from '../components/UsageMeters';
 import { allTimeZones } from '../lib/cron';
 import { humanize } from '../lib/format';
 
-const NOTIFICATION_LABELS: Record<string, string> = {
-  email: 'Email me when suggestions are waiting',
-  emailApprovals: 'Include approve and reject links in emails',
-  digest: 'Send a daily digest instead of one email each',
-  runFailures: 'Tell me when a run fails',
-  connectorHealth: 'Tell me when an account needs reconnecting',
-};
+type NotificationPreferences = Profile['notifications'];
 
 function download(name: string, content: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: 'application/json' }));
@@ -49,7 +44,7 @@ export function SettingsPage() {
   const zones = useMemo(allTimeZones, []);
   const [displayName, setDisplayName] = useState('');
   const [timezone, setTimezone] = useState('UTC');
-  const [notifications, setNotifications] = useState<NotificationPreferences>({});
+  const [notifications, setNotifications] = useState<NotificationPreferences>({ mode: 'immediate', digestHour: 8, approvalLinks: true });
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -64,7 +59,7 @@ export function SettingsPage() {
     if (!me.data) return;
     setDisplayName(me.data.displayName ?? '');
     setTimezone(me.data.timezone ?? 'UTC');
-    setNotifications(me.data.notifications ?? {});
+    setNotifications(me.data.notifications);
   }, [me.data]);
 
   if (me.isLoading) return <Loading />;
@@ -92,15 +87,15 @@ export function SettingsPage() {
     setExportResult(null);
     try {
       const { data, status } = await apiRequestWithHeaders<Record<string, unknown>>('/me/export');
-      const link = (data?.downloadUrl ?? data?.url ?? data?.href) as string | undefined;
-      if (status === 202 && link) {
-        setExportResult('Your export is large, so it is being prepared as a file.');
-        window.open(link, '_blank', 'noopener');
-      } else {
-        const stamp = new Date().toISOString().slice(0, 10);
-        download(`personal-agents-export-${stamp}.json`, JSON.stringify(data, null, 2));
-        setExportResult('Your data was downloaded as a JSON file.');
+      let document = data;
+      if (status === 202 && typeof data?.location === 'string') {
+        // Large exports are prepared as a file first; it is fetched with the same sign-in.
+        const path = new URL(data.location, window.location.origin).pathname.replace(/^.*?\/api(?=\/)/, '');
+        document = await apiRequest<Record<string, unknown>>(path);
       }
+      const stamp = new Date().toISOString().slice(0, 10);
+      download(`personal-agents-export-${stamp}.json`, JSON.stringify(document, null, 2));
+      setExportResult('Your data was downloaded as a JSON file.');
     } catch (err) {
       setExportError(err);
     } finally {
@@ -127,13 +122,20 @@ export function SettingsPage() {
           <TextField label="Display name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} slotProps={{ htmlInput: { maxLength: 100 } }} />
           <Autocomplete options={zones} value={timezone} disableClearable onChange={(_, z) => z && setTimezone(z)} renderInput={(params) => <TextField {...params} label="Time zone" helperText="Schedules and times are shown in this zone." />} />
           <Typography variant="h3" component="h3" sx={{ mt: 1 }}>Notifications</Typography>
-          {Object.keys({ ...NOTIFICATION_LABELS, ...notifications }).filter((k) => typeof (notifications[k] ?? false) === 'boolean').map((key) => (
-            <FormControlLabel
-              key={key}
-              control={<Switch checked={Boolean(notifications[key])} onChange={(e) => setNotifications({ ...notifications, [key]: e.target.checked })} />}
-              label={NOTIFICATION_LABELS[key] ?? humanize(key)}
-            />
-          ))}
+          <TextField select label="Email me about new suggestions" value={notifications.mode} onChange={(e) => setNotifications({ ...notifications, mode: e.target.value as NotificationPreferences['mode'] })}>
+            <MenuItem value="immediate">As they arrive</MenuItem>
+            <MenuItem value="digest">Once a day, in a digest</MenuItem>
+            <MenuItem value="off">Never</MenuItem>
+          </TextField>
+          {notifications.mode === 'digest' && (
+            <TextField select label="Digest time" value={notifications.digestHour} onChange={(e) => setNotifications({ ...notifications, digestHour: Number(e.target.value) })} helperText={`In your time zone (${timezone}).`}>
+              {Array.from({ length: 24 }, (_, h) => <MenuItem key={h} value={h}>{String(h).padStart(2, '0')}:00</MenuItem>)}
+            </TextField>
+          )}
+          <FormControlLabel
+            control={<Switch checked={notifications.approvalLinks} disabled={notifications.mode === 'off'} onChange={(e) => setNotifications({ ...notifications, approvalLinks: e.target.checked })} />}
+            label="Include approve and reject buttons in emails"
+          />
           {saveError ? <ErrorNotice error={saveError} /> : null}
           {saved && <Alert severity="success">Saved.</Alert>}
           <Box><Button type="submit" variant="contained" disabled={saving}>{saving ? 'Saving…' : 'Save'}</Button></Box>

@@ -21,7 +21,7 @@ import { SuggestionDialog, type Decision } from '../components/SuggestionDialog'
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
 import { relative } from '../lib/format';
-import { KIND_LABELS, riskFlags, suggestionTitle } from '../lib/labels';
+import { KIND_LABELS, suggestionTitle } from '../lib/labels';
 
 const STATUS_TABS = [
   { value: 'pending', label: 'To review' },
@@ -189,7 +189,7 @@ export function SuggestionsPage() {
       ) : (
         <Box component="ul" aria-label="Suggestions" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1 }}>
           {items.map((s) => {
-            const flags = riskFlags(s);
+            const flags = s.riskFlags;
             const title = suggestionTitle(s);
             return (
               <Paper component="li" key={s.id} sx={{ p: 1.5, display: 'flex', gap: 1.5, alignItems: 'center' }}>
