@@ -12,7 +12,8 @@ import { createUsageService, type UsageService } from '../identity/usage';
 import { createPrivacyService, type PrivacyService } from '../identity/privacy';
 import { createFeatureFlags, type FeatureFlags } from '../platform/config/features';
 import { resolveTierLimits } from '../platform/config/tiers';
-import type { ConnectorHub } from '../connectors/types';
+import type { ConnectorHub, SnapshotStore } from '../connectors/types';
+import { createConnectorService, createConnectors, createSnapshots, type ConnectorDeps, type ConnectorService } from '../connectors';
 import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service';
 import { createConnectorActionRunner } from '../suggestions/actions';
 import { createApprovalLinks, type ApprovalLinks } from '../suggestions/approval-links';
@@ -53,6 +54,12 @@ export interface Services {
   notifier: () => Notifier;
   /** Dashboard rollups kept by the analytics consumer. */
   rollups: () => RollupStore;
+  /** Connected accounts: OAuth, tokens, health (behind the connectors API). */
+  connectorService: () => ConnectorService;
+  /** Ready mail/calendar/files/notes providers for a tenant's connectors. */
+  connectors: () => ConnectorHub;
+  /** What runs read, frozen for replays. */
+  snapshots: () => SnapshotStore;
 }
 
 export function createServices(settings: Settings, clock: Clock = systemClock): Services {
@@ -154,9 +161,14 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
       timeSavedMinutes: { ...DEFAULT_TIME_SAVED_MINUTES, ...(settings.TIME_SAVED_MINUTES ? (JSON.parse(settings.TIME_SAVED_MINUTES) as Record<string, number>) : {}) },
     }),
   );
+  const connectorDeps: ConnectorDeps = { settings, clock, cosmos, blobs, audit, events };
+  const connectorService = lazy(() => createConnectorService(connectorDeps));
+  const connectors = lazy(() => createConnectors(connectorDeps, connectorService()));
+  const snapshots = lazy(() => createSnapshots(connectorDeps));
   const self: Services = {
     settings, clock, cosmos, blobs, events, authenticator, audit, tenants, usage, privacy: () => privacy(), flags,
     suggestions, approvalLinks, linkSigner, markers, email, notifier, rollups,
+    connectorService, connectors, snapshots,
   };
   const privacy = lazy(() => createPrivacyService(self));
   return self;

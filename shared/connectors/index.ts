@@ -1,0 +1,46 @@
+import type { Settings } from '../platform/config';
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import type { BlobStore } from '../platform/blob/blob-store';
+import type { AuditLog } from '../platform/audit/audit-log';
+import type { EventPublisher } from '../platform/events/publisher';
+import { ConnectorService } from './connector-service';
+import { createConnectorHub } from './hub';
+import { createSnapshotStore } from './snapshots/snapshot-store';
+import { createKeySource } from './tokens/key-source';
+import { TokenCipher } from './tokens/token-cipher';
+import type { ConnectorFamily, ConnectorHub, SnapshotStore } from './types';
+
+export interface ConnectorDeps {
+  settings: Settings;
+  clock: Clock;
+  cosmos: () => CosmosStore;
+  blobs: () => BlobStore;
+  audit: () => AuditLog;
+  events: () => EventPublisher;
+  /** Families the tenant's installed packs need, when the packs context can say. */
+  requiredFamilies?: (tenantId: string) => Promise<ConnectorFamily[]>;
+}
+
+/** The connectors context: the service behind the API, the hub other contexts use, and the snapshot store. */
+export function createConnectorService(deps: ConnectorDeps): ConnectorService {
+  return new ConnectorService({
+    settings: deps.settings,
+    clock: deps.clock,
+    store: deps.cosmos(),
+    cipher: new TokenCipher(createKeySource(deps.settings)),
+    audit: deps.audit,
+    events: deps.events,
+    requiredFamilies: deps.requiredFamilies,
+  });
+}
+
+export function createConnectors(deps: ConnectorDeps, service: ConnectorService): ConnectorHub {
+  return createConnectorHub({ settings: deps.settings, service, store: deps.cosmos() });
+}
+
+export function createSnapshots(deps: ConnectorDeps): SnapshotStore {
+  return createSnapshotStore({ store: deps.cosmos(), blobs: deps.blobs, clock: deps.clock, retentionDays: deps.settings.SNAPSHOT_RETENTION_DAYS });
+}
+
+export type { ConnectorService };

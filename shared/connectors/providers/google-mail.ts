@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type { gmail_v1 } from '@googleapis/gmail';
+import type { Settings } from '../../platform/config';
+import { parseAddress, parseAddressList, replySubject, safeBodyText } from '../text';
+import type { MailProvider, MailQuery, MailSummary, MailThread, ProviderPage, ReplyInput, SendReplyInput } from '../types';
+import { clampLimit, googleClientOptions, mapLimited } from './google-client';
+import { vendorStatus } from '../provider-errors';
+
+type Header = gmail_v1.Schema$MessagePartHeader;
+const HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date', 'Message-ID', 'References', 'In-Reply-To'];
+
+const header = (headers: Header[] | undefined, name: string) =>
+  headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? undefined;
+
+const b64 = (data: string) => Buffer.from(data, 'base64url').toString('utf8');
+
+function findPart(part: gmail_v1.Schema$MessagePart | undefined, mime: string): string | undefined {
+  if (!part) return undefined;
+  if (part.mimeType === mime && part.body?.data && !part.filename) return b64(part.body.data);
+  for (const child of part.parts ?? []) {
+    const found = findPart(child, mime);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** RFC 2047 encoding for non-ASCII header values. */
+const encodeHeader = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`);
+const noBreaks = (value: string) => value.replace(/[\r\n]+/g, ' ');
+
+/** The Message-ID a reply with this idempotency key is sent under: the same key always gives the same id. */
+export const idempotentMessageId = (key: string) => `<pa-${createHash('sha256').update(key).digest('hex').slice(0, 40)}@personal-agents.mail>`;
+
+/** Gmail behind the mail interface. */
+export async function createGmailProvider(settings: Settings, fetchImpl: typeof fetch): Promise<MailProvider> {
+  const { gmail } = await import('@googleapis/gmail');
+  const api = gmail({ version: 'v1', ...googleClientOptions(settings, fetchImpl) });
+  const me = 'me';
+  let labelCache: Promise<gmail_v1.Schema$Label[]> | undefined;
+  const labels = () => (labelCache ??= api.users.labels.list({ userId: me }).then((r) => r.data.labels ?? []));
+  const labelNames = async (ids: string[] | null | undefined) => {
+    const all = await labels();
+    return (ids ?? []).map((id) => all.find((l) => l.id === id)?.name ?? id);
+  };
+  const labelIdsFor = async (names: string[], create: boolean) => {
+    const ids: string[] = [];
+    for (const name of names) {
+      let found = (await labels()).find((l) => l.name?.toLowerCase() === name.toLowerCase() || l.id === name);
+      if (!found && create) {
+        found = (await api.users.labels.create({ userId: me, requestBody: { name, labelListVisibility: 'labelShow', messageListVisibility: 'show' } })).data;
+        labelCache = undefined;
+      }
+      if (found?.id) ids.push(found.id);
+    }
+    return ids;
+  };
+
+  const summarise = async (m: gmail_v1.Schema$Message): Promise<MailSummary> => {
+    const h = m.payload?.headers ?? [];
+    const internal = Number(m.internalDate);
+    return {
+      id: m.id!,
+      threadId: m.threadId!,
+      subject: header(h, 'Subject') ?? '',
+      from: parseAddress(header(h, 'From') ?? ''),
+      to: parseAddressList(header(h, 'To')),
+      cc: parseAddressList(header(h, 'Cc')),
+      date: Number.isFinite(internal) && internal > 0 ? new Date(internal).toISOString() : new Date(header(h, 'Date') ?? 0).toISOString(),
+      snippet: (m.snippet ?? '').slice(0, 300),
+      unread: (m.labelIds ?? []).includes('UNREAD'),
+      labels: await labelNames(m.labelIds),
+      ...(header(h, 'Message-ID') ? { internetMessageId: header(h, 'Message-ID') } : {}),
+    };
+  };
+
+  const metadata = (id: string) =>
+    api.users.messages.get({ userId: me, id, format: 'metadata', metadataHeaders: HEADERS }).then((r) => r.data);
+
+  const searchQuery = (query: MailQuery) => {
+    const parts: string[] = [];
+    if (query.text) parts.push(query.text.replace(/[\r\n]/g, ' '));
+    if (query.since) parts.push(`after:${Math.floor(Date.parse(query.since) / 1000)}`);
+    if (query.unreadOnly) parts.push('is:unread');
+    return parts.join(' ') || undefined;
+  };
+  const labelFilter = async (query: MailQuery) => (query.label ? await labelIdsFor([query.label], false) : ['INBOX']);
+
+  function partial(failures: number, reason: string): Pick<ProviderPage<unknown>, 'partial'> {
+    return failures ? { partial: { reason, skipped: failures } } : {};
+  }
+
+  const buildRaw = async (input: ReplyInput, messageId?: string) => {
+    const original = await metadata(input.messageId);
+    const h = original.payload?.headers ?? [];
+    const parentId = header(h, 'Message-ID');
+    const references = [header(h, 'References'), parentId].filter(Boolean).join(' ');
+    const lines = [
+      `To: ${noBreaks(input.to.join(', '))}`,
+      ...(input.cc?.length ? [`Cc: ${noBreaks(input.cc.join(', '))}`] : []),
+      `Subject: ${encodeHeader(noBreaks(replySubject(input.subject)))}`,
+      ...(parentId ? [`In-Reply-To: ${parentId}`, `References: ${noBreaks(references)}`] : []),
+      ...(messageId ? [`Message-ID: ${messageId}`] : []),
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=UTF-8',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from(input.body, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n'),
+    ];
+    return { raw: Buffer.from(lines.join('\r\n'), 'utf8').toString('base64url'), threadId: original.threadId ?? input.threadId };
+  };
+
+  async function getThread(threadId: string): Promise<MailThread> {
+    const thread = (await api.users.threads.get({ userId: me, id: threadId, format: 'metadata', metadataHeaders: HEADERS })).data;
+    const messages = await Promise.all((thread.messages ?? []).map(summarise));
+    messages.sort((a, b) => a.date.localeCompare(b.date));
+    return { id: thread.id ?? threadId, subject: messages[0]?.subject ?? '', messages };
+  }
+
+  return {
+    async listMessages(query) {
+      const list = await api.users.messages.list({
+        userId: me,
+        maxResults: clampLimit(query.limit),
+        pageToken: query.cursor,
+        q: searchQuery(query),
+        labelIds: await labelFilter(query),
+      });
+      const refs = list.data.messages ?? [];
+      const results = await mapLimited(refs, 5, async (ref) => summarise(await metadata(ref.id!)));
+      const items = results.filter((r): r is MailSummary => !(r instanceof Error));
+      return { items, nextCursor: list.data.nextPageToken ?? null, ...partial(results.length - items.length, 'Some messages could not be read.') };
+    },
+
+    async listThreads(query) {
+      const list = await api.users.threads.list({
+        userId: me,
+        maxResults: clampLimit(query.limit),
+        pageToken: query.cursor,
+        q: searchQuery(query),
+        labelIds: await labelFilter(query),
+      });
+      const results = await mapLimited(list.data.threads ?? [], 5, (t) => getThread(t.id!));
+      const items = results.filter((r): r is MailThread => !(r instanceof Error));
+      return { items, nextCursor: list.data.nextPageToken ?? null, ...partial(results.length - items.length, 'Some conversations could not be read.') };
+    },
+
+    getThread,
+
+    async getMessage(messageId) {
+      const m = (await api.users.messages.get({ userId: me, id: messageId, format: 'full' })).data;
+      const summary = await summarise(m);
+      const body = await safeBodyText({ text: findPart(m.payload, 'text/plain'), html: findPart(m.payload, 'text/html') });
+      const references = (header(m.payload?.headers ?? [], 'References') ?? '').split(/\s+/).filter(Boolean);
+      return { ...summary, text: body.text, truncated: body.truncated, references };
+    },
+
+    async createDraftReply(input) {
+      const { raw, threadId } = await buildRaw(input);
+      const draft = (await api.users.drafts.create({ userId: me, requestBody: { message: { raw, threadId } } })).data;
+      return { draftId: draft.id!, messageId: draft.message?.id ?? '', threadId: draft.message?.threadId ?? threadId };
+    },
+
+    async deleteDraft(draftId) {
+      try {
+        await api.users.drafts.delete({ userId: me, id: draftId });
+      } catch (err) {
+        if (vendorStatus(err) !== 404) throw err;
+      }
+    },
+
+    async sendReply(input: SendReplyInput) {
+      const internetMessageId = idempotentMessageId(input.idempotencyKey);
+      const earlier = await api.users.messages.list({ userId: me, q: `rfc822msgid:${internetMessageId}`, includeSpamTrash: true, maxResults: 1 });
+      const found = earlier.data.messages?.[0];
+      if (found) return { id: found.id!, threadId: found.threadId!, internetMessageId, alreadySent: true };
+      const { raw, threadId } = await buildRaw(input, internetMessageId);
+      const sent = (await api.users.messages.send({ userId: me, requestBody: { raw, threadId } })).data;
+      return { id: sent.id!, threadId: sent.threadId ?? threadId, internetMessageId, alreadySent: false };
+    },
+
+    async addLabels(messageIds, names) {
+      const ids = await labelIdsFor(names, true);
+      await api.users.messages.batchModify({ userId: me, requestBody: { ids: messageIds, addLabelIds: ids } });
+    },
+
+    async removeLabels(messageIds, names) {
+      const ids = await labelIdsFor(names, false);
+      if (ids.length) await api.users.messages.batchModify({ userId: me, requestBody: { ids: messageIds, removeLabelIds: ids } });
+    },
+
+    async archive(messageIds) {
+      await api.users.messages.batchModify({ userId: me, requestBody: { ids: messageIds, removeLabelIds: ['INBOX'] } });
+    },
+
+    async unarchive(messageIds) {
+      await api.users.messages.batchModify({ userId: me, requestBody: { ids: messageIds, addLabelIds: ['INBOX'] } });
+    },
+  };
+}
