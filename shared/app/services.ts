@@ -14,6 +14,7 @@ import { createFeatureFlags, type FeatureFlags } from '../platform/config/featur
 import { resolveTierLimits } from '../platform/config/tiers';
 import type { ConnectorHub, SnapshotStore } from '../connectors/types';
 import { createConnectorService, createConnectors, createSnapshots, type ConnectorDeps, type ConnectorService } from '../connectors';
+import { installedPackFamilies } from '../connectors/pack-needs';
 import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service';
 import { createConnectorActionRunner } from '../suggestions/actions';
 import { createApprovalLinks, type ApprovalLinks } from '../suggestions/approval-links';
@@ -22,6 +23,7 @@ import { createSystemMarkers, type SystemMarkers } from '../suggestions/system-m
 import { createEmailTransport, type EmailTransport } from '../communications/email-transport';
 import { createNotifier, type Notifier } from '../communications/notifier';
 import { createRollupStore, DEFAULT_TIME_SAVED_MINUTES, type RollupStore } from '../analytics/rollups';
+import { createAgentPlatform, type AgentPlatform } from '../orchestration/agent-platform';
 
 /**
  * The composition root: builds each adapter and service once, on first use, from the settings.
@@ -60,6 +62,8 @@ export interface Services {
   connectors: () => ConnectorHub;
   /** What runs read, frozen for replays. */
   snapshots: () => SnapshotStore;
+  /** Agents, workflows, packs, runs, schedules and the AI gateway. */
+  agentPlatform: () => AgentPlatform;
 }
 
 export function createServices(settings: Settings, clock: Clock = systemClock): Services {
@@ -161,15 +165,20 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
       timeSavedMinutes: { ...DEFAULT_TIME_SAVED_MINUTES, ...(settings.TIME_SAVED_MINUTES ? (JSON.parse(settings.TIME_SAVED_MINUTES) as Record<string, number>) : {}) },
     }),
   );
-  const connectorDeps: ConnectorDeps = { settings, clock, cosmos, blobs, audit, events };
+  const connectorDeps: ConnectorDeps = {
+    settings, clock, cosmos, blobs, audit, events,
+    requiredFamilies: (tenantId) => installedPackFamilies(cosmos(), tenantId),
+    allowNewConnector: (tenantId) => usage().checkLimit(tenantId, 'connectors'),
+  };
   const connectorService = lazy(() => createConnectorService(connectorDeps));
   const connectors = lazy(() => createConnectors(connectorDeps, connectorService()));
   const snapshots = lazy(() => createSnapshots(connectorDeps));
   const self: Services = {
     settings, clock, cosmos, blobs, events, authenticator, audit, tenants, usage, privacy: () => privacy(), flags,
     suggestions, approvalLinks, linkSigner, markers, email, notifier, rollups,
-    connectorService, connectors, snapshots,
+    connectorService, connectors, snapshots, agentPlatform: () => agentPlatform(),
   };
+  const agentPlatform = lazy(() => createAgentPlatform(self));
   const privacy = lazy(() => createPrivacyService(self));
   return self;
 }

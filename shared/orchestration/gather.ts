@@ -1,0 +1,145 @@
+import type { AgentDocument, AgentInput, AgentMail, AgentTemplate, AgentThread, InputNeeds } from '../catalog/types';
+import type { CalendarEvent, ConnectorFamily, ConnectorHub, ProviderPage, SnapshotRef, SnapshotStore } from '../connectors/types';
+import { ConflictError } from '../platform/errors';
+
+/** What the step reads; everything but `previous`, `config`, `now` and `timezone`. */
+export type GatheredData = Pick<AgentInput, 'mail' | 'threads' | 'events' | 'documents' | 'account'>;
+
+export interface Gathered {
+  data: GatheredData;
+  connectors: Partial<Record<ConnectorFamily, string>>;
+  snapshots: SnapshotRef[];
+}
+
+export interface GatherDeps {
+  connectors: () => ConnectorHub;
+  snapshots: () => SnapshotStore;
+}
+
+const SOURCES = {
+  mail: 'mail.listMessages',
+  threads: 'mail.listThreads',
+  calendar: 'calendar.listEvents',
+  files: 'files.readText',
+} as const;
+
+async function collect<T>(max: number, page: (limit: number, cursor?: string) => Promise<ProviderPage<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const result = await page(Math.min(100, max - out.length), cursor);
+    out.push(...result.items);
+    cursor = result.nextCursor ?? undefined;
+  } while (cursor && out.length < max);
+  return out.slice(0, max);
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        out[index] = await fn(items[index]!);
+      }
+    }),
+  );
+  return out;
+}
+
+function familiesOf(needs: InputNeeds): ConnectorFamily[] {
+  const families = new Set<ConnectorFamily>();
+  if (needs.mail || needs.threads) families.add('mail');
+  if (needs.calendar) families.add('calendar');
+  if (needs.files) families.add('files');
+  return [...families];
+}
+
+/**
+ * Reads what a template needs from the tenant's connectors and freezes it as snapshots. When `existing` snapshots are
+ * given (a retried step), they are read back instead, so a step never reads its providers twice.
+ */
+export async function gatherInput(
+  deps: GatherDeps,
+  tenantId: string,
+  template: AgentTemplate,
+  config: unknown,
+  asOf: Date,
+  existing: SnapshotRef[],
+): Promise<Gathered> {
+  const data: GatheredData = { mail: [], threads: [], events: [], documents: [] };
+  const connectors: Partial<Record<ConnectorFamily, string>> = {};
+  if (template.coordinator) return { data, connectors, snapshots: [] };
+
+  if (existing.length > 0) {
+    for (const ref of existing) {
+      const snapshot = await deps.snapshots().read<unknown>(tenantId, ref.snapshotId);
+      const family: ConnectorFamily = snapshot.source.startsWith('mail') ? 'mail' : snapshot.source.startsWith('calendar') ? 'calendar' : 'files';
+      connectors[family] = snapshot.connectorId;
+      if (snapshot.source === SOURCES.mail) {
+        const frozen = snapshot.data as { account?: string; items: AgentMail[] };
+        data.mail = frozen.items;
+        data.account = frozen.account;
+      } else if (snapshot.source === SOURCES.threads) {
+        const frozen = snapshot.data as { account?: string; items: AgentThread[] };
+        data.threads = frozen.items;
+        data.account = frozen.account;
+      } else if (snapshot.source === SOURCES.calendar) data.events = snapshot.data as CalendarEvent[];
+      else if (snapshot.source === SOURCES.files) data.documents = snapshot.data as AgentDocument[];
+    }
+    return { data, connectors, snapshots: existing };
+  }
+
+  const needs = template.needs(config);
+  const hub = deps.connectors();
+  for (const family of familiesOf(needs)) {
+    const found = await hub.find(tenantId, family);
+    const required = template.families.find((f) => f.family === family)?.required ?? false;
+    if (!found && required) {
+      throw new ConflictError(`Connect an account with ${family} access to run ${template.name}.`, { family });
+    }
+    if (found) connectors[family] = found.id;
+  }
+
+  const snapshots: SnapshotRef[] = [];
+  const capture = async (family: ConnectorFamily, source: string, query: Record<string, unknown>, value: unknown) => {
+    snapshots.push(await deps.snapshots().capture(tenantId, { connectorId: connectors[family]!, source, query }, value));
+  };
+  const since = (hours: number) => new Date(asOf.getTime() - hours * 3_600_000).toISOString();
+
+  if (connectors.mail) {
+    const info = await hub.get(tenantId, connectors.mail);
+    data.account = info.account;
+    const mail = await hub.mail(tenantId, connectors.mail);
+    if (needs.mail) {
+      const query = { since: since(needs.mail.lookbackHours), label: needs.mail.label, max: needs.mail.max, withText: Boolean(needs.mail.withText) };
+      const summaries = await collect(needs.mail.max, (limit, cursor) => mail.listMessages({ since: query.since, label: query.label, limit, cursor }));
+      data.mail = needs.mail.withText
+        ? await mapLimited(summaries, 5, async (m) => ({ ...m, text: (await mail.getMessage(m.id)).text }))
+        : summaries;
+      await capture('mail', SOURCES.mail, query, { account: data.account, items: data.mail });
+    }
+    if (needs.threads) {
+      const query = { since: since(needs.threads.lookbackHours), label: needs.threads.label, max: needs.threads.max };
+      data.threads = await collect(needs.threads.max, (limit, cursor) => mail.listThreads({ since: query.since, label: query.label, limit, cursor }));
+      await capture('mail', SOURCES.threads, query, { account: data.account, items: data.threads });
+    }
+  }
+  if (connectors.calendar && needs.calendar) {
+    const calendar = await hub.calendar(tenantId, connectors.calendar);
+    const window = { from: asOf.toISOString(), to: new Date(asOf.getTime() + needs.calendar.hoursAhead * 3_600_000).toISOString() };
+    data.events = await collect(needs.calendar.max, (limit, cursor) => calendar.listEvents({ ...window, limit, cursor }));
+    await capture('calendar', SOURCES.calendar, { ...window, max: needs.calendar.max }, data.events);
+  }
+  if (connectors.files && needs.files) {
+    const files = await hub.files(tenantId, connectors.files);
+    const ids = needs.files.ids.length
+      ? needs.files.ids.slice(0, needs.files.max)
+      : (await files.listFiles({ text: needs.files.text, limit: needs.files.max })).items.filter((f) => f.kind !== 'folder').map((f) => f.id);
+    const texts = await mapLimited(ids, 4, (id) => files.readText(id));
+    data.documents = texts.flatMap((t) => (t.supported ? [{ id: t.file.id, name: t.file.name, modifiedAt: t.file.modifiedAt, text: t.text }] : []));
+    await capture('files', SOURCES.files, { ids, text: needs.files.text ?? null }, data.documents);
+  }
+  return { data, connectors, snapshots };
+}

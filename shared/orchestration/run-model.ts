@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import type { TenantDoc } from '../platform/cosmos/tenant-repository';
+import type { SnapshotRef } from '../connectors/types';
+
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped';
+export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped' | 'skipped';
+export const TERMINAL: readonly RunStatus[] = ['completed', 'failed', 'cancelled', 'stopped'];
+
+export interface Tokens {
+  prompt: number;
+  cached: number;
+  completion: number;
+}
+export const ZERO_TOKENS: Tokens = { prompt: 0, cached: 0, completion: 0 };
+export const totalTokens = (t: Tokens) => t.prompt + t.completion;
+
+export interface RunStep {
+  id: string;
+  agentId: string;
+  templateId: string;
+  name: string;
+  /** `coordinator` merges the results of the parallel steps. */
+  role: 'step' | 'coordinator';
+  status: StepStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  tokens: Tokens;
+  costUsd: number;
+  model: string | null;
+  /** Model requests made by the step (batches, repairs and retries included). */
+  modelRequests: number;
+  /** Items read (messages, threads, events, documents). */
+  itemCount: number;
+  summary: string | null;
+  suggestionIds: string[];
+  /** Safe words about why the step failed or stopped. */
+  error: string | null;
+  /** What the step read, frozen (replays and retries read these, never the provider again). */
+  snapshots: SnapshotRef[];
+  /** Blob path of the step's structured output (input of later steps and the coordinator). */
+  outputPath: string | null;
+}
+
+export interface RunDoc extends TenantDoc {
+  type: 'run';
+  target: { type: 'agent' | 'workflow'; id: string; name: string };
+  mode: 'single' | 'sequential' | 'parallel';
+  trigger: { type: 'manual' | 'schedule'; slot: string | null };
+  status: RunStatus;
+  /** Safe words for failed / stopped / cancelled runs. */
+  reason: string | null;
+  /** `budget` or `limit` for stopped runs. */
+  stopKind: 'budget' | 'limit' | null;
+  steps: RunStep[];
+  tokens: Tokens;
+  costUsd: number;
+  suggestionIds: string[];
+  /** Config overrides for a single-agent run (validated by the template). */
+  input: { config?: Record<string, unknown> } | null;
+  instanceId: string;
+  cancelRequested: boolean;
+  createdBy: string;
+  correlationId: string | null;
+  /** "Now" for the agents: the schedule slot, or when the run was requested. */
+  asOf: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export const instanceIdOf = (tenantId: string, runId: string) => `run:${tenantId}:${runId}`;
+
+export const startRunBody = z
+  .object({
+    agentId: z.string().min(1).max(100).optional(),
+    workflowId: z.string().min(1).max(100).optional(),
+    input: z.object({ config: z.record(z.string(), z.unknown()).optional() }).strict().optional(),
+  })
+  .strict()
+  .refine((v) => Boolean(v.agentId) !== Boolean(v.workflowId), { message: 'give exactly one of agentId or workflowId', path: ['agentId'] });
+export type StartRunInput = z.infer<typeof startRunBody>;
+
+const tokensView = z.object({ prompt: z.number(), cached: z.number(), completion: z.number() });
+
+export const runView = z.object({
+  id: z.string(),
+  target: z.object({ type: z.enum(['agent', 'workflow']), id: z.string(), name: z.string() }),
+  mode: z.enum(['single', 'sequential', 'parallel']),
+  trigger: z.object({ type: z.enum(['manual', 'schedule']), slot: z.string().nullable() }),
+  status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'stopped']),
+  reason: z.string().nullable(),
+  stopKind: z.enum(['budget', 'limit']).nullable(),
+  progress: z.object({ stage: z.string(), completedSteps: z.number(), totalSteps: z.number(), currentStep: z.string().nullable() }),
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      agentId: z.string(),
+      templateId: z.string(),
+      name: z.string(),
+      role: z.enum(['step', 'coordinator']),
+      status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'stopped', 'skipped']),
+      startedAt: z.string().nullable(),
+      finishedAt: z.string().nullable(),
+      tokens: tokensView,
+      costUsd: z.number(),
+      model: z.string().nullable(),
+      modelRequests: z.number(),
+      itemCount: z.number(),
+      summary: z.string().nullable(),
+      suggestionIds: z.array(z.string()),
+      error: z.string().nullable(),
+    }),
+  ),
+  tokens: tokensView,
+  costUsd: z.number(),
+  suggestionIds: z.array(z.string()),
+  cancelRequested: z.boolean(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+});
+export type RunView = z.infer<typeof runView>;
+
+/** Progress as the orchestrator reports it through its custom status. */
+export interface RunProgress {
+  stage: 'preparing' | 'running' | 'coordinating' | 'finishing' | 'done';
+  completedSteps: number;
+  totalSteps: number;
+  currentStep: string | null;
+}
+
+export function toRunView(run: RunDoc, live?: RunProgress | null): RunView {
+  const completed = run.steps.filter((s) => s.status !== 'pending' && s.status !== 'running').length;
+  const running = run.steps.find((s) => s.status === 'running');
+  const computed: RunProgress = {
+    stage: TERMINAL.includes(run.status) ? 'done' : run.status === 'pending' ? 'preparing' : 'running',
+    completedSteps: completed,
+    totalSteps: run.steps.length,
+    currentStep: running?.id ?? null,
+  };
+  const progress = live && !TERMINAL.includes(run.status) ? { ...live, completedSteps: Math.max(live.completedSteps, completed) } : computed;
+  return {
+    id: run.id,
+    target: run.target,
+    mode: run.mode,
+    trigger: run.trigger,
+    status: run.status,
+    reason: run.reason,
+    stopKind: run.stopKind,
+    progress,
+    steps: run.steps.map(({ snapshots: _s, outputPath: _o, ...step }) => step),
+    tokens: run.tokens,
+    costUsd: run.costUsd,
+    suggestionIds: run.suggestionIds,
+    cancelRequested: run.cancelRequested,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    durationMs: run.durationMs,
+  };
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentService } from '../catalog/agent-service';
+import { getTemplate } from '../catalog/templates';
+import type { UsageService } from '../identity/usage';
+import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { ConflictError, ValidationError } from '../platform/errors';
+import type { Page } from '../platform/http/paging';
+import type { WorkflowService } from '../packs/workflow-service';
+import { instanceIdOf, TERMINAL, ZERO_TOKENS, type RunDoc, type RunStep, type RunStatus, type StartRunInput } from './run-model';
+
+/** Starts orchestrations; the Durable client in Azure and locally, through this small port. */
+export interface OrchestrationStarter {
+  /** Starts the run orchestration under `instanceId`. */
+  start(instanceId: string, input: RunOrchestrationInput): Promise<void>;
+}
+
+export interface RunOrchestrationInput {
+  tenantId: string;
+  runId: string;
+}
+
+export interface RunServiceDeps {
+  store: CosmosStore;
+  clock: Clock;
+  audit: () => AuditLog;
+  usage: () => Pick<UsageService, 'checkLimit'>;
+  agents: () => AgentService;
+  workflows: () => WorkflowService;
+}
+
+export interface RunRequest {
+  target: { type: 'agent' | 'workflow'; id: string };
+  input?: StartRunInput['input'];
+  trigger: RunDoc['trigger'];
+  /** Deterministic id for scheduled runs (one per target and slot). */
+  runId?: string;
+  actorId: string;
+  source: AuditSource;
+  correlationId?: string;
+}
+
+const step = (id: string, agent: { id: string; templateId: string; name: string }, role: RunStep['role']): RunStep => ({
+  id,
+  agentId: agent.id,
+  templateId: agent.templateId,
+  name: agent.name,
+  role,
+  status: 'pending',
+  startedAt: null,
+  finishedAt: null,
+  tokens: { ...ZERO_TOKENS },
+  costUsd: 0,
+  model: null,
+  modelRequests: 0,
+  itemCount: 0,
+  summary: null,
+  suggestionIds: [],
+  error: null,
+  snapshots: [],
+  outputPath: null,
+});
+
+export class RunService {
+  readonly repo: TenantRepository<RunDoc>;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.repo = new TenantRepository<RunDoc>(deps.store, 'runs', 'run');
+  }
+
+  get(tenantId: string, runId: string): Promise<Stored<RunDoc>> {
+    return this.repo.getOrThrow(tenantId, runId);
+  }
+
+  list(tenantId: string, paging: { limit: number; cursor?: string }, filter: { status?: RunStatus; agentId?: string; workflowId?: string } = {}): Promise<Page<Stored<RunDoc>>> {
+    const where = ['c.type = "run"'];
+    const parameters: { name: string; value: string }[] = [];
+    if (filter.status) {
+      where.push('c.status = @status');
+      parameters.push({ name: '@status', value: filter.status });
+    }
+    if (filter.agentId) {
+      where.push('(c.target.id = @agentId OR ARRAY_CONTAINS(c.steps, {"agentId": @agentId}, true))');
+      parameters.push({ name: '@agentId', value: filter.agentId });
+    }
+    if (filter.workflowId) {
+      where.push('c.target.type = "workflow" AND c.target.id = @workflowId');
+      parameters.push({ name: '@workflowId', value: filter.workflowId });
+    }
+    return this.repo.query(tenantId, `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters, paging);
+  }
+
+  /**
+   * Creates the run document (pending) after checking the target and today's run limit, then starts its orchestration.
+   * With a deterministic `runId` (schedules) a second request for the same slot finds the run and starts nothing.
+   */
+  async start(tenantId: string, request: RunRequest, starter: OrchestrationStarter): Promise<{ run: Stored<RunDoc>; created: boolean }> {
+    const now = this.deps.clock.now();
+    let target: RunDoc['target'];
+    let mode: RunDoc['mode'];
+    let steps: RunStep[];
+    if (request.target.type === 'agent') {
+      const agent = await this.deps.agents().get(tenantId, request.target.id);
+      if (!agent.enabled) throw new ConflictError('This agent is disabled. Enable it to run it.');
+      const template = getTemplate(agent.templateId);
+      if (template.coordinator) throw new ConflictError('A coordinator only runs as part of a parallel workflow.');
+      if (request.input?.config) {
+        const check = template.configSchema.safeParse({ ...agent.config, ...request.input.config });
+        if (!check.success) {
+          const errors = check.error.issues.map((i) => ({ path: ['body', 'input', 'config', ...i.path.map(String)].join('.'), message: i.message }));
+          throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+        }
+      }
+      target = { type: 'agent', id: agent.id, name: agent.name };
+      mode = 'single';
+      steps = [step('main', agent, 'step')];
+    } else {
+      const workflow = await this.deps.workflows().get(tenantId, request.target.id);
+      if (!workflow.enabled) throw new ConflictError('This workflow is disabled. Enable it to run it.');
+      const agents = await Promise.all(workflow.steps.map((s) => this.deps.agents().repo.get(tenantId, s.agentId)));
+      const missing = agents.findIndex((a) => !a);
+      if (missing >= 0) throw new ConflictError(`Step ${missing + 1} of this workflow refers to an agent that was deleted. Edit the workflow first.`);
+      steps = workflow.steps.map((s, i) => step(s.id, agents[i]!, 'step'));
+      if (workflow.mode === 'parallel') {
+        const coordinator = workflow.coordinatorAgentId ? await this.deps.agents().repo.get(tenantId, workflow.coordinatorAgentId) : undefined;
+        if (!coordinator) throw new ConflictError("This workflow's coordinator agent was deleted. Edit the workflow first.");
+        steps.push(step('coordinator', coordinator, 'coordinator'));
+      }
+      target = { type: 'workflow', id: workflow.id, name: workflow.name };
+      mode = workflow.mode;
+    }
+
+    const runId = request.runId ?? `run_${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    if (request.runId) {
+      const existing = await this.repo.get(tenantId, runId);
+      if (existing) return { run: existing, created: false };
+    }
+    await this.deps.usage().checkLimit(tenantId, 'runsPerDay');
+    await this.deps.usage().checkLimit(tenantId, 'tokensPerMonth');
+
+    const doc: RunDoc = {
+      id: runId,
+      tenantId,
+      type: 'run',
+      target,
+      mode,
+      trigger: request.trigger,
+      status: 'pending',
+      reason: null,
+      stopKind: null,
+      steps,
+      tokens: { ...ZERO_TOKENS },
+      costUsd: 0,
+      suggestionIds: [],
+      input: request.input ?? null,
+      instanceId: instanceIdOf(tenantId, runId),
+      cancelRequested: false,
+      createdBy: request.actorId,
+      correlationId: request.correlationId ?? null,
+      asOf: request.trigger.slot ?? now.toISOString(),
+      createdAt: now.toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+    };
+    const { doc: run, created } = await this.repo.createIfAbsent(doc);
+    if (!created) return { run, created };
+    await this.deps.audit().record({
+      tenantId,
+      actor: { type: request.source === 'schedule' ? 'system' : 'person', id: request.actorId },
+      action: 'run.requested',
+      target: { type: 'run', id: runId },
+      outcome: 'success',
+      source: request.source,
+      correlationId: request.correlationId,
+      summary: `Run of ${target.type} "${target.name}" requested (${request.trigger.type}${request.trigger.slot ? ` slot ${request.trigger.slot}` : ''})`,
+    });
+    try {
+      await starter.start(run.instanceId, { tenantId, runId });
+    } catch (err) {
+      // The run could not start: say so on the run instead of leaving it pending forever.
+      await this.repo.update(tenantId, runId, (current) => ({
+        ...current,
+        status: 'failed',
+        reason: 'The run could not be started. Try again in a moment.',
+        finishedAt: this.deps.clock.now().toISOString(),
+      }));
+      throw err;
+    }
+    return { run, created };
+  }
+
+  /** Asks a run to stop: it finishes as cancelled at its next step boundary (or before it starts). */
+  async cancel(tenantId: string, runId: string, ctx: { actorId: string; correlationId?: string }): Promise<Stored<RunDoc>> {
+    let already = false;
+    const run = await this.repo.update(tenantId, runId, (current) => {
+      if (TERMINAL.includes(current.status)) throw new ConflictError(`The run has already ${current.status === 'stopped' ? 'stopped' : current.status === 'cancelled' ? 'been cancelled' : current.status}.`);
+      if (current.cancelRequested) {
+        already = true;
+        return undefined;
+      }
+      return { ...current, cancelRequested: true };
+    });
+    if (!already) {
+      await this.deps.audit().record({
+        tenantId,
+        actor: { type: 'person', id: ctx.actorId },
+        action: 'run.cancel.requested',
+        target: { type: 'run', id: runId },
+        outcome: 'success',
+        source: 'api',
+        correlationId: ctx.correlationId,
+        summary: `Cancellation of the run of "${run.target.name}" requested`,
+      });
+    }
+    return run;
+  }
+}
