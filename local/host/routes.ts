@@ -120,7 +120,7 @@ function parseParam(body: string, template: string): Param {
   }
   parts.push(current);
   let name = parts.shift()!;
-  let last = parts.length > 0 ? parts[parts.length - 1]! : undefined;
+  const last = parts.length > 0 ? parts[parts.length - 1]! : undefined;
   const applyTail = (value: string, set: (v: string) => void) => {
     const eq = value.lastIndexOf('=');
     if (eq >= 0 && !value.slice(eq).includes(')')) {
@@ -135,7 +135,6 @@ function parseParam(body: string, template: string): Param {
   };
   if (last !== undefined) applyTail(last, (v) => (parts[parts.length - 1] = v));
   else applyTail(name, (v) => (name = v));
-  last = undefined;
   if (!/^\w+$/.test(name)) throw new Error(`Route "${template}": "${name}" is not a valid parameter name.`);
   return { name, optional, catchAll, defaultValue, constraints: parts.filter(Boolean).map((c) => constraintOf(c, template)) };
 }
@@ -179,7 +178,8 @@ function compileSegment(raw: string, template: string): Segment {
   if (pieces.length === 1) return { kind: 'param', param: pieces[0] as Param };
   const params = pieces.filter((p): p is Param => typeof p !== 'string');
   if (params.some((p) => p.catchAll)) throw new Error(`Route "${template}": a catch-all parameter must be a whole segment.`);
-  const source = pieces.map((p, index) => (typeof p === 'string' ? escapeRegex(p) : index === pieces.length - 1 ? '(.+)' : '(.+?)')).join('');
+  // Complex segments match right to left, as ASP.NET Core does: `{name}.{ext}` on a.b.c gives name a.b, ext c.
+  const source = pieces.map((p, index) => (typeof p === 'string' ? escapeRegex(p) : index === pieces.length - 1 ? '(.+?)' : '(.+)')).join('');
   return { kind: 'complex', regex: new RegExp(`^${source}$`, 'i'), params };
 }
 
