@@ -20,44 +20,43 @@ function payloadOf<K extends SuggestionKind>(doc: SuggestionDoc, kind: K): Sugge
 export function createConnectorActionRunner(connectors: () => ConnectorHub): ActionRunner {
   return {
     async execute(doc, idempotencyKey) {
-      const hub = connectors();
       switch (doc.kind) {
         case 'email.reply': {
           const p = payloadOf(doc, 'email.reply');
-          const mail = await hub.mail(doc.tenantId, p.connectorId);
+          const mail = await connectors().mail(doc.tenantId, p.connectorId);
           const sent = await mail.sendReply({ ...p, idempotencyKey });
           return { externalId: sent.id, detail: `Sent as ${sent.internetMessageId}`, alreadyDone: sent.alreadySent };
         }
         case 'email.draft': {
           const p = payloadOf(doc, 'email.draft');
-          const mail = await hub.mail(doc.tenantId, p.connectorId);
+          const mail = await connectors().mail(doc.tenantId, p.connectorId);
           const draft = await mail.createDraftReply(p);
           return { externalId: draft.draftId, detail: 'Draft saved in the thread' };
         }
         case 'email.label': {
           const p = payloadOf(doc, 'email.label');
-          await (await hub.mail(doc.tenantId, p.connectorId)).addLabels(p.messageIds, p.labels);
+          await (await connectors().mail(doc.tenantId, p.connectorId)).addLabels(p.messageIds, p.labels);
           return { detail: `Labelled ${p.messageIds.length} message(s)` };
         }
         case 'email.archive': {
           const p = payloadOf(doc, 'email.archive');
-          await (await hub.mail(doc.tenantId, p.connectorId)).archive(p.messageIds);
+          await (await connectors().mail(doc.tenantId, p.connectorId)).archive(p.messageIds);
           return { detail: `Archived ${p.messageIds.length} message(s)` };
         }
         case 'calendar.create': {
           const p = payloadOf(doc, 'calendar.create');
-          const calendar = await hub.calendar(doc.tenantId, p.connectorId);
+          const calendar = await connectors().calendar(doc.tenantId, p.connectorId);
           const event = await calendar.createEvent({ ...p, idempotencyKey });
           return { externalId: event.id, detail: event.webLink ? `Event created: ${event.webLink}` : 'Event created' };
         }
         case 'doc.create': {
           const p = payloadOf(doc, 'doc.create');
-          const file = await (await hub.files(doc.tenantId, p.connectorId)).createDocument(p);
+          const file = await (await connectors().files(doc.tenantId, p.connectorId)).createDocument(p);
           return { externalId: file.id, detail: file.webLink ? `Document created: ${file.webLink}` : 'Document created' };
         }
         case 'notion.page': {
           const p = payloadOf(doc, 'notion.page');
-          const page = await (await hub.notes(doc.tenantId, p.connectorId)).createPage(p);
+          const page = await (await connectors().notes(doc.tenantId, p.connectorId)).createPage(p);
           return { externalId: page.id, detail: page.url ? `Page created: ${page.url}` : 'Page created' };
         }
         case 'task':
@@ -67,37 +66,36 @@ export function createConnectorActionRunner(connectors: () => ConnectorHub): Act
     },
 
     async undo(doc) {
-      const hub = connectors();
       const externalId = doc.execution?.result?.externalId;
       switch (doc.kind) {
         case 'email.draft': {
           const p = payloadOf(doc, 'email.draft');
-          if (externalId) await (await hub.mail(doc.tenantId, p.connectorId)).deleteDraft(externalId);
+          if (externalId) await (await connectors().mail(doc.tenantId, p.connectorId)).deleteDraft(externalId);
           return;
         }
         case 'email.label': {
           const p = payloadOf(doc, 'email.label');
-          await (await hub.mail(doc.tenantId, p.connectorId)).removeLabels(p.messageIds, p.labels);
+          await (await connectors().mail(doc.tenantId, p.connectorId)).removeLabels(p.messageIds, p.labels);
           return;
         }
         case 'email.archive': {
           const p = payloadOf(doc, 'email.archive');
-          await (await hub.mail(doc.tenantId, p.connectorId)).unarchive(p.messageIds);
+          await (await connectors().mail(doc.tenantId, p.connectorId)).unarchive(p.messageIds);
           return;
         }
         case 'calendar.create': {
           const p = payloadOf(doc, 'calendar.create');
-          if (externalId) await (await hub.calendar(doc.tenantId, p.connectorId)).deleteEvent(externalId);
+          if (externalId) await (await connectors().calendar(doc.tenantId, p.connectorId)).deleteEvent(externalId);
           return;
         }
         case 'doc.create': {
           const p = payloadOf(doc, 'doc.create');
-          if (externalId) await (await hub.files(doc.tenantId, p.connectorId)).deleteFile(externalId);
+          if (externalId) await (await connectors().files(doc.tenantId, p.connectorId)).deleteFile(externalId);
           return;
         }
         case 'notion.page': {
           const p = payloadOf(doc, 'notion.page');
-          if (externalId) await (await hub.notes(doc.tenantId, p.connectorId)).archivePage(externalId);
+          if (externalId) await (await connectors().notes(doc.tenantId, p.connectorId)).archivePage(externalId);
           return;
         }
         case 'task':
