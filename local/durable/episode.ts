@@ -142,18 +142,21 @@ class EpisodeBuilder {
   /** Schedules the slot's work (an activity or a sub-orchestration) under a new id. */
   private schedule(slot: Slot): void {
     const id = this.nextId(slot);
+    const input = slot.input;
+    // Only a retried slot needs its input again; dropping it keeps each journal line small during large fan-outs.
+    if (!slot.retry) delete slot.input;
     if (slot.kind === 'activity') {
       const name = slot.name ?? '';
-      this.effects.added.push(historyEvent(EventType.TaskScheduled, this.timestamp, { Name: name, Version: '', Input: jsonText(slot.input) }, id));
-      this.effects.activities.push({ taskId: id, name, input: slot.input });
+      this.effects.added.push(historyEvent(EventType.TaskScheduled, this.timestamp, { Name: name, Version: '', Input: jsonText(input) }, id));
+      this.effects.activities.push({ taskId: id, name, input });
       return;
     }
     const childId = slot.childId ?? `${this.instance.instanceId}:${id}`;
-    const input = jsonText(slot.input);
+    const childInput = jsonText(input);
     this.effects.added.push(
-      historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { Name: slot.name, InstanceId: childId, Input: input }, id),
+      historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { Name: slot.name, InstanceId: childId, Input: childInput }, id),
     );
-    this.effects.children.push({ instanceId: childId, name: slot.name ?? '', input, taskId: id });
+    this.effects.children.push({ instanceId: childId, name: slot.name ?? '', input: childInput, taskId: id });
   }
 
   /** Timer shorter than the library's maximum: one timer; longer: the first of a chain of 3-day sub-timers. */
