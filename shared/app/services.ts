@@ -106,11 +106,7 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
   const flags = lazy(() => createFeatureFlags(settings));
   const markers = lazy(() => createSystemMarkers(cosmos(), () => clock.now()));
   const linkSigner = lazy(() => createLinkSigner(loadLinkKey(settings)));
-  const connectorHub = (): ConnectorHub => {
-    const hub = (self as Partial<{ connectors: () => ConnectorHub }>).connectors;
-    if (!hub) throw new Error('connectors are not configured');
-    return hub();
-  };
+  const connectorHub = (): ConnectorHub => self.connectors();
   const suggestions: () => SuggestionService = lazy(() =>
     createSuggestionService({
       store: cosmos(),
