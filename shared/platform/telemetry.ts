@@ -148,7 +148,9 @@ async function load(env: TelemetryEnvironment): Promise<boolean> {
   const ratio = Number(env.APPLICATIONINSIGHTS_SAMPLING_RATIO ?? '1');
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING, credential },
+    // Whole traces are kept or dropped by ratio (not per-second rate limiting), so a run's spans stay together.
     samplingRatio: Number.isFinite(ratio) && ratio >= 0 && ratio <= 1 ? ratio : 1,
+    tracesPerSecond: 0,
     enableLiveMetrics: false,
     instrumentationOptions: { http: { enabled: true }, azureSdk: { enabled: true } },
     spanProcessors: [redactingSpanProcessor as never],
