@@ -3,27 +3,29 @@ import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import type { User, UserManager } from 'oidc-client-ts';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
 import { useApiQuery } from './api/hooks';
 import type { Profile } from './api/types';
 import { AuthContext, type AuthState } from './auth/AuthContext';
 import { signOut, startSignIn } from './auth/session';
 import { Layout } from './components/Layout';
-import { EmptyState } from './components/states';
+import { EmptyState, Loading } from './components/states';
 import { setDisplayTimeZone } from './lib/format';
 import { AgentDetailPage } from './pages/AgentDetailPage';
 import { AgentsPage } from './pages/AgentsPage';
 import { AuditPage } from './pages/AuditPage';
 import { CatalogPage } from './pages/CatalogPage';
 import { ConnectorsPage } from './pages/ConnectorsPage';
-import { DashboardPage } from './pages/DashboardPage';
 import { HomePage } from './pages/HomePage';
 import { PackInstallPage } from './pages/PackInstallPage';
 import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SuggestionsPage } from './pages/SuggestionsPage';
+
+/** Charts are the heaviest code; they load when the dashboard is first opened. */
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 function SignInScreen({ onSignIn }: { onSignIn: () => void }) {
   return (
@@ -105,7 +107,7 @@ export function App({ manager, initialUser }: { manager: UserManager; initialUse
           <Route path="/runs/:runId" element={<RunDetailPage />} />
           <Route path="/suggestions" element={<SuggestionsPage />} />
           <Route path="/connectors" element={<ConnectorsPage />} />
-          <Route path="/dashboard" element={<DashboardPage />} />
+          <Route path="/dashboard" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="*" element={<NotFound />} />

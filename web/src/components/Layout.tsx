@@ -5,6 +5,7 @@ import Button from '@mui/material/Button';
 import Drawer from '@mui/material/Drawer';
 import IconButton from '@mui/material/IconButton';
 import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
 import ListItemButton from '@mui/material/ListItemButton';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import ListItemText from '@mui/material/ListItemText';
@@ -47,8 +48,8 @@ export function Layout({ children }: { children: ReactNode }) {
     <Box component="nav" aria-label="Main">
       <List sx={{ px: 1 }}>
         {NAV.map((item) => (
+          <ListItem key={item.to} disablePadding>
           <ListItemButton
-            key={item.to}
             component={RouterLink}
             to={item.to}
             selected={isActive(pathname, item.to)}
@@ -67,6 +68,7 @@ export function Layout({ children }: { children: ReactNode }) {
             </ListItemIcon>
             <ListItemText primary={item.label} />
           </ListItemButton>
+          </ListItem>
         ))}
       </List>
     </Box>

@@ -2,12 +2,12 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import List from '@mui/material/List';
-import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import { Link as RouterLink } from 'react-router-dom';
 import { useApiQuery } from '../api/hooks';
 import type { Connector, Page, Profile, Run, Suggestion, Usage } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { LinkItem } from '../components/LinkItem';
 import { StatusChip } from '../components/StatusChip';
 import { UsageMeters } from '../components/UsageMeters';
 import { relative, humanize } from '../lib/format';
@@ -46,9 +46,9 @@ export function HomePage() {
             ) : (
               <List disablePadding>
                 {pendingItems.slice(0, 6).map((s) => (
-                  <ListItemButton key={s.id} component={RouterLink} to={`/suggestions?open=${encodeURIComponent(s.id)}`} divider>
+                  <LinkItem key={s.id} to={`/suggestions?open=${encodeURIComponent(s.id)}`}>
                     <ListItemText primary={suggestionTitle(s)} secondary={s.expiresAt ? `Expires ${relative(s.expiresAt)}` : relative(s.createdAt)} />
-                  </ListItemButton>
+                  </LinkItem>
                 ))}
               </List>
             )}
@@ -61,10 +61,10 @@ export function HomePage() {
             ) : (
               <List disablePadding>
                 {runs.data!.items.map((r) => (
-                  <ListItemButton key={r.id} component={RouterLink} to={`/runs/${encodeURIComponent(r.id)}`} divider>
+                  <LinkItem key={r.id} to={`/runs/${encodeURIComponent(r.id)}`}>
                     <ListItemText primary={r.agentName ?? r.agentId ?? r.workflowId ?? 'Run'} secondary={relative(r.createdAt ?? r.startedAt)} />
                     <StatusChip status={r.status} />
-                  </ListItemButton>
+                  </LinkItem>
                 ))}
               </List>
             )}

@@ -4,13 +4,13 @@ import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
-import ListItemButton from '@mui/material/ListItemButton';
 import ListItemText from '@mui/material/ListItemText';
 import Typography from '@mui/material/Typography';
 import { Link as RouterLink, useParams } from 'react-router-dom';
 import { useApiMutation, useApiQuery } from '../api/hooks';
 import type { Agent, Page, Run, Suggestion } from '../api/types';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { LinkItem } from '../components/LinkItem';
 import { StatusChip } from '../components/StatusChip';
 import { count, dateTime, humanize, money } from '../lib/format';
 import { suggestionTitle } from '../lib/labels';
@@ -107,10 +107,10 @@ export function RunDetailPage() {
           {suggestions.isLoading ? <Loading /> : (
             <List disablePadding>
               {(produced.length ? produced : [...ids].map((id) => ({ id } as Suggestion))).map((s) => (
-                <ListItemButton key={s.id} component={RouterLink} to={`/suggestions?open=${encodeURIComponent(s.id)}`} divider>
+                <LinkItem key={s.id} to={`/suggestions?open=${encodeURIComponent(s.id)}`}>
                   <ListItemText primary={s.kind ? suggestionTitle(s) : `Suggestion ${s.id}`} />
                   {s.status && <StatusChip status={s.status} />}
-                </ListItemButton>
+                </LinkItem>
               ))}
             </List>
           )}

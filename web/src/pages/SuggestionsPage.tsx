@@ -42,9 +42,11 @@ function sortItems(items: Suggestion[], sort: Sort): Suggestion[] {
   return copy.sort((a, b) => t(b.createdAt) - t(a.createdAt));
 }
 
+/** `POST /api/suggestions/bulk`: one result per id. */
 interface BulkResult {
-  results?: { id: string; ok?: boolean; status?: number | string; error?: string; detail?: string }[];
-  items?: { id: string; ok?: boolean; status?: number | string; error?: string; detail?: string }[];
+  results: { id: string; ok: boolean; status: number; error?: { type: string; title: string; detail: string } }[];
+  succeeded: number;
+  failed: number;
 }
 
 export function SuggestionsPage() {
@@ -116,12 +118,11 @@ export function SuggestionsPage() {
     const rollback = optimisticRemove(ids);
     try {
       const result = await apiRequest<BulkResult>('/suggestions/bulk', { method: 'POST', body: { ids, action } });
-      const rows = result?.results ?? result?.items ?? [];
-      const failed = rows.filter((r) => r.ok === false || (typeof r.status === 'number' && r.status >= 400) || r.error);
+      const failed = result.results.filter((r) => !r.ok);
       setSelected(new Set());
       setToast({
         message: failed.length
-          ? `${ids.length - failed.length} of ${ids.length} ${action === 'approve' ? 'approved' : 'rejected'}. ${failed.length} could not be: ${failed.map((f) => f.detail ?? f.error ?? 'refused').join('; ')}`
+          ? `${ids.length - failed.length} of ${ids.length} ${action === 'approve' ? 'approved' : 'rejected'}. ${failed.length} could not be: ${[...new Set(failed.map((f) => f.error?.detail ?? 'refused'))].join('; ')}`
           : `${ids.length} ${action === 'approve' ? 'approved' : 'rejected'}.`,
       });
     } catch (err) {
