@@ -68,7 +68,7 @@ export const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
   },
 };
 
-const overridesSchema = z.record(tierSchema, tierLimitsSchema.partial()).optional();
+const overridesSchema = z.partialRecord(tierSchema, tierLimitsSchema.partial()).optional();
 
 /** Tier settings: the default tier of new tenants and optional per-deployment overrides of the limits. */
 export const tierSettings = z.object({

@@ -54,6 +54,35 @@ const hasPartitionKey = (options: unknown) => {
 };
 
 /**
+ * Drops documents of other partitions from a query's pages. Azure never returns them once the partition key is
+ * named; the local Cosmos-API server ignores the option, and this keeps local behaviour the same as Azure's.
+ */
+function onlyPartition<I extends object>(iterator: I, tenantId: unknown): I {
+  const keep = (r: unknown) => r === null || typeof r !== 'object' || !('tenantId' in r) || (r as { tenantId: unknown }).tenantId === tenantId;
+  return new Proxy(iterator, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === 'fetchNext' || prop === 'fetchAll') {
+        return async (...args: unknown[]) => {
+          const response = await (value as (...a: unknown[]) => Promise<{ resources: unknown[] }>).apply(target, args);
+          if (Array.isArray(response.resources)) Object.assign(response, { resources: response.resources.filter(keep) });
+          return response;
+        };
+      }
+      if (prop === 'getAsyncIterator') {
+        return async function* () {
+          for await (const response of (value as () => AsyncIterable<{ resources: unknown[] }>).call(target)) {
+            if (Array.isArray(response.resources)) Object.assign(response, { resources: response.resources.filter(keep) });
+            yield response;
+          }
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * A tenant container whose queries and scans must name a partition key: a query over every tenant's data cannot
  * be issued through the app, whatever the calling code does.
  */
@@ -67,7 +96,8 @@ export function guardTenantContainer(container: Container, name: string): Contai
           return (...args: unknown[]) => {
             const options = prop === 'query' ? args[1] : args[0];
             if (!hasPartitionKey(options)) throw new CrossPartitionQueryError(name, `items.${String(prop)}`);
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
+            const key = (options as { partitionKey: unknown }).partitionKey;
+            return onlyPartition((value as (...a: unknown[]) => object).apply(target, args), Array.isArray(key) ? key[0] : key);
           };
         }
         if (prop === 'changeFeed' || prop === 'getChangeFeedIterator' || prop === 'readChangeFeed') {

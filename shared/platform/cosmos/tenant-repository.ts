@@ -17,7 +17,14 @@ export type Stored<T> = T & { _etag: string };
 
 const SYSTEM_FIELDS = ['_rid', '_self', '_attachments', '_ts'] as const;
 
+/**
+ * Azure Cosmos DB's `_etag` values carry quotes; the local Cosmos-API server's do not. The repository learns which
+ * from the documents it sees, so an ETag a client sends back (always quoted, per HTTP) matches the stored form.
+ */
+let storeEtagsQuoted: boolean | undefined;
+
 function clean<T>(resource: Record<string, unknown>): Stored<T> {
+  if (typeof resource._etag === 'string') storeEtagsQuoted = resource._etag.startsWith('"');
   const copy: Record<string, unknown> = { ...resource };
   for (const field of SYSTEM_FIELDS) delete copy[field];
   return copy as Stored<T>;
@@ -39,11 +46,33 @@ export function requireTenant(tenantId: unknown): string {
   return tenantId;
 }
 
+const TENANT_PARAM = '@partitionTenantId';
+
+/**
+ * Adds `c.tenantId = <tenant>` to a SELECT over `c`, around whatever condition it already has. The partition key
+ * option scopes the query in Azure; this makes the query itself say so too (the local Cosmos-API server ignores
+ * the option), so no query written through the repository can return another tenant's documents.
+ */
+export function scopeToTenant(sql: string): string {
+  const tail = /\s+(ORDER\s+BY|OFFSET)\b[\s\S]*$/i.exec(sql);
+  const head = tail ? sql.slice(0, tail.index) : sql;
+  const rest = tail ? tail[0] : '';
+  const where = /\bWHERE\b/i.exec(head);
+  const condition = `c.tenantId = ${TENANT_PARAM}`;
+  if (!where) return `${head} WHERE ${condition}${rest}`;
+  return `${head.slice(0, where.index)}WHERE ${condition} AND (${head.slice(where.index + 5).trim()})${rest}`;
+}
+
+const scoped = (sql: string, parameters: SqlParameter[], tenantId: string) => ({
+  query: scopeToTenant(sql),
+  parameters: [...parameters, { name: TENANT_PARAM, value: tenantId }],
+});
+
 /** An ETag as sent by clients may be quoted or weak; Cosmos etags are quoted strings. */
 export function normaliseEtag(etag: string | undefined): string | undefined {
   if (!etag) return undefined;
-  const trimmed = etag.trim().replace(/^W\//, '');
-  return trimmed.startsWith('"') ? trimmed : `"${trimmed}"`;
+  const bare = etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return storeEtagsQuoted === false ? bare : `"${bare}"`;
 }
 
 /**
@@ -190,8 +219,8 @@ export class TenantRepository<T extends TenantDoc> {
   ): Promise<Page<Stored<T>>> {
     const container = await this.container();
     const iterator = container.items.query<Record<string, unknown>>(
-      { query: sql, parameters },
-      { partitionKey: requireTenant(tenantId), maxItemCount: paging.limit, continuationToken: decodeCursor(paging.cursor) },
+      scoped(sql, parameters, requireTenant(tenantId)),
+      { partitionKey: tenantId, maxItemCount: paging.limit, continuationToken: decodeCursor(paging.cursor) },
     );
     const response = await iterator.fetchNext();
     return {
@@ -204,8 +233,8 @@ export class TenantRepository<T extends TenantDoc> {
   async queryAll(tenantId: string, sql: string, parameters: SqlParameter[] = [], max = 10_000): Promise<Stored<T>[]> {
     const container = await this.container();
     const iterator = container.items.query<Record<string, unknown>>(
-      { query: sql, parameters },
-      { partitionKey: requireTenant(tenantId), maxItemCount: Math.min(max, 1000) },
+      scoped(sql, parameters, requireTenant(tenantId)),
+      { partitionKey: tenantId, maxItemCount: Math.min(max, 1000) },
     );
     const out: Stored<T>[] = [];
     while (iterator.hasMoreResults() && out.length < max) {
@@ -218,9 +247,9 @@ export class TenantRepository<T extends TenantDoc> {
   /** How many documents of the tenant this container holds (optionally narrowed by a `WHERE` condition on `c`). */
   async count(tenantId: string, where = '', parameters: SqlParameter[] = []): Promise<number> {
     const container = await this.container();
-    const sql = `SELECT VALUE COUNT(1) FROM c WHERE c.tenantId = @tenantId${where ? ` AND (${where})` : ''}`;
+    const sql = `SELECT VALUE COUNT(1) FROM c${where ? ` WHERE ${where}` : ''}`;
     const { resources } = await container.items
-      .query<number>({ query: sql, parameters: [{ name: '@tenantId', value: requireTenant(tenantId) }, ...parameters] }, { partitionKey: tenantId })
+      .query<number>(scoped(sql, parameters, requireTenant(tenantId)), { partitionKey: tenantId })
       .fetchAll();
     return resources[0] ?? 0;
   }

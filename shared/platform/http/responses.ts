@@ -1,5 +1,8 @@
 import type { HttpResponseInit } from '@azure/functions';
 
+/** An HTTP entity tag (always quoted) for a stored version. */
+export const etagHeader = (version: string): string => (version.startsWith('"') ? version : `"${version}"`);
+
 /** What a route handler returns. `body` is serialised as JSON unless `raw` is set. */
 export interface RouteResult {
   status: number;
@@ -13,13 +16,13 @@ export interface RouteResult {
 export const ok = (body: unknown, opts: { etag?: string; headers?: Record<string, string> } = {}): RouteResult => ({
   status: 200,
   body,
-  headers: { ...(opts.etag ? { ETag: opts.etag } : {}), ...opts.headers },
+  headers: { ...(opts.etag ? { ETag: etagHeader(opts.etag) } : {}), ...opts.headers },
 });
 
 export const created = (body: unknown, location: string, etag?: string): RouteResult => ({
   status: 201,
   body,
-  headers: { Location: location, ...(etag ? { ETag: etag } : {}) },
+  headers: { Location: location, ...(etag ? { ETag: etagHeader(etag) } : {}) },
 });
 
 /** For long operations: the resource to poll is at `location`. */
