@@ -1,12 +1,12 @@
 /**
  * Turns the outcome of one orchestrator episode (the OrchestratorState the durable-functions library returned) into
- * history events and work, mirroring the library's id bookkeeping (LOCAL-RUNTIME.md B.4): the consumed event first
+ * history events and work, mirroring the library's id bookkeeping: the consumed event first
  * (retry timers, retry reschedules, long-timer chains take the next ids), then every new id-taking action in the
  * order the library tracked it.
  */
 import { EventType, type HistoryEvent, type Instance, type PendingActivity, type PendingTimer, type RetryPolicy, type Slot } from './model.js';
 
-/** What the library returns (B.3). */
+/** What the library returns from an orchestrator invocation. */
 export interface OrchestratorState {
   isDone: boolean;
   actions: unknown[];
@@ -73,7 +73,7 @@ export function historyEvent(type: number, timestamp: string, fields: Record<str
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: timestamp, ...fields };
 }
 
-/** Inputs of CallActivity, CallActivityWithRetry and ContinueAsNew arrive JSON-encoded when they were strings (B.3). */
+/** Inputs of CallActivity, CallActivityWithRetry and ContinueAsNew arrive JSON-encoded when they were strings. */
 export function decodeInput(input: unknown): unknown {
   if (typeof input !== 'string') return input;
   try {

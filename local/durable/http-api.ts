@@ -16,7 +16,7 @@ function query(hubName: string): string {
   return `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
 }
 
-/** The durableClient input binding data, as the extension's BindingHelper produces it (LOCAL-RUNTIME.md C). */
+/** The durableClient input binding data, as the extension's BindingHelper produces it. */
 export function clientBindingData(origin: string, hubName: string): Record<string, unknown> {
   const base = `${origin}${WEBHOOK_PATH}`;
   return {
@@ -68,7 +68,7 @@ function historyJson(events: HistoryEvent[], withOutput: boolean): Record<string
     }));
 }
 
-/** The status JSON of LOCAL-RUNTIME.md C. */
+/** The instance status JSON the extension answers with (`input` and `output` always present, as the client requires). */
 export function statusJson(instance: Instance, options: { showInput: boolean; showHistory?: boolean; showHistoryOutput?: boolean }) {
   return {
     name: instance.name,

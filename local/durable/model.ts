@@ -12,7 +12,7 @@ export type RuntimeStatus =
 
 export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Canceled', 'Terminated']);
 
-/** A history event in the shape the durable-functions library reads (LOCAL-RUNTIME.md B.2). */
+/** A history event in the shape the durable-functions library reads. */
 export interface HistoryEvent {
   EventType: number;
   EventId: number;
