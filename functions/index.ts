@@ -14,3 +14,4 @@ import './approvals';
 import './approval-orchestration';
 import './events';
 import './dashboard';
+import './connectors';

@@ -6,13 +6,14 @@ import { TenantRepository, type Stored } from '../platform/cosmos/tenant-reposit
 import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
 import type { EventPublisher } from '../platform/events/publisher';
 import { domainEvent } from '../platform/events/domain-event';
-import { AppError, ConflictError, PreconditionFailedError, UpstreamError } from '../platform/errors';
+import { AppError, ConflictError, PreconditionFailedError, UpstreamError, ValidationError } from '../platform/errors';
 import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
 import { lookupAccount } from './oauth/account-identity';
 import { GrantRejectedError, OAuthClient, TokenEndpointError, type TokenSet } from './oauth/oauth-client';
-import { familiesGranted, oauthProviderConfig, scopesFor, type OAuthProviderConfig } from './oauth/provider-configs';
+import { familiesGranted, familyOfScope, oauthProviderConfig, scopesFor, type OAuthProviderConfig } from './oauth/provider-configs';
 import { OAuthStateStore, StateError } from './oauth/state-store';
 import type { TokenCipher } from './tokens/token-cipher';
+import { createResilientFetch } from './resilient-fetch';
 import type { ConnectorFamily, ConnectorInfo, ProviderName } from './types';
 
 export interface ConnectorServiceDeps {
@@ -26,6 +27,8 @@ export interface ConnectorServiceDeps {
   fetch?: typeof fetch;
   /** Families the tenant's installed packs need; decides the scopes asked for when the request names none. */
   requiredFamilies?: (tenantId: string) => Promise<ConnectorFamily[]>;
+  /** Throws (LimitExceededError) when the tenant's plan allows no further connected account. */
+  allowNewConnector?: (tenantId: string) => Promise<void>;
 }
 
 /** Who asked for a change, for the audit trail. */
@@ -100,14 +103,24 @@ export class ConnectorService {
   }
 
   /** Starts a connection: the URL to send the person to. */
-  async authorize(tenantId: string, provider: ProviderName, request: { families?: ConnectorFamily[]; connectorId?: string }): Promise<AuthorizationStart> {
+  async authorize(
+    tenantId: string,
+    provider: ProviderName,
+    request: { families?: ConnectorFamily[]; scopes?: string[]; connectorId?: string },
+  ): Promise<AuthorizationStart> {
     const config = this.config(provider);
     if (!config.clientId || !config.clientSecret) {
       throw new AppError(503, 'provider-not-configured', 'Provider not available', `${PROVIDER_LABEL[provider]} is not set up on this installation.`);
     }
-    let families = (request.families ?? []).filter((f) => config.families.includes(f));
-    if (request.families?.length && families.length === 0) {
-      throw new ConflictError(`${PROVIDER_LABEL[provider]} does not offer ${request.families.join(', ')}.`);
+    const asked = [...(request.families ?? [])];
+    for (const [i, scope] of (request.scopes ?? []).entries()) {
+      const family = familyOfScope(config, scope);
+      if (!family) throw new ValidationError(`${PROVIDER_LABEL[provider]} has no permission called "${scope.slice(0, 100)}".`, [{ path: `body.scopes[${i}]`, message: 'unknown scope' }]);
+      asked.push(family);
+    }
+    let families = [...new Set(asked)].filter((f) => config.families.includes(f));
+    if (asked.length && families.length === 0) {
+      throw new ConflictError(`${PROVIDER_LABEL[provider]} does not offer ${[...new Set(asked)].join(', ')}.`);
     }
     if (families.length === 0 && this.deps.requiredFamilies) {
       families = (await this.deps.requiredFamilies(tenantId)).filter((f) => config.families.includes(f));
@@ -191,6 +204,15 @@ export class ConnectorService {
     const connectorId = `${provider}-${createHash('sha256').update(`${provider}:${identity.accountId}`).digest('hex').slice(0, 16)}`;
     const now = this.deps.clock.now().toISOString();
     const existing = await this.repo.get(pending.tenantId, connectorId);
+    if (!existing && this.deps.allowNewConnector) {
+      try {
+        await this.deps.allowNewConnector(pending.tenantId);
+      } catch (err) {
+        await this.oauth.revoke(config, tokens.refreshToken ?? tokens.accessToken);
+        const detail = err instanceof AppError ? err.detail : 'Your plan allows no further connected accounts.';
+        throw new ConnectFlowError(429, 'Limit reached', `${detail} Nothing was connected.`);
+      }
+    }
     const previous = existing ? await this.openTokens(existing).catch(() => undefined) : undefined;
     const stored: StoredTokens = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? previous?.refreshToken };
     const record: ConnectorRecord = {
@@ -232,6 +254,40 @@ export class ConnectorService {
       }, { correlationId }),
     ]);
     return { tenantId: pending.tenantId, connector: info };
+  }
+
+  /**
+   * Checks a connection with one live call (renewing access first when due) and returns its health afterwards.
+   * A refused renewal or a refused fresh token shows as needs_reauth / revoked, not as an error.
+   */
+  async check(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
+    const record = await this.repo.getOrThrow(tenantId, connectorId);
+    if (record.status === 'active') {
+      const call = createResilientFetch({
+        token: ({ force }) => this.accessToken(tenantId, connectorId, { force }),
+        onRevoked: () => this.markRevoked(tenantId, connectorId),
+        maxRetries: this.deps.settings.CONNECTOR_MAX_RETRIES,
+        maxDelayMs: this.deps.settings.CONNECTOR_MAX_RETRY_DELAY_MS,
+        fetchImpl: this.fetchImpl,
+      });
+      const settings = this.deps.settings;
+      const url = {
+        google: settings.GOOGLE_USERINFO_URL,
+        microsoft: `${settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '')}/v1.0/me`,
+        notion: `${settings.NOTION_API_BASE_URL.replace(/\/$/, '')}/v1/users/me`,
+      }[record.provider];
+      try {
+        const response = await call(url, { headers: { accept: 'application/json', 'notion-version': '2022-06-28' } });
+        await response.arrayBuffer().catch(() => undefined);
+        if (!response.ok && response.status !== 401) {
+          throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} is not answering right now. Try again in a moment.`);
+        }
+      } catch (err) {
+        // Needing re-consent is a health state here, not a failure of the check.
+        if (!(err instanceof ConflictError)) throw err instanceof AppError ? err : new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not be reached.`);
+      }
+    }
+    return this.get(tenantId, connectorId);
   }
 
   /** Disconnects: revokes at the vendor (best effort), then forgets the tokens and the connector. */

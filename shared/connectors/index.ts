@@ -20,6 +20,7 @@ export interface ConnectorDeps {
   events: () => EventPublisher;
   /** Families the tenant's installed packs need, when the packs context can say. */
   requiredFamilies?: (tenantId: string) => Promise<ConnectorFamily[]>;
+  allowNewConnector?: (tenantId: string) => Promise<void>;
 }
 
 /** The connectors context: the service behind the API, the hub other contexts use, and the snapshot store. */
@@ -32,6 +33,7 @@ export function createConnectorService(deps: ConnectorDeps): ConnectorService {
     audit: deps.audit,
     events: deps.events,
     requiredFamilies: deps.requiredFamilies,
+    allowNewConnector: deps.allowNewConnector,
   });
 }
 

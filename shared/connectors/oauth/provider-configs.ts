@@ -90,6 +90,31 @@ export function scopesFor(config: OAuthProviderConfig, families: ConnectorFamily
 
 /** Families a granted scope list actually covers. */
 export function familiesGranted(config: OAuthProviderConfig, granted: string[]): ConnectorFamily[] {
-  const have = new Set(granted.map((s) => s.toLowerCase()));
+  const have = new Set(granted.map((s) => s.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '')));
   return config.families.filter((family) => (config.familyScopes[family] ?? []).every((s) => have.has(s.toLowerCase())));
+}
+
+/**
+ * The family a requested scope belongs to ("mail", or a vendor scope such as gmail.readonly or Mail.Read).
+ * We then ask for our own scopes of that family, which cover reading and the actions a person may approve.
+ */
+export function familyOfScope(config: OAuthProviderConfig, scope: string): ConnectorFamily | undefined {
+  const s = scope.trim();
+  if ((config.families as string[]).includes(s)) return s as ConnectorFamily;
+  const lower = s.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '');
+  for (const family of config.families) {
+    if ((config.familyScopes[family] ?? []).some((known) => known.toLowerCase() === lower)) return family;
+  }
+  if (config.provider === 'notion') return 'notes';
+  if (config.provider === 'google') {
+    if (lower.includes('/auth/gmail') || lower.includes('mail.google.com')) return 'mail';
+    if (lower.includes('/auth/calendar')) return 'calendar';
+    if (lower.includes('/auth/drive') || lower.includes('/auth/documents')) return 'files';
+  }
+  if (config.provider === 'microsoft') {
+    if (/^mail\./.test(lower)) return 'mail';
+    if (/^calendars\./.test(lower)) return 'calendar';
+    if (/^(files|sites)\./.test(lower)) return 'files';
+  }
+  return undefined;
 }

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { registerPrivacyParticipant } from '../shared/identity/privacy';
+import { ConnectFlowError } from '../shared/connectors/connector-service';
+import { escapeHtml, renderPage } from '../shared/platform/http/html';
+import { httpRoute } from '../shared/platform/http/route';
+import { html, noContent, ok, redirect } from '../shared/platform/http/responses';
+
+const provider = z.enum(['google', 'microsoft', 'notion']);
+const family = z.enum(['mail', 'calendar', 'files', 'notes']);
+const connectorId = z.string().regex(/^(google|microsoft|notion)-[0-9a-f]{16}$/, 'not a connector id');
+
+export const connectorSchema = z.object({
+  id: z.string(),
+  provider,
+  families: z.array(family),
+  account: z.string(),
+  scopes: z.array(z.string()),
+  health: z.enum(['ok', 'expiring', 'needs_reauth', 'revoked']),
+  connectedAt: z.string(),
+  accessExpiresAt: z.string().optional(),
+  lastRefreshedAt: z.string().optional(),
+  lastError: z.string().optional(),
+});
+
+export const listConnectors = httpRoute({
+  name: 'listConnectors',
+  method: 'GET',
+  route: 'connectors',
+  summary: 'Your connected accounts and their health (tokens are never returned)',
+  tags: ['connectors'],
+  response: z.object({ items: z.array(connectorSchema), nextCursor: z.null() }),
+  async handler({ services, principal }) {
+    const items = await services.connectorService().list(principal.tenantId);
+    return ok({ items, nextCursor: null }, { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+export const getConnector = httpRoute({
+  name: 'getConnector',
+  method: 'GET',
+  route: 'connectors/{connectorId}',
+  summary: 'One connected account and its health',
+  tags: ['connectors'],
+  params: z.object({ connectorId }),
+  response: connectorSchema,
+  async handler({ services, principal, params }) {
+    return ok(await services.connectorService().get(principal.tenantId, params.connectorId), { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+export const authorizeConnector = httpRoute({
+  name: 'authorizeConnector',
+  method: 'POST',
+  route: 'connectors/{provider}/authorize',
+  summary: 'Starts connecting an account: returns the provider sign-in URL (OAuth code flow with PKCE)',
+  tags: ['connectors'],
+  params: z.object({ provider }),
+  body: z
+    .object({
+      /** What to give access to; default: what your installed packs need. */
+      families: z.array(family).max(4).optional(),
+      /** Alternatively, permissions as the packs list them (e.g. Mail.Read); mapped to families. */
+      scopes: z.array(z.string().min(1).max(200)).max(30).optional(),
+      /** Extend this connector's access (incremental consent) or reconnect it. */
+      connectorId: connectorId.optional(),
+    })
+    .strict()
+    .default({}),
+  response: z.object({ authorizationUrl: z.string().url(), expiresAt: z.string(), families: z.array(family), scopes: z.array(z.string()) }),
+  async handler({ services, principal, params, body }) {
+    return ok(await services.connectorService().authorize(principal.tenantId, params.provider, body ?? {}), { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+const callbackPage = (title: string, detail: string, connectorsUrl: string) =>
+  renderPage(
+    title,
+    `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(detail)}</p><p><a href="${escapeHtml(connectorsUrl)}">Back to your connections</a></p>`,
+  );
+
+export const connectorCallback = httpRoute({
+  name: 'connectorCallback',
+  method: 'GET',
+  route: 'connectors/{provider}/callback',
+  summary: 'Where the provider sends the person back after consent; finishes the connection and returns to the web app',
+  tags: ['connectors'],
+  auth: 'none',
+  errorFormat: 'html',
+  produces: 'text/html',
+  successStatus: 302,
+  params: z.object({ provider }),
+  query: z.object({
+    code: z.string().max(4096).optional(),
+    state: z.string().max(1024).optional(),
+    error: z.string().max(200).optional(),
+    error_description: z.string().max(1000).optional(),
+  }),
+  async handler({ services, params, query, correlationId }) {
+    const connectorsUrl = `${services.settings.WEB_BASE_URL.replace(/\/$/, '')}/connectors`;
+    try {
+      await services.connectorService().completeAuthorization(params.provider, query, correlationId);
+    } catch (err) {
+      if (err instanceof ConnectFlowError) return html(callbackPage(err.title, err.detail, connectorsUrl), err.status);
+      throw err;
+    }
+    return redirect(`${connectorsUrl}?connected=${params.provider}`);
+  },
+});
+
+export const checkConnector = httpRoute({
+  name: 'checkConnector',
+  method: 'POST',
+  route: 'connectors/{connectorId}/check',
+  summary: 'Tests a connection with one live call (renewing access when due) and returns its health',
+  tags: ['connectors'],
+  params: z.object({ connectorId }),
+  response: connectorSchema,
+  async handler({ services, principal, params }) {
+    return ok(await services.connectorService().check(principal.tenantId, params.connectorId), { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+export const deleteConnector = httpRoute({
+  name: 'deleteConnector',
+  method: 'DELETE',
+  route: 'connectors/{connectorId}',
+  summary: 'Disconnects an account: revokes access at the provider and deletes its tokens',
+  tags: ['connectors'],
+  params: z.object({ connectorId }),
+  successStatus: 204,
+  async handler({ services, principal, params, correlationId }) {
+    await services.connectorService().disconnect(principal.tenantId, params.connectorId, {
+      type: 'person',
+      id: principal.subject,
+      source: 'web',
+      correlationId,
+    });
+    return noContent();
+  },
+});
+
+registerPrivacyParticipant({
+  name: 'connectors',
+  // Export lists connected accounts; tokens, their key ids and refresh leases never leave.
+  exportOmit: { connectors: ['tokens', 'refreshLease'] },
+  async erase(tenantId, ctx) {
+    await ctx.services.connectorService().eraseTenant(tenantId);
+  },
+});
