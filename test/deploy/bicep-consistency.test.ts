@@ -169,6 +169,22 @@ test('every bicep parameter has a description, and modules get every parameter t
   }
 });
 
+test('azd passes main.bicep every parameter it requires, and only parameters it declares', () => {
+  const file = JSON.parse(readFileSync(join(bicepDir, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, unknown> };
+  const declared = params(main);
+  const names = new Set(declared.map((p) => p.name));
+  const unknown = Object.keys(file.parameters).filter((n) => !names.has(n));
+  assert.deepEqual(unknown, [], 'main.parameters.json names parameters main.bicep does not declare');
+  const missing = declared.filter((p) => !p.hasDefault && !(p.name in file.parameters)).map((p) => p.name);
+  assert.deepEqual(missing, [], 'required parameters of main.bicep that azd would not pass');
+  const azure = readFileSync(join(root, 'azure.yaml'), 'utf8');
+  assert.match(azure, /^\s+path: bicep$/m);
+  for (const service of ['api', 'web']) {
+    assert.match(main, new RegExp(`'azd-service-name': '${service}'`), `a resource is tagged for the ${service} service`);
+    assert.match(azure, new RegExp(`^  ${service}:$`, 'm'), `azure.yaml deploys ${service}`);
+  }
+});
+
 test('the bicep reader understands the constructs it checks', () => {
   const sample = [
     "var appSettings = {",
