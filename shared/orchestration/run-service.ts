@@ -40,6 +40,11 @@ export interface RunRequest {
   actorId: string;
   source: AuditSource;
   correlationId?: string;
+  /**
+   * Check the daily run and monthly token limits before creating the run (default). Scheduled runs skip this: the
+   * run is created and then stops with a visible "limit" status, so the person sees why it did not run.
+   */
+  checkLimits?: boolean;
 }
 
 const step = (id: string, agent: { id: string; templateId: string; name: string }, role: RunStep['role']): RunStep => ({
@@ -137,8 +142,10 @@ export class RunService {
       const existing = await this.repo.get(tenantId, runId);
       if (existing) return { run: existing, created: false };
     }
-    await this.deps.usage().checkLimit(tenantId, 'runsPerDay');
-    await this.deps.usage().checkLimit(tenantId, 'tokensPerMonth');
+    if (request.checkLimits !== false) {
+      await this.deps.usage().checkLimit(tenantId, 'runsPerDay');
+      await this.deps.usage().checkLimit(tenantId, 'tokensPerMonth');
+    }
 
     const doc: RunDoc = {
       id: runId,

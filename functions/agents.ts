@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { agentView, createAgentBody, updateAgentBody } from '../shared/catalog/agent-model';
+import { httpRoute } from '../shared/platform/http/route';
+import { created, noContent, ok } from '../shared/platform/http/responses';
+import { pageOf, pagingQuery } from '../shared/platform/http/paging';
+
+const params = z.object({ agentId: z.string().min(1).max(100) });
+
+export const listAgents = httpRoute({
+  name: 'agentsList',
+  method: 'GET',
+  route: 'agents',
+  summary: "The person's agents",
+  tags: ['agents'],
+  query: pagingQuery.extend({ templateId: z.string().min(1).max(100).optional() }),
+  response: pageOf(agentView),
+  async handler({ services, principal, query }) {
+    const agents = services.agentPlatform().agents();
+    const page = await agents.list(principal.tenantId, query, { templateId: query.templateId });
+    return ok({ items: await Promise.all(page.items.map((a) => agents.view(a))), nextCursor: page.nextCursor });
+  },
+});
+
+export const createAgent = httpRoute({
+  name: 'agentsCreate',
+  method: 'POST',
+  route: 'agents',
+  summary: 'Create an agent from a template (config validated by the template, optional schedule and token budget)',
+  tags: ['agents'],
+  body: createAgentBody,
+  response: agentView,
+  successStatus: 201,
+  async handler({ services, principal, body, correlationId }) {
+    const agents = services.agentPlatform().agents();
+    const { agent } = await agents.create(principal.tenantId, body, { actorId: principal.subject, correlationId, source: 'api' });
+    return created(await agents.view(agent), `/api/agents/${agent.id}`, agent._etag);
+  },
+});
+
+export const getAgent = httpRoute({
+  name: 'agentsGet',
+  method: 'GET',
+  route: 'agents/{agentId}',
+  summary: 'One agent',
+  tags: ['agents'],
+  params,
+  response: agentView,
+  async handler({ services, principal, params }) {
+    const agents = services.agentPlatform().agents();
+    const agent = await agents.get(principal.tenantId, params.agentId);
+    return ok(await agents.view(agent), { etag: agent._etag });
+  },
+});
+
+export const updateAgent = httpRoute({
+  name: 'agentsUpdate',
+  method: 'PATCH',
+  route: 'agents/{agentId}',
+  summary: 'Change an agent: name, config, enabled, schedule, token budget (If-Match honoured)',
+  tags: ['agents'],
+  params,
+  body: updateAgentBody,
+  response: agentView,
+  async handler({ services, principal, params, body, ifMatch, correlationId }) {
+    const agents = services.agentPlatform().agents();
+    const saved = await agents.update(principal.tenantId, params.agentId, body, ifMatch, { actorId: principal.subject, correlationId, source: 'api' });
+    return ok(await agents.view(saved), { etag: saved._etag });
+  },
+});
+
+export const deleteAgent = httpRoute({
+  name: 'agentsDelete',
+  method: 'DELETE',
+  route: 'agents/{agentId}',
+  summary: 'Delete an agent and its schedule (If-Match honoured)',
+  tags: ['agents'],
+  params,
+  successStatus: 204,
+  async handler({ services, principal, params, ifMatch, correlationId }) {
+    await services.agentPlatform().agents().delete(principal.tenantId, params.agentId, ifMatch, { actorId: principal.subject, correlationId, source: 'api' });
+    return noContent();
+  },
+});

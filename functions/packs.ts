@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { agentView } from '../shared/catalog/agent-model';
+import type { InstallResult } from '../shared/packs/pack-install-service';
+import { workflowView } from '../shared/packs/workflow-model';
+import { httpRoute } from '../shared/platform/http/route';
+import { created, noContent, ok } from '../shared/platform/http/responses';
+import { pageOf, pagingQuery } from '../shared/platform/http/paging';
+
+const installView = z.object({
+  installId: z.string(),
+  packId: z.string(),
+  installedAt: z.string(),
+  timezone: z.string(),
+  agentIds: z.array(z.string()),
+  workflowIds: z.array(z.string()),
+});
+
+const installResult = installView.extend({
+  agents: z.array(agentView),
+  workflows: z.array(workflowView),
+  triggers: z.array(z.object({ type: z.literal('schedule'), workflowId: z.string(), cron: z.string(), timezone: z.string(), nextRunAt: z.string().nullable() })),
+  /** False when the pack was already installed: nothing new was created. */
+  created: z.boolean(),
+});
+
+const toInstallView = (i: InstallResult['install']) => ({
+  installId: i.id,
+  packId: i.packId,
+  installedAt: i.installedAt,
+  timezone: i.timezone,
+  agentIds: i.agentIds,
+  workflowIds: i.workflowIds,
+});
+
+export const installPack = httpRoute({
+  name: 'packsInstall',
+  method: 'POST',
+  route: 'packs/{packId}/install',
+  summary: 'Install a pack: its agents, workflows and schedule triggers (idempotent; 201 when created, 200 when already installed)',
+  tags: ['packs'],
+  params: z.object({ packId: z.string().min(1).max(100) }),
+  response: installResult,
+  successStatus: 201,
+  async handler({ services, principal, params, correlationId }) {
+    await services.tenants().ensure(principal, { correlationId, source: 'api' });
+    const result = await services.agentPlatform().packs().install(principal.tenantId, params.packId, { actorId: principal.subject, correlationId, source: 'api' });
+    const body = { ...toInstallView(result.install), agents: result.agents, workflows: result.workflows, triggers: result.triggers, created: result.created };
+    return result.created ? created(body, `/api/packs/${result.install.id}`) : ok(body);
+  },
+});
+
+export const listInstalledPacks = httpRoute({
+  name: 'packsList',
+  method: 'GET',
+  route: 'packs',
+  summary: 'Installed packs',
+  tags: ['packs'],
+  query: pagingQuery,
+  response: pageOf(installView),
+  async handler({ services, principal, query }) {
+    const page = await services.agentPlatform().packs().list(principal.tenantId, query);
+    return ok({ items: page.items.filter((i) => i.status === 'installed').map(toInstallView), nextCursor: page.nextCursor });
+  },
+});
+
+export const uninstallPack = httpRoute({
+  name: 'packsUninstall',
+  method: 'DELETE',
+  route: 'packs/{installId}',
+  summary: 'Uninstall a pack: removes the agents and workflows it created and cancels their schedules',
+  tags: ['packs'],
+  params: z.object({ installId: z.string().min(1).max(100) }),
+  successStatus: 204,
+  async handler({ services, principal, params, correlationId }) {
+    await services.agentPlatform().packs().uninstall(principal.tenantId, params.installId, { actorId: principal.subject, correlationId, source: 'api' });
+    return noContent();
+  },
+});
