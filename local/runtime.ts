@@ -101,10 +101,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
   let core: FunctionsCore | undefined;
 
   async function stopAll(): Promise<void> {
+    const t0 = performance.now();
+    const step = (what: string) => log(`  stopped ${what} at ${Math.round(performance.now() - t0)} ms`);
     await server.close(10_000);
+    step('http');
     await timers?.stop().catch((err) => log(`Timers: ${(err as Error).message}`));
     await broker?.stop().catch((err) => log(`Broker: ${(err as Error).message}`));
+    step('timers+broker');
     await engine?.stop().catch((err) => log(`Durable engine: ${(err as Error).message}`));
+    step('durable');
     if (core) {
       await core
         .runHooks('appTerminate', { hookData: core.appLevelOnlyHookData, appHookData: core.appHookData })
@@ -112,6 +117,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
     }
     for (const service of started.reverse()) {
       await service.stop().catch((err) => log(`${service.name}: ${(err as Error).message}`));
+      step(service.name);
     }
   }
 
@@ -119,26 +125,33 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
     const wanted = options.services ?? Object.keys(embeddedServices);
     const unknown = wanted.filter((name) => !(name in embeddedServices));
     if (unknown.length > 0) throw new Error(`Unknown embedded service(s): ${unknown.join(', ')}. Known: ${Object.keys(embeddedServices).join(', ')}.`);
-    for (const [name, factory] of Object.entries(embeddedServices)) {
-      if (!wanted.includes(name)) continue;
-      let calls = 0;
-      const service = await factory({
-        dataDir,
-        publicOrigin: origin,
-        settings: { ...settings },
-        log: (msg) => log(msg),
-        async freePort(preferred) {
-          const key = `${name}#${calls++}`;
-          const choice = portMode === 'reuse' ? previous[key] : portMode === 'random' ? undefined : preferred;
-          const port = await freePort(choice);
-          ports[key] = port;
-          return port;
-        },
+    // Services start side by side (each sees the loaded settings); their settings are merged in list order.
+    const starting = Object.entries(embeddedServices)
+      .filter(([name]) => wanted.includes(name))
+      .map(async ([name, factory]) => {
+        let calls = 0;
+        const began = performance.now();
+        const service = await factory({
+          dataDir,
+          publicOrigin: origin,
+          settings: { ...settings },
+          log: (msg) => log(msg),
+          async freePort(preferred) {
+            const key = `${name}#${calls++}`;
+            const choice = portMode === 'reuse' ? previous[key] : portMode === 'random' ? undefined : preferred;
+            const port = await freePort(choice);
+            ports[key] = port;
+            return port;
+          },
+        });
+        if (service) log(`${service.name} started in ${Math.round(performance.now() - began)} ms`);
+        return service;
       });
-      if (!service) continue;
-      started.push(service);
-      Object.assign(settings, service.env);
-    }
+    const results = await Promise.allSettled(starting);
+    for (const result of results) if (result.status === 'fulfilled' && result.value) started.push(result.value);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const service of started) Object.assign(settings, service.env);
     Object.assign(settings, options.overrides ?? {});
     for (const [key, value] of Object.entries(settings)) process.env[key] = value;
 
@@ -149,7 +162,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       const prefix = functionName ? `[${functionName}]` : `[${category}]`;
       log(`${prefix} ${level === 'information' ? '' : `${level}: `}${message}`);
     };
+    const loadStarted = performance.now();
     const app = await loadApp(appDir, core);
+    log(`App loaded in ${Math.round(performance.now() - loadStarted)} ms (${app.functionNames.length} functions)`);
 
     broker = new Broker({
       dataDir,

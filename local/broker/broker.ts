@@ -172,11 +172,13 @@ export class Broker {
     const consumers = this.#consumers.get(entityKey);
     if (!consumers) return;
     const entity = this.#entity(entityKey);
+    let locked = 0;
     for (const consumer of consumers) {
       const runKey = `${consumer.functionName}|${entityKey}`;
       while (entity.active.length > 0 && (this.#running.get(runKey) ?? 0) < consumer.maxConcurrentCalls) {
         const message = entity.active.shift()!;
         message.deliveryCount += 1;
+        locked++;
         entity.locked.set(message.sequenceNumber, message);
         this.#running.set(runKey, (this.#running.get(runKey) ?? 0) + 1);
         const delivery = this.#deliver(consumer, entityKey, entity, message).finally(() => {
@@ -188,6 +190,8 @@ export class Broker {
         this.#inFlight.add(delivery);
       }
     }
+    // The delivery count is part of the lock (as in Service Bus): a restart must not reset it.
+    if (locked > 0) this.#save();
   }
 
   async #deliver(consumer: BrokerConsumer, entityKey: string, entity: EntityState, message: BrokerMessage): Promise<void> {
@@ -208,8 +212,6 @@ export class Broker {
       message.deadLetterErrorDescription = `Message could not be consumed after ${message.deliveryCount} delivery attempts. Last error: ${reason}`.slice(0, 4096);
       entity.deadLetter.push(message);
       this.options.log(`Broker: message ${message.messageId} on ${entityKey} dead-lettered after ${message.deliveryCount} deliveries.`);
-    } else if (this.#stopping) {
-      entity.active.unshift(message);
     } else {
       // Abandoned: back at the head of the entity, delivered again right away (as Service Bus does).
       entity.active.unshift(message);

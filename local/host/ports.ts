@@ -12,15 +12,32 @@ function tryListen(port: number): Promise<number | undefined> {
   });
 }
 
-/** A free loopback port: `preferred` when it is free, any free one otherwise. */
-export async function freePort(preferred?: number): Promise<number> {
-  if (preferred) {
+const handedOut = new Set<number>();
+let queue: Promise<unknown> = Promise.resolve();
+
+async function pick(preferred?: number): Promise<number> {
+  if (preferred && !handedOut.has(preferred)) {
     const port = await tryListen(preferred);
     if (port) return port;
   }
-  const port = await tryListen(0);
-  if (!port) throw new Error('No free port on 127.0.0.1.');
-  return port;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await tryListen(0);
+    if (port && !handedOut.has(port)) return port;
+  }
+  throw new Error('No free port on 127.0.0.1.');
+}
+
+/**
+ * A free loopback port: `preferred` when it is free, any free one otherwise. Calls are serialised and a port is
+ * never handed out twice by this process, so services starting side by side cannot get the same one.
+ */
+export function freePort(preferred?: number): Promise<number> {
+  const next = queue.then(() => pick(preferred)).then((port) => {
+    handedOut.add(port);
+    return port;
+  });
+  queue = next.catch(() => undefined);
+  return next;
 }
 
 /** True when `url` (or host) points at this machine. */
