@@ -68,14 +68,19 @@ function fieldErrors(prefix: string, error: z.ZodError): FieldError[] {
   }));
 }
 
-function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string): T {
+/** Parses one part of the request; its field errors are added to `errors` (reported together, all parts at once). */
+function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string, errors: FieldError[]): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
   if (!result.success) {
-    const errors = fieldErrors(prefix, result.error);
-    throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+    errors.push(...fieldErrors(prefix, result.error));
+    return undefined as T;
   }
   return result.data;
+}
+
+function throwIfInvalid(errors: FieldError[]): void {
+  if (errors.length) throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
 }
 
 async function readBody(request: HttpRequest, format: 'json' | 'form', maxBytes: number): Promise<unknown> {
@@ -151,13 +156,15 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
       const services = getServices();
       const principal =
         auth === 'user' ? await services.authenticator().authenticate(request.headers.get('authorization')) : undefined;
-      const params = parsePart(spec.params, request.params, 'params');
-      const query = parsePart(spec.query, queryObject(request), 'query');
+      const errors: FieldError[] = [];
+      const params = parsePart(spec.params, request.params, 'params', errors);
+      const query = parsePart(spec.query, queryObject(request), 'query', errors);
       const rawBody =
         spec.body && BODY_METHODS.has(spec.method)
           ? await readBody(request, bodyFormat, services.settings.HTTP_MAX_BODY_BYTES)
           : undefined;
-      const body = parsePart(spec.body, rawBody, 'body');
+      const body = parsePart(spec.body, rawBody, 'body', errors);
+      throwIfInvalid(errors);
       const result = await spec.handler({
         request,
         invocation,
