@@ -7,6 +7,8 @@ import { createAzuriteService } from './azurite';
 import { createCosmosService } from './cosmos';
 import { createDevOidcService } from './dev-oidc';
 import { createSmtpSinkService } from './smtp-sink';
+import { createGoogleEmulatorService } from './google-emulator';
+import { createMicrosoftEmulatorService } from './microsoft-emulator';
 import type { EmbeddedServiceFactory } from './types';
 
 export const embeddedServices: Record<string, EmbeddedServiceFactory> = {
@@ -14,4 +16,6 @@ export const embeddedServices: Record<string, EmbeddedServiceFactory> = {
   azurite: createAzuriteService,
   'dev-oidc': createDevOidcService,
   'smtp-sink': createSmtpSinkService,
+  'google-emulator': createGoogleEmulatorService,
+  'microsoft-emulator': createMicrosoftEmulatorService,
 };
