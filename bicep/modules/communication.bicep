@@ -12,9 +12,6 @@ param dataLocation string
 @description('Tags for the resources.')
 param tags object = {}
 
-@description('Local part of the sender address on the Azure-managed domain (e.g. DoNotReply).')
-param senderUsername string = 'DoNotReply'
-
 resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
   name: emailServiceName
   location: 'global'
@@ -32,15 +29,6 @@ resource managedDomain 'Microsoft.Communication/emailServices/domains@2023-04-01
   }
 }
 
-resource sender 'Microsoft.Communication/emailServices/domains/senderUsernames@2023-04-01' = {
-  parent: managedDomain
-  name: toLower(senderUsername)
-  properties: {
-    username: senderUsername
-    displayName: 'Personal Agents'
-  }
-}
-
 resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
   name: name
   location: 'global'
@@ -53,4 +41,5 @@ resource communication 'Microsoft.Communication/communicationServices@2023-04-01
 
 output name string = communication.name
 output endpoint string = 'https://${communication.properties.hostName}'
-output senderAddress string = '${senderUsername}@${managedDomain.properties.mailFromSenderDomain}'
+// Azure-managed domains send as DoNotReply@<generated domain>; use a custom domain for your own address.
+output senderAddress string = 'DoNotReply@${managedDomain.properties.mailFromSenderDomain}'

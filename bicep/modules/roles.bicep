@@ -125,7 +125,8 @@ resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01'
 resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'email-sender')
   properties: {
-    roleName: 'Email sender (${resourceGroup().name})'
+    // Role names are unique per directory: one per resource group.
+    roleName: 'Email sender ${uniqueString(resourceGroup().id)}'
     description: 'Send email through Azure Communication Services with Microsoft Entra ID.'
     assignableScopes: [resourceGroup().id]
     permissions: [
