@@ -139,13 +139,16 @@ test('bicep creates every Cosmos container of containers.ts with its partition k
   assert.deepEqual(extra, [], `bicep creates containers the code does not use: ${extra.join(', ')}`);
 });
 
-test('bicep creates every Service Bus subscription the app listens on', () => {
+test('bicep creates exactly the Service Bus subscriptions the app listens on', () => {
   const declared = files.map((f) => literalValue(f.source, 'eventSubscriptions')).filter((v) => v !== undefined);
   assert.equal(declared.length, 1, 'exactly one bicep file declares `var eventSubscriptions = [ ... ]`');
   const inBicep = new Set(declared[0] as string[]);
   const used = [...appSource.matchAll(/\bsubscriptionName:\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
   const missing = used.filter((name) => !inBicep.has(name));
   assert.deepEqual(missing, [], `subscriptions used by serviceBusTopic functions that bicep does not create: ${missing.join(', ')}`);
+  // A subscription nobody reads fills up with every event until its messages expire.
+  const unused = [...inBicep].filter((name) => !used.includes(name));
+  assert.deepEqual(unused, [], `bicep creates subscriptions no function reads: ${unused.join(', ')}`);
 });
 
 test('every bicep parameter has a description, and modules get every parameter they require', () => {
