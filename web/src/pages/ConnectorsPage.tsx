@@ -36,11 +36,14 @@ export function ConnectorsPage() {
   const disconnect = useApiMutation((c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}`, method: 'DELETE' }), ['/connectors']);
   const list = Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? [];
 
-  const connect = async (provider: string, scopes?: string[]) => {
+  const check = useApiMutation((c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}/check`, method: 'POST' }), ['/connectors']);
+
+  /** Opens the provider's consent page; with a connector, reconnects (or extends) that account. */
+  const connect = async (provider: string, connectorId?: string) => {
     setStarting(provider);
     setAuthError(null);
     try {
-      const { authorizationUrl } = await apiRequest<{ authorizationUrl: string }>(`/connectors/${provider}/authorize`, { method: 'POST', body: scopes ? { scopes } : {} });
+      const { authorizationUrl } = await apiRequest<{ authorizationUrl: string }>(`/connectors/${provider}/authorize`, { method: 'POST', body: connectorId ? { connectorId } : {} });
       window.location.assign(authorizationUrl);
     } catch (err) {
       setAuthError(err);
@@ -73,12 +76,17 @@ export function ConnectorsPage() {
                   <Typography variant="body2" color="text.secondary">
                     {(c.health !== 'ok' && c.lastError) || HEALTH_WORDS[c.health]} {c.connectedAt ? `Connected ${dateTime(c.connectedAt)}.` : ''}
                   </Typography>
-                  {(c.scopes?.length ?? 0) > 0 && (
-                    <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>Allowed: {c.scopes!.join(', ')}</Typography>
+                  {c.scopes.length > 0 && (
+                    <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
+                      Reads {c.families.join(', ')} · allowed: {c.scopes.join(', ')}
+                    </Typography>
                   )}
                 </Box>
                 <Box sx={{ display: 'flex', gap: 1 }}>
-                  <Button variant={c.health === 'ok' ? 'text' : 'contained'} onClick={() => void connect(c.provider, c.scopes)} disabled={!!starting}>
+                  <Button onClick={() => check.mutate(c)} disabled={check.isPending} aria-label={`Check ${providerName(c.provider)} ${c.account}`}>
+                    {check.isPending && check.variables?.id === c.id ? 'Checking…' : 'Check'}
+                  </Button>
+                  <Button variant={c.health === 'ok' ? 'text' : 'contained'} onClick={() => void connect(c.provider, c.id)} disabled={!!starting}>
                     Reconnect
                   </Button>
                   <Button color="error" onClick={() => setRemoving(c)}>Disconnect</Button>
@@ -88,6 +96,7 @@ export function ConnectorsPage() {
           </Box>
         )}
         {disconnect.error && <ErrorNotice error={disconnect.error} />}
+        {check.error && <ErrorNotice error={check.error} />}
       </Section>
       <Section title="Add an account">
         <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', md: 'repeat(3, 1fr)' } }}>
