@@ -19,7 +19,8 @@ type Factory<F extends ConnectorFamily> = (ctx: { settings: Settings; fetch: typ
 /** Which vendor file serves which family. Vendor SDKs load only when a provider is first built. */
 const FACTORIES: { [F in ConnectorFamily]: Partial<Record<ProviderName, Factory<F>>> } = {
   mail: {
-    google: async ({ settings, fetch }) => (await import('./providers/google-mail')).createGmailProvider(settings, fetch),
+    google: async ({ settings, fetch, store, record }) =>
+      (await import('./providers/google-mail')).createGmailProvider(settings, fetch, cosmosSendLedger(store, record.tenantId, record.id)),
     microsoft: async ({ settings, fetch, store, record }) =>
       (await import('./providers/microsoft-mail')).createOutlookMailProvider(settings, fetch, cosmosSendLedger(store, record.tenantId, record.id)),
   },

@@ -5,6 +5,7 @@ import { parseAddress, parseAddressList, replySubject, safeBodyText } from '../t
 import type { MailProvider, MailQuery, MailSummary, MailThread, ProviderPage, ReplyInput, SendReplyInput } from '../types';
 import { clampLimit, googleClientOptions, mapLimited } from './google-client';
 import { vendorStatus } from '../provider-errors';
+import type { SendLedger } from '../send-ledger';
 
 type Header = gmail_v1.Schema$MessagePartHeader;
 const HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date', 'Message-ID', 'References', 'In-Reply-To'];
@@ -32,7 +33,7 @@ const noBreaks = (value: string) => value.replace(/[\r\n]+/g, ' ');
 export const idempotentMessageId = (key: string) => `<pa-${createHash('sha256').update(key).digest('hex').slice(0, 40)}@personal-agents.mail>`;
 
 /** Gmail behind the mail interface. */
-export async function createGmailProvider(settings: Settings, fetchImpl: typeof fetch): Promise<MailProvider> {
+export async function createGmailProvider(settings: Settings, fetchImpl: typeof fetch, ledger: SendLedger): Promise<MailProvider> {
   const { gmail } = await import('@googleapis/gmail');
   const api = gmail({ version: 'v1', ...googleClientOptions(settings, fetchImpl) });
   const me = 'me';
@@ -169,13 +170,22 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
     },
 
     async sendReply(input: SendReplyInput) {
+      const recorded = await ledger.get(input.idempotencyKey);
+      if (recorded?.state === 'sent' && recorded.result) return { ...recorded.result, alreadySent: true };
+      // Not recorded: it may still have gone out just before a crash. Gmail finds it by our Message-ID.
       const internetMessageId = idempotentMessageId(input.idempotencyKey);
       const earlier = await api.users.messages.list({ userId: me, q: `rfc822msgid:${internetMessageId}`, includeSpamTrash: true, maxResults: 1 });
       const found = earlier.data.messages?.[0];
-      if (found) return { id: found.id!, threadId: found.threadId!, internetMessageId, alreadySent: true };
+      if (found) {
+        const result = { id: found.id!, threadId: found.threadId!, internetMessageId };
+        await ledger.put(input.idempotencyKey, { state: 'sent', draftId: '', result });
+        return { ...result, alreadySent: true };
+      }
       const { raw, threadId } = await buildRaw(input, internetMessageId);
       const sent = (await api.users.messages.send({ userId: me, requestBody: { raw, threadId } })).data;
-      return { id: sent.id!, threadId: sent.threadId ?? threadId, internetMessageId, alreadySent: false };
+      const result = { id: sent.id!, threadId: sent.threadId ?? threadId, internetMessageId };
+      await ledger.put(input.idempotencyKey, { state: 'sent', draftId: '', result });
+      return { ...result, alreadySent: false };
     },
 
     async addLabels(messageIds, names) {

@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
+import type { Services } from '../../shared/app/services';
+import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
+import { consent, servicesOf, storedTokens } from './helpers';
+
+describe('Google connector against the emulator, through the real OAuth code flow', () => {
+  let platform: LocalPlatform;
+  let services: Services;
+  let token: string;
+  let tenantId: string;
+  let connectorId: string;
+  const seen: string[] = [];
+
+  before(async () => {
+    platform = await startLocalPlatform({ services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator'] });
+    services = servicesOf(platform);
+    token = await platform.token('ada@example.com', 'Ada');
+    const me = await platform.api('/me', { token });
+    tenantId = ((await me.json()) as { tenantId: string }).tenantId;
+  });
+  after(() => platform?.stop());
+
+  const api = async (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const response = await platform.api(path, { token, ...init });
+    seen.push(await response.clone().text());
+    return response;
+  };
+
+  it('connects: consent, code exchange, redirect to the web app, health ok', async () => {
+    const { response, callbackUrl } = await consent(platform, token, 'google', GOOGLE_DEMO_USER.email);
+    assert.equal(response.status, 302);
+    assert.equal(response.headers.get('location'), `${platform.settings.WEB_BASE_URL!.replace(/\/$/, '')}/connectors?connected=google`);
+    assert.match(callbackUrl, /code=/);
+
+    const list = await api('/connectors');
+    assert.equal(list.status, 200);
+    const { items } = (await list.json()) as { items: { id: string; provider: string; account: string; health: string; families: string[] }[] };
+    assert.equal(items.length, 1);
+    assert.equal(items[0]!.provider, 'google');
+    assert.equal(items[0]!.account, GOOGLE_DEMO_USER.email);
+    assert.equal(items[0]!.health, 'ok');
+    assert.deepEqual([...items[0]!.families].sort(), ['calendar', 'files', 'mail']);
+    connectorId = items[0]!.id;
+
+    // The same callback again is a replay: a clear page, never a second connection.
+    const replay = await fetch(callbackUrl, { redirect: 'manual' });
+    assert.equal(replay.status, 409);
+    assert.match(replay.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await replay.text(), /already used/);
+  });
+
+  it('refuses tampered state and shows denied consent as a page', async () => {
+    const start = await api('/connectors/google/authorize', { method: 'POST', json: { families: ['mail'] } });
+    const url = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
+    const state = url.searchParams.get('state')!;
+    const base = `${platform.apiUrl}/connectors/google/callback`;
+    const tampered = await fetch(`${base}?code=abc&state=${encodeURIComponent(state.slice(0, -2) + 'xx')}`, { redirect: 'manual' });
+    assert.equal(tampered.status, 400);
+    assert.match(await tampered.text(), /not valid/);
+    const denied = await fetch(`${base}?error=access_denied&state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    assert.equal(denied.status, 403);
+    assert.match(await denied.text(), /did not give access/);
+    // The denied state was used up.
+    const late = await fetch(`${base}?code=abc&state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    assert.equal(late.status, 409);
+    const missing = await fetch(`${base}`, { redirect: 'manual' });
+    assert.equal(missing.status, 400);
+    const badProvider = await api('/connectors/yahoo/authorize', { method: 'POST', json: {} });
+    assert.equal(badProvider.status, 400);
+    const badScope = await api('/connectors/google/authorize', { method: 'POST', json: { scopes: ['launch.missiles'] } });
+    assert.equal(badScope.status, 400);
+  });
+
+  it('asks only for the scopes of what is requested (pack scopes map to families)', async () => {
+    const start = await api('/connectors/google/authorize', { method: 'POST', json: { scopes: ['https://www.googleapis.com/auth/gmail.readonly'] } });
+    const body = (await start.json()) as { families: string[]; scopes: string[]; authorizationUrl: string };
+    assert.deepEqual(body.families, ['mail']);
+    const scope = new URL(body.authorizationUrl).searchParams.get('scope')!;
+    assert.match(scope, /gmail\.modify/);
+    assert.doesNotMatch(scope, /calendar|drive/);
+    assert.equal(new URL(body.authorizationUrl).searchParams.get('code_challenge_method'), 'S256');
+  });
+
+  it('Gmail: list, get, draft, send in thread (once per key), label, archive and undo', async () => {
+    const mail = await services.connectors().mail(tenantId, connectorId);
+    const page = await mail.listMessages({ limit: 5 });
+    assert.equal(page.items.length, 5);
+    assert.ok(page.nextCursor, 'more than one page of inbox mail');
+    const next = await mail.listMessages({ limit: 5, cursor: page.nextCursor! });
+    assert.ok(next.items.length > 0);
+    assert.ok(!next.items.some((m) => page.items.some((p) => p.id === m.id)));
+
+    const search = await mail.listMessages({ text: 'rollout' });
+    const proposal = search.items.find((m) => m.subject.startsWith('Proposal timeline'));
+    assert.ok(proposal, 'search finds the proposal mail');
+    assert.equal(proposal.from.email, 'david.okafor@contoso.example');
+    assert.equal(proposal.unread, true);
+
+    const review = (await mail.listMessages({ text: 'budget draft' })).items.find((m) => m.subject.includes('Q3 budget'))!;
+    const full = await mail.getMessage(review.id);
+    assert.match(full.text, /travel and tooling lines/);
+    assert.doesNotMatch(full.text, /Send it over when it is ready/, 'quoted history is trimmed');
+    assert.equal(full.truncated, true);
+    const newsletter = (await mail.listMessages({ text: 'calmer roadmaps' })).items[0]!;
+    const html = await mail.getMessage(newsletter.id);
+    assert.match(html.text, /seven ideas/i);
+    assert.doesNotMatch(html.text, /<b>|<p>/, 'HTML becomes text');
+    assert.ok(html.labels.includes('Newsletters'));
+
+    const draft = await mail.createDraftReply({ messageId: proposal.id, threadId: proposal.threadId, to: [proposal.from.email], subject: proposal.subject, body: 'Draft: timeline follows.' });
+    assert.equal(draft.threadId, proposal.threadId);
+    await mail.deleteDraft(draft.draftId);
+    await mail.deleteDraft(draft.draftId); // undo twice is harmless
+
+    const reply = { messageId: proposal.id, threadId: proposal.threadId, to: [proposal.from.email], subject: proposal.subject, body: 'Hi David, the revised timeline is attached.', idempotencyKey: 'suggestion-1:send' };
+    const sent = await mail.sendReply(reply);
+    assert.equal(sent.alreadySent, false);
+    assert.equal(sent.threadId, proposal.threadId);
+    const again = await mail.sendReply(reply);
+    assert.equal(again.alreadySent, true, 'a retried send does not send twice');
+    assert.equal(again.id, sent.id);
+    const thread = await mail.getThread(proposal.threadId);
+    assert.equal(thread.messages.filter((m) => m.subject === 'Re: Proposal timeline for the Contoso rollout').length, 1);
+
+    await mail.addLabels([proposal.id], ['Clients/Contoso']);
+    assert.ok((await mail.getMessage(proposal.id)).labels.includes('Clients/Contoso'));
+    await mail.removeLabels([proposal.id], ['Clients/Contoso']);
+    assert.ok(!(await mail.getMessage(proposal.id)).labels.includes('Clients/Contoso'));
+
+    await mail.archive([newsletter.id]);
+    assert.ok(!(await mail.getMessage(newsletter.id)).labels.includes('INBOX'));
+    assert.ok(!(await mail.listMessages({ limit: 100 })).items.some((m) => m.id === newsletter.id));
+    await mail.unarchive([newsletter.id]);
+    assert.ok((await mail.getMessage(newsletter.id)).labels.includes('INBOX'));
+
+    await assert.rejects(mail.getMessage('does-not-exist'), (err: Error & { status?: number }) => err.status === 404);
+  });
+
+  it('Calendar: list a window, free/busy, create and delete', async () => {
+    const calendar = await services.connectors().calendar(tenantId, connectorId);
+    const now = Date.now();
+    const window = { from: new Date(now).toISOString(), to: new Date(now + 72 * 3_600_000).toISOString() };
+    const events = await calendar.listEvents(window);
+    assert.ok(events.items.some((e) => e.title === 'Contoso rollout review' && e.attendees.some((a) => a.email === 'david.okafor@contoso.example')));
+    const busy = await calendar.freeBusy(window.from, window.to);
+    assert.ok(busy.length >= 3);
+
+    const start = new Date(now + 100 * 3_600_000);
+    const created = await calendar.createEvent({
+      title: 'Fabrikam integration kickoff',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 45 * 60_000).toISOString(),
+      timeZone: 'Europe/Berlin',
+      attendees: ['priya@fabrikam.example'],
+      description: 'Kickoff',
+      idempotencyKey: 'suggestion-2:create',
+    });
+    assert.equal(created.title, 'Fabrikam integration kickoff');
+    const later = { from: new Date(now + 99 * 3_600_000).toISOString(), to: new Date(now + 102 * 3_600_000).toISOString() };
+    assert.ok((await calendar.listEvents(later)).items.some((e) => e.id === created.id));
+    await calendar.deleteEvent(created.id);
+    assert.ok(!(await calendar.listEvents(later)).items.some((e) => e.id === created.id));
+    await calendar.deleteEvent(created.id);
+  });
+
+  it('Drive: list and read text; PDFs are a clear "unsupported"', async () => {
+    const files = await services.connectors().files(tenantId, connectorId);
+    const list = await files.listFiles({ limit: 50 });
+    const plan = list.items.find((f) => f.name === 'Contoso rollout plan.md');
+    assert.ok(plan);
+    const read = await files.readText(plan.id);
+    assert.equal(read.supported, true);
+    assert.match(read.supported ? read.text : '', /Pilot with the support team/);
+    const projects = list.items.find((f) => f.kind === 'folder')!;
+    const inFolder = await files.listFiles({ folderId: projects.id });
+    const pdf = inFolder.items.find((f) => f.kind === 'pdf')!;
+    const unsupported = await files.readText(pdf.id);
+    assert.equal(unsupported.supported, false);
+    assert.match(unsupported.supported ? '' : unsupported.reason, /PDF/);
+  });
+
+  it('snapshots: normalised, deduplicated by hash, read back exactly', async () => {
+    const mail = await services.connectors().mail(tenantId, connectorId);
+    const page = await mail.listMessages({ limit: 3 });
+    const snapshots = services.snapshots();
+    const ref = await snapshots.capture(tenantId, { connectorId, source: 'mail.listMessages', query: { limit: 3 } }, page.items);
+    assert.equal(ref.itemCount, 3);
+    const reordered = page.items.map((m) => Object.fromEntries(Object.entries(m).reverse()));
+    const again = await snapshots.capture(tenantId, { connectorId, source: 'mail.listMessages', query: { limit: 3 } }, reordered);
+    assert.equal(again.snapshotId, ref.snapshotId, 'same content, same snapshot');
+    const read = await snapshots.read(tenantId, ref.snapshotId);
+    assert.deepEqual(read.data, JSON.parse(JSON.stringify(page.items)));
+    assert.equal(read.source, 'mail.listMessages');
+    const blobs = await services.blobs().list(tenantId, 'snapshots/');
+    assert.equal(blobs.filter((b) => b.path.includes(ref.hash)).length, 1);
+    await assert.rejects(snapshots.read('someone-else', ref.snapshotId), (err: Error & { status?: number }) => err.status === 404);
+  });
+
+  it('refreshes ahead of expiry, once, and shows needs_reauth when the provider refuses', async () => {
+    const before = await storedTokens(services, tenantId, connectorId);
+    // Access expiring within the refresh window: the next use refreshes it.
+    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({ ...doc, accessExpiresAt: new Date(Date.now() + 60_000).toISOString() }));
+    assert.equal((((await (await api(`/connectors/${connectorId}`)).json()) as { health: string }).health), 'expiring');
+    const [a, b] = await Promise.all([
+      services.connectorService().accessToken(tenantId, connectorId),
+      services.connectorService().accessToken(tenantId, connectorId),
+    ]);
+    assert.equal(a, b, 'concurrent callers share one refresh');
+    const after1 = await storedTokens(services, tenantId, connectorId);
+    assert.notEqual(after1.tokens.accessToken, before.tokens.accessToken);
+    assert.equal(after1.tokens.refreshToken, before.tokens.refreshToken);
+    const checked = await api(`/connectors/${connectorId}/check`, { method: 'POST' });
+    assert.equal(((await checked.json()) as { health: string }).health, 'ok');
+
+    // The person revokes access at Google; the next refresh is refused.
+    await fetch(`${platform.settings.GOOGLE_EMULATOR}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: before.tokens.refreshToken! }) });
+    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({ ...doc, accessExpiresAt: new Date(Date.now() - 1000).toISOString() }));
+    const failed = await api(`/connectors/${connectorId}/check`, { method: 'POST' });
+    assert.equal(failed.status, 200);
+    assert.equal(((await failed.json()) as { health: string }).health, 'needs_reauth');
+    await assert.rejects(services.connectors().mail(tenantId, connectorId), (err: Error & { status?: number }) => err.status === 409);
+    const audit = await api('/audit?type=connector');
+    const actions = ((await audit.json()) as { items: { action: string }[] }).items.map((i) => i.action);
+    assert.ok(actions.includes('connector.refresh_failed'));
+
+    // Reconnecting the same account heals it.
+    const { response } = await consent(platform, token, 'google', GOOGLE_DEMO_USER.email);
+    assert.equal(response.status, 302);
+    const list = (await (await api('/connectors')).json()) as { items: { id: string; health: string }[] };
+    assert.deepEqual(list.items.map((i) => [i.id, i.health]), [[connectorId, 'ok']]);
+  });
+
+  it("another person's connector is invisible", async () => {
+    const other = await platform.token('bob@example.com', 'Bob');
+    assert.equal((await platform.api(`/connectors/${connectorId}`, { token: other })).status, 404);
+    assert.equal((await platform.api(`/connectors/${connectorId}`, { method: 'DELETE', token: other })).status, 404);
+    assert.deepEqual(((await (await platform.api('/connectors', { token: other })).json()) as { items: unknown[] }).items, []);
+  });
+
+  it('disconnects: revoked at the provider, tokens deleted; tokens never appeared anywhere', async () => {
+    const { tokens } = await storedTokens(services, tenantId, connectorId);
+    const removed = await api(`/connectors/${connectorId}`, { method: 'DELETE' });
+    assert.equal(removed.status, 204);
+    assert.equal((await api(`/connectors/${connectorId}`)).status, 404);
+    const refresh = await fetch(`${platform.settings.GOOGLE_EMULATOR}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken!, client_id: platform.settings.GOOGLE_CLIENT_ID!, client_secret: platform.settings.GOOGLE_CLIENT_SECRET! }),
+    });
+    assert.equal(refresh.status, 400, 'the grant is gone at Google');
+
+    const audit = await api('/audit?limit=100');
+    const trail = await audit.text();
+    assert.match(trail, /connector\.disconnected/);
+    const everything = [...seen, trail, platform.logs()].join('\n');
+    for (const secret of [tokens.accessToken, tokens.refreshToken!]) assert.ok(!everything.includes(secret), 'a token leaked');
+    assert.doesNotMatch(everything, /google_refresh_|"tokens"/);
+  });
+});

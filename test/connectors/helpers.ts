@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import type { LocalPlatform } from '../../local/testing';
+import { createServices, type Services } from '../../shared/app/services';
+import { loadSettings } from '../../shared/platform/config';
+import { tokenContext, type ConnectorRecord } from '../../shared/connectors/connector-record';
+import { createKeySource } from '../../shared/connectors/tokens/key-source';
+import { TokenCipher } from '../../shared/connectors/tokens/token-cipher';
+
+/** The app's services in this process, wired to the running platform's stores and emulators. */
+export function servicesOf(platform: LocalPlatform): Services {
+  return createServices(loadSettings({ ...process.env, ...platform.settings }));
+}
+
+/** Hidden inputs of the emulator's sign-in form for `email`. */
+function signInForm(page: string, email: string): { action: string; fields: Record<string, string> } {
+  for (const form of page.match(/<form[\s\S]*?<\/form>/g) ?? []) {
+    const fields: Record<string, string> = {};
+    for (const input of form.match(/<input[^>]*>/g) ?? []) {
+      const name = input.match(/name="([^"]*)"/)?.[1];
+      const value = input.match(/value="([^"]*)"/)?.[1] ?? '';
+      if (name) fields[name] = value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    }
+    if (fields.email === email) return { action: form.match(/action="([^"]*)"/)![1]!, fields };
+  }
+  throw new Error(`no sign-in button for ${email}`);
+}
+
+/**
+ * The real authorization code flow, as a browser would do it: ask the API for the URL, open the provider's sign-in
+ * page, pick the account, follow the redirect back to our callback. Returns the callback URL and its response.
+ */
+export async function consent(
+  platform: LocalPlatform,
+  token: string,
+  provider: 'google' | 'microsoft',
+  email: string,
+  body: Record<string, unknown> = {},
+): Promise<{ callbackUrl: string; response: Response; authorizationUrl: string }> {
+  const start = await platform.api(`/connectors/${provider}/authorize`, { method: 'POST', token, json: body });
+  assert.equal(start.status, 200, await start.clone().text());
+  const { authorizationUrl } = (await start.json()) as { authorizationUrl: string };
+  const page = await fetch(authorizationUrl);
+  assert.equal(page.status, 200);
+  const { action, fields } = signInForm(await page.text(), email);
+  const chosen = await fetch(new URL(action, authorizationUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+    redirect: 'manual',
+  });
+  assert.equal(chosen.status, 302);
+  const callbackUrl = chosen.headers.get('location')!;
+  const response = await fetch(callbackUrl, { redirect: 'manual' });
+  return { callbackUrl, response, authorizationUrl };
+}
+
+/** The stored record and its decrypted tokens (tests only: to prove they never leak). */
+export async function storedTokens(services: Services, tenantId: string, connectorId: string) {
+  const record = (await services.connectorService().repo.getOrThrow(tenantId, connectorId)) as ConnectorRecord;
+  const cipher = new TokenCipher(createKeySource(services.settings));
+  const tokens = JSON.parse(await cipher.open(record.tokens, tokenContext(tenantId, connectorId))) as { accessToken: string; refreshToken?: string };
+  return { record, tokens };
+}
+
+/** Polls until `check` returns a value, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
