@@ -8,7 +8,7 @@
  * - secrets never leave the process: credentials in headers, query strings, signed tokens and bearer values are
  *   redacted from every span, span event and log record before export.
  */
-import { app } from '@azure/functions';
+import { app, type PreInvocationContext } from '@azure/functions';
 import type * as OtelApi from '@opentelemetry/api';
 
 type Attributes = Record<string, unknown>;
@@ -163,6 +163,21 @@ async function load(env: TelemetryEnvironment): Promise<boolean> {
   return true;
 }
 
+/**
+ * Makes an invocation continue the trace the host started for it: the HTTP request, or for orchestrations and
+ * activities the trace of the call that started the orchestration (Durable distributed tracing).
+ */
+export async function continueHostTrace(hook: PreInvocationContext): Promise<void> {
+  if (!(await started) || !otel) return;
+  const traceContext = hook.invocationContext.traceContext;
+  if (!traceContext?.traceParent) return;
+  const parent = otel.propagation.extract(otel.context.active(), {
+    traceparent: traceContext.traceParent,
+    tracestate: traceContext.traceState ?? '',
+  });
+  hook.functionHandler = otel.context.bind(parent, hook.functionHandler);
+}
+
 let hookRegistered = false;
 
 /** Runs each invocation inside the trace context the host passed (HTTP request, orchestration, activity). */
@@ -170,16 +185,7 @@ function registerInvocationHook(): void {
   if (hookRegistered) return;
   hookRegistered = true;
   try {
-    app.hook.preInvocation(async (hook) => {
-      if (!(await started) || !otel) return;
-      const traceContext = hook.invocationContext.traceContext;
-      if (!traceContext?.traceParent) return;
-      const parent = otel.propagation.extract(otel.context.active(), {
-        traceparent: traceContext.traceParent,
-        tracestate: traceContext.traceState ?? '',
-      });
-      hook.functionHandler = otel.context.bind(parent, hook.functionHandler);
-    });
+    app.hook.preInvocation(continueHostTrace);
   } catch (err) {
     console.error('telemetry: invocation hook unavailable:', err instanceof Error ? err.message : err);
   }

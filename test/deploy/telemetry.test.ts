@@ -66,7 +66,7 @@ interface Envelope {
   data: { baseType: string; baseData: { name?: string; url?: string; data?: string; target?: string; properties?: Record<string, string> } };
 }
 
-test('an API call, its outbound calls and their correlation id arrive as one trace, without credentials', async () => {
+test('an API call, its outbound calls and their correlation id arrive as one trace, an activity joins its host trace, and no credentials', async () => {
   const bodies: string[] = [];
   // Application Insights ingestion is HTTPS only: serve it with the Cosmos-API server's self-signed localhost pair.
   const tls = join(root, 'node_modules/@vercel/cosmosdb-server');
@@ -84,6 +84,7 @@ test('an API call, its outbound calls and their correlation id arrive as one tra
   const port = (ingestion.address() as AddressInfo).port;
   const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
   const callerSpanId = '00f067aa0ba902b7';
+  const activityTraceId = '0af7651916cd43dd8448eb211c80319c';
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/telemetry-probe.ts')], {
       cwd: root,
@@ -96,6 +97,7 @@ test('an API call, its outbound calls and their correlation id arrive as one tra
         // No cloud resource detection (it would probe the Azure instance metadata endpoint).
         OTEL_NODE_RESOURCE_DETECTORS: 'none',
         PROBE_TRACEPARENT: `00-${traceId}-${callerSpanId}-01`,
+        PROBE_ACTIVITY_TRACEPARENT: `00-${activityTraceId}-b7ad6b7169203331-01`,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -130,4 +132,8 @@ test('an API call, its outbound calls and their correlation id arrive as one tra
     assert.equal(d.tags['ai.operation.id'], traceId, 'outbound calls belong to the same trace');
     assert.equal(d.data.baseData.properties?.['app.correlation_id'], 'corr-telemetry-probe');
   }
+  const fromActivity = dependencies.filter((d) => (d.data.baseData.data ?? '').includes('/v1/calendar'));
+  assert.equal(fromActivity.length, 1, 'the activity\'s outbound call is traced');
+  assert.equal(fromActivity[0]!.tags['ai.operation.id'], activityTraceId, 'an activity continues the trace the host handed over');
+  assert.equal(fromActivity[0]!.tags['ai.operation.parentId'], 'b7ad6b7169203331');
 });
