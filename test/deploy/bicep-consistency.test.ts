@@ -107,6 +107,40 @@ test('bicep app settings carry no keys or connection strings', () => {
   assert.deepEqual(offending, [], 'identity-based access only');
 });
 
+test('every service is reached with the app identity only: local auth off, data-plane roles, nothing broader', () => {
+  const source = (name: string) => readFileSync(join(bicepDir, 'modules', name), 'utf8');
+  assert.match(source('storage.bicep'), /allowSharedKeyAccess: false/);
+  assert.match(source('storage.bicep'), /allowBlobPublicAccess: false/);
+  assert.match(source('cosmos.bicep'), /disableLocalAuth: true/);
+  assert.match(source('service-bus.bicep'), /disableLocalAuth: true/);
+  assert.match(source('openai.bicep'), /disableLocalAuth: true/);
+  assert.match(source('monitoring.bicep'), /DisableLocalAuth: true/);
+  assert.match(source('key-vault.bicep'), /enableRbacAuthorization: true/);
+  assert.doesNotMatch(source('key-vault.bicep'), /accessPolicies/);
+  const roles = source('roles.bicep');
+  const expected = {
+    'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+    'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+    'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+    'Azure Service Bus Data Sender': '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
+    'Azure Service Bus Data Receiver': '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
+    'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
+    'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+    'Cognitive Services OpenAI User': '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd',
+    'Cosmos DB Built-in Data Contributor': 'sqlRoleDefinitions/00000000-0000-0000-0000-000000000002',
+  };
+  for (const [role, id] of Object.entries(expected)) assert.ok(roles.includes(id), `roles.bicep grants ${role}`);
+  const broad = ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'b24988ac-6180-42a0-ab88-20f7382dd24c', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9'];
+  for (const file of files) {
+    for (const id of broad) assert.ok(!file.source.includes(id), `${file.path} grants Owner, Contributor or User Access Administrator`);
+    if (!file.path.endsWith('roles.bicep')) {
+      assert.doesNotMatch(file.source, /roleAssignments@/, `${file.path}: role assignments belong in modules/roles.bicep`);
+    }
+  }
+  assert.match(main, /AzureWebJobsStorage__credential: 'managedidentity'/);
+  assert.match(main, /ServiceBusConnection__credential: 'managedidentity'/);
+});
+
 test('local.settings.sample.json lists only settings the code reads', () => {
   const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
   const unread = Object.keys(sample.Values).filter((name) => !isReadByCode(name));
