@@ -23,11 +23,12 @@ function errorSummary(err: unknown): Record<string, unknown> {
   return { error: redactText(String(err)) };
 }
 
-function line(correlationId: string, message: string, details?: Record<string, unknown>): string {
+function line(correlationId: string, message: string, details?: Record<string, unknown>, err?: unknown): string {
   const text = `[${correlationId}] ${redactText(message)}`;
-  if (!details || Object.keys(details).length === 0) return text;
-  // Secret-looking fields are dropped by name, long values cut (the audit trail's rules).
-  return `${text} ${redactText(JSON.stringify(redact(details)))}`;
+  // Details: secret-looking fields are dropped by name, long values cut (the audit trail's rules). The error keeps its
+  // whole stack (scrubbed of credentials) so a failure can be traced to its line.
+  const fields = { ...(details ? (redact(details) as Record<string, unknown>) : {}), ...(err === undefined ? {} : errorSummary(err)) };
+  return Object.keys(fields).length === 0 ? text : `${text} ${redactText(JSON.stringify(fields))}`;
 }
 
 /** Builds a logger for one request or run: `[<correlation id>] message {details}` with secrets redacted. */
@@ -36,7 +37,6 @@ export function createLogger(sink: LogSink, correlationId: string): Logger {
     correlationId,
     info: (message, details) => sink.log(line(correlationId, message, details)),
     warn: (message, details) => sink.warn(line(correlationId, message, details)),
-    error: (message, err, details) =>
-      sink.error(line(correlationId, message, { ...details, ...(err === undefined ? {} : errorSummary(err)) })),
+    error: (message, err, details) => sink.error(line(correlationId, message, details, err)),
   };
 }

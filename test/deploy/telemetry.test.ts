@@ -50,6 +50,7 @@ test('log lines carry the correlation id and no secrets', () => {
   log.error('call failed', new Error('401 for Bearer abc.def'));
   assert.equal(lines[0], 'info [corr-42] token refreshed for https://oauth2.test/token?refresh_token=[redacted] {"provider":"google","refreshToken":"[redacted]"}');
   assert.match(lines[1]!, /^error \[corr-42\] call failed \{"error":"Error","message":"401 for Bearer \[redacted\]"/);
+  assert.match(lines[1]!, /"stack":"Error: 401 for Bearer \[redacted\]\\n +at /, 'the stack is kept, scrubbed');
   assert.ok(!lines.join('\n').includes('r1'));
 });
 
