@@ -374,6 +374,7 @@ describe('isolation', () => {
 describe('privacy', () => {
   test('export contains what was created; delete leaves nothing behind', async () => {
     const dee = await signIn('dee@example.test', 'Dee');
+    const other = await signIn('not-dee@example.test');
     await call('/me', { method: 'PATCH', token: dee.token, json: { timezone: 'Europe/Berlin' } });
     const agents = await services.cosmos().container('agents');
     await agents.items.create({ id: 'agent-export-1', tenantId: dee.tenantId, name: 'Inbox triage' });
@@ -404,8 +405,22 @@ describe('privacy', () => {
     assert.equal(download.status, 200);
     const full = (await download.json()) as Json;
     assert.ok(full.blobs.some((b: Json) => b.path === 'docs/big.bin'));
-    const other = await signIn('not-dee@example.test');
     assert.equal((await fetch(large.body.location, { headers: { authorization: `Bearer ${other.token}` } })).status, 404);
+
+    // Orchestration instances carry the tenant in their id; erasure finds and purges them (and only them).
+    const durable = `${platform.origin}/runtime/webhooks/durabletask`;
+    const mine = `approval:${dee.tenantId}:gone-suggestion`;
+    const theirs = `approval:${other.tenantId}:kept-suggestion`;
+    for (const [id, tenantId] of [[mine, dee.tenantId], [theirs, other.tenantId]] as const) {
+      const started = await fetch(`${durable}/orchestrators/suggestionApproval/${encodeURIComponent(id)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId, suggestionId: id.split(':')[2], reminderBeforeSeconds: 0 }),
+      });
+      assert.ok(started.status === 202 || started.status === 200, `start ${id}: ${started.status}`);
+    }
+    const instance = (id: string) => fetch(`${durable}/instances/${encodeURIComponent(id)}`).then((r) => r.status);
+    assert.notEqual(await instance(mine), 404);
 
     const erased = await call('/me', { method: 'DELETE', token: dee.token });
     assert.equal(erased.status, 200, JSON.stringify(erased.body));
@@ -420,6 +435,9 @@ describe('privacy', () => {
     const record = resources.find((r: Json) => r.id === `deletion:${erased.body.deletionId}`);
     assert.ok(record, 'the deletion is recorded');
     assert.equal(record.documents.agents, 1);
+    assert.equal(await instance(mine), 404, "the tenant's orchestration is purged");
+    assert.notEqual(await instance(theirs), 404, "another tenant's orchestration is kept");
+    assert.ok(erased.body.orchestrations >= 1);
     // The other tenants are untouched.
     assert.equal((await call('/me', { token: other.token })).status, 200);
     void CONTAINERS;
