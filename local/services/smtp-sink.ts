@@ -74,7 +74,7 @@ export const createSmtpSinkService: EmbeddedServiceFactory = async (ctx) => {
       simpleParser(stream)
         .then((mail) => {
           const headers: Record<string, string> = {};
-          for (const [key, value] of mail.headers) headers[key] = typeof value === 'string' ? value : JSON.stringify(value);
+          for (const { key, line } of mail.headerLines) headers[key] = line.slice(line.indexOf(':') + 1).trim();
           messages.push({
             id: `m${++sequence}`,
             receivedAt: new Date().toISOString(),

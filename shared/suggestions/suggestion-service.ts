@@ -94,7 +94,7 @@ const DECIDABLE_MESSAGE: Partial<Record<SuggestionStatus, string>> = {
 };
 
 function notPending(doc: SuggestionDoc): ConflictError {
-  return new ConflictError(DECIDABLE_MESSAGE[doc.status] ?? 'This suggestion can no longer be decided.', { status: doc.status });
+  return new ConflictError(DECIDABLE_MESSAGE[doc.status] ?? 'This suggestion can no longer be decided.', { suggestionStatus: doc.status });
 }
 
 function validateEdits(kind: SuggestionKind, payload: Record<string, unknown>, edits: Record<string, unknown>): Record<string, unknown> {
@@ -293,7 +293,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       let editedPayload: Record<string, unknown> | undefined;
       const { before, after } = await transition(tenantId, id, ctx.ifMatch, (current) => {
         if (current.status !== 'pending') throw notPending(current);
-        if (Date.parse(current.expiresAt) <= at.getTime()) throw new ConflictError('This suggestion expired before a decision was made.', { status: 'expired' });
+        if (Date.parse(current.expiresAt) <= at.getTime()) throw new ConflictError('This suggestion expired before a decision was made.', { suggestionStatus: 'expired' });
         const hasEdits = !!edits && Object.keys(edits).length > 0;
         editedPayload = hasEdits ? validateEdits(current.kind, current.payload, edits!) : undefined;
         const payload = editedPayload ?? current.payload;
@@ -350,7 +350,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
           return { id, ok: true, status: 200, suggestionStatus: doc.status };
         } catch (err) {
           if (err instanceof AppError && err.status < 500) {
-            const current = typeof err.extensions.status === 'string' ? (err.extensions.status as SuggestionStatus) : undefined;
+            const current = typeof err.extensions.suggestionStatus === 'string' ? (err.extensions.suggestionStatus as SuggestionStatus) : undefined;
             return {
               id,
               ok: false,
@@ -369,19 +369,19 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       const current = await repo.getOrThrow(tenantId, id);
       if (ctx.ifMatch && normaliseEtag(ctx.ifMatch) !== current._etag) throw new PreconditionFailedError();
       if (current.status !== 'executed') {
-        throw new ConflictError(current.status === 'undone' ? 'This suggestion was already undone.' : 'Only a carried-out suggestion can be undone.', { status: current.status });
+        throw new ConflictError(current.status === 'undone' ? 'This suggestion was already undone.' : 'Only a carried-out suggestion can be undone.', { suggestionStatus: current.status });
       }
       if (!UNDO_DESCRIPTIONS[current.kind] || !current.undoableUntil) {
-        throw new ConflictError('This action cannot be undone (a sent email cannot be called back).', { status: current.status });
+        throw new ConflictError('This action cannot be undone (a sent email cannot be called back).', { suggestionStatus: current.status });
       }
       if (Date.parse(current.undoableUntil) <= now().getTime()) {
-        throw new ConflictError('The time to undo this action has passed.', { status: current.status });
+        throw new ConflictError('The time to undo this action has passed.', { suggestionStatus: current.status });
       }
       // Undo operations are idempotent at the provider, so two concurrent undos are harmless; one wins the state change.
       await deps.actions().undo(current);
       const at = now().toISOString();
       const { after } = await transition(tenantId, id, undefined, (doc) => {
-        if (doc.status !== 'executed') throw new ConflictError('This suggestion was already undone.', { status: doc.status });
+        if (doc.status !== 'executed') throw new ConflictError('This suggestion was already undone.', { suggestionStatus: doc.status });
         return { ...doc, status: 'undone', undoneAt: at, updatedAt: at };
       });
       await audit(after, 'suggestion.undone', `Undone: ${after.preview.action} (${UNDO_DESCRIPTIONS[after.kind]})`, {

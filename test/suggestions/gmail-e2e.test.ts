@@ -1,0 +1,120 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
+import { consent } from '../connectors/helpers';
+import type { MailProvider, MailSummary } from '../../shared/connectors/types';
+import type { Proposal } from '../../shared/suggestions/kinds';
+import { eventually, linksIn, startSuggestionPlatform, type SuggestionPlatform } from './support/platform';
+import { origin } from './support/services';
+
+let p: SuggestionPlatform;
+let ada: { token: string; tenantId: string };
+let connectorId: string;
+let mail: MailProvider;
+let inbox: MailSummary[];
+const ADA = 'ada@example.com';
+
+before(async () => {
+  p = await startSuggestionPlatform({ services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator', 'smtp-sink'] });
+  ada = await p.person(ADA, 'Ada');
+  const { response } = await consent(p.platform, ada.token, 'google', GOOGLE_DEMO_USER.email);
+  assert.equal(response.status, 302);
+  const connectors = await p.json<{ items: { id: string }[] }>('/connectors', { token: ada.token });
+  connectorId = connectors.body.items[0]!.id;
+  mail = await p.services.connectors().mail(ada.tenantId, connectorId);
+  inbox = (await mail.listMessages({ limit: 10 })).items;
+  assert.ok(inbox.length >= 2, 'the demo mailbox has messages');
+});
+after(() => p.platform.stop());
+
+function reply(message: MailSummary, body: string): Proposal {
+  return {
+    kind: 'email.reply',
+    payload: { connectorId, messageId: message.id, threadId: message.threadId, to: [message.from.email], cc: [], subject: `Re: ${message.subject}`, body },
+    rationale: 'They asked a question.',
+    sources: [{ type: 'message', id: message.id, title: message.subject, connectorId }],
+  } as Proposal;
+}
+
+/** Messages in the mailbox's Sent folder whose text contains `marker`. */
+async function sentWith(marker: string): Promise<number> {
+  const page = await mail.listMessages({ label: 'SENT', text: marker, limit: 50 });
+  const bodies = await Promise.all(page.items.map((m) => mail.getMessage(m.id)));
+  return bodies.filter((m) => m.text.includes(marker)).length;
+}
+
+const view = (id: string) => p.json<{ status: string; execution?: { attempts: number } }>(`/suggestions/${id}`, { token: ada.token });
+
+describe('carrying out approved replies in the Gmail emulator', () => {
+  test('20 concurrent approvals (web and email link) send exactly one reply', async () => {
+    const marker = `once-${Date.now()}`;
+    const o = origin(ada.tenantId);
+    const [id] = await p.services.suggestions().propose(o, [reply(inbox[0]!, `Thanks, see you then. ${marker}`)]);
+    const [email] = await eventually(() => p.mail(ADA), (m) => m.some((x) => x.text.includes(marker)), 'the notification email');
+    const emailed = linksIn(email!.text.includes(marker) ? email!.text : (await p.mail(ADA)).find((x) => x.text.includes(marker))!.text).approve;
+    const doc = await p.services.suggestions().get(ada.tenantId, id!);
+    const links = [...emailed, ...Array.from({ length: 9 }, () => p.services.approvalLinks().linkFor(doc, 'approve'))];
+
+    const attempts = await Promise.all([
+      ...Array.from({ length: 10 }, () => p.platform.api(`/suggestions/${id}/approve`, { token: ada.token, method: 'POST' }).then((r) => r.status)),
+      ...links.slice(0, 10).map((link) => fetch(link, { method: 'POST' }).then((r) => r.status)),
+    ]);
+    assert.equal(attempts.filter((s) => s === 200).length, 1, `exactly one decision wins: ${attempts.join(',')}`);
+    assert.ok(attempts.every((s) => s === 200 || s === 409), attempts.join(','));
+
+    const done = await eventually(() => view(id!), (r) => r.body.status === 'executed', 'the reply to be sent');
+    assert.equal(done.body.execution?.attempts, 1);
+    assert.equal(await sentWith(marker), 1, 'one reply in the Sent folder');
+    const status = await eventually(
+      () => fetch(`${p.platform.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(`approval:${ada.tenantId}:${id}`)}`).then((r) => r.json() as Promise<{ runtimeStatus: string }>),
+      (s) => s.runtimeStatus === 'Completed',
+      'the approval wait to finish',
+    );
+    assert.equal(status.runtimeStatus, 'Completed');
+    assert.equal(await sentWith(marker), 1, 'still one reply once everything settled');
+  });
+
+  test('an edit before approval is what gets sent, and the audit shows both versions', async () => {
+    const marker = `edit-${Date.now()}`;
+    const [id] = await p.services.suggestions().propose(origin(ada.tenantId), [reply(inbox[1]!, `Original wording ${marker}`)]);
+    const bad = await p.json<{ errors: { path: string }[] }>(`/suggestions/${id}/approve`, { token: ada.token, json: { edits: { to: ['not an address'] } } });
+    assert.equal(bad.status, 400);
+    assert.ok(bad.body.errors.some((e) => e.path.startsWith('body.edits.to')));
+    const ok = await p.json<{ status: string }>(`/suggestions/${id}/approve`, { token: ada.token, json: { edits: { body: `Edited wording ${marker}` } } });
+    assert.equal(ok.status, 200);
+    await eventually(() => view(id!), (r) => r.body.status === 'executed', 'the edited reply to be sent');
+    const sent = await mail.listMessages({ label: 'SENT', text: marker, limit: 10 });
+    const texts = await Promise.all(sent.items.map(async (m) => (await mail.getMessage(m.id)).text));
+    assert.equal(texts.filter((t) => t.includes(marker)).length, 1);
+    assert.ok(texts.some((t) => t.includes(`Edited wording ${marker}`)));
+    assert.ok(!texts.some((t) => t.includes(`Original wording ${marker}`)));
+    const audit = await p.json<{ items: { action: string; target: { id: string }; before: { payload?: { body: string } }; after: { payload?: { body: string } } }[] }>(
+      '/audit?type=suggestion.approved',
+      { token: ada.token },
+    );
+    const record = audit.body.items.find((r) => r.target.id === id)!;
+    assert.match(record.before.payload!.body, /Original wording/);
+    assert.match(record.after.payload!.body, /Edited wording/);
+  });
+
+  test('undo: an archived message goes back to the inbox; a sent reply cannot be undone', async () => {
+    const target = inbox[inbox.length - 1]!;
+    const [id] = await p.services.suggestions().propose(origin(ada.tenantId), [
+      { kind: 'email.archive', payload: { connectorId, messageIds: [target.id] }, rationale: 'A newsletter you never read.', sources: [] } as Proposal,
+    ]);
+    assert.equal((await p.json(`/suggestions/${id}/approve`, { token: ada.token, method: 'POST' })).status, 200);
+    await eventually(() => view(id!), (r) => r.body.status === 'executed', 'the archive to happen');
+    assert.ok(!(await mail.getMessage(target.id)).labels.includes('INBOX'), 'archived');
+    const undone = await p.json<{ status: string }>(`/suggestions/${id}/undo`, { token: ada.token, method: 'POST' });
+    assert.equal(undone.status, 200);
+    assert.equal(undone.body.status, 'undone');
+    assert.ok((await mail.getMessage(target.id)).labels.includes('INBOX'), 'back in the inbox');
+    assert.equal((await p.json(`/suggestions/${id}/undo`, { token: ada.token, method: 'POST' })).status, 409);
+
+    const replies = await p.json<{ items: { id: string; kind: string; status: string }[] }>('/suggestions?status=executed&kind=email.reply', { token: ada.token });
+    const sentReply = replies.body.items[0]!;
+    const refused = await p.json<{ detail: string }>(`/suggestions/${sentReply.id}/undo`, { token: ada.token, method: 'POST' });
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.detail, /cannot be undone/);
+  });
+});
