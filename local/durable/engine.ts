@@ -9,7 +9,7 @@ import { decideEpisode, historyEvent, type EpisodeEffects, type OrchestratorStat
 import { clientBindingData, handleDurableHttp } from './http-api.js';
 import type { DurableEngine, DurableEngineOptions, RpcTypedData } from './index.js';
 import { DurableRequestError, EventType, isTerminal, type HistoryEvent, type Instance, type PendingActivity, type PendingTimer, type RuntimeStatus } from './model.js';
-import { DurableStore, type Change } from './store.js';
+import { DurableStore } from './store.js';
 
 export interface InstanceQuery {
   createdTimeFrom?: number;
@@ -138,7 +138,7 @@ export class Engine implements DurableEngine {
       throw new DurableRequestError(400, `Instance id '${id}' is not valid: use 1-256 characters without '/', '\\', '#', '?' or spaces.`);
     }
     const instance = this.newInstance(id, name, inputJson);
-    this.store.commit([{ instance, added: [] }]);
+    this.store.commit([instance]);
     this.markReady(instance);
     return instance;
   }
@@ -148,7 +148,7 @@ export class Engine implements DurableEngine {
     const event = historyEvent(EventType.EventRaised, new Date().toISOString(), { Name: eventName, Input: dataJson });
     instance.inbox.push(event);
     this.touch(instance);
-    this.store.commit([{ instance }]);
+    this.store.commit([instance]);
     this.markReady(instance);
   }
 
@@ -172,7 +172,7 @@ export class Engine implements DurableEngine {
     instance.runtimeStatus = 'Suspended';
     instance.lastUpdatedTime = now;
     this.ready.delete(instanceId);
-    this.store.commit([{ instance, added }]);
+    this.store.commit([instance]);
   }
 
   resume(instanceId: string, reason: string): void {
@@ -183,7 +183,7 @@ export class Engine implements DurableEngine {
     instance.history.push(...added);
     instance.runtimeStatus = instance.history.some((e) => e.EventType === EventType.OrchestratorStarted) ? 'Running' : 'Pending';
     instance.lastUpdatedTime = now;
-    this.store.commit([{ instance, added }]);
+    this.store.commit([instance]);
     this.markReady(instance);
   }
 
@@ -268,7 +268,7 @@ export class Engine implements DurableEngine {
     added: HistoryEvent[],
     now: string,
     parentOutcome: { completed?: string; failed?: string },
-  ): Change[] {
+  ): Instance[] {
     this.disarmAll(instance);
     instance.history.push(...added);
     instance.runtimeStatus = status;
@@ -278,7 +278,7 @@ export class Engine implements DurableEngine {
     instance.activities = [];
     instance.timers = [];
     this.ready.delete(instance.instanceId);
-    const changes: Change[] = [{ instance, added }];
+    const changes: Instance[] = [instance];
     const link = instance.parent;
     const parent = link && this.store.instances.get(link.instanceId);
     if (link && parent && parent.executionId === link.executionId && !isTerminal(parent.runtimeStatus)) {
@@ -292,13 +292,13 @@ export class Engine implements DurableEngine {
             });
       parent.inbox.push(event);
       parent.lastUpdatedTime = now;
-      changes.push({ instance: parent });
+      changes.push(parent);
     }
     return changes;
   }
 
-  private afterCommit(changes: Change[]): void {
-    for (const { instance } of changes) this.markReady(instance);
+  private afterCommit(changes: Instance[]): void {
+    for (const instance of changes) this.markReady(instance);
   }
 
   // ---- scheduling --------------------------------------------------------------------------------------------
@@ -432,7 +432,7 @@ export class Engine implements DurableEngine {
       // Events raised but not delivered yet carry over to the new execution; completions of old work do not.
       const carried = instance.inbox.filter((event) => event.EventType === EventType.EventRaised);
       instance.inbox = [this.executionStarted(instance.instanceId, instance.name, outcome.input, instance.executionId, timestamp, instance.parent), ...carried];
-      this.store.commit([{ instance, added: [] }]);
+      this.store.commit([instance]);
       return;
     }
     instance.history.push(...effects.added);
@@ -442,11 +442,11 @@ export class Engine implements DurableEngine {
     instance.timers = instance.timers.filter((t) => !effects.canceledTimerIds.includes(t.timerId));
     for (const timerId of effects.canceledTimerIds) this.disarm(instance, timerId);
     instance.timers.push(...effects.timers.filter((t) => !effects.canceledTimerIds.includes(t.timerId)));
-    const changes: Change[] = [{ instance, added: effects.added }];
+    const changes: Instance[] = [instance];
     for (const child of effects.children) {
       try {
         const link = { instanceId: instance.instanceId, taskId: child.taskId, executionId: instance.executionId };
-        changes.push({ instance: this.newInstance(child.instanceId, child.name, child.input, link), added: [] });
+        changes.push(this.newInstance(child.instanceId, child.name, child.input, link));
       } catch (err) {
         instance.inbox.push(
           historyEvent(EventType.SubOrchestrationInstanceFailed, timestamp, { TaskScheduledId: child.taskId, Reason: errorText(err).message, Details: '' }),
@@ -494,7 +494,7 @@ export class Engine implements DurableEngine {
     instance.activities.splice(index, 1);
     instance.inbox.push(event);
     this.touch(instance);
-    this.store.commit([{ instance }]);
+    this.store.commit([instance]);
     this.markReady(instance);
   }
 
@@ -537,7 +537,7 @@ export class Engine implements DurableEngine {
     instance.timers.splice(index, 1);
     instance.inbox.push(historyEvent(EventType.TimerFired, new Date().toISOString(), { TimerId: timer.timerId, FireAt: timer.fireAt }));
     this.touch(instance);
-    this.store.commit([{ instance }]);
+    this.store.commit([instance]);
     this.markReady(instance);
   }
 }

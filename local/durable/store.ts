@@ -1,36 +1,130 @@
 /**
  * Durable state on disk: `snapshot.jsonl` (one full instance per line, written to a temporary file, fsynced and
- * renamed into place) plus `journal.jsonl`, an append-only log with one line per committed transaction. A transaction
- * carries the metadata of every instance it touched and only the history events it added, so an episode costs a
- * small append, not a rewrite. Lines carry a sequence number; replay skips lines already in the snapshot, so a crash
- * between writing a snapshot and emptying the journal loses nothing and applies nothing twice. A torn last line (the
- * process died mid-write) is ignored: that transaction never happened.
+ * renamed into place) plus `journal.jsonl`, an append-only log with one line per committed transaction.
+ *
+ * A journal line holds, per touched instance, only what changed since that instance was last written: new history
+ * events, events added to or taken from the inbox, activities and timers added or removed, changed slots, and the
+ * few fields that move (status, output, custom status, time, id counter). So a commit costs about the size of the
+ * change, even for an orchestration with hundreds of tasks in flight. A new instance or a new execution
+ * (ContinueAsNew, re-creation) is written in full.
+ *
+ * Lines carry a sequence number; replay skips lines already in the snapshot, so a crash between writing a snapshot
+ * and emptying the journal loses nothing and applies nothing twice. A torn last line (the process died mid-write) is
+ * ignored: that transaction never happened.
  */
 import { closeSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HistoryEvent, Instance } from './model.js';
+import type { HistoryEvent, Instance, PendingActivity, PendingTimer, Slot } from './model.js';
 
 type InstanceMeta = Omit<Instance, 'history'>;
 
+/** The fields that change within one execution. */
+interface Moving {
+  runtimeStatus: Instance['runtimeStatus'];
+  output: string | null;
+  customStatus: string | null;
+  lastUpdatedTime: string;
+  nextId: number;
+}
+
+type Delta =
+  /** Full: the instance's metadata and its whole history. */
+  | { f: InstanceMeta; h: HistoryEvent[] }
+  | {
+      id: string;
+      m: Moving;
+      /** History events added. */
+      h?: HistoryEvent[];
+      /** Inbox: how many events were taken from the front, and the events added at the back. */
+      ib?: [number, HistoryEvent[]];
+      /** Activities: task ids removed, activities added. */
+      a?: [number[], PendingActivity[]];
+      /** Timers: timer ids removed, timers added. */
+      t?: [number[], PendingTimer[]];
+      /** Slots changed or added: [index, slot]. */
+      sl?: [number, Slot][];
+    };
+
 interface JournalLine {
   s: number;
-  /** Touched instances: their metadata and the history events added by this transaction. */
-  i?: { m: InstanceMeta; h?: HistoryEvent[] }[];
+  i?: Delta[];
   /** Purged instance ids. */
   d?: string[];
 }
 
-export interface Change {
-  instance: Instance;
-  /** History events appended to `instance.history` in this transaction. */
-  added?: HistoryEvent[];
+/** What was last written for an instance, to compute the next delta. */
+interface Written {
+  executionId: number;
+  historyLength: number;
+  inbox: HistoryEvent[];
+  activities: PendingActivity[];
+  timers: PendingTimer[];
+  slots: string[];
 }
 
 const COMPACT_AT_BYTES = 32 * 1024 * 1024;
 const SYNC_EVERY_MS = 50;
 
+function written(instance: Instance): Written {
+  return {
+    executionId: instance.executionId,
+    historyLength: instance.history.length,
+    inbox: [...instance.inbox],
+    activities: [...instance.activities],
+    timers: [...instance.timers],
+    slots: instance.slots.map((slot) => JSON.stringify(slot)),
+  };
+}
+
+/** Items removed from `before` and added in `after`, by identity. */
+function setDelta<T>(before: T[], after: T[]): [T[], T[]] {
+  const now = new Set(after);
+  const then = new Set(before);
+  return [before.filter((x) => !now.has(x)), after.filter((x) => !then.has(x))];
+}
+
+function delta(instance: Instance, last: Written | undefined): Delta {
+  if (!last || last.executionId !== instance.executionId || instance.history.length < last.historyLength) {
+    const { history, ...meta } = instance;
+    return { f: meta, h: history };
+  }
+  const out: Extract<Delta, { id: string }> = {
+    id: instance.instanceId,
+    m: {
+      runtimeStatus: instance.runtimeStatus,
+      output: instance.output,
+      customStatus: instance.customStatus,
+      lastUpdatedTime: instance.lastUpdatedTime,
+      nextId: instance.nextId,
+    },
+  };
+  if (instance.history.length > last.historyLength) out.h = instance.history.slice(last.historyLength);
+
+  const [taken, added] = setDelta(last.inbox, instance.inbox);
+  const keptInOrder = last.inbox.slice(taken.length).every((event, n) => instance.inbox[n] === event);
+  if (!keptInOrder || taken.some((event, n) => last.inbox[n] !== event)) {
+    // Not a take-from-front / add-at-back change: write the instance in full.
+    const { history, ...meta } = instance;
+    return { f: meta, h: history };
+  }
+  if (taken.length > 0 || added.length > 0) out.ib = [taken.length, added];
+
+  const [doneActivities, newActivities] = setDelta(last.activities, instance.activities);
+  if (doneActivities.length > 0 || newActivities.length > 0) out.a = [doneActivities.map((a) => a.taskId), newActivities];
+  const [doneTimers, newTimers] = setDelta(last.timers, instance.timers);
+  if (doneTimers.length > 0 || newTimers.length > 0) out.t = [doneTimers.map((t) => t.timerId), newTimers];
+
+  const slots: [number, Slot][] = [];
+  instance.slots.forEach((slot, index) => {
+    if (last.slots[index] !== JSON.stringify(slot)) slots.push([index, slot]);
+  });
+  if (slots.length > 0) out.sl = slots;
+  return out;
+}
+
 export class DurableStore {
   readonly instances = new Map<string, Instance>();
+  private readonly written = new Map<string, Written>();
   private readonly dir: string;
   private journalFd: number | undefined;
   private seq = 0;
@@ -77,32 +171,49 @@ export class DurableStore {
         this.seq = line.s;
       }
     }
+    for (const instance of this.instances.values()) this.written.set(instance.instanceId, written(instance));
     this.compact();
   }
 
   private apply(line: JournalLine): void {
-    for (const { m, h } of line.i ?? []) {
-      const existing = this.instances.get(m.instanceId);
-      const history = existing && existing.executionId === m.executionId ? existing.history : [];
-      if (h) history.push(...h);
-      this.instances.set(m.instanceId, { ...m, history });
+    for (const change of line.i ?? []) {
+      if ('f' in change) {
+        this.instances.set(change.f.instanceId, { ...change.f, history: change.h });
+        continue;
+      }
+      const instance = this.instances.get(change.id);
+      if (!instance) throw new Error(`The durable journal changes instance '${change.id}', which it never created.`);
+      Object.assign(instance, change.m);
+      if (change.h) instance.history.push(...change.h);
+      if (change.ib) instance.inbox = [...instance.inbox.slice(change.ib[0]), ...change.ib[1]];
+      if (change.a) {
+        const done = new Set(change.a[0]);
+        instance.activities = [...instance.activities.filter((a) => !done.has(a.taskId)), ...change.a[1]];
+      }
+      if (change.t) {
+        const done = new Set(change.t[0]);
+        instance.timers = [...instance.timers.filter((t) => !done.has(t.timerId)), ...change.t[1]];
+      }
+      for (const [index, slot] of change.sl ?? []) instance.slots[index] = slot;
     }
     for (const id of line.d ?? []) this.instances.delete(id);
   }
 
   /** Records a transaction. The line reaches the OS at once (it survives the process being killed) and the disk within ~50 ms. */
-  commit(changes: Change[], purged: string[] = []): void {
+  commit(instances: Instance[], purged: string[] = []): void {
     const line: JournalLine = { s: ++this.seq };
-    if (changes.length > 0) {
-      line.i = changes.map(({ instance, added }) => {
-        const { history, ...meta } = instance;
-        void history; // only the added events are written; a new execution id starts a fresh history on replay
-        return added && added.length > 0 ? { m: meta, h: added } : { m: meta };
-      });
+    if (instances.length > 0) {
+      line.i = instances.map((instance) => delta(instance, this.written.get(instance.instanceId)));
     }
     if (purged.length > 0) line.d = purged;
-    for (const change of changes) this.instances.set(change.instance.instanceId, change.instance);
-    for (const id of purged) this.instances.delete(id);
+    for (const instance of instances) {
+      this.instances.set(instance.instanceId, instance);
+      this.written.set(instance.instanceId, written(instance));
+    }
+    for (const id of purged) {
+      this.instances.delete(id);
+      this.written.delete(id);
+    }
     this.append(`${JSON.stringify(line)}\n`);
   }
 
@@ -136,7 +247,9 @@ export class DurableStore {
     renameSync(tmp, join(this.dir, 'snapshot.jsonl'));
     this.syncDir();
     if (this.journalFd !== undefined) closeSync(this.journalFd);
-    this.journalFd = openSync(join(this.dir, 'journal.jsonl'), 'w');
+    const journal = join(this.dir, 'journal.jsonl');
+    closeSync(openSync(journal, 'w'));
+    this.journalFd = openSync(journal, 'a');
     this.journalBytes = 0;
   }
 
