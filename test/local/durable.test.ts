@@ -32,6 +32,9 @@ describe('durable engine', () => {
     }
     const done = await untilStatus(host.origin, 'links-1', ['Completed']);
     assert.equal(done.output, 'Hello ann');
+    const waited = await call(host.origin, 'POST', '/runtime/webhooks/durabletask/orchestrators/quick/links-2?timeout=10&pollingInterval=1', 'bo');
+    assert.equal(waited.status, 200, 'start-and-wait answers with the output once done');
+    assert.equal(waited.body, 'Hello bo');
   });
 
   test('three-episode replay, approve path: the event wins and the cancelled timer never fires', async () => {
@@ -62,6 +65,26 @@ describe('durable engine', () => {
     const created = Date.parse(done.historyEvents.find((e: any) => e.EventType === 'TimerCreated').FireAt);
     const fired = Date.parse(done.historyEvents.find((e: any) => e.EventType === 'TimerFired').Timestamp);
     assert.ok(fired >= created, 'the timer did not fire early');
+  });
+
+  test('a cancelled timer never fires, even when the orchestration outlives it', async () => {
+    await start('cancelThenWait', 'cancel-1', 1200);
+    await untilStatus(host.origin, 'cancel-1', ['Running']);
+    await manage('cancel-1', 'raise', 'A', 1);
+    const waiting = await waitFor(
+      async () => {
+        const reply = await status(host.origin, 'cancel-1', true);
+        return historyShape(reply.body.historyEvents).includes('15:A') ? reply.body : undefined;
+      },
+      10_000,
+      'the first event to be delivered',
+    );
+    const fireAt = Date.parse(waiting.historyEvents.find((e: any) => e.EventType === 'TimerCreated').FireAt);
+    await waitFor(async () => Date.now() > fireAt + 300, 5_000, 'the cancelled timer to be overdue');
+    await manage('cancel-1', 'raise', 'B', 2);
+    const done = await untilStatus(host.origin, 'cancel-1', ['Completed']);
+    assert.deepEqual(done.output, { timerWon: false, second: 2 });
+    assert.deepEqual(historyShape(done.historyEvents), ['ExecutionStarted', '10#0', '15:A', '15:B', 'ExecutionCompleted']);
   });
 
   test('retries follow the host timer/id bookkeeping', async () => {
