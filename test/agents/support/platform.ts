@@ -1,0 +1,99 @@
+import { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { startLocalPlatform, type LocalPlatform, type StartOptions } from '../../../local/testing';
+import { clientBindingData } from '../../../local/durable/http-api';
+import { createServices, type Services } from '../../../shared/app/services';
+import { loadSettings } from '../../../shared/platform/config';
+
+/** Polls `read` until `done` holds or the deadline passes (then fails with the last value). */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  let lastError: unknown;
+  let delay = 50;
+  while (Date.now() < deadline) {
+    try {
+      last = await read();
+      if (done(last)) return last;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 1.5, 400);
+  }
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 3000)} ${lastError ? String(lastError) : ''}`);
+}
+
+export interface Person {
+  email: string;
+  token: string;
+  tenantId: string;
+}
+
+export interface AgentsPlatform {
+  platform: LocalPlatform;
+  /** The app's services in this process, on the same stores. */
+  services: Services;
+  json<T = any>(path: string, init?: Parameters<LocalPlatform['api']>[1]): Promise<{ status: number; body: T; headers: Headers }>;
+  person(email: string, name?: string): Promise<Person>;
+  /** Connects the person's Google account (the emulator's demo mailbox) through the real OAuth code flow. */
+  connectGoogle(person: Person): Promise<string>;
+  /** A Durable client on the runtime (the same one functions get). */
+  durableClient(): df.DurableClient;
+  /** Waits until the run is in a final state and returns it. */
+  finishedRun(person: Person, runId: string, timeoutMs?: number): Promise<any>;
+}
+
+export const FINAL = ['completed', 'failed', 'cancelled', 'stopped'];
+
+export async function startAgentsPlatform(opts: StartOptions = {}): Promise<AgentsPlatform> {
+  const platform = await startLocalPlatform(opts);
+  const services = createServices(loadSettings(platform.settings));
+  const json: AgentsPlatform['json'] = async (path, init) => {
+    const res = await platform.api(path, init);
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never, headers: res.headers };
+  };
+  return {
+    platform,
+    services,
+    json,
+    async person(email, name) {
+      const token = await platform.token(email, name ?? email.split('@')[0]);
+      const me = await json<{ tenantId: string }>('/me', { token });
+      if (me.status !== 200) throw new Error(`/me answered ${me.status}`);
+      return { email, token, tenantId: me.body.tenantId };
+    },
+    async connectGoogle(person) {
+      const auth = await json<{ authorizationUrl: string }>('/connectors/google/authorize', {
+        method: 'POST',
+        token: person.token,
+        json: { families: ['mail', 'calendar', 'files'] },
+      });
+      if (auth.status !== 200) throw new Error(`authorize answered ${auth.status}`);
+      const url = new URL(auth.body.authorizationUrl);
+      // The emulator's consent page posts the chosen account; do what the person's click does.
+      const form = new URLSearchParams({ email: 'alex.morgan@gmail.example' });
+      for (const key of ['redirect_uri', 'scope', 'state', 'client_id', 'code_challenge', 'code_challenge_method', 'nonce']) form.set(key, url.searchParams.get(key) ?? '');
+      const consent = await fetch(`${url.origin}/o/oauth2/v2/auth/callback`, { method: 'POST', body: form, redirect: 'manual' });
+      const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+      if (callback.status !== 302) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
+      const list = await json<{ items: { id: string; provider: string }[] }>('/connectors', { token: person.token });
+      return list.body.items.find((c) => c.provider === 'google')!.id;
+    },
+    durableClient() {
+      const context = new InvocationContext({ functionName: 'test', options: { extraInputs: [df.input.durableClient()] } });
+      context.extraInputs.set(df.input.durableClient(), clientBindingData(platform.origin, platform.settings.TASKHUB_NAME ?? 'LocalHub'));
+      return df.getClient(context);
+    },
+    async finishedRun(person, runId, timeoutMs = 30_000) {
+      const res = await eventually(
+        () => json(`/orchestration/runs/${runId}`, { token: person.token }),
+        (r) => r.status === 200 && FINAL.includes(r.body.status),
+        `run ${runId} to finish`,
+        timeoutMs,
+      );
+      return res.body;
+    },
+  };
+}
