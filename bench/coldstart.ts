@@ -68,9 +68,11 @@ const bare = summary('bare');
 const fmt = (n: number) => n.toFixed(0).padStart(6);
 
 console.log(`Cold start: process start -> all functions registered (median of ${runs} runs each, Node ${process.version})`);
-console.log('                                wall ms   cpu ms   peak RSS MB   functions');
-console.log(`  built app (${apps.app.entry.slice(root.length + 1).padEnd(16)})  ${fmt(app.registeredMs)}   ${fmt(app.cpuMs)}   ${fmt(app.peakRssMb)}        ${app.functions}`);
-console.log(`  bare @azure/functions app        ${fmt(bare.registeredMs)}   ${fmt(bare.cpuMs)}   ${fmt(bare.peakRssMb)}        ${bare.functions}`);
+const row = (label: string, s: ReturnType<typeof summary>) =>
+  console.log(`  ${label.padEnd(32)} ${fmt(s.registeredMs)}   ${fmt(s.cpuMs)}   ${fmt(s.peakRssMb)}        ${s.functions}`);
+console.log(`  ${''.padEnd(32)} wall ms   cpu ms   peak RSS MB   functions`);
+row(`built app (${apps.app.entry.slice(root.length + 1)})`, app);
+row('bare @azure/functions app', bare);
 const wallRatio = app.registeredMs / bare.registeredMs;
 const cpuRatio = app.cpuMs / bare.cpuMs;
 console.log(`  ratio (app / bare): wall ${wallRatio.toFixed(2)}x, cpu ${cpuRatio.toFixed(2)}x`);

@@ -160,6 +160,8 @@ export async function serveHttpFunction(
   if (found.kind !== 'function') {
     // The host answers 404 for an unknown route and for a known route without this method.
     res.writeHead(404, { 'content-length': 0 }).end();
+    const why = found.kind === 'method-not-allowed' ? `the route only accepts ${found.allowed.join(', ')}` : 'no function has this route';
+    log(`${method} ${url.pathname} -> 404 (${why})`);
     return;
   }
   let body: Buffer;
