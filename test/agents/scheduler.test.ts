@@ -1,0 +1,91 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runSchedulerTick, type TickReport } from '../../shared/orchestration/scheduler';
+import type { OrchestrationStarter } from '../../shared/orchestration/run-service';
+import { durableStarter } from '../../functions/orchestration-run';
+import { startAgentsPlatform, type AgentsPlatform, type Person } from './support/platform';
+
+let p: AgentsPlatform;
+let dan: Person;
+let starts: string[];
+let tick: (at: string) => Promise<TickReport>;
+
+before(async () => {
+  p = await startAgentsPlatform();
+  dan = await p.person('dan@schedules.test', 'Dan');
+  await p.connectGoogle(dan);
+  const real = durableStarter(p.durableClient());
+  starts = [];
+  const starter: OrchestrationStarter = {
+    async start(instanceId, input) {
+      starts.push(instanceId);
+      await real.start(instanceId, input);
+    },
+  };
+  const platform = p.services.agentPlatform();
+  // The scheduler function's work at an injected instant (the timer passes the clock's now).
+  tick = (at) => runSchedulerTick({ schedules: platform.schedules, runs: platform.runs, audit: p.services.audit, starter, catchUpMinutes: 60 }, new Date(at));
+});
+after(() => p.platform.stop());
+
+const slotsOf = async (agentId: string) => {
+  const runs = await p.json(`/orchestration/runs?agentId=${agentId}&limit=100`, { token: dan.token });
+  return runs.body.items.map((r: any) => r.trigger.slot).sort();
+};
+
+test('a daily 09:00 New York schedule fires once per slot across the DST change, even with overlapping timer invocations', async () => {
+  // March 2027 only, so the runtime's own once-a-minute timer never finds it due while the test runs.
+  const agent = await p.json('/agents', {
+    method: 'POST',
+    token: dan.token,
+    json: { templateId: 'daily-digest', schedule: { cron: '0 9 * 3 *', timezone: 'America/New_York' } },
+  });
+  assert.equal(agent.status, 201);
+  assert.equal(agent.body.nextRunAt, '2027-03-01T14:00:00.000Z', '09:00 EST');
+  const id = agent.body.id;
+
+  // After downtime, the missed slots of March 1-12 collapse into the latest one, which is recent enough to run.
+  const first = await tick('2027-03-13T14:00:20Z');
+  assert.equal(first.started.length, 1);
+  assert.deepEqual(await slotsOf(id), ['2027-03-13T14:00:00.000Z']);
+  const entry = await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id);
+  assert.equal(entry?.nextRunAt, '2027-03-14T13:00:00.000Z', 'clocks moved forward on March 14: 09:00 EDT is 13:00 UTC');
+
+  assert.equal((await tick('2027-03-14T12:59:00Z')).started.length, 0, 'not due yet');
+
+  // Two timer invocations at once, and a late one in the same minute: one run for the slot.
+  const overlapping = await Promise.all([tick('2027-03-14T13:00:05Z'), tick('2027-03-14T13:00:05Z'), tick('2027-03-14T13:00:50Z')]);
+  assert.equal(overlapping.reduce((n, r) => n + r.started.length, 0), 1);
+  assert.deepEqual(await slotsOf(id), ['2027-03-13T14:00:00.000Z', '2027-03-14T13:00:00.000Z']);
+  assert.equal(starts.filter((s) => s.includes(id)).length, 2, 'one orchestration per slot');
+
+  // The scheduled runs really ran (deterministic instance ids carry the tenant).
+  const runs = await p.json(`/orchestration/runs?agentId=${id}`, { token: dan.token });
+  for (const run of runs.body.items) {
+    const done = await p.finishedRun(dan, run.id);
+    assert.equal(done.status, 'completed', JSON.stringify(done));
+    assert.equal(done.trigger.type, 'schedule');
+  }
+  assert.ok(starts.every((s) => s.startsWith(`run:${dan.tenantId}:`)));
+});
+
+test('a slot missed by more than the catch-up window is skipped, audited, and the schedule moves on', async () => {
+  const agent = await p.json('/agents', {
+    method: 'POST',
+    token: dan.token,
+    json: { templateId: 'follow-up-tracker', schedule: { cron: '30 8 * 3 *', timezone: 'Europe/Berlin' } },
+  });
+  const id = agent.body.id;
+  const report = await tick('2027-03-02T12:00:00Z');
+  assert.equal(report.started.filter((r) => r.includes(id)).length, 0);
+  assert.ok(report.skippedSlots >= 1);
+  assert.deepEqual(await slotsOf(id), []);
+  const entry = await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id);
+  assert.equal(entry?.nextRunAt, '2027-03-03T07:30:00.000Z', '08:30 CET');
+  const audit = await p.json('/audit?type=schedule.slot.skipped', { token: dan.token });
+  assert.ok(audit.body.items.some((a: any) => a.target.id === id));
+
+  // Deleting the agent removes its schedule: later ticks start nothing for it.
+  assert.equal((await p.json(`/agents/${id}`, { method: 'DELETE', token: dan.token })).status, 204);
+  assert.equal(await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id), undefined);
+});
