@@ -14,6 +14,10 @@ describe('local runtime: start-up', () => {
     await assert.rejects(startLocalPlatform({ app: fixture('entity-app'), services: [] }), /Function "counter" is a Durable entity; the local runtime does not support entities/);
   });
 
+  it('refuses an app that enables HTTP streaming', async () => {
+    await assert.rejects(startLocalPlatform({ app: fixture('stream-app'), services: [] }), /enables HTTP streaming .* which the local runtime does not support/);
+  });
+
   it('says how to build the web app when none is built, and still serves the API', async () => {
     const platform = await startLocalPlatform({ app: fixture('basic-app'), services: [] });
     try {
