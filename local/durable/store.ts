@@ -12,7 +12,7 @@
  * and emptying the journal loses nothing and applies nothing twice. A torn last line (the process died mid-write) is
  * ignored: that transaction never happened.
  */
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { close, closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEvent, Instance, PendingActivity, PendingTimer, Slot } from './model.js';
 
@@ -130,6 +130,9 @@ export class DurableStore {
   private seq = 0;
   private journalBytes = 0;
   private syncTimer: NodeJS.Timeout | undefined;
+  /** Journal descriptors with a background flush in flight, and those to close once it is done. */
+  private readonly syncing = new Set<number>();
+  private readonly retired = new Set<number>();
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'durable');
@@ -222,15 +225,39 @@ export class DurableStore {
     const buffer = Buffer.from(text, 'utf8');
     writeSync(this.journalFd, buffer);
     this.journalBytes += buffer.length;
-    this.syncTimer ??= setTimeout(() => this.sync(), SYNC_EVERY_MS);
+    this.syncTimer ??= setTimeout(() => this.syncInBackground(), SYNC_EVERY_MS);
     if (this.journalBytes > COMPACT_AT_BYTES) this.compact();
   }
 
-  /** Flushes the journal to disk. */
+  /** Flushes the journal to disk off the event loop; a journal closed meanwhile is closed once the flush is done. */
+  private syncInBackground(): void {
+    this.syncTimer = undefined;
+    const fd = this.journalFd;
+    if (fd === undefined) return;
+    if (this.syncing.has(fd)) {
+      this.syncTimer = setTimeout(() => this.syncInBackground(), SYNC_EVERY_MS);
+      return;
+    }
+    this.syncing.add(fd);
+    fdatasync(fd, () => {
+      this.syncing.delete(fd);
+      if (this.retired.delete(fd)) close(fd, () => {});
+    });
+  }
+
+  /** Flushes the journal to disk now. */
   sync(): void {
     if (this.syncTimer) clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
     if (this.journalFd !== undefined) fdatasyncSync(this.journalFd);
+  }
+
+  private closeJournal(): void {
+    const fd = this.journalFd;
+    this.journalFd = undefined;
+    if (fd === undefined) return;
+    if (this.syncing.has(fd)) this.retired.add(fd);
+    else closeSync(fd);
   }
 
   /** Writes every instance to a new snapshot (atomically) and starts an empty journal. */
@@ -246,7 +273,7 @@ export class DurableStore {
     }
     renameSync(tmp, join(this.dir, 'snapshot.jsonl'));
     this.syncDir();
-    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    this.closeJournal();
     const journal = join(this.dir, 'journal.jsonl');
     closeSync(openSync(journal, 'w'));
     this.journalFd = openSync(journal, 'a');
@@ -265,7 +292,6 @@ export class DurableStore {
 
   close(): void {
     this.sync();
-    if (this.journalFd !== undefined) closeSync(this.journalFd);
-    this.journalFd = undefined;
+    this.closeJournal();
   }
 }
