@@ -16,7 +16,7 @@ describe('Google connector against the emulator, through the real OAuth code flo
   const seen: string[] = [];
 
   before(async () => {
-    platform = await startLocalPlatform({ services: ['cosmos', 'azurite', 'dev-oidc', 'smtp-sink', 'google-emulator'] });
+    platform = await startLocalPlatform({ services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator'] });
     services = servicesOf(platform);
     token = await platform.token('ada@example.com', 'Ada');
     const me = await platform.api('/me', { token });

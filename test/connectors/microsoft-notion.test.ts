@@ -16,7 +16,7 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   before(async () => {
     notion = await startFakeNotion();
     platform = await startLocalPlatform({
-      services: ['cosmos', 'azurite', 'dev-oidc', 'smtp-sink', 'microsoft-emulator'],
+      services: ['cosmos', 'azurite', 'dev-oidc', 'microsoft-emulator'],
       settings: {
         NOTION_CLIENT_ID: notion.clientId,
         NOTION_CLIENT_SECRET: notion.clientSecret,
