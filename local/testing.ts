@@ -40,7 +40,8 @@ export interface LocalPlatform {
   settings: Record<string, string>;
   /** An access token from the dev issuer. */
   token(email: string, name?: string): Promise<string>;
-  /** fetch() on the API: `path` is below /api; `json` is sent as an application/json body; `token` as a bearer token. */
+  /** fetch() on the API: `path` is below /api; `json` is sent as an application/json body (POST unless `method` says
+   * otherwise); `token` as a bearer token. */
   api(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
   stop(): Promise<void>;
   kill(): Promise<void>;

@@ -70,6 +70,7 @@ export class Broker {
   readonly #file: string;
   readonly #warned = new Set<string>();
   #sequence = 0;
+  #saveScheduled: Promise<void> | undefined;
   #started = false;
   #stopping = false;
   #inFlight = new Set<Promise<void>>();
@@ -102,7 +103,27 @@ export class Broker {
     }
   }
 
-  #save(): void {
+  /**
+   * Saves once for everything changed in this turn of the event loop; resolves when written. Changes are saved in
+   * order, so a message accepted after this call is never lost while an earlier one is kept.
+   */
+  #save(): Promise<void> {
+    this.#saveScheduled ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.#saveScheduled = undefined;
+        try {
+          this.#write();
+          resolve();
+        } catch (err) {
+          this.options.log(`Broker: could not save messages: ${(err as Error).message}`);
+          reject(err);
+        }
+      });
+    });
+    return this.#saveScheduled;
+  }
+
+  #write(): void {
     const state: PersistedState = { sequence: this.#sequence, entities: {} };
     for (const [path, entity] of this.#entities) {
       // Locked messages are saved as active: if the runtime dies mid-delivery they are delivered again.
@@ -138,7 +159,7 @@ export class Broker {
    * Sends messages to a queue or topic. A topic copies each message to every subscription; a name that is neither
    * a known queue nor a topic with subscriptions accepts and drops the messages (like a topic nobody subscribes to).
    */
-  publish(entityName: string, messages: IncomingMessage[]): { delivered: string[] } {
+  publish(entityName: string, messages: IncomingMessage[]): { delivered: string[]; saved: Promise<void> } {
     const name = entityName.toLowerCase();
     const targets = this.#topics.get(name) ?? (this.#consumers.has(name) || this.#entities.has(name) ? [name] : []);
     if (targets.length === 0 && !this.#warned.has(name)) {
@@ -162,9 +183,9 @@ export class Broker {
         });
       }
     }
-    if (targets.length > 0 && messages.length > 0) this.#save();
+    const saved = targets.length > 0 && messages.length > 0 ? this.#save() : Promise.resolve();
     for (const target of targets) this.#pump(target);
-    return { delivered: targets };
+    return { delivered: targets, saved };
   }
 
   #pump(entityKey: string): void {
@@ -191,7 +212,7 @@ export class Broker {
       }
     }
     // The delivery count is part of the lock (as in Service Bus): a restart must not reset it.
-    if (locked > 0) this.#save();
+    if (locked > 0) void this.#save().catch(() => undefined);
   }
 
   async #deliver(consumer: BrokerConsumer, entityKey: string, entity: EntityState, message: BrokerMessage): Promise<void> {
@@ -203,7 +224,7 @@ export class Broker {
     }
     entity.locked.delete(message.sequenceNumber);
     if (failure === undefined) {
-      this.#save(); // completed
+      void this.#save().catch(() => undefined); // completed
       return;
     }
     const reason = (failure as Error)?.message ?? String(failure);
@@ -216,7 +237,7 @@ export class Broker {
       // Abandoned: back at the head of the entity, delivered again right away (as Service Bus does).
       entity.active.unshift(message);
     }
-    this.#save();
+    void this.#save().catch(() => undefined);
   }
 
   /** Messages waiting on an entity (queue name or `<topic>/subscriptions/<sub>`). */
@@ -248,6 +269,6 @@ export class Broker {
         new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
       ]);
     }
-    this.#save();
+    this.#write();
   }
 }

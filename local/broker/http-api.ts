@@ -86,6 +86,7 @@ export async function handleBrokerHttp(broker: Broker, req: HttpRequest, res: Se
   }
   const messages = parseMessages(parsed);
   if (typeof messages === 'string') return problem(res, 400, 'Bad request', messages);
-  const { delivered } = broker.publish(entity, messages);
+  const { delivered, saved } = broker.publish(entity, messages);
+  await saved; // accepted means kept: it survives a crash from here on
   send(res, 202, { accepted: messages.length, entities: delivered });
 }

@@ -92,6 +92,8 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
 
   let dirty = false;
   let flushTimer: NodeJS.Timeout | undefined;
+  /** A big store takes longer to export: space exports out so they never take most of the time. */
+  let nextFlushAt = 0;
   let flushing: Promise<void> | undefined;
   let stopped = false;
 
@@ -120,11 +122,13 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
     }
     flushing = (async () => {
       dirty = false;
+      const started = Date.now();
       try {
         const snapshot = await exportAll(client);
         const tmp = `${file}.tmp`;
         writeFileSync(tmp, JSON.stringify(snapshot));
         renameSync(tmp, file);
+        nextFlushAt = Date.now() + 3 * (Date.now() - started);
       } catch (err) {
         dirty = true;
         ctx.log(`Cosmos DB: could not save the data: ${(err as Error).message}`);
@@ -140,10 +144,13 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
   function markDirty(): void {
     dirty = true;
     if (stopped || flushTimer) return;
-    flushTimer = setTimeout(() => {
-      flushTimer = undefined;
-      void flush();
-    }, FLUSH_DELAY_MS);
+    flushTimer = setTimeout(
+      () => {
+        flushTimer = undefined;
+        void flush();
+      },
+      Math.max(FLUSH_DELAY_MS, nextFlushAt - Date.now()),
+    );
   }
 
   const interval = setInterval(() => {
