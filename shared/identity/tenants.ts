@@ -105,6 +105,7 @@ export function createTenantService(deps: {
       delete (next as Partial<Stored<TenantProfile>>)._etag;
       // With If-Match the client's version must still be current; without it we guard against our own read racing.
       const saved = await repo.replace(next, options.ifMatch ?? current._etag);
+      if (update.auditRetentionDays !== undefined) deps.audit().retentionChanged(tenantId);
       const changed = Object.keys(update) as (keyof ProfileUpdate)[];
       await deps.audit().record({
         tenantId,

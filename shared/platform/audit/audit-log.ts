@@ -40,6 +40,8 @@ export interface AuditQuery {
 /** Append-only audit trail, newest first. Before/after summaries are redacted on the way in. */
 export class AuditLog {
   private readonly repo: TenantRepository<AuditRecord>;
+  /** Retention per tenant, kept a minute: it is read on every write and list, and changes rarely. */
+  private readonly retentionCache = new Map<string, { days: number | undefined; until: number }>();
 
   constructor(
     store: CosmosStore,
@@ -50,9 +52,24 @@ export class AuditLog {
     this.repo = new TenantRepository<AuditRecord>(store, 'audit', 'audit record');
   }
 
+  private async retention(tenantId: string): Promise<number | undefined> {
+    if (!this.retentionDays) return undefined;
+    const cached = this.retentionCache.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.days;
+    const days = await this.retentionDays(tenantId);
+    if (this.retentionCache.size > 10_000) this.retentionCache.clear();
+    this.retentionCache.set(tenantId, { days, until: Date.now() + 60_000 });
+    return days;
+  }
+
+  /** Call when a tenant's retention policy changed, so the next record and list use it. */
+  retentionChanged(tenantId: string): void {
+    this.retentionCache.delete(tenantId);
+  }
+
   async record(entry: AuditEntryInput): Promise<AuditRecord> {
     const at = this.clock.now().toISOString();
-    const days = this.retentionDays ? await this.retentionDays(entry.tenantId) : undefined;
+    const days = await this.retention(entry.tenantId);
     const doc: AuditRecord = {
       ...entry,
       // Sortable ids keep "newest first" stable for records written in the same millisecond.
@@ -74,7 +91,7 @@ export class AuditLog {
       parameters.push({ name: '@type', value: query.type });
     }
     // Retention is enforced here too: TTL reclaims space in Azure, but records past the policy are never shown.
-    const days = this.retentionDays ? await this.retentionDays(tenantId) : undefined;
+    const days = await this.retention(tenantId);
     const cutoff = days ? new Date(this.clock.now().getTime() - days * 86_400_000).toISOString() : undefined;
     const from = cutoff && (!query.from || query.from < cutoff) ? cutoff : query.from;
     if (from) {

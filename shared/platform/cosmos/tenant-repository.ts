@@ -1,5 +1,5 @@
 import type { Container, PatchOperation, SqlParameter } from '@azure/cosmos';
-import { ConflictError, NotFoundError, PreconditionFailedError } from '../errors';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import type { ContainerName } from './containers';
 import type { CosmosStore } from './store';
@@ -222,7 +222,19 @@ export class TenantRepository<T extends TenantDoc> {
       scoped(sql, parameters, requireTenant(tenantId)),
       { partitionKey: tenantId, maxItemCount: paging.limit, continuationToken: decodeCursor(paging.cursor) },
     );
-    const response = await iterator.fetchNext();
+    let response;
+    try {
+      response = await iterator.fetchNext();
+    } catch (err) {
+      // A continuation token from another query (or made up) is refused by the store: the client's cursor is bad.
+      const status = statusOf(err);
+      if (paging.cursor && (status === 400 || status === 500 || err instanceof SyntaxError)) {
+        throw new ValidationError('The cursor is not valid for this list. Start again from the first page.', [
+          { path: 'query.cursor', message: 'invalid cursor' },
+        ]);
+      }
+      throw err;
+    }
     return {
       items: response.resources.map((r) => clean<T>(r)),
       nextCursor: response.hasMoreResults ? encodeCursor(response.continuationToken) : null,
