@@ -126,6 +126,14 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     await assert.rejects(services.connectors().mail(tenantId, conn.id), (err: Error & { status?: number }) => err.status === 409);
   });
 
+  it("a connection beyond the plan's limit is refused with a clear page and nothing is kept", async () => {
+    assert.equal((await connectors()).length, 2);
+    const { response } = await consent(platform, token, 'microsoft', 'testuser@outlook.com', { families: ['mail'] });
+    assert.equal(response.status, 429);
+    assert.match(await response.text(), /Nothing was connected/);
+    assert.equal((await connectors()).length, 2);
+  });
+
   it('Notion: a token refused by the provider shows as revoked; disconnect revokes and deletes', async () => {
     const conn = (await connectors()).find((c) => c.provider === 'notion')!;
     const { tokens } = await storedTokens(services, tenantId, conn.id);
@@ -147,5 +155,16 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     assert.equal(refresh.status, 400, 'the Microsoft grant was revoked');
     const logs = platform.logs();
     for (const secret of [tokens.accessToken, msTokens.accessToken, msTokens.refreshToken!]) assert.ok(!logs.includes(secret));
+  });
+
+  it('erasure revokes every connection at the provider and removes it', async () => {
+    const start = await platform.api('/connectors/notion/authorize', { method: 'POST', token, json: {} });
+    const consented = await fetch(((await start.json()) as { authorizationUrl: string }).authorizationUrl, { redirect: 'manual' });
+    assert.equal((await fetch(consented.headers.get('location')!, { redirect: 'manual' })).status, 302);
+    const conn = (await connectors()).find((c) => c.provider === 'notion')!;
+    const { tokens } = await storedTokens(services, tenantId, conn.id);
+    assert.equal(await services.connectorService().eraseTenant(tenantId), 1);
+    assert.ok(notion.revoked.has(tokens.accessToken));
+    assert.deepEqual(await connectors(), []);
   });
 });
