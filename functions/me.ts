@@ -86,7 +86,11 @@ export const exportMe = httpRoute({
     const size = Buffer.byteLength(json, 'utf8');
     const large = size > services.settings.EXPORT_INLINE_MAX_BYTES;
     const exportId = large ? randomUUID() : undefined;
-    if (exportId) await services.blobs().put(tenantId, `${EXPORTS_PREFIX}${exportId}.json`, json, 'application/json');
+    if (exportId) {
+      // Only the newest prepared export is kept.
+      for (const old of await services.blobs().list(tenantId, EXPORTS_PREFIX)) await services.blobs().delete(tenantId, old.path);
+      await services.blobs().put(tenantId, `${EXPORTS_PREFIX}${exportId}.json`, json, 'application/json');
+    }
     await services.audit().record({
       tenantId,
       actor: { type: 'person', id: principal.subject },

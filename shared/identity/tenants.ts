@@ -92,19 +92,30 @@ export function createTenantService(deps: {
     },
 
     async update(tenantId, update, options = {}) {
-      const current = await service.get(tenantId);
-      const next: TenantProfile = {
-        ...current,
-        ...(update.displayName !== undefined ? { displayName: update.displayName } : {}),
-        ...(update.timezone !== undefined ? { timezone: update.timezone } : {}),
-        ...(update.locale !== undefined ? { locale: update.locale } : {}),
-        ...(update.auditRetentionDays !== undefined ? { auditRetentionDays: update.auditRetentionDays } : {}),
-        notifications: { ...current.notifications, ...(update.notifications ?? {}) },
-        updatedAt: deps.clock.now().toISOString(),
+      const apply = (current: Stored<TenantProfile>): TenantProfile => {
+        const { _etag: _version, ...rest } = current;
+        return {
+          ...rest,
+          ...(update.displayName !== undefined ? { displayName: update.displayName } : {}),
+          ...(update.timezone !== undefined ? { timezone: update.timezone } : {}),
+          ...(update.locale !== undefined ? { locale: update.locale } : {}),
+          ...(update.auditRetentionDays !== undefined ? { auditRetentionDays: update.auditRetentionDays } : {}),
+          notifications: { ...current.notifications, ...(update.notifications ?? {}) },
+          updatedAt: deps.clock.now().toISOString(),
+        };
       };
-      delete (next as Partial<Stored<TenantProfile>>)._etag;
-      // With If-Match the client's version must still be current; without it we guard against our own read racing.
-      const saved = await repo.replace(next, options.ifMatch ?? current._etag);
+      let current = await service.get(tenantId);
+      let saved: Stored<TenantProfile>;
+      if (options.ifMatch) {
+        // The client's version must still be the stored one (412 otherwise).
+        saved = await repo.replace(apply(current), options.ifMatch);
+      } else {
+        // Last writer wins field by field: re-read and re-apply when another change got in between.
+        saved = await repo.update(tenantId, tenantId, (latest) => {
+          current = latest;
+          return apply(latest);
+        });
+      }
       if (update.auditRetentionDays !== undefined) deps.audit().retentionChanged(tenantId);
       const changed = Object.keys(update) as (keyof ProfileUpdate)[];
       await deps.audit().record({

@@ -55,6 +55,27 @@ describe('personal tenants', () => {
   });
 });
 
+describe('concurrent profile changes', () => {
+  test('changes without If-Match all land, none is lost', async () => {
+    const ivy = person('ivy-concurrent');
+    await services.tenants().ensure(ivy);
+    await Promise.all([
+      services.tenants().update(ivy.tenantId, { timezone: 'Asia/Tokyo' }),
+      services.tenants().update(ivy.tenantId, { locale: 'ja-JP' }),
+      services.tenants().update(ivy.tenantId, { displayName: 'Ivy' }),
+      services.tenants().update(ivy.tenantId, { notifications: { mode: 'off' } }),
+      services.tenants().update(ivy.tenantId, { notifications: { digestHour: 6 } }),
+    ]);
+    const profile = await services.tenants().get(ivy.tenantId);
+    assert.equal(profile.timezone, 'Asia/Tokyo');
+    assert.equal(profile.locale, 'ja-JP');
+    assert.equal(profile.displayName, 'Ivy');
+    assert.deepEqual(profile.notifications, { mode: 'off', digestHour: 6, approvalLinks: true });
+    const trail = await services.audit().list(ivy.tenantId, { limit: 10, type: 'profile.updated' });
+    assert.equal(trail.items.length, 5);
+  });
+});
+
 describe('usage and limits', () => {
   test('concurrent usage records all count (atomic increments)', async () => {
     const carol = person('carol-usage');
