@@ -92,6 +92,40 @@ export class FunctionsCore {
     return this.programmingModel;
   }
 
+  /**
+   * One log line, as the worker handles it: the app's `log` hooks see it first and may change the level and message
+   * of user logs (not of system logs); a throwing hook never stops the line.
+   */
+  emitLog(
+    level: RpcLogLevel,
+    category: RpcLogCategory,
+    message: string,
+    functionName?: string,
+    logContext?: { hookData?: Record<string, unknown>; invocationContext?: unknown },
+  ): void {
+    const hooks = this.hooks.get('log') ?? [];
+    if (hooks.length > 0) {
+      const context = {
+        level,
+        message,
+        category,
+        hookData: logContext?.hookData ?? {},
+        appHookData: this.appHookData,
+        invocationContext: logContext?.invocationContext,
+      };
+      try {
+        for (const callback of hooks) callback(context);
+        if (category === 'user') {
+          level = context.level;
+          message = context.message;
+        }
+      } catch {
+        // a log hook must not prevent logging
+      }
+    }
+    this.logHandler(level, category, message, functionName);
+  }
+
   async runHooks(name: HookName, context: unknown): Promise<void> {
     for (const callback of [...(this.hooks.get(name) ?? [])]) await callback(context);
   }
@@ -131,7 +165,7 @@ function coreApiOf(core: FunctionsCore) {
     registerHook: (name: string, callback: HookCallback) => core.registerHook(name, callback),
     setProgrammingModel: (model: ProgrammingModel) => core.setProgrammingModel(model),
     getProgrammingModel: () => core.getProgrammingModel(),
-    log: (level: RpcLogLevel, category: RpcLogCategory, message: string) => core.logHandler(level, category, message),
+    log: (level: RpcLogLevel, category: RpcLogCategory, message: string) => core.emitLog(level, category, message),
     Disposable,
   };
 }

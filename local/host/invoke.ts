@@ -72,10 +72,6 @@ function extraInputs(fn: RegisteredFunction, triggerName: string): { name: strin
   return inputs;
 }
 
-function logFor(functionName: string) {
-  return (level: RpcLogLevel, category: RpcLogCategory, message: string) =>
-    functionsCore().logHandler(level, category, message, functionName);
-}
 
 function hookContext<T extends object>(fields: T, hookData: Record<string, unknown>, invocationContext: unknown) {
   const core = functionsCore();
@@ -112,7 +108,9 @@ export async function invokeFunction(
     invocationId,
     metadata: fn.metadata,
     state: undefined,
-    log: logFor(fn.metadata.name),
+    log(level: RpcLogLevel, category: RpcLogCategory, message: string) {
+      core.emitLog(level, category, message, fn.metadata.name, coreCtx.logContext as { hookData?: Record<string, unknown> });
+    },
     request: {
       invocationId,
       functionId: fn.metadata.functionId ?? fn.metadata.name,

@@ -103,6 +103,14 @@ describe('local runtime: HTTP triggers', () => {
     assert.match(platform.logs(), /Function "fail" failed: Error: fixture failure/);
   });
 
+  it('runs the app hooks (appStart, pre- and postInvocation, log) as the worker does', async () => {
+    const res = await platform.api('/hooked');
+    assert.equal(res.headers.get('x-post-hook'), 'true');
+    assert.deepEqual(await res.json(), { ok: true, wrapped: true });
+    assert.match(platform.logs(), /\[hooked\] token=\[redacted\] was used/);
+    assert.doesNotMatch(platform.logs(), /secret-value/);
+  });
+
   it('loads local.settings.json Values, applies overrides, and points self-references at the actual port', async () => {
     const settings = await json(await platform.api('/settings'));
     const port = new URL(platform.origin).port;
