@@ -45,6 +45,11 @@ export function parseSchedule(expression: string, timeZone: string | undefined):
   } catch (err) {
     throw new Error(`The timer schedule "${expression}" is not valid NCRONTAB: ${(err as Error).message}`);
   }
+  try {
+    cron.nextRun();
+  } catch (err) {
+    throw new Error(`The time zone "${timeZone}" (WEBSITE_TIME_ZONE or TZ) is not an IANA time zone: ${(err as Error).message}`);
+  }
   return { next: (after) => cron.nextRun(after) ?? undefined };
 }
 

@@ -54,5 +54,6 @@ describe('local runtime: start-up', () => {
     assert.equal(parseSchedule('0 0 9 * * *', 'Europe/Paris').next(from)?.toISOString(), '2026-03-03T08:00:00.000Z');
     assert.equal(parseSchedule('00:05:00', undefined).next(from)?.toISOString(), '2026-03-02T10:05:00.000Z');
     assert.throws(() => parseSchedule('0 * * * *', undefined), /must have 6 fields/);
+    assert.throws(() => parseSchedule('0 0 9 * * *', 'Nowhere/Special'), /not an IANA time zone/);
   });
 });
