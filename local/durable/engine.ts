@@ -410,6 +410,7 @@ export class Engine implements DurableEngine {
   private commitEpisode(instance: Instance, effects: EpisodeEffects, timestamp: string): void {
     const outcome = effects.outcome;
     instance.customStatus = effects.customStatus;
+    if (outcome.kind === 'failed') this.options.log('warn', `Orchestration '${instance.instanceId}' failed: ${outcome.message.split('\n')[0]}`);
     if (outcome.kind === 'completed' || outcome.kind === 'failed') {
       const output = outcome.kind === 'completed' ? outcome.output : JSON.stringify(outcome.message);
       const changes = this.finish(instance, outcome.kind === 'completed' ? 'Completed' : 'Failed', output, effects.added, timestamp,

@@ -162,7 +162,9 @@ class EpisodeBuilder {
   /** Timer shorter than the library's maximum: one timer; longer: the first of a chain of 3-day sub-timers. */
   private chainTimer(slot: Slot): void {
     const finalMs = Date.parse(slot.fireAt ?? this.timestamp);
-    this.createTimer(slot, finalMs - this.nowMs > SIX_DAYS_MS ? this.nowMs + THREE_DAYS_MS : finalMs);
+    const beyondMaximum = finalMs - this.nowMs > SIX_DAYS_MS;
+    if (beyondMaximum) slot.long = true;
+    this.createTimer(slot, beyondMaximum ? this.nowMs + THREE_DAYS_MS : finalMs);
   }
 
   /** The bookkeeping the library does while processing the consumed event. */
@@ -181,7 +183,7 @@ class EpisodeBuilder {
     } else if (fired && slot.retry && slot.waitingOnRetryTimer && slot.attempt !== undefined) {
       slot.waitingOnRetryTimer = false;
       if (slot.attempt <= slot.retry.maxNumberOfAttempts) this.schedule(slot);
-    } else if (fired && slot.kind === 'timer' && slot.fireAt && Date.parse(slot.fireAt) > this.nowMs) {
+    } else if (fired && slot.long && slot.fireAt && Date.parse(slot.fireAt) > this.nowMs) {
       this.chainTimer(slot);
     }
   }

@@ -69,6 +69,8 @@ export interface Slot {
   waitingOnRetryTimer?: boolean;
   /** Final fire time of a timer (ISO); a timer further out than 6 days is a chain of sub-timers. */
   fireAt?: string;
+  /** The library made this a long timer (a chain of sub-timers). */
+  long?: boolean;
   canceled?: boolean;
 }
 
