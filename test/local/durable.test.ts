@@ -209,13 +209,18 @@ describe('durable engine', () => {
     assert.deepEqual(terminated.body, []);
   });
 
-  test('an unhandled activity failure fails the orchestration; a caught one does not', async () => {
+  test('an unhandled failure fails the orchestration (and reaches a parent); a caught one does not', async () => {
     await start('failing', 'fail-1');
     const failed = await untilStatus(host.origin, 'fail-1', ['Failed']);
     assert.match(failed.output, /^Orchestrator function 'failing' failed: Activity function 'alwaysFails' failed: cannot fly/);
     const waited = await manage('fail-1', 'wait', '2000');
     assert.equal(waited.status, 500);
     assert.equal(waited.body.runtimeStatus, 'Failed');
+
+    await start('parentCatches', 'catch-parent');
+    const parent = await untilStatus(host.origin, 'catch-parent', ['Completed']);
+    assert.match(parent.output.caught, /^Orchestrator function 'failing' failed: Activity function 'alwaysFails' failed: cannot fly/);
+    assert.equal((await status(host.origin, 'catch-parent-child')).body.runtimeStatus, 'Failed');
 
     await start('catching', 'catch-1');
     const caught = await untilStatus(host.origin, 'catch-1', ['Completed']);
