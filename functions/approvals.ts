@@ -67,7 +67,7 @@ export const useApprovalLink = httpRoute({
           tenantId: outcome.suggestion.tenantId,
           suggestionId: outcome.suggestion.id,
           reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
-        });
+        }, outcome.decision ?? 'approve');
       } catch (err) {
         invocation.warn(`could not signal the approval wait of ${outcome.suggestion.id}`, err);
       }

@@ -62,7 +62,7 @@ async function signal(services: Services, client: DurableClient, doc: Suggestion
       tenantId: doc.tenantId,
       suggestionId: doc.id,
       reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
-    });
+    }, doc.decision?.decision ?? 'approve');
   } catch (err) {
     invocation.warn(`could not signal the approval wait of ${doc.id}`, err);
   }

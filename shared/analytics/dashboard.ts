@@ -92,7 +92,9 @@ function quantileBound(buckets: number[], count: number, q: number): number | nu
 /** The dashboard for [from, to] (UTC days, inclusive), from the daily rollups only. */
 export async function buildDashboard(rollups: RollupStore, tenantId: string, from: string, to: string): Promise<Dashboard> {
   const docs = await rollups.days(tenantId, from, to);
-  const byDay = new Map<string, DailyRollup>(docs.map((d) => [d.day, d]));
+  const byDay = new Map<string, DailyRollup[]>();
+  for (const doc of docs) byDay.set(doc.day, [...(byDay.get(doc.day) ?? []), doc]);
+  const sum = (shards: DailyRollup[] | undefined, pick: (d: DailyRollup) => number) => (shards ?? []).reduce((n, d) => n + pick(d), 0);
   const days = daysBetween(from, to);
 
   const runTotals = { started: 0, completed: 0, failed: 0, cancelled: 0 };
@@ -138,15 +140,23 @@ export async function buildDashboard(rollups: RollupStore, tenantId: string, fro
     to,
     runs: {
       totals: runTotals,
-      byDay: days.map((day) => ({ day, ...(byDay.get(day)?.runs ?? { started: 0, completed: 0, failed: 0, cancelled: 0 }) })),
+      byDay: days.map((day) => {
+        const shards = byDay.get(day);
+        return {
+          day,
+          started: sum(shards, (d) => d.runs.started),
+          completed: sum(shards, (d) => d.runs.completed),
+          failed: sum(shards, (d) => d.runs.failed),
+          cancelled: sum(shards, (d) => d.runs.cancelled),
+        };
+      }),
     },
     usage: {
       totals: { ...totals, totalTokens: totals.promptTokens + totals.completionTokens, costUsd: round(totals.costUsd) },
       byAgent: agentRows.map(({ key, ...r }) => ({ agentId: key, ...r })),
       byModel: modelRows.map(({ key, ...r }) => ({ model: key, ...r })),
       byDay: days.map((day) => {
-        const doc = byDay.get(day);
-        const rows = doc ? Object.values(doc.byAgent) : [];
+        const rows = (byDay.get(day) ?? []).flatMap((d) => Object.values(d.byAgent));
         return {
           day,
           totalTokens: rows.reduce((n, c) => n + c.promptTokens + c.completionTokens, 0),

@@ -1,8 +1,12 @@
 import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import type { DomainEvent } from '../platform/events/domain-event';
-import { ConflictError } from '../platform/errors';
+import { createHash } from 'node:crypto';
+import { ConflictError, NotFoundError } from '../platform/errors';
 import type { SystemMarkers } from '../suggestions/system-markers';
+
+/** Documents per tenant and day. */
+const SHARDS = 4;
 
 /** Upper bounds (seconds) of the decision-latency histogram; the last bucket is open. */
 export const LATENCY_BUCKETS = [60, 300, 900, 3_600, 4 * 3_600, 86_400, 3 * 86_400, Number.POSITIVE_INFINITY] as const;
@@ -181,25 +185,26 @@ export function createRollupStore(deps: { store: CosmosStore; markers: SystemMar
       if (!(await deps.markers.claim('event-analytics', event.id, 14 * 86_400, { type: event.type }))) return 'duplicate';
       try {
         const day = (event.occurredAt ?? deps.now().toISOString()).slice(0, 10);
-        const id = `day:${day}`;
-        if (!(await repo.get(event.tenantId, id))) {
+        // A day's figures are spread over a few shard documents so concurrent consumers rarely touch the same one.
+        const shard = createHash('sha256').update(event.id).digest()[0]! % SHARDS;
+        const id = `day:${day}:${shard}`;
+        const apply = (current: DailyRollup) => {
+          const next = structuredClone(current) as DailyRollup;
+          applyEvent(next, event, deps.timeSavedMinutes);
+          next.updatedAt = deps.now().toISOString();
+          return next;
+        };
+        try {
+          await repo.update(event.tenantId, id, apply, 50);
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
           try {
-            await repo.create(emptyRollup(event.tenantId, day));
-          } catch (err) {
-            if (!(err instanceof ConflictError)) throw err; // created concurrently
+            await repo.create(apply({ ...emptyRollup(event.tenantId, day), id }));
+          } catch (createErr) {
+            if (!(createErr instanceof ConflictError)) throw createErr;
+            await repo.update(event.tenantId, id, apply, 50); // created concurrently
           }
         }
-        await repo.update(
-          event.tenantId,
-          id,
-          (current) => {
-            const next = structuredClone(current) as DailyRollup;
-            applyEvent(next, event, deps.timeSavedMinutes);
-            next.updatedAt = deps.now().toISOString();
-            return next;
-          },
-          50,
-        );
         return 'applied';
       } catch (err) {
         // Not counted: let a redelivery count it.
@@ -216,7 +221,7 @@ export function createRollupStore(deps: { store: CosmosStore; markers: SystemMar
           { name: '@from', value: fromDay },
           { name: '@to', value: toDay },
         ],
-        400,
+        2_000,
       );
     },
 

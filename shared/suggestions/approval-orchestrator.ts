@@ -61,7 +61,10 @@ export function createApprovalOrchestrator(activities: ApprovalActivities, retry
         const winner = yield context.df.Task.any([decision, timer]);
         if (winner === decision) {
           timer.cancel();
-          state = (yield activities.state(input)) as ApprovalState;
+          // The event says which decision was stored; execute() checks the stored state again before acting.
+          const said = (decision.result as { decision?: string } | undefined)?.decision;
+          if (said === 'reject') return 'rejected';
+          state = said === 'approve' ? { ...state, status: 'approved' } : ((yield activities.state(input)) as ApprovalState);
           break;
         }
         if (!reminded && context.df.currentUtcDateTime.getTime() >= remindAt!) {

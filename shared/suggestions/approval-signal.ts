@@ -26,15 +26,15 @@ export async function startApprovalWait(client: DurableClient, input: ApprovalIn
  * Tells the suggestion's approval wait that a decision was stored. If the wait has not started yet (the event that
  * starts it is still in flight), it is started here; it reads the decision from the suggestion on its first step.
  */
-export async function signalDecision(client: DurableClient, input: ApprovalInput): Promise<void> {
+export async function signalDecision(client: DurableClient, input: ApprovalInput, decision: 'approve' | 'reject'): Promise<void> {
   const instanceId = approvalInstanceId(input.tenantId, input.suggestionId);
   try {
-    await client.raiseEvent(instanceId, DECISION_EVENT, { at: new Date().toISOString() });
+    await client.raiseEvent(instanceId, DECISION_EVENT, { decision });
     return;
   } catch (err) {
     if (statusCode(err) !== 404 && !/not found|does not exist|no instance/i.test(String(err))) throw err;
   }
   if ((await startApprovalWait(client, input)) === 'exists') {
-    await client.raiseEvent(instanceId, DECISION_EVENT, { at: new Date().toISOString() });
+    await client.raiseEvent(instanceId, DECISION_EVENT, { decision });
   }
 }

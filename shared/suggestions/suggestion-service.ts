@@ -181,6 +181,22 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
     return { before: before!, after, changed };
   }
 
+  /** Like `transition`, starting from a version just read or written (saves a read when nobody else wrote since). */
+  async function transitionFrom(
+    known: Stored<SuggestionDoc>,
+    change: (current: Stored<SuggestionDoc>) => SuggestionDoc | undefined,
+  ): Promise<{ after: Stored<SuggestionDoc>; changed: boolean }> {
+    const next = change(known);
+    if (!next) return transition(known.tenantId, known.id, undefined, change);
+    try {
+      const { _etag: _drop, ...body } = next as Stored<SuggestionDoc>;
+      return { after: await repo.replace(body, known._etag), changed: true };
+    } catch (err) {
+      if (!(err instanceof PreconditionFailedError)) throw err;
+      return transition(known.tenantId, known.id, undefined, change);
+    }
+  }
+
   async function audit(doc: SuggestionDoc, action: string, summary: string, extra: { actor: { type: 'person' | 'agent' | 'system'; id: string }; source: 'web' | 'email-link' | 'system'; correlationId?: string; outcome?: 'success' | 'failure'; before?: unknown; after?: unknown; bulk?: boolean }) {
     await deps.audit().record({
       tenantId: doc.tenantId,
@@ -202,15 +218,16 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
     async propose(origin: ProposalOrigin, proposals: Proposal[]) {
       const createdAt = now();
       const ownerEmail = await deps.ownerEmail(origin.tenantId);
-      const ids: string[] = [];
-      const fresh: SuggestionDoc[] = [];
-      for (const [index, raw] of proposals.entries()) {
+      // Everything is validated before anything is stored: a bad proposal stores none of the run's.
+      const parsedProposals = proposals.map((raw, index) => {
         const parsed = proposalSchema.safeParse(raw);
         if (!parsed.success) {
           const errors = parsed.error.issues.map((i) => ({ path: `proposals[${index}].${i.path.join('.')}`, message: i.message }));
           throw new ValidationError(`Proposal ${index} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
         }
-        const proposal = parsed.data as Proposal;
+        return parsed.data as Proposal;
+      });
+      const stored = await inBatches([...parsedProposals.entries()], 8, async ([index, proposal]) => {
         const id = suggestionIdFor(origin.tenantId, origin.runId, index);
         const lifetime = Math.min(deps.expirySeconds, proposal.expiresInSeconds ?? deps.expirySeconds);
         const doc: SuggestionDoc = {
@@ -236,21 +253,20 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
           expiresAt: new Date(createdAt.getTime() + Math.max(1, lifetime) * 1000).toISOString(),
           updatedAt: createdAt.toISOString(),
         };
-        const { doc: stored, created } = await repo.createIfAbsent(doc);
-        ids.push(stored.id);
-        if (created) fresh.push(stored);
-      }
-      for (const doc of fresh) {
-        await audit(doc, 'suggestion.created', `Agent proposed: ${doc.preview.action}`, {
-          actor: { type: 'agent', id: origin.agentId },
-          source: 'system',
-          correlationId: origin.correlationId,
-          after: { kind: doc.kind, riskFlags: doc.riskFlags.map((f) => f.code), runId: origin.runId },
-        });
-      }
+        const result = await repo.createIfAbsent(doc);
+        if (result.created) {
+          await audit(result.doc, 'suggestion.created', `Agent proposed: ${result.doc.preview.action}`, {
+            actor: { type: 'agent', id: origin.agentId },
+            source: 'system',
+            correlationId: origin.correlationId,
+            after: { kind: result.doc.kind, riskFlags: result.doc.riskFlags.map((f) => f.code), runId: origin.runId },
+          });
+        }
+        return result.doc;
+      });
+      const ids = stored.map((doc) => doc.id);
       // Re-published on a retried run too (same event ids): consumers dedupe, and a lost publish gets a second chance.
-      const all = await Promise.all(ids.map((id) => repo.getOrThrow(origin.tenantId, id)));
-      const events = all
+      const events = stored
         .filter((doc) => doc.status === 'pending')
         .map((doc) =>
           domainEvent(
@@ -426,7 +442,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       }
       const finished = now();
       const undoable = !!UNDO_DESCRIPTIONS[claimed.kind];
-      const { after, changed } = await transition(tenantId, id, undefined, (doc) => {
+      const { after, changed } = await transitionFrom(claimed, (doc) => {
         if (doc.status !== 'executing') return undefined;
         return {
           ...doc,
