@@ -58,7 +58,13 @@ export class Engine implements DurableEngine {
   /** Set once the stop grace period is over: late results are then left to be re-run after a restart. */
   private discarding = false;
 
+  private readonly maxOrchestrators: number;
+  private readonly maxActivities: number;
+
   constructor(readonly options: DurableEngineOptions) {
+    const limit = (n: number) => (Number.isInteger(n) && n > 0 ? n : 10);
+    this.maxOrchestrators = limit(options.maxConcurrentOrchestratorFunctions);
+    this.maxActivities = limit(options.maxConcurrentActivityFunctions);
     this.store = new DurableStore(options.dataDir);
     this.orchestrators = new Set(options.orchestrators);
     this.activityNames = new Set(options.activities);
@@ -314,14 +320,14 @@ export class Engine implements DurableEngine {
   private pump(): void {
     if (!this.started || this.stopping) return;
     for (const id of this.ready) {
-      if (this.busy.size >= this.options.maxConcurrentOrchestratorFunctions) break;
+      if (this.busy.size >= this.maxOrchestrators) break;
       if (this.busy.has(id)) continue;
       this.ready.delete(id);
       const instance = this.store.instances.get(id);
       if (!instance || instance.inbox.length === 0 || instance.runtimeStatus === 'Suspended' || isTerminal(instance.runtimeStatus)) continue;
       this.track(this.runEpisode(instance));
     }
-    while (this.runningActivities < this.options.maxConcurrentActivityFunctions && this.activityQueue.length > 0) {
+    while (this.runningActivities < this.maxActivities && this.activityQueue.length > 0) {
       const work = this.activityQueue.shift();
       if (work) this.track(this.runActivity(work));
     }
