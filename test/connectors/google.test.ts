@@ -94,6 +94,13 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.ok(next.items.length > 0);
     assert.ok(!next.items.some((m) => page.items.some((p) => p.id === m.id)));
 
+    const recent = await mail.listMessages({ since: new Date(Date.now() - 12 * 3_600_000).toISOString(), limit: 50 });
+    assert.deepEqual(recent.items.map((m) => m.subject).sort(), ['Can you review the Q3 budget draft?', 'Proposal timeline for the Contoso rollout', 'This week: 7 ideas for calmer roadmaps']);
+    assert.equal((await mail.listMessages({ label: 'Newsletters' })).items.length, 1);
+    const threads = await mail.listThreads({ limit: 3 });
+    assert.equal(threads.items.length, 3);
+    assert.ok(threads.items.every((t) => t.messages.length >= 1 && t.subject));
+
     const search = await mail.listMessages({ text: 'rollout' });
     const proposal = search.items.find((m) => m.subject.startsWith('Proposal timeline'));
     assert.ok(proposal, 'search finds the proposal mail');

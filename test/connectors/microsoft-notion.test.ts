@@ -50,6 +50,13 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     const proposal = inbox.items.find((m) => m.subject.startsWith('Proposal timeline'))!;
     assert.ok(proposal, 'seeded mail is listed');
     assert.equal(proposal.from.email, 'david.okafor@contoso.example');
+    const recent = await mail.listMessages({ since: new Date(Date.now() - 12 * 3_600_000).toISOString(), limit: 50 });
+    assert.ok(recent.items.some((m) => m.id === proposal.id));
+    assert.ok(!recent.items.some((m) => m.subject.startsWith('Re: Contract renewal')), 'older mail is left out');
+    const page1 = await mail.listMessages({ limit: 2 });
+    assert.ok(page1.nextCursor);
+    const page2 = await mail.listMessages({ limit: 2, cursor: page1.nextCursor! });
+    assert.ok(page2.items.length > 0 && !page2.items.some((m) => page1.items.some((p) => p.id === m.id)));
     const full = await mail.getMessage(proposal.id);
     assert.match(full.text, /revised timeline/);
     const followUp = inbox.items.find((m) => m.subject.startsWith('Re: Contract renewal'))!;

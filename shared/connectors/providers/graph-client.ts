@@ -25,11 +25,14 @@ export async function createGraphClient(settings: Settings, fetchImpl: typeof fe
 export const graphBase = (settings: Settings) => settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '');
 
 /** Our cursor for a Graph `@odata.nextLink`: opaque to callers, and only ever a link on the Graph host. */
-export function encodeNextLink(link: string | undefined): string | null {
-  return link ? Buffer.from(link, 'utf8').toString('base64url') : null;
+export function encodeNextLink(link: string | undefined, settings: Settings): string | null {
+  if (!link) return null;
+  // Graph sends absolute links; accept a path too, resolved against the configured Graph host.
+  const absolute = new URL(link, graphBase(settings) + '/').toString();
+  return Buffer.from(absolute, 'utf8').toString('base64url');
 }
 
-export function decodeNextLink(cursor: string, settings: Settings): string {
+function decodeNextLink(cursor: string, settings: Settings): string {
   const link = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!link.startsWith(graphBase(settings) + '/')) {
     throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not a cursor from this listing' }]);
@@ -53,4 +56,17 @@ export function utc(value: { dateTime?: string; timeZone?: string } | string | u
   const raw = typeof value === 'string' ? value : value?.dateTime;
   if (!raw) return '';
   return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(raw) ? raw : `${raw}Z`).toISOString();
+}
+
+/**
+ * The next page of a Graph listing, from our cursor. Fetched directly (the Graph client only keeps absolute links on
+ * https hosts), with the same transport and preferences as every other call.
+ */
+export async function followNextLink(cursor: string, settings: Settings, fetchImpl: typeof fetch): Promise<{ value?: unknown[]; '@odata.nextLink'?: string }> {
+  const response = await fetchImpl(decodeNextLink(cursor, settings), { headers: { accept: 'application/json', prefer: PREFER } });
+  if (!response.ok) {
+    await response.arrayBuffer().catch(() => undefined);
+    throw Object.assign(new Error(`Graph answered ${response.status}`), { statusCode: response.status });
+  }
+  return (await response.json()) as { value?: unknown[]; '@odata.nextLink'?: string };
 }

@@ -3,7 +3,7 @@ import { vendorStatus } from '../provider-errors';
 import { htmlToText } from '../text';
 import type { CalendarEvent, CalendarProvider } from '../types';
 import { clampLimit } from './google-client';
-import { createGraphClient, decodeNextLink, encodeNextLink, recipients, toAddress, utc, type GraphRecipient } from './graph-client';
+import { createGraphClient, followNextLink, encodeNextLink, recipients, toAddress, utc, type GraphRecipient } from './graph-client';
 
 interface GraphEvent {
   id: string;
@@ -60,14 +60,14 @@ export async function createOutlookCalendarProvider(settings: Settings, fetchImp
 
   const view = async (from: string, to: string, limit: number, cursor?: string) => {
     const res = cursor
-      ? await client.api(decodeNextLink(cursor, settings)).get()
+      ? await followNextLink(cursor, settings, fetchImpl)
       : await client
           .api('/me/calendar/calendarView')
           .query({ startDateTime: new Date(from).toISOString(), endDateTime: new Date(to).toISOString() })
           .orderby('start/dateTime')
           .top(limit)
           .get();
-    return { value: (res.value ?? []) as GraphEvent[], next: encodeNextLink(res['@odata.nextLink']) };
+    return { value: (res.value ?? []) as GraphEvent[], next: encodeNextLink(res['@odata.nextLink'], settings) };
   };
 
   return {

@@ -3,7 +3,7 @@ import { vendorStatus } from '../provider-errors';
 import { bound, htmlToText } from '../text';
 import type { FileSummary, FilesProvider, FileText } from '../types';
 import { clampLimit } from './google-client';
-import { createGraphClient, decodeNextLink, encodeNextLink } from './graph-client';
+import { createGraphClient, followNextLink, encodeNextLink } from './graph-client';
 import { docxText, fileKind, isTextMime } from './file-text';
 
 interface DriveItem {
@@ -57,7 +57,7 @@ export async function createOneDriveProvider(settings: Settings, fetchImpl: type
     async listFiles(query) {
       let res;
       if (query.cursor) {
-        res = await client.api(decodeNextLink(query.cursor, settings)).get();
+        res = await followNextLink(query.cursor, settings, fetchImpl);
       } else {
         const path = query.text
           ? `/me/drive/root/search(q='${query.text.replace(/'/g, "''")}')`
@@ -68,7 +68,7 @@ export async function createOneDriveProvider(settings: Settings, fetchImpl: type
       }
       let items = ((res.value ?? []) as DriveItem[]).map(toFile);
       if (query.modifiedSince) items = items.filter((f) => f.modifiedAt > new Date(query.modifiedSince!).toISOString());
-      return { items, nextCursor: encodeNextLink(res['@odata.nextLink']) };
+      return { items, nextCursor: encodeNextLink(res['@odata.nextLink'], settings) };
     },
 
     async readText(fileId): Promise<FileText> {

@@ -4,7 +4,7 @@ import type { SendLedger } from '../send-ledger';
 import { replySubject, safeBodyText } from '../text';
 import type { MailProvider, MailQuery, MailSummary, MailThread } from '../types';
 import { clampLimit } from './google-client';
-import { createGraphClient, decodeNextLink, encodeNextLink, recipients, toAddress, utc, type GraphRecipient } from './graph-client';
+import { createGraphClient, followNextLink, encodeNextLink, recipients, toAddress, utc, type GraphRecipient } from './graph-client';
 
 interface GraphMessage {
   id: string;
@@ -48,8 +48,8 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
 
   async function page(query: MailQuery): Promise<{ value: GraphMessage[]; next: string | null }> {
     if (query.cursor) {
-      const res = await client.api(decodeNextLink(query.cursor, settings)).get();
-      return { value: res.value ?? [], next: encodeNextLink(res['@odata.nextLink']) };
+      const res = await followNextLink(query.cursor, settings, fetchImpl);
+      return { value: (res.value ?? []) as GraphMessage[], next: encodeNextLink(res['@odata.nextLink'], settings) };
     }
     const filters: string[] = [];
     if (query.since) filters.push(`receivedDateTime ge ${new Date(query.since).toISOString()}`);
@@ -64,7 +64,7 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
     }
     if (filters.length) request = request.filter(filters.join(' and '));
     const res = await request.get();
-    return { value: res.value ?? [], next: encodeNextLink(res['@odata.nextLink']) };
+    return { value: res.value ?? [], next: encodeNextLink(res['@odata.nextLink'], settings) };
   }
 
   async function getThread(threadId: string): Promise<MailThread> {
