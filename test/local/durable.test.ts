@@ -247,6 +247,13 @@ describe('durable engine', () => {
     await manage('dup-1', 'terminate', 'done');
   });
 
+  test('activities run within maxConcurrentActivityFunctions', async () => {
+    await start('probes', 'probes-1');
+    const done = await untilStatus(host.origin, 'probes-1', ['Completed']);
+    assert.ok(done.output <= 4, `at most 4 activities at once (host.json), saw ${done.output}`);
+    assert.ok(done.output >= 2, `activities do run in parallel, saw ${done.output}`);
+  });
+
   test('status queries page with continuation tokens; many orchestrations run concurrently', async () => {
     const count = 150;
     const started = Date.now();
