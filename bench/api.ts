@@ -21,7 +21,7 @@ interface Result {
   errors: number;
   timeouts: number;
 }
-type Autocannon = (opts: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => Promise<Result>;
+type Autocannon = (opts: { url: string; connections: number; duration: number; timeout?: number; headers?: Record<string, string> }) => Promise<Result>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
@@ -111,14 +111,14 @@ async function main(): Promise<void> {
       const check = await fetch(t.url, { headers: t.headers });
       const body = (await check.json()) as { items: unknown[] };
       if (check.status !== 200 || body.items.length !== 25) throw new Error(`${name}: ${check.status}, ${body.items?.length} items`);
-      await autocannon({ ...t, connections, duration: 2 }); // warm-up
+      await autocannon({ ...t, connections, duration: 2, timeout: 60 }); // warm-up
     }
     const runs: Record<string, Result[]> = { app: [], bare: [] };
     // Interleaved rounds, so both see the same background load; the median round of each counts.
     for (let round = 0; round < rounds; round++) {
       for (const [name, t] of Object.entries(targets)) {
-        const r = await autocannon({ ...t, connections, duration: seconds });
-        if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+        const r = await autocannon({ ...t, connections, duration: seconds, timeout: 60 });
+        if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (over 60 s)`);
         runs[name]!.push(r);
       }
     }
