@@ -14,7 +14,7 @@ import { loadHostConfig, loadLocalSettings, type HostConfig } from './host/app-c
 import { loadApp } from './host/app-loader';
 import { installFunctionsCore, type FunctionsCore } from './host/functions-core';
 import { findHttpFunction, httpFunctionsOf, serveHttpFunction } from './host/http-trigger';
-import { invokeFunction, setDurableClientDataProvider, setOutputSink, triggerOf } from './host/invoke';
+import { invokeFunction, setDurableClientDataProvider, setFunctionTimeout, setOutputSink, triggerOf } from './host/invoke';
 import { freePort } from './host/ports';
 import { listenRuntimeServer, type RuntimeServer } from './host/server';
 import { createSpaHandler } from './host/spa';
@@ -162,6 +162,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       const prefix = functionName ? `[${functionName}]` : `[${category}]`;
       log(`${prefix} ${level === 'information' ? '' : `${level}: `}${message}`);
     };
+    setFunctionTimeout(host.functionTimeoutMs);
     const loadStarted = performance.now();
     const app = await loadApp(appDir, core);
     log(`App loaded in ${Math.round(performance.now() - loadStarted)} ms (${app.functionNames.length} functions)`);

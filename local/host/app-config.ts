@@ -13,6 +13,8 @@ export interface HostConfig {
   maxConcurrentOrchestratorFunctions: number;
   /** Service Bus messages handled at once per function. */
   serviceBusMaxConcurrentCalls: number;
+  /** host.json functionTimeout in ms (default 30 minutes, as on Flex Consumption); undefined = no limit ("-1"). */
+  functionTimeoutMs: number | undefined;
   /** Raw host.json, for parts read elsewhere. */
   raw: Record<string, unknown>;
 }
@@ -55,6 +57,16 @@ function positiveInt(value: unknown, fallback: number): number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+/** `[d.]hh:mm:ss` (or -1 for no limit) in milliseconds. */
+function parseTimeout(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 30 * 60_000;
+  if (value === '-1' || value === -1) return undefined;
+  const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(String(value));
+  if (!match) throw new Error(`host.json functionTimeout "${value}" must look like hh:mm:ss (or -1 for no limit).`);
+  const [, days, h, m, sec] = match;
+  return ((Number(days ?? 0) * 24 + Number(h)) * 3600 + Number(m) * 60 + Number(sec)) * 1000;
+}
+
 /** Replaces `%NAME%` with the app setting NAME (as the host does for binding expressions in host.json). */
 export function expandSettings(value: string, settings: Record<string, string | undefined>): string {
   return value.replace(/%([^%]+)%/g, (whole, name: string) => {
@@ -79,6 +91,7 @@ export function loadHostConfig(appDir: string, settings: Record<string, string |
     throw new Error(`The Durable task hub name "${hubName}" must start with a letter and have 3-50 letters or digits.`);
   }
   return {
+    functionTimeoutMs: parseTimeout(raw.functionTimeout),
     routePrefix,
     hubName,
     maxConcurrentActivityFunctions: positiveInt(durable.maxConcurrentActivityFunctions, 10),

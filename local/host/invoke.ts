@@ -31,6 +31,37 @@ const PROVIDER = Symbol.for('local-runtime.durable-client-data');
 const SINK = Symbol.for('local-runtime.output-sink');
 type GlobalWithProvider = typeof globalThis & { [PROVIDER]?: ClientDataProvider; [SINK]?: OutputSink };
 
+const TIMEOUT = Symbol.for('local-runtime.function-timeout');
+type GlobalWithTimeout = typeof globalThis & { [TIMEOUT]?: number };
+
+/** host.json functionTimeout: an invocation running longer fails as the host fails it (the handler cannot be stopped). */
+export function setFunctionTimeout(ms: number | undefined): void {
+  (globalThis as GlobalWithTimeout)[TIMEOUT] = ms;
+}
+
+function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(total / 3600))}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
+}
+
+async function withTimeout<T>(work: Promise<T>, functionName: string, invocationId: string): Promise<T> {
+  const ms = (globalThis as GlobalWithTimeout)[TIMEOUT];
+  if (!ms) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Timeout value of ${formatDuration(ms)} exceeded by function '${functionName}' (Id: '${invocationId}').`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The host sets this to route output bindings (Service Bus) of every invocation, whoever triggered it. */
 export function setOutputSink(sink: OutputSink | undefined): void {
   (globalThis as GlobalWithProvider)[SINK] = sink;
@@ -137,7 +168,7 @@ export async function invokeFunction(
   const post = hookContext({ inputs: pre.inputs, result: null as unknown, error: null as unknown }, hookData, context);
   coreCtx.state = 'invocation';
   try {
-    post.result = await model.invokeFunction(context, pre.inputs, pre.functionCallback);
+    post.result = await withTimeout(model.invokeFunction(context, pre.inputs, pre.functionCallback), fn.metadata.name, invocationId);
   } catch (err) {
     post.error = err;
   } finally {

@@ -18,13 +18,18 @@ describe('local runtime: start-up', () => {
     await assert.rejects(startLocalPlatform({ app: fixture('stream-app'), services: [] }), /enables HTTP streaming .* which the local runtime does not support/);
   });
 
-  it('says how to build the web app when none is built, and still serves the API', async () => {
+  it('says how to build the web app when none is built, serves the API, and applies functionTimeout', async () => {
     const platform = await startLocalPlatform({ app: fixture('basic-app'), services: [] });
     try {
       const page = await fetch(`${platform.origin}/`);
       assert.equal(page.status, 404);
       assert.match(await page.text(), /web app is not built: run `npm run build`/);
       assert.deepEqual(await (await platform.api('/hello/ada')).json(), { hello: 'ada', fn: 'hello' });
+      const started = Date.now();
+      const hung = await platform.api('/hang');
+      assert.equal(hung.status, 500, 'host.json functionTimeout ends a function that never answers');
+      assert.ok(Date.now() - started >= 1900);
+      assert.match(platform.logs(), /Timeout value of 00:00:02 exceeded by function 'hang'/);
     } finally {
       await platform.stop();
     }
