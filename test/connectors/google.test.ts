@@ -241,6 +241,28 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.deepEqual(list.items.map((i) => [i.id, i.health]), [[connectorId, 'ok']]);
   });
 
+  it('waits for a refresh that another instance holds instead of refreshing too', async () => {
+    const service = services.connectorService();
+    const before = await storedTokens(services, tenantId, connectorId);
+    await service.repo.update(tenantId, connectorId, (doc) => ({
+      ...doc,
+      accessExpiresAt: new Date(Date.now() + 30_000).toISOString(),
+      refreshLease: { holder: 'another-instance', until: new Date(Date.now() + 20_000).toISOString() },
+    }));
+    let settled = false;
+    const waiting = service.accessToken(tenantId, connectorId).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(settled, false, 'it does not refresh while the lease is held');
+    // The other instance finishes: fresh expiry, lease released.
+    await service.repo.update(tenantId, connectorId, ({ refreshLease: _lease, ...doc }) => ({
+      ...doc,
+      accessExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      lastRefreshedAt: new Date().toISOString(),
+    }));
+    assert.equal(await waiting, before.tokens.accessToken);
+    assert.equal((await storedTokens(services, tenantId, connectorId)).tokens.accessToken, before.tokens.accessToken, 'no second refresh');
+  });
+
   it("another person's connector is invisible", async () => {
     const other = await platform.token('bob@example.com', 'Bob');
     assert.equal((await platform.api(`/connectors/${connectorId}`, { token: other })).status, 404);
