@@ -230,6 +230,7 @@ export function createRunActivities(deps: RunActivityDeps) {
     let cost = current.costUsd;
     let requests = current.modelRequests;
     let model: string | null = current.model;
+    const timings = { ...current.timings };
     try {
       const agent = await deps.agents().repo.get(tenantId, current.agentId);
       if (!agent) throw new AppError(409, 'conflict', 'Agent missing', 'The agent of this step was deleted.');
@@ -237,7 +238,9 @@ export function createRunActivities(deps: RunActivityDeps) {
       const config = template.configSchema.parse({ ...agent.config, ...(run.mode === 'single' ? (run.input?.config ?? {}) : {}) });
       run = await updateStep(tenantId, runId, stepId, () => ({ status: 'running', startedAt: current.startedAt ?? now().toISOString(), error: null }));
       const profile = await deps.tenantProfile(tenantId);
+      const gatherStarted = performance.now();
       const gathered = await gatherInput(deps.data, tenantId, template, config, new Date(run.asOf), current.snapshots);
+      timings.gatherMs += Math.round(performance.now() - gatherStarted);
       if (current.snapshots.length === 0 && gathered.snapshots.length > 0) {
         run = await updateStep(tenantId, runId, stepId, () => ({ snapshots: gathered.snapshots }));
       }
@@ -256,12 +259,14 @@ export function createRunActivities(deps: RunActivityDeps) {
             tenantId,
             runId,
             stepId,
-            () => ({ status: 'stopped', error: allowed.reason, finishedAt: now().toISOString(), tokens: used, costUsd: cost, modelRequests: requests, model, itemCount }),
+            () => ({ status: 'stopped', error: allowed.reason, finishedAt: now().toISOString(), tokens: used, costUsd: cost, modelRequests: requests, model, itemCount, timings }),
             (r) => ({ stopKind: allowed.kind, reason: allowed.reason, ...runTotals(r, current, used, cost) }),
           );
           return { stepId, status: 'stopped' };
         }
+        const modelStarted = performance.now();
         const result = await deps.gateway().generate(template.task, input, { tier: profile.tier, context });
+        timings.modelMs += Math.round(performance.now() - modelStarted);
         outputs.push(result.output);
         used = addTokens(used, result.usage);
         cost = round(cost + result.costUsd);
@@ -294,7 +299,7 @@ export function createRunActivities(deps: RunActivityDeps) {
         tenantId,
         runId,
         stepId,
-        () => ({ status: 'completed', finishedAt: now().toISOString(), tokens: stepTokens, costUsd: cost, modelRequests: requests, model, itemCount, summary, suggestionIds, outputPath }),
+        () => ({ status: 'completed', finishedAt: now().toISOString(), tokens: stepTokens, costUsd: cost, modelRequests: requests, model, itemCount, timings, summary, suggestionIds, outputPath }),
         (r) => ({ ...runTotals(r, current, stepTokens, cost), suggestionIds: [...new Set([...r.suggestionIds, ...suggestionIds])] }),
       );
       await deps.audit().record({
@@ -321,7 +326,7 @@ export function createRunActivities(deps: RunActivityDeps) {
         tenantId,
         runId,
         stepId,
-        () => ({ status: 'failed', error: reason, finishedAt: now().toISOString(), tokens: used, costUsd: cost, modelRequests: requests, model }),
+        () => ({ status: 'failed', error: reason, finishedAt: now().toISOString(), tokens: used, costUsd: cost, modelRequests: requests, model, timings }),
         (r) => ({ reason, ...runTotals(r, current, used, cost) }),
       ).catch(() => undefined);
       await deps.audit().record({

@@ -31,6 +31,8 @@ export interface RunStep {
   modelRequests: number;
   /** Items read (messages, threads, events, documents). */
   itemCount: number;
+  /** Time spent reading connectors and waiting for the model (the rest of the step is our own overhead). */
+  timings: { gatherMs: number; modelMs: number };
   summary: string | null;
   suggestionIds: string[];
   /** Safe words about why the step failed or stopped. */
@@ -107,6 +109,7 @@ export const runView = z.object({
       model: z.string().nullable(),
       modelRequests: z.number(),
       itemCount: z.number(),
+      timings: z.object({ gatherMs: z.number(), modelMs: z.number() }),
       summary: z.string().nullable(),
       suggestionIds: z.array(z.string()),
       error: z.string().nullable(),

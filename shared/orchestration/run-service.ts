@@ -61,6 +61,7 @@ const step = (id: string, agent: { id: string; templateId: string; name: string 
   model: null,
   modelRequests: 0,
   itemCount: 0,
+  timings: { gatherMs: 0, modelMs: 0 },
   summary: null,
   suggestionIds: [],
   error: null,
