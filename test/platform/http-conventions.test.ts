@@ -7,7 +7,7 @@ import { ok } from '../../shared/platform/http/responses';
 import { decodeCursor, encodeCursor } from '../../shared/platform/http/paging';
 import { scopeToTenant } from '../../shared/platform/cosmos/tenant-repository';
 import { openApiPath } from '../../shared/platform/http/openapi';
-import { ValidationError } from '../../shared/platform/errors';
+import { LimitExceededError, ValidationError } from '../../shared/platform/errors';
 
 process.env.HTTP_MAX_BODY_BYTES = '1024';
 
@@ -35,6 +35,22 @@ const broken = httpRoute({
   tags: ['test'],
   async handler() {
     throw new Error('connection string AccountKey=s3cr3t failed at /srv/app/secret.js:12');
+  },
+});
+
+const limited = httpRoute({
+  name: 'testLimited',
+  method: 'POST',
+  route: 'test/limited',
+  auth: 'none',
+  summary: 'over the limit',
+  tags: ['test'],
+  async handler() {
+    throw new LimitExceededError('runsPerDay', 'You have used 50 of 50 runs today on the free plan.', {
+      used: 50,
+      max: 50,
+      resetsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    });
   },
 });
 
@@ -126,6 +142,19 @@ describe('HTTP conventions', () => {
     assert.equal(problem.correlationId, 'corr-500');
     assert.equal(problem.type, 'https://personal-agents.dev/problems/internal');
     assert.match(problem.detail, /corr-500/);
+  });
+
+  test('a reached limit is a 429 problem saying what, how much and when it resets', async () => {
+    const res = await call(limited, { url: 'http://localhost/api/test/limited', params: {} });
+    assert.equal(res.status, 429);
+    const problem = json(res);
+    assert.equal(problem.type, 'https://personal-agents.dev/problems/limit-exceeded');
+    assert.equal(problem.limit, 'runsPerDay');
+    assert.equal(problem.used, 50);
+    assert.equal(problem.max, 50);
+    assert.ok(Date.parse(problem.resetsAt) > Date.now());
+    const retryAfter = Number((res.headers as Record<string, string>)['Retry-After']);
+    assert.ok(retryAfter > 3500 && retryAfter <= 3600, String(retryAfter));
   });
 
   test('routes need a bearer token unless they say otherwise', async () => {
