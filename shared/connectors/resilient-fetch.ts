@@ -39,6 +39,12 @@ export function createResilientFetch(options: ResilienceOptions): typeof fetch {
     let body: RequestInit["body"] = init?.body;
     if (request && init?.body === undefined && request.body) body = await request.arrayBuffer();
     if (body && typeof (body as ReadableStream).getReader === 'function') body = await new Response(body as ReadableStream).arrayBuffer();
+    else if (body && typeof body === 'object' && Symbol.asyncIterator in body && !(body instanceof Uint8Array)) {
+      // A Node stream (multipart uploads): read it once into memory.
+      const chunks: Buffer[] = [];
+      for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+      body = Buffer.concat(chunks);
+    }
     const url = request ? request.url : input.toString();
     let forced = false;
     for (let attempt = 0; ; attempt++) {

@@ -232,7 +232,7 @@ export interface FilesProvider {
   /** Text of a document: Google Docs exported as text, Office/plain text where possible, otherwise unsupported. */
   readText(fileId: string): Promise<FileText>;
   createDocument(doc: NewDocument): Promise<FileSummary>;
-  /** Undo of createDocument. A missing file is not an error. */
+  /** Undo of createDocument (Drive: to the trash; OneDrive: to the recycle bin). A missing file is not an error. */
   deleteFile(fileId: string): Promise<void>;
 }
 

@@ -185,6 +185,11 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const projects = list.items.find((f) => f.kind === 'folder')!;
     const inFolder = await files.listFiles({ folderId: projects.id });
     const pdf = inFolder.items.find((f) => f.kind === 'pdf')!;
+    const created = await files.createDocument({ title: 'Meeting summary', content: 'Decisions: go live in March.' });
+    assert.equal(created.kind, 'document');
+    assert.equal(created.mimeType, 'application/vnd.google-apps.document');
+    assert.ok((await files.listFiles({ limit: 100 })).items.some((f) => f.id === created.id && f.name === 'Meeting summary'));
+    await files.deleteFile(created.id);
     const unsupported = await files.readText(pdf.id);
     assert.equal(unsupported.supported, false);
     assert.match(unsupported.supported ? '' : unsupported.reason, /PDF/);

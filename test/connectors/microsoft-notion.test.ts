@@ -99,6 +99,12 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     const read = await files.readText(notes.id);
     assert.equal(read.supported, true);
     assert.match(read.supported ? read.text : '', /Tooling: 9,500 EUR/);
+    const doc = await files.createDocument({ title: 'Rollout: summary?', content: '# Summary\n\nGo live in March.' });
+    assert.equal(doc.name, 'Rollout summary.md');
+    const back = await files.readText(doc.id);
+    assert.match(back.supported ? back.text : '', /Go live in March/);
+    await files.deleteFile(doc.id);
+    assert.ok(!(await files.listFiles({})).items.some((f) => f.id === doc.id));
   });
 
   it('Notion: connect, search, read a page, create and archive a page; Retry-After is honoured', async () => {

@@ -76,17 +76,23 @@ export async function createGoogleDriveProvider(settings: Settings, fetchImpl: t
     },
 
     async createDocument(doc) {
-      const res = await api.files.create({
-        requestBody: { name: doc.title, mimeType: GOOGLE_DOC, ...(doc.folderId ? { parents: [doc.folderId] } : {}) },
-        media: { mimeType: 'text/plain', body: doc.content },
-        fields: FIELDS,
-      });
+      // Upload URLs are built from the per-call root only, so it is passed again here.
+      const perCall = settings.GOOGLE_API_ROOT_URL ? { rootUrl: settings.GOOGLE_API_ROOT_URL.replace(/\/?$/, '/') } : {};
+      const res = await api.files.create(
+        {
+          requestBody: { name: doc.title, mimeType: GOOGLE_DOC, ...(doc.folderId ? { parents: [doc.folderId] } : {}) },
+          media: { mimeType: 'text/plain', body: doc.content },
+          fields: FIELDS,
+        },
+        perCall,
+      );
       return toFile(res.data);
     },
 
     async deleteFile(fileId) {
       try {
-        await api.files.delete({ fileId });
+        // To the trash, not gone: the person can still restore it from Drive.
+        await api.files.update({ fileId, requestBody: { trashed: true } });
       } catch (err) {
         if (vendorStatus(err) !== 404) throw err;
       }
