@@ -116,6 +116,33 @@ describe('inbox on the local runtime', () => {
     assert.equal((await p.json('/suggestions', { token: 'not-a-token' })).status, 401);
   });
 
+  test('failed runs and connectors needing consent are emailed; the unsubscribe link turns emails off', async () => {
+    const cleo = await p.person('cleo@home.test', 'Cleo');
+    const publish = (type: string, data: Record<string, unknown>) =>
+      fetch(`${p.platform.settings.LOCAL_BROKER_URL}/${p.platform.settings.EVENTS_TOPIC ?? 'domain-events'}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ messageId: `${type}-${Date.now()}`, body: { id: `${type}-${Date.now()}`, type, tenantId: cleo.tenantId, occurredAt: new Date().toISOString(), subject: 'x/1', data } }]),
+      });
+    await publish('RunFailed', { runId: 'run-9', agentId: 'triage', agentName: 'Inbox triage', error: 'The model did not answer.' });
+    await publish('ConnectorNeedsReauth', { provider: 'google', account: 'cleo@gmail.example' });
+    const mails = await eventually(() => p.mail('cleo@home.test'), (m) => m.length >= 2, 'the two emails');
+    const failed = mails.find((m) => m.subject === 'A run of Inbox triage failed')!;
+    assert.match(failed.text, /The model did not answer\./);
+    assert.ok(mails.some((m) => m.subject === 'Reconnect google: your agents cannot reach it'));
+
+    const unsubscribe = /<(http[^>]+)>/.exec(failed.headers['list-unsubscribe'] ?? '')![1]!;
+    const confirm = await fetch(unsubscribe);
+    assert.equal(confirm.status, 200);
+    assert.match(await confirm.text(), /Stop notification emails\?/);
+    assert.equal((await p.json<{ notifications: { mode: string } }>('/me', { token: cleo.token })).body.notifications.mode, 'immediate', 'GET changed nothing');
+    const done = await fetch(unsubscribe, { method: 'POST' });
+    assert.equal(done.status, 200);
+    assert.equal((await p.json<{ notifications: { mode: string } }>('/me', { token: cleo.token })).body.notifications.mode, 'off');
+    const forged = await fetch(unsubscribe.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST' });
+    assert.equal(forged.status, 400);
+  });
+
   test('a redelivered run event is counted once on the dashboard', async () => {
     const event = {
       id: `evt-${Date.now()}`,

@@ -1,0 +1,122 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSmtpSinkService } from '../../local/services/smtp-sink';
+import type { EmbeddedService } from '../../local/services/types';
+import { nextLocalHour } from '../../shared/communications/notifier';
+import { linksIn, type SinkMessage } from './support/platform';
+import { origin, startSuggestionServices, taskProposal } from './support/services';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let sink: EmbeddedService;
+let ctx: Awaited<ReturnType<typeof startSuggestionServices>>;
+
+/** Mail the sink received for `to`, newest first (through its JSON view, as a test on the runtime reads it). */
+async function mailFor(to: string): Promise<SinkMessage[]> {
+  let status = 0;
+  let body = '';
+  const res = {
+    writeHead(s: number) {
+      status = s;
+      return res;
+    },
+    end(b: string) {
+      body = b;
+    },
+  };
+  await sink.handle!({ method: 'GET' } as never, res as never, new URL(`http://local/dev/mail/messages.json?to=${encodeURIComponent(to)}`));
+  assert.equal(status, 200);
+  return (JSON.parse(body) as { items: SinkMessage[] }).items;
+}
+
+before(async () => {
+  sink = (await createSmtpSinkService({
+    dataDir: mkdtempSync(join(tmpdir(), 'sink-')),
+    publicOrigin: 'http://localhost:1',
+    freePort: () => freePort(),
+    log: () => {},
+    settings: {},
+  }))!;
+  ctx = await startSuggestionServices({
+    ...sink.env,
+    TIER_LIMITS: '{"free":{"approvalLinksPerDay":6}}',
+  });
+  // Saturday 28 March 2026, 10:00 UTC: Paris moves to summer time during the coming night.
+  ctx.clock.advance(Date.parse('2026-03-28T10:00:00Z') - ctx.clock.now().getTime());
+});
+after(async () => {
+  await ctx.stop();
+  await sink.stop();
+});
+
+async function person(id: string, notifications: { mode: 'immediate' | 'digest' | 'off'; digestHour?: number }) {
+  const email = `${id}@people.test`;
+  const tenantId = `tenant-${id}`;
+  await ctx.services.tenants().ensure({ tenantId, issuer: 'https://issuer.test', subject: id, email, name: id });
+  await ctx.services.tenants().update(tenantId, { timezone: 'Europe/Paris', notifications });
+  return { tenantId, email };
+}
+
+describe('notification emails', () => {
+  test('the next digest time follows the person\'s zone across a DST change', () => {
+    const now = new Date('2026-03-28T10:00:00Z');
+    assert.equal(nextLocalHour(now, 8, 'Europe/Paris').toISOString(), '2026-03-29T06:00:00.000Z');
+    assert.equal(nextLocalHour(now, 12, 'Europe/Paris').toISOString(), '2026-03-28T11:00:00.000Z');
+    assert.equal(nextLocalHour(now, 8, 'Not/AZone').toISOString(), '2026-03-29T08:00:00.000Z');
+  });
+
+  test('immediate: one email per run with approve/reject links, until the daily link allowance is used up', async () => {
+    const p = await person('immediate', { mode: 'immediate' });
+    const run = origin(p.tenantId);
+    await ctx.services.suggestions().propose(run, [taskProposal('One'), taskProposal('Two')]);
+    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'sent');
+    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'skipped', 'a second event of the run sends nothing');
+    const [first] = await mailFor(p.email);
+    assert.equal(first!.subject, '2 suggestions need your approval');
+    assert.equal(linksIn(first!.text).approve.length, 2);
+    assert.equal(linksIn(first!.text).reject.length, 2);
+    assert.match(first!.html, /Unsubscribe<\/a>/);
+
+    // 4 links used of 6 today: the next email of two suggestions would need 4, so it points to the app instead.
+    const second = origin(p.tenantId);
+    await ctx.services.suggestions().propose(second, [taskProposal('Three'), taskProposal('Four')]);
+    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, second.runId), 'sent');
+    const mails = await mailFor(p.email);
+    assert.equal(mails.length, 2);
+    assert.equal(linksIn(mails[0]!.text).approve.length, 0);
+    assert.match(mails[0]!.text, /Open in the app: http/);
+  });
+
+  test('digest: queued, then one email at the person\'s digest hour', async () => {
+    const p = await person('digest', { mode: 'digest', digestHour: 8 });
+    const run = origin(p.tenantId);
+    await ctx.services.suggestions().propose(run, [taskProposal('Read later'), taskProposal('And this')]);
+    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'queued');
+    assert.equal(await ctx.services.notifier().sendDueDigests(), 0, 'not yet 08:00 in Paris');
+    assert.equal((await mailFor(p.email)).length, 0);
+    ctx.clock.advance(Date.parse('2026-03-29T06:00:30Z') - ctx.clock.now().getTime());
+    assert.equal(await ctx.services.notifier().sendDueDigests(), 1);
+    assert.equal(await ctx.services.notifier().sendDueDigests(), 0, 'sent once');
+    const [digest] = await mailFor(p.email);
+    assert.equal(digest!.subject, 'Daily digest: 2 suggestions waiting for you');
+  });
+
+  test('off: nothing is sent', async () => {
+    const p = await person('quiet', { mode: 'off' });
+    const run = origin(p.tenantId);
+    await ctx.services.suggestions().propose(run, [taskProposal('Silent')]);
+    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'skipped');
+    assert.equal(await ctx.services.notifier().runFailed(p.tenantId, { runId: 'r', agentName: 'Triage', error: 'x', at: ctx.clock.now().toISOString() }), false);
+    assert.equal((await mailFor(p.email)).length, 0);
+  });
+});
