@@ -189,6 +189,8 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.equal(created.kind, 'document');
     assert.equal(created.mimeType, 'application/vnd.google-apps.document');
     assert.ok((await files.listFiles({ limit: 100 })).items.some((f) => f.id === created.id && f.name === 'Meeting summary'));
+    const createdText = await files.readText(created.id);
+    assert.match(createdText.supported ? createdText.text : '', /go live in March/);
     await files.deleteFile(created.id);
     const unsupported = await files.readText(pdf.id);
     assert.equal(unsupported.supported, false);

@@ -60,8 +60,14 @@ export async function createGoogleDriveProvider(settings: Settings, fetchImpl: t
       const file = toFile((await api.files.get({ fileId, fields: FIELDS })).data);
       const exportAs = EXPORTS[file.mimeType];
       if (exportAs) {
-        const res = await api.files.export({ fileId, mimeType: exportAs }, { responseType: 'text' });
-        return { supported: true, file, ...bound(String(res.data)) };
+        try {
+          const res = await api.files.export({ fileId, mimeType: exportAs }, { responseType: 'text' });
+          return { supported: true, file, ...bound(String(res.data)) };
+        } catch (err) {
+          // Drive APIs without export (the local emulator) keep the uploaded text as the file's content.
+          if (vendorStatus(err) !== 404) throw err;
+          return { supported: true, file, ...bound((await bytes(fileId)).toString('utf8')) };
+        }
       }
       if (file.kind === 'folder') return { supported: false, file, reason: 'This is a folder, not a document.' };
       if (file.mimeType === 'text/html') return { supported: true, file, ...bound(await htmlToText((await bytes(fileId)).toString('utf8'))) };
