@@ -365,7 +365,14 @@ export class ConnectorService {
     for (;;) {
       const record = await this.repo.getOrThrow(tenantId, connectorId);
       this.assertUsable(record);
-      const tokens = await this.openTokens(record);
+      let tokens: StoredTokens;
+      try {
+        tokens = await this.openTokens(record);
+      } catch {
+        // The key that sealed them is gone (or the record was tampered with): only re-consent helps.
+        await this.markNeedsReauth(record, 'The stored access can no longer be read. Reconnect it.');
+        throw this.reauthError(record);
+      }
       const now = this.deps.clock.now().getTime();
       const expiresAt = record.accessExpiresAt ? Date.parse(record.accessExpiresAt) : undefined;
       const due = forced || (expiresAt !== undefined && expiresAt - now <= this.refreshAheadMs);

@@ -180,4 +180,15 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     assert.ok(notion.revoked.has(tokens.accessToken));
     assert.deepEqual(await connectors(), []);
   });
+
+  it('tokens sealed with a key this installation does not have mean "reconnect", not an error', async () => {
+    const start = await platform.api('/connectors/notion/authorize', { method: 'POST', token, json: {} });
+    const consented = await fetch(((await start.json()) as { authorizationUrl: string }).authorizationUrl, { redirect: 'manual' });
+    assert.equal((await fetch(consented.headers.get('location')!, { redirect: 'manual' })).status, 302);
+    const conn = (await connectors()).find((c) => c.provider === 'notion')!;
+    await services.connectorService().repo.update(tenantId, conn.id, (doc) => ({ ...doc, tokens: { ...doc.tokens, keyId: 'file:retired-key' } }));
+    const checked = await platform.api(`/connectors/${conn.id}/check`, { method: 'POST', token });
+    assert.equal(checked.status, 200);
+    assert.equal(((await checked.json()) as { health: string }).health, 'needs_reauth');
+  });
 });
