@@ -2,11 +2,10 @@
 // cross-tenant isolation of every route, export and erasure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import { createServices, type Services } from '../../shared/app/services';
 import { loadSettings } from '../../shared/platform/config';
-import { CONTAINERS, type ContainerName } from '../../shared/platform/cosmos/containers';
 import { TENANT_CONTAINERS } from '../../shared/identity/privacy';
 
 let platform: LocalPlatform;
@@ -101,7 +100,6 @@ describe('sign-in', () => {
       .setSubject('eve')
       .setExpirationTime(now + 600)
       .sign(foreign.privateKey);
-    void exportJWK;
     const cases: [string, string, RegExp][] = [
       ['malformed header', 'Token abc', /invalid_request/],
       ['not a JWT', 'Bearer abc.def', /invalid_token/],
@@ -440,7 +438,5 @@ describe('privacy', () => {
     assert.ok(erased.body.orchestrations >= 1);
     // The other tenants are untouched.
     assert.equal((await call('/me', { token: other.token })).status, 200);
-    void CONTAINERS;
-    void ({} as ContainerName);
   });
 });
