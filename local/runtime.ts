@@ -87,7 +87,20 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
   const settings: Record<string, string> = { ...local.values };
   const defaultPort = local.localHttpPort ?? 7071;
   const requestedPort = options.port || (portMode === 'reuse' ? previous.app ?? 0 : 0);
-  const server: RuntimeServer = await listenRuntimeServer(requestedPort || (portMode === 'random' ? 0 : defaultPort), '127.0.0.1', log);
+  let server: RuntimeServer;
+  if (requestedPort || portMode !== 'random') {
+    server = await listenRuntimeServer(requestedPort || defaultPort, '127.0.0.1', log);
+  } else {
+    // Any free port (taken again on restart): retry if another process takes it between the check and the bind.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        server = await listenRuntimeServer(await freePort(), '127.0.0.1', log);
+        break;
+      } catch (err) {
+        if (!/already in use/.test((err as Error).message) || attempt >= 5) throw err;
+      }
+    }
+  }
   ports.app = server.port;
   const origin = `http://localhost:${server.port}`;
   followPort(settings, defaultPort, server.port);

@@ -20,6 +20,13 @@ async function pick(preferred?: number): Promise<number> {
     const port = await tryListen(preferred);
     if (port) return port;
   }
+  // Below Linux's ephemeral range (32768+), so outgoing connections of busy processes do not take it before use.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(candidate)) continue;
+    const port = await tryListen(candidate);
+    if (port) return port;
+  }
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await tryListen(0);
     if (port && !handedOut.has(port)) return port;

@@ -3,7 +3,7 @@
  * on ports chosen at start. The app gets connection strings naming the actual endpoints. Skipped when neither
  * BLOB_CONNECTION_STRING nor AzureWebJobsStorage points at local storage.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -33,16 +33,16 @@ export function storageConnectionString(ports: { blob: number; queue: number; ta
   ].join(';') + ';';
 }
 
-export const createAzuriteService: EmbeddedServiceFactory = async (ctx) => {
-  const names = ['BLOB_CONNECTION_STRING', 'AzureWebJobsStorage'].filter((n) => isLocalStorage(ctx.settings[n]));
-  if (names.length === 0) {
-    ctx.log('Storage: no setting points at local storage (no Azurite).');
-    return undefined;
-  }
-  const location = join(ctx.dataDir, 'azurite');
-  mkdirSync(location, { recursive: true });
-  const ports = { blob: await ctx.freePort(10000), queue: await ctx.freePort(10001), table: await ctx.freePort(10002) };
-  const entry = createRequire(__filename).resolve('azurite/dist/src/azurite.js');
+interface Ports {
+  blob: number;
+  queue: number;
+  table: number;
+}
+
+class PortTakenError extends Error {}
+
+/** Starts Azurite on these ports; resolves once all three services listen. */
+async function launch(entry: string, location: string, ports: Ports) {
   const args = [
     '--require', join(__dirname, 'azurite-watchdog.cjs'),
     entry,
@@ -55,25 +55,60 @@ export const createAzuriteService: EmbeddedServiceFactory = async (ctx) => {
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/Table service is successfully listening/.test(output)) {
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Azurite did not start within 60 s:\n${output}`)), 60_000);
+      const check = () => {
+        if (/Table service is successfully listening/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', check);
+      void exited.then((code) => {
         clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`Azurite exited (code ${code}) while starting:\n${output}`));
+        const taken = /EADDRINUSE[^\n]*/.exec(output);
+        reject(taken ? new PortTakenError(taken[0]) : new Error(`Azurite exited (code ${code}) while starting:\n${output}`));
+      });
     });
-  });
+  } catch (err) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    throw err;
+  }
   child.stdout!.removeAllListeners('data');
   child.stdout!.resume();
   child.stderr!.removeAllListeners('data');
+  return { child, exited, ports };
+}
+
+export const createAzuriteService: EmbeddedServiceFactory = async (ctx) => {
+  const names = ['BLOB_CONNECTION_STRING', 'AzureWebJobsStorage'].filter((n) => isLocalStorage(ctx.settings[n]));
+  if (names.length === 0) {
+    ctx.log('Storage: no setting points at local storage (no Azurite).');
+    return undefined;
+  }
+  const location = join(ctx.dataDir, 'azurite');
+  mkdirSync(location, { recursive: true });
+  const entry = createRequire(__filename).resolve('azurite/dist/src/azurite.js');
+  // A port found free can be taken by another process before Azurite binds it: then try again on other ports.
+  let started: { child: ChildProcess; exited: Promise<number | null>; ports: Ports } | undefined;
+  for (let attempt = 1; !started; attempt++) {
+    const ports = attempt === 1
+      ? { blob: await ctx.freePort(10000), queue: await ctx.freePort(10001), table: await ctx.freePort(10002) }
+      : { blob: await ctx.freePort(), queue: await ctx.freePort(), table: await ctx.freePort() };
+    try {
+      started = await launch(entry, location, ports);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= 5) throw err;
+      ctx.log(`Azurite: a port was taken meanwhile (${err.message}); trying other ports.`);
+    }
+  }
+  const { child, exited, ports } = started;
   child.stderr!.on('data', (chunk: Buffer) => ctx.log(`Azurite: ${chunk.toString().trim()}`));
 
   const connection = storageConnectionString(ports);

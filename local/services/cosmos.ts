@@ -86,7 +86,6 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
   } catch {
     // no configured endpoint: the emulator's usual port
   }
-  const port = await ctx.freePort(preferred);
   const { createHttpsServer } = await import('@vercel/cosmosdb-server');
   const server: Server = createHttpsServer({ keepAlive: true } as never) as Server;
 
@@ -104,10 +103,23 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
       if (res.statusCode < 400) markDirty();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  // A port found free can be taken by another process before we bind it: then take another one.
+  let port = await ctx.freePort(preferred);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
+      port = await ctx.freePort();
+    }
+  }
   const endpoint = `https://127.0.0.1:${port}`;
   const key = ctx.settings.COSMOS_KEY || EMULATOR_KEY;
 
