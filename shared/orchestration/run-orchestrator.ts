@@ -1,4 +1,4 @@
-import type { OrchestrationContext, OrchestrationHandler, RegisteredActivity, Task } from 'durable-functions';
+import { RetryOptions, type OrchestrationContext, type OrchestrationHandler, type RegisteredActivity, type Task } from 'durable-functions';
 import type { FinishRequest, PrepareResult, StepRequest, StepResult } from './run-activities';
 import type { RunOrchestrationInput } from './run-service';
 import type { RunProgress } from './run-model';
@@ -13,6 +13,13 @@ export interface RunActivityHandles {
 export const RUN_ORCHESTRATION = 'agentRun';
 
 /**
+ * Prepare and finish only touch our own stores and are idempotent, so a transient store failure is retried. Steps are
+ * not retried by Durable: the gateway already retries the model, the hub the connectors, and a step that failed
+ * records why on the run.
+ */
+const STORE_RETRY = new RetryOptions(2_000, 3);
+
+/**
  * One run = one orchestration: prepare (limits, status), the steps (sequential: each reads the previous results;
  * parallel: fan-out, then the coordinator over all results), finish. Deterministic: no I/O, no clock, no random.
  * Activity calls per run are 2 + steps, whatever the number of messages the steps read.
@@ -23,7 +30,7 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
     const progress = (p: RunProgress) => context.df.setCustomStatus(p);
     progress({ stage: 'preparing', completedSteps: 0, totalSteps: 0, currentStep: null });
 
-    const plan = (yield handles.prepare({ tenantId, runId })) as PrepareResult;
+    const plan = (yield handles.prepare({ tenantId, runId }).withRetry(STORE_RETRY)) as PrepareResult;
     if (!plan.proceed) {
       progress({ stage: 'done', completedSteps: 0, totalSteps: 0, currentStep: null });
       return 'not-started';
@@ -64,7 +71,7 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
       outcome = 'failed';
     }
     progress({ stage: 'finishing', completedSteps: completed, totalSteps: total, currentStep: null });
-    const status = (yield handles.finish({ tenantId, runId, outcome } satisfies FinishRequest)) as string;
+    const status = (yield handles.finish({ tenantId, runId, outcome } satisfies FinishRequest).withRetry(STORE_RETRY)) as string;
     progress({ stage: 'done', completedSteps: completed, totalSteps: total, currentStep: null });
     return status;
   };

@@ -139,6 +139,16 @@ describe('runs end to end on the Google emulator with the offline model', () => 
     assert.equal(refused.body.limit, 'tokensPerMonth');
   });
 
+  test('a run without the connector its agent needs fails with a reason the person can act on', async () => {
+    const hal = await p.person('hal@agents.test', 'Hal');
+    const agent = await p.json('/agents', { method: 'POST', token: hal.token, json: { templateId: 'inbox-triage' } });
+    const started = await p.json('/orchestration/runs', { method: 'POST', token: hal.token, json: { agentId: agent.body.id } });
+    const run = await p.finishedRun(hal, started.body.id);
+    assert.equal(run.status, 'failed');
+    assert.equal(run.reason, 'Connect an account with mail access to run Inbox Triage.');
+    assert.equal(run.steps[0].error, run.reason);
+  });
+
   test("another person's agents and runs are invisible", async () => {
     const eve = await p.person('eve@agents.test', 'Eve');
     const runs = await p.json('/orchestration/runs?limit=1', { token: ada.token });
