@@ -157,11 +157,14 @@ export class Broker {
 
   /**
    * Sends messages to a queue or topic. A topic copies each message to every subscription; a name that is neither
-   * a known queue nor a topic with subscriptions accepts and drops the messages (like a topic nobody subscribes to).
+   * a known queue nor a topic with subscriptions accepts and drops the messages (like a topic nobody subscribes to),
+   * unless `kind` says it is a queue (a Service Bus queue output), which then keeps them.
    */
-  publish(entityName: string, messages: IncomingMessage[]): { delivered: string[]; saved: Promise<void> } {
+  publish(entityName: string, messages: IncomingMessage[], kind?: 'queue' | 'topic'): { delivered: string[]; saved: Promise<void> } {
     const name = entityName.toLowerCase();
-    const targets = this.#topics.get(name) ?? (this.#consumers.has(name) || this.#entities.has(name) ? [name] : []);
+    const known = this.#consumers.has(name) || this.#entities.has(name);
+    // A queue keeps its messages even with nobody listening yet; a topic without subscriptions drops them.
+    const targets = this.#topics.get(name) ?? (known || kind === 'queue' ? [name] : []);
     if (targets.length === 0 && !this.#warned.has(name)) {
       this.#warned.add(name);
       this.options.log(`Broker: nothing listens on "${entityName}"; its messages are dropped.`);

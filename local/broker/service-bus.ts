@@ -88,6 +88,6 @@ export function serviceBusOutputSink(broker: Broker) {
     }
     const target = (binding.queueName ?? binding.topicName) as string | undefined;
     if (!target) throw new Error(`Function "${functionName}" has a Service Bus output without queueName or topicName.`);
-    await broker.publish(target, outputMessages(data)).saved;
+    await broker.publish(target, outputMessages(data), binding.queueName ? 'queue' : 'topic').saved;
   };
 }
