@@ -32,7 +32,7 @@ buildSync({ entryPoints: [join(__dirname, 'coldstart-probe.ts')], outfile: probe
 
 const apps = {
   app: { entry: join(root, entryFiles(root).files[0]!), env: loadLocalSettings(root).values },
-  bare: { entry: join(root, 'test/fixtures/basic-app/index.js'), env: {} as Record<string, string> },
+  bare: { entry: join(__dirname, 'bare-app/index.js'), env: {} as Record<string, string> },
 };
 
 function once(name: keyof typeof apps): Sample {
