@@ -53,7 +53,7 @@ df.app.orchestration(
 
 registerPrivacyParticipant({
   name: 'approvals',
-  /** Approval waits of the tenant's suggestions are stopped and purged; queued digests are dropped. */
+  /** Approval waits of the tenant's suggestions are stopped and purged; queued digests and used-link markers go. */
   async erase(tenantId, ctx) {
     const services = ctx.services;
     let cursor: string | undefined;
@@ -69,5 +69,7 @@ registerPrivacyParticipant({
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     await services.markers().release('digest', tenantId);
+    await services.markers().eraseTenant('approval-link', tenantId);
+    await services.markers().eraseTenant('notified-run', tenantId);
   },
 });

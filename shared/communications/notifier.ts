@@ -138,7 +138,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         await queueDigest(tenantId, r);
         return 'queued';
       }
-      if (!(await deps.markers.claim('notified-run', `${tenantId}:${runId}`, 7 * 86_400))) return 'skipped';
+      if (!(await deps.markers.claim('notified-run', `${tenantId}:${runId}`, 7 * 86_400, { tenantId }))) return 'skipped';
       try {
         const docs = await pending(tenantId, runId);
         if (docs.length === 0) return 'skipped';

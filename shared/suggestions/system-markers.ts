@@ -15,6 +15,8 @@ export interface SystemMarkers {
   /** Removes a marker (e.g. the work it guarded failed and should be retried). Missing is fine. */
   release(kind: string, key: string): Promise<void>;
   exists(kind: string, key: string): Promise<boolean>;
+  /** Removes a tenant's markers of one kind (those created with a `tenantId` in their data). Erasure. */
+  eraseTenant(kind: string, tenantId: string): Promise<number>;
 }
 
 export function createSystemMarkers(store: CosmosStore, now: () => Date): SystemMarkers {
@@ -37,6 +39,23 @@ export function createSystemMarkers(store: CosmosStore, now: () => Date): System
       } catch (err) {
         if (statusOf(err) !== 404) throw err;
       }
+    },
+    async eraseTenant(kind, tenantId) {
+      const container = await store.container('system');
+      const { resources } = await container.items
+        .query<{ id: string }>(
+          { query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId', parameters: [{ name: '@pk', value: kind }, { name: '@tenantId', value: tenantId }] },
+          { partitionKey: kind },
+        )
+        .fetchAll();
+      for (const { id: docId } of resources) {
+        try {
+          await container.item(docId, kind).delete();
+        } catch (err) {
+          if (statusOf(err) !== 404) throw err;
+        }
+      }
+      return resources.length;
     },
     async exists(kind, key) {
       const container = await store.container('system');

@@ -143,6 +143,21 @@ describe('inbox on the local runtime', () => {
     assert.equal(forged.status, 400);
   });
 
+  test('the routes are in the OpenAPI document; erasing a person stops and purges their approval waits', async () => {
+    const doc = await p.json<{ paths: Record<string, unknown> }>('/openapi.json');
+    for (const path of ['/api/suggestions', '/api/suggestions/{id}/approve', '/api/suggestions/bulk', '/api/suggestions/{id}/undo', '/api/approvals/{token}', '/api/dashboard']) {
+      assert.ok(doc.body.paths[path], `${path} documented`);
+    }
+    const dora = await p.person('dora@home.test', 'Dora');
+    const [id] = await p.services.suggestions().propose(origin(dora.tenantId), [taskProposal('Forget me')]);
+    const instance = `${p.platform.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(`approval:${dora.tenantId}:${id}`)}`;
+    await eventually(() => fetch(instance).then((r) => r.status), (s) => s === 202, 'the approval wait to run');
+    const erased = await p.platform.api('/me', { token: dora.token, method: 'DELETE' });
+    assert.ok(erased.status < 300, `DELETE /me answered ${erased.status}`);
+    assert.equal((await fetch(instance)).status, 404, 'the approval wait is gone');
+    await assert.rejects(p.services.suggestions().get(dora.tenantId, id!), /does not exist/);
+  });
+
   test('a redelivered run event is counted once on the dashboard', async () => {
     const event = {
       id: `evt-${Date.now()}`,
