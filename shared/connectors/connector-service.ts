@@ -1,19 +1,20 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Settings } from '../platform/config';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { TenantRepository } from '../platform/cosmos/tenant-repository';
 import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
 import type { EventPublisher } from '../platform/events/publisher';
 import { domainEvent } from '../platform/events/domain-event';
-import { AppError, ConflictError, PreconditionFailedError, UpstreamError, ValidationError } from '../platform/errors';
+import { AppError, ConflictError, UpstreamError, ValidationError } from '../platform/errors';
 import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
 import { lookupAccount } from './oauth/account-identity';
-import { GrantRejectedError, OAuthClient, TokenEndpointError, type TokenSet } from './oauth/oauth-client';
+import { GrantRejectedError, OAuthClient, type TokenSet } from './oauth/oauth-client';
 import { familiesGranted, familyOfScope, oauthProviderConfig, scopesFor, type OAuthProviderConfig } from './oauth/provider-configs';
 import { OAuthStateStore, StateError } from './oauth/state-store';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
+import { AccessTokens, PROVIDER_LABEL } from './access-tokens';
 import type { ConnectorFamily, ConnectorInfo, ProviderName } from './types';
 
 export interface ConnectorServiceDeps {
@@ -53,10 +54,6 @@ export class ConnectFlowError extends AppError {
   }
 }
 
-const PROVIDER_LABEL: Record<ProviderName, string> = { google: 'Google', microsoft: 'Microsoft', notion: 'Notion' };
-const LEASE_MS = 30_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Connections to vendors: OAuth (authorization code + PKCE), encrypted token storage, refresh ahead of expiry with
@@ -68,13 +65,14 @@ export class ConnectorService {
   private readonly states: OAuthStateStore;
   private readonly oauth: OAuthClient;
   private readonly fetchImpl: typeof fetch;
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly tokens: AccessTokens;
 
   constructor(private readonly deps: ConnectorServiceDeps) {
     this.repo = new TenantRepository<ConnectorRecord>(deps.store, 'connectors', 'connector');
     this.states = new OAuthStateStore(deps.store, deps.cipher, deps.clock, deps.settings.CONNECTOR_STATE_TTL_SECONDS);
     this.fetchImpl = deps.fetch ?? fetch;
     this.oauth = deps.oauth ?? new OAuthClient(this.fetchImpl, () => deps.clock.now().getTime());
+    this.tokens = new AccessTokens({ ...deps, repo: this.repo, oauth: this.oauth });
   }
 
   private get refreshAheadMs() {
@@ -340,155 +338,18 @@ export class ConnectorService {
     return results.some(Boolean);
   }
 
-  private async openTokens(record: ConnectorRecord): Promise<StoredTokens> {
-    return JSON.parse(await this.deps.cipher.open(record.tokens, tokenContext(record.tenantId, record.id))) as StoredTokens;
-  }
-
-  /**
-   * A valid access token for the connector, refreshed when it expires within the refresh window (or when `force`,
-   * after the vendor said 401). One refresh per connector at a time: in this process by a shared promise, across
-   * instances by a lease on the document.
-   */
+  /** A valid access token for the connector (see AccessTokens). */
   accessToken(tenantId: string, connectorId: string, opts: { force?: boolean } = {}): Promise<string> {
-    const key = `${tenantId}/${connectorId}/${opts.force ? 'force' : 'normal'}`;
-    let pending = this.inflight.get(key);
-    if (!pending) {
-      pending = this.resolveToken(tenantId, connectorId, Boolean(opts.force)).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
-    }
-    return pending;
-  }
-
-  private async resolveToken(tenantId: string, connectorId: string, force: boolean): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    let forced = force;
-    for (;;) {
-      const record = await this.repo.getOrThrow(tenantId, connectorId);
-      this.assertUsable(record);
-      let tokens: StoredTokens;
-      try {
-        tokens = await this.openTokens(record);
-      } catch {
-        // The key that sealed them is gone (or the record was tampered with): only re-consent helps.
-        await this.markNeedsReauth(record, 'The stored access can no longer be read. Reconnect it.');
-        throw this.reauthError(record);
-      }
-      const now = this.deps.clock.now().getTime();
-      const expiresAt = record.accessExpiresAt ? Date.parse(record.accessExpiresAt) : undefined;
-      const due = forced || (expiresAt !== undefined && expiresAt - now <= this.refreshAheadMs);
-      if (!due) return tokens.accessToken;
-      if (!tokens.refreshToken) {
-        if (expiresAt !== undefined && expiresAt <= now) {
-          await this.markNeedsReauth(record, 'The access expired and cannot be renewed automatically.');
-          throw this.reauthError(record);
-        }
-        return tokens.accessToken;
-      }
-      const lease = record.refreshLease;
-      if (lease && Date.parse(lease.until) > now) {
-        // Another instance is refreshing: wait for its result.
-        if (Date.now() > deadline) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} is slow to renew access. Try again in a moment.`, 503);
-        await sleep(150);
-        const after = await this.repo.getOrThrow(tenantId, connectorId);
-        if (after.lastRefreshedAt !== record.lastRefreshedAt) forced = false;
-        continue;
-      }
-      const holder = randomUUID();
-      let leased: Stored<ConnectorRecord>;
-      try {
-        const { _etag, ...body } = record;
-        leased = await this.repo.replace({ ...body, refreshLease: { holder, until: new Date(now + LEASE_MS).toISOString() } }, _etag);
-      } catch (err) {
-        if (err instanceof PreconditionFailedError) continue;
-        throw err;
-      }
-      return this.refreshWithLease(leased, tokens, Boolean(expiresAt !== undefined && expiresAt > now));
-    }
-  }
-
-  private async refreshWithLease(record: Stored<ConnectorRecord>, tokens: StoredTokens, stillValid: boolean): Promise<string> {
-    const { _etag, refreshLease: _lease, ...body } = record;
-    const config = this.config(record.provider);
-    try {
-      const fresh = await this.oauth.refresh(config, tokens.refreshToken!, record.scopes);
-      const now = this.deps.clock.now().toISOString();
-      const stored: StoredTokens = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? tokens.refreshToken };
-      await this.repo.replace(
-        {
-          ...body,
-          status: 'active',
-          lastError: undefined,
-          updatedAt: now,
-          lastRefreshedAt: now,
-          accessExpiresAt: fresh.expiresAt ? new Date(fresh.expiresAt).toISOString() : undefined,
-          tokens: await this.deps.cipher.seal(JSON.stringify(stored), tokenContext(record.tenantId, record.id)),
-        },
-        _etag,
-      );
-      return fresh.accessToken;
-    } catch (err) {
-      if (err instanceof GrantRejectedError) {
-        await this.markNeedsReauth({ ...body, _etag } as Stored<ConnectorRecord>, `${PROVIDER_LABEL[record.provider]} no longer accepts this connection. Reconnect it.`);
-        throw this.reauthError(record);
-      }
-      // A passing failure: release the lease and, when the old token still works, use it.
-      await this.repo.replace({ ...body }, _etag).catch(() => undefined);
-      if (stillValid) return tokens.accessToken;
-      if (err instanceof TokenEndpointError) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not renew access right now. Try again in a moment.`, 503);
-      throw err;
-    }
-  }
-
-  private assertUsable(record: ConnectorRecord) {
-    if (record.status !== 'active') throw this.reauthError(record);
-  }
-
-  private reauthError(record: ConnectorRecord) {
-    return new ConflictError(`The ${PROVIDER_LABEL[record.provider]} connection (${record.account}) needs to be reconnected.`, {
-      connectorId: record.id,
-      health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
-    });
+    return this.tokens.accessToken(tenantId, connectorId, opts);
   }
 
   /** The vendor refused even a fresh token: access was withdrawn at the vendor. */
-  async markRevoked(tenantId: string, connectorId: string): Promise<void> {
-    const record = await this.repo.get(tenantId, connectorId);
-    if (!record || record.status !== 'active') return;
-    await this.transition(record, 'revoked', `${PROVIDER_LABEL[record.provider]} refused access: it was withdrawn. Reconnect it.`);
+  markRevoked(tenantId: string, connectorId: string): Promise<void> {
+    return this.tokens.markRevoked(tenantId, connectorId);
   }
 
-  private async markNeedsReauth(record: Stored<ConnectorRecord> | ConnectorRecord, reason: string): Promise<void> {
-    await this.transition(record, 'needs_reauth', reason);
-  }
-
-  private async transition(record: ConnectorRecord, status: 'needs_reauth' | 'revoked', reason: string): Promise<void> {
-    let changed = false;
-    await this.repo.update(record.tenantId, record.id, (current) => {
-      if (current.status === status) return undefined;
-      changed = true;
-      const { _etag, refreshLease: _l, ...body } = current;
-      return { ...body, status, lastError: reason, updatedAt: this.deps.clock.now().toISOString() };
-    });
-    if (!changed) return;
-    await this.deps.audit().record({
-      tenantId: record.tenantId,
-      actor: { type: 'system', id: 'connectors' },
-      action: 'connector.refresh_failed',
-      target: { type: 'connector', id: record.id },
-      outcome: 'failure',
-      source: 'system',
-      summary: `${PROVIDER_LABEL[record.provider]} account ${record.account}: ${reason}`,
-    });
-    await this.deps.events().publish([
-      domainEvent('ConnectorNeedsReauth', record.tenantId, `connectors/${record.id}`, {
-        connectorId: record.id,
-        provider: record.provider,
-        families: record.families,
-        account: record.account,
-        health: status,
-        reason,
-      }),
-    ]);
+  private openTokens(record: ConnectorRecord): Promise<StoredTokens> {
+    return this.tokens.openTokens(record);
   }
 
   private async auditFailure(tenantId: string, action: string, summary: string, correlationId?: string) {

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { Settings } from '../platform/config';
+import type { Clock } from '../platform/clock';
+import type { TenantRepository, Stored } from '../platform/cosmos/tenant-repository';
+import type { AuditLog } from '../platform/audit/audit-log';
+import type { EventPublisher } from '../platform/events/publisher';
+import { domainEvent } from '../platform/events/domain-event';
+import { ConflictError, PreconditionFailedError, UpstreamError } from '../platform/errors';
+import { tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
+import { GrantRejectedError, TokenEndpointError, type OAuthClient } from './oauth/oauth-client';
+import { oauthProviderConfig } from './oauth/provider-configs';
+import type { TokenCipher } from './tokens/token-cipher';
+import type { ProviderName } from './types';
+
+export interface AccessTokenDeps {
+  settings: Settings;
+  clock: Clock;
+  repo: TenantRepository<ConnectorRecord>;
+  cipher: TokenCipher;
+  oauth: OAuthClient;
+  audit: () => AuditLog;
+  events: () => EventPublisher;
+}
+
+export const PROVIDER_LABEL: Record<ProviderName, string> = { google: 'Google', microsoft: 'Microsoft', notion: 'Notion' };
+const LEASE_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The access side of connectors: opens stored tokens, renews them ahead of expiry with one renewal per connector in
+ * flight (a shared promise in this process, a lease on the document across instances), and moves a connector to
+ * needs_reauth / revoked when the vendor refuses, with an audit record and a ConnectorNeedsReauth event.
+ */
+export class AccessTokens {
+  private readonly inflight = new Map<string, Promise<string>>();
+
+  constructor(private readonly deps: AccessTokenDeps) {}
+
+  private get repo() {
+    return this.deps.repo;
+  }
+
+  private get oauth() {
+    return this.deps.oauth;
+  }
+
+  private get refreshAheadMs() {
+    return this.deps.settings.CONNECTOR_REFRESH_AHEAD_SECONDS * 1000;
+  }
+
+  private config(provider: ProviderName) {
+    return oauthProviderConfig(provider, this.deps.settings);
+  }
+
+  async openTokens(record: ConnectorRecord): Promise<StoredTokens> {
+    return JSON.parse(await this.deps.cipher.open(record.tokens, tokenContext(record.tenantId, record.id))) as StoredTokens;
+  }
+
+  /**
+   * A valid access token for the connector, refreshed when it expires within the refresh window (or when `force`,
+   * after the vendor said 401). One refresh per connector at a time: in this process by a shared promise, across
+   * instances by a lease on the document.
+   */
+  accessToken(tenantId: string, connectorId: string, opts: { force?: boolean } = {}): Promise<string> {
+    const key = `${tenantId}/${connectorId}/${opts.force ? 'force' : 'normal'}`;
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.resolveToken(tenantId, connectorId, Boolean(opts.force)).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async resolveToken(tenantId: string, connectorId: string, force: boolean): Promise<string> {
+    const deadline = Date.now() + 20_000;
+    let forced = force;
+    for (;;) {
+      const record = await this.repo.getOrThrow(tenantId, connectorId);
+      this.assertUsable(record);
+      let tokens: StoredTokens;
+      try {
+        tokens = await this.openTokens(record);
+      } catch {
+        // The key that sealed them is gone (or the record was tampered with): only re-consent helps.
+        await this.markNeedsReauth(record, 'The stored access can no longer be read. Reconnect it.');
+        throw this.reauthError(record);
+      }
+      const now = this.deps.clock.now().getTime();
+      const expiresAt = record.accessExpiresAt ? Date.parse(record.accessExpiresAt) : undefined;
+      const due = forced || (expiresAt !== undefined && expiresAt - now <= this.refreshAheadMs);
+      if (!due) return tokens.accessToken;
+      if (!tokens.refreshToken) {
+        if (expiresAt !== undefined && expiresAt <= now) {
+          await this.markNeedsReauth(record, 'The access expired and cannot be renewed automatically.');
+          throw this.reauthError(record);
+        }
+        return tokens.accessToken;
+      }
+      const lease = record.refreshLease;
+      if (lease && Date.parse(lease.until) > now) {
+        // Another instance is refreshing: wait for its result.
+        if (Date.now() > deadline) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} is slow to renew access. Try again in a moment.`, 503);
+        await sleep(150);
+        const after = await this.repo.getOrThrow(tenantId, connectorId);
+        if (after.lastRefreshedAt !== record.lastRefreshedAt) forced = false;
+        continue;
+      }
+      const holder = randomUUID();
+      let leased: Stored<ConnectorRecord>;
+      try {
+        const { _etag, ...body } = record;
+        leased = await this.repo.replace({ ...body, refreshLease: { holder, until: new Date(now + LEASE_MS).toISOString() } }, _etag);
+      } catch (err) {
+        if (err instanceof PreconditionFailedError) continue;
+        throw err;
+      }
+      return this.refreshWithLease(leased, tokens, Boolean(expiresAt !== undefined && expiresAt > now));
+    }
+  }
+
+  private async refreshWithLease(record: Stored<ConnectorRecord>, tokens: StoredTokens, stillValid: boolean): Promise<string> {
+    const { _etag, refreshLease: _lease, ...body } = record;
+    const config = this.config(record.provider);
+    try {
+      const fresh = await this.oauth.refresh(config, tokens.refreshToken!, record.scopes);
+      const now = this.deps.clock.now().toISOString();
+      const stored: StoredTokens = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? tokens.refreshToken };
+      await this.repo.replace(
+        {
+          ...body,
+          status: 'active',
+          lastError: undefined,
+          updatedAt: now,
+          lastRefreshedAt: now,
+          accessExpiresAt: fresh.expiresAt ? new Date(fresh.expiresAt).toISOString() : undefined,
+          tokens: await this.deps.cipher.seal(JSON.stringify(stored), tokenContext(record.tenantId, record.id)),
+        },
+        _etag,
+      );
+      return fresh.accessToken;
+    } catch (err) {
+      if (err instanceof GrantRejectedError) {
+        await this.markNeedsReauth({ ...body, _etag } as Stored<ConnectorRecord>, `${PROVIDER_LABEL[record.provider]} no longer accepts this connection. Reconnect it.`);
+        throw this.reauthError(record);
+      }
+      // A passing failure: release the lease and, when the old token still works, use it.
+      await this.repo.replace({ ...body }, _etag).catch(() => undefined);
+      if (stillValid) return tokens.accessToken;
+      if (err instanceof TokenEndpointError) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not renew access right now. Try again in a moment.`, 503);
+      throw err;
+    }
+  }
+
+  private assertUsable(record: ConnectorRecord) {
+    if (record.status !== 'active') throw this.reauthError(record);
+  }
+
+  reauthError(record: ConnectorRecord) {
+    return new ConflictError(`The ${PROVIDER_LABEL[record.provider]} connection (${record.account}) needs to be reconnected.`, {
+      connectorId: record.id,
+      health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
+    });
+  }
+
+  /** The vendor refused even a fresh token: access was withdrawn at the vendor. */
+  async markRevoked(tenantId: string, connectorId: string): Promise<void> {
+    const record = await this.repo.get(tenantId, connectorId);
+    if (!record || record.status !== 'active') return;
+    await this.transition(record, 'revoked', `${PROVIDER_LABEL[record.provider]} refused access: it was withdrawn. Reconnect it.`);
+  }
+
+  private async markNeedsReauth(record: Stored<ConnectorRecord> | ConnectorRecord, reason: string): Promise<void> {
+    await this.transition(record, 'needs_reauth', reason);
+  }
+
+  private async transition(record: ConnectorRecord, status: 'needs_reauth' | 'revoked', reason: string): Promise<void> {
+    let changed = false;
+    await this.repo.update(record.tenantId, record.id, (current) => {
+      if (current.status === status) return undefined;
+      changed = true;
+      const { _etag, refreshLease: _l, ...body } = current;
+      return { ...body, status, lastError: reason, updatedAt: this.deps.clock.now().toISOString() };
+    });
+    if (!changed) return;
+    await this.deps.audit().record({
+      tenantId: record.tenantId,
+      actor: { type: 'system', id: 'connectors' },
+      action: 'connector.refresh_failed',
+      target: { type: 'connector', id: record.id },
+      outcome: 'failure',
+      source: 'system',
+      summary: `${PROVIDER_LABEL[record.provider]} account ${record.account}: ${reason}`,
+    });
+    await this.deps.events().publish([
+      domainEvent('ConnectorNeedsReauth', record.tenantId, `connectors/${record.id}`, {
+        connectorId: record.id,
+        provider: record.provider,
+        families: record.families,
+        account: record.account,
+        health: status,
+        reason,
+      }),
+    ]);
+  }
+}
