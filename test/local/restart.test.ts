@@ -1,5 +1,5 @@
 // Killing the runtime (SIGKILL, no shutdown) and starting it again keeps Cosmos data and queued messages; a message
-// that was being handled when it died is delivered again.
+// that was being handled when it died is delivered again, and a timer occurrence missed meanwhile runs as past due.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:https';
@@ -36,7 +36,7 @@ describe('local runtime: kill and restart', () => {
       connectionPolicy: { enableEndpointDiscovery: false },
     });
 
-  it('keeps Cosmos documents and queued or in-flight messages across a SIGKILL', async () => {
+  it('keeps Cosmos documents, queued and in-flight messages, and timer schedules across a SIGKILL', async () => {
     let client = cosmos();
     const { database } = await client.databases.createIfNotExists({ id: 'restartdb' });
     const { container } = await database.containers.createIfNotExists({ id: 'notes', partitionKey: { paths: ['/tenantId'] } });
@@ -60,11 +60,21 @@ describe('local runtime: kill and restart', () => {
     await until(async () => (existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : ''), (text) => text.includes('survives a crash'));
 
     await platform.kill();
+    // While it is down, let an occurrence of the every-second timer pass unserved.
+    const timers = JSON.parse(readFileSync(join(platform.dataDir, 'timers.json'), 'utf8')) as Record<string, { next: string }>;
+    const missed = Date.parse(timers.everySecond!.next);
+    await until(async () => Date.now(), (now) => now > missed + 1500, 10_000);
     await platform.restart();
 
     const after = await until(seen, (s) => s.filter((x) => x.fn === 'parked').length === 2);
     const handled = Object.fromEntries(after.filter((x) => x.fn === 'parked').map((x) => [x.meta.messageId, x.meta.deliveryCount]));
     assert.deepEqual(handled, { held: 2, queued: 1 }, 'the in-flight message is delivered again; the queued one once');
+
+    const firstTick = await until(
+      async () => ((await (await platform.api('/ticks')).json()) as { fn: string; isPastDue: boolean }[]).find((t) => t.fn === 'everySecond'),
+      (t) => t !== undefined,
+    );
+    assert.equal(firstTick!.isPastDue, true, 'the occurrence missed while down runs at start as past due');
 
     client = cosmos();
     const { resource } = await client.database('restartdb').container('notes').item('n1', 't1').read();
