@@ -277,6 +277,19 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.deepEqual(((await (await platform.api('/connectors', { token: other })).json()) as { items: unknown[] }).items, []);
   });
 
+  it('the data export lists the connection without its tokens', async () => {
+    const { tokens } = await storedTokens(services, tenantId, connectorId);
+    let response = await api('/me/export');
+    if (response.status === 202) response = await api(new URL(response.headers.get('location')!).pathname.replace(/^\/api/, ''));
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    const exported = JSON.parse(text) as { containers: Record<string, Record<string, unknown>[]> };
+    const connector = exported.containers.connectors!.find((c) => c.id === connectorId)!;
+    assert.equal(connector.account, GOOGLE_DEMO_USER.email);
+    assert.equal('tokens' in connector, false);
+    for (const secret of [tokens.accessToken, tokens.refreshToken!]) assert.ok(!text.includes(secret));
+  });
+
   it('disconnects: revoked at the provider, tokens deleted; tokens never appeared anywhere', async () => {
     const { tokens } = await storedTokens(services, tenantId, connectorId);
     const removed = await api(`/connectors/${connectorId}`, { method: 'DELETE' });
