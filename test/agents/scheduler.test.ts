@@ -89,3 +89,20 @@ test('a slot missed by more than the catch-up window is skipped, audited, and th
   assert.equal((await p.json(`/agents/${id}`, { method: 'DELETE', token: dan.token })).status, 204);
   assert.equal(await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id), undefined);
 });
+
+test('erasing a person removes their schedules and their run orchestrations', async () => {
+  const ivy = await p.person('ivy@schedules.test', 'Ivy');
+  await p.connectGoogle(ivy);
+  const pack = await p.json('/packs/meeting-ready/install', { method: 'POST', token: ivy.token });
+  const workflowId = pack.body.workflowIds[0];
+  assert.ok(await p.services.agentPlatform().schedules().get(ivy.tenantId, 'workflow', workflowId));
+  const started = await p.json('/orchestration/runs', { method: 'POST', token: ivy.token, json: { workflowId } });
+  await p.finishedRun(ivy, started.body.id);
+
+  const erased = await p.json('/me', { method: 'DELETE', token: ivy.token });
+  assert.equal(erased.status, 200);
+  assert.ok(erased.body.orchestrations >= 1, JSON.stringify(erased.body));
+  assert.equal(await p.services.agentPlatform().schedules().get(ivy.tenantId, 'workflow', workflowId), undefined);
+  const instance = await p.durableClient().getStatus(`run:${ivy.tenantId}:${started.body.id}`).catch(() => undefined);
+  assert.ok(!instance || !instance.instanceId, 'the orchestration is purged');
+});
