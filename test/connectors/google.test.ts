@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import type { Services } from '../../shared/app/services';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
+import { createSnapshotStore } from '../../shared/connectors/snapshots/snapshot-store';
 import { consent, servicesOf, storedTokens } from './helpers';
 
 describe('Google connector against the emulator, through the real OAuth code flow', () => {
@@ -83,6 +84,11 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.match(scope, /gmail\.modify/);
     assert.doesNotMatch(scope, /calendar|drive/);
     assert.equal(new URL(body.authorizationUrl).searchParams.get('code_challenge_method'), 'S256');
+    // Incremental consent on an existing connection keeps what it has and adds what is asked.
+    const extend = await api('/connectors/google/authorize', { method: 'POST', json: { families: ['mail'], connectorId } });
+    assert.deepEqual((((await extend.json()) as { families: string[] }).families).sort(), ['calendar', 'files', 'mail']);
+    const foreign = await platform.api('/connectors/google/authorize', { method: 'POST', token: await platform.token('eve@example.com'), json: { connectorId } });
+    assert.equal(foreign.status, 404);
   });
 
   it('Gmail: list, get, draft, send in thread (once per key), label, archive and undo', async () => {
@@ -212,6 +218,9 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const blobs = await services.blobs().list(tenantId, 'snapshots/');
     assert.equal(blobs.filter((b) => b.path.includes(ref.hash)).length, 1);
     await assert.rejects(snapshots.read('someone-else', ref.snapshotId), (err: Error & { status?: number }) => err.status === 404);
+    // Past its retention a snapshot is gone, even where the store does not expire documents by itself.
+    const later = createSnapshotStore({ store: services.cosmos(), blobs: services.blobs, clock: { now: () => new Date(Date.now() + 31 * 86_400_000) }, retentionDays: 30 });
+    await assert.rejects(later.read(tenantId, ref.snapshotId), (err: Error & { status?: number }) => err.status === 404);
   });
 
   it('refreshes ahead of expiry, once, and shows needs_reauth when the provider refuses', async () => {
