@@ -12,6 +12,7 @@ import { handleBrokerHttp } from './broker/http-api';
 import { connectServiceBusTriggers, serviceBusOutputSink } from './broker/service-bus';
 import { loadHostConfig, loadLocalSettings, type HostConfig } from './host/app-config';
 import { loadApp } from './host/app-loader';
+import { applyCors } from './host/cors';
 import { installFunctionsCore, type FunctionsCore } from './host/functions-core';
 import { findHttpFunction, httpFunctionsOf, serveHttpFunction } from './host/http-trigger';
 import { invokeFunction, setDurableClientDataProvider, setFunctionTimeout, setOutputSink, triggerOf } from './host/invoke';
@@ -206,11 +207,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
     const prefix = host.routePrefix ? `/${host.routePrefix.toLowerCase()}` : '';
     const serveSpa = createSpaHandler(resolve(options.webDist ?? join(appDir, 'web/dist')));
     const handlers = started.filter((s) => s.handle);
+    const cors = { origins: local.corsOrigins, credentials: local.corsCredentials };
     const activeBroker = broker;
 
     server.ready(async (req: IncomingMessage, res: ServerResponse, url: URL) => {
       const path = url.pathname;
       const lower = path.toLowerCase();
+      if (applyCors(cors, req, res)) return;
       if (prefix !== '' && (lower === prefix || lower.startsWith(`${prefix}/`))) {
         return serveHttpFunction(httpFunctions, req, res, url, path.slice(prefix.length), log);
       }

@@ -25,6 +25,10 @@ export interface LoadedSettings {
   values: Record<string, string>;
   /** Host.LocalHttpPort, when set. */
   localHttpPort: number | undefined;
+  /** Host.CORS: allowed origins ("*" or a comma-separated list); empty = no CORS headers. */
+  corsOrigins: string[];
+  /** Host.CORSCredentials. */
+  corsCredentials: boolean;
 }
 
 /** JSON with comments is accepted in host.json and local.settings.json, as the host does. */
@@ -112,8 +116,15 @@ export function loadLocalSettings(appDir: string): LoadedSettings {
       if (value === null || value === undefined) continue;
       values[key] = typeof value === 'string' ? value : String(value);
     }
-    const port = objectAt(raw, 'Host').LocalHttpPort;
-    return { source: path, values, localHttpPort: typeof port === 'number' ? port : undefined };
+    const host = objectAt(raw, 'Host');
+    const port = host.LocalHttpPort;
+    return {
+      source: path,
+      values,
+      localHttpPort: typeof port === 'number' ? port : undefined,
+      corsOrigins: typeof host.CORS === 'string' ? host.CORS.split(',').map((o) => o.trim()).filter(Boolean) : [],
+      corsCredentials: host.CORSCredentials === true,
+    };
   }
-  return { source: undefined, values: {}, localHttpPort: undefined };
+  return { source: undefined, values: {}, localHttpPort: undefined, corsOrigins: [], corsCredentials: false };
 }

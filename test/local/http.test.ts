@@ -124,6 +124,20 @@ describe('local runtime: HTTP triggers', () => {
     assert.equal(platform.settings.GREETING, 'hello from local.settings.json');
   });
 
+  it('applies Host.CORS from local.settings.json, answering preflights itself', async () => {
+    const allowed = await platform.api('/items', { headers: { origin: 'http://app.example' } });
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://app.example');
+    const other = await platform.api('/items', { headers: { origin: 'http://elsewhere.example' } });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    const preflight = await platform.api('/items', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-methods'), 'POST');
+    assert.equal(preflight.headers.get('access-control-allow-headers'), 'content-type');
+  });
+
   it('serves the web app: files, index.html for client routes, 404 for missing files', async () => {
     const index = await fetch(`${platform.origin}/`);
     assert.equal(index.status, 200);
