@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
-import { ValidationError } from '../platform/errors';
+import { TenantRepository, type Stored, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { ConflictError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { UsageService } from '../identity/usage';
 import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
@@ -31,9 +31,12 @@ function validateConfig(templateId: string, config: unknown): Record<string, unk
 
 export class AgentService {
   readonly repo: TenantRepository<AgentDoc>;
+  /** Only to refuse deleting an agent that a workflow still uses. */
+  private readonly workflows: TenantRepository<TenantDoc & { name: string }>;
 
   constructor(private readonly deps: AgentServiceDeps) {
     this.repo = new TenantRepository<AgentDoc>(deps.store, 'agents', 'agent');
+    this.workflows = new TenantRepository(deps.store, 'workflows', 'workflow');
   }
 
   async view(agent: Stored<AgentDoc> | AgentDoc): Promise<AgentView> {
@@ -165,6 +168,15 @@ export class AgentService {
 
   async delete(tenantId: string, agentId: string, ifMatch: string | undefined, ctx: ActionContext): Promise<void> {
     const current = await this.repo.getOrThrow(tenantId, agentId);
+    const usedBy = await this.workflows.queryAll(
+      tenantId,
+      'SELECT c.id, c.tenantId, c.name FROM c WHERE c.coordinatorAgentId = @id OR ARRAY_CONTAINS(c.steps, {"agentId": @id}, true)',
+      [{ name: '@id', value: agentId }],
+      5,
+    );
+    if (usedBy.length > 0) {
+      throw new ConflictError(`This agent is a step of the workflow "${usedBy[0]!.name}". Remove it from the workflow first.`, { workflowIds: usedBy.map((w) => w.id) });
+    }
     await this.repo.delete(tenantId, agentId, ifMatch);
     await this.deps.schedules().remove(tenantId, 'agent', agentId);
     await this.deps.audit().record({

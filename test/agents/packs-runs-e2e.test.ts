@@ -209,5 +209,12 @@ describe('agents and workflows API', () => {
       json: { name: 'W', mode: 'sequential', steps: [{ agentId: agent.body.id }], coordinatorAgentId: coordinator.body.id },
     });
     assert.equal(ok.status, 400, 'only parallel workflows have a coordinator');
+
+    const used = await p.json('/workflows', { method: 'POST', token: ada.token, json: { name: 'Uses it', mode: 'sequential', steps: [{ agentId: agent.body.id }] } });
+    assert.equal(used.status, 201);
+    const inUse = await p.json(`/agents/${agent.body.id}`, { method: 'DELETE', token: ada.token });
+    assert.equal(inUse.status, 409, 'an agent a workflow uses cannot be deleted');
+    assert.equal((await p.json(`/workflows/${used.body.id}`, { method: 'DELETE', token: ada.token })).status, 204);
+    assert.equal((await p.json(`/agents/${agent.body.id}`, { method: 'DELETE', token: ada.token })).status, 204);
   });
 });
