@@ -3,7 +3,7 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import { ConflictError } from '../platform/errors';
 import type { ConnectorService } from './connector-service';
 import type { ConnectorRecord } from './connector-record';
-import { withSafeErrors } from './provider-errors';
+import { trackTokenFailures, withSafeErrors } from './provider-errors';
 import { createResilientFetch } from './resilient-fetch';
 import { cosmosSendLedger } from './send-ledger';
 import type { ConnectorFamily, ConnectorHub, FamilyProviders, ProviderName } from './types';
@@ -58,15 +58,16 @@ export function createConnectorHub(deps: { settings: Settings; service: Connecto
         health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
       });
     }
+    const tokens = trackTokenFailures(({ force }) => service.accessToken(tenantId, connectorId, { force }));
     const fetchImpl = createResilientFetch({
-      token: ({ force }) => service.accessToken(tenantId, connectorId, { force }),
+      token: tokens.token,
       onRevoked: () => service.markRevoked(tenantId, connectorId),
       maxRetries: settings.CONNECTOR_MAX_RETRIES,
       maxDelayMs: settings.CONNECTOR_MAX_RETRY_DELAY_MS,
       fetchImpl: deps.fetch,
     });
     const provider = await factory({ settings, fetch: fetchImpl, record, store: deps.store });
-    return withSafeErrors(provider as object, LABEL[record.provider][family]) as FamilyProviders[F];
+    return withSafeErrors(provider as object, LABEL[record.provider][family], tokens.failure) as FamilyProviders[F];
   }
 
   return {

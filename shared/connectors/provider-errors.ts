@@ -11,8 +11,21 @@ export function vendorStatus(err: unknown): number | undefined {
 }
 
 /** Maps any vendor error to one with a safe message; vendor text and URLs never reach the person. */
-export function toSafeError(err: unknown, label: string, what = 'item'): Error {
+/** An error of ours (e.g. "reconnect" from the token step) that an SDK wrapped on its way out. */
+function ownError(err: unknown, depth = 0): AppError | undefined {
   if (err instanceof AppError) return err;
+  if (!err || typeof err !== 'object' || depth > 5) return undefined;
+  const e = err as { cause?: unknown; originalError?: unknown; error?: unknown };
+  for (const inner of [e.cause, e.originalError, e.error]) {
+    const found = ownError(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+export function toSafeError(err: unknown, label: string, what = 'item'): Error {
+  const own = ownError(err);
+  if (own) return own;
   const status = vendorStatus(err);
   if (status === 404 || status === 410) return new NotFoundError(what);
   if (status === 401) return new UpstreamError(`${label} refused access. Reconnect the account.`, 502);
@@ -25,7 +38,7 @@ export function toSafeError(err: unknown, label: string, what = 'item'): Error {
 /**
  * Wraps every method of a provider so errors leave as safe ones. Applied once, by the hub, to every provider.
  */
-export function withSafeErrors<T extends object>(provider: T, label: string): T {
+export function withSafeErrors<T extends object>(provider: T, label: string, tokenFailure: () => AppError | undefined = () => undefined): T {
   return new Proxy(provider, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
@@ -34,9 +47,31 @@ export function withSafeErrors<T extends object>(provider: T, label: string): T 
         try {
           return await value.apply(target, args);
         } catch (err) {
-          throw toSafeError(err, label);
+          // Some SDKs replace errors thrown by their transport with their own: the token step's error wins.
+          throw tokenFailure() ?? toSafeError(err, label);
         }
       };
     },
   });
+}
+
+/**
+ * Remembers why the last token request of one provider failed (e.g. "reconnect"), so that error reaches the caller
+ * even through an SDK that wraps transport errors. Cleared by the next successful token request.
+ */
+export function trackTokenFailures(token: (opts: { force: boolean }) => Promise<string>) {
+  let failure: AppError | undefined;
+  return {
+    token: async (opts: { force: boolean }) => {
+      try {
+        const value = await token(opts);
+        failure = undefined;
+        return value;
+      } catch (err) {
+        if (err instanceof AppError) failure = err;
+        throw err;
+      }
+    },
+    failure: () => failure,
+  };
 }

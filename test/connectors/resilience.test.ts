@@ -90,6 +90,27 @@ describe('provider calls: retries, 401 handling, paging, safe errors, text', () 
     assert.equal((toSafeError(Object.assign(new Error('x'), { statusCode: 403 }), 'Outlook') as Error & { status: number }).status, 403);
   });
 
+  it('a "reconnect" raised while getting the token comes out of every vendor SDK as itself', async () => {
+    const { ConflictError } = await import('../../shared/platform/errors');
+    const { trackTokenFailures, withSafeErrors } = await import('../../shared/connectors/provider-errors');
+    const { loadSettings } = await import('../../shared/platform/config');
+    const settings = loadSettings({ GOOGLE_API_ROOT_URL: url, MICROSOFT_GRAPH_BASE_URL: url.replace(/\/x$/, ''), NOTION_API_BASE_URL: url.replace(/\/x$/, '') });
+    const tracked = trackTokenFailures(async () => {
+      throw new ConflictError('The Google connection needs to be reconnected.');
+    });
+    const refused = createResilientFetch({ token: tracked.token, onRevoked: async () => undefined, maxRetries: 0, maxDelayMs: 0 });
+    const { createGmailProvider } = await import('../../shared/connectors/providers/google-mail');
+    const { createOutlookCalendarProvider } = await import('../../shared/connectors/providers/microsoft-calendar');
+    const { createNotionProvider } = await import('../../shared/connectors/providers/notion');
+    const ledger = { get: async () => undefined, put: async () => undefined };
+    const calls = [
+      async () => (withSafeErrors(await createGmailProvider(settings, refused, ledger), 'Gmail', tracked.failure)).listMessages({}),
+      async () => (withSafeErrors(await createOutlookCalendarProvider(settings, refused), 'Outlook Calendar', tracked.failure)).listEvents({ from: new Date().toISOString(), to: new Date().toISOString() }),
+      async () => (withSafeErrors(await createNotionProvider(settings, refused), 'Notion', tracked.failure)).search({}),
+    ];
+    for (const call of calls) await assert.rejects(call(), (err: Error & { status?: number }) => err.status === 409 && /reconnected/.test(err.message));
+  });
+
   it('turns HTML mail into text and trims quoted history', async () => {
     const html = await safeBodyText({ html: '<p>Hello <b>there</b></p><script>alert(1)</script><img src="x">' });
     assert.equal(html.text, 'Hello there');
