@@ -77,10 +77,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     console.log(`Stopping (${reason})...`);
     stopping = platform.stop().then(
-      () => {
-        console.log('Stopped.');
-        process.exit(0);
-      },
+      () => process.exit(0),
       (err) => {
         console.error(`Stopped with an error: ${(err as Error).message}`);
         process.exit(1);

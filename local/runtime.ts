@@ -116,7 +116,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
 
   async function stopAll(): Promise<void> {
     const t0 = performance.now();
-    const step = (what: string) => log(`  stopped ${what} at ${Math.round(performance.now() - t0)} ms`);
+    const steps: string[] = [];
+    const step = (what: string) => steps.push(`${what} ${Math.round(performance.now() - t0)} ms`);
     await server.close(10_000);
     step('http');
     await timers?.stop().catch((err) => log(`Timers: ${(err as Error).message}`));
@@ -129,10 +130,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
         .runHooks('appTerminate', { hookData: core.appLevelOnlyHookData, appHookData: core.appHookData })
         .catch((err) => log(`appTerminate hook failed: ${(err as Error).message}`));
     }
-    for (const service of started.reverse()) {
+    for (const service of [...started].reverse()) {
       await service.stop().catch((err) => log(`${service.name}: ${(err as Error).message}`));
       step(service.name);
     }
+    log(`Stopped (${steps.join(', ')}).`);
   }
 
   try {
