@@ -65,6 +65,9 @@ test('a run through an OpenAI-compatible model records its tokens and cost per s
   assert.deepEqual(run.tokens, { prompt: 3 * USAGE.prompt, cached: 3 * USAGE.cached, completion: 3 * USAGE.completion });
   assert.ok(Math.abs(run.costUsd - 3 * COST_PER_REQUEST) < 1e-9, `cost ${run.costUsd}`);
   assert.equal(replies.suggestionIds.length, 1);
+  const replyRequest = fake.requests.slice(requestsBefore).find((r) => (r.response_format as any).json_schema.name === 'reply-drafter')!;
+  assert.match(replyRequest.messages[1]!.content, /<data kind="result" id="s1" agent="Inbox Triage">/, 'the second step receives the first step\'s results');
+  assert.equal(replyRequest.model, 'gpt-4o-mini');
 
   const after = await p.json('/usage', { token: gus.token });
   assert.equal(after.body.month.promptTokens - before.body.month.promptTokens, 3 * USAGE.prompt);
