@@ -15,7 +15,7 @@ import { loadApp } from './host/app-loader';
 import { applyCors } from './host/cors';
 import { installFunctionsCore, type FunctionsCore } from './host/functions-core';
 import { findHttpFunction, httpFunctionsOf, serveHttpFunction } from './host/http-trigger';
-import { invokeFunction, setDurableClientDataProvider, setFunctionTimeout, setOutputSink, triggerOf } from './host/invoke';
+import { configureInvocations, invokeFunction, triggerOf } from './host/invoke';
 import { freePort } from './host/ports';
 import { listenRuntimeServer, type RuntimeServer } from './host/server';
 import { createSpaHandler } from './host/spa';
@@ -178,7 +178,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       const prefix = functionName ? `[${functionName}]` : `[${category}]`;
       log(`${prefix} ${level === 'information' ? '' : `${level}: `}${message}`);
     };
-    setFunctionTimeout(host.functionTimeoutMs);
+    configureInvocations({ functionTimeoutMs: host.functionTimeoutMs });
     const loadStarted = performance.now();
     const app = await loadApp(appDir, core);
     log(`App loaded in ${Math.round(performance.now() - loadStarted)} ms (${app.functionNames.length} functions)`);
@@ -189,7 +189,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       log,
     });
     const consumers = connectServiceBusTriggers(core, broker, host.serviceBusMaxConcurrentCalls);
-    setOutputSink(serviceBusOutputSink(broker));
+    configureInvocations({ outputSink: serviceBusOutputSink(broker) });
 
     const durable = createDurableEngine({
       dataDir,
@@ -202,7 +202,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       log: (level, message) => log(`[durable] ${level === 'info' ? '' : `${level}: `}${message}`),
     });
     engine = durable;
-    setDurableClientDataProvider(() => durable.clientBindingData(origin));
+    configureInvocations({ durableClientData: () => durable.clientBindingData(origin) });
     await durable.start();
 
     const httpFunctions = httpFunctionsOf(core);

@@ -23,20 +23,30 @@ export class InvocationSetupError extends Error {
   override name = 'InvocationSetupError';
 }
 
-type ClientDataProvider = () => Record<string, unknown>;
 /** Receives the extra outputs of every invocation (with their binding), e.g. Service Bus messages for the broker. */
 export type OutputSink = (functionName: string, binding: Record<string, unknown>, data: RpcTypedData) => Promise<void>;
 
-const PROVIDER = Symbol.for('local-runtime.durable-client-data');
-const SINK = Symbol.for('local-runtime.output-sink');
-type GlobalWithProvider = typeof globalThis & { [PROVIDER]?: ClientDataProvider; [SINK]?: OutputSink };
+/** How invocations are bound; set by the runtime at start. */
+export interface InvocationSettings {
+  /** Client binding data for `durableClient` inputs (from the Durable engine). */
+  durableClientData?: () => Record<string, unknown>;
+  /** Where output bindings go (Service Bus messages to the broker), whoever triggered the invocation. */
+  outputSink?: OutputSink;
+  /** host.json functionTimeout: an invocation running longer fails as the host fails it (the handler cannot be stopped). */
+  functionTimeoutMs?: number;
+}
 
-const TIMEOUT = Symbol.for('local-runtime.function-timeout');
-type GlobalWithTimeout = typeof globalThis & { [TIMEOUT]?: number };
+const settings: InvocationSettings = {};
 
-/** host.json functionTimeout: an invocation running longer fails as the host fails it (the handler cannot be stopped). */
-export function setFunctionTimeout(ms: number | undefined): void {
-  (globalThis as GlobalWithTimeout)[TIMEOUT] = ms;
+export function configureInvocations(update: InvocationSettings): void {
+  Object.assign(settings, update);
+}
+
+function durableClientData(): Record<string, unknown> {
+  if (!settings.durableClientData) {
+    throw new InvocationSetupError('The Durable engine is not running, so durableClient inputs cannot be bound.');
+  }
+  return settings.durableClientData();
 }
 
 function formatDuration(ms: number): string {
@@ -46,7 +56,7 @@ function formatDuration(ms: number): string {
 }
 
 async function withTimeout<T>(work: Promise<T>, functionName: string, invocationId: string): Promise<T> {
-  const ms = (globalThis as GlobalWithTimeout)[TIMEOUT];
+  const ms = settings.functionTimeoutMs;
   if (!ms) return work;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -62,21 +72,6 @@ async function withTimeout<T>(work: Promise<T>, functionName: string, invocation
   }
 }
 
-/** The host sets this to route output bindings (Service Bus) of every invocation, whoever triggered it. */
-export function setOutputSink(sink: OutputSink | undefined): void {
-  (globalThis as GlobalWithProvider)[SINK] = sink;
-}
-
-/** The host sets this once the Durable engine runs; `durableClient` inputs are filled from it. */
-export function setDurableClientDataProvider(provider: ClientDataProvider | undefined): void {
-  (globalThis as GlobalWithProvider)[PROVIDER] = provider;
-}
-
-function durableClientData(): Record<string, unknown> {
-  const provider = (globalThis as GlobalWithProvider)[PROVIDER];
-  if (!provider) throw new InvocationSetupError('The Durable engine is not running, so durableClient inputs cannot be bound.');
-  return provider();
-}
 
 /** The trigger binding's name and definition of a registered function. */
 export function triggerOf(fn: RegisteredFunction): { name: string; type: string; binding: Record<string, unknown> } {
@@ -190,7 +185,7 @@ export async function invokeFunction(
     (o): o is { name: string; data: RpcTypedData } => typeof o.name === 'string' && o.data !== undefined && o.data !== null,
   );
   if (outputs.length > 0) result.outputData = outputs;
-  const sink = (globalThis as GlobalWithProvider)[SINK];
+  const sink = settings.outputSink;
   if (sink) {
     const returnBinding = fn.metadata.bindings.$return;
     if (result.returnValue && returnBinding && String(returnBinding.type).toLowerCase() !== 'http') {
