@@ -7,6 +7,8 @@ import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 import { durableStarter } from './orchestration-run';
 
 const params = z.object({ runId: z.string().min(1).max(200) });
+/** The run as `GET /api/orchestration/runs/{runId}` shows it, plus `runId` (same as `id`). */
+const startedRunView = runView.extend({ runId: z.string() });
 
 /** The orchestrator's custom status (live progress), when the instance is known. */
 async function liveProgress(client: DurableClient, run: RunDoc): Promise<RunProgress | null> {
@@ -25,7 +27,7 @@ export const startRun = httpRoute({
   summary: 'Run an agent or a workflow now; answers 202 with the run to poll',
   tags: ['runs'],
   body: startRunBody,
-  response: runView,
+  response: startedRunView,
   successStatus: 202,
   durable: true,
   async handler({ services, principal, body, correlationId, durableClient }) {
@@ -41,7 +43,7 @@ export const startRun = httpRoute({
       },
       durableStarter(durableClient()),
     );
-    return accepted(toRunView(run), `/api/orchestration/runs/${run.id}`);
+    return accepted({ runId: run.id, ...toRunView(run) }, `/api/orchestration/runs/${run.id}`);
   },
 });
 

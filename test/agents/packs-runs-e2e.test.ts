@@ -63,6 +63,7 @@ describe('runs end to end on the Google emulator with the offline model', () => 
     const started = await p.json('/orchestration/runs', { method: 'POST', token: ada.token, json: { workflowId } });
     assert.equal(started.status, 202);
     assert.equal(started.headers.get('location'), `/api/orchestration/runs/${started.body.id}`);
+    assert.equal(started.body.runId, started.body.id);
 
     const run = await p.finishedRun(ada, started.body.id);
     assert.equal(run.status, 'completed', JSON.stringify(run));
