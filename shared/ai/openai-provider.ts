@@ -52,7 +52,6 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
             json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: false },
           },
           ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
-          temperature: 0,
         },
         { signal },
       );
