@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import type { Services } from '../../shared/app/services';
 import { MICROSOFT_DEMO_USER } from '../../local/demo-data/microsoft';
+import { cosmosSendLedger } from '../../shared/connectors/send-ledger';
 import { startFakeNotion, type FakeNotion } from './fake-notion';
 import { consent, servicesOf, storedTokens } from './helpers';
 
@@ -70,6 +71,21 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     assert.equal((await mail.sendReply(reply)).alreadySent, true);
     const thread = await mail.getThread(proposal.threadId);
     assert.equal(thread.messages.filter((m) => m.subject.startsWith('Re:')).length, 1);
+
+    // A send interrupted after its draft was made (crash before the send): the retry sends that draft, once.
+    const review = inbox.items.find((m) => m.subject.startsWith('Can you review'))!;
+    const ledger = cosmosSendLedger(services.cosmos(), tenantId, ms.id);
+    const draft = await mail.createDraftReply({ messageId: review.id, threadId: review.threadId, to: [review.from.email], subject: review.subject, body: 'Looks good to me.' });
+    await ledger.put('suggestion-10:send', { state: 'sending', draftId: draft.draftId });
+    const resumed = await mail.sendReply({ messageId: review.id, threadId: review.threadId, to: [review.from.email], subject: review.subject, body: 'Looks good to me.', idempotencyKey: 'suggestion-10:send' });
+    assert.equal(resumed.alreadySent, false);
+    assert.equal(resumed.id, draft.draftId, 'the existing draft went out');
+    const reviewThread = await mail.getThread(review.threadId);
+    assert.equal(reviewThread.messages.filter((m) => m.subject.startsWith('Re:')).length, 1);
+    // Interrupted after the send, before it was recorded: nothing goes out again.
+    await ledger.put('suggestion-10:send', { state: 'sending', draftId: draft.draftId });
+    assert.equal((await mail.sendReply({ messageId: review.id, threadId: review.threadId, to: [review.from.email], subject: review.subject, body: 'Looks good to me.', idempotencyKey: 'suggestion-10:send' })).alreadySent, true);
+    assert.equal((await mail.getThread(review.threadId)).messages.filter((m) => m.subject.startsWith('Re:')).length, 1);
 
     await mail.addLabels([proposal.id], ['Clients']);
     assert.ok((await mail.getMessage(proposal.id)).labels.includes('Clients'));
