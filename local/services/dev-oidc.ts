@@ -247,6 +247,15 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
       return;
     }
     if (req.method !== 'POST') {
+      if (params.get('prompt') === 'none') {
+        // No sign-in without the page (this issuer keeps no session): tell the client so, as OIDC says.
+        const target = new URL(request.redirectUri);
+        target.searchParams.set('error', 'login_required');
+        target.searchParams.set('error_description', 'Sign in on the dev sign-in page.');
+        if (request.state !== undefined) target.searchParams.set('state', request.state);
+        res.writeHead(302, { location: target.toString(), 'cache-control': 'no-store' }).end();
+        return;
+      }
       sendHtml(res, 200, signInPage(params, request.loginHint, ''));
       return;
     }

@@ -104,6 +104,11 @@ describe('local platform: this app on embedded parts', () => {
 
     const logout = await fetch(`${discovery.end_session_endpoint}?post_logout_redirect_uri=${encodeURIComponent(platform.origin + '/')}`, { redirect: 'manual' });
     assert.equal(logout.status, 302);
+    const silent = await fetch(`${discovery.authorization_endpoint}?${new URLSearchParams({ ...Object.fromEntries(params), prompt: 'none' })}`, { redirect: 'manual' });
+    assert.equal(silent.status, 302);
+    const silentBack = new URL(silent.headers.get('location')!);
+    assert.equal(silentBack.searchParams.get('error'), 'login_required', 'prompt=none cannot sign in without the page');
+    assert.equal(silentBack.searchParams.get('state'), 'st-1');
     const evil = await fetch(`${discovery.authorization_endpoint}?${new URLSearchParams({ ...Object.fromEntries(params), redirect_uri: 'https://evil.example/cb' })}`);
     assert.equal(evil.status, 400, 'never redirects to another site');
   });
