@@ -122,10 +122,16 @@ export function applyEvent(rollup: DailyRollup, event: DomainEvent, timeSaved: R
     case 'RunFailed': {
       const failed = event.type === 'RunFailed';
       rollup.runs[failed ? 'failed' : 'completed'] += 1;
-      const tokens = tokensOf(data);
-      const cost = num(data.costUsd);
-      addUsage(rollup.byAgent, typeof data.agentId === 'string' ? data.agentId : typeof data.workflowId === 'string' ? data.workflowId : 'unknown', tokens, cost, failed);
-      addUsage(rollup.byModel, typeof data.model === 'string' && data.model ? data.model : 'unknown', tokens, cost, failed);
+      // A workflow run names its steps: tokens and cost go to each step's agent and model.
+      const steps = Array.isArray(data.steps) ? (data.steps as Record<string, unknown>[]).filter((s) => s && typeof s === 'object') : [];
+      const parts = steps.length > 0 ? steps : [data];
+      for (const part of parts) {
+        const tokens = tokensOf(part);
+        const cost = num(part.costUsd);
+        const agent = typeof part.agentId === 'string' ? part.agentId : typeof data.workflowId === 'string' ? data.workflowId : 'unknown';
+        addUsage(rollup.byAgent, agent, tokens, cost, failed);
+        addUsage(rollup.byModel, typeof part.model === 'string' && part.model ? part.model : 'unknown', tokens, cost, failed);
+      }
       return true;
     }
     case 'RunCancelled':

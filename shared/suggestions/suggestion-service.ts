@@ -293,8 +293,9 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         parameters.push({ name: '@kind', value: query.kind });
       }
       if (query.runId) {
-        where.push('c.origin.runId = @runId');
-        parameters.push({ name: '@runId', value: query.runId });
+        // A workflow run proposes per step ("<runId>:<stepId>"); the run's id finds all of them.
+        where.push('(c.origin.runId = @runId OR STARTSWITH(c.origin.runId, @runStep))');
+        parameters.push({ name: '@runId', value: query.runId }, { name: '@runStep', value: `${query.runId}:` });
       }
       const sql = `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`;
       return repo.query(tenantId, sql, parameters, { limit: query.limit, cursor: query.cursor });

@@ -48,6 +48,27 @@ describe('analytics rollups', () => {
     assert.equal(d.timeSaved.minutes, 1);
   });
 
+  test('a workflow run is attributed to the agent and model of each step', async () => {
+    const tenantId = 'tenant-workflow';
+    const day = ctx.clock.now().toISOString().slice(0, 10);
+    const event = domainEvent('RunCompleted', tenantId, 'runs/w1', {
+      workflowId: 'wf-1',
+      tokens: { prompt: 300, cached: 0, completion: 30 },
+      costUsd: 0.004,
+      model: 'm1,m2',
+      steps: [
+        { id: 's1', agentId: 'triage', status: 'completed', tokens: { prompt: 100, cached: 0, completion: 10 }, costUsd: 0.001, model: 'm1' },
+        { id: 's2', agentId: 'drafter', status: 'completed', tokens: { prompt: 200, cached: 0, completion: 20 }, costUsd: 0.003, model: 'm2' },
+      ],
+    }, { occurredAt: ctx.clock.now() });
+    assert.equal(await ctx.services.rollups().record(event), 'applied');
+    const d = await buildDashboard(ctx.services.rollups(), tenantId, day, day);
+    assert.equal(d.runs.totals.completed, 1);
+    assert.deepEqual(d.usage.byAgent.map((r) => [r.agentId, r.totalTokens, r.costUsd]), [['drafter', 220, 0.003], ['triage', 110, 0.001]]);
+    assert.deepEqual(d.usage.byModel.map((r) => r.model).sort(), ['m1', 'm2']);
+    assert.deepEqual(d.usage.totals, { promptTokens: 300, completionTokens: 30, totalTokens: 330, costUsd: 0.004 });
+  });
+
   test('a period with nothing in it shows zeros for every day', async () => {
     const d = await buildDashboard(ctx.services.rollups(), 'tenant-empty', '2026-01-01', '2026-01-07');
     assert.equal(d.runs.byDay.length, 7);

@@ -97,6 +97,57 @@ describe('carrying out approved replies in the Gmail emulator', () => {
     assert.match(record.after.payload!.body, /Edited wording/);
   });
 
+  test('from a real run: replies approved in the app and from the emailed link each go out once; dashboard and audit show it', async () => {
+    const install = await p.json<{ workflowIds: string[] }>('/packs/inbox-assistant/install', { method: 'POST', token: ada.token });
+    assert.ok(install.status === 201 || install.status === 200, `install answered ${install.status}`);
+    const started = await p.json<{ id: string }>('/orchestration/runs', { token: ada.token, json: { workflowId: install.body.workflowIds[0] } });
+    assert.equal(started.status, 202);
+    const run = await eventually(
+      () => p.json<{ status: string; tokens: { prompt: number; completion: number } }>(`/orchestration/runs/${started.body.id}`, { token: ada.token }),
+      (r) => ['completed', 'failed', 'cancelled', 'stopped'].includes(r.body.status),
+      'the run to finish',
+      60_000,
+    );
+    assert.equal(run.body.status, 'completed');
+    const replies = (
+      await p.json<{ items: { id: string; payload: { subject: string; body: string } }[] }>(`/suggestions?status=pending&kind=email.reply&runId=${started.body.id}`, { token: ada.token })
+    ).body.items;
+    assert.ok(replies.length >= 2, `the run proposed replies (${replies.length})`);
+    const [byWeb, byLink] = replies;
+
+    const firstLine = byLink!.payload.body.split('\n')[0]!;
+    const notification = await eventually(
+      () => p.mail(ADA),
+      (m) => m.some((x) => x.text.includes(firstLine)),
+      'the notification email for the run',
+    );
+    const text = notification.find((x) => x.text.includes(firstLine))!.text;
+    const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+    let link: string | undefined;
+    for (const url of linksIn(text).approve) {
+      if ((await p.services.approvalLinks().inspect(tokenOf(url))).suggestion?.id === byLink!.id) link = url;
+    }
+    assert.ok(link, 'the email has an approve link for the suggestion');
+
+    assert.equal((await p.json(`/suggestions/${byWeb!.id}/approve`, { token: ada.token, method: 'POST' })).status, 200);
+    assert.equal((await fetch(link!, { method: 'POST' })).status, 200);
+    for (const s of [byWeb!, byLink!]) {
+      await eventually(() => view(s.id), (r) => r.body.status === 'executed', `reply ${s.id} sent`);
+      const sent = await mail.listMessages({ label: 'SENT', limit: 100 });
+      const withBody = (await Promise.all(sent.items.map((m) => mail.getMessage(m.id)))).filter((m) => m.text.includes(s.payload.body.slice(0, 60)));
+      assert.equal(withBody.length, 1, `exactly one copy of reply ${s.id} in Sent`);
+    }
+
+    const dashboard = await eventually(
+      () => p.json<{ runs: { totals: { completed: number } }; usage: { totals: { totalTokens: number } }; suggestions: { decisionSources: Record<string, number> } }>('/dashboard', { token: ada.token }),
+      (r) => r.body.runs.totals.completed >= 1 && (r.body.suggestions.decisionSources['email-link'] ?? 0) >= 1,
+      'the dashboard to show the run and the decisions',
+    );
+    assert.equal(dashboard.body.usage.totals.totalTokens, run.body.tokens.prompt + run.body.tokens.completion);
+    const audit = await p.json<{ items: { action: string; source: string; target: { id: string } }[] }>('/audit?type=suggestion.executed&limit=100', { token: ada.token });
+    assert.ok([byWeb!.id, byLink!.id].every((id) => audit.body.items.some((r) => r.target.id === id)));
+  });
+
   test('undo: an archived message goes back to the inbox; a sent reply cannot be undone', async () => {
     const target = inbox[inbox.length - 1]!;
     const [id] = await p.services.suggestions().propose(origin(ada.tenantId), [
