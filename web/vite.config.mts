@@ -6,6 +6,7 @@ const platform = process.env.PLATFORM_URL ?? 'http://localhost:7071';
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  // The output folder is not emptied first: the local runtime may be serving it while the app is rebuilt.
+  build: { outDir: 'dist', emptyOutDir: false, chunkSizeWarningLimit: 1500 },
   server: { proxy: { '/api': platform, '/dev': platform } },
 });

@@ -9,12 +9,14 @@ import type { Dashboard as DashboardView } from '../../../shared/analytics/dashb
 import type { AgentView } from '../../../shared/catalog/agent-model';
 import type { WorkflowView } from '../../../shared/packs/workflow-model';
 import type { ConnectorInfo } from '../../../shared/connectors/types';
+import type { RunView } from '../../../shared/orchestration/run-model';
 
 export type Agent = AgentView;
 export type Workflow = WorkflowView;
 export type Suggestion = SuggestionView;
 export type Dashboard = DashboardView;
 export type Connector = ConnectorInfo;
+export type Run = RunView;
 
 export interface Page<T> {
   items: T[];
@@ -68,74 +70,43 @@ export interface JsonSchema {
   format?: string;
 }
 
+
+/** `GET /api/catalog/templates` items */
 export interface Template {
   id: string;
   name: string;
-  description?: string;
-  category?: string;
-  connectors?: string[];
-  scopes?: string[];
-  configSchema?: JsonSchema;
-  defaultConfig?: Record<string, unknown>;
-  outputs?: string[];
+  description: string;
+  families: { family: string; required: boolean }[];
+  /** OAuth scopes per provider. */
+  scopes: Record<string, string[]>;
+  /** JSON Schema of the agent's settings. */
+  configSchema: JsonSchema;
+  suggestionKinds: string[];
+  defaultModelClass: 'small' | 'large';
+  promptVersion: string;
+  coordinator: boolean;
 }
 
-export interface PackRequirement {
-  provider: string;
-  scopes: string[];
-  reason?: string;
-}
-
+/** `GET /api/catalog/packs` items */
 export interface Pack {
   id: string;
   name: string;
-  description?: string;
-  templates?: string[];
-  agents?: { templateId: string; name?: string }[];
-  connectors?: PackRequirement[];
-  schedule?: { cron: string; timezone?: string } | null;
+  description: string;
+  agents: { key: string; templateId: string; name: string; config: Record<string, unknown> }[];
+  workflows: { key: string; name: string; mode: 'sequential' | 'parallel'; stepKeys: string[]; coordinatorKey: string | null; cron: string | null }[];
+  /** The connector scopes the pack needs, per provider. */
+  scopes: Record<string, string[]>;
 }
 
+/** `GET /api/packs` items */
 export interface InstalledPack {
-  id: string;
+  installId: string;
   packId: string;
-  name?: string;
-  installedAt?: string;
-  agentIds?: string[];
-  workflowIds?: string[];
+  installedAt: string;
+  timezone: string;
+  agentIds: string[];
+  workflowIds: string[];
 }
-
-export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'canceled' | 'cancelling';
-
-export interface RunStep {
-  name: string;
-  status: string;
-  startedAt?: string;
-  completedAt?: string;
-  detail?: string;
-  agentId?: string;
-}
-
-export interface Run {
-  id: string;
-  agentId?: string | null;
-  workflowId?: string | null;
-  agentName?: string;
-  status: RunStatus | string;
-  trigger?: string;
-  progress?: { percent?: number; message?: string; step?: string } | number | null;
-  steps?: RunStep[];
-  inputs?: { source: string; count?: number; detail?: string }[] | Record<string, unknown>;
-  tokens?: { prompt: number; completion: number; total?: number };
-  costUsd?: number;
-  cost?: number;
-  suggestionIds?: string[];
-  error?: { code?: string; message: string } | string | null;
-  createdAt?: string;
-  startedAt?: string;
-  completedAt?: string | null;
-}
-
 
 /** `GET /api/audit` items */
 export interface AuditEntry {

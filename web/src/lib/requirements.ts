@@ -1,44 +1,26 @@
-import type { PackRequirement } from '../api/types';
+import type { Pack } from '../api/types';
 
-/**
- * The connectors and scopes a pack needs, as the pack document lists them: an array of `{ provider, scopes }`
- * (under `connectors` or `requirements`) or a map `{ provider: scopes[] }`.
- */
-export function packRequirements(pack: Record<string, unknown> | undefined): PackRequirement[] {
-  if (!pack) return [];
-  const raw = pack.connectors ?? pack.requirements ?? pack.requiredConnectors ?? pack.scopes;
-  if (Array.isArray(raw)) {
-    return raw
-      .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object')
-      .map((r) => ({
-        provider: String(r.provider ?? r.family ?? r.id ?? ''),
-        scopes: Array.isArray(r.scopes) ? r.scopes.map(String) : [],
-        reason: typeof r.reason === 'string' ? r.reason : typeof r.why === 'string' ? r.why : undefined,
-      }));
-  }
-  if (raw && typeof raw === 'object') {
-    return Object.entries(raw as Record<string, unknown>).map(([provider, scopes]) => ({
-      provider,
-      scopes: Array.isArray(scopes) ? scopes.map(String) : [],
-    }));
-  }
-  return [];
+/** The accounts a pack needs and the exact permissions (OAuth scopes) it asks for on each. */
+export function packRequirements(pack: Pick<Pack, 'scopes'>): { provider: string; scopes: string[] }[] {
+  return Object.entries(pack.scopes)
+    .filter(([, scopes]) => scopes.length > 0)
+    .map(([provider, scopes]) => ({ provider, scopes: [...scopes].sort() }));
 }
 
 const SCOPE_WORDS: [RegExp, string][] = [
-  [/gmail\.readonly|Mail\.Read$/i, 'Read your email'],
-  [/gmail\.send|Mail\.Send/i, 'Send email you approve'],
-  [/gmail\.compose/i, 'Create drafts you approve'],
-  [/gmail\.modify|Mail\.ReadWrite/i, 'Label and archive email you approve'],
-  [/gmail\.labels/i, 'Manage your mail labels'],
-  [/calendar\.readonly|Calendars\.Read$/i, 'See your calendar'],
-  [/calendar\.events|calendar$|Calendars\.ReadWrite/i, 'Create events you approve'],
-  [/drive\.readonly|Files\.Read/i, 'Read your files'],
-  [/drive\.file|Files\.ReadWrite/i, 'Create documents you approve'],
-  [/offline_access/i, 'Stay connected while you are away'],
-  [/User\.Read|userinfo|email|profile|openid/i, 'Know who you are (name and email)'],
-  [/notion|read_content/i, 'Read the Notion pages you share'],
-  [/insert_content|update_content/i, 'Create Notion pages you approve'],
+  [/gmail\.readonly$|Mail\.Read$/i, 'Read your email'],
+  [/gmail\.send$|Mail\.Send$/i, 'Send email you approve'],
+  [/gmail\.compose$/i, 'Create drafts you approve'],
+  [/gmail\.modify$|Mail\.ReadWrite$/i, 'Read, label and archive email (changes only when you approve)'],
+  [/gmail\.labels$/i, 'Manage your mail labels'],
+  [/calendar\.readonly$|calendar\.events\.readonly$|Calendars\.Read$/i, 'See your calendar'],
+  [/calendar\.events$|auth\/calendar$|Calendars\.ReadWrite$/i, 'See your calendar and create events you approve'],
+  [/drive\.readonly$|Files\.Read(\.All)?$/i, 'Read your files'],
+  [/drive\.file$|Files\.ReadWrite(\.All)?$/i, 'Create documents you approve'],
+  [/offline_access$/i, 'Stay connected while you are away'],
+  [/User\.Read$|userinfo|^email$|^profile$|^openid$/i, 'Know who you are (name and email)'],
+  [/read_content$/i, 'Read the Notion pages you share'],
+  [/insert_content$|update_content$/i, 'Create Notion pages you approve'],
 ];
 
 /** A plain-word meaning of an OAuth scope, shown next to the scope itself. */

@@ -1,39 +1,37 @@
 import type { Run } from '../api/types';
 
-export const ACTIVE = new Set(['pending', 'running', 'cancelling', 'queued']);
+const ACTIVE = new Set<string>(['pending', 'running']);
 
 export function isActive(run: Pick<Run, 'status'>): boolean {
   return ACTIVE.has(run.status);
 }
 
-export function runCost(run: Run): number | undefined {
-  return run.costUsd ?? run.cost;
+export function totalTokens(tokens: Run['tokens']): number {
+  return tokens.prompt + tokens.completion;
 }
 
-export function progressOf(run: Run): { percent?: number; message?: string } {
-  const p = run.progress;
-  if (typeof p === 'number') return { percent: p <= 1 ? p * 100 : p };
-  if (p && typeof p === 'object') {
-    const percent = typeof p.percent === 'number' ? p.percent : undefined;
-    return { percent, message: p.message ?? p.step };
-  }
-  return {};
-}
-
-/** The failure in plain words; codes the platform uses map to sentences a person understands. */
-const ERROR_WORDS: Record<string, string> = {
-  limit_exceeded: 'Your plan limit for this period was reached, so the run stopped.',
-  budget_exceeded: 'The run would have cost more than your budget allows, so it stopped.',
-  connector_needs_reauth: 'A connected account needs reconnecting before the agent can read it.',
-  connector_missing: 'The agent needs an account you have not connected yet.',
-  model_unavailable: 'The AI model was not available. Try again in a few minutes.',
-  timeout: 'The run took too long and was stopped.',
-  cancelled: 'You cancelled this run.',
+const STAGES: Record<string, string> = {
+  preparing: 'Getting ready: checking limits and reading your accounts…',
+  running: 'Working…',
+  coordinating: 'Combining what the agents found…',
+  finishing: 'Saving suggestions…',
+  done: 'Done.',
 };
 
+/** Progress as a percentage (steps done of all steps) and a sentence. */
+export function progressOf(run: Run): { percent?: number; message: string } {
+  const { stage, completedSteps, totalSteps, currentStep } = run.progress;
+  const step = run.steps.find((s) => s.id === currentStep);
+  const message = step ? `${step.name}: working (${completedSteps} of ${totalSteps} steps done)` : STAGES[stage] ?? 'Working…';
+  return { percent: totalSteps > 0 ? (completedSteps / totalSteps) * 100 : undefined, message };
+}
+
+/** Why a run did not complete, in the platform's own safe words. */
 export function runErrorText(run: Run): string | null {
-  const e = run.error;
-  if (!e) return null;
-  if (typeof e === 'string') return ERROR_WORDS[e] ?? e;
-  return (e.code && ERROR_WORDS[e.code]) || e.message;
+  if (run.status === 'completed' || isActive(run)) return null;
+  if (run.reason) return run.reason;
+  if (run.status === 'stopped') return run.stopKind === 'budget' ? 'The run stopped because it reached its token budget.' : 'The run stopped because a plan limit was reached.';
+  if (run.status === 'cancelled') return 'You cancelled this run.';
+  if (run.status === 'failed') return 'The run failed. Try again; if it keeps failing, check your connected accounts.';
+  return null;
 }

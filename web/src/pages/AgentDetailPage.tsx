@@ -36,7 +36,7 @@ export function AgentDetailPage() {
   const runNow = useRunNow();
   const creating = !agentId;
   const me = useApiQuery<Profile>('/me');
-  const templates = useApiQuery<Page<Template> | Template[]>('/catalog/templates');
+  const templates = useApiQuery<Page<Template>>('/catalog/templates');
   const [agent, setAgent] = useState<{ data: Agent; etag?: string } | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [templateId, setTemplateId] = useState(search.get('template') ?? '');
@@ -48,7 +48,7 @@ export function AgentDetailPage() {
   const [saveError, setSaveError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
 
-  const templateList = Array.isArray(templates.data) ? templates.data : templates.data?.items ?? [];
+  const templateList = templates.data?.items ?? [];
   const templateQuery = useApiQuery<Template>(templateId ? `/catalog/templates/${encodeURIComponent(templateId)}` : null);
   const template = templateQuery.data;
 
@@ -68,7 +68,7 @@ export function AgentDetailPage() {
 
   useEffect(() => {
     if (creating && template) {
-      setConfig((c) => initialConfig(template.configSchema, { ...template.defaultConfig, ...c }));
+      setConfig((c) => initialConfig(template.configSchema, c));
       setName((n) => n || template.name);
     }
   }, [creating, template]);

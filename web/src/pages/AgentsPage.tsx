@@ -18,13 +18,13 @@ export function AgentsPage() {
   const notice = (location.state as { notice?: string } | null)?.notice;
   const agents = useApiQuery<Page<Agent>>('/agents', { limit: 100 });
   const workflows = useApiQuery<Page<Workflow>>('/workflows', { limit: 100 });
-  const templates = useApiQuery<Page<Template> | Template[]>('/catalog/templates');
+  const templates = useApiQuery<Page<Template>>('/catalog/templates');
   const client = useQueryClient();
   const runNow = useRunNow();
   const toggle = useApiMutation((a: { id: string; enabled: boolean }) => ({ path: `/agents/${encodeURIComponent(a.id)}`, method: 'PATCH', body: { enabled: a.enabled } }), ['/agents']);
   const toggleWorkflow = useApiMutation((w: { id: string; enabled: boolean }) => ({ path: `/workflows/${encodeURIComponent(w.id)}`, method: 'PATCH', body: { enabled: w.enabled } }), ['/workflows']);
   const agentName = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? 'an agent';
-  const templateName = (id: string) => (Array.isArray(templates.data) ? templates.data : templates.data?.items ?? []).find((t) => t.id === id)?.name ?? id;
+  const templateName = (id: string) => (templates.data?.items ?? []).find((t) => t.id === id)?.name ?? id;
 
   const setWorkflowEnabled = (workflow: Workflow, enabled: boolean) => {
     client.setQueryData<Page<Workflow>>(['/workflows', { limit: 100 }], (old) => old && { ...old, items: old.items.map((w) => (w.id === workflow.id ? { ...w, enabled } : w)) });
@@ -64,7 +64,7 @@ export function AgentsPage() {
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
                   <Switch checked={enabled} onChange={(e) => setEnabled(agent, e.target.checked)} slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }} />
                   <Button component={RouterLink} to={`/agents/${encodeURIComponent(agent.id)}`}>Edit</Button>
-                  <Button variant="contained" disabled={runNow.startingId === agent.id} onClick={() => void runNow.start({ agentId: agent.id })} aria-label={`Run ${agent.name} now`}>
+                  <Button variant="contained" disabled={runNow.startingId === agent.id} onClick={() => void runNow.start({ agentId: agent.id })} aria-label={`${runNow.startingId === agent.id ? 'Starting…' : 'Run now'}: ${agent.name}`}>
                     {runNow.startingId === agent.id ? 'Starting…' : 'Run now'}
                   </Button>
                 </Box>
@@ -91,7 +91,7 @@ export function AgentsPage() {
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
                   <Switch checked={w.enabled} onChange={(e) => setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
-                  <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`Run workflow ${w.name} now`}>
+                  <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`${runNow.startingId === w.id ? 'Starting…' : 'Run now'}: workflow ${w.name}`}>
                     {runNow.startingId === w.id ? 'Starting…' : 'Run now'}
                   </Button>
                 </Box>

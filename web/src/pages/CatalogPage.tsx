@@ -19,18 +19,18 @@ import { dateTime } from '../lib/format';
 import { providerName } from '../lib/labels';
 import { packRequirements } from '../lib/requirements';
 
-function listOf<T>(data: Page<T> | T[] | undefined): T[] {
-  return Array.isArray(data) ? data : data?.items ?? [];
+function listOf<T>(data: Page<T> | undefined): T[] {
+  return data?.items ?? [];
 }
 
 const grid = { display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', sm: 'repeat(2, 1fr)', lg: 'repeat(3, 1fr)' } };
 
 export function CatalogPage() {
-  const packs = useApiQuery<Page<Pack> | Pack[]>('/catalog/packs');
-  const templates = useApiQuery<Page<Template> | Template[]>('/catalog/templates');
-  const installed = useApiQuery<Page<InstalledPack> | InstalledPack[]>('/packs');
+  const packs = useApiQuery<Page<Pack>>('/catalog/packs');
+  const templates = useApiQuery<Page<Template>>('/catalog/templates');
+  const installed = useApiQuery<Page<InstalledPack>>('/packs');
   const [removing, setRemoving] = useState<InstalledPack | null>(null);
-  const uninstall = useApiMutation((p: InstalledPack) => ({ path: `/packs/${encodeURIComponent(p.id)}`, method: 'DELETE' }), ['/packs', '/agents', '/workflows']);
+  const uninstall = useApiMutation((p: InstalledPack) => ({ path: `/packs/${encodeURIComponent(p.installId)}`, method: 'DELETE' }), ['/packs', '/agents', '/workflows']);
 
   const installedList = listOf(installed.data);
   const packList = listOf(packs.data);
@@ -43,10 +43,10 @@ export function CatalogPage() {
         <Section title="Installed">
           <Box sx={{ display: 'grid', gap: 1 }}>
             {installedList.map((p) => (
-              <Box key={p.id} sx={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 2, flexWrap: 'wrap' }}>
+              <Box key={p.installId} sx={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 2, flexWrap: 'wrap' }}>
                 <Box>
-                  <Typography sx={{ fontWeight: 600 }}>{p.name ?? packName(p.packId)}</Typography>
-                  <Typography variant="body2" color="text.secondary">Installed {dateTime(p.installedAt)}</Typography>
+                  <Typography sx={{ fontWeight: 600 }}>{packName(p.packId)}</Typography>
+                  <Typography variant="body2" color="text.secondary">Installed {dateTime(p.installedAt)} · {p.agentIds.length} agent(s), {p.workflowIds.length} workflow(s)</Typography>
                 </Box>
                 <Box sx={{ display: 'flex', gap: 1 }}>
                   <Button component={RouterLink} to="/agents">See agents</Button>
@@ -64,7 +64,7 @@ export function CatalogPage() {
         ) : (
           <Box sx={grid}>
             {packList.map((pack) => {
-              const needs = packRequirements(pack as unknown as Record<string, unknown>);
+              const needs = packRequirements(pack);
               return (
                 <Card key={pack.id} component="article" aria-label={pack.name} variant="outlined" sx={{ display: 'flex', flexDirection: 'column' }}>
                   <CardContent sx={{ flexGrow: 1 }}>
@@ -75,9 +75,13 @@ export function CatalogPage() {
                     </Box>
                   </CardContent>
                   <CardActions>
-                    <Button variant="contained" component={RouterLink} to={`/catalog/packs/${encodeURIComponent(pack.id)}/install`} aria-label={`Install ${pack.name}`}>
-                      Install
-                    </Button>
+                    {installedList.some((i) => i.packId === pack.id) ? (
+                      <Button disabled>Installed</Button>
+                    ) : (
+                      <Button variant="contained" component={RouterLink} to={`/catalog/packs/${encodeURIComponent(pack.id)}/install`} aria-label={`Install ${pack.name}`}>
+                        Install
+                      </Button>
+                    )}
                   </CardActions>
                 </Card>
               );
@@ -95,7 +99,7 @@ export function CatalogPage() {
                   <Typography variant="body2" color="text.secondary">{t.description}</Typography>
                 </CardContent>
                 <CardActions>
-                  <Button component={RouterLink} to={`/agents/new?template=${encodeURIComponent(t.id)}`} aria-label={`Create an agent from ${t.name}`}>
+                  <Button component={RouterLink} to={`/agents/new?template=${encodeURIComponent(t.id)}`} aria-label={`Create agent from ${t.name}`}>
                     Create agent
                   </Button>
                 </CardActions>
@@ -105,7 +109,7 @@ export function CatalogPage() {
         )}
       </Section>
       <Dialog open={!!removing} onClose={() => setRemoving(null)} aria-labelledby="uninstall-title">
-        <DialogTitle id="uninstall-title">Uninstall {removing?.name ?? (removing ? packName(removing.packId) : '')}?</DialogTitle>
+        <DialogTitle id="uninstall-title">Uninstall {removing ? packName(removing.packId) : ''}?</DialogTitle>
         <DialogContent>
           <DialogContentText>
             Its agents and schedules are removed. Suggestions they already made stay in your inbox, and your connected

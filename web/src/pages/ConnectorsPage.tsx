@@ -29,12 +29,12 @@ const HEALTH_WORDS: Record<string, string> = {
 
 export function ConnectorsPage() {
   const [params] = useSearchParams();
-  const connectors = useApiQuery<Page<Connector> | Connector[]>('/connectors');
+  const connectors = useApiQuery<Page<Connector>>('/connectors');
   const [starting, setStarting] = useState<string | null>(null);
   const [authError, setAuthError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<Connector | null>(null);
   const disconnect = useApiMutation((c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}`, method: 'DELETE' }), ['/connectors']);
-  const list = Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? [];
+  const list = connectors.data?.items ?? [];
 
   const check = useApiMutation((c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}/check`, method: 'POST' }), ['/connectors']);
 
@@ -83,7 +83,7 @@ export function ConnectorsPage() {
                   )}
                 </Box>
                 <Box sx={{ display: 'flex', gap: 1 }}>
-                  <Button onClick={() => check.mutate(c)} disabled={check.isPending} aria-label={`Check ${providerName(c.provider)} ${c.account}`}>
+                  <Button onClick={() => check.mutate(c)} disabled={check.isPending} aria-label={`${check.isPending && check.variables?.id === c.id ? 'Checking…' : 'Check'} ${providerName(c.provider)} ${c.account}`}>
                     {check.isPending && check.variables?.id === c.id ? 'Checking…' : 'Check'}
                   </Button>
                   <Button variant={c.health === 'ok' ? 'text' : 'contained'} onClick={() => void connect(c.provider, c.id)} disabled={!!starting}>
@@ -103,7 +103,7 @@ export function ConnectorsPage() {
           {PROVIDERS.map((p) => (
             <Paper key={p} variant="outlined" sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
               <Typography sx={{ fontWeight: 600 }}>{PROVIDER_LABELS[p]}</Typography>
-              <Button variant="contained" onClick={() => void connect(p)} disabled={!!starting} aria-label={`Connect ${providerName(p)}`}>
+              <Button variant="contained" onClick={() => void connect(p)} disabled={!!starting} aria-label={`${starting === p ? 'Opening…' : `Connect ${providerName(p)}`}`}>
                 {starting === p ? 'Opening…' : `Connect ${providerName(p)}`}
               </Button>
             </Paper>

@@ -18,9 +18,9 @@ export function HomePage() {
   const pending = useApiQuery<Page<Suggestion>>('/suggestions', { status: 'pending', limit: 100 });
   const runs = useApiQuery<Page<Run>>('/orchestration/runs', { limit: 5 });
   const usage = useApiQuery<Usage>('/usage');
-  const connectors = useApiQuery<Page<Connector> | Connector[]>('/connectors');
+  const connectors = useApiQuery<Page<Connector>>('/connectors');
 
-  const connectorList = Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? [];
+  const connectorList = connectors.data?.items ?? [];
   const unhealthy = connectorList.filter((c) => c.health !== 'ok');
   const firstName = me.data?.displayName?.split(' ')[0];
   const pendingItems = pending.data?.items ?? [];
@@ -62,7 +62,7 @@ export function HomePage() {
               <List disablePadding>
                 {runs.data!.items.map((r) => (
                   <LinkItem key={r.id} to={`/runs/${encodeURIComponent(r.id)}`}>
-                    <ListItemText primary={r.agentName ?? r.agentId ?? r.workflowId ?? 'Run'} secondary={relative(r.createdAt ?? r.startedAt)} />
+                    <ListItemText primary={r.target.name} secondary={relative(r.startedAt ?? r.createdAt)} />
                     <StatusChip status={r.status} />
                   </LinkItem>
                 ))}

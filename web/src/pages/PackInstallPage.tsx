@@ -10,24 +10,26 @@ import { useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { apiRequest } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
-import type { Connector, Pack, Page } from '../api/types';
+import type { Connector, Pack, Page, Profile } from '../api/types';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { PROVIDER_LABELS } from '../lib/labels';
 import { packRequirements, scopeMeaning } from '../lib/requirements';
+import { describeSchedule } from '../lib/schedule-text';
 
 export function PackInstallPage() {
   const { packId = '' } = useParams();
   const navigate = useNavigate();
   const client = useQueryClient();
   const pack = useApiQuery<Pack>(`/catalog/packs/${encodeURIComponent(packId)}`);
-  const connectors = useApiQuery<Page<Connector> | Connector[]>('/connectors');
+  const connectors = useApiQuery<Page<Connector>>('/connectors');
+  const me = useApiQuery<Profile>('/me');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   if (pack.isLoading) return <Loading />;
   if (pack.error || !pack.data) return <ErrorNotice error={pack.error} />;
-  const needs = packRequirements(pack.data as unknown as Record<string, unknown>);
-  const connected = new Set((Array.isArray(connectors.data) ? connectors.data : connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider as string));
+  const needs = packRequirements(pack.data);
+  const connected = new Set((connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider as string));
   const missing = needs.filter((n) => !connected.has(n.provider));
 
   const install = async () => {
@@ -46,6 +48,18 @@ export function PackInstallPage() {
   return (
     <>
       <PageHeader title={`Install ${pack.data.name}`} subtitle={pack.data.description} />
+      <Section title="What it adds">
+        <List dense aria-label="Agents and workflows">
+          {pack.data.agents.map((a) => (
+            <ListItem key={a.key} disableGutters><ListItemText primary={a.name} secondary="Agent" /></ListItem>
+          ))}
+          {pack.data.workflows.map((w) => (
+            <ListItem key={w.key} disableGutters>
+              <ListItemText primary={w.name} secondary={`Workflow · ${describeSchedule(w.cron ? { cron: w.cron, timezone: me.data?.timezone ?? '' } : null)}`} />
+            </ListItem>
+          ))}
+        </List>
+      </Section>
       <Section title="What this pack may access">
         {needs.length === 0 ? (
           <Typography>This pack does not read any of your accounts.</Typography>
@@ -54,7 +68,6 @@ export function PackInstallPage() {
             {needs.map((need) => (
               <Box key={need.provider} component="section" aria-label={PROVIDER_LABELS[need.provider] ?? need.provider}>
                 <Typography variant="h3" component="h3">{PROVIDER_LABELS[need.provider] ?? need.provider}</Typography>
-                {need.reason && <Typography variant="body2" color="text.secondary">{need.reason}</Typography>}
                 <List dense aria-label={`Scopes for ${need.provider}`}>
                   {need.scopes.map((scope) => (
                     <ListItem key={scope} disableGutters>

@@ -5,16 +5,22 @@ import LinearProgress from '@mui/material/LinearProgress';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Link as RouterLink, useParams } from 'react-router-dom';
 import { useApiMutation, useApiQuery } from '../api/hooks';
-import type { Agent, Page, Run, Suggestion } from '../api/types';
-import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import type { Page, Run, Suggestion } from '../api/types';
 import { LinkItem } from '../components/LinkItem';
+import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
-import { count, dateTime, humanize, money } from '../lib/format';
+import { count, dateTime, money } from '../lib/format';
 import { suggestionTitle } from '../lib/labels';
-import { isActive, progressOf, runCost, runErrorText } from '../lib/run';
+import { isActive, progressOf, runErrorText, totalTokens } from '../lib/run';
 
 function Stat({ label, value }: { label: string; value: string }) {
   return (
@@ -25,19 +31,17 @@ function Stat({ label, value }: { label: string; value: string }) {
   );
 }
 
-function inputsOf(run: Run): { label: string; detail: string }[] {
-  const raw = run.inputs;
-  if (!raw) return [];
-  if (Array.isArray(raw)) return raw.map((i) => ({ label: humanize(i.source), detail: i.detail ?? (i.count !== undefined ? `${i.count} item(s)` : '') }));
-  return Object.entries(raw).map(([k, v]) => ({ label: humanize(k), detail: typeof v === 'number' ? `${v} item(s)` : typeof v === 'string' ? v : JSON.stringify(v) }));
+function duration(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
 export function RunDetailPage() {
   const { runId = '' } = useParams();
   const path = `/orchestration/runs/${encodeURIComponent(runId)}`;
   const run = useApiQuery<Run>(path, undefined, { refetchInterval: (q) => (q.state.data && !isActive(q.state.data) ? false : 1500) });
-  const agent = useApiQuery<Agent>(run.data?.agentId ? `/agents/${encodeURIComponent(run.data.agentId)}` : null, undefined, { retry: false });
-  const suggestions = useApiQuery<Page<Suggestion>>(run.data && !isActive(run.data) && (run.data.suggestionIds?.length ?? 0) > 0 ? '/suggestions' : null, { runId, limit: 100 });
+  const done = run.data && !isActive(run.data);
+  const suggestions = useApiQuery<Page<Suggestion>>(done && run.data!.suggestionIds.length > 0 ? '/suggestions' : null, { runId, limit: 100 });
   const cancel = useApiMutation(() => ({ path: `${path}/cancel`, method: 'POST' }), [path, '/orchestration/runs']);
 
   if (run.isLoading) return <Loading label="Loading the run…" />;
@@ -46,16 +50,19 @@ export function RunDetailPage() {
   const active = isActive(r);
   const progress = progressOf(r);
   const error = runErrorText(r);
-  const ids = new Set(r.suggestionIds ?? []);
-  const produced = (suggestions.data?.items ?? []).filter((s) => ids.has(s.id));
-  const tokens = r.tokens;
+  const produced = suggestions.data?.items ?? [];
 
   return (
     <>
       <PageHeader
-        title={r.agentName ?? agent.data?.name ?? 'Run'}
-        subtitle={<>Started {dateTime(r.startedAt ?? r.createdAt)}{r.completedAt ? ` · finished ${dateTime(r.completedAt)}` : ''}</>}
-        actions={active && r.status !== 'cancelling' ? (
+        title={r.target.name}
+        subtitle={
+          <>
+            {r.trigger.type === 'schedule' ? 'Scheduled run' : 'Run by you'} · started {dateTime(r.startedAt ?? r.createdAt)}
+            {r.finishedAt ? ` · finished ${dateTime(r.finishedAt)}` : ''}
+          </>
+        }
+        actions={active && !r.cancelRequested ? (
           <Button color="error" variant="outlined" onClick={() => cancel.mutate(undefined)} disabled={cancel.isPending}>Cancel run</Button>
         ) : undefined}
       />
@@ -65,53 +72,69 @@ export function RunDetailPage() {
           {active && (
             <>
               <LinearProgress
-                variant={progress.percent !== undefined ? 'determinate' : 'indeterminate'}
+                variant={progress.percent !== undefined && progress.percent > 0 ? 'determinate' : 'indeterminate'}
                 value={progress.percent}
                 aria-label="Run progress"
                 sx={{ height: 8, borderRadius: 4, mb: 1 }}
               />
-              <Typography color="text.secondary">{progress.message ?? 'Working…'}</Typography>
+              <Typography color="text.secondary">{r.cancelRequested ? 'Cancelling: the run stops before its next step…' : progress.message}</Typography>
             </>
           )}
-          {r.status === 'completed' && <Typography>Finished. {ids.size === 0 ? 'Nothing needed your attention.' : `${ids.size} suggestion(s) are waiting for you.`}</Typography>}
+          {r.status === 'completed' && (
+            <Typography>
+              Finished in {duration(r.durationMs)}. {r.suggestionIds.length === 0 ? 'Nothing needed your attention.' : `${r.suggestionIds.length} suggestion(s) are waiting for you.`}
+            </Typography>
+          )}
           {error && <Alert severity={r.status === 'failed' ? 'error' : 'info'} sx={{ mt: 1 }}>{error}</Alert>}
         </Box>
-        {(r.steps?.length ?? 0) > 0 && (
-          <List aria-label="Steps" dense sx={{ mt: 1 }}>
-            {r.steps!.map((s, i) => (
-              <ListItem key={`${s.name}-${i}`} divider secondaryAction={<StatusChip status={s.status} />}>
-                <ListItemText primary={humanize(s.name)} secondary={s.detail ?? (s.completedAt ? `done ${dateTime(s.completedAt)}` : s.startedAt ? `started ${dateTime(s.startedAt)}` : undefined)} />
-              </ListItem>
-            ))}
-          </List>
-        )}
+      </Section>
+      <Section title="Steps">
+        <TableContainer>
+          <Table size="small" aria-label="Steps">
+            <TableHead>
+              <TableRow>
+                <TableCell>Step</TableCell>
+                <TableCell>Status</TableCell>
+                <TableCell>What it did</TableCell>
+                <TableCell align="right">Items read</TableCell>
+                <TableCell align="right">Tokens</TableCell>
+                <TableCell align="right">Cost</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {r.steps.map((s) => (
+                <TableRow key={s.id}>
+                  <TableCell>{s.name}{s.role === 'coordinator' ? ' (combines the others)' : ''}</TableCell>
+                  <TableCell><StatusChip status={s.status} /></TableCell>
+                  <TableCell>{s.error ?? s.summary ?? (s.status === 'running' ? 'Working…' : '—')}</TableCell>
+                  <TableCell align="right">{count(s.itemCount)}</TableCell>
+                  <TableCell align="right">{count(totalTokens(s.tokens))}</TableCell>
+                  <TableCell align="right">{money(s.costUsd)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
       </Section>
       <Section title="Usage">
         <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr 1fr', sm: 'repeat(4, 1fr)' } }}>
-          <Stat label="Prompt tokens" value={count(tokens?.prompt)} />
-          <Stat label="Completion tokens" value={count(tokens?.completion)} />
-          <Stat label="Cost" value={money(runCost(r))} />
-          <Stat label="Trigger" value={humanize(r.trigger) || 'Manual'} />
+          <Stat label="Prompt tokens" value={count(r.tokens.prompt)} />
+          <Stat label="Completion tokens" value={count(r.tokens.completion)} />
+          <Stat label="Cost" value={money(r.costUsd)} />
+          <Stat label="Models" value={[...new Set(r.steps.map((s) => s.model).filter(Boolean))].join(', ') || '—'} />
         </Box>
-        {inputsOf(r).length > 0 && (
-          <>
-            <Typography variant="h3" component="h3" sx={{ mt: 3, mb: 1 }}>What it read</Typography>
-            <List dense>
-              {inputsOf(r).map((i) => <ListItem key={i.label} disableGutters><ListItemText primary={i.label} secondary={i.detail} /></ListItem>)}
-            </List>
-          </>
-        )}
       </Section>
-      {ids.size > 0 && (
+      {r.suggestionIds.length > 0 && (
         <Section title="Suggestions from this run" action={<Button component={RouterLink} to="/suggestions">Open inbox</Button>}>
-          {suggestions.isLoading ? <Loading /> : (
+          {suggestions.isLoading || !done ? <Loading /> : suggestions.error ? <ErrorNotice error={suggestions.error} /> : (
             <List disablePadding>
-              {(produced.length ? produced : [...ids].map((id) => ({ id } as Suggestion))).map((s) => (
-                <LinkItem key={s.id} to={`/suggestions?open=${encodeURIComponent(s.id)}`}>
-                  <ListItemText primary={s.kind ? suggestionTitle(s) : `Suggestion ${s.id}`} />
-                  {s.status && <StatusChip status={s.status} />}
+              {produced.map((s) => (
+                <LinkItem key={s.id} to={`/suggestions?open=${encodeURIComponent(s.id)}&status=${s.status}`}>
+                  <ListItemText primary={suggestionTitle(s)} />
+                  <StatusChip status={s.status} />
                 </LinkItem>
               ))}
+              {produced.length === 0 && <ListItem><ListItemText primary="These suggestions are no longer available." /></ListItem>}
             </List>
           )}
         </Section>

@@ -16,9 +16,9 @@ import type { Agent, Page, Run } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
 import { count, dateTime, money } from '../lib/format';
-import { isActive, runCost } from '../lib/run';
+import { isActive, totalTokens } from '../lib/run';
 
-const STATUSES = ['', 'running', 'completed', 'failed', 'cancelled'];
+const STATUSES = ['', 'running', 'completed', 'failed', 'stopped', 'cancelled'];
 
 export function RunsPage() {
   const [status, setStatus] = useState('');
@@ -29,7 +29,6 @@ export function RunsPage() {
   const runs = useApiQuery<Page<Run>>('/orchestration/runs', { status, agentId, cursor, limit: 25 }, {
     refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 3000 : false),
   });
-  const agentName = (id?: string | null) => agents.data?.items.find((a) => a.id === id)?.name ?? id ?? '—';
 
   return (
     <>
@@ -64,13 +63,13 @@ export function RunsPage() {
               {runs.data!.items.map((r) => (
                 <TableRow key={r.id} hover>
                   <TableCell>
-                    <RouterLink to={`/runs/${encodeURIComponent(r.id)}`}>{r.agentName ?? agentName(r.agentId ?? r.workflowId)}</RouterLink>
+                    <RouterLink to={`/runs/${encodeURIComponent(r.id)}`}>{r.target.name}</RouterLink>
                   </TableCell>
                   <TableCell><StatusChip status={r.status} /></TableCell>
-                  <TableCell>{dateTime(r.startedAt ?? r.createdAt)}</TableCell>
-                  <TableCell align="right">{count(r.tokens ? r.tokens.total ?? r.tokens.prompt + r.tokens.completion : undefined)}</TableCell>
-                  <TableCell align="right">{money(runCost(r))}</TableCell>
-                  <TableCell align="right">{count(r.suggestionIds?.length ?? 0)}</TableCell>
+                  <TableCell>{dateTime(r.startedAt ?? r.createdAt)}{r.trigger.type === 'schedule' ? ' (scheduled)' : ''}</TableCell>
+                  <TableCell align="right">{count(totalTokens(r.tokens))}</TableCell>
+                  <TableCell align="right">{money(r.costUsd)}</TableCell>
+                  <TableCell align="right">{count(r.suggestionIds.length)}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
