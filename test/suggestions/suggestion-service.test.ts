@@ -122,6 +122,19 @@ describe('decisions', () => {
     await assert.rejects(ctx.services.suggestions().undo('tenant-a', ids[1]!, { actorId: 'a' }), /time to undo/);
   });
 
+  test('an action the provider refuses for good ends failed, with the reason, audited and published once', async () => {
+    const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [replyProposal(['ana@home.test'])]);
+    await ctx.services.suggestions().approve('tenant-a', id!, undefined, web);
+    // conn-1 is not a connector of this person: the hub refuses, retrying would not help.
+    assert.equal(await ctx.services.suggestions().execute('tenant-a', id!), 'failed');
+    assert.equal(await ctx.services.suggestions().execute('tenant-a', id!), 'failed');
+    const doc = await ctx.services.suggestions().get('tenant-a', id!);
+    assert.match(doc.execution?.error ?? '', /connect/i);
+    assert.equal(ctx.capture.events.filter((e) => e.type === 'SuggestionFailed' && e.data.suggestionId === id).length, 1);
+    const trail = await ctx.services.audit().list('tenant-a', { limit: 10, type: 'suggestion.failed' });
+    assert.equal(trail.items.filter((r) => r.target.id === id && r.outcome === 'failure').length, 1);
+  });
+
   test('expiry: a suggestion past its deadline cannot be approved and expires once', async () => {
     const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('Soon gone', { expiresInSeconds: 60 } as never)]);
     ctx.clock.advance(61_000);
