@@ -13,7 +13,7 @@ interface Step {
   at: number;
 }
 
-function run(opts: { expiresInMs: number; reminderBeforeSeconds: number; decisionAfterMs?: number; decision?: 'approve' | 'reject'; executeFails?: boolean }) {
+function run(opts: { expiresInMs: number; reminderBeforeSeconds: number; decisionAfterMs?: number; decision?: 'approve' | 'reject'; executeFails?: boolean; initialStatus?: string }) {
   const start = Date.parse('2026-01-01T00:00:00Z');
   let now = start;
   const steps: Step[] = [];
@@ -49,7 +49,7 @@ function run(opts: { expiresInMs: number; reminderBeforeSeconds: number; decisio
     const task = next.value as unknown as { kind: string; name?: string; tasks?: { kind: string; fireAt?: number }[]; retried?: boolean };
     if (task.kind === 'activity') {
       steps.push({ kind: 'activity', name: task.name, at: now });
-      if (task.name === 'state') next = gen.next({ status: 'pending', expiresAt: new Date(start + opts.expiresInMs).toISOString() });
+      if (task.name === 'state') next = gen.next({ status: opts.initialStatus ?? 'pending', expiresAt: new Date(start + opts.expiresInMs).toISOString() });
       else if (task.name === 'execute' && opts.executeFails) next = gen.throw(new Error("Activity function 'approvalExecute' failed: provider down\nstack"));
       else if (task.name === 'execute') next = gen.next('executed');
       else if (task.name === 'expire') next = gen.next('expired');
@@ -95,6 +95,15 @@ describe('approval orchestrator', () => {
     const { steps, result } = run({ expiresInMs: 3 * DAY, reminderBeforeSeconds: 0, decisionAfterMs: 3600_000 });
     assert.equal(result, 'executed');
     assert.deepEqual(steps.filter((s) => s.kind === 'activity').map((s) => s.name), ['state', 'execute']);
+  });
+
+  test('a decision stored before the wait started is found by its first step and carried out', () => {
+    const { steps, result } = run({ expiresInMs: 3 * DAY, reminderBeforeSeconds: 3600, initialStatus: 'approved' });
+    assert.equal(result, 'executed');
+    assert.deepEqual(steps.map((s) => s.name ?? s.kind), ['state', 'execute']);
+    const rejected = run({ expiresInMs: 3 * DAY, reminderBeforeSeconds: 3600, initialStatus: 'rejected' });
+    assert.equal(rejected.result, 'rejected');
+    assert.deepEqual(rejected.steps.map((s) => s.name ?? s.kind), ['state']);
   });
 
   test('a rejection ends the wait without any activity', () => {
