@@ -65,18 +65,19 @@ export async function startAgentsPlatform(opts: StartOptions = {}): Promise<Agen
       return { email, token, tenantId: me.body.tenantId };
     },
     async connectGoogle(person) {
-      const auth = await json<{ authorizationUrl: string }>('/connectors/google/authorize', {
-        method: 'POST',
-        token: person.token,
-        json: { families: ['mail', 'calendar', 'files'] },
-      });
-      if (auth.status !== 200) throw new Error(`authorize answered ${auth.status}`);
-      const url = new URL(auth.body.authorizationUrl);
-      // The emulator's consent page posts the chosen account; do what the person's click does.
+      // As the web app in a browser: POST authorize (which may set a cookie binding the sign-in to this browser),
+      // pick the account on the provider page, then open the callback with the cookies the browser holds.
+      const start = await platform.api('/connectors/google/authorize', { method: 'POST', token: person.token, json: { families: ['mail', 'calendar', 'files'] } });
+      if (start.status !== 200) throw new Error(`authorize answered ${start.status}: ${await start.text()}`);
+      const cookie = start.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0]!)
+        .join('; ');
+      const url = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
       const form = new URLSearchParams({ email: 'alex.morgan@gmail.example' });
       for (const key of ['redirect_uri', 'scope', 'state', 'client_id', 'code_challenge', 'code_challenge_method', 'nonce']) form.set(key, url.searchParams.get(key) ?? '');
       const consent = await fetch(`${url.origin}/o/oauth2/v2/auth/callback`, { method: 'POST', body: form, redirect: 'manual' });
-      const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual' });
+      const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual', headers: cookie ? { cookie } : {} });
       if (callback.status !== 302) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
       const list = await json<{ items: { id: string; provider: string }[] }>('/connectors', { token: person.token });
       return list.body.items.find((c) => c.provider === 'google')!.id;
