@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { registerPrivacyParticipant } from '../shared/identity/privacy';
 import { ConnectFlowError } from '../shared/connectors/connector-service';
+import { browserNonceOf, clearFlowCookie, newBrowserNonce, setFlowCookie } from '../shared/connectors/oauth/browser-binding';
 import { escapeHtml, renderPage } from '../shared/platform/http/html';
 import { httpRoute } from '../shared/platform/http/route';
 import { html, noContent, ok, redirect } from '../shared/platform/http/responses';
@@ -52,7 +53,8 @@ export const authorizeConnector = httpRoute({
   name: 'authorizeConnector',
   method: 'POST',
   route: 'connectors/{provider}/authorize',
-  summary: 'Starts connecting an account: returns the provider sign-in URL (OAuth code flow with PKCE)',
+  summary:
+    'Starts connecting an account: returns the provider sign-in URL (OAuth code flow with PKCE) and sets a cookie binding the sign-in to this browser',
   tags: ['connectors'],
   params: z.object({ provider }),
   body: z
@@ -67,8 +69,15 @@ export const authorizeConnector = httpRoute({
     .strict()
     .default({}),
   response: z.object({ authorizationUrl: z.string().url(), expiresAt: z.string(), families: z.array(family), scopes: z.array(z.string()) }),
-  async handler({ services, principal, params, body }) {
-    return ok(await services.connectorService().authorize(principal.tenantId, params.provider, body ?? {}), { headers: { 'Cache-Control': 'no-store' } });
+  async handler({ services, principal, params, body, request }) {
+    // A second start in the same browser (another tab, a double click) keeps the nonce, so both sign-ins stay valid.
+    const nonce = browserNonceOf(request.headers.get('cookie'), params.provider) ?? newBrowserNonce();
+    const start = await services.connectorService().authorize(principal.tenantId, params.provider, body ?? {}, nonce);
+    const { CONNECTOR_STATE_TTL_SECONDS, PUBLIC_BASE_URL } = services.settings;
+    return {
+      ...ok(start, { headers: { 'Cache-Control': 'no-store' } }),
+      cookies: [setFlowCookie(params.provider, nonce, CONNECTOR_STATE_TTL_SECONDS, PUBLIC_BASE_URL)],
+    };
   },
 });
 
@@ -82,7 +91,8 @@ export const connectorCallback = httpRoute({
   name: 'connectorCallback',
   method: 'GET',
   route: 'connectors/{provider}/callback',
-  summary: 'Where the provider sends the person back after consent; finishes the connection and returns to the web app',
+  summary:
+    'Where the provider sends the person back after consent; in the browser that started the sign-in (its cookie), finishes the connection and returns to the web app',
   tags: ['connectors'],
   auth: 'none',
   errorFormat: 'html',
@@ -95,15 +105,17 @@ export const connectorCallback = httpRoute({
     error: z.string().max(200).optional(),
     error_description: z.string().max(1000).optional(),
   }),
-  async handler({ services, params, query, correlationId }) {
+  async handler({ services, params, query, correlationId, request }) {
     const connectorsUrl = `${services.settings.WEB_BASE_URL.replace(/\/$/, '')}/connectors`;
+    const cookies = [clearFlowCookie(params.provider, services.settings.PUBLIC_BASE_URL)];
+    const nonce = browserNonceOf(request.headers.get('cookie'), params.provider);
     try {
-      await services.connectorService().completeAuthorization(params.provider, query, correlationId);
+      await services.connectorService().completeAuthorization(params.provider, query, nonce, correlationId);
     } catch (err) {
-      if (err instanceof ConnectFlowError) return html(callbackPage(err.title, err.detail, connectorsUrl), err.status);
+      if (err instanceof ConnectFlowError) return { ...html(callbackPage(err.title, err.detail, connectorsUrl), err.status), cookies };
       throw err;
     }
-    return redirect(`${connectorsUrl}?connected=${params.provider}`);
+    return { ...redirect(`${connectorsUrl}?connected=${params.provider}`), cookies };
   },
 });
 

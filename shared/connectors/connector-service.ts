@@ -100,11 +100,12 @@ export class ConnectorService {
     return this.info(await this.repo.getOrThrow(tenantId, connectorId));
   }
 
-  /** Starts a connection: the URL to send the person to. */
+  /** Starts a connection: the URL to send the person to. `browserNonce` is in the starting browser's flow cookie. */
   async authorize(
     tenantId: string,
     provider: ProviderName,
     request: { families?: ConnectorFamily[]; scopes?: string[]; connectorId?: string },
+    browserNonce: string,
   ): Promise<AuthorizationStart> {
     const config = this.config(provider);
     if (!config.clientId || !config.clientSecret) {
@@ -131,7 +132,7 @@ export class ConnectorService {
       families = [...new Set([...existing.families, ...families])];
     }
     const scopes = scopesFor(config, families);
-    const { state, codeChallenge, expiresAt } = await this.states.create({ tenantId, provider, families, scopes, connectorId: request.connectorId });
+    const { state, codeChallenge, expiresAt } = await this.states.create({ tenantId, provider, families, scopes, connectorId: request.connectorId }, browserNonce);
     const url = new URL(config.authUrl);
     const params: Record<string, string> = {
       client_id: config.clientId,
@@ -147,15 +148,19 @@ export class ConnectorService {
     return { authorizationUrl: url.toString(), expiresAt, families, scopes };
   }
 
-  /** Finishes a connection from the vendor's redirect. Throws ConnectFlowError with a page-ready message. */
+  /**
+   * Finishes a connection from the vendor's redirect, in the browser that started it (`browserNonce` from its flow
+   * cookie). Throws ConnectFlowError with a page-ready message.
+   */
   async completeAuthorization(
     provider: ProviderName,
     query: { code?: string; state?: string; error?: string; error_description?: string },
+    browserNonce: string | undefined,
     correlationId?: string,
   ): Promise<{ tenantId: string; connector: ConnectorInfo }> {
     const label = PROVIDER_LABEL[provider];
     if (query.error) {
-      if (query.state) await this.states.consume(query.state, provider).catch(() => undefined);
+      if (query.state) await this.states.consume(query.state, provider, browserNonce).catch(() => undefined);
       if (query.error === 'access_denied') {
         throw new ConnectFlowError(403, 'Access not granted', `You did not give access to your ${label} account, so nothing was connected. You can try again from the Connections page.`);
       }
@@ -166,7 +171,7 @@ export class ConnectorService {
     }
     let pending;
     try {
-      pending = await this.states.consume(query.state, provider);
+      pending = await this.states.consume(query.state, provider, browserNonce);
     } catch (err) {
       if (!(err instanceof StateError)) throw err;
       const detail: Record<StateError['reason'], [number, string]> = {
@@ -175,6 +180,7 @@ export class ConnectorService {
         'wrong-provider': [400, 'This sign-in response is not valid. Start again from the Connections page.'],
         expired: [410, 'The sign-in took too long and expired. Start again from the Connections page.'],
         used: [409, 'This sign-in response was already used. If your account is not connected yet, start again from the Connections page.'],
+        'other-browser': [400, 'This sign-in was not started in this browser, so nothing was connected. Start again from the Connections page in the browser you use here (and allow its cookies).'],
       };
       const [status, text] = detail[err.reason];
       throw new ConnectFlowError(status, 'Connection failed', text);

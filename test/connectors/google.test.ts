@@ -6,7 +6,7 @@ import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import type { Services } from '../../shared/app/services';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
 import { createSnapshotStore } from '../../shared/connectors/snapshots/snapshot-store';
-import { consent, servicesOf, storedTokens } from './helpers';
+import { consent, openCallback, servicesOf, signIn, startFlow, storedTokens } from './helpers';
 
 describe('Google connector against the emulator, through the real OAuth code flow', () => {
   let platform: LocalPlatform;
@@ -34,6 +34,8 @@ describe('Google connector against the emulator, through the real OAuth code flo
   it('connects: consent, code exchange, redirect to the web app, health ok', async () => {
     const { response, callbackUrl } = await consent(platform, token, 'google', GOOGLE_DEMO_USER.email);
     assert.equal(response.status, 302);
+    // The callback uses up this browser's flow cookie.
+    assert.match(response.headers.getSetCookie().join('\n'), /^connect_flow_google=; Path=\/api\/connectors\/; Max-Age=0; HttpOnly; SameSite=Lax$/m);
     assert.equal(response.headers.get('location'), `${platform.settings.WEB_BASE_URL!.replace(/\/$/, '')}/connectors?connected=google`);
     assert.match(callbackUrl, /code=/);
 
@@ -48,25 +50,56 @@ describe('Google connector against the emulator, through the real OAuth code flo
     connectorId = items[0]!.id;
 
     // The same callback again is a replay: a clear page, never a second connection.
-    const replay = await fetch(callbackUrl, { redirect: 'manual' });
+    const replay = await openCallback(callbackUrl);
     assert.equal(replay.status, 409);
     assert.match(replay.headers.get('content-type') ?? '', /text\/html/);
     assert.match(await replay.text(), /already used/);
   });
 
+  it('binds a sign-in to the browser that started it: a cookie only that browser holds', async () => {
+    // Eve starts a sign-in in her browser and lures Ada into finishing it (Ada's account would land in Eve's tenant).
+    const eve = await platform.token('eve@example.com', 'Eve');
+    const eveFlow = await startFlow(platform, eve, 'google', { families: ['mail'] });
+    const setCookie = eveFlow.response.headers.getSetCookie().join('\n');
+    assert.match(setCookie, /^connect_flow_google=[\w-]{43}; Path=\/api\/connectors\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/m);
+    assert.doesNotMatch(setCookie, /Secure/, 'plain http locally: no Secure attribute');
+    assert.doesNotMatch(await eveFlow.response.text(), new RegExp(eveFlow.cookie.split('=')[1]!), 'the nonce is only in the cookie');
+    const lure = await signIn(eveFlow.authorizationUrl, GOOGLE_DEMO_USER.email);
+
+    // Ada's browser without any flow cookie, then with her own (from a sign-in she started herself): a plain 400 page.
+    const ada = await startFlow(platform, token, 'google', { families: ['mail'] });
+    for (const cookie of [undefined, ada.cookie]) {
+      const refused = await openCallback(lure, cookie);
+      assert.equal(refused.status, 400);
+      assert.match(refused.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(await refused.text(), /not started in this browser/);
+      assert.match(refused.headers.getSetCookie().join('\n'), /^connect_flow_google=; .*Max-Age=0/m);
+    }
+    const eveTenant = ((await (await platform.api('/me', { token: eve })).json()) as { tenantId: string }).tenantId;
+    assert.deepEqual(await services.connectorService().list(eveTenant), [], 'nothing was connected into the other tenant');
+
+    // A second start in the same browser keeps its nonce, so an earlier sign-in in another tab stays valid.
+    const again = await startFlow(platform, eve, 'google', { families: ['mail'] }, eveFlow.cookie);
+    assert.equal(again.cookie, eveFlow.cookie);
+    // The refused attempts did not use up Eve's state: in her own browser it still ends (here: she declines).
+    const declined = await openCallback(`${lure.split('?')[0]}?error=access_denied&state=${encodeURIComponent(new URL(lure).searchParams.get('state')!)}`, eveFlow.cookie);
+    assert.equal(declined.status, 403);
+    assert.equal((await openCallback(lure, eveFlow.cookie)).status, 409);
+  });
+
   it('refuses tampered state and shows denied consent as a page', async () => {
-    const start = await api('/connectors/google/authorize', { method: 'POST', json: { families: ['mail'] } });
-    const url = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
+    const { authorizationUrl, cookie } = await startFlow(platform, token, 'google', { families: ['mail'] });
+    const url = new URL(authorizationUrl);
     const state = url.searchParams.get('state')!;
     const base = `${platform.apiUrl}/connectors/google/callback`;
-    const tampered = await fetch(`${base}?code=abc&state=${encodeURIComponent(state.slice(0, -2) + 'xx')}`, { redirect: 'manual' });
+    const tampered = await openCallback(`${base}?code=abc&state=${encodeURIComponent(state.slice(0, -2) + 'xx')}`, cookie);
     assert.equal(tampered.status, 400);
     assert.match(await tampered.text(), /not valid/);
-    const denied = await fetch(`${base}?error=access_denied&state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    const denied = await openCallback(`${base}?error=access_denied&state=${encodeURIComponent(state)}`, cookie);
     assert.equal(denied.status, 403);
     assert.match(await denied.text(), /did not give access/);
     // The denied state was used up.
-    const late = await fetch(`${base}?code=abc&state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    const late = await openCallback(`${base}?code=abc&state=${encodeURIComponent(state)}`, cookie);
     assert.equal(late.status, 409);
     const missing = await fetch(`${base}`, { redirect: 'manual' });
     assert.equal(missing.status, 400);

@@ -25,20 +25,29 @@ function signInForm(page: string, email: string): { action: string; fields: Reco
   throw new Error(`no sign-in button for ${email}`);
 }
 
-/**
- * The real authorization code flow, as a browser would do it: ask the API for the URL, open the provider's sign-in
- * page, pick the account, follow the redirect back to our callback. Returns the callback URL and its response.
- */
-export async function consent(
+/** The `name=value` of the flow cookie an authorize answer sets, as the browser would send it back. */
+export function flowCookieOf(response: Response): string {
+  const set = response.headers.getSetCookie().find((c) => c.startsWith('connect_flow_'));
+  assert.ok(set, 'authorize sets the flow cookie');
+  return set.split(';')[0]!;
+}
+
+/** Starts a flow as the web app does (POST authorize with the bearer): the provider URL and this browser's cookie. */
+export async function startFlow(
   platform: LocalPlatform,
   token: string,
-  provider: 'google' | 'microsoft',
-  email: string,
+  provider: 'google' | 'microsoft' | 'notion',
   body: Record<string, unknown> = {},
-): Promise<{ callbackUrl: string; response: Response; authorizationUrl: string }> {
-  const start = await platform.api(`/connectors/${provider}/authorize`, { method: 'POST', token, json: body });
-  assert.equal(start.status, 200, await start.clone().text());
-  const { authorizationUrl } = (await start.json()) as { authorizationUrl: string };
+  cookie?: string,
+): Promise<{ authorizationUrl: string; cookie: string; response: Response }> {
+  const response = await platform.api(`/connectors/${provider}/authorize`, { method: 'POST', token, json: body, headers: cookie ? { cookie } : {} });
+  assert.equal(response.status, 200, await response.clone().text());
+  const { authorizationUrl } = (await response.clone().json()) as { authorizationUrl: string };
+  return { authorizationUrl, cookie: flowCookieOf(response), response };
+}
+
+/** Picks `email` on the emulator's sign-in page; returns where the provider sends the browser back (our callback). */
+export async function signIn(authorizationUrl: string, email: string): Promise<string> {
   const page = await fetch(authorizationUrl);
   assert.equal(page.status, 200);
   const { action, fields } = signInForm(await page.text(), email);
@@ -49,9 +58,29 @@ export async function consent(
     redirect: 'manual',
   });
   assert.equal(chosen.status, 302);
-  const callbackUrl = chosen.headers.get('location')!;
-  const response = await fetch(callbackUrl, { redirect: 'manual' });
-  return { callbackUrl, response, authorizationUrl };
+  return chosen.headers.get('location')!;
+}
+
+/** Opens a callback URL as the browser holding `cookie` would (no cookie: another browser). */
+export const openCallback = (callbackUrl: string, cookie?: string) =>
+  fetch(callbackUrl, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+
+/**
+ * The real authorization code flow, as a browser would do it: ask the API for the URL (keeping its cookie), open the
+ * provider's sign-in page, pick the account, follow the redirect back to our callback with the cookie. Returns the
+ * callback URL and its response.
+ */
+export async function consent(
+  platform: LocalPlatform,
+  token: string,
+  provider: 'google' | 'microsoft',
+  email: string,
+  body: Record<string, unknown> = {},
+): Promise<{ callbackUrl: string; response: Response; authorizationUrl: string; cookie: string }> {
+  const { authorizationUrl, cookie } = await startFlow(platform, token, provider, body);
+  const callbackUrl = await signIn(authorizationUrl, email);
+  const response = await openCallback(callbackUrl, cookie);
+  return { callbackUrl, response, authorizationUrl, cookie };
 }
 
 /** The stored record and its decrypted tokens (tests only: to prove they never leak). */

@@ -5,7 +5,7 @@ import type { Services } from '../../shared/app/services';
 import { MICROSOFT_DEMO_USER } from '../../local/demo-data/microsoft';
 import { cosmosSendLedger } from '../../shared/connectors/send-ledger';
 import { startFakeNotion, type FakeNotion } from './fake-notion';
-import { consent, servicesOf, storedTokens } from './helpers';
+import { consent, openCallback, servicesOf, startFlow, storedTokens } from './helpers';
 
 describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   let platform: LocalPlatform;
@@ -124,11 +124,11 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   });
 
   it('Notion: connect, search, read a page, create and archive a page; Retry-After is honoured', async () => {
-    const start = await platform.api('/connectors/notion/authorize', { method: 'POST', token, json: {} });
-    const { authorizationUrl, families } = (await start.json()) as { authorizationUrl: string; families: string[] };
+    const { authorizationUrl, cookie, response: start } = await startFlow(platform, token, 'notion');
+    const { families } = (await start.json()) as { families: string[] };
     assert.deepEqual(families, ['notes']);
     const consented = await fetch(authorizationUrl, { redirect: 'manual' });
-    const done = await fetch(consented.headers.get('location')!, { redirect: 'manual' });
+    const done = await openCallback(consented.headers.get('location')!, cookie);
     assert.equal(done.status, 302, await done.clone().text());
     const conn = (await connectors()).find((c) => c.provider === 'notion')!;
     assert.equal(conn.account, 'Acme Workspace');
@@ -187,9 +187,9 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   });
 
   it('erasure revokes every connection at the provider and removes it', async () => {
-    const start = await platform.api('/connectors/notion/authorize', { method: 'POST', token, json: {} });
-    const consented = await fetch(((await start.json()) as { authorizationUrl: string }).authorizationUrl, { redirect: 'manual' });
-    assert.equal((await fetch(consented.headers.get('location')!, { redirect: 'manual' })).status, 302);
+    const { authorizationUrl, cookie } = await startFlow(platform, token, 'notion');
+    const consented = await fetch(authorizationUrl, { redirect: 'manual' });
+    assert.equal((await openCallback(consented.headers.get('location')!, cookie)).status, 302);
     const conn = (await connectors()).find((c) => c.provider === 'notion')!;
     const { tokens } = await storedTokens(services, tenantId, conn.id);
     assert.equal(await services.connectorService().eraseTenant(tenantId), 1);
@@ -198,9 +198,9 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   });
 
   it('tokens sealed with a key this installation does not have mean "reconnect", not an error', async () => {
-    const start = await platform.api('/connectors/notion/authorize', { method: 'POST', token, json: {} });
-    const consented = await fetch(((await start.json()) as { authorizationUrl: string }).authorizationUrl, { redirect: 'manual' });
-    assert.equal((await fetch(consented.headers.get('location')!, { redirect: 'manual' })).status, 302);
+    const { authorizationUrl, cookie } = await startFlow(platform, token, 'notion');
+    const consented = await fetch(authorizationUrl, { redirect: 'manual' });
+    assert.equal((await openCallback(consented.headers.get('location')!, cookie)).status, 302);
     const conn = (await connectors()).find((c) => c.provider === 'notion')!;
     await services.connectorService().repo.update(tenantId, conn.id, (doc) => ({ ...doc, tokens: { ...doc.tokens, keyId: 'file:retired-key' } }));
     const checked = await platform.api(`/connectors/${conn.id}/check`, { method: 'POST', token });

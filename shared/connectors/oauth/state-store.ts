@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock';
 import type { CosmosStore } from '../../platform/cosmos/store';
 import type { TokenCipher, Sealed } from '../tokens/token-cipher';
 import type { ConnectorFamily, ProviderName } from '../types';
+import { browserNonceHash, browserNonceMatches } from './browser-binding';
 
 /** What a `state` stands for, kept server-side until the callback consumes it. */
 export interface PendingAuthorization {
@@ -24,13 +25,15 @@ interface StateDoc {
   scopes: string[];
   connectorId?: string;
   verifier: Sealed;
+  /** Hash of the nonce in the starting browser's flow cookie. */
+  browser: string;
   expiresAt: string;
   ttl: number;
 }
 
 /** Why a state was refused; each maps to a page the person can understand. */
 export class StateError extends Error {
-  constructor(readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'used' | 'wrong-provider') {
+  constructor(readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'used' | 'wrong-provider' | 'other-browser') {
     super(reason);
   }
 }
@@ -42,6 +45,7 @@ export const pkceChallenge = (verifier: string) => createHash('sha256').update(v
 /**
  * Signed, expiring, single-use OAuth `state`. The URL carries `<id>.<expiry>.<provider>.<hmac>`; the PKCE verifier and
  * the tenant stay server-side in the `system` container, and consuming deletes the document, so a replay finds nothing.
+ * Each state is bound to the browser that started it (see browser-binding): only that browser's nonce consumes it.
  */
 export class OAuthStateStore {
   constructor(
@@ -51,7 +55,7 @@ export class OAuthStateStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  async create(pending: Omit<PendingAuthorization, 'codeVerifier'>): Promise<{ state: string; codeChallenge: string; expiresAt: string }> {
+  async create(pending: Omit<PendingAuthorization, 'codeVerifier'>, browserNonce: string): Promise<{ state: string; codeChallenge: string; expiresAt: string }> {
     const id = randomUUID();
     const codeVerifier = randomBytes(48).toString('base64url');
     const expires = new Date(this.clock.now().getTime() + this.ttlSeconds * 1000);
@@ -64,6 +68,7 @@ export class OAuthStateStore {
       scopes: pending.scopes,
       ...(pending.connectorId ? { connectorId: pending.connectorId } : {}),
       verifier: await this.cipher.seal(codeVerifier, `oauth-state:${id}`),
+      browser: browserNonceHash(browserNonce),
       expiresAt: expires.toISOString(),
       ttl: this.ttlSeconds + 3600,
     };
@@ -72,8 +77,11 @@ export class OAuthStateStore {
     return { state: `${unsigned}.${await this.cipher.sign(unsigned)}`, codeChallenge: pkceChallenge(codeVerifier), expiresAt: doc.expiresAt };
   }
 
-  /** Verifies and consumes a state (once). Throws StateError. */
-  async consume(state: string, provider: ProviderName): Promise<PendingAuthorization> {
+  /**
+   * Verifies and consumes a state (once), if `browserNonce` is the starting browser's. Another browser's attempt
+   * leaves the state for its own browser. Throws StateError.
+   */
+  async consume(state: string, provider: ProviderName, browserNonce: string | undefined): Promise<PendingAuthorization> {
     const parts = state.split('.');
     if (parts.length !== 4 || !/^[0-9a-f-]{36}$/.test(parts[0]!) || !/^\d+$/.test(parts[1]!)) throw new StateError('malformed');
     const [id, exp, stateProvider, signature] = parts as [string, string, string, string];
@@ -88,6 +96,7 @@ export class OAuthStateStore {
       if ((err as { code?: number }).code !== 404) throw err;
     }
     if (!doc) throw new StateError('used');
+    if (!browserNonceMatches(browserNonce, doc.browser)) throw new StateError('other-browser');
     try {
       await container.item(id, PK).delete();
     } catch (err) {

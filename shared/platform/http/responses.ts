@@ -1,4 +1,4 @@
-import type { HttpResponseInit } from '@azure/functions';
+import type { Cookie, HttpResponseInit } from '@azure/functions';
 
 /** An HTTP entity tag (always quoted) for a stored version. */
 export const etagHeader = (version: string): string => (version.startsWith('"') ? version : `"${version}"`);
@@ -11,6 +11,8 @@ export interface RouteResult {
   raw?: string | Uint8Array;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Sent as Set-Cookie headers. */
+  cookies?: Cookie[];
 }
 
 export const ok = (body: unknown, opts: { etag?: string; headers?: Record<string, string> } = {}): RouteResult => ({
@@ -46,11 +48,12 @@ export const redirect = (location: string, status = 302): RouteResult => ({ stat
 /** Serialises a RouteResult for the Functions host. */
 export function toHttpResponse(result: RouteResult, correlationId: string): HttpResponseInit {
   const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...result.headers };
+  const cookies = result.cookies?.length ? { cookies: result.cookies } : {};
   if (result.raw !== undefined) {
     headers['content-type'] = result.contentType ?? 'application/octet-stream';
-    return { status: result.status, headers, body: result.raw };
+    return { status: result.status, headers, ...cookies, body: result.raw };
   }
-  if (result.body === undefined) return { status: result.status, headers };
+  if (result.body === undefined) return { status: result.status, headers, ...cookies };
   headers['content-type'] = result.contentType ?? 'application/json';
-  return { status: result.status, headers, body: JSON.stringify(result.body) };
+  return { status: result.status, headers, ...cookies, body: JSON.stringify(result.body) };
 }
