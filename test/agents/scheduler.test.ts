@@ -90,6 +90,24 @@ test('a slot missed by more than the catch-up window is skipped, audited, and th
   assert.equal(await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id), undefined);
 });
 
+test("a scheduled run over the plan's monthly tokens is created and stops with a visible limit status", async () => {
+  const kim = await p.person('kim@schedules.test', 'Kim');
+  const agent = await p.json('/agents', {
+    method: 'POST',
+    token: kim.token,
+    json: { templateId: 'daily-digest', schedule: { cron: '0 7 * 4 *', timezone: 'Asia/Tokyo' } },
+  });
+  await p.services.usage().record(kim.tenantId, { promptTokens: 10_000_000 });
+  const report = await tick('2027-04-01T22:00:30Z');
+  assert.equal(report.started.filter((r) => r.includes(agent.body.id)).length, 1);
+  const runs = await p.json(`/orchestration/runs?agentId=${agent.body.id}`, { token: kim.token });
+  const run = await p.finishedRun(kim, runs.body.items[0].id);
+  assert.equal(run.status, 'stopped');
+  assert.equal(run.stopKind, 'limit');
+  assert.match(run.reason, /model tokens this month/);
+  assert.equal(run.steps[0].status, 'skipped');
+});
+
 test('erasing a person removes their schedules and their run orchestrations', async () => {
   const ivy = await p.person('ivy@schedules.test', 'Ivy');
   await p.connectGoogle(ivy);
