@@ -12,8 +12,10 @@ import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { Link as RouterLink, useParams } from 'react-router-dom';
-import { useApiMutation, useApiQuery } from '../api/hooks';
+import { invalidatePaths, useApiMutation, useApiQuery } from '../api/hooks';
 import type { Page, Run, Suggestion } from '../api/types';
 import { LinkItem } from '../components/LinkItem';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
@@ -42,6 +44,11 @@ export function RunDetailPage() {
   const run = useApiQuery<Run>(path, undefined, { refetchInterval: (q) => (q.state.data && !isActive(q.state.data) ? false : 1500) });
   const done = run.data && !isActive(run.data);
   const suggestions = useApiQuery<Page<Suggestion>>(done && run.data!.suggestionIds.length > 0 ? '/suggestions' : null, { runId, limit: 100 });
+  const client = useQueryClient();
+  // When the run ends, what it produced shows everywhere (inbox, badge, dashboard, usage, audit).
+  useEffect(() => {
+    if (done) void invalidatePaths(client, ['/suggestions', '/dashboard', '/usage', '/audit', '/orchestration/runs', '/me']);
+  }, [done, client]);
   const cancel = useApiMutation(() => ({ path: `${path}/cancel`, method: 'POST' }), [path, '/orchestration/runs']);
 
   if (run.isLoading) return <Loading label="Loading the run…" />;
