@@ -379,7 +379,15 @@ export function createRunActivities(deps: RunActivityDeps) {
         ...r,
         status,
         reason,
-        steps: r.steps.map((s) => (s.status === 'pending' || s.status === 'running' ? { ...s, status: s.status === 'running' ? 'failed' : 'skipped', finishedAt: at.toISOString() } : s)),
+        // Steps that never ran are skipped; a parallel sibling still running when another step failed is marked as
+        // such (if it completes later, it records its own result).
+        steps: r.steps.map((s) =>
+          s.status === 'pending'
+            ? { ...s, status: 'skipped', finishedAt: at.toISOString() }
+            : s.status === 'running'
+              ? { ...s, status: 'failed', error: 'Stopped because another step of the run failed.', finishedAt: at.toISOString() }
+              : s,
+        ),
         finishedAt: at.toISOString(),
         durationMs: Math.max(0, at.getTime() - Date.parse(startedAt)),
       };
