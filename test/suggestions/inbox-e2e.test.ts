@@ -139,7 +139,9 @@ describe('inbox on the local runtime', () => {
     const done = await fetch(unsubscribe, { method: 'POST' });
     assert.equal(done.status, 200);
     assert.equal((await p.json<{ notifications: { mode: string } }>('/me', { token: cleo.token })).body.notifications.mode, 'off');
-    const forged = await fetch(unsubscribe.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST' });
+    // Change a character in the middle of the signature (the last one may only carry padding bits).
+    const at = unsubscribe.length - 10;
+    const forged = await fetch(`${unsubscribe.slice(0, at)}${unsubscribe[at] === 'A' ? 'B' : 'A'}${unsubscribe.slice(at + 1)}`, { method: 'POST' });
     assert.equal(forged.status, 400);
   });
 
