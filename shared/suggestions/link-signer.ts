@@ -36,6 +36,8 @@ export function createLinkSigner(key: Buffer): LinkSigner {
       if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2] || token.length > 2048) return { ok: false, reason: 'malformed' };
       const expected = mac(`${parts[0]}.${parts[1]}`);
       const given = Buffer.from(parts[2], 'base64url');
+      // Canonical encoding only, so a token has exactly one spelling (no variants through unused padding bits).
+      if (given.toString('base64url') !== parts[2]) return { ok: false, reason: 'malformed' };
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
       let claims: LinkClaims;
       try {
