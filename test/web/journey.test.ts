@@ -247,6 +247,65 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.getByRole('list', { name: 'Suggestions' }).getByText('Rejected').first().waitFor();
   });
 
+  await t.test('approves the rest in bulk and undoes one of them', async (st) => {
+    const absent = missing('POST /suggestions/bulk', 'POST /suggestions/{id}/undo');
+    if (absent) return st.skip(absent);
+    await page.getByRole('tab', { name: 'To review' }).click();
+    const list = page.getByRole('list', { name: 'Suggestions' });
+    await list.getByRole('listitem').first().waitFor();
+    const remaining = await list.getByRole('listitem').count();
+    assert.ok(remaining >= 1, 'label suggestions are left to approve');
+    await page.getByRole('checkbox', { name: 'Select all' }).check();
+    await page.getByRole('button', { name: `Approve selected (${remaining})` }).click();
+    await page.getByText(`${remaining} approved.`).waitFor();
+    await page.getByText("You're all caught up").waitFor();
+    await page.getByRole('tab', { name: 'Done' }).click();
+    const label = list.getByRole('listitem').filter({ hasText: /^Label/ }).filter({ hasText: 'Executed' }).first();
+    await label.waitFor({ timeout: 30_000 });
+    await label.getByRole('button', { name: /^Review/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/Undo available/).waitFor();
+    await dialog.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText('Undone.').waitFor();
+    const token = await platform.token(EMAIL);
+    const undone = (await (await platform.api('/suggestions?status=undone', { token })).json()) as { items: unknown[] };
+    assert.equal(undone.items.length, 1);
+  });
+
+  await t.test('edits an agent: schedule with the cron builder, next run times, enable and disable', async (st) => {
+    const absent = missing('PATCH /agents/{agentId}');
+    if (absent) return st.skip(absent);
+    await openFromNav('Agents');
+    await page.getByRole('article', { name: 'Reply Drafter' }).getByRole('link', { name: 'Edit' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Reply Drafter' }).waitFor();
+    await page.getByRole('region', { name: 'Settings' }).waitFor();
+    await page.getByLabel('Run on a schedule').check();
+    await page.getByRole('combobox', { name: 'How often' }).click();
+    await page.getByRole('option', { name: 'Once a week' }).click();
+    await page.getByRole('combobox', { name: 'Day' }).click();
+    await page.getByRole('option', { name: 'Friday' }).click();
+    await page.getByLabel('Time', { exact: true }).fill('09:30');
+    const next = page.getByRole('list', { name: 'Next run times' }).getByRole('listitem');
+    await next.first().waitFor();
+    assert.equal(await next.count(), 5);
+    for (const text of await next.allInnerTexts()) assert.match(text, /^Fri/, 'every next run is on a Friday');
+    await settle('agent');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Saved Reply Drafter.').waitFor();
+    const token = await platform.token(EMAIL);
+    const agents = (await (await platform.api('/agents', { token })).json()) as { items: { id: string; name: string; enabled: boolean; schedule: { cron: string } | null }[] };
+    const drafter = agents.items.find((a) => a.name === 'Reply Drafter')!;
+    assert.equal(drafter.schedule?.cron, '30 9 * * 5');
+    await page.getByRole('switch', { name: 'Reply Drafter enabled' }).or(page.getByRole('checkbox', { name: 'Reply Drafter enabled' })).uncheck();
+    const deadline = Date.now() + 10_000;
+    let enabled = true;
+    while (enabled && Date.now() < deadline) {
+      enabled = ((await (await platform.api(`/agents/${drafter.id}`, { token })).json()) as { enabled: boolean }).enabled;
+      if (enabled) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(enabled, false, 'the switch disabled the agent');
+  });
+
   await t.test('the dashboard and audit trail show what happened', async (st) => {
     const absent = missing('GET /dashboard');
     if (absent) return st.skip(absent);

@@ -61,7 +61,11 @@ export function SuggestionsPage() {
   const [toast, setToast] = useState<{ message: string; undoId?: string } | null>(null);
   const client = useQueryClient();
   const listKey = ['/suggestions', { status, limit: 100 }];
-  const list = useApiQuery<Page<Suggestion>>('/suggestions', { status, limit: 100 }, { refetchOnMount: 'always' });
+  const list = useApiQuery<Page<Suggestion>>('/suggestions', { status, limit: 100 }, {
+    refetchOnMount: 'always',
+    // While approved actions are being carried out, their outcome shows without a reload.
+    refetchInterval: (q) => (q.state.data?.items.some((s) => s.status === 'approved' || s.status === 'executing') ? 2000 : false),
+  });
 
   const items = useMemo(() => sortItems((list.data?.items ?? []).filter((s) => !kind || s.kind === kind), sort), [list.data, kind, sort]);
   const kinds = [...new Set((list.data?.items ?? []).map((s) => s.kind))];
