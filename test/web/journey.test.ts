@@ -5,12 +5,12 @@
  * Skipped, with the reason, when Chromium is not installed.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
-import { browserUnavailable, launchBrowser, newContext, screenshot, seriousViolations, watchConsole } from './browser';
+import { browserUnavailable, launchBrowser, newContext, screenshot, SCREENSHOTS, seriousViolations, watchConsole } from './browser';
 
 const unavailable = browserUnavailable();
 const EMAIL = 'ada@example.com';
@@ -99,6 +99,7 @@ async function openFromNav(label: string): Promise<void> {
 
 before(async () => {
   if (unavailable) return;
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
   platform = await startLocalPlatform();
   routes = await registeredRoutes();
   browser = await launchBrowser();
@@ -309,6 +310,9 @@ test('the web app', { skip: unavailable }, async (t) => {
   await t.test('the dashboard and audit trail show what happened', async (st) => {
     const absent = missing('GET /dashboard');
     if (absent) return st.skip(absent);
+    await openFromNav('Home');
+    await checkScreen('home-activity', /Hello, Ada/);
+    await page.getByRole('region', { name: 'Recent runs' }).getByRole('link', { name: /Inbox Assistant/ }).first().waitFor();
     await openFromNav('Dashboard');
     await checkScreen('dashboard', 'Dashboard');
     const totals = page.getByRole('region', { name: 'Totals' });

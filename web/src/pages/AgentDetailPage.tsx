@@ -73,9 +73,11 @@ export function AgentDetailPage() {
     }
   }, [creating, template]);
 
+  // A new schedule starts in the person's own time zone.
+  const hasSchedule = creating ? false : agent ? !!agent.data.schedule : true;
   useEffect(() => {
-    if (creating && me.data?.timezone) setSchedule((s) => ({ ...s, timezone: me.data!.timezone! }));
-  }, [creating, me.data?.timezone]);
+    if (!hasSchedule && me.data?.timezone) setSchedule((s) => ({ ...s, timezone: me.data!.timezone }));
+  }, [hasSchedule, me.data?.timezone]);
 
   if (loadError) return <ErrorNotice error={loadError} />;
   if (!creating && !agent) return <Loading />;
