@@ -123,6 +123,11 @@ export type Proposal = {
 export interface ProposalOrigin {
   tenantId: string;
   runId: string;
+  /**
+   * The step of the run that proposes (workflow runs have several, parallel ones at once). Each step's proposals get
+   * their own ids, and the person hears about them once, when the run ends. Without it, a batch is notified at once.
+   */
+  stepId?: string;
   agentId: string;
   templateId: string;
   promptVersion: string;
@@ -132,6 +137,6 @@ export interface ProposalOrigin {
 
 /** The port agent runs use to hand over proposed actions. Implemented by the suggestion service. */
 export interface SuggestionSink {
-  /** Stores the proposals as pending suggestions (idempotent per run + index) and returns their ids. */
+  /** Stores the proposals as pending suggestions (idempotent per run + step + index) and returns their ids. */
   propose(origin: ProposalOrigin, proposals: Proposal[]): Promise<string[]>;
 }

@@ -76,7 +76,7 @@ export interface SuggestionDoc extends TenantDoc {
   rationale: string;
   sources: z.infer<typeof suggestionSource>[];
   confidence?: number;
-  origin: { runId: string; agentId: string; templateId: string; promptVersion: string; model: string };
+  origin: { runId: string; stepId?: string; agentId: string; templateId: string; promptVersion: string; model: string };
   riskFlags: RiskFlag[];
   preview: SuggestionPreview;
   status: SuggestionStatus;
@@ -115,7 +115,7 @@ export const suggestionViewSchema = z.object({
   rationale: z.string(),
   sources: z.array(suggestionSource),
   confidence: z.number().optional(),
-  origin: z.object({ runId: z.string(), agentId: z.string(), templateId: z.string(), promptVersion: z.string(), model: z.string() }),
+  origin: z.object({ runId: z.string(), stepId: z.string().optional(), agentId: z.string(), templateId: z.string(), promptVersion: z.string(), model: z.string() }),
   riskFlags: z.array(riskFlagSchema),
   preview: z.object({
     action: z.string(),

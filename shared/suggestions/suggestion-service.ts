@@ -78,9 +78,24 @@ export interface SuggestionService extends SuggestionSink {
   markReminded(tenantId: string, id: string): Promise<boolean>;
 }
 
-/** Deterministic per run and position, so a retried run activity stores each proposal once. */
-export function suggestionIdFor(tenantId: string, runId: string, index: number): string {
-  return 'sug_' + createHash('sha256').update(`${tenantId}\n${runId}\n${index}`).digest('hex').slice(0, 24);
+/**
+ * Deterministic per run, step and position, so a retried step stores each proposal once, and the steps of one run
+ * (parallel ones too) never share an id.
+ */
+export function suggestionIdFor(tenantId: string, runId: string, index: number, stepId?: string): string {
+  const scope = stepId === undefined ? `${tenantId}\n${runId}` : `${tenantId}\n${runId}\n${stepId}`;
+  return 'sug_' + createHash('sha256').update(`${scope}\n${index}`).digest('hex').slice(0, 24);
+}
+
+/** What every suggestion event says about the suggestion and where it came from. */
+function originData(doc: SuggestionDoc): Record<string, unknown> {
+  return {
+    suggestionId: doc.id,
+    kind: doc.kind,
+    runId: doc.origin.runId,
+    ...(doc.origin.stepId !== undefined ? { stepId: doc.origin.stepId } : {}),
+    agentId: doc.origin.agentId,
+  };
 }
 
 const DECIDABLE_MESSAGE: Partial<Record<SuggestionStatus, string>> = {
@@ -140,7 +155,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       type,
       doc.tenantId,
       `suggestions/${doc.id}`,
-      { suggestionId: doc.id, kind: doc.kind, runId: doc.origin.runId, agentId: doc.origin.agentId, createdAt: doc.createdAt, ...data },
+      { ...originData(doc), createdAt: doc.createdAt, ...data },
       { id: `${type}:${doc.id}`, correlationId, occurredAt: now() },
     );
     try {
@@ -228,7 +243,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         return parsed.data as Proposal;
       });
       const stored = await inBatches([...parsedProposals.entries()], 8, async ([index, proposal]) => {
-        const id = suggestionIdFor(origin.tenantId, origin.runId, index);
+        const id = suggestionIdFor(origin.tenantId, origin.runId, index, origin.stepId);
         const lifetime = Math.min(deps.expirySeconds, proposal.expiresInSeconds ?? deps.expirySeconds);
         const doc: SuggestionDoc = {
           id,
@@ -241,6 +256,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
           ...(proposal.confidence !== undefined ? { confidence: proposal.confidence } : {}),
           origin: {
             runId: origin.runId,
+            ...(origin.stepId !== undefined ? { stepId: origin.stepId } : {}),
             agentId: origin.agentId,
             templateId: origin.templateId,
             promptVersion: origin.promptVersion,
@@ -273,7 +289,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
             'SuggestionCreated',
             doc.tenantId,
             `suggestions/${doc.id}`,
-            { suggestionId: doc.id, kind: doc.kind, runId: doc.origin.runId, agentId: doc.origin.agentId, createdAt: doc.createdAt, expiresAt: doc.expiresAt },
+            { ...originData(doc), createdAt: doc.createdAt, expiresAt: doc.expiresAt },
             { id: `SuggestionCreated:${doc.id}`, correlationId: origin.correlationId, occurredAt: new Date(doc.createdAt) },
           ),
         );
@@ -293,9 +309,8 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         parameters.push({ name: '@kind', value: query.kind });
       }
       if (query.runId) {
-        // A workflow run proposes per step ("<runId>:<stepId>"); the run's id finds all of them.
-        where.push('(c.origin.runId = @runId OR STARTSWITH(c.origin.runId, @runStep))');
-        parameters.push({ name: '@runId', value: query.runId }, { name: '@runStep', value: `${query.runId}:` });
+        where.push('c.origin.runId = @runId');
+        parameters.push({ name: '@runId', value: query.runId });
       }
       const sql = `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`;
       return repo.query(tenantId, sql, parameters, { limit: query.limit, cursor: query.cursor });

@@ -31,6 +31,32 @@ describe('proposals', () => {
     assert.equal(new Set(created.map((e) => e.id)).size, 2, 'one SuggestionCreated id per suggestion, even when re-published');
   });
 
+  test('the steps of one run (in parallel too) get their own ids under the real run id; a retried step adds nothing', async () => {
+    const run = origin('tenant-a');
+    const [digest, followUps, coordinator] = ['digest', 'follow-ups', 'coordinator'].map((stepId) => ({ ...run, stepId }));
+    const proposed = await Promise.all([
+      ctx.services.suggestions().propose(digest!, [taskProposal('Digest A'), taskProposal('Digest B')]),
+      ctx.services.suggestions().propose(followUps!, [taskProposal('Chase Ana'), taskProposal('Chase Ben')]),
+      ctx.services.suggestions().propose(coordinator!, [taskProposal('Weekly review')]),
+    ]);
+    const all = proposed.flat();
+    assert.equal(new Set(all).size, 5, 'no clashes between steps at the same position');
+    assert.deepEqual(await ctx.services.suggestions().propose(followUps!, [taskProposal('Chase Ana'), taskProposal('Chase Ben')]), proposed[1]);
+
+    const byRun = await ctx.services.suggestions().list('tenant-a', { runId: run.runId, limit: 10 });
+    assert.deepEqual(new Set(byRun.items.map((s) => s.id)), new Set(all), 'the run id finds every step, exactly five');
+    const chase = await ctx.services.suggestions().get('tenant-a', proposed[1]![0]!);
+    assert.deepEqual([chase.origin.runId, chase.origin.stepId], [run.runId, 'follow-ups']);
+    const created = ctx.capture.events.find((e) => e.type === 'SuggestionCreated' && e.data.suggestionId === chase.id);
+    assert.deepEqual([created?.data.runId, created?.data.stepId], [run.runId, 'follow-ups']);
+
+    // The filter is an exact match: neither a longer run id nor a step-suffixed one finds these.
+    assert.equal((await ctx.services.suggestions().list('tenant-a', { runId: run.runId.slice(0, -1), limit: 10 })).items.length, 0);
+    const longer = origin('tenant-a', `${run.runId}:digest`);
+    await ctx.services.suggestions().propose(longer, [taskProposal('Another run')]);
+    assert.equal((await ctx.services.suggestions().list('tenant-a', { runId: run.runId, limit: 10 })).items.length, 5);
+  });
+
   test('an invalid proposal is refused with the field that is wrong', async () => {
     await assert.rejects(
       ctx.services.suggestions().propose(origin('tenant-a'), [replyProposal(['not-an-address'])]),
