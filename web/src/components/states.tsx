@@ -5,7 +5,7 @@ import CircularProgress from '@mui/material/CircularProgress';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
-import { plainError } from '../api/client';
+import { ApiError, plainError } from '../api/client';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -17,11 +17,13 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 }
 
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  // Trying again cannot fix a request the API refused for what it is (missing, invalid, not allowed).
+  const retryable = !(error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429);
   return (
     <Alert
       severity="error"
       sx={{ my: 2 }}
-      action={onRetry ? <Button color="inherit" size="small" onClick={onRetry}>Try again</Button> : undefined}
+      action={onRetry && retryable ? <Button color="inherit" size="small" onClick={onRetry}>Try again</Button> : undefined}
     >
       {plainError(error)}
     </Alert>

@@ -63,8 +63,9 @@ export function SuggestionsPage() {
   const listKey = ['/suggestions', { status, limit: 100 }];
   const list = useApiQuery<Page<Suggestion>>('/suggestions', { status, limit: 100 }, {
     refetchOnMount: 'always',
-    // While approved actions are being carried out, their outcome shows without a reload.
-    refetchInterval: (q) => (q.state.data?.items.some((s) => s.status === 'approved' || s.status === 'executing') ? 2000 : false),
+    // Approved actions are carried out in the background: their outcome shows up without a reload.
+    refetchInterval: (q) =>
+      q.state.data?.items.some((s) => s.status === 'approved' || s.status === 'executing') ? 2000 : ['executed', 'approved', 'failed'].includes(status) ? 4000 : false,
   });
 
   const items = useMemo(() => sortItems((list.data?.items ?? []).filter((s) => !kind || s.kind === kind), sort), [list.data, kind, sort]);
