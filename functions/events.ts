@@ -1,7 +1,8 @@
 /**
  * Consumers of the domain-events topic, one subscription each, all idempotent by message id:
  * - approvals: starts the approval wait of each new suggestion;
- * - notifications: emails about new suggestions, failed runs and connectors that need re-consent;
+ * - notifications: emails about new suggestions (one per run, when it ends), failed runs and connectors that need
+ *   re-consent;
  * - analytics: keeps the dashboard's daily rollups.
  * And the timer that sends daily digests.
  */
@@ -87,6 +88,13 @@ app.serviceBusTopic('approvalsOnEvents', {
   },
 });
 
+/** The new-suggestions email of a run that ended, listing every pending suggestion of the run. */
+async function runSuggestions(event: DomainEvent) {
+  const { runId, suggestionIds } = event.data;
+  if (typeof runId !== 'string' || !Array.isArray(suggestionIds) || suggestionIds.length === 0) return;
+  await getServices().notifier().suggestionsCreated(event.tenantId, runId);
+}
+
 app.serviceBusTopic('notificationsOnEvents', {
   connection: CONNECTION,
   topicName: TOPIC,
@@ -98,10 +106,17 @@ app.serviceBusTopic('notificationsOnEvents', {
     const data = event.data;
     switch (event.type) {
       case 'SuggestionCreated':
-        // One email per run however many suggestions it made (the notifier claims the run).
-        if (typeof data.runId === 'string') await notifier().suggestionsCreated(event.tenantId, data.runId);
+        // Proposals made by a run's step are announced when the run ends (below), so a workflow whose steps run in
+        // parallel still makes one email; others at once. One email per run either way (the notifier claims the run).
+        if (typeof data.runId === 'string' && data.stepId === undefined) await notifier().suggestionsCreated(event.tenantId, data.runId);
+        return;
+      case 'RunCompleted':
+      case 'RunCancelled':
+        await runSuggestions(event);
         return;
       case 'RunFailed':
+        // Steps that finished before the failure may have proposed; those wait for a decision all the same.
+        await runSuggestions(event);
         await once('notifications', event, context, async () => {
           await notifier().runFailed(event.tenantId, {
             runId: String(data.runId ?? event.subject.split('/').pop() ?? ''),

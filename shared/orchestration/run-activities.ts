@@ -281,8 +281,8 @@ export function createRunActivities(deps: RunActivityDeps) {
         ? await deps.suggestions().propose(
             {
               tenantId,
-              // One idempotency scope per step: a single-agent run uses the run id itself.
-              runId: run.steps.length === 1 ? runId : `${runId}:${stepId}`,
+              runId,
+              stepId,
               agentId: agent.id,
               templateId: template.id,
               promptVersion: template.promptVersion,

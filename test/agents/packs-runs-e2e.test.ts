@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAgentsPlatform, type AgentsPlatform, type Person } from './support/platform';
+import { eventually, startAgentsPlatform, type AgentsPlatform, type Person, type SinkMessage } from './support/platform';
 
 let p: AgentsPlatform;
 let ada: Person;
@@ -118,6 +118,34 @@ describe('runs end to end on the Google emulator with the offline model', () => 
     ]);
     const coordinator = run.steps[2];
     assert.match(coordinator.summary, /Weekly Digest: .*Follow-up Tracker: /, 'the coordinator saw both results');
+  });
+
+  test('a parallel run files every suggestion under its own id, with no clashes, and sends one email for the whole run', async () => {
+    const install = await p.json('/packs/weekly-review/install', { method: 'POST', token: ada.token });
+    const started = await p.json('/orchestration/runs', { method: 'POST', token: ada.token, json: { workflowId: install.body.workflowIds[0] } });
+    const run = await p.finishedRun(ada, started.body.id);
+    assert.equal(run.status, 'completed', JSON.stringify(run));
+    const perStep = run.steps.map((s: any) => s.suggestionIds as string[]);
+    assert.ok(perStep.filter((ids: string[]) => ids.length > 0).length >= 2, `several steps proposed: ${JSON.stringify(perStep)}`);
+    const all: string[] = perStep.flat();
+    assert.equal(new Set(all).size, all.length, 'no two steps share a suggestion id');
+    assert.deepEqual(new Set(run.suggestionIds), new Set(all));
+
+    const listed = await p.json(`/suggestions?runId=${run.id}&limit=100`, { token: ada.token });
+    assert.deepEqual(new Set(listed.body.items.map((s: any) => s.id)), new Set(all), 'the run id finds every step\'s suggestions');
+    for (const [i, step] of run.steps.entries()) {
+      for (const id of perStep[i]) {
+        const suggestion = await p.json(`/suggestions/${id}`, { token: ada.token });
+        assert.equal(suggestion.body.origin.runId, run.id);
+        assert.equal(suggestion.body.origin.stepId, step.id);
+      }
+    }
+
+    // The email of the run lists every step's suggestions; polled until it holds all of them (per-step emails never do).
+    const ofRun = (mail: SinkMessage[]) => mail.filter((m) => all.some((id) => m.text.includes(id)));
+    const mail = await eventually(() => p.mail(ada.email), (m) => ofRun(m).some((x) => all.every((id) => x.text.includes(id))), 'the email of the run');
+    assert.equal(ofRun(mail).length, 1, `one email for the run: ${ofRun(mail).map((m) => m.subject).join(' | ')}`);
+    assert.equal(ofRun(mail)[0]!.subject, `${all.length} suggestions need your approval`);
   });
 
   test('a run that would pass the agent token budget stops with a clear status', async () => {

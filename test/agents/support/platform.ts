@@ -42,6 +42,15 @@ export interface AgentsPlatform {
   durableClient(): df.DurableClient;
   /** Waits until the run is in a final state and returns it. */
   finishedRun(person: Person, runId: string, timeoutMs?: number): Promise<any>;
+  /** Notification emails the local SMTP sink received for `to`, newest first. */
+  mail(to: string): Promise<SinkMessage[]>;
+}
+
+export interface SinkMessage {
+  id: string;
+  to: string[];
+  subject: string;
+  text: string;
 }
 
 export const FINAL = ['completed', 'failed', 'cancelled', 'stopped'];
@@ -95,6 +104,11 @@ export async function startAgentsPlatform(opts: StartOptions = {}): Promise<Agen
         timeoutMs,
       );
       return res.body;
+    },
+    async mail(to) {
+      const res = await fetch(`${platform.origin}/dev/mail/messages.json?to=${encodeURIComponent(to)}`);
+      if (!res.ok) throw new Error(`mail sink answered ${res.status}`);
+      return ((await res.json()) as { items: SinkMessage[] }).items;
     },
   };
 }
