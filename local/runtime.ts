@@ -16,7 +16,7 @@ import { applyCors } from './host/cors';
 import { installFunctionsCore, type FunctionsCore } from './host/functions-core';
 import { findHttpFunction, httpFunctionsOf, serveHttpFunction } from './host/http-trigger';
 import { configureInvocations, invokeFunction, triggerOf } from './host/invoke';
-import { freePort } from './host/ports';
+import { bindPorts } from './host/ports';
 import { listenRuntimeServer, type RuntimeServer } from './host/server';
 import { createSpaHandler } from './host/spa';
 import { createTimerHost, type TimerHost } from './host/timers';
@@ -88,20 +88,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
   const settings: Record<string, string> = { ...local.values };
   const defaultPort = local.localHttpPort ?? 7071;
   const requestedPort = options.port || (portMode === 'reuse' ? previous.app ?? 0 : 0);
-  let server: RuntimeServer;
-  if (requestedPort || portMode !== 'random') {
-    server = await listenRuntimeServer(requestedPort || defaultPort, '127.0.0.1', log);
-  } else {
-    // Any free port (taken again on restart): retry if another process takes it between the check and the bind.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        server = await listenRuntimeServer(await freePort(), '127.0.0.1', log);
-        break;
-      } catch (err) {
-        if (!/already in use/.test((err as Error).message) || attempt >= 5) throw err;
-      }
-    }
-  }
+  // In random mode the system picks the port while binding it, so runtimes starting side by side never clash.
+  const server: RuntimeServer = await listenRuntimeServer(requestedPort || (portMode === 'random' ? 0 : defaultPort), '127.0.0.1', log);
   ports.app = server.port;
   const origin = `http://localhost:${server.port}`;
   followPort(settings, defaultPort, server.port);
@@ -152,12 +140,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
           publicOrigin: origin,
           settings: { ...settings },
           log: (msg) => log(msg),
-          async freePort(preferred) {
-            const key = `${name}#${calls++}`;
-            const choice = portMode === 'reuse' ? previous[key] : portMode === 'random' ? undefined : preferred;
-            const port = await freePort(choice);
-            ports[key] = port;
-            return port;
+          async bindPorts(usual, bind) {
+            const keys = Object.keys(usual) as (keyof typeof usual)[];
+            const first = { ...usual };
+            for (const key of keys) {
+              first[key] = portMode === 'reuse' ? previous[`${name}.${String(key)}`] ?? 0 : portMode === 'random' ? 0 : usual[key];
+            }
+            const bound = await bindPorts(first, bind);
+            for (const key of keys) ports[`${name}.${String(key)}`] = bound[key];
+            return bound;
           },
         });
         if (service) log(`${service.name} started in ${Math.round(performance.now() - began)} ms`);

@@ -13,7 +13,8 @@
  *
  * Options: `app` (folder of a Functions app, default this repository), `settings` (app settings that override
  * everything, e.g. a fake OpenAI URL), `dataDir` (reuse a data folder), `services` (names from
- * local/services/index.ts; default all).
+ * local/services/index.ts; default all), `readyProbe` (a path on the app that must answer 200 before the platform
+ * counts as started; default `/api/health` for this repository's app, none for other apps; `null` for none).
  * `settings` holds the effective app settings (endpoints of the embedded services included).
  * `kill()` ends the runtime with SIGKILL (no graceful shutdown); `restart()` starts it again with the same data folder
  * and ports; `logs()` returns everything it printed so far.
@@ -29,6 +30,7 @@ export interface StartOptions {
   settings?: Record<string, string>;
   dataDir?: string;
   services?: string[];
+  readyProbe?: string | null;
 }
 
 export interface LocalPlatform {
@@ -52,7 +54,8 @@ export interface LocalPlatform {
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'local/cli.ts');
 const READY = 'LOCAL_RUNTIME_READY ';
-const START_TIMEOUT_MS = 90_000;
+const START_TIMEOUT_MS = 120_000;
+const READY_PROBE_TIMEOUT_S = 60;
 const STOP_TIMEOUT_MS = 30_000;
 
 const temporaryDirs = new Set<string>();
@@ -74,6 +77,7 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
     dataDir = mkdtempSync(join(tmpdir(), 'local-platform-'));
     temporaryDirs.add(dataDir);
   }
+  const readyProbe = opts.readyProbe === undefined ? (app === ROOT ? '/api/health' : null) : opts.readyProbe;
   let output = '';
   let current: Running | undefined;
   let settings: Record<string, string> = {};
@@ -82,6 +86,7 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
     const args = ['--import', 'tsx', CLI, '--app', app, '--data', dataDir!];
     args.push(...(port === undefined ? ['--port', '0', '--ports', 'random'] : ['--port', String(port), '--ports', 'reuse']));
     if (opts.services) args.push('--services', opts.services.join(','));
+    if (readyProbe) args.push('--ready-probe', readyProbe, '--probe-timeout', String(READY_PROBE_TIMEOUT_S));
     for (const [key, value] of Object.entries(opts.settings ?? {})) args.push('--set', `${key}=${value}`);
     const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env } });
     const exited = new Promise<void>((done) => child.once('exit', () => done()));

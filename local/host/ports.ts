@@ -1,50 +1,41 @@
-import { createServer } from 'node:net';
+import type { Server } from 'node:net';
 
-function tryListen(port: number): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
+/** True for the error a listen() gets when its port is taken. */
+export function isPortTaken(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+}
+
+/**
+ * Binds `server` to `port` on `host` (0 = a free port the system picks) and resolves to the port actually bound.
+ * The port is held from the moment it is known, so nothing can take it between choosing and binding.
+ */
+export function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => reject(err);
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
       const address = server.address();
-      const chosen = typeof address === 'object' && address ? address.port : undefined;
-      server.close(() => resolve(chosen));
+      resolve(typeof address === 'object' && address ? address.port : port);
     });
   });
 }
 
-const handedOut = new Set<number>();
-let queue: Promise<unknown> = Promise.resolve();
-
-async function pick(preferred?: number): Promise<number> {
-  if (preferred && !handedOut.has(preferred)) {
-    const port = await tryListen(preferred);
-    if (port) return port;
-  }
-  // Below Linux's ephemeral range (32768+), so outgoing connections of busy processes do not take it before use.
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const candidate = 20000 + Math.floor(Math.random() * 12000);
-    if (handedOut.has(candidate)) continue;
-    const port = await tryListen(candidate);
-    if (port) return port;
-  }
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await tryListen(0);
-    if (port && !handedOut.has(port)) return port;
-  }
-  throw new Error('No free port on 127.0.0.1.');
-}
-
 /**
- * A free loopback port: `preferred` when it is free, any free one otherwise. Calls are serialised and a port is
- * never handed out twice by this process, so services starting side by side cannot get the same one.
+ * Binds a service's listeners: `bind` is called with the ports to try (0 = any free port) and resolves to the ports
+ * it actually bound. When a wanted port is taken (EADDRINUSE), it is called once more with 0 for every port.
  */
-export function freePort(preferred?: number): Promise<number> {
-  const next = queue.then(() => pick(preferred)).then((port) => {
-    handedOut.add(port);
-    return port;
-  });
-  queue = next.catch(() => undefined);
-  return next;
+export async function bindPorts<K extends string>(
+  first: Record<K, number>,
+  bind: (ports: Record<K, number>) => Promise<Record<K, number>>,
+): Promise<Record<K, number>> {
+  try {
+    return await bind(first);
+  } catch (err) {
+    const anyPorts = Object.fromEntries(Object.keys(first).map((k) => [k, 0])) as Record<K, number>;
+    if (!isPortTaken(err) || Object.values<number>(first).every((p) => p === 0)) throw err;
+    return bind(anyPorts);
+  }
 }
 
 /** True when `url` (or host) points at this machine. */

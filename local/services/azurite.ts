@@ -39,9 +39,14 @@ interface Ports {
   table: number;
 }
 
-class PortTakenError extends Error {}
+/** A port Azurite could not bind: the error carries EADDRINUSE, so bindPorts tries again on free ports. */
+function portTaken(message: string): Error {
+  return Object.assign(new Error(`Azurite: ${message}`), { code: 'EADDRINUSE' });
+}
 
-/** Starts Azurite on these ports; resolves once all three services listen. */
+const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at http:\/\/[^:\s]+:(\d+)/g;
+
+/** Starts Azurite on these ports (0 = any free one); resolves once all three listen, with the ports they bound. */
 async function launch(entry: string, location: string, ports: Ports) {
   const args = [
     '--require', join(__dirname, 'azurite-watchdog.cjs'),
@@ -64,8 +69,10 @@ async function launch(entry: string, location: string, ports: Ports) {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Azurite did not start within 60 s:\n${output}`)), 60_000);
       const check = () => {
-        if (/Table service is successfully listening/.test(output)) {
+        const bound = Object.fromEntries([...output.matchAll(LISTENING)].map((m) => [m[1]!.toLowerCase(), Number(m[2])]));
+        if (bound.blob && bound.queue && bound.table) {
           clearTimeout(timer);
+          Object.assign(ports, bound);
           resolve();
         }
       };
@@ -73,7 +80,7 @@ async function launch(entry: string, location: string, ports: Ports) {
       void exited.then((code) => {
         clearTimeout(timer);
         const taken = /EADDRINUSE[^\n]*/.exec(output);
-        reject(taken ? new PortTakenError(taken[0]) : new Error(`Azurite exited (code ${code}) while starting:\n${output}`));
+        reject(taken ? portTaken(taken[0]) : new Error(`Azurite exited (code ${code}) while starting:\n${output}`));
       });
     });
   } catch (err) {
@@ -95,20 +102,13 @@ export const createAzuriteService: EmbeddedServiceFactory = async (ctx) => {
   const location = join(ctx.dataDir, 'azurite');
   mkdirSync(location, { recursive: true });
   const entry = createRequire(__filename).resolve('azurite/dist/src/azurite.js');
-  // A port found free can be taken by another process before Azurite binds it: then try again on other ports.
+  // Azurite binds the ports itself (0 = any free one) and prints the ones it bound.
   let started: { child: ChildProcess; exited: Promise<number | null>; ports: Ports } | undefined;
-  for (let attempt = 1; !started; attempt++) {
-    const ports = attempt === 1
-      ? { blob: await ctx.freePort(10000), queue: await ctx.freePort(10001), table: await ctx.freePort(10002) }
-      : { blob: await ctx.freePort(), queue: await ctx.freePort(), table: await ctx.freePort() };
-    try {
-      started = await launch(entry, location, ports);
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || attempt >= 5) throw err;
-      ctx.log(`Azurite: a port was taken meanwhile (${err.message}); trying other ports.`);
-    }
-  }
-  const { child, exited, ports } = started;
+  await ctx.bindPorts({ blob: 10000, queue: 10001, table: 10002 }, async (wanted) => {
+    started = await launch(entry, location, { ...wanted });
+    return started.ports;
+  });
+  const { child, exited, ports } = started!;
   child.stderr!.on('data', (chunk: Buffer) => ctx.log(`Azurite: ${chunk.toString().trim()}`));
 
   const connection = storageConnectionString(ports);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import type { Server } from 'node:https';
 import { join } from 'node:path';
 import type { CosmosClient } from '@azure/cosmos';
-import { isLoopback } from '../host/ports';
+import { isLoopback, listenOn } from '../host/ports';
 import type { EmbeddedServiceFactory } from './types';
 
 /** The Cosmos DB emulator's well-known key (public; only ever used against local servers). */
@@ -103,23 +103,7 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
       if (res.statusCode < 400) markDirty();
     });
   });
-  // A port found free can be taken by another process before we bind it: then take another one.
-  let port = await ctx.freePort(preferred);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, '127.0.0.1', () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
-      port = await ctx.freePort();
-    }
-  }
+  const { https: port } = await ctx.bindPorts({ https: preferred }, async (wanted) => ({ https: await listenOn(server, wanted.https, '127.0.0.1') }));
   const endpoint = `https://127.0.0.1:${port}`;
   const key = ctx.settings.COSMOS_KEY || EMULATOR_KEY;
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { googleDemoSeed, GOOGLE_DEMO_USER } from '../demo-data/google';
 import { callbackUris } from '../demo-data/callback-uris';
+import { startEmulator } from './emulate';
 import type { EmbeddedServiceFactory } from './types';
 
 export const createGoogleEmulatorService: EmbeddedServiceFactory = async (ctx) => {
@@ -14,13 +15,11 @@ export const createGoogleEmulatorService: EmbeddedServiceFactory = async (ctx) =
     ctx.log('Google: using the configured OAuth client (no emulator).');
     return undefined;
   }
-  const { createEmulator } = await import('@inbox-zero/emulate');
-  const port = await ctx.freePort(4002);
   const clientId = 'personal-agents-local.apps.googleusercontent.com';
   const clientSecret = `local-${randomBytes(18).toString('base64url')}`;
   const seed = googleDemoSeed({ clientId, clientSecret, redirectUris: callbackUris(ctx, 'google') });
-  const emulator = await createEmulator({ service: 'google', port, seed: { google: seed } });
-  const url = emulator.url.replace(/\/$/, '');
+  const emulator = await startEmulator(ctx, 'google', 4002, { google: seed });
+  const url = emulator.url;
   ctx.log(`Google emulator at ${url} (sign in as ${GOOGLE_DEMO_USER.email})`);
   return {
     name: 'google-emulator',
@@ -34,6 +33,6 @@ export const createGoogleEmulatorService: EmbeddedServiceFactory = async (ctx) =
       GOOGLE_USERINFO_URL: `${url}/oauth2/v2/userinfo`,
       GOOGLE_API_ROOT_URL: `${url}/`,
     },
-    stop: () => emulator.close(),
+    stop: () => emulator.stop(),
   };
 };

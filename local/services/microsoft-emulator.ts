@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { microsoftDemoSeed, MICROSOFT_DEMO_USER } from '../demo-data/microsoft';
 import { callbackUris } from '../demo-data/callback-uris';
+import { startEmulator } from './emulate';
 import type { EmbeddedServiceFactory } from './types';
 
 export const createMicrosoftEmulatorService: EmbeddedServiceFactory = async (ctx) => {
@@ -14,13 +15,11 @@ export const createMicrosoftEmulatorService: EmbeddedServiceFactory = async (ctx
     ctx.log('Microsoft: using the configured app registration (no emulator).');
     return undefined;
   }
-  const { createEmulator } = await import('@inbox-zero/emulate');
-  const port = await ctx.freePort(4003);
   const clientId = 'personal-agents-local';
   const clientSecret = `local-${randomBytes(18).toString('base64url')}`;
   const seed = microsoftDemoSeed({ clientId, clientSecret, redirectUris: callbackUris(ctx, 'microsoft') });
-  const emulator = await createEmulator({ service: 'microsoft', port, seed: { microsoft: seed } });
-  const url = emulator.url.replace(/\/$/, '');
+  const emulator = await startEmulator(ctx, 'microsoft', 4003, { microsoft: seed });
+  const url = emulator.url;
   ctx.log(`Microsoft emulator at ${url} (sign in as ${MICROSOFT_DEMO_USER.email})`);
   return {
     name: 'microsoft-emulator',
@@ -32,6 +31,6 @@ export const createMicrosoftEmulatorService: EmbeddedServiceFactory = async (ctx
       MICROSOFT_GRAPH_BASE_URL: url,
       MICROSOFT_REVOKE_URL: `${url}/oauth2/v2.0/revoke`,
     },
-    stop: () => emulator.close(),
+    stop: () => emulator.stop(),
   };
 };

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isLoopback } from '../host/ports';
+import { isLoopback, isPortTaken, listenOn } from '../host/ports';
 import type { EmbeddedServiceFactory } from './types';
 
 export interface SinkMessage {
@@ -23,6 +23,7 @@ export interface SinkMessage {
 
 const MAX_KEPT = 2_000;
 const MAX_BYTES = 5 * 1024 * 1024;
+const CLOSE_TIMEOUT_MS = 1_000;
 
 function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -70,6 +71,8 @@ export const createSmtpSinkService: EmbeddedServiceFactory = async (ctx) => {
     disabledCommands: ['STARTTLS'],
     size: MAX_BYTES,
     logger: false,
+    // On shutdown a connection still open (e.g. a sender's idle pooled connection) gets 421 after this long.
+    closeTimeout: CLOSE_TIMEOUT_MS,
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
@@ -92,12 +95,11 @@ export const createSmtpSinkService: EmbeddedServiceFactory = async (ctx) => {
         .catch((err: Error) => callback(err));
     },
   });
-  const port = await ctx.freePort(2525);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+  // The listening socket's errors reach the SMTP server too: a taken port is handled by bindPorts, not logged.
+  server.on('error', (err) => {
+    if (!isPortTaken(err)) ctx.log(`SMTP sink: ${err.message}`);
   });
-  server.on('error', (err) => ctx.log(`SMTP sink: ${err.message}`));
+  const { smtp: port } = await ctx.bindPorts({ smtp: 2525 }, async (wanted) => ({ smtp: await listenOn(server.server, wanted.smtp, '127.0.0.1') }));
   ctx.log(`SMTP sink on 127.0.0.1:${port}; read mail at ${ctx.publicOrigin}/dev/mail`);
 
   return {

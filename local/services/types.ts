@@ -6,8 +6,12 @@ export interface EmbeddedServiceContext {
   dataDir: string;
   /** Public origin of the runtime, e.g. http://localhost:7071. */
   publicOrigin: string;
-  /** A free loopback port; the preferred one when it is free. */
-  freePort(preferred?: number): Promise<number>;
+  /**
+   * Binds the service's listeners without a race for ports: `usual` names each listener with its usual port; `bind`
+   * gets the ports to try (the usual ones for `npm start`, the last run's with `--ports reuse`, 0 = any free port)
+   * and resolves to the ports it actually bound. When a port is taken (EADDRINUSE), `bind` runs again with 0s.
+   */
+  bindPorts<K extends string>(usual: Record<K, number>, bind: (ports: Record<K, number>) => Promise<Record<K, number>>): Promise<Record<K, number>>;
   log(msg: string): void;
   /** The app settings as loaded (local.settings.json Values, overrides applied). */
   settings: Record<string, string>;

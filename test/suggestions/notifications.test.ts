@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSmtpSinkService } from '../../local/services/smtp-sink';
@@ -9,14 +8,6 @@ import type { EmbeddedService } from '../../local/services/types';
 import { nextLocalHour } from '../../shared/communications/notifier';
 import { linksIn, type SinkMessage } from './support/platform';
 import { origin, startSuggestionServices, taskProposal } from './support/services';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 let sink: EmbeddedService;
 let ctx: Awaited<ReturnType<typeof startSuggestionServices>>;
@@ -43,7 +34,8 @@ before(async () => {
   sink = (await createSmtpSinkService({
     dataDir: mkdtempSync(join(tmpdir(), 'sink-')),
     publicOrigin: 'http://localhost:1',
-    freePort: () => freePort(),
+    // Any free port, picked by the system while binding.
+    bindPorts: (usual, bind) => bind(Object.fromEntries(Object.keys(usual).map((key) => [key, 0])) as typeof usual),
     log: () => {},
     settings: {},
   }))!;

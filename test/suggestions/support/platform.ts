@@ -41,15 +41,7 @@ export interface SuggestionPlatform {
 }
 
 export async function startSuggestionPlatform(opts: StartOptions = {}): Promise<SuggestionPlatform> {
-  let platform: LocalPlatform | undefined;
-  for (let attempt = 1; !platform; attempt++) {
-    try {
-      platform = await startLocalPlatform(opts);
-    } catch (err) {
-      // Free ports are picked before they are bound; another runtime starting at the same time can take one first.
-      if (attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
-    }
-  }
+  const platform = await startLocalPlatform(opts);
   const services = createServices(loadSettings(platform.settings));
   const json: SuggestionPlatform['json'] = async (path, init) => {
     const res = await platform.api(path, init);
