@@ -315,6 +315,20 @@ test('the web app', { skip: unavailable }, async (t) => {
       if (enabled) await new Promise((r) => setTimeout(r, 250));
     }
     assert.equal(enabled, false, 'the switch disabled the agent');
+
+    // The pack's workflow runs on working hours; move it to once a day.
+    await page.getByRole('button', { name: 'Schedule: workflow Inbox Assistant' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Schedule of Inbox Assistant' });
+    assert.equal(await dialog.getByLabel('Cron expression').inputValue(), '0 8-18 * * 1-5');
+    await dialog.getByRole('combobox', { name: 'How often' }).click();
+    await page.getByRole('option', { name: 'Every day' }).click();
+    await dialog.getByLabel('Time', { exact: true }).fill('07:15');
+    await dialog.getByRole('list', { name: 'Next run times' }).getByRole('listitem').first().waitFor();
+    await dialog.getByRole('button', { name: 'Save schedule' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('article', { name: 'Workflow Inbox Assistant' }).getByText(/Every day at 07:15/).waitFor();
+    const workflows = (await (await platform.api('/workflows', { token })).json()) as { items: { name: string; schedule: { cron: string } | null }[] };
+    assert.equal(workflows.items.find((w) => w.name === 'Inbox Assistant')?.schedule?.cron, '15 7 * * *');
   });
 
   await t.test('the dashboard and audit trail show what happened', async (st) => {

@@ -5,9 +5,11 @@ import Paper from '@mui/material/Paper';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link as RouterLink, useLocation } from 'react-router-dom';
 import { useApiMutation, useApiQuery } from '../api/hooks';
-import type { Agent, Page, Template, Workflow } from '../api/types';
+import type { Agent, Page, Profile, Template, Workflow } from '../api/types';
+import { WorkflowScheduleDialog } from '../components/WorkflowScheduleDialog';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { dateTime } from '../lib/format';
 import { describeSchedule } from '../lib/schedule-text';
@@ -20,6 +22,8 @@ export function AgentsPage() {
   const workflows = useApiQuery<Page<Workflow>>('/workflows', { limit: 100 });
   const templates = useApiQuery<Page<Template>>('/catalog/templates');
   const client = useQueryClient();
+  const me = useApiQuery<Profile>('/me');
+  const [scheduling, setScheduling] = useState<Workflow | null>(null);
   const runNow = useRunNow();
   const toggle = useApiMutation((a: { id: string; enabled: boolean }) => ({ path: `/agents/${encodeURIComponent(a.id)}`, method: 'PATCH', body: { enabled: a.enabled } }), ['/agents']);
   const toggleWorkflow = useApiMutation((w: { id: string; enabled: boolean }) => ({ path: `/workflows/${encodeURIComponent(w.id)}`, method: 'PATCH', body: { enabled: w.enabled } }), ['/workflows']);
@@ -91,6 +95,7 @@ export function AgentsPage() {
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
                   <Switch checked={w.enabled} onChange={(e) => setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
+                  <Button onClick={() => setScheduling(w)} aria-label={`Schedule: workflow ${w.name}`}>Schedule</Button>
                   <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`${runNow.startingId === w.id ? 'Starting…' : 'Run now'}: workflow ${w.name}`}>
                     {runNow.startingId === w.id ? 'Starting…' : 'Run now'}
                   </Button>
@@ -100,6 +105,7 @@ export function AgentsPage() {
           </Box>
         </Section>
       )}
+      {scheduling && <WorkflowScheduleDialog workflow={scheduling} timezone={me.data?.timezone ?? 'UTC'} onClose={() => setScheduling(null)} />}
     </>
   );
 }
