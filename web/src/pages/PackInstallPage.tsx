@@ -30,7 +30,8 @@ export function PackInstallPage() {
   if (pack.error || !pack.data) return <ErrorNotice error={pack.error} />;
   const needs = packRequirements(pack.data);
   const connected = new Set((connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider as string));
-  const missing = needs.filter((n) => !connected.has(n.provider));
+  // The pack works with whichever of its providers is connected (e.g. Gmail or Outlook).
+  const noneConnected = needs.length > 0 && needs.every((n) => !connected.has(n.provider));
 
   const install = async () => {
     setBusy(true);
@@ -64,6 +65,10 @@ export function PackInstallPage() {
         {needs.length === 0 ? (
           <Typography>This pack does not read any of your accounts.</Typography>
         ) : (
+          <>
+          <Typography color="text.secondary" sx={{ mb: 2 }}>
+            It works with whichever of these accounts you connect, and asks each for exactly these permissions:
+          </Typography>
           <Box sx={{ display: 'grid', gap: 2 }}>
             {needs.map((need) => (
               <Box key={need.provider} component="section" aria-label={PROVIDER_LABELS[need.provider] ?? need.provider}>
@@ -78,14 +83,14 @@ export function PackInstallPage() {
               </Box>
             ))}
           </Box>
+          </>
         )}
         <Alert severity="info" sx={{ mt: 2 }}>
           Agents in this pack only read and propose. Every reply, event or document waits for your approval.
         </Alert>
-        {missing.length > 0 && (
+        {noneConnected && (
           <Alert severity="warning" sx={{ mt: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Connect</Button>}>
-            Not connected yet: {missing.map((m) => PROVIDER_LABELS[m.provider]?.split(' (')[0] ?? m.provider).join(', ')}. The agents will
-            wait until you connect.
+            None of these accounts is connected yet. The agents will wait until you connect one.
           </Alert>
         )}
         {error ? <ErrorNotice error={error} /> : null}
