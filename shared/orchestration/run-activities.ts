@@ -16,7 +16,7 @@ import { domainEvent, type DomainEventType } from '../platform/events/domain-eve
 import type { EventPublisher } from '../platform/events/publisher';
 import type { SuggestionSink } from '../suggestions/kinds';
 import { gatherInput, type GatherDeps } from './gather';
-import { TERMINAL, totalTokens, type RunDoc, type RunStatus, type RunStep, type Tokens } from './run-model';
+import { closeSteps, TERMINAL, totalTokens, type RunDoc, type RunStatus, type RunStep, type Tokens } from './run-model';
 import type { RunService } from './run-service';
 
 export interface RunActivityDeps {
@@ -52,6 +52,8 @@ export interface FinishRequest {
   runId: string;
   /** What the orchestrator saw; `failed` when a step threw. */
   outcome: 'completed' | 'failed' | 'stopped' | 'cancelled';
+  /** Why a run that never started was stopped (written with the final status, in the same write). */
+  stop?: { kind: NonNullable<RunDoc['stopKind']>; reason: string };
 }
 
 /** Words a person may read about a failure: our errors' details; nothing from unknown errors. */
@@ -151,8 +153,8 @@ export function createRunActivities(deps: RunActivityDeps) {
         await deps.usage().checkLimit(run.tenantId, 'tokensPerMonth');
       } catch (err) {
         if (!(err instanceof LimitExceededError)) throw err;
-        await runs().update(run.tenantId, run.id, (r) => ({ ...r, status: 'stopped', stopKind: 'limit', reason: err.detail }));
-        await finish({ tenantId: run.tenantId, runId: run.id, outcome: 'stopped' });
+        // One write: the stop, its reason and the skipped steps become visible together.
+        await finish({ tenantId: run.tenantId, runId: run.id, outcome: 'stopped', stop: { kind: 'limit', reason: err.detail } });
         return { proceed: false };
       }
       const started = await runs().update(run.tenantId, run.id, (r) => (r.status === 'pending' ? { ...r, status: 'running', startedAt: now().toISOString() } : undefined));
@@ -373,21 +375,14 @@ export function createRunActivities(deps: RunActivityDeps) {
           ? null
           : status === 'cancelled'
             ? 'Cancelled at your request.'
-            : (r.reason ?? failedStep?.error ?? 'The run failed.');
+            : (request.stop?.reason ?? r.reason ?? failedStep?.error ?? 'The run failed.');
       const startedAt = r.startedAt ?? r.createdAt;
       finished = {
         ...r,
         status,
         reason,
-        // Steps that never ran are skipped; a parallel sibling still running when another step failed is marked as
-        // such (if it completes later, it records its own result).
-        steps: r.steps.map((s) =>
-          s.status === 'pending'
-            ? { ...s, status: 'skipped', finishedAt: at.toISOString() }
-            : s.status === 'running'
-              ? { ...s, status: 'failed', error: 'Stopped because another step of the run failed.', finishedAt: at.toISOString() }
-              : s,
-        ),
+        stopKind: request.stop?.kind ?? r.stopKind,
+        steps: closeSteps(r.steps, at),
         finishedAt: at.toISOString(),
         durationMs: Math.max(0, at.getTime() - Date.parse(startedAt)),
       };

@@ -71,6 +71,21 @@ export interface RunDoc extends TenantDoc {
   durationMs: number | null;
 }
 
+/**
+ * The steps of a run that is finishing at `at`: steps that never ran are skipped; a parallel sibling still running when
+ * another step failed is marked as such (if it completes later, it records its own result). Every write that makes a
+ * run terminal applies this in the same write, so nobody ever sees a finished run with a pending step.
+ */
+export function closeSteps(steps: RunStep[], at: Date): RunStep[] {
+  return steps.map((s) =>
+    s.status === 'pending'
+      ? { ...s, status: 'skipped', finishedAt: at.toISOString() }
+      : s.status === 'running'
+        ? { ...s, status: 'failed', error: 'Stopped because another step of the run failed.', finishedAt: at.toISOString() }
+        : s,
+  );
+}
+
 export const instanceIdOf = (tenantId: string, runId: string) => `run:${tenantId}:${runId}`;
 
 export const startRunBody = z

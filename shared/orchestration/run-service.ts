@@ -9,7 +9,7 @@ import { TenantRepository, type Stored } from '../platform/cosmos/tenant-reposit
 import { ConflictError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { WorkflowService } from '../packs/workflow-service';
-import { instanceIdOf, TERMINAL, ZERO_TOKENS, type RunDoc, type RunStep, type RunStatus, type StartRunInput } from './run-model';
+import { closeSteps, instanceIdOf, TERMINAL, ZERO_TOKENS, type RunDoc, type RunStep, type RunStatus, type StartRunInput } from './run-model';
 
 /** Starts orchestrations; the Durable client in Azure and locally, through this small port. */
 export interface OrchestrationStarter {
@@ -189,12 +189,19 @@ export class RunService {
       await starter.start(run.instanceId, { tenantId, runId });
     } catch (err) {
       // The run could not start: say so on the run instead of leaving it pending forever.
-      await this.repo.update(tenantId, runId, (current) => ({
-        ...current,
-        status: 'failed',
-        reason: 'The run could not be started. Try again in a moment.',
-        finishedAt: this.deps.clock.now().toISOString(),
-      }));
+      const at = this.deps.clock.now();
+      await this.repo.update(tenantId, runId, (current) =>
+        TERMINAL.includes(current.status)
+          ? undefined
+          : {
+              ...current,
+              status: 'failed',
+              reason: 'The run could not be started. Try again in a moment.',
+              steps: closeSteps(current.steps, at),
+              finishedAt: at.toISOString(),
+              durationMs: Math.max(0, at.getTime() - Date.parse(current.createdAt)),
+            },
+      );
       throw err;
     }
     return { run, created };
