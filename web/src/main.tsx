@@ -61,7 +61,14 @@ async function start(): Promise<void> {
       void manager.removeUser().then(() => window.location.assign(window.location.pathname));
     },
   });
-  const user = await manager.getUser();
+  let user = await manager.getUser();
+  // An expired access token is renewed with the refresh token instead of asking the person to sign in again.
+  if (user?.expired && user.refresh_token) {
+    user = await manager.signinSilent().catch((err: Error) => {
+      console.warn(`The session could not be renewed (${err.message}); please sign in again.`);
+      return null;
+    });
+  }
 
   root.render(
     <StrictMode>

@@ -30,13 +30,17 @@ export function AgentsPage() {
   const agentName = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? 'an agent';
   const templateName = (id: string) => (templates.data?.items ?? []).find((t) => t.id === id)?.name ?? id;
 
-  const setWorkflowEnabled = (workflow: Workflow, enabled: boolean) => {
+  const setWorkflowEnabled = async (workflow: Workflow, enabled: boolean) => {
+    // A refetch still under way must not overwrite the new state with the old one.
+    await client.cancelQueries({ queryKey: ['/workflows'] });
     client.setQueryData<Page<Workflow>>(['/workflows', { limit: 100 }], (old) => old && { ...old, items: old.items.map((w) => (w.id === workflow.id ? { ...w, enabled } : w)) });
     toggleWorkflow.mutate({ id: workflow.id, enabled });
   };
 
-  const setEnabled = (agent: Agent, enabled: boolean) => {
-    // Optimistic: the switch moves at once and moves back if the change is refused.
+  const setEnabled = async (agent: Agent, enabled: boolean) => {
+    // Optimistic: the switch moves at once and moves back if the change is refused. A refetch still under way
+    // must not overwrite it with the old state.
+    await client.cancelQueries({ queryKey: ['/agents'] });
     client.setQueryData<Page<Agent>>(['/agents', { limit: 100 }], (old) => old && { ...old, items: old.items.map((a) => (a.id === agent.id ? { ...a, enabled } : a)) });
     toggle.mutate({ id: agent.id, enabled });
   };
@@ -66,7 +70,7 @@ export function AgentsPage() {
                   </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
-                  <Switch checked={enabled} onChange={(e) => setEnabled(agent, e.target.checked)} slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }} />
+                  <Switch checked={enabled} onChange={(e) => void setEnabled(agent, e.target.checked)} slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }} />
                   <Button component={RouterLink} to={`/agents/${encodeURIComponent(agent.id)}`}>Edit</Button>
                   <Button variant="contained" disabled={runNow.startingId === agent.id} onClick={() => void runNow.start({ agentId: agent.id })} aria-label={`${runNow.startingId === agent.id ? 'Starting…' : 'Run now'}: ${agent.name}`}>
                     {runNow.startingId === agent.id ? 'Starting…' : 'Run now'}
@@ -94,7 +98,7 @@ export function AgentsPage() {
                   </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-                  <Switch checked={w.enabled} onChange={(e) => setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
+                  <Switch checked={w.enabled} onChange={(e) => void setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
                   <Button onClick={() => setScheduling(w)} aria-label={`Schedule: workflow ${w.name}`}>Schedule</Button>
                   <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`${runNow.startingId === w.id ? 'Starting…' : 'Run now'}: workflow ${w.name}`}>
                     {runNow.startingId === w.id ? 'Starting…' : 'Run now'}
