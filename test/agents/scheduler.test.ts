@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { runSchedulerTick, type TickReport } from '../../shared/orchestration/scheduler';
 import type { OrchestrationStarter } from '../../shared/orchestration/run-service';
 import { durableStarter } from '../../functions/orchestration-run';
+import { TERMINAL, type RunDoc } from '../../shared/orchestration/run-model';
 import { startAgentsPlatform, type AgentsPlatform, type Person } from './support/platform';
 
 let p: AgentsPlatform;
@@ -106,6 +107,48 @@ test("a scheduled run over the plan's monthly tokens is created and stops with a
   assert.equal(run.stopKind, 'limit');
   assert.match(run.reason, /model tokens this month/);
   assert.equal(run.steps[0].status, 'skipped');
+});
+
+test('a run refused by the monthly token limit is never stored as stopped while a step still says pending', async () => {
+  const lea = await p.person('lea@schedules.test', 'Lea');
+  const agent = await p.json('/agents', {
+    method: 'POST',
+    token: lea.token,
+    json: { templateId: 'daily-digest', schedule: { cron: '0 7 * 4 *', timezone: 'Asia/Tokyo' } },
+  });
+  assert.equal(agent.status, 201);
+  await p.services.usage().record(lea.tenantId, { promptTokens: 10_000_000 });
+  const platform = p.services.agentPlatform();
+  // Created without an orchestration, so this process's activity is the only writer of the run.
+  const { run } = await platform.runs().start(
+    lea.tenantId,
+    { target: { type: 'agent', id: agent.body.id }, trigger: { type: 'manual', slot: null }, actorId: 'lea', source: 'api', checkLimits: false },
+    { async start() {} },
+  );
+
+  // Every version of the run document that reaches the store, as a person reading the run at that moment would see it.
+  const repo = platform.runs().repo;
+  const stored = repo.replace.bind(repo);
+  const written: RunDoc[] = [];
+  repo.replace = async (doc, ifMatch) => {
+    written.push(structuredClone(doc));
+    return stored(doc, ifMatch);
+  };
+  try {
+    assert.deepEqual(await platform.runActivities().prepare({ tenantId: lea.tenantId, runId: run.id }), { proceed: false });
+  } finally {
+    delete (repo as Partial<typeof repo>).replace;
+  }
+  assert.ok(written.length >= 1);
+  for (const doc of written.filter((d) => TERMINAL.includes(d.status))) {
+    assert.deepEqual(doc.steps.map((s) => s.status), ['skipped'], `a ${doc.status} run with unfinished steps was written`);
+    assert.ok(doc.finishedAt);
+  }
+  const seen = await p.json(`/orchestration/runs/${run.id}`, { token: lea.token });
+  assert.equal(seen.body.status, 'stopped');
+  assert.equal(seen.body.stopKind, 'limit');
+  assert.match(seen.body.reason, /model tokens this month/);
+  assert.equal(seen.body.steps[0].status, 'skipped');
 });
 
 test('erasing a person removes their schedules and their run orchestrations', async () => {
