@@ -158,6 +158,8 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
     audience?: string;
     notBefore?: number;
     withRefresh?: boolean;
+    /** When the person signed in; a refresh keeps the original (OIDC requires it unchanged). */
+    authTime?: number;
   }
 
   function issueTokens(o: IssueOptions) {
@@ -171,10 +173,11 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
     const base = { iss: issuer, sub, email, name, preferred_username: email, iat: now, exp: now + ttl };
     const nbf = o.notBefore ?? now;
     const accessToken = signJwt({ ...base, aud: o.audience ?? audience, nbf, scp: scope, client_id: clientId, jti: b64url(randomBytes(12)) });
-    const idToken = signJwt({ ...base, aud: clientId, nbf, auth_time: now, ...(o.nonce ? { nonce: o.nonce } : {}) });
+    const authTime = o.authTime ?? now;
+    const idToken = signJwt({ ...base, aud: clientId, nbf, auth_time: authTime, ...(o.nonce ? { nonce: o.nonce } : {}) });
     const out: Record<string, unknown> = { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ttl, scope };
     if (o.withRefresh) {
-      out.refresh_token = signJwt({ iss: issuer, sub, email, name, aud: issuer, token_use: 'refresh', client_id: clientId, scope, iat: now, exp: now + REFRESH_TTL_SECONDS });
+      out.refresh_token = signJwt({ iss: issuer, sub, email, name, aud: issuer, token_use: 'refresh', client_id: clientId, scope, auth_time: authTime, iat: now, exp: now + REFRESH_TTL_SECONDS });
     }
     return out;
   }
@@ -313,6 +316,7 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
         clientId: String(claims.client_id),
         scope: String(claims.scope),
         withRefresh: true,
+        authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
       }));
       return;
     }

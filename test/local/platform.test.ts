@@ -92,11 +92,15 @@ describe('local platform: this app on embedded parts', () => {
     assert.equal(userinfo.email, 'ada@example.com');
     assert.equal(userinfo.name, 'Ada Lovelace');
 
+    await new Promise((r) => setTimeout(r, 1100)); // let the clock pass a second: auth_time must not follow it
     const refreshed = (await (await exchange({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as Record<string, any>;
     const again = await platform.api('/me', { token: refreshed.access_token });
     assert.equal(again.status, 200);
     const sub = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).sub;
     assert.equal(sub(refreshed.access_token), sub(tokens.access_token), 'the subject is stable per email');
+    const authTime = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).auth_time;
+    assert.equal(typeof authTime(tokens.id_token), 'number');
+    assert.equal(authTime(refreshed.id_token), authTime(tokens.id_token), 'a refresh keeps the original auth_time');
 
     const logout = await fetch(`${discovery.end_session_endpoint}?post_logout_redirect_uri=${encodeURIComponent(platform.origin + '/')}`, { redirect: 'manual' });
     assert.equal(logout.status, 302);
