@@ -23,6 +23,7 @@ import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SuggestionsPage } from './pages/SuggestionsPage';
+import { WorkflowEditPage } from './pages/WorkflowEditPage';
 
 /** Charts are the heaviest code; they load when the dashboard is first opened. */
 const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
@@ -103,6 +104,8 @@ export function App({ manager, initialUser }: { manager: UserManager; initialUse
           <Route path="/agents" element={<AgentsPage />} />
           <Route path="/agents/new" element={<AgentDetailPage />} />
           <Route path="/agents/:agentId" element={<AgentDetailPage />} />
+          <Route path="/workflows/new" element={<WorkflowEditPage />} />
+          <Route path="/workflows/:workflowId" element={<WorkflowEditPage />} />
           <Route path="/runs" element={<RunsPage />} />
           <Route path="/runs/:runId" element={<RunDetailPage />} />
           <Route path="/suggestions" element={<SuggestionsPage />} />

@@ -10,9 +10,9 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import { useEffect, useState } from 'react';
-import { ApiError } from '../api/client';
 import { useApiQuery } from '../api/hooks';
 import type { Suggestion } from '../api/types';
+import { fieldErrors } from '../lib/field-errors';
 import { dateTime, relative } from '../lib/format';
 import { KIND_LABELS, suggestionTitle } from '../lib/labels';
 import { ErrorNotice, Loading } from './states';
@@ -35,12 +35,6 @@ export interface Decision {
   action: 'approve' | 'reject' | 'undo';
   edits?: Record<string, unknown>;
   reason?: string;
-}
-
-function fieldErrors(error: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (error instanceof ApiError) for (const e of error.fieldErrors) out[e.path.replace(/^body\./, '')] = e.message;
-  return out;
 }
 
 function canUndo(s: Suggestion): boolean {

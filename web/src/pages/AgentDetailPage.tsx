@@ -12,21 +12,16 @@ import TextField from '@mui/material/TextField';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { ApiError, apiRequest, apiRequestWithHeaders } from '../api/client';
+import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Agent, Page, Profile, Template } from '../api/types';
 import { ConfigForm, initialConfig } from '../components/ConfigForm';
 import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { buildCron, parseCron } from '../lib/cron';
+import { fieldErrors } from '../lib/field-errors';
 import { browserTimeZone } from '../lib/format';
 import { useRunNow } from '../lib/useRunNow';
-
-function fieldErrors(error: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (error instanceof ApiError) for (const e of error.fieldErrors) out[e.path.replace(/^body\./, '')] = e.message;
-  return out;
-}
 
 export function AgentDetailPage() {
   const { agentId } = useParams();

@@ -81,10 +81,11 @@ export function AgentsPage() {
           })}
         </Box>
       )}
-      {(workflows.data?.items.length ?? 0) > 0 && (
-        <Section title="Workflows">
+      {(agents.data?.items.length ?? 0) > 0 && (
+        <Section title="Workflows" action={<Button component={RouterLink} to="/workflows/new">New workflow</Button>}>
+          {(workflows.data?.items.length ?? 0) === 0 && <Typography color="text.secondary">No workflows yet. A workflow runs several of your agents together.</Typography>}
           <Box sx={{ display: 'grid', gap: 2 }}>
-            {workflows.data!.items.map((w) => (
+            {(workflows.data?.items ?? []).map((w) => (
               <Box key={w.id} component="article" aria-label={`Workflow ${w.name}`} sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
                 <Box sx={{ flexGrow: 1, minWidth: 200 }}>
                   <Typography variant="h3" component="h3">{w.name}</Typography>
@@ -99,6 +100,7 @@ export function AgentsPage() {
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
                   <Switch checked={w.enabled} onChange={(e) => void setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
+                  <Button component={RouterLink} to={`/workflows/${encodeURIComponent(w.id)}`} aria-label={`Edit: workflow ${w.name}`}>Edit</Button>
                   <Button onClick={() => setScheduling(w)} aria-label={`Schedule: workflow ${w.name}`}>Schedule</Button>
                   <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`${runNow.startingId === w.id ? 'Starting…' : 'Run now'}: workflow ${w.name}`}>
                     {runNow.startingId === w.id ? 'Starting…' : 'Run now'}
