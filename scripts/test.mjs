@@ -1,4 +1,5 @@
-// Runs the whole test suite with node's own test runner: builds the app, type-checks, then every test/**/*.test.ts.
+// Runs the whole test suite with node's own test runner: builds the app, type-checks the app and the web app,
+// then every test/**/*.test.ts.
 // Pass paths or name fragments to run a subset: `npm test -- connectors`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -25,7 +26,12 @@ function findTests(dir) {
 }
 
 run(process.execPath, [join(root, 'scripts/build.mjs')]);
-if (filters.length === 0) run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+if (filters.length === 0) {
+  // Type-check the app and the web app (the SPA's API types come from the app's zod schemas).
+  for (const project of ['tsconfig.json', 'web/tsconfig.json']) {
+    run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit']);
+  }
+}
 
 const files = findTests(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
