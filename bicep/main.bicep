@@ -113,10 +113,6 @@ param functionMaximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param functionInstanceMemoryMB int = 2048
 
-@description('Static Web App plan.')
-@allowed(['Free', 'Standard'])
-param staticWebAppSku string = 'Free'
-
 @description('Subscription tier new tenants start on.')
 @allowed(['free', 'pro', 'team'])
 param defaultTier string = 'free'
@@ -290,7 +286,6 @@ module web 'modules/static-web-app.bicep' = {
   params: {
     name: names.staticWebApp
     location: staticWebAppLocation
-    sku: staticWebAppSku
     tags: union(tags, { 'azd-service-name': 'web' })
   }
 }
@@ -313,7 +308,6 @@ module roles 'modules/roles.bicep' = {
 
 var loginEndpoint = environment().authentication.loginEndpoint
 var issuer = empty(authIssuer) ? '${loginEndpoint}${authTenantId}/v2.0' : authIssuer
-var functionAppUrl = 'https://${names.functionApp}.azurewebsites.net'
 var keyVaultReference = 'VaultName=${names.keyVault};SecretName='
 
 // The function app's settings: exactly the names shared/platform/config reads (test/deploy checks both ways),
@@ -329,7 +323,9 @@ var appSettings = {
 
   // Core
   APP_ENV: 'azure'
-  PUBLIC_BASE_URL: functionAppUrl
+  // One origin for the SPA and the API (the function app is the static web app's linked backend): OAuth redirect
+  // URIs, emailed links and the connectors' browser-binding cookie all use it.
+  PUBLIC_BASE_URL: web.outputs.url
   WEB_BASE_URL: web.outputs.url
   AZURE_CLIENT_ID: identity.outputs.clientId
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
@@ -428,7 +424,6 @@ module functionApp 'modules/function-app.bicep' = {
     identityId: identity.outputs.id
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     appSettings: appSettings
-    allowedOrigins: [web.outputs.url]
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
   }
@@ -436,13 +431,23 @@ module functionApp 'modules/function-app.bicep' = {
   dependsOn: [roles]
 }
 
+// https://<static web app>/api/* is proxied to the function app.
+module webBackend 'modules/static-web-app-backend.bicep' = {
+  name: 'static-web-app-backend'
+  scope: rg
+  params: {
+    staticWebAppName: web.outputs.name
+    backendResourceId: functionApp.outputs.id
+    backendRegion: location
+  }
+}
+
 output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_TENANT_ID string = tenant().tenantId
-output API_URL string = functionApp.outputs.url
 output WEB_URL string = web.outputs.url
-output VITE_API_BASE_URL string = functionApp.outputs.url
-output OAUTH_REDIRECT_BASE_URL string = '${functionAppUrl}/api'
+output API_URL string = '${web.outputs.url}/api'
+output FUNCTION_APP_NAME string = functionApp.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint

@@ -21,9 +21,6 @@ param deploymentContainerUrl string
 @description('App settings (names as the code reads them). Never keys or connection strings.')
 param appSettings object
 
-@description('Origins allowed to call the API from a browser (the SPA).')
-param allowedOrigins array
-
 @description('Memory per instance in MB (2048 or 4096 on Flex Consumption).')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -59,7 +56,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      cors: { allowedOrigins: allowedOrigins, supportCredentials: false }
+      // Browsers reach the API only through the static web app's /api (same origin), never cross-origin.
+      cors: { allowedOrigins: [], supportCredentials: false }
     }
     functionAppConfig: {
       deployment: {
@@ -94,5 +92,6 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+output id string = site.id
 output name string = site.name
 output url string = 'https://${site.properties.defaultHostName}'

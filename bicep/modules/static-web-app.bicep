@@ -1,4 +1,5 @@
-// Static Web App hosting the SPA (built by azd from web/).
+// Static Web App hosting the SPA (built by azd from web/). The Standard plan is required: the function app is linked
+// to it as its backend (modules/static-web-app-backend.bicep), so the SPA and the API share this one origin.
 @description('Name of the static web app.')
 param name string
 
@@ -8,15 +9,11 @@ param location string
 @description('Tags for the resource; include azd-service-name so azd deploys the SPA here.')
 param tags object = {}
 
-@description('Free or Standard plan.')
-@allowed(['Free', 'Standard'])
-param sku string = 'Free'
-
 resource site 'Microsoft.Web/staticSites@2023-12-01' = {
   name: name
   location: location
   tags: tags
-  sku: { name: sku, tier: sku }
+  sku: { name: 'Standard', tier: 'Standard' }
   properties: {
     allowConfigFileUpdates: true
     stagingEnvironmentPolicy: 'Disabled'
