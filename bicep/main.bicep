@@ -346,6 +346,8 @@ var appSettings = {
   AUTH_CLOCK_SKEW_SECONDS: '60'
   AUTH_JWKS_COOLDOWN_SECONDS: '30'
   AUTH_SPA_CLIENT_ID: authSpaClientId
+  // Static Web Apps overwrites Authorization on requests it proxies to the linked function app.
+  AUTH_TOKEN_HEADER: 'x-client-authorization'
   AUTH_API_SCOPE: 'openid profile email offline_access api://${authApiClientId}/access_as_user'
 
   // Suggestions, approvals and email

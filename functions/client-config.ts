@@ -11,6 +11,8 @@ export const clientConfigResponse = z.object({
   scopes: z.string(),
   /** Where the API lives: `/api` when the web app is served from the same origin, else an absolute URL. */
   apiBase: z.string().min(1),
+  /** Request header the web app puts its bearer token in (`authorization` unless a proxy overwrites that one). */
+  tokenHeader: z.string().min(1),
 });
 
 export type ClientConfig = z.infer<typeof clientConfigResponse>;
@@ -25,13 +27,14 @@ export const getClientConfig = httpRoute({
   tags: ['web'],
   response: clientConfigResponse,
   async handler({ services }) {
-    const { AUTH_ISSUER, AUTH_SPA_CLIENT_ID, AUTH_API_SCOPE, PUBLIC_BASE_URL, WEB_BASE_URL } = services.settings;
+    const { AUTH_ISSUER, AUTH_SPA_CLIENT_ID, AUTH_API_SCOPE, AUTH_TOKEN_HEADER, PUBLIC_BASE_URL, WEB_BASE_URL } = services.settings;
     const sameOrigin = new URL(PUBLIC_BASE_URL).origin === new URL(WEB_BASE_URL).origin;
     const body: ClientConfig = {
       authority: AUTH_ISSUER,
       clientId: AUTH_SPA_CLIENT_ID,
       scopes: AUTH_API_SCOPE,
       apiBase: sameOrigin ? '/api' : `${PUBLIC_BASE_URL.replace(/\/$/, '')}/api`,
+      tokenHeader: AUTH_TOKEN_HEADER,
     };
     return ok(body, { headers: { 'Cache-Control': 'no-cache' } });
   },

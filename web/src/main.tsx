@@ -56,6 +56,7 @@ async function start(): Promise<void> {
   });
   configureApi({
     base: config.apiBase,
+    tokenHeader: config.tokenHeader,
     token: () => currentToken(manager),
     unauthorized: () => {
       void manager.removeUser().then(() => window.location.assign(window.location.pathname));

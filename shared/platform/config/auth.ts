@@ -14,6 +14,16 @@ export const authSettings = z.object({
   AUTH_JWKS_COOLDOWN_SECONDS: intSetting(30),
   /** Public client id the SPA signs in with. */
   AUTH_SPA_CLIENT_ID: z.string().min(1).default('personal-agents-web'),
+  /**
+   * Request header that carries the person's bearer token. `authorization` by default; behind Azure Static Web Apps
+   * (which overwrites Authorization on requests it proxies to a linked backend) the web app sends it in
+   * `x-client-authorization` instead.
+   */
+  AUTH_TOKEN_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'a header name')
+    .default('authorization')
+    .transform((v) => v.toLowerCase()),
   /** Scope the SPA asks for to call the API. */
   AUTH_API_SCOPE: z.string().default('openid profile email offline_access'),
 });

@@ -155,7 +155,7 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
     try {
       const services = getServices();
       const principal =
-        auth === 'user' ? await services.authenticator().authenticate(request.headers.get('authorization')) : undefined;
+        auth === 'user' ? await services.authenticator().authenticate(request.headers.get(services.settings.AUTH_TOKEN_HEADER)) : undefined;
       const errors: FieldError[] = [];
       const params = parsePart(spec.params, request.params, 'params', errors);
       const query = parsePart(spec.query, queryObject(request), 'query', errors);

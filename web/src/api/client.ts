@@ -15,11 +15,13 @@ export class ApiError extends Error {
 type TokenSource = () => Promise<string | null>;
 
 let apiBase = '/api';
+let tokenHeader = 'Authorization';
 let tokenSource: TokenSource = async () => null;
 let onUnauthorized: () => void = () => {};
 
-export function configureApi(options: { base: string; token: TokenSource; unauthorized: () => void }): void {
+export function configureApi(options: { base: string; tokenHeader: string; token: TokenSource; unauthorized: () => void }): void {
   apiBase = options.base.replace(/\/$/, '');
+  tokenHeader = options.tokenHeader;
   tokenSource = options.token;
   onUnauthorized = options.unauthorized;
 }
@@ -70,7 +72,7 @@ export async function apiRequestWithHeaders<T>(path: string, options: RequestOpt
   }
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = await tokenSource();
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (token) headers[tokenHeader] = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.ifMatch) headers['If-Match'] = options.ifMatch;
   let response: Response;

@@ -5,6 +5,8 @@ export interface ClientConfig {
   clientId: string;
   scopes: string;
   apiBase: string;
+  /** Header to send the bearer token in. */
+  tokenHeader: string;
 }
 
 /** Where to return after sign-in, carried through the OIDC `state`. */
