@@ -2,9 +2,9 @@
 //
 // Cold start matters (Flex Consumption), so the app is one minified bundle holding our code and the three packages
 // every start needs: @azure/functions, durable-functions and zod (one file to read instead of hundreds). Inside
-// durable-functions, axios, moment and validator are only used once a function runs, so they stay in node_modules
-// behind a lazy require, and zod keeps only its English messages. Every other dependency (Azure SDKs, openai, Google
-// and Graph clients...) stays external and is loaded with `await import()` where it is needed.
+// durable-functions, axios, moment, validator and @opentelemetry/api are only used once a function runs, so they stay
+// in node_modules behind a lazy require, and zod keeps only its English messages. Every other dependency (Azure SDKs,
+// openai, Google and Graph clients...) stays external and is loaded with `await import()` where it is needed.
 // `@azure/functions-core` is provided by the Functions worker.
 import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const skipWeb = process.argv.includes('--no-web') || process.env.SKIP_WEB_BUILD === '1';
 
 const BUNDLED = new Set(['@azure/functions', 'durable-functions', 'zod']);
-const LAZY_INSIDE_DURABLE = /^(axios|moment|validator)$/;
+const LAZY_INSIDE_DURABLE = /^(axios|moment|validator|@opentelemetry\/api)$/;
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const external = [
@@ -25,9 +25,9 @@ const external = [
 ];
 
 /**
- * Inside durable-functions, `require("axios" | "moment" | "validator")` becomes a stand-in that loads the real package
- * from node_modules the first time something uses it (a property read or a call), so a cold start neither parses
- * nor runs them.
+ * Inside durable-functions, `require("axios" | "moment" | "validator" | "@opentelemetry/api")` becomes a stand-in that
+ * loads the real package from node_modules the first time something uses it (a property read or a call), so a cold
+ * start neither parses nor runs them.
  */
 const lazyRequire = {
   name: 'lazy-require',
