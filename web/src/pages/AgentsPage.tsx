@@ -30,19 +30,25 @@ export function AgentsPage() {
   const agentName = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? 'an agent';
   const templateName = (id: string) => (templates.data?.items ?? []).find((t) => t.id === id)?.name ?? id;
 
+  /** Switches being changed (id -> the new state): a switch moves at once and shows the server's state again once the change settles. */
+  const [switching, setSwitching] = useState<Record<string, boolean>>({});
+  const settled = (id: string) => () => setSwitching(({ [id]: _, ...rest }) => rest);
+
   const setWorkflowEnabled = async (workflow: Workflow, enabled: boolean) => {
+    setSwitching((s) => ({ ...s, [workflow.id]: enabled }));
     // A refetch still under way must not overwrite the new state with the old one.
     await client.cancelQueries({ queryKey: ['/workflows'] });
     client.setQueryData<Page<Workflow>>(['/workflows', { limit: 100 }], (old) => old && { ...old, items: old.items.map((w) => (w.id === workflow.id ? { ...w, enabled } : w)) });
-    toggleWorkflow.mutate({ id: workflow.id, enabled });
+    toggleWorkflow.mutate({ id: workflow.id, enabled }, { onSettled: settled(workflow.id) });
   };
 
   const setEnabled = async (agent: Agent, enabled: boolean) => {
     // Optimistic: the switch moves at once and moves back if the change is refused. A refetch still under way
     // must not overwrite it with the old state.
+    setSwitching((s) => ({ ...s, [agent.id]: enabled }));
     await client.cancelQueries({ queryKey: ['/agents'] });
     client.setQueryData<Page<Agent>>(['/agents', { limit: 100 }], (old) => old && { ...old, items: old.items.map((a) => (a.id === agent.id ? { ...a, enabled } : a)) });
-    toggle.mutate({ id: agent.id, enabled });
+    toggle.mutate({ id: agent.id, enabled }, { onSettled: settled(agent.id) });
   };
 
   return (
@@ -70,7 +76,7 @@ export function AgentsPage() {
                   </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
-                  <Switch checked={enabled} onChange={(e) => void setEnabled(agent, e.target.checked)} slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }} />
+                  <Switch checked={switching[agent.id] ?? enabled} onChange={(e) => void setEnabled(agent, e.target.checked)} slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }} />
                   <Button component={RouterLink} to={`/agents/${encodeURIComponent(agent.id)}`}>Edit</Button>
                   <Button variant="contained" disabled={runNow.startingId === agent.id} onClick={() => void runNow.start({ agentId: agent.id })} aria-label={`${runNow.startingId === agent.id ? 'Starting…' : 'Run now'}: ${agent.name}`}>
                     {runNow.startingId === agent.id ? 'Starting…' : 'Run now'}
@@ -99,7 +105,7 @@ export function AgentsPage() {
                   </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-                  <Switch checked={w.enabled} onChange={(e) => void setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
+                  <Switch checked={switching[w.id] ?? w.enabled} onChange={(e) => void setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
                   <Button component={RouterLink} to={`/workflows/${encodeURIComponent(w.id)}`} aria-label={`Edit: workflow ${w.name}`}>Edit</Button>
                   <Button onClick={() => setScheduling(w)} aria-label={`Schedule: workflow ${w.name}`}>Schedule</Button>
                   <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`${runNow.startingId === w.id ? 'Starting…' : 'Run now'}: workflow ${w.name}`}>
