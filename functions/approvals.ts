@@ -59,7 +59,7 @@ export const useApprovalLink = httpRoute({
   errorFormat: 'html',
   produces: 'text/html',
   durable: true,
-  async handler({ services, params, correlationId, durableClient, invocation }) {
+  async handler({ services, params, correlationId, durableClient, log }) {
     const outcome = await services.approvalLinks().decide(params.token, correlationId);
     if (outcome.status === 200 && outcome.suggestion) {
       try {
@@ -69,7 +69,7 @@ export const useApprovalLink = httpRoute({
           reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
         }, outcome.decision ?? 'approve');
       } catch (err) {
-        invocation.warn(`could not signal the approval wait of ${outcome.suggestion.id}`, err);
+        log.warn(`could not signal the approval wait of ${outcome.suggestion.id}`, { error: (err as Error).message });
       }
     }
     return outcomePage(outcome);

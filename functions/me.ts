@@ -145,9 +145,9 @@ export const deleteMe = httpRoute({
   tags: ['identity'],
   response: deletionSchema,
   durable: true,
-  async handler({ services, principal, correlationId, durableClient, invocation }) {
+  async handler({ services, principal, correlationId, durableClient, log }) {
     const report = await services.privacy().eraseTenant(principal.tenantId, { durable: durableClient(), correlationId });
-    if (report.failures.length) invocation.warn(`[${correlationId}] erasure ${report.deletionId} had failures`, report.failures);
+    if (report.failures.length) log.warn(`erasure ${report.deletionId} had failures`, { failures: report.failures });
     return ok({ deleted: true, deletionId: report.deletionId, documents: report.documents, blobs: report.blobs, orchestrations: report.orchestrations });
   },
 });

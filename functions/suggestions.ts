@@ -7,7 +7,7 @@ import { suggestionKindSchema } from '../shared/suggestions/kinds';
 import { suggestionStatusSchema, suggestionViewSchema, toSuggestionView, type SuggestionDoc } from '../shared/suggestions/model';
 import { signalDecision } from '../shared/suggestions/approval-signal';
 import type { DurableClient } from 'durable-functions';
-import type { InvocationContext } from '@azure/functions';
+import type { Logger } from '../shared/platform/logging';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -56,7 +56,7 @@ const bulkResponse = z.object({
 });
 
 /** Lets the approval wait know; the decision is already stored, so a failed signal is reconciled at expiry. */
-async function signal(services: Services, client: DurableClient, doc: SuggestionDoc, invocation: InvocationContext) {
+async function signal(services: Services, client: DurableClient, doc: SuggestionDoc, log: Logger) {
   try {
     await signalDecision(client, {
       tenantId: doc.tenantId,
@@ -64,7 +64,7 @@ async function signal(services: Services, client: DurableClient, doc: Suggestion
       reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
     }, doc.decision?.decision ?? 'approve');
   } catch (err) {
-    invocation.warn(`could not signal the approval wait of ${doc.id}`, err);
+    log.warn(`could not signal the approval wait of ${doc.id}`, { error: (err as Error).message });
   }
 }
 
@@ -107,14 +107,14 @@ export const approveSuggestion = httpRoute({
   body: approveBody,
   response: suggestionViewSchema,
   durable: true,
-  async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, invocation }) {
+  async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, log }) {
     const doc = await services.suggestions().approve(principal.tenantId, params.id, body?.edits, {
       source: 'web',
       actorId: principal.subject,
       correlationId,
       ifMatch,
     });
-    await signal(services, durableClient(), doc, invocation);
+    await signal(services, durableClient(), doc, log);
     return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
   },
 });
@@ -129,14 +129,14 @@ export const rejectSuggestion = httpRoute({
   body: rejectBody,
   response: suggestionViewSchema,
   durable: true,
-  async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, invocation }) {
+  async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, log }) {
     const doc = await services.suggestions().reject(principal.tenantId, params.id, body?.reason || undefined, {
       source: 'web',
       actorId: principal.subject,
       correlationId,
       ifMatch,
     });
-    await signal(services, durableClient(), doc, invocation);
+    await signal(services, durableClient(), doc, log);
     return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
   },
 });
@@ -150,11 +150,11 @@ export const bulkDecide = httpRoute({
   body: bulkBody,
   response: bulkResponse,
   durable: true,
-  async handler({ services, principal, body, correlationId, durableClient, invocation }) {
+  async handler({ services, principal, body, correlationId, durableClient, log }) {
     const client = durableClient();
     const results = await services
       .suggestions()
-      .bulk(principal.tenantId, body.ids, body.action, { actorId: principal.subject, correlationId }, (doc) => signal(services, client, doc, invocation));
+      .bulk(principal.tenantId, body.ids, body.action, { actorId: principal.subject, correlationId }, (doc) => signal(services, client, doc, log));
     const succeeded = results.filter((r) => r.ok).length;
     return ok({ results, succeeded, failed: results.length - succeeded });
   },
