@@ -1,3 +1,4 @@
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -209,7 +210,9 @@ export function WorkflowEditPage() {
             <ErrorNotice error={new Error(errors['schedule.cron'] ?? errors['schedule.timezone'] ?? errors.schedule)} />
           )}
         </Section>
-        {saveError ? <ErrorNotice error={saveError} /> : null}
+        {saveError && Object.keys(errors).length > 0 ? (
+          <Alert severity="error" sx={{ my: 2 }}>Some of what you entered is not valid: see the marked fields above.</Alert>
+        ) : saveError ? <ErrorNotice error={saveError} /> : null}
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
           <Button type="submit" variant="contained" disabled={saving}>{saving ? 'Saving…' : creating ? 'Create workflow' : 'Save changes'}</Button>
           <Button onClick={() => navigate('/agents')}>Cancel</Button>
