@@ -73,3 +73,8 @@ export interface ActionContext {
   correlationId?: string;
   source: AuditSource;
 }
+
+/** The audit fields that say who acted, from where, in which request. */
+export function auditedAs(ctx: ActionContext) {
+  return { actor: { type: ctx.actorType ?? 'person', id: ctx.actorId }, source: ctx.source, correlationId: ctx.correlationId };
+}

@@ -9,7 +9,7 @@ import type { UsageService } from '../identity/usage';
 import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
 import type { ScheduleIndex } from '../orchestration/schedule-index';
 import { getTemplate } from './templates';
-import { createAgentBody, type ActionContext, type AgentDoc, type AgentView, type CreateAgentInput, type UpdateAgentInput } from './agent-model';
+import { auditedAs, createAgentBody, type ActionContext, type AgentDoc, type AgentView, type CreateAgentInput, type UpdateAgentInput } from './agent-model';
 
 export interface AgentServiceDeps {
   store: CosmosStore;
@@ -122,12 +122,10 @@ export class AgentService {
     await this.syncSchedule(agent);
     await this.deps.audit().record({
       tenantId,
-      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      ...auditedAs(ctx),
       action: 'agent.created',
       target: { type: 'agent', id },
       outcome: 'success',
-      source: ctx.source,
-      correlationId: ctx.correlationId,
       summary: `Created agent "${agent.name}" (${template.name})${agent.schedule ? ` scheduled "${agent.schedule.cron}" in ${agent.schedule.timezone}` : ''}`,
       after: { templateId: agent.templateId, name: agent.name, enabled: agent.enabled, schedule: agent.schedule, tokenBudget: agent.tokenBudget },
     });
@@ -153,12 +151,10 @@ export class AgentService {
     const verb = change.enabled === false && current.enabled ? 'disabled' : change.enabled === true && !current.enabled ? 'enabled' : 'updated';
     await this.deps.audit().record({
       tenantId,
-      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      ...auditedAs(ctx),
       action: `agent.${verb}`,
       target: { type: 'agent', id: agentId },
       outcome: 'success',
-      source: ctx.source,
-      correlationId: ctx.correlationId,
       summary: `Agent "${saved.name}" ${verb} (${Object.keys(change).join(', ')})`,
       before: { name: current.name, config: current.config, enabled: current.enabled, schedule: current.schedule, tokenBudget: current.tokenBudget },
       after: { name: saved.name, config: saved.config, enabled: saved.enabled, schedule: saved.schedule, tokenBudget: saved.tokenBudget },
@@ -181,12 +177,10 @@ export class AgentService {
     await this.deps.schedules().remove(tenantId, 'agent', agentId);
     await this.deps.audit().record({
       tenantId,
-      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      ...auditedAs(ctx),
       action: 'agent.deleted',
       target: { type: 'agent', id: agentId },
       outcome: 'success',
-      source: ctx.source,
-      correlationId: ctx.correlationId,
       summary: `Deleted agent "${current.name}"`,
       before: { templateId: current.templateId, name: current.name },
     });

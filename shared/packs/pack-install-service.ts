@@ -1,5 +1,5 @@
 import type { AgentService } from '../catalog/agent-service';
-import type { ActionContext, AgentView } from '../catalog/agent-model';
+import { auditedAs, type ActionContext, type AgentView } from '../catalog/agent-model';
 import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
@@ -135,12 +135,10 @@ export class PackInstallService {
       const done = await this.repo.replace({ ...stripEtag(marker), status: 'installed', installedAt: now });
       await this.deps.audit().record({
         tenantId,
-        actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+        ...auditedAs(ctx),
         action: 'pack.installed',
         target: { type: 'pack', id: installId },
         outcome: 'success',
-        source: ctx.source,
-        correlationId: ctx.correlationId,
         summary: `Installed the ${pack.name} pack (${agentIds.length} agent(s), ${workflowIds.length} workflow(s))`,
         after: { packId: pack.id, agentIds, workflowIds, timezone },
       });
@@ -153,12 +151,10 @@ export class PackInstallService {
       if (!existing) await this.repo.delete(tenantId, installId).catch(() => undefined);
       await this.deps.audit().record({
         tenantId,
-        actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+        ...auditedAs(ctx),
         action: 'pack.install.failed',
         target: { type: 'pack', id: installId },
         outcome: 'failure',
-        source: ctx.source,
-        correlationId: ctx.correlationId,
         summary: `Installing the ${pack.name} pack failed; nothing was kept`,
       }).catch(() => undefined);
       throw err;
@@ -184,12 +180,10 @@ export class PackInstallService {
     });
     await this.deps.audit().record({
       tenantId,
-      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      ...auditedAs(ctx),
       action: 'pack.uninstalled',
       target: { type: 'pack', id: installId },
       outcome: 'success',
-      source: ctx.source,
-      correlationId: ctx.correlationId,
       summary: `Uninstalled the ${install.packId} pack; its agents, workflows and schedules were removed`,
       before: { agentIds: install.agentIds, workflowIds: install.workflowIds },
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentService } from '../catalog/agent-service';
-import type { ActionContext } from '../catalog/agent-model';
+import { auditedAs, type ActionContext } from '../catalog/agent-model';
 import { findTemplate } from '../catalog/templates';
 import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
@@ -134,12 +134,10 @@ export class WorkflowService {
     await this.syncSchedule(workflow);
     await this.deps.audit().record({
       tenantId,
-      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      ...auditedAs(ctx),
       action: 'workflow.created',
       target: { type: 'workflow', id },
       outcome: 'success',
-      source: ctx.source,
-      correlationId: ctx.correlationId,
       summary: `Created ${workflow.mode} workflow "${workflow.name}" with ${workflow.steps.length} step(s)`,
       after: { name: workflow.name, mode: workflow.mode, steps: workflow.steps, coordinatorAgentId: workflow.coordinatorAgentId, schedule: workflow.schedule },
     });
@@ -168,12 +166,10 @@ export class WorkflowService {
     await this.syncSchedule(saved);
     await this.deps.audit().record({
       tenantId,
-      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      ...auditedAs(ctx),
       action: 'workflow.updated',
       target: { type: 'workflow', id },
       outcome: 'success',
-      source: ctx.source,
-      correlationId: ctx.correlationId,
       summary: `Workflow "${saved.name}" updated (${Object.keys(change).join(', ')})`,
       before: { name: current.name, mode: current.mode, steps: current.steps, enabled: current.enabled, schedule: current.schedule },
       after: { name: saved.name, mode: saved.mode, steps: saved.steps, enabled: saved.enabled, schedule: saved.schedule },
@@ -187,12 +183,10 @@ export class WorkflowService {
     await this.deps.schedules().remove(tenantId, 'workflow', id);
     await this.deps.audit().record({
       tenantId,
-      actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+      ...auditedAs(ctx),
       action: 'workflow.deleted',
       target: { type: 'workflow', id },
       outcome: 'success',
-      source: ctx.source,
-      correlationId: ctx.correlationId,
       summary: `Deleted workflow "${current.name}"`,
       before: { name: current.name, mode: current.mode },
     });
