@@ -21,7 +21,13 @@ interface Result {
   errors: number;
   timeouts: number;
 }
-type Autocannon = (opts: { url: string; connections: number; duration: number; timeout?: number; headers?: Record<string, string> }) => Promise<Result>;
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  timeout?: number;
+  headers?: Record<string, string>;
+}) => Promise<Result>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
@@ -47,7 +53,9 @@ async function bareServer(): Promise<void> {
     iterator.fetchNext().then(
       (page) => {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ items: page.resources, nextCursor: page.hasMoreResults ? page.continuationToken : null }));
+        res.end(
+          JSON.stringify({ items: page.resources, nextCursor: page.hasMoreResults ? page.continuationToken : null }),
+        );
       },
       (err: Error) => {
         res.writeHead(500).end(err.message);
@@ -110,7 +118,8 @@ async function main(): Promise<void> {
     for (const [name, t] of Object.entries(targets)) {
       const check = await fetch(t.url, { headers: t.headers });
       const body = (await check.json()) as { items: unknown[] };
-      if (check.status !== 200 || body.items.length !== 25) throw new Error(`${name}: ${check.status}, ${body.items?.length} items`);
+      if (check.status !== 200 || body.items.length !== 25)
+        throw new Error(`${name}: ${check.status}, ${body.items?.length} items`);
       await autocannon({ ...t, connections, duration: 2, timeout: 60 }); // warm-up
     }
     const runs: Record<string, Result[]> = { app: [], bare: [] };
@@ -118,19 +127,25 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       for (const [name, t] of Object.entries(targets)) {
         const r = await autocannon({ ...t, connections, duration: seconds, timeout: 60 });
-        if (r.non2xx || r.errors || r.timeouts) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (over 60 s)`);
+        if (r.non2xx || r.errors || r.timeouts)
+          throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts (over 60 s)`);
         runs[name]!.push(r);
       }
     }
-    const median = (list: Result[]) => [...list].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(list.length / 2)]!;
+    const median = (list: Result[]) =>
+      [...list].sort((a, b) => a.requests.average - b.requests.average)[Math.floor(list.length / 2)]!;
     const row = (name: string, r: Result) =>
       `${name.padEnd(34)} ${r.requests.average.toFixed(1).padStart(8)} req/s   p50 ${String(r.latency.p50).padStart(5)} ms   p99 ${String(r.latency.p99).padStart(5)} ms`;
-    console.log(`\nGET /api/audit?limit=25, ${records} records, ${connections} connections, ${rounds} rounds of ${seconds} s (median round)`);
+    console.log(
+      `\nGET /api/audit?limit=25, ${records} records, ${connections} connections, ${rounds} rounds of ${seconds} s (median round)`,
+    );
     const app = median(runs.app!);
     const bareResult = median(runs.bare!);
     console.log(row('app through the local runtime', app));
     console.log(row('bare node:http, same Cosmos query', bareResult));
-    console.log(`ratio app/bare: ${((app.requests.average / bareResult.requests.average) * 100).toFixed(1)}% (aim: at least 70%)`);
+    console.log(
+      `ratio app/bare: ${((app.requests.average / bareResult.requests.average) * 100).toFixed(1)}% (aim: at least 70%)`,
+    );
   } finally {
     bare?.kill();
     await platform.stop();

@@ -60,7 +60,14 @@ async function main() {
       }));
       ids.push(
         ...(await services.suggestions().propose(
-          { tenantId, runId: `bench-${t0}-${run}`, agentId: 'bench', templateId: 'bench', promptVersion: 'v1', model: 'offline' },
+          {
+            tenantId,
+            runId: `bench-${t0}-${run}`,
+            agentId: 'bench',
+            templateId: 'bench',
+            promptVersion: 'v1',
+            model: 'offline',
+          },
           proposals,
         )),
       );
@@ -103,25 +110,37 @@ async function main() {
       }),
     );
     const approveEnd = Date.now();
-    console.log(`  ${ids.length - failed} approved (${failed} refused) in ${((approveEnd - approveStart) / 1000).toFixed(2)} s`);
+    console.log(
+      `  ${ids.length - failed} approved (${failed} refused) in ${((approveEnd - approveStart) / 1000).toFixed(2)} s`,
+    );
 
     const docs = async () => Promise.all(ids.map((id) => services.suggestions().get(tenantId, id)));
     let all = await docs();
-    await waitFor('every suggestion to be carried out', async () => {
-      all = await docs();
-      return all.every((d) => d.status === 'executed' || d.status === 'failed');
-    }, 600_000);
+    await waitFor(
+      'every suggestion to be carried out',
+      async () => {
+        all = await docs();
+        return all.every((d) => d.status === 'executed' || d.status === 'failed');
+      },
+      600_000,
+    );
 
     const executed = all.filter((d) => d.status === 'executed' && d.decision && d.execution?.finishedAt);
-    const latencies = executed.map((d) => Date.parse(d.execution!.finishedAt!) - Date.parse(d.decision!.at)).sort((a, b) => a - b);
+    const latencies = executed
+      .map((d) => Date.parse(d.execution!.finishedAt!) - Date.parse(d.decision!.at))
+      .sort((a, b) => a - b);
     const firstApproval = Math.min(...executed.map((d) => Date.parse(d.decision!.at)));
     const lastExecuted = Math.max(...executed.map((d) => Date.parse(d.execution!.finishedAt!)));
     const seconds = (lastExecuted - firstApproval) / 1000;
     const multiple = all.filter((d) => (d.execution?.attempts ?? 0) > 1).length;
 
     console.log('');
-    console.log(`suggestions executed:          ${executed.length} of ${ids.length} (failed ${all.filter((d) => d.status === 'failed').length}, retried ${multiple})`);
-    console.log(`executed per second:           ${(executed.length / seconds).toFixed(1)}  (first approval to last execution: ${seconds.toFixed(2)} s)`);
+    console.log(
+      `suggestions executed:          ${executed.length} of ${ids.length} (failed ${all.filter((d) => d.status === 'failed').length}, retried ${multiple})`,
+    );
+    console.log(
+      `executed per second:           ${(executed.length / seconds).toFixed(1)}  (first approval to last execution: ${seconds.toFixed(2)} s)`,
+    );
     console.log(`approval -> executed, p50:     ${percentile(latencies, 0.5)} ms`);
     console.log(`approval -> executed, p99:     ${percentile(latencies, 0.99)} ms`);
     console.log(`approval -> executed, max:     ${latencies[latencies.length - 1]} ms`);

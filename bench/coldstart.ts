@@ -28,7 +28,15 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs needs a positiv
 const probeDir = join(tmpdir(), 'coldstart-bench');
 mkdirSync(probeDir, { recursive: true });
 const probe = join(probeDir, 'probe.cjs');
-buildSync({ entryPoints: [join(__dirname, 'coldstart-probe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error' });
+buildSync({
+  entryPoints: [join(__dirname, 'coldstart-probe.ts')],
+  outfile: probe,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  logLevel: 'error',
+});
 
 const apps = {
   app: { entry: join(root, entryFiles(root).files[0]!), env: loadLocalSettings(root).values },
@@ -37,7 +45,11 @@ const apps = {
 
 function once(name: keyof typeof apps): Sample {
   const { entry, env } = apps[name];
-  const result = spawnSync(process.execPath, [probe, entry], { cwd: root, env: { ...process.env, ...env, NODE_OPTIONS: '' }, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [probe, entry], {
+    cwd: root,
+    env: { ...process.env, ...env, NODE_OPTIONS: '' },
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`${name} failed to start:\n${result.stderr}`);
   const line = result.stdout.trim().split('\n').pop()!;
   return JSON.parse(line) as Sample;
@@ -67,9 +79,13 @@ const app = summary('app');
 const bare = summary('bare');
 const fmt = (n: number) => n.toFixed(0).padStart(6);
 
-console.log(`Cold start: process start -> all functions registered (median of ${runs} runs each, Node ${process.version})`);
+console.log(
+  `Cold start: process start -> all functions registered (median of ${runs} runs each, Node ${process.version})`,
+);
 const row = (label: string, s: ReturnType<typeof summary>) =>
-  console.log(`  ${label.padEnd(32)} ${fmt(s.registeredMs)}   ${fmt(s.cpuMs)}   ${fmt(s.peakRssMb)}        ${s.functions}`);
+  console.log(
+    `  ${label.padEnd(32)} ${fmt(s.registeredMs)}   ${fmt(s.cpuMs)}   ${fmt(s.peakRssMb)}        ${s.functions}`,
+  );
 console.log(`  ${''.padEnd(32)} wall ms   cpu ms   peak RSS MB   functions`);
 row(`built app (${apps.app.entry.slice(root.length + 1)})`, app);
 row('bare @azure/functions app', bare);

@@ -23,23 +23,50 @@ async function emulatorToken(p: AgentsPlatform): Promise<string> {
   const redirectUri = `${p.platform.origin}/api/connectors/google/callback`;
   const consent = await fetch(`${emulator}/o/oauth2/v2/auth/callback`, {
     method: 'POST',
-    body: new URLSearchParams({ email: 'alex.morgan@gmail.example', redirect_uri: redirectUri, scope: 'https://mail.google.com/', client_id: p.platform.settings.GOOGLE_CLIENT_ID! }),
+    body: new URLSearchParams({
+      email: 'alex.morgan@gmail.example',
+      redirect_uri: redirectUri,
+      scope: 'https://mail.google.com/',
+      client_id: p.platform.settings.GOOGLE_CLIENT_ID!,
+    }),
     redirect: 'manual',
   });
   const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
   const token = await fetch(`${emulator}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, client_id: p.platform.settings.GOOGLE_CLIENT_ID!, client_secret: p.platform.settings.GOOGLE_CLIENT_SECRET!, redirect_uri: redirectUri }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      client_id: p.platform.settings.GOOGLE_CLIENT_ID!,
+      client_secret: p.platform.settings.GOOGLE_CLIENT_SECRET!,
+      redirect_uri: redirectUri,
+    }),
   });
   return ((await token.json()) as { access_token: string }).access_token;
 }
 
 const SAMPLES = [
-  { from: 'Priya Shah <priya@northwind.example>', subject: 'Can you review the Q4 budget draft?', text: 'Hi Alex, could you take a look at the budget draft before Friday? The travel line grew and I would like your view on it. Let me know what you think.' },
-  { from: 'Product News <noreply@news.example>', subject: 'Weekly newsletter: what shipped', text: 'Here is everything that shipped this week: faster search, new themes and a redesigned settings page. Unsubscribe at any time.' },
-  { from: 'Marco Rossi <marco@contoso.example>', subject: 'URGENT: contract deadline today', text: 'We need the signed contract by end of day today, otherwise the offer lapses. Please send it over as soon as you can.' },
-  { from: 'Lena Weber <lena@fabrikam.example>', subject: 'Notes from the workshop', text: 'Sharing my notes from the workshop for reference. Nothing needed from you, just keeping everyone in the loop.' },
+  {
+    from: 'Priya Shah <priya@northwind.example>',
+    subject: 'Can you review the Q4 budget draft?',
+    text: 'Hi Alex, could you take a look at the budget draft before Friday? The travel line grew and I would like your view on it. Let me know what you think.',
+  },
+  {
+    from: 'Product News <noreply@news.example>',
+    subject: 'Weekly newsletter: what shipped',
+    text: 'Here is everything that shipped this week: faster search, new themes and a redesigned settings page. Unsubscribe at any time.',
+  },
+  {
+    from: 'Marco Rossi <marco@contoso.example>',
+    subject: 'URGENT: contract deadline today',
+    text: 'We need the signed contract by end of day today, otherwise the offer lapses. Please send it over as soon as you can.',
+  },
+  {
+    from: 'Lena Weber <lena@fabrikam.example>',
+    subject: 'Notes from the workshop',
+    text: 'Sharing my notes from the workshop for reference. Nothing needed from you, just keeping everyone in the loop.',
+  },
 ];
 
 async function seedMailbox(p: AgentsPlatform, count: number): Promise<void> {
@@ -55,7 +82,13 @@ async function seedMailbox(p: AgentsPlatform, count: number): Promise<void> {
         const res = await fetch(`${emulator}/gmail/v1/users/me/messages/import`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ from: sample.from, to: 'Alex Morgan <alex.morgan@gmail.example>', subject: `${sample.subject} (${i + 1})`, body_text: sample.text, date: new Date(now - 60_000 - i * 30_000).toUTCString() }),
+          body: JSON.stringify({
+            from: sample.from,
+            to: 'Alex Morgan <alex.morgan@gmail.example>',
+            subject: `${sample.subject} (${i + 1})`,
+            body_text: sample.text,
+            date: new Date(now - 60_000 - i * 30_000).toUTCString(),
+          }),
         });
         if (!res.ok) throw new Error(`emulator import answered ${res.status}: ${await res.text()}`);
       }
@@ -68,7 +101,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** Activities the orchestration scheduled, counted in its history (the Durable HTTP API's `showHistory`). */
 async function activityCalls(p: AgentsPlatform, instanceId: string): Promise<number> {
   const hub = encodeURIComponent(p.platform.settings.TASKHUB_NAME ?? 'LocalHub');
-  const res = await fetch(`${p.platform.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true&taskHub=${hub}`);
+  const res = await fetch(
+    `${p.platform.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true&taskHub=${hub}`,
+  );
   const status = (await res.json()) as { historyEvents?: { EventType: string }[] };
   return (status.historyEvents ?? []).filter((e) => e.EventType === 'TaskScheduled').length;
 }
@@ -88,13 +123,21 @@ async function main() {
     const gateway = createAiGateway({ ...p.services.settings, AI_PROVIDER: 'offline' });
     const rows: string[][] = [];
     for (const size of SIZES) {
-      const agent = await p.json('/agents', { method: 'POST', token: person.token, json: { templateId: 'inbox-triage', name: `Triage ${size}`, config: { maxMessages: size, lookbackHours: 24 } } });
+      const agent = await p.json('/agents', {
+        method: 'POST',
+        token: person.token,
+        json: { templateId: 'inbox-triage', name: `Triage ${size}`, config: { maxMessages: size, lookbackHours: 24 } },
+      });
       const overheads: number[] = [];
       const calls: number[] = [];
       const walls: number[] = [];
       let mail: AgentMail[] = [];
       for (let i = 0; i < RUNS_PER_SIZE; i++) {
-        const started = await p.json('/orchestration/runs', { method: 'POST', token: person.token, json: { agentId: agent.body.id } });
+        const started = await p.json('/orchestration/runs', {
+          method: 'POST',
+          token: person.token,
+          json: { agentId: agent.body.id },
+        });
         const run = await p.finishedRun(person, started.body.id, 120_000);
         if (run.status !== 'completed') throw new Error(`run ${run.id} ${run.status}: ${run.reason}`);
         const wall = Date.parse(run.finishedAt) - Date.parse(run.createdAt);
@@ -104,15 +147,32 @@ async function main() {
         const stored = await p.services.agentPlatform().runs().get(person.tenantId, run.id);
         calls.push(await activityCalls(p, stored.instanceId));
         if (i === 0) {
-          const snapshot = await p.services.snapshots().read<{ items: AgentMail[] }>(person.tenantId, stored.steps[0]!.snapshots[0]!.snapshotId);
+          const snapshot = await p.services
+            .snapshots()
+            .read<{ items: AgentMail[] }>(person.tenantId, stored.steps[0]!.snapshots[0]!.snapshotId);
           mail = snapshot.data.items;
         }
       }
       // Prompt tokens: our batched prompt (static prefix once per batch) vs one request per message.
       const config = triageConfig.parse({ maxMessages: size });
-      const input = (m: AgentMail[]): AgentInput => ({ now: new Date().toISOString(), timezone: 'UTC', config, mail: m, threads: [], events: [], documents: [], previous: [] });
+      const input = (m: AgentMail[]): AgentInput => ({
+        now: new Date().toISOString(),
+        timezone: 'UTC',
+        config,
+        mail: m,
+        threads: [],
+        events: [],
+        documents: [],
+        previous: [],
+      });
       const context = `Today is ${new Date().toISOString()} (time zone UTC). Settings: ${JSON.stringify(config)}.`;
-      const promptTokens = (m: AgentMail[]) => tokens(gateway.messagesFor(inboxTriage.task, input(m), context).map((x) => x.content).join('\n'));
+      const promptTokens = (m: AgentMail[]) =>
+        tokens(
+          gateway
+            .messagesFor(inboxTriage.task, input(m), context)
+            .map((x) => x.content)
+            .join('\n'),
+        );
       let ours = 0;
       for (let i = 0; i < mail.length; i += BATCH) ours += promptTokens(mail.slice(i, i + BATCH));
       const naive = mail.reduce((n, m) => n + promptTokens([m]), 0);
@@ -127,10 +187,21 @@ async function main() {
         `${((100 * ours) / naive).toFixed(1)}%`,
       ]);
     }
-    const header = ['mailbox', 'read', 'wall/run', 'overhead/run', 'activity calls/run', 'prompt tok/msg', 'naive tok/msg', 'ours vs naive'];
+    const header = [
+      'mailbox',
+      'read',
+      'wall/run',
+      'overhead/run',
+      'activity calls/run',
+      'prompt tok/msg',
+      'naive tok/msg',
+      'ours vs naive',
+    ];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
-    console.log(`\n${RUNS_PER_SIZE} run(s) per size, medians; overhead = wall time (request to finish) minus connector and model time`);
+    console.log(
+      `\n${RUNS_PER_SIZE} run(s) per size, medians; overhead = wall time (request to finish) minus connector and model time`,
+    );
     console.log(line(header));
     for (const row of rows) console.log(line(row));
   } finally {

@@ -32,7 +32,11 @@ export const createAgent = httpRoute({
   successStatus: 201,
   async handler({ services, principal, body, correlationId }) {
     const agents = services.agentPlatform().agents();
-    const { agent } = await agents.create(principal.tenantId, body, { actorId: principal.subject, correlationId, source: 'api' });
+    const { agent } = await agents.create(principal.tenantId, body, {
+      actorId: principal.subject,
+      correlationId,
+      source: 'api',
+    });
     return created(await agents.view(agent), `/api/agents/${agent.id}`, agent._etag);
   },
 });
@@ -63,7 +67,11 @@ export const updateAgent = httpRoute({
   response: agentView,
   async handler({ services, principal, params, body, ifMatch, correlationId }) {
     const agents = services.agentPlatform().agents();
-    const saved = await agents.update(principal.tenantId, params.agentId, body, ifMatch, { actorId: principal.subject, correlationId, source: 'api' });
+    const saved = await agents.update(principal.tenantId, params.agentId, body, ifMatch, {
+      actorId: principal.subject,
+      correlationId,
+      source: 'api',
+    });
     return ok(await agents.view(saved), { etag: saved._etag });
   },
 });
@@ -77,7 +85,11 @@ export const deleteAgent = httpRoute({
   params,
   successStatus: 204,
   async handler({ services, principal, params, ifMatch, correlationId }) {
-    await services.agentPlatform().agents().delete(principal.tenantId, params.agentId, ifMatch, { actorId: principal.subject, correlationId, source: 'api' });
+    await services.agentPlatform().agents().delete(principal.tenantId, params.agentId, ifMatch, {
+      actorId: principal.subject,
+      correlationId,
+      source: 'api',
+    });
     return noContent();
   },
 });

@@ -39,15 +39,17 @@ const markFailed = df.app.activity('approvalMarkFailed', {
     getServices().suggestions().markFailed(input.tenantId, input.suggestionId, input.error),
 });
 
-const retryOptions = new df.RetryOptions(EXECUTE_RETRY.firstRetryIntervalInMilliseconds, EXECUTE_RETRY.maxNumberOfAttempts);
+const retryOptions = new df.RetryOptions(
+  EXECUTE_RETRY.firstRetryIntervalInMilliseconds,
+  EXECUTE_RETRY.maxNumberOfAttempts,
+);
 retryOptions.backoffCoefficient = EXECUTE_RETRY.backoffCoefficient;
 retryOptions.maxRetryIntervalInMilliseconds = EXECUTE_RETRY.maxRetryIntervalInMilliseconds;
 
 df.app.orchestration(
   APPROVAL_ORCHESTRATOR,
-  createApprovalOrchestrator(
-    { state, remind, expire, execute, markFailed },
-    (task) => (task as df.RegisteredActivityTask).withRetry(retryOptions),
+  createApprovalOrchestrator({ state, remind, expire, execute, markFailed }, (task) =>
+    (task as df.RegisteredActivityTask).withRetry(retryOptions),
   ),
 );
 

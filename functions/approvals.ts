@@ -15,8 +15,12 @@ const tokenParams = z.object({ token: z.string().min(10).max(2048) });
 function suggestionCard(outcome: LinkOutcome): string {
   const s = outcome.suggestion;
   if (!s) return '';
-  const fields = s.preview.fields.map((f) => `<tr><td class="muted">${escapeHtml(f.label)}</td><td>${escapeHtml(f.value)}</td></tr>`).join('');
-  const risks = s.riskFlags.length ? `<ul>${s.riskFlags.map((f) => `<li>${escapeHtml(f.message)}</li>`).join('')}</ul>` : '';
+  const fields = s.preview.fields
+    .map((f) => `<tr><td class="muted">${escapeHtml(f.label)}</td><td>${escapeHtml(f.value)}</td></tr>`)
+    .join('');
+  const risks = s.riskFlags.length
+    ? `<ul>${s.riskFlags.map((f) => `<li>${escapeHtml(f.message)}</li>`).join('')}</ul>`
+    : '';
   return `<div class="card"><p><strong>${escapeHtml(s.preview.action)}</strong></p><p class="muted">${escapeHtml(s.rationale)}</p>
 <table>${fields}</table>${s.preview.body ? `<pre>${escapeHtml(s.preview.body)}</pre>` : ''}${risks}</div>`;
 }
@@ -41,9 +45,10 @@ export const showApprovalLink = httpRoute({
   produces: 'text/html',
   async handler({ services, params }) {
     const outcome = await services.approvalLinks().inspect(params.token);
-    const form = outcome.status === 200 && outcome.decision
-      ? { action: `/api/approvals/${params.token}`, label: outcome.decision === 'approve' ? 'Approve' : 'Reject' }
-      : undefined;
+    const form =
+      outcome.status === 200 && outcome.decision
+        ? { action: `/api/approvals/${params.token}`, label: outcome.decision === 'approve' ? 'Approve' : 'Reject' }
+        : undefined;
     return outcomePage(outcome, form);
   },
 });
@@ -63,11 +68,15 @@ export const useApprovalLink = httpRoute({
     const outcome = await services.approvalLinks().decide(params.token, correlationId);
     if (outcome.status === 200 && outcome.suggestion) {
       try {
-        await signalDecision(durableClient(), {
-          tenantId: outcome.suggestion.tenantId,
-          suggestionId: outcome.suggestion.id,
-          reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
-        }, outcome.decision ?? 'approve');
+        await signalDecision(
+          durableClient(),
+          {
+            tenantId: outcome.suggestion.tenantId,
+            suggestionId: outcome.suggestion.id,
+            reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
+          },
+          outcome.decision ?? 'approve',
+        );
       } catch (err) {
         log.warn(`could not signal the approval wait of ${outcome.suggestion.id}`, { error: (err as Error).message });
       }
@@ -76,7 +85,11 @@ export const useApprovalLink = httpRoute({
   },
 });
 
-const INVALID_UNSUBSCRIBE = { status: 400, title: 'This link is not valid', message: 'Change your notification settings in the app instead.' };
+const INVALID_UNSUBSCRIBE = {
+  status: 400,
+  title: 'This link is not valid',
+  message: 'Change your notification settings in the app instead.',
+};
 
 function unsubscribeClaims(services: Services, token: string) {
   const check = services.linkSigner().verify(token, services.clock.now());
@@ -97,7 +110,12 @@ export const showUnsubscribe = httpRoute({
   async handler({ services, params }) {
     if (!unsubscribeClaims(services, params.token)) return outcomePage(INVALID_UNSUBSCRIBE);
     return outcomePage(
-      { status: 200, title: 'Stop notification emails?', message: 'You will no longer get emails about suggestions, reminders or failed runs. You can turn them on again in the settings.' },
+      {
+        status: 200,
+        title: 'Stop notification emails?',
+        message:
+          'You will no longer get emails about suggestions, reminders or failed runs. You can turn them on again in the settings.',
+      },
       { action: `/api/notifications/unsubscribe/${params.token}`, label: 'Unsubscribe' },
     );
   },
@@ -117,10 +135,17 @@ export const confirmUnsubscribe = httpRoute({
     const claims = unsubscribeClaims(services, params.token);
     if (!claims) return outcomePage(INVALID_UNSUBSCRIBE);
     const profile = await services.tenants().find(claims.tenantId);
-    if (!profile) return outcomePage({ status: 404, title: 'Account not found', message: 'This account no longer exists.' });
+    if (!profile)
+      return outcomePage({ status: 404, title: 'Account not found', message: 'This account no longer exists.' });
     if (profile.notifications.mode !== 'off') {
-      await services.tenants().update(claims.tenantId, { notifications: { mode: 'off' } }, { correlationId, source: 'email-link' });
+      await services
+        .tenants()
+        .update(claims.tenantId, { notifications: { mode: 'off' } }, { correlationId, source: 'email-link' });
     }
-    return outcomePage({ status: 200, title: 'Unsubscribed', message: 'You will no longer get notification emails. You can turn them on again in the settings.' });
+    return outcomePage({
+      status: 200,
+      title: 'Unsubscribed',
+      message: 'You will no longer get notification emails. You can turn them on again in the settings.',
+    });
   },
 });

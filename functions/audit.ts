@@ -3,12 +3,19 @@ import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 import { httpRoute } from '../shared/platform/http/route';
 import { ok } from '../shared/platform/http/responses';
 
-const isoInstant = z.string().datetime({ offset: true }).transform((v) => new Date(v).toISOString());
+const isoInstant = z
+  .string()
+  .datetime({ offset: true })
+  .transform((v) => new Date(v).toISOString());
 
 export const auditQuery = pagingQuery
   .extend({
     /** Action prefix, e.g. "suggestion" or "suggestion.approved". */
-    type: z.string().regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.?$/, 'must be an action or action prefix such as "suggestion.approved"').max(64).optional(),
+    type: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.?$/, 'must be an action or action prefix such as "suggestion.approved"')
+      .max(64)
+      .optional(),
     from: isoInstant.optional(),
     to: isoInstant.optional(),
   })
@@ -38,19 +45,21 @@ export const listAudit = httpRoute({
   response: pageOf(auditRecordSchema),
   async handler({ services, principal, query }) {
     const page = await services.audit().list(principal.tenantId, query);
-    const items = page.items.map(({ id, at, actor, action, target, outcome, source, correlationId, summary, before, after }) => ({
-      id,
-      at,
-      actor,
-      action,
-      target,
-      outcome,
-      source,
-      ...(correlationId ? { correlationId } : {}),
-      summary,
-      ...(before !== undefined ? { before } : {}),
-      ...(after !== undefined ? { after } : {}),
-    }));
+    const items = page.items.map(
+      ({ id, at, actor, action, target, outcome, source, correlationId, summary, before, after }) => ({
+        id,
+        at,
+        actor,
+        action,
+        target,
+        outcome,
+        source,
+        ...(correlationId ? { correlationId } : {}),
+        summary,
+        ...(before !== undefined ? { before } : {}),
+        ...(after !== undefined ? { after } : {}),
+      }),
+    );
     return ok({ items, nextCursor: page.nextCursor }, { headers: { 'Cache-Control': 'no-store' } });
   },
 });

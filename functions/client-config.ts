@@ -27,7 +27,8 @@ export const getClientConfig = httpRoute({
   tags: ['web'],
   response: clientConfigResponse,
   async handler({ services }) {
-    const { AUTH_ISSUER, AUTH_SPA_CLIENT_ID, AUTH_API_SCOPE, AUTH_TOKEN_HEADER, PUBLIC_BASE_URL, WEB_BASE_URL } = services.settings;
+    const { AUTH_ISSUER, AUTH_SPA_CLIENT_ID, AUTH_API_SCOPE, AUTH_TOKEN_HEADER, PUBLIC_BASE_URL, WEB_BASE_URL } =
+      services.settings;
     const sameOrigin = new URL(PUBLIC_BASE_URL).origin === new URL(WEB_BASE_URL).origin;
     const body: ClientConfig = {
       authority: AUTH_ISSUER,

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { registerPrivacyParticipant } from '../shared/identity/privacy';
 import { ConnectFlowError } from '../shared/connectors/connector-service';
-import { browserNonceOf, clearFlowCookie, newBrowserNonce, setFlowCookie } from '../shared/connectors/oauth/browser-binding';
+import {
+  browserNonceOf,
+  clearFlowCookie,
+  newBrowserNonce,
+  setFlowCookie,
+} from '../shared/connectors/oauth/browser-binding';
 import { escapeHtml, renderPage } from '../shared/platform/http/html';
 import { httpRoute } from '../shared/platform/http/route';
 import { html, noContent, ok, redirect } from '../shared/platform/http/responses';
@@ -45,7 +50,9 @@ export const getConnector = httpRoute({
   params: z.object({ connectorId }),
   response: connectorSchema,
   async handler({ services, principal, params }) {
-    return ok(await services.connectorService().get(principal.tenantId, params.connectorId), { headers: { 'Cache-Control': 'no-store' } });
+    return ok(await services.connectorService().get(principal.tenantId, params.connectorId), {
+      headers: { 'Cache-Control': 'no-store' },
+    });
   },
 });
 
@@ -68,7 +75,12 @@ export const authorizeConnector = httpRoute({
     })
     .strict()
     .default({}),
-  response: z.object({ authorizationUrl: z.string().url(), expiresAt: z.string(), families: z.array(family), scopes: z.array(z.string()) }),
+  response: z.object({
+    authorizationUrl: z.string().url(),
+    expiresAt: z.string(),
+    families: z.array(family),
+    scopes: z.array(z.string()),
+  }),
   async handler({ services, principal, params, body, request }) {
     // A second start in the same browser (another tab, a double click) keeps the nonce, so both sign-ins stay valid.
     const nonce = browserNonceOf(request.headers.get('cookie'), params.provider) ?? newBrowserNonce();
@@ -112,7 +124,8 @@ export const connectorCallback = httpRoute({
     try {
       await services.connectorService().completeAuthorization(params.provider, query, nonce, correlationId);
     } catch (err) {
-      if (err instanceof ConnectFlowError) return { ...html(callbackPage(err.title, err.detail, connectorsUrl), err.status), cookies };
+      if (err instanceof ConnectFlowError)
+        return { ...html(callbackPage(err.title, err.detail, connectorsUrl), err.status), cookies };
       throw err;
     }
     return { ...redirect(`${connectorsUrl}?connected=${params.provider}`), cookies };
@@ -128,7 +141,9 @@ export const checkConnector = httpRoute({
   params: z.object({ connectorId }),
   response: connectorSchema,
   async handler({ services, principal, params }) {
-    return ok(await services.connectorService().check(principal.tenantId, params.connectorId), { headers: { 'Cache-Control': 'no-store' } });
+    return ok(await services.connectorService().check(principal.tenantId, params.connectorId), {
+      headers: { 'Cache-Control': 'no-store' },
+    });
   },
 });
 

@@ -108,7 +108,8 @@ app.serviceBusTopic('notificationsOnEvents', {
       case 'SuggestionCreated':
         // Proposals made by a run's step are announced when the run ends (below), so a workflow whose steps run in
         // parallel still makes one email; others at once. One email per run either way (the notifier claims the run).
-        if (typeof data.runId === 'string' && data.stepId === undefined) await notifier().suggestionsCreated(event.tenantId, data.runId);
+        if (typeof data.runId === 'string' && data.stepId === undefined)
+          await notifier().suggestionsCreated(event.tenantId, data.runId);
         return;
       case 'RunCompleted':
       case 'RunCancelled':
@@ -148,7 +149,9 @@ app.serviceBusTopic('analyticsOnEvents', {
     const event = parse(message, context);
     if (!event) return;
     // The rollup store dedupes by event id itself (one event counts once).
-    const outcome = await getServices().rollups().record({ ...event, id: messageIdOf(event, context) });
+    const outcome = await getServices()
+      .rollups()
+      .record({ ...event, id: messageIdOf(event, context) });
     if (outcome === 'duplicate') context.log(`analytics: ${event.type} ${event.id} already counted`);
   },
 });

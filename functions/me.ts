@@ -27,7 +27,10 @@ export const getMe = httpRoute({
       services.usage().report(profile.tenantId),
       services.flags().evaluateAll({ tenantId: profile.tenantId, tier: profile.tier }),
     ]);
-    return ok({ ...toProfileView(profile), usage: report.limits, features }, { etag: profile._etag, headers: { 'Cache-Control': 'no-store' } });
+    return ok(
+      { ...toProfileView(profile), usage: report.limits, features },
+      { etag: profile._etag, headers: { 'Cache-Control': 'no-store' } },
+    );
   },
 });
 
@@ -66,7 +69,14 @@ const exportDocumentSchema = z
     exportedAt: z.string(),
     tenantId: z.string(),
     containers: z.record(z.string(), z.array(z.unknown())),
-    blobs: z.array(z.object({ path: z.string(), size: z.number(), contentType: z.string().optional(), base64: z.string().optional() })),
+    blobs: z.array(
+      z.object({
+        path: z.string(),
+        size: z.number(),
+        contentType: z.string().optional(),
+        base64: z.string().optional(),
+      }),
+    ),
     participants: z.record(z.string(), z.unknown()),
   })
   .passthrough();
@@ -88,7 +98,8 @@ export const exportMe = httpRoute({
     const exportId = large ? randomUUID() : undefined;
     if (exportId) {
       // Only the newest prepared export is kept.
-      for (const old of await services.blobs().list(tenantId, EXPORTS_PREFIX)) await services.blobs().delete(tenantId, old.path);
+      for (const old of await services.blobs().list(tenantId, EXPORTS_PREFIX))
+        await services.blobs().delete(tenantId, old.path);
       await services.blobs().put(tenantId, `${EXPORTS_PREFIX}${exportId}.json`, json, 'application/json');
     }
     await services.audit().record({
@@ -102,7 +113,15 @@ export const exportMe = httpRoute({
       summary: exportId ? `Data export prepared for download (${size} bytes)` : `Data exported (${size} bytes)`,
     });
     if (!exportId) {
-      return { status: 200, raw: json, contentType: 'application/json', headers: { 'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="personal-agents-export.json"' } };
+      return {
+        status: 200,
+        raw: json,
+        contentType: 'application/json',
+        headers: {
+          'Cache-Control': 'no-store',
+          'Content-Disposition': 'attachment; filename="personal-agents-export.json"',
+        },
+      };
     }
     const location = `${services.settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/me/exports/${exportId}`;
     return accepted({ exportId, status: 'ready', location, size }, location);
@@ -124,7 +143,10 @@ export const downloadExport = httpRoute({
       status: 200,
       raw: content,
       contentType: 'application/json',
-      headers: { 'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="personal-agents-export.json"' },
+      headers: {
+        'Cache-Control': 'no-store',
+        'Content-Disposition': 'attachment; filename="personal-agents-export.json"',
+      },
     };
   },
 });
@@ -146,8 +168,16 @@ export const deleteMe = httpRoute({
   response: deletionSchema,
   durable: true,
   async handler({ services, principal, correlationId, durableClient, log }) {
-    const report = await services.privacy().eraseTenant(principal.tenantId, { durable: durableClient(), correlationId });
+    const report = await services
+      .privacy()
+      .eraseTenant(principal.tenantId, { durable: durableClient(), correlationId });
     if (report.failures.length) log.warn(`erasure ${report.deletionId} had failures`, { failures: report.failures });
-    return ok({ deleted: true, deletionId: report.deletionId, documents: report.documents, blobs: report.blobs, orchestrations: report.orchestrations });
+    return ok({
+      deleted: true,
+      deletionId: report.deletionId,
+      documents: report.documents,
+      blobs: report.blobs,
+      orchestrations: report.orchestrations,
+    });
   },
 });

@@ -21,6 +21,11 @@ export const getOpenApi = httpRoute({
         issuer: services.settings.AUTH_ISSUER,
       }),
     );
-    return { status: 200, raw: cached, contentType: 'application/json', headers: { 'Cache-Control': 'public, max-age=300' } };
+    return {
+      status: 200,
+      raw: cached,
+      contentType: 'application/json',
+      headers: { 'Cache-Control': 'public, max-age=300' },
+    };
   },
 });

@@ -11,11 +11,18 @@ import type { OrchestrationStarter, RunOrchestrationInput } from '../shared/orch
 
 const activities = () => getServices().agentPlatform().runActivities();
 
-export const prepareRun = df.app.activity('runPrepare', { handler: (input: RunOrchestrationInput) => activities().prepare(input) });
+export const prepareRun = df.app.activity('runPrepare', {
+  handler: (input: RunOrchestrationInput) => activities().prepare(input),
+});
 export const runStep = df.app.activity('runStep', { handler: (input: StepRequest) => activities().runStep(input) });
-export const finishRun = df.app.activity('runFinish', { handler: (input: FinishRequest) => activities().finish(input) });
+export const finishRun = df.app.activity('runFinish', {
+  handler: (input: FinishRequest) => activities().finish(input),
+});
 
-df.app.orchestration(RUN_ORCHESTRATION, createRunOrchestrator({ prepare: prepareRun, step: runStep, finish: finishRun }));
+df.app.orchestration(
+  RUN_ORCHESTRATION,
+  createRunOrchestrator({ prepare: prepareRun, step: runStep, finish: finishRun }),
+);
 
 /** Starts run orchestrations through the Durable client. */
 export function durableStarter(client: DurableClient): OrchestrationStarter {

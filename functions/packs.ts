@@ -18,7 +18,15 @@ const installView = z.object({
 const installResult = installView.extend({
   agents: z.array(agentView),
   workflows: z.array(workflowView),
-  triggers: z.array(z.object({ type: z.literal('schedule'), workflowId: z.string(), cron: z.string(), timezone: z.string(), nextRunAt: z.string().nullable() })),
+  triggers: z.array(
+    z.object({
+      type: z.literal('schedule'),
+      workflowId: z.string(),
+      cron: z.string(),
+      timezone: z.string(),
+      nextRunAt: z.string().nullable(),
+    }),
+  ),
   /** False when the pack was already installed: nothing new was created. */
   created: z.boolean(),
 });
@@ -36,15 +44,25 @@ export const installPack = httpRoute({
   name: 'packsInstall',
   method: 'POST',
   route: 'packs/{packId}/install',
-  summary: 'Install a pack: its agents, workflows and schedule triggers (idempotent; 201 when created, 200 when already installed)',
+  summary:
+    'Install a pack: its agents, workflows and schedule triggers (idempotent; 201 when created, 200 when already installed)',
   tags: ['packs'],
   params: z.object({ packId: z.string().min(1).max(100) }),
   response: installResult,
   successStatus: 201,
   async handler({ services, principal, params, correlationId }) {
     await services.tenants().ensure(principal, { correlationId, source: 'api' });
-    const result = await services.agentPlatform().packs().install(principal.tenantId, params.packId, { actorId: principal.subject, correlationId, source: 'api' });
-    const body = { ...toInstallView(result.install), agents: result.agents, workflows: result.workflows, triggers: result.triggers, created: result.created };
+    const result = await services
+      .agentPlatform()
+      .packs()
+      .install(principal.tenantId, params.packId, { actorId: principal.subject, correlationId, source: 'api' });
+    const body = {
+      ...toInstallView(result.install),
+      agents: result.agents,
+      workflows: result.workflows,
+      triggers: result.triggers,
+      created: result.created,
+    };
     return result.created ? created(body, `/api/packs/${result.install.id}`) : ok(body);
   },
 });
@@ -59,7 +77,10 @@ export const listInstalledPacks = httpRoute({
   response: pageOf(installView),
   async handler({ services, principal, query }) {
     const page = await services.agentPlatform().packs().list(principal.tenantId, query);
-    return ok({ items: page.items.filter((i) => i.status === 'installed').map(toInstallView), nextCursor: page.nextCursor });
+    return ok({
+      items: page.items.filter((i) => i.status === 'installed').map(toInstallView),
+      nextCursor: page.nextCursor,
+    });
   },
 });
 
@@ -72,7 +93,10 @@ export const uninstallPack = httpRoute({
   params: z.object({ installId: z.string().min(1).max(100) }),
   successStatus: 204,
   async handler({ services, principal, params, correlationId }) {
-    await services.agentPlatform().packs().uninstall(principal.tenantId, params.installId, { actorId: principal.subject, correlationId, source: 'api' });
+    await services
+      .agentPlatform()
+      .packs()
+      .uninstall(principal.tenantId, params.installId, { actorId: principal.subject, correlationId, source: 'api' });
     return noContent();
   },
 });

@@ -31,18 +31,21 @@ export const startRun = httpRoute({
   successStatus: 202,
   durable: true,
   async handler({ services, principal, body, correlationId, durableClient }) {
-    const { run } = await services.agentPlatform().runs().start(
-      principal.tenantId,
-      {
-        target: body.agentId ? { type: 'agent', id: body.agentId } : { type: 'workflow', id: body.workflowId! },
-        input: body.input,
-        trigger: { type: 'manual', slot: null },
-        actorId: principal.subject,
-        source: 'api',
-        correlationId,
-      },
-      durableStarter(durableClient()),
-    );
+    const { run } = await services
+      .agentPlatform()
+      .runs()
+      .start(
+        principal.tenantId,
+        {
+          target: body.agentId ? { type: 'agent', id: body.agentId } : { type: 'workflow', id: body.workflowId! },
+          input: body.input,
+          trigger: { type: 'manual', slot: null },
+          actorId: principal.subject,
+          source: 'api',
+          correlationId,
+        },
+        durableStarter(durableClient()),
+      );
     return accepted({ runId: run.id, ...toRunView(run) }, `/api/orchestration/runs/${run.id}`);
   },
 });
@@ -76,7 +79,10 @@ export const getRun = httpRoute({
   durable: true,
   async handler({ services, principal, params, durableClient }) {
     const run = await services.agentPlatform().runs().get(principal.tenantId, params.runId);
-    return ok(toRunView(run, await liveProgress(durableClient(), run)), { etag: run._etag, headers: { 'Cache-Control': 'no-store' } });
+    return ok(toRunView(run, await liveProgress(durableClient(), run)), {
+      etag: run._etag,
+      headers: { 'Cache-Control': 'no-store' },
+    });
   },
 });
 
@@ -90,7 +96,10 @@ export const cancelRun = httpRoute({
   response: runView,
   successStatus: 202,
   async handler({ services, principal, params, correlationId }) {
-    const run = await services.agentPlatform().runs().cancel(principal.tenantId, params.runId, { actorId: principal.subject, correlationId });
+    const run = await services
+      .agentPlatform()
+      .runs()
+      .cancel(principal.tenantId, params.runId, { actorId: principal.subject, correlationId });
     return accepted(toRunView(run), `/api/orchestration/runs/${run.id}`);
   },
 });

@@ -10,7 +10,13 @@ import { durableStarter } from './orchestration-run';
 export function schedulerTick(now: Date, starter: OrchestrationStarter): Promise<TickReport> {
   const platform = getServices().agentPlatform();
   return runSchedulerTick(
-    { schedules: platform.schedules, runs: platform.runs, audit: getServices().audit, starter, catchUpMinutes: getServices().settings.SCHEDULE_CATCH_UP_MINUTES },
+    {
+      schedules: platform.schedules,
+      runs: platform.runs,
+      audit: getServices().audit,
+      starter,
+      catchUpMinutes: getServices().settings.SCHEDULE_CATCH_UP_MINUTES,
+    },
     now,
   );
 }
@@ -18,7 +24,9 @@ export function schedulerTick(now: Date, starter: OrchestrationStarter): Promise
 export async function schedulerTimer(_timer: Timer, context: InvocationContext): Promise<void> {
   const report = await schedulerTick(getServices().clock.now(), durableStarter(df.getClient(context)));
   if (report.started.length || report.skippedSlots || report.failures) {
-    context.log(`scheduler: started ${report.started.length}, already started ${report.alreadyStarted.length}, skipped ${report.skippedSlots}, failures ${report.failures}`);
+    context.log(
+      `scheduler: started ${report.started.length}, already started ${report.alreadyStarted.length}, skipped ${report.skippedSlots}, failures ${report.failures}`,
+    );
   }
 }
 

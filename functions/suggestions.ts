@@ -4,7 +4,12 @@ import { httpRoute } from '../shared/platform/http/route';
 import { ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 import { suggestionKindSchema } from '../shared/suggestions/kinds';
-import { suggestionStatusSchema, suggestionViewSchema, toSuggestionView, type SuggestionDoc } from '../shared/suggestions/model';
+import {
+  suggestionStatusSchema,
+  suggestionViewSchema,
+  toSuggestionView,
+  type SuggestionDoc,
+} from '../shared/suggestions/model';
 import { signalDecision } from '../shared/suggestions/approval-signal';
 import type { DurableClient } from 'durable-functions';
 import type { Logger } from '../shared/platform/logging';
@@ -58,11 +63,15 @@ const bulkResponse = z.object({
 /** Lets the approval wait know; the decision is already stored, so a failed signal is reconciled at expiry. */
 async function signal(services: Services, client: DurableClient, doc: SuggestionDoc, log: Logger) {
   try {
-    await signalDecision(client, {
-      tenantId: doc.tenantId,
-      suggestionId: doc.id,
-      reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
-    }, doc.decision?.decision ?? 'approve');
+    await signalDecision(
+      client,
+      {
+        tenantId: doc.tenantId,
+        suggestionId: doc.id,
+        reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
+      },
+      doc.decision?.decision ?? 'approve',
+    );
   } catch (err) {
     log.warn(`could not signal the approval wait of ${doc.id}`, { error: (err as Error).message });
   }
@@ -79,7 +88,10 @@ export const listSuggestions = httpRoute({
   async handler({ services, principal, query }) {
     const page = await services.suggestions().list(principal.tenantId, query);
     const now = services.clock.now();
-    return ok({ items: page.items.map((d) => toSuggestionView(d, now)), nextCursor: page.nextCursor }, { headers: { 'Cache-Control': 'no-store' } });
+    return ok(
+      { items: page.items.map((d) => toSuggestionView(d, now)), nextCursor: page.nextCursor },
+      { headers: { 'Cache-Control': 'no-store' } },
+    );
   },
 });
 
@@ -93,7 +105,10 @@ export const getSuggestion = httpRoute({
   response: suggestionViewSchema,
   async handler({ services, principal, params }) {
     const doc = await services.suggestions().get(principal.tenantId, params.id);
-    return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag, headers: { 'Cache-Control': 'no-store' } });
+    return ok(toSuggestionView(doc, services.clock.now()), {
+      etag: doc._etag,
+      headers: { 'Cache-Control': 'no-store' },
+    });
   },
 });
 
@@ -154,7 +169,9 @@ export const bulkDecide = httpRoute({
     const client = durableClient();
     const results = await services
       .suggestions()
-      .bulk(principal.tenantId, body.ids, body.action, { actorId: principal.subject, correlationId }, (doc) => signal(services, client, doc, log));
+      .bulk(principal.tenantId, body.ids, body.action, { actorId: principal.subject, correlationId }, (doc) =>
+        signal(services, client, doc, log),
+      );
     const succeeded = results.filter((r) => r.ok).length;
     return ok({ results, succeeded, failed: results.length - succeeded });
   },
@@ -169,7 +186,9 @@ export const undoSuggestion = httpRoute({
   params: idParams,
   response: suggestionViewSchema,
   async handler({ services, principal, params, ifMatch, correlationId }) {
-    const doc = await services.suggestions().undo(principal.tenantId, params.id, { actorId: principal.subject, correlationId, ifMatch });
+    const doc = await services
+      .suggestions()
+      .undo(principal.tenantId, params.id, { actorId: principal.subject, correlationId, ifMatch });
     return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
   },
 });

@@ -25,14 +25,18 @@ export const createWorkflow = httpRoute({
   name: 'workflowsCreate',
   method: 'POST',
   route: 'workflows',
-  summary: 'Create a sequential or parallel (+ coordinator) workflow of the person\'s agents',
+  summary: "Create a sequential or parallel (+ coordinator) workflow of the person's agents",
   tags: ['workflows'],
   body: createWorkflowBody,
   response: workflowView,
   successStatus: 201,
   async handler({ services, principal, body, correlationId }) {
     const workflows = services.agentPlatform().workflows();
-    const { workflow } = await workflows.create(principal.tenantId, body, { actorId: principal.subject, correlationId, source: 'api' });
+    const { workflow } = await workflows.create(principal.tenantId, body, {
+      actorId: principal.subject,
+      correlationId,
+      source: 'api',
+    });
     return created(await workflows.view(workflow), `/api/workflows/${workflow.id}`, workflow._etag);
   },
 });
@@ -63,7 +67,11 @@ export const updateWorkflow = httpRoute({
   response: workflowView,
   async handler({ services, principal, params, body, ifMatch, correlationId }) {
     const workflows = services.agentPlatform().workflows();
-    const saved = await workflows.update(principal.tenantId, params.workflowId, body, ifMatch, { actorId: principal.subject, correlationId, source: 'api' });
+    const saved = await workflows.update(principal.tenantId, params.workflowId, body, ifMatch, {
+      actorId: principal.subject,
+      correlationId,
+      source: 'api',
+    });
     return ok(await workflows.view(saved), { etag: saved._etag });
   },
 });
@@ -77,7 +85,11 @@ export const deleteWorkflow = httpRoute({
   params,
   successStatus: 204,
   async handler({ services, principal, params, ifMatch, correlationId }) {
-    await services.agentPlatform().workflows().delete(principal.tenantId, params.workflowId, ifMatch, { actorId: principal.subject, correlationId, source: 'api' });
+    await services.agentPlatform().workflows().delete(principal.tenantId, params.workflowId, ifMatch, {
+      actorId: principal.subject,
+      correlationId,
+      source: 'api',
+    });
     return noContent();
   },
 });

@@ -21,9 +21,16 @@ const HELP = `Usage: npm run host -- [options]
   --probe-timeout <s> how long to wait for the ready probe (default 60 s; then the runtime stops with an error)`;
 
 function parseArgs(argv: string[]) {
-  const out = { app: join(__dirname, '..'), port: undefined as number | undefined, data: undefined as string | undefined,
-    ports: 'default' as PortMode, services: undefined as string[] | undefined, overrides: {} as Record<string, string>,
-    readyProbe: undefined as string | undefined, probeTimeoutMs: 60_000 };
+  const out = {
+    app: join(__dirname, '..'),
+    port: undefined as number | undefined,
+    data: undefined as string | undefined,
+    ports: 'default' as PortMode,
+    services: undefined as string[] | undefined,
+    overrides: {} as Record<string, string>,
+    readyProbe: undefined as string | undefined,
+    probeTimeoutMs: 60_000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -32,21 +39,32 @@ function parseArgs(argv: string[]) {
       return v;
     };
     switch (arg) {
-      case '--app': out.app = resolve(value()); break;
+      case '--app':
+        out.app = resolve(value());
+        break;
       case '--port': {
         const n = Number(value());
-        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--port must be a port number (0 = any free port).');
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          throw new Error('--port must be a port number (0 = any free port).');
         out.port = n;
         break;
       }
-      case '--data': out.data = resolve(value()); break;
+      case '--data':
+        out.data = resolve(value());
+        break;
       case '--ports': {
         const mode = value();
-        if (!['default', 'random', 'reuse'].includes(mode)) throw new Error('--ports must be default, random or reuse.');
+        if (!['default', 'random', 'reuse'].includes(mode))
+          throw new Error('--ports must be default, random or reuse.');
         out.ports = mode as PortMode;
         break;
       }
-      case '--services': out.services = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--services':
+        out.services = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
       case '--set': {
         const pair = value();
         const eq = pair.indexOf('=');
@@ -70,6 +88,7 @@ function parseArgs(argv: string[]) {
       case '--help':
         console.log(HELP);
         process.exit(0);
+        break;
       default:
         throw new Error(`Unknown option ${arg}.\n\n${HELP}`);
     }
@@ -83,7 +102,9 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(Math.max(1, Math.min(15_000, deadline - Date.now()))) });
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(Math.max(1, Math.min(15_000, deadline - Date.now()))),
+      });
       const body = await res.text();
       if (res.status === 200) return;
       last = `${res.status} ${body.slice(0, 500)}`;
@@ -92,7 +113,9 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`The ready probe ${url} did not answer 200 within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
+  throw new Error(
+    `The ready probe ${url} did not answer 200 within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -139,7 +162,9 @@ async function main(): Promise<void> {
 
   console.log(platform.summary);
   console.log(`Ready in ${Math.round(performance.now() - started)} ms. Press Ctrl+C to stop.`);
-  console.log(`LOCAL_RUNTIME_READY ${JSON.stringify({ origin: platform.origin, ports: platform.ports, dataDir: platform.dataDir, pid: process.pid })}`);
+  console.log(
+    `LOCAL_RUNTIME_READY ${JSON.stringify({ origin: platform.origin, ports: platform.ports, dataDir: platform.dataDir, pid: process.pid })}`,
+  );
 }
 
 main().catch((err) => {

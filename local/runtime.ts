@@ -72,7 +72,9 @@ function readPreviousPorts(dataDir: string): Record<string, number> {
 }
 
 function functionsByTrigger(core: FunctionsCore, type: string): string[] {
-  return [...core.functions.values()].filter((f) => triggerOf(f).type.toLowerCase() === type).map((f) => f.metadata.name);
+  return [...core.functions.values()]
+    .filter((f) => triggerOf(f).type.toLowerCase() === type)
+    .map((f) => f.metadata.name);
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<RunningPlatform> {
@@ -87,9 +89,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
   const local = loadLocalSettings(appDir);
   const settings: Record<string, string> = { ...local.values };
   const defaultPort = local.localHttpPort ?? 7071;
-  const requestedPort = options.port || (portMode === 'reuse' ? previous.app ?? 0 : 0);
+  const requestedPort = options.port || (portMode === 'reuse' ? (previous.app ?? 0) : 0);
   // In random mode the system picks the port while binding it, so runtimes starting side by side never clash.
-  const server: RuntimeServer = await listenRuntimeServer(requestedPort || (portMode === 'random' ? 0 : defaultPort), '127.0.0.1', log);
+  const server: RuntimeServer = await listenRuntimeServer(
+    requestedPort || (portMode === 'random' ? 0 : defaultPort),
+    '127.0.0.1',
+    log,
+  );
   ports.app = server.port;
   const origin = `http://localhost:${server.port}`;
   followPort(settings, defaultPort, server.port);
@@ -128,12 +134,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
   try {
     const wanted = options.services ?? Object.keys(embeddedServices);
     const unknown = wanted.filter((name) => !(name in embeddedServices));
-    if (unknown.length > 0) throw new Error(`Unknown embedded service(s): ${unknown.join(', ')}. Known: ${Object.keys(embeddedServices).join(', ')}.`);
+    if (unknown.length > 0)
+      throw new Error(
+        `Unknown embedded service(s): ${unknown.join(', ')}. Known: ${Object.keys(embeddedServices).join(', ')}.`,
+      );
     // Services start side by side (each sees the loaded settings); their settings are merged in list order.
     const starting = Object.entries(embeddedServices)
       .filter(([name]) => wanted.includes(name))
       .map(async ([name, factory]) => {
-        let calls = 0;
         const began = performance.now();
         const service = await factory({
           dataDir,
@@ -144,7 +152,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
             const keys = Object.keys(usual) as (keyof typeof usual)[];
             const first = { ...usual };
             for (const key of keys) {
-              first[key] = portMode === 'reuse' ? previous[`${name}.${String(key)}`] ?? 0 : portMode === 'random' ? 0 : usual[key];
+              first[key] =
+                portMode === 'reuse'
+                  ? (previous[`${name}.${String(key)}`] ?? 0)
+                  : portMode === 'random'
+                    ? 0
+                    : usual[key];
             }
             const bound = await bindPorts(first, bind);
             for (const key of keys) ports[`${name}.${String(key)}`] = bound[key];
@@ -187,7 +200,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       hubName: host.hubName,
       orchestrators: functionsByTrigger(core, 'orchestrationtrigger'),
       activities: functionsByTrigger(core, 'activitytrigger'),
-      invoke: async (name, data) => (await invokeFunction(name, data as RpcTypedData)).returnValue as DurableRpcData | undefined,
+      invoke: async (name, data) =>
+        (await invokeFunction(name, data as RpcTypedData)).returnValue as DurableRpcData | undefined,
       maxConcurrentActivityFunctions: host.maxConcurrentActivityFunctions,
       maxConcurrentOrchestratorFunctions: host.maxConcurrentOrchestratorFunctions,
       log: (level, message) => log(`[durable] ${level === 'info' ? '' : `${level}: `}${message}`),
@@ -215,10 +229,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       }
       if (lower.startsWith('/runtime/webhooks/durabletask/')) {
         const handled = await durable.handleHttp(req, res, path.slice('/runtime/webhooks/durabletask/'.length));
-        if (!handled && !res.headersSent) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not a Durable API route.');
+        if (!handled && !res.headersSent)
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not a Durable API route.');
         return;
       }
-      if (lower === '/runtime/broker' || lower.startsWith('/runtime/broker/')) return handleBrokerHttp(activeBroker, req, res, url);
+      if (lower === '/runtime/broker' || lower.startsWith('/runtime/broker/'))
+        return handleBrokerHttp(activeBroker, req, res, url);
       for (const service of handlers) {
         if (await service.handle!(req, res, url)) return;
       }
@@ -234,7 +250,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
     const summary = [
       `Local runtime for ${appDir}`,
       `  App:        ${origin}  (API under ${origin}${prefix || '/'})`,
-      ...started.map((s) => `  ${s.name.padEnd(11)} ${Object.entries(s.env).filter(([k]) => /ENDPOINT|ISSUER|URL|PORT/i.test(k)).map(([k, v]) => `${k}=${v}`).join('  ')}`),
+      ...started.map(
+        (s) =>
+          `  ${s.name.padEnd(11)} ${Object.entries(s.env)
+            .filter(([k]) => /ENDPOINT|ISSUER|URL|PORT/i.test(k))
+            .map(([k, v]) => `${k}=${v}`)
+            .join('  ')}`,
+      ),
       `  Broker:     ${origin}/runtime/broker${consumers.length ? `  (${consumers.join('; ')})` : ''}`,
       `  Durable:    ${origin}/runtime/webhooks/durabletask/  (task hub ${host.hubName})`,
       ...(timers.describe().length ? [`  Timers:     ${timers.describe().join('; ')}`] : []),

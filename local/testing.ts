@@ -84,17 +84,25 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
 
   async function launch(port: number | undefined): Promise<Running> {
     const args = ['--import', 'tsx', CLI, '--app', app, '--data', dataDir!];
-    args.push(...(port === undefined ? ['--port', '0', '--ports', 'random'] : ['--port', String(port), '--ports', 'reuse']));
+    args.push(
+      ...(port === undefined ? ['--port', '0', '--ports', 'random'] : ['--port', String(port), '--ports', 'reuse']),
+    );
     if (opts.services) args.push('--services', opts.services.join(','));
     if (readyProbe) args.push('--ready-probe', readyProbe, '--probe-timeout', String(READY_PROBE_TIMEOUT_S));
     for (const [key, value] of Object.entries(opts.settings ?? {})) args.push('--set', `${key}=${value}`);
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env } });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env },
+    });
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     let lineBuffer = '';
     const ready = new Promise<{ origin: string; port: number }>((resolveReady, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        reject(new Error(`The local runtime did not get ready within ${START_TIMEOUT_MS / 1000} s. Its output:\n${output}`));
+        reject(
+          new Error(`The local runtime did not get ready within ${START_TIMEOUT_MS / 1000} s. Its output:\n${output}`),
+        );
       }, START_TIMEOUT_MS);
       const onData = (chunk: Buffer) => {
         const text = chunk.toString();
@@ -115,7 +123,9 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
       child.stderr!.on('data', onData);
       void exited.then(() => {
         clearTimeout(timer);
-        reject(new Error(`The local runtime exited before it was ready (code ${child.exitCode}). Its output:\n${output}`));
+        reject(
+          new Error(`The local runtime exited before it was ready (code ${child.exitCode}). Its output:\n${output}`),
+        );
       });
     });
     const info = await ready;
@@ -124,7 +134,9 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
     (child.stdout as unknown as { unref?: () => void }).unref?.();
     (child.stderr as unknown as { unref?: () => void }).unref?.();
     (child.channel as unknown as { unref?: () => void } | undefined)?.unref?.();
-    settings = (JSON.parse(readFileSync(join(dataDir!, 'runtime.json'), 'utf8')) as { settings: Record<string, string> }).settings;
+    settings = (
+      JSON.parse(readFileSync(join(dataDir!, 'runtime.json'), 'utf8')) as { settings: Record<string, string> }
+    ).settings;
     return { child, exited, ...info };
   }
 
@@ -170,7 +182,12 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
         if (!merged.has('content-type')) merged.set('content-type', 'application/json');
       }
       const method = rest.method ?? (json !== undefined ? 'POST' : 'GET');
-      return fetch(`${origin}/api${path.startsWith('/') ? path : `/${path}`}`, { ...rest, method, headers: merged, body });
+      return fetch(`${origin}/api${path.startsWith('/') ? path : `/${path}`}`, {
+        ...rest,
+        method,
+        headers: merged,
+        body,
+      });
     },
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),

@@ -75,7 +75,8 @@ const englishOnlyZod = {
 
 const appDir = join(root, 'dist/app');
 const bundle = join(appDir, 'app.js');
-for (const stale of ['main.js', 'main.js.map', 'main.js.LEGAL.txt', 'app.js.cache']) rmSync(join(appDir, stale), { force: true });
+for (const stale of ['main.js', 'main.js.map', 'main.js.LEGAL.txt', 'app.js.cache'])
+  rmSync(join(appDir, stale), { force: true });
 
 await build({
   entryPoints: [join(root, 'functions/index.ts')],
@@ -128,9 +129,13 @@ const cache = spawnSync(
 if (cache.status !== 0) process.exit(cache.status ?? 1);
 
 if (!skipWeb && existsSync(join(root, 'web/index.html'))) {
-  const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-    cwd: join(root, 'web'),
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+    {
+      cwd: join(root, 'web'),
+      stdio: 'inherit',
+    },
+  );
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

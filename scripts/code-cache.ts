@@ -29,6 +29,7 @@ core.lock();
 if (!loaded) throw new Error(`${entry} did not hand over its compiled bundle`);
 const data = loaded.script.createCachedData();
 // V8 takes a cache back only for the same source length, V8 version and flags: check it does here.
-if (new Script(loaded.code, { cachedData: data }).cachedDataRejected) throw new Error('V8 rejected the code cache it just made');
+if (new Script(loaded.code, { cachedData: data }).cachedDataRejected)
+  throw new Error('V8 rejected the code cache it just made');
 writeFileSync(cacheFile, Buffer.concat([createHash('sha256').update(loaded.source).update(data).digest(), data]));
 console.log(`code cache: ${core.functions.size} functions registered while it was made`);

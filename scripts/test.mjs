@@ -1,5 +1,5 @@
-// Runs the whole test suite with node's own test runner: builds the app, type-checks the app and the web app,
-// then every test/**/*.test.ts.
+// Runs the whole test suite with node's own test runner: builds the app, type-checks the app and the web app, lints
+// and checks formatting, then every test/**/*.test.ts.
 // Pass paths or name fragments to run a subset: `npm test -- connectors`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -31,6 +31,9 @@ if (filters.length === 0) {
   for (const project of ['tsconfig.json', 'web/tsconfig.json']) {
     run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit']);
   }
+  // Lint and formatting (`npm run format` fixes what can be fixed).
+  run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
+  run(process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level=warn', '.']);
 }
 
 const files = findTests(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));

@@ -128,7 +128,8 @@ export class Broker {
     for (const [path, entity] of this.#entities) {
       // Locked messages are saved as active: if the runtime dies mid-delivery they are delivered again.
       const active = [...entity.locked.values(), ...entity.active].sort((a, b) => a.sequenceNumber - b.sequenceNumber);
-      if (active.length > 0 || entity.deadLetter.length > 0) state.entities[path] = { active, deadLetter: entity.deadLetter };
+      if (active.length > 0 || entity.deadLetter.length > 0)
+        state.entities[path] = { active, deadLetter: entity.deadLetter };
     }
     const tmp = `${this.#file}.tmp`;
     writeFileSync(tmp, JSON.stringify(state));
@@ -160,7 +161,11 @@ export class Broker {
    * a known queue nor a topic with subscriptions accepts and drops the messages (like a topic nobody subscribes to),
    * unless `kind` says it is a queue (a Service Bus queue output), which then keeps them.
    */
-  publish(entityName: string, messages: IncomingMessage[], kind?: 'queue' | 'topic'): { delivered: string[]; saved: Promise<void> } {
+  publish(
+    entityName: string,
+    messages: IncomingMessage[],
+    kind?: 'queue' | 'topic',
+  ): { delivered: string[]; saved: Promise<void> } {
     const name = entityName.toLowerCase();
     const known = this.#consumers.has(name) || this.#entities.has(name);
     // A queue keeps its messages even with nobody listening yet; a topic without subscriptions drops them.
@@ -218,7 +223,12 @@ export class Broker {
     if (locked > 0) void this.#save().catch(() => undefined);
   }
 
-  async #deliver(consumer: BrokerConsumer, entityKey: string, entity: EntityState, message: BrokerMessage): Promise<void> {
+  async #deliver(
+    consumer: BrokerConsumer,
+    entityKey: string,
+    entity: EntityState,
+    message: BrokerMessage,
+  ): Promise<void> {
     let failure: unknown;
     try {
       await consumer.handle({ ...message });
@@ -233,9 +243,15 @@ export class Broker {
     const reason = (failure as Error)?.message ?? String(failure);
     if (message.deliveryCount >= this.options.maxDeliveryCount) {
       message.deadLetterReason = 'MaxDeliveryCountExceeded';
-      message.deadLetterErrorDescription = `Message could not be consumed after ${message.deliveryCount} delivery attempts. Last error: ${reason}`.slice(0, 4096);
+      message.deadLetterErrorDescription =
+        `Message could not be consumed after ${message.deliveryCount} delivery attempts. Last error: ${reason}`.slice(
+          0,
+          4096,
+        );
       entity.deadLetter.push(message);
-      this.options.log(`Broker: message ${message.messageId} on ${entityKey} dead-lettered after ${message.deliveryCount} deliveries.`);
+      this.options.log(
+        `Broker: message ${message.messageId} on ${entityKey} dead-lettered after ${message.deliveryCount} deliveries.`,
+      );
     } else {
       // Abandoned: back at the head of the entity, delivered again right away (as Service Bus does).
       entity.active.unshift(message);

@@ -31,7 +31,8 @@ function parseMessages(value: unknown): IncomingMessage[] | string {
     const m = item as Record<string, unknown>;
     if (!('body' in m)) return `[${i}].body is missing.`;
     for (const key of ['messageId', 'contentType', 'subject', 'correlationId'] as const) {
-      if (m[key] !== undefined && m[key] !== null && typeof m[key] !== 'string') return `[${i}].${key} must be a string.`;
+      if (m[key] !== undefined && m[key] !== null && typeof m[key] !== 'string')
+        return `[${i}].${key} must be a string.`;
     }
     const props = m.applicationProperties;
     if (props !== undefined && props !== null && (typeof props !== 'object' || Array.isArray(props))) {
@@ -67,10 +68,16 @@ export async function handleBrokerHttp(broker: Broker, req: HttpRequest, res: Se
   const kind = match[2]!;
   if (method === 'GET') return send(res, 200, kind === 'messages' ? broker.peek(entity) : broker.deadLetters(entity));
   if (method !== 'POST' || kind !== 'messages' || entity.includes('/subscriptions/')) {
-    return problem(res, 405, 'Method not allowed', 'Messages are sent with POST to /runtime/broker/{queueOrTopic}/messages.');
+    return problem(
+      res,
+      405,
+      'Method not allowed',
+      'Messages are sent with POST to /runtime/broker/{queueOrTopic}/messages.',
+    );
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') return problem(res, 415, 'Unsupported media type', 'Send the messages as application/json.');
+  if (type !== 'application/json')
+    return problem(res, 415, 'Unsupported media type', 'Send the messages as application/json.');
   let raw: Buffer;
   try {
     raw = await readBody(req, MAX_BODY);

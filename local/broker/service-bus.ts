@@ -41,15 +41,22 @@ export function connectServiceBusTriggers(core: FunctionsCore, broker: Broker, m
     if (trigger.type.toLowerCase() !== 'servicebustrigger') continue;
     const { queueName, topicName, subscriptionName } = trigger.binding as Record<string, string | undefined>;
     if (trigger.binding.isSessionsEnabled) {
-      throw new Error(`Function "${fn.metadata.name}" uses Service Bus sessions, which the local broker does not support.`);
+      throw new Error(
+        `Function "${fn.metadata.name}" uses Service Bus sessions, which the local broker does not support.`,
+      );
     }
     if (trigger.binding.cardinality === 'many') {
-      throw new Error(`Function "${fn.metadata.name}" takes message batches (cardinality "many"), which the local broker does not support.`);
+      throw new Error(
+        `Function "${fn.metadata.name}" takes message batches (cardinality "many"), which the local broker does not support.`,
+      );
     }
     let entity: string;
     if (queueName) entity = queueName;
     else if (topicName && subscriptionName) entity = subscriptionEntity(topicName, subscriptionName);
-    else throw new Error(`Function "${fn.metadata.name}" has a Service Bus trigger without queueName or topicName + subscriptionName.`);
+    else
+      throw new Error(
+        `Function "${fn.metadata.name}" has a Service Bus trigger without queueName or topicName + subscriptionName.`,
+      );
     const name = fn.metadata.name;
     broker.addConsumer(
       {
@@ -84,7 +91,9 @@ export function outputMessages(data: RpcTypedData): IncomingMessage[] {
 export function serviceBusOutputSink(broker: Broker) {
   return async (functionName: string, binding: Record<string, unknown>, data: RpcTypedData): Promise<void> => {
     if (String(binding.type).toLowerCase() !== 'servicebus') {
-      throw new Error(`Function "${functionName}" has an output binding of type "${binding.type}", which the local runtime does not provide.`);
+      throw new Error(
+        `Function "${functionName}" has an output binding of type "${binding.type}", which the local runtime does not provide.`,
+      );
     }
     const target = (binding.queueName ?? binding.topicName) as string | undefined;
     if (!target) throw new Error(`Function "${functionName}" has a Service Bus output without queueName or topicName.`);

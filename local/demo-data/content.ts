@@ -117,7 +117,14 @@ export const demoMessages = (me: { name: string; email: string }): DemoMessage[]
 ];
 
 export const demoEvents = (me: { name: string; email: string }): DemoEvent[] => [
-  { key: 'standup', title: 'Team stand-up', startsIn: 2, minutes: 15, location: 'Room 4.12', attendees: [me, maya, tom] },
+  {
+    key: 'standup',
+    title: 'Team stand-up',
+    startsIn: 2,
+    minutes: 15,
+    location: 'Room 4.12',
+    attendees: [me, maya, tom],
+  },
   {
     key: 'contoso-review',
     title: 'Contoso rollout review',
@@ -150,6 +157,7 @@ export const demoDocuments = (): DemoDocument[] => [
     key: 'meeting-notes',
     name: 'Fabrikam call notes.md',
     mimeType: 'text/markdown',
-    content: '# Fabrikam call notes\n\n- They want an integration kickoff next week.\n- Their engineering lead is Jonas.\n- Needs: API access, sandbox tenant, shared Slack channel.',
+    content:
+      '# Fabrikam call notes\n\n- They want an integration kickoff next week.\n- Their engineering lead is Jonas.\n- Needs: API access, sandbox tenant, shared Slack channel.',
   },
 ];

@@ -11,7 +11,14 @@ export function googleDemoSeed(opts: { clientId: string; clientSecret: string; r
   const me = GOOGLE_DEMO_USER;
   return {
     users: [{ email: me.email, name: me.name, email_verified: true }],
-    oauth_clients: [{ client_id: opts.clientId, client_secret: opts.clientSecret, name: 'Personal Agents', redirect_uris: opts.redirectUris }],
+    oauth_clients: [
+      {
+        client_id: opts.clientId,
+        client_secret: opts.clientSecret,
+        name: 'Personal Agents',
+        redirect_uris: opts.redirectUris,
+      },
+    ],
     labels: [{ id: 'Label_newsletters', user_email: me.email, name: 'Newsletters' }],
     messages: demoMessages(me).map((m) => ({
       id: `msg_${m.key.replace(/-/g, '_')}`,
@@ -23,11 +30,17 @@ export function googleDemoSeed(opts: { clientId: string; clientSecret: string; r
       subject: m.subject,
       ...(m.text ? { body_text: m.text } : {}),
       ...(m.html ? { body_html: m.html } : {}),
-      label_ids: ['INBOX', ...(m.unread ? ['UNREAD'] : []), ...(m.tags?.includes('Newsletters') ? ['Label_newsletters'] : [])],
+      label_ids: [
+        'INBOX',
+        ...(m.unread ? ['UNREAD'] : []),
+        ...(m.tags?.includes('Newsletters') ? ['Label_newsletters'] : []),
+      ],
       date: iso(now, -m.hoursAgo),
       message_id: `<${m.key}.${now}@demo.example>`,
     })),
-    calendars: [{ id: 'primary', user_email: me.email, summary: me.email, primary: true, selected: true, time_zone: 'UTC' }],
+    calendars: [
+      { id: 'primary', user_email: me.email, summary: me.email, primary: true, selected: true, time_zone: 'UTC' },
+    ],
     calendar_events: demoEvents(me).map((e) => ({
       id: `evt_${e.key.replace(/-/g, '_')}`,
       user_email: me.email,
@@ -40,9 +53,29 @@ export function googleDemoSeed(opts: { clientId: string; clientSecret: string; r
       attendees: e.attendees.map((a) => ({ email: a.email, display_name: a.name })),
     })),
     drive_items: [
-      { id: 'drv_projects', user_email: me.email, name: 'Projects', mime_type: 'application/vnd.google-apps.folder', parent_ids: ['root'] },
-      ...demoDocuments().map((d) => ({ id: `drv_${d.key.replace(/-/g, '_')}`, user_email: me.email, name: d.name, mime_type: d.mimeType, parent_ids: ['root'], data: d.content })),
-      { id: 'drv_contract_pdf', user_email: me.email, name: 'Northwind contract.pdf', mime_type: 'application/pdf', parent_ids: ['drv_projects'], data: '%PDF-1.4 demo' },
+      {
+        id: 'drv_projects',
+        user_email: me.email,
+        name: 'Projects',
+        mime_type: 'application/vnd.google-apps.folder',
+        parent_ids: ['root'],
+      },
+      ...demoDocuments().map((d) => ({
+        id: `drv_${d.key.replace(/-/g, '_')}`,
+        user_email: me.email,
+        name: d.name,
+        mime_type: d.mimeType,
+        parent_ids: ['root'],
+        data: d.content,
+      })),
+      {
+        id: 'drv_contract_pdf',
+        user_email: me.email,
+        name: 'Northwind contract.pdf',
+        mime_type: 'application/pdf',
+        parent_ids: ['drv_projects'],
+        data: '%PDF-1.4 demo',
+      },
     ],
   };
 }

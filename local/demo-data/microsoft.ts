@@ -6,12 +6,24 @@ const iso = (now: number, hours: number) => new Date(now + hours * 3_600_000).to
 const rcpt = (a: { name: string; email: string }) => ({ address: a.email, name: a.name });
 
 /** Seed for the Microsoft emulator: the demo person's Outlook mail, calendar and OneDrive, and our OAuth client. */
-export function microsoftDemoSeed(opts: { clientId: string; clientSecret: string; redirectUris: string[]; now?: number }) {
+export function microsoftDemoSeed(opts: {
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+  now?: number;
+}) {
   const now = opts.now ?? Date.now();
   const me = MICROSOFT_DEMO_USER;
   return {
     users: [{ email: me.email, name: me.name }],
-    oauth_clients: [{ client_id: opts.clientId, client_secret: opts.clientSecret, name: 'Personal Agents', redirect_uris: opts.redirectUris }],
+    oauth_clients: [
+      {
+        client_id: opts.clientId,
+        client_secret: opts.clientSecret,
+        name: 'Personal Agents',
+        redirect_uris: opts.redirectUris,
+      },
+    ],
     categories: [{ user_email: me.email, display_name: 'Newsletters', color: 'preset7' }],
     messages: demoMessages(me).map((m) => ({
       id: `msg_${m.key.replace(/-/g, '_')}`,

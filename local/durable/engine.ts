@@ -8,7 +8,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decideEpisode, historyEvent, type EpisodeEffects, type OrchestratorState } from './episode.js';
 import { clientBindingData, handleDurableHttp } from './http-api.js';
 import type { DurableEngine, DurableEngineOptions, RpcTypedData } from './index.js';
-import { DurableRequestError, EventType, isTerminal, type HistoryEvent, type Instance, type PendingActivity, type PendingTimer, type RuntimeStatus } from './model.js';
+import {
+  DurableRequestError,
+  EventType,
+  isTerminal,
+  type HistoryEvent,
+  type Instance,
+  type PendingActivity,
+  type PendingTimer,
+  type RuntimeStatus,
+} from './model.js';
 import { DurableStore } from './store.js';
 
 export interface InstanceQuery {
@@ -84,7 +93,8 @@ export class Engine implements DurableEngine {
     for (const instance of this.store.instances.values()) {
       if (isTerminal(instance.runtimeStatus)) continue;
       resumed++;
-      for (const activity of instance.activities) this.activityQueue.push({ instanceId: instance.instanceId, executionId: instance.executionId, activity });
+      for (const activity of instance.activities)
+        this.activityQueue.push({ instanceId: instance.instanceId, executionId: instance.executionId, activity });
       for (const timer of instance.timers) this.arm(instance, timer);
       this.markReady(instance);
     }
@@ -141,7 +151,10 @@ export class Engine implements DurableEngine {
     }
     const id = instanceId ?? randomUUID().replace(/-/g, '');
     if (!/^[^/\\#?\s]{1,256}$/.test(id)) {
-      throw new DurableRequestError(400, `Instance id '${id}' is not valid: use 1-256 characters without '/', '\\', '#', '?' or spaces.`);
+      throw new DurableRequestError(
+        400,
+        `Instance id '${id}' is not valid: use 1-256 characters without '/', '\\', '#', '?' or spaces.`,
+      );
     }
     const instance = this.newInstance(id, name, inputJson);
     this.store.commit([instance]);
@@ -187,7 +200,9 @@ export class Engine implements DurableEngine {
     const now = new Date().toISOString();
     const added = [historyEvent(EventType.ExecutionResumed, now, { Reason: reason })];
     instance.history.push(...added);
-    instance.runtimeStatus = instance.history.some((e) => e.EventType === EventType.OrchestratorStarted) ? 'Running' : 'Pending';
+    instance.runtimeStatus = instance.history.some((e) => e.EventType === EventType.OrchestratorStarted)
+      ? 'Running'
+      : 'Pending';
     instance.lastUpdatedTime = now;
     this.store.commit([instance]);
     this.markReady(instance);
@@ -223,10 +238,18 @@ export class Engine implements DurableEngine {
 
   // ---- instances ---------------------------------------------------------------------------------------------
 
-  private newInstance(instanceId: string, name: string, inputJson: string | null, parent?: Instance['parent']): Instance {
+  private newInstance(
+    instanceId: string,
+    name: string,
+    inputJson: string | null,
+    parent?: Instance['parent'],
+  ): Instance {
     const existing = this.store.instances.get(instanceId);
     if (existing && !isTerminal(existing.runtimeStatus)) {
-      throw new DurableRequestError(409, `An orchestration with instance ID '${instanceId}' already exists and is ${existing.runtimeStatus}.`);
+      throw new DurableRequestError(
+        409,
+        `An orchestration with instance ID '${instanceId}' already exists and is ${existing.runtimeStatus}.`,
+      );
     }
     if (existing) this.disarmAll(existing);
     const now = new Date().toISOString();
@@ -252,13 +275,24 @@ export class Engine implements DurableEngine {
     };
   }
 
-  private executionStarted(instanceId: string, name: string, inputJson: string | null, executionId: number, now: string, parent?: Instance['parent']): HistoryEvent {
+  private executionStarted(
+    instanceId: string,
+    name: string,
+    inputJson: string | null,
+    executionId: number,
+    now: string,
+    parent?: Instance['parent'],
+  ): HistoryEvent {
     return historyEvent(EventType.ExecutionStarted, now, {
       Name: name,
       Version: '',
       Input: inputJson,
       OrchestrationInstance: { InstanceId: instanceId, ExecutionId: String(executionId) },
-      ...(parent ? { ParentInstance: { OrchestrationInstance: { InstanceId: parent.instanceId }, TaskScheduleId: parent.taskId } } : {}),
+      ...(parent
+        ? {
+            ParentInstance: { OrchestrationInstance: { InstanceId: parent.instanceId }, TaskScheduleId: parent.taskId },
+          }
+        : {}),
     });
   }
 
@@ -290,7 +324,10 @@ export class Engine implements DurableEngine {
     if (link && parent && parent.executionId === link.executionId && !isTerminal(parent.runtimeStatus)) {
       const event =
         parentOutcome.completed !== undefined
-          ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: link.taskId, Result: parentOutcome.completed })
+          ? historyEvent(EventType.SubOrchestrationInstanceCompleted, now, {
+              TaskScheduledId: link.taskId,
+              Result: parentOutcome.completed,
+            })
           : historyEvent(EventType.SubOrchestrationInstanceFailed, now, {
               TaskScheduledId: link.taskId,
               Reason: parentOutcome.failed ?? 'The sub-orchestration failed.',
@@ -311,7 +348,8 @@ export class Engine implements DurableEngine {
 
   private markReady(instance: Instance): void {
     if (!this.started || this.stopping) return;
-    if (instance.inbox.length === 0 || instance.runtimeStatus === 'Suspended' || isTerminal(instance.runtimeStatus)) return;
+    if (instance.inbox.length === 0 || instance.runtimeStatus === 'Suspended' || isTerminal(instance.runtimeStatus))
+      return;
     if (this.store.instances.get(instance.instanceId) !== instance) return;
     this.ready.add(instance.instanceId);
     this.pump();
@@ -324,7 +362,13 @@ export class Engine implements DurableEngine {
       if (this.busy.has(id)) continue;
       this.ready.delete(id);
       const instance = this.store.instances.get(id);
-      if (!instance || instance.inbox.length === 0 || instance.runtimeStatus === 'Suspended' || isTerminal(instance.runtimeStatus)) continue;
+      if (
+        !instance ||
+        instance.inbox.length === 0 ||
+        instance.runtimeStatus === 'Suspended' ||
+        isTerminal(instance.runtimeStatus)
+      )
+        continue;
       this.track(this.runEpisode(instance));
     }
     while (this.runningActivities < this.maxActivities && this.activityQueue.length > 0) {
@@ -377,7 +421,11 @@ export class Engine implements DurableEngine {
   }
 
   /** Runs the orchestrator over its history plus the new event, through the durable-functions library. */
-  private async replay(instance: Instance, consumed: HistoryEvent, timestamp: string): Promise<{ state?: OrchestratorState; failure?: string }> {
+  private async replay(
+    instance: Instance,
+    consumed: HistoryEvent,
+    timestamp: string,
+  ): Promise<{ state?: OrchestratorState; failure?: string }> {
     const history: HistoryEvent[] = instance.history.map((event) => ({ ...event, IsPlayed: true }));
     history.push(historyEvent(EventType.OrchestratorStarted, timestamp), { ...consumed, IsPlayed: false });
     const trigger = {
@@ -416,11 +464,18 @@ export class Engine implements DurableEngine {
   private commitEpisode(instance: Instance, effects: EpisodeEffects, timestamp: string): void {
     const outcome = effects.outcome;
     instance.customStatus = effects.customStatus;
-    if (outcome.kind === 'failed') this.options.log('warn', `Orchestration '${instance.instanceId}' failed: ${outcome.message.split('\n')[0]}`);
+    if (outcome.kind === 'failed')
+      this.options.log('warn', `Orchestration '${instance.instanceId}' failed: ${outcome.message.split('\n')[0]}`);
     if (outcome.kind === 'completed' || outcome.kind === 'failed') {
       const output = outcome.kind === 'completed' ? outcome.output : JSON.stringify(outcome.message);
-      const changes = this.finish(instance, outcome.kind === 'completed' ? 'Completed' : 'Failed', output, effects.added, timestamp,
-        outcome.kind === 'completed' ? { completed: outcome.output } : { failed: outcome.message });
+      const changes = this.finish(
+        instance,
+        outcome.kind === 'completed' ? 'Completed' : 'Failed',
+        output,
+        effects.added,
+        timestamp,
+        outcome.kind === 'completed' ? { completed: outcome.output } : { failed: outcome.message },
+      );
       this.store.commit(changes);
       this.afterCommit(changes);
       return;
@@ -438,7 +493,17 @@ export class Engine implements DurableEngine {
       instance.lastUpdatedTime = timestamp;
       // Events raised but not delivered yet carry over to the new execution; completions of old work do not.
       const carried = instance.inbox.filter((event) => event.EventType === EventType.EventRaised);
-      instance.inbox = [this.executionStarted(instance.instanceId, instance.name, outcome.input, instance.executionId, timestamp, instance.parent), ...carried];
+      instance.inbox = [
+        this.executionStarted(
+          instance.instanceId,
+          instance.name,
+          outcome.input,
+          instance.executionId,
+          timestamp,
+          instance.parent,
+        ),
+        ...carried,
+      ];
       this.store.commit([instance]);
       return;
     }
@@ -456,7 +521,11 @@ export class Engine implements DurableEngine {
         changes.push(this.newInstance(child.instanceId, child.name, child.input, link));
       } catch (err) {
         instance.inbox.push(
-          historyEvent(EventType.SubOrchestrationInstanceFailed, timestamp, { TaskScheduledId: child.taskId, Reason: errorText(err).message, Details: '' }),
+          historyEvent(EventType.SubOrchestrationInstanceFailed, timestamp, {
+            TaskScheduledId: child.taskId,
+            Reason: errorText(err).message,
+            Details: '',
+          }),
         );
       }
     }
@@ -464,7 +533,8 @@ export class Engine implements DurableEngine {
     for (const activity of effects.activities) {
       this.activityQueue.push({ instanceId: instance.instanceId, executionId: instance.executionId, activity });
     }
-    for (const timer of effects.timers) if (!effects.canceledTimerIds.includes(timer.timerId)) this.arm(instance, timer);
+    for (const timer of effects.timers)
+      if (!effects.canceledTimerIds.includes(timer.timerId)) this.arm(instance, timer);
     this.afterCommit(changes);
   }
 
@@ -478,7 +548,9 @@ export class Engine implements DurableEngine {
       if (!this.activityNames.has(activity.name)) {
         throw new Error(`The function '${activity.name}' doesn't exist or is not an activity function.`);
       }
-      const result = decodeRpc(await this.options.invoke(activity.name, { json: JSON.stringify(activity.input ?? null) }));
+      const result = decodeRpc(
+        await this.options.invoke(activity.name, { json: JSON.stringify(activity.input ?? null) }),
+      );
       event = historyEvent(EventType.TaskCompleted, new Date().toISOString(), {
         TaskScheduledId: activity.taskId,
         Result: result === undefined ? null : JSON.stringify(result),
@@ -538,11 +610,18 @@ export class Engine implements DurableEngine {
   }
 
   private fire(instance: Instance, timer: PendingTimer): void {
-    if (this.stopping || this.store.instances.get(instance.instanceId) !== instance || isTerminal(instance.runtimeStatus)) return;
+    if (
+      this.stopping ||
+      this.store.instances.get(instance.instanceId) !== instance ||
+      isTerminal(instance.runtimeStatus)
+    )
+      return;
     const index = instance.timers.findIndex((t) => t.timerId === timer.timerId);
     if (index < 0) return;
     instance.timers.splice(index, 1);
-    instance.inbox.push(historyEvent(EventType.TimerFired, new Date().toISOString(), { TimerId: timer.timerId, FireAt: timer.fireAt }));
+    instance.inbox.push(
+      historyEvent(EventType.TimerFired, new Date().toISOString(), { TimerId: timer.timerId, FireAt: timer.fireAt }),
+    );
     this.touch(instance);
     this.store.commit([instance]);
     this.markReady(instance);

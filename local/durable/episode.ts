@@ -4,7 +4,15 @@
  * (retry timers, retry reschedules, long-timer chains take the next ids), then every new id-taking action in the
  * order the library tracked it.
  */
-import { EventType, type HistoryEvent, type Instance, type PendingActivity, type PendingTimer, type RetryPolicy, type Slot } from './model.js';
+import {
+  EventType,
+  type HistoryEvent,
+  type Instance,
+  type PendingActivity,
+  type PendingTimer,
+  type RetryPolicy,
+  type Slot,
+} from './model.js';
 
 /** What the library returns from an orchestrator invocation. */
 export interface OrchestratorState {
@@ -69,7 +77,12 @@ const UNSUPPORTED: Record<number, string> = {
   14: 'Entity locks',
 };
 
-export function historyEvent(type: number, timestamp: string, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
+export function historyEvent(
+  type: number,
+  timestamp: string,
+  fields: Record<string, unknown> = {},
+  eventId = -1,
+): HistoryEvent {
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: timestamp, ...fields };
 }
 
@@ -147,14 +160,21 @@ class EpisodeBuilder {
     if (!slot.retry) delete slot.input;
     if (slot.kind === 'activity') {
       const name = slot.name ?? '';
-      this.effects.added.push(historyEvent(EventType.TaskScheduled, this.timestamp, { Name: name, Version: '', Input: jsonText(input) }, id));
+      this.effects.added.push(
+        historyEvent(EventType.TaskScheduled, this.timestamp, { Name: name, Version: '', Input: jsonText(input) }, id),
+      );
       this.effects.activities.push({ taskId: id, name, input });
       return;
     }
     const childId = slot.childId ?? `${this.instance.instanceId}:${id}`;
     const childInput = jsonText(input);
     this.effects.added.push(
-      historyEvent(EventType.SubOrchestrationInstanceCreated, this.timestamp, { Name: slot.name, InstanceId: childId, Input: childInput }, id),
+      historyEvent(
+        EventType.SubOrchestrationInstanceCreated,
+        this.timestamp,
+        { Name: slot.name, InstanceId: childId, Input: childInput },
+        id,
+      ),
     );
     this.effects.children.push({ instanceId: childId, name: slot.name ?? '', input: childInput, taskId: id });
   }
@@ -169,7 +189,8 @@ class EpisodeBuilder {
 
   /** The bookkeeping the library does while processing the consumed event. */
   consume(event: HistoryEvent): void {
-    const failed = event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
+    const failed =
+      event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed;
     const fired = event.EventType === EventType.TimerFired;
     if (!failed && !fired) return;
     const id = (failed ? event.TaskScheduledId : event.TimerId) as number;
@@ -244,7 +265,10 @@ class EpisodeBuilder {
       default:
         throw new Error(`The orchestrator returned an action of unknown type ${action.actionType}.`);
     }
-    if (action.retryOptions && (action.actionType === Action.CallActivityWithRetry || action.actionType === Action.CallSubOrchestratorWithRetry)) {
+    if (
+      action.retryOptions &&
+      (action.actionType === Action.CallActivityWithRetry || action.actionType === Action.CallSubOrchestratorWithRetry)
+    ) {
       slot.retry = action.retryOptions;
       slot.attempt = 1;
     }
@@ -252,15 +276,27 @@ class EpisodeBuilder {
   }
 
   finish(state: OrchestratorState | undefined, failure: string | undefined): EpisodeEffects {
-    if (state && 'customStatus' in state) this.effects.customStatus = state.customStatus === undefined ? null : jsonText(state.customStatus);
+    if (state && 'customStatus' in state)
+      this.effects.customStatus = state.customStatus === undefined ? null : jsonText(state.customStatus);
     if (failure !== undefined) this.effects.outcome = { kind: 'failed', message: failure };
-    else if (this.effects.outcome.kind === 'running' && state?.isDone) this.effects.outcome = { kind: 'completed', output: jsonText(state.output) };
+    else if (this.effects.outcome.kind === 'running' && state?.isDone)
+      this.effects.outcome = { kind: 'completed', output: jsonText(state.output) };
     this.effects.added.push(historyEvent(EventType.OrchestratorCompleted, this.timestamp));
     const outcome = this.effects.outcome;
     if (outcome.kind === 'completed') {
-      this.effects.added.push(historyEvent(EventType.ExecutionCompleted, this.timestamp, { OrchestrationStatus: 'Completed', Result: outcome.output }));
+      this.effects.added.push(
+        historyEvent(EventType.ExecutionCompleted, this.timestamp, {
+          OrchestrationStatus: 'Completed',
+          Result: outcome.output,
+        }),
+      );
     } else if (outcome.kind === 'failed') {
-      this.effects.added.push(historyEvent(EventType.ExecutionCompleted, this.timestamp, { OrchestrationStatus: 'Failed', Result: outcome.message }));
+      this.effects.added.push(
+        historyEvent(EventType.ExecutionCompleted, this.timestamp, {
+          OrchestrationStatus: 'Failed',
+          Result: outcome.message,
+        }),
+      );
     } else if (outcome.kind === 'continuedAsNew') {
       this.effects.added.push(historyEvent(EventType.ContinueAsNew, this.timestamp, { Input: outcome.input }));
     }

@@ -4,13 +4,32 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Engine, InstanceQuery } from './engine.js';
-import { DurableRequestError, EventType, isTerminal, type HistoryEvent, type Instance, type RuntimeStatus } from './model.js';
+import {
+  DurableRequestError,
+  EventType,
+  isTerminal,
+  type HistoryEvent,
+  type Instance,
+  type RuntimeStatus,
+} from './model.js';
 
 const WEBHOOK_PATH = '/runtime/webhooks/durabletask';
 const PAGE_SIZE = 100;
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const RUNTIME_STATUSES: RuntimeStatus[] = ['Pending', 'Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Suspended'];
-const EVENT_TYPE_NAMES = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name])) as Record<number, string>;
+const RUNTIME_STATUSES: RuntimeStatus[] = [
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'Suspended',
+];
+const EVENT_TYPE_NAMES = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name])) as Record<
+  number,
+  string
+>;
 
 function query(hubName: string): string {
   return `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
@@ -69,7 +88,10 @@ function historyJson(events: HistoryEvent[], withOutput: boolean): Record<string
 }
 
 /** The instance status JSON the extension answers with (`input` and `output` always present, as the client requires). */
-export function statusJson(instance: Instance, options: { showInput: boolean; showHistory?: boolean; showHistoryOutput?: boolean }) {
+export function statusJson(
+  instance: Instance,
+  options: { showInput: boolean; showHistory?: boolean; showHistoryOutput?: boolean },
+) {
   return {
     name: instance.name,
     instanceId: instance.instanceId,
@@ -79,7 +101,9 @@ export function statusJson(instance: Instance, options: { showInput: boolean; sh
     output: parseJson(instance.output),
     createdTime: instance.createdTime,
     lastUpdatedTime: instance.lastUpdatedTime,
-    ...(options.showHistory ? { historyEvents: historyJson(instance.history, options.showHistoryOutput === true) } : {}),
+    ...(options.showHistory
+      ? { historyEvents: historyJson(instance.history, options.showHistoryOutput === true) }
+      : {}),
   };
 }
 
@@ -143,7 +167,8 @@ function instanceQuery(params: URLSearchParams): InstanceQuery {
     .filter(Boolean)
     .map((s) => {
       const match = RUNTIME_STATUSES.find((known) => known.toLowerCase() === s.toLowerCase());
-      if (!match) throw new DurableRequestError(400, `'${s}' is not a runtime status (use ${RUNTIME_STATUSES.join(', ')}).`);
+      if (!match)
+        throw new DurableRequestError(400, `'${s}' is not a runtime status (use ${RUNTIME_STATUSES.join(', ')}).`);
       return match;
     });
   return {
@@ -160,7 +185,12 @@ function checkStatus(engine: Engine, req: IncomingMessage, res: ServerResponse, 
   send(res, 202, urls, { Location: urls.statusQueryGetUri ?? '', 'Retry-After': '10' });
 }
 
-async function waitUntilDone(engine: Engine, instanceId: string, timeoutMs: number, intervalMs: number): Promise<Instance | undefined> {
+async function waitUntilDone(
+  engine: Engine,
+  instanceId: string,
+  timeoutMs: number,
+  intervalMs: number,
+): Promise<Instance | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const instance = engine.getInstance(instanceId);
@@ -173,7 +203,10 @@ async function waitUntilDone(engine: Engine, instanceId: string, timeoutMs: numb
 async function route(engine: Engine, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const params = url.searchParams;
-  const segments = path.split('?')[0]!.split('/').map((s) => decodeURIComponent(s));
+  const segments = path
+    .split('?')[0]!
+    .split('/')
+    .map((s) => decodeURIComponent(s));
   const method = (req.method ?? 'GET').toUpperCase();
   const [area, first, action, actionArg] = segments;
 
@@ -188,8 +221,14 @@ async function route(engine: Engine, req: IncomingMessage, res: ServerResponse, 
     if (timeout !== null) {
       const seconds = Number(timeout);
       const interval = Number(params.get('pollingInterval') ?? '1');
-      if (!Number.isFinite(seconds) || seconds < 0) throw new DurableRequestError(400, "'timeout' must be a number of seconds.");
-      const done = await waitUntilDone(engine, instance.instanceId, seconds * 1000, (Number.isFinite(interval) ? interval : 1) * 1000);
+      if (!Number.isFinite(seconds) || seconds < 0)
+        throw new DurableRequestError(400, "'timeout' must be a number of seconds.");
+      const done = await waitUntilDone(
+        engine,
+        instance.instanceId,
+        seconds * 1000,
+        (Number.isFinite(interval) ? interval : 1) * 1000,
+      );
       if (done?.runtimeStatus === 'Completed') {
         send(res, 200, parseJson(done.output));
         return true;
@@ -217,11 +256,19 @@ async function route(engine: Engine, req: IncomingMessage, res: ServerResponse, 
       const page = all.slice(offset, offset + pageSize);
       const next = offset + pageSize < all.length ? String(offset + pageSize) : '';
       const showInput = flag(params, 'showInput') === true;
-      send(res, 200, page.map((i) => statusJson(i, { showInput })), next ? { 'x-ms-continuation-token': next } : {});
+      send(
+        res,
+        200,
+        page.map((i) => statusJson(i, { showInput })),
+        next ? { 'x-ms-continuation-token': next } : {},
+      );
       return true;
     }
     if (method === 'DELETE') {
-      const ids = engine.queryInstances(filter).filter((i) => isTerminal(i.runtimeStatus)).map((i) => i.instanceId);
+      const ids = engine
+        .queryInstances(filter)
+        .filter((i) => isTerminal(i.runtimeStatus))
+        .map((i) => i.instanceId);
       const deleted = engine.purge(ids);
       if (deleted === 0) sendError(res, 404, 'No instances matched the filter.');
       else send(res, 200, { instancesDeleted: deleted });
@@ -245,7 +292,8 @@ async function route(engine: Engine, req: IncomingMessage, res: ServerResponse, 
       });
       if (isTerminal(instance.runtimeStatus)) send(res, 200, body);
       else {
-        const location = managementUrls(originOf(req), engine.hubName, encodeURIComponent(first)).statusQueryGetUri ?? '';
+        const location =
+          managementUrls(originOf(req), engine.hubName, encodeURIComponent(first)).statusQueryGetUri ?? '';
         send(res, 202, body, { Location: location, 'Retry-After': '10' });
       }
       return true;
@@ -298,14 +346,22 @@ async function route(engine: Engine, req: IncomingMessage, res: ServerResponse, 
 }
 
 /** Serves `path` (what follows /runtime/webhooks/durabletask/); false when it is not a Durable route. */
-export async function handleDurableHttp(engine: Engine, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+export async function handleDurableHttp(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
   try {
     return await route(engine, req, res, path.replace(/^\/+/, ''));
   } catch (err) {
     if (err instanceof DurableRequestError) sendError(res, err.status, err.message);
     else if (err instanceof URIError) sendError(res, 400, 'The request path is not valid.');
     else {
-      engine.options.log('error', `Durable HTTP API error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      engine.options.log(
+        'error',
+        `Durable HTTP API error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       sendError(res, 500, 'The Durable engine could not handle the request.');
     }
     return true;

@@ -12,7 +12,19 @@
  * and emptying the journal loses nothing and applies nothing twice. A torn last line (the process died mid-write) is
  * ignored: that transaction never happened.
  */
-import { close, closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  close,
+  closeSync,
+  existsSync,
+  fdatasync,
+  fdatasyncSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEvent, Instance, PendingActivity, PendingTimer, Slot } from './model.js';
 
@@ -110,7 +122,8 @@ function delta(instance: Instance, last: Written | undefined): Delta {
   if (taken.length > 0 || added.length > 0) out.ib = [taken.length, added];
 
   const [doneActivities, newActivities] = setDelta(last.activities, instance.activities);
-  if (doneActivities.length > 0 || newActivities.length > 0) out.a = [doneActivities.map((a) => a.taskId), newActivities];
+  if (doneActivities.length > 0 || newActivities.length > 0)
+    out.a = [doneActivities.map((a) => a.taskId), newActivities];
   const [doneTimers, newTimers] = setDelta(last.timers, instance.timers);
   if (doneTimers.length > 0 || newTimers.length > 0) out.t = [doneTimers.map((t) => t.timerId), newTimers];
 

@@ -37,11 +37,14 @@ function readJson(path: string): Record<string, unknown> {
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch {
-    const withoutComments = text.replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string) => str ?? '');
+    const withoutComments = text.replace(
+      /("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
+      (_m, str: string) => str ?? '',
+    );
     try {
       return JSON.parse(withoutComments.replace(/,(\s*[}\]])/g, '$1')) as Record<string, unknown>;
     } catch (err) {
-      throw new Error(`${path} is not valid JSON: ${(err as Error).message}`);
+      throw new Error(`${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
     }
   }
 }
@@ -89,7 +92,8 @@ export function loadHostConfig(appDir: string, settings: Record<string, string |
   const handlerOptions = objectAt(serviceBus, 'messageHandlerOptions');
 
   const routePrefix = typeof http.routePrefix === 'string' ? http.routePrefix.replace(/^\/+|\/+$/g, '') : 'api';
-  const hubSetting = typeof durable.hubName === 'string' ? durable.hubName : settings.WEBSITE_SITE_NAME || 'TestHubName';
+  const hubSetting =
+    typeof durable.hubName === 'string' ? durable.hubName : settings.WEBSITE_SITE_NAME || 'TestHubName';
   const hubName = expandSettings(hubSetting, settings);
   if (!/^[A-Za-z][A-Za-z0-9]{2,49}$/.test(hubName)) {
     throw new Error(`The Durable task hub name "${hubName}" must start with a letter and have 3-50 letters or digits.`);
@@ -122,7 +126,12 @@ export function loadLocalSettings(appDir: string): LoadedSettings {
       source: path,
       values,
       localHttpPort: typeof port === 'number' ? port : undefined,
-      corsOrigins: typeof host.CORS === 'string' ? host.CORS.split(',').map((o) => o.trim()).filter(Boolean) : [],
+      corsOrigins:
+        typeof host.CORS === 'string'
+          ? host.CORS.split(',')
+              .map((o) => o.trim())
+              .filter(Boolean)
+          : [],
       corsCredentials: host.CORSCredentials === true,
     };
   }

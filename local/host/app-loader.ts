@@ -11,7 +11,13 @@ import { pathToFileURL } from 'node:url';
 import type { FunctionsCore } from './functions-core';
 import { triggerOf } from './invoke';
 
-const SUPPORTED_TRIGGERS = ['httptrigger', 'timertrigger', 'servicebustrigger', 'orchestrationtrigger', 'activitytrigger'];
+const SUPPORTED_TRIGGERS = [
+  'httptrigger',
+  'timertrigger',
+  'servicebustrigger',
+  'orchestrationtrigger',
+  'activitytrigger',
+];
 
 function globToRegex(pattern: string): RegExp {
   let source = '';
@@ -25,7 +31,11 @@ function globToRegex(pattern: string): RegExp {
     else if (ch === '?') source += '[^/]';
     else if (ch === '{') {
       const end = pattern.indexOf('}', i);
-      source += `(${pattern.slice(i + 1, end).split(',').map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&')).join('|')})`;
+      source += `(${pattern
+        .slice(i + 1, end)
+        .split(',')
+        .map((p) => p.replace(/[.+^$()|[\]\\]/g, '\\$&'))
+        .join('|')})`;
       i = end;
     } else source += ch.replace(/[.+^$()|[\]\\]/g, '\\$&');
   }
@@ -45,18 +55,24 @@ function listFiles(dir: string, root: string, out: string[] = []): string[] {
 /** The entry files named by package.json `main`, relative to the app folder. */
 export function entryFiles(appDir: string): { files: string[]; type: string | undefined } {
   const pkgPath = join(appDir, 'package.json');
-  if (!existsSync(pkgPath)) throw new Error(`${appDir} has no package.json: the runtime needs its "main" to find the functions.`);
+  if (!existsSync(pkgPath))
+    throw new Error(`${appDir} has no package.json: the runtime needs its "main" to find the functions.`);
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { main?: string; type?: string };
   const main = (pkg.main ?? 'index.js').replace(/^\.\//, '');
   if (!/[*?{]/.test(main)) {
     if (!existsSync(join(appDir, main))) {
-      throw new Error(`The app's entry point "${main}" (package.json "main") does not exist. Build the app first (npm run build).`);
+      throw new Error(
+        `The app's entry point "${main}" (package.json "main") does not exist. Build the app first (npm run build).`,
+      );
     }
     return { files: [main], type: pkg.type };
   }
   const regex = globToRegex(main);
-  const files = listFiles(appDir, appDir).filter((f) => regex.test(f)).sort();
-  if (files.length === 0) throw new Error(`No file matches the app's entry point pattern "${main}" (package.json "main").`);
+  const files = listFiles(appDir, appDir)
+    .filter((f) => regex.test(f))
+    .sort();
+  if (files.length === 0)
+    throw new Error(`No file matches the app's entry point pattern "${main}" (package.json "main").`);
   return { files, type: pkg.type };
 }
 
@@ -90,28 +106,40 @@ export async function loadApp(appDir: string, core: FunctionsCore): Promise<Load
   });
   core.lock();
   if (core.functions.size === 0) {
-    throw new Error(`The app in ${appDir} registered no functions (is @azure/functions a dependency, and is "main" the built entry?).`);
+    throw new Error(
+      `The app in ${appDir} registered no functions (is @azure/functions a dependency, and is "main" the built entry?).`,
+    );
   }
   const capabilities = await core.getProgrammingModel().getCapabilities?.({});
   if (capabilities && 'HttpUri' in capabilities) {
-    throw new Error('The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local runtime does not support.');
+    throw new Error(
+      'The app enables HTTP streaming (app.setup({ enableHttpStream: true })), which the local runtime does not support.',
+    );
   }
   for (const fn of core.functions.values()) {
     const type = triggerOf(fn).type.toLowerCase();
     if (type === 'entitytrigger') {
-      throw new Error(`Function "${fn.metadata.name}" is a Durable entity; the local runtime does not support entities.`);
+      throw new Error(
+        `Function "${fn.metadata.name}" is a Durable entity; the local runtime does not support entities.`,
+      );
     }
     if (!SUPPORTED_TRIGGERS.includes(type)) {
-      throw new Error(`Function "${fn.metadata.name}" uses a ${triggerOf(fn).type}, which the local runtime does not provide.`);
+      throw new Error(
+        `Function "${fn.metadata.name}" uses a ${triggerOf(fn).type}, which the local runtime does not provide.`,
+      );
     }
     for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
       const bindingType = String(binding.type ?? '').toLowerCase();
       const allowedOut = name === '$return' ? ['http', 'servicebus'] : ['servicebus'];
       if (binding.direction === 'out' && !allowedOut.includes(bindingType)) {
-        throw new Error(`Function "${fn.metadata.name}" has a ${binding.type} output binding, which the local runtime does not provide.`);
+        throw new Error(
+          `Function "${fn.metadata.name}" has a ${binding.type} output binding, which the local runtime does not provide.`,
+        );
       }
       if (binding.direction !== 'out' && !/trigger$/.test(bindingType) && bindingType !== 'durableclient') {
-        throw new Error(`Function "${fn.metadata.name}" has a ${binding.type} input binding, which the local runtime does not provide.`);
+        throw new Error(
+          `Function "${fn.metadata.name}" has a ${binding.type} input binding, which the local runtime does not provide.`,
+        );
       }
     }
   }

@@ -3,10 +3,18 @@
  * provides to `@azure/functions`). Only what the programming model reads or writes is typed here.
  */
 
-export interface RpcNullableString { value?: string | null }
-export interface RpcNullableBool { value?: boolean | null }
-export interface RpcNullableDouble { value?: number | null }
-export interface RpcNullableTimestamp { value?: { seconds?: number | string | null; nanos?: number | null } | null }
+export interface RpcNullableString {
+  value?: string | null;
+}
+export interface RpcNullableBool {
+  value?: boolean | null;
+}
+export interface RpcNullableDouble {
+  value?: number | null;
+}
+export interface RpcNullableTimestamp {
+  value?: { seconds?: number | string | null; nanos?: number | null } | null;
+}
 
 export interface RpcHttpCookie {
   name?: string | null;
@@ -83,7 +91,10 @@ export interface CoreInvocationContext {
   log(level: RpcLogLevel, category: RpcLogCategory, message: string): void;
 }
 
-export interface InvocationArguments { context: unknown; inputs: unknown[] }
+export interface InvocationArguments {
+  context: unknown;
+  inputs: unknown[];
+}
 
 export interface RpcInvocationResponse {
   invocationId?: string;
@@ -105,4 +116,5 @@ export interface ProgrammingModel {
 }
 
 export type HookName = 'preInvocation' | 'postInvocation' | 'appStart' | 'appTerminate' | 'log';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each hook receives its own context shape
 export type HookCallback = (context: any) => unknown;

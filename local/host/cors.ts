@@ -14,7 +14,8 @@ export function applyCors(options: CorsOptions, req: IncomingMessage, res: Serve
   const origin = req.headers.origin;
   if (!origin || options.origins.length === 0) return false;
   const wildcard = options.origins.includes('*');
-  if (!wildcard && !options.origins.some((o) => o.replace(/\/$/, '').toLowerCase() === origin.toLowerCase())) return false;
+  if (!wildcard && !options.origins.some((o) => o.replace(/\/$/, '').toLowerCase() === origin.toLowerCase()))
+    return false;
   res.setHeader('access-control-allow-origin', wildcard && !options.credentials ? '*' : origin);
   if (!wildcard || options.credentials) res.setHeader('vary', 'Origin');
   if (options.credentials) res.setHeader('access-control-allow-credentials', 'true');

@@ -21,7 +21,12 @@ export interface RegisteredFunction {
   callback: FunctionCallback;
 }
 
-export type CoreLogHandler = (level: RpcLogLevel, category: RpcLogCategory, message: string, functionName?: string) => void;
+export type CoreLogHandler = (
+  level: RpcLogLevel,
+  category: RpcLogCategory,
+  message: string,
+  functionName?: string,
+) => void;
 
 const HOOK_NAMES: HookName[] = ['preInvocation', 'postInvocation', 'appStart', 'appTerminate', 'log'];
 
@@ -61,7 +66,9 @@ export class FunctionsCore {
     if (this.functions.has(functionId)) {
       throw new Error(`Duplicate function id "${functionId}": a function can only be registered once.`);
     }
-    const rawBindings = Object.entries(metadata.bindings ?? {}).map(([name, binding]) => JSON.stringify({ ...binding, name }));
+    const rawBindings = Object.entries(metadata.bindings ?? {}).map(([name, binding]) =>
+      JSON.stringify({ ...binding, name }),
+    );
     this.functions.set(functionId, { metadata: { ...metadata, functionId, rawBindings }, callback });
     return new Disposable(() => {
       if (this.#locked) throw new Error('Cannot dispose a function registration after the app started.');
@@ -82,7 +89,9 @@ export class FunctionsCore {
 
   setProgrammingModel(model: ProgrammingModel): void {
     if (this.programmingModel && this.programmingModel.name !== model.name) {
-      console.warn(`The app set programming model "${model.name}" after "${this.programmingModel.name}"; using the last one.`);
+      console.warn(
+        `The app set programming model "${model.name}" after "${this.programmingModel.name}"; using the last one.`,
+      );
     }
     this.programmingModel = model;
   }
@@ -161,7 +170,8 @@ function coreApiOf(core: FunctionsCore) {
   return {
     version: '3.10.1',
     hostVersion: '4.1037.0',
-    registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) => core.registerFunction(metadata, callback),
+    registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+      core.registerFunction(metadata, callback),
     registerHook: (name: string, callback: HookCallback) => core.registerHook(name, callback),
     setProgrammingModel: (model: ProgrammingModel) => core.setProgrammingModel(model),
     getProgrammingModel: () => core.getProgrammingModel(),

@@ -25,8 +25,11 @@ export function httpFunctionsOf(core: FunctionsCore): HttpFunction[] {
   for (const fn of core.functions.values()) {
     const trigger = triggerOf(fn);
     if (trigger.type.toLowerCase() !== 'httptrigger') continue;
-    const route = typeof trigger.binding.route === 'string' && trigger.binding.route ? trigger.binding.route : fn.metadata.name;
-    const methods = Array.isArray(trigger.binding.methods) ? (trigger.binding.methods as string[]).map((m) => m.toUpperCase()) : [];
+    const route =
+      typeof trigger.binding.route === 'string' && trigger.binding.route ? trigger.binding.route : fn.metadata.name;
+    const methods = Array.isArray(trigger.binding.methods)
+      ? (trigger.binding.methods as string[]).map((m) => m.toUpperCase())
+      : [];
     out.push({ name: fn.metadata.name, route: compileRoute(route), methods });
   }
   return out.sort((a, b) => compareRoutes(a.route, b.route));
@@ -79,7 +82,12 @@ function queryOf(url: URL): Record<string, string> {
 }
 
 /** The RPC http data the host sends the worker for this request. */
-export function toRpcHttpRequest(req: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): RpcHttpData {
+export function toRpcHttpRequest(
+  req: IncomingMessage,
+  url: URL,
+  params: Record<string, string>,
+  body: Buffer,
+): RpcHttpData {
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     url: url.toString(),
@@ -92,7 +100,8 @@ export function toRpcHttpRequest(req: IncomingMessage, url: URL, params: Record<
 
 function bodyBytes(data: RpcTypedData | null | undefined): Buffer {
   if (!data) return Buffer.alloc(0);
-  if (data.bytes) return Buffer.from(data.bytes instanceof Uint8Array ? data.bytes : Object.values(data.bytes as object));
+  if (data.bytes)
+    return Buffer.from(data.bytes instanceof Uint8Array ? data.bytes : Object.values(data.bytes as object));
   if (data.stream) return Buffer.from(data.stream);
   if (typeof data.string === 'string') return Buffer.from(data.string, 'utf8');
   if (typeof data.json === 'string') return Buffer.from(data.json, 'utf8');
@@ -106,8 +115,10 @@ export function formatCookie(cookie: RpcHttpCookie): string {
   if (cookie.domain?.value) parts.push(`Domain=${cookie.domain.value}`);
   if (cookie.path?.value) parts.push(`Path=${cookie.path.value}`);
   const seconds = cookie.expires?.value?.seconds;
-  if (seconds !== undefined && seconds !== null) parts.push(`Expires=${new Date(Number(seconds) * 1000).toUTCString()}`);
-  if (cookie.maxAge?.value !== undefined && cookie.maxAge.value !== null) parts.push(`Max-Age=${Math.trunc(cookie.maxAge.value)}`);
+  if (seconds !== undefined && seconds !== null)
+    parts.push(`Expires=${new Date(Number(seconds) * 1000).toUTCString()}`);
+  if (cookie.maxAge?.value !== undefined && cookie.maxAge.value !== null)
+    parts.push(`Max-Age=${Math.trunc(cookie.maxAge.value)}`);
   if (cookie.secure?.value) parts.push('Secure');
   if (cookie.httpOnly?.value) parts.push('HttpOnly');
   if (cookie.sameSite === 'lax') parts.push('SameSite=Lax');
@@ -160,7 +171,10 @@ export async function serveHttpFunction(
   if (found.kind !== 'function') {
     // The host answers 404 for an unknown route and for a known route without this method.
     res.writeHead(404, { 'content-length': 0 }).end();
-    const why = found.kind === 'method-not-allowed' ? `the route only accepts ${found.allowed.join(', ')}` : 'no function has this route';
+    const why =
+      found.kind === 'method-not-allowed'
+        ? `the route only accepts ${found.allowed.join(', ')}`
+        : 'no function has this route';
     log(`${method} ${url.pathname} -> 404 (${why})`);
     return;
   }
@@ -183,6 +197,8 @@ export async function serveHttpFunction(
     if (!res.headersSent) res.writeHead(500, { 'content-length': 0 });
     res.end();
   } finally {
-    log(`${method} ${url.pathname} -> ${found.fn.name} ${res.statusCode} (${Math.round(performance.now() - started)} ms)`);
+    log(
+      `${method} ${url.pathname} -> ${found.fn.name} ${res.statusCode} (${Math.round(performance.now() - started)} ms)`,
+    );
   }
 }

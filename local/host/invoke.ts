@@ -61,7 +61,12 @@ async function withTimeout<T>(work: Promise<T>, functionName: string, invocation
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`Timeout value of ${formatDuration(ms)} exceeded by function '${functionName}' (Id: '${invocationId}').`)),
+      () =>
+        reject(
+          new Error(
+            `Timeout value of ${formatDuration(ms)} exceeded by function '${functionName}' (Id: '${invocationId}').`,
+          ),
+        ),
       ms,
     );
   });
@@ -71,7 +76,6 @@ async function withTimeout<T>(work: Promise<T>, functionName: string, invocation
     clearTimeout(timer);
   }
 }
-
 
 /** The trigger binding's name and definition of a registered function. */
 export function triggerOf(fn: RegisteredFunction): { name: string; type: string; binding: Record<string, unknown> } {
@@ -97,7 +101,6 @@ function extraInputs(fn: RegisteredFunction, triggerName: string): { name: strin
   }
   return inputs;
 }
-
 
 function hookContext<T extends object>(fields: T, hookData: Record<string, unknown>, invocationContext: unknown) {
   const core = functionsCore();
@@ -135,7 +138,13 @@ export async function invokeFunction(
     metadata: fn.metadata,
     state: undefined,
     log(level: RpcLogLevel, category: RpcLogCategory, message: string) {
-      core.emitLog(level, category, message, fn.metadata.name, coreCtx.logContext as { hookData?: Record<string, unknown> });
+      core.emitLog(
+        level,
+        category,
+        message,
+        fn.metadata.name,
+        coreCtx.logContext as { hookData?: Record<string, unknown> },
+      );
     },
     request: {
       invocationId,
@@ -163,7 +172,11 @@ export async function invokeFunction(
   const post = hookContext({ inputs: pre.inputs, result: null as unknown, error: null as unknown }, hookData, context);
   coreCtx.state = 'invocation';
   try {
-    post.result = await withTimeout(model.invokeFunction(context, pre.inputs, pre.functionCallback), fn.metadata.name, invocationId);
+    post.result = await withTimeout(
+      model.invokeFunction(context, pre.inputs, pre.functionCallback),
+      fn.metadata.name,
+      invocationId,
+    );
   } catch (err) {
     post.error = err;
   } finally {
@@ -182,7 +195,8 @@ export async function invokeFunction(
   const result: InvocationResult = {};
   if (response.returnValue !== undefined && response.returnValue !== null) result.returnValue = response.returnValue;
   const outputs = (response.outputData ?? []).filter(
-    (o): o is { name: string; data: RpcTypedData } => typeof o.name === 'string' && o.data !== undefined && o.data !== null,
+    (o): o is { name: string; data: RpcTypedData } =>
+      typeof o.name === 'string' && o.data !== undefined && o.data !== null,
   );
   if (outputs.length > 0) result.outputData = outputs;
   const sink = settings.outputSink;

@@ -136,7 +136,13 @@ function parseParam(body: string, template: string): Param {
   if (last !== undefined) applyTail(last, (v) => (parts[parts.length - 1] = v));
   else applyTail(name, (v) => (name = v));
   if (!/^\w+$/.test(name)) throw new Error(`Route "${template}": "${name}" is not a valid parameter name.`);
-  return { name, optional, catchAll, defaultValue, constraints: parts.filter(Boolean).map((c) => constraintOf(c, template)) };
+  return {
+    name,
+    optional,
+    catchAll,
+    defaultValue,
+    constraints: parts.filter(Boolean).map((c) => constraintOf(c, template)),
+  };
 }
 
 function escapeRegex(text: string): string {
@@ -177,9 +183,12 @@ function compileSegment(raw: string, template: string): Segment {
   if (pieces.length === 1 && typeof pieces[0] === 'string') return { kind: 'literal', text: pieces[0] };
   if (pieces.length === 1) return { kind: 'param', param: pieces[0] as Param };
   const params = pieces.filter((p): p is Param => typeof p !== 'string');
-  if (params.some((p) => p.catchAll)) throw new Error(`Route "${template}": a catch-all parameter must be a whole segment.`);
+  if (params.some((p) => p.catchAll))
+    throw new Error(`Route "${template}": a catch-all parameter must be a whole segment.`);
   // Complex segments match right to left, as ASP.NET Core does: `{name}.{ext}` on a.b.c gives name a.b, ext c.
-  const source = pieces.map((p, index) => (typeof p === 'string' ? escapeRegex(p) : index === pieces.length - 1 ? '(.+?)' : '(.+)')).join('');
+  const source = pieces
+    .map((p, index) => (typeof p === 'string' ? escapeRegex(p) : index === pieces.length - 1 ? '(.+?)' : '(.+)'))
+    .join('');
   return { kind: 'complex', regex: new RegExp(`^${source}$`, 'i'), params };
 }
 
@@ -234,7 +243,10 @@ export function matchRoute(route: CompiledRoute, path: string): Record<string, s
     const segment = segments[i]!;
     const part = parts[i];
     if (segment.kind === 'param' && segment.param.catchAll) {
-      const rest = rawParts.slice(i).map((p) => safeDecode(p)).join('/');
+      const rest = rawParts
+        .slice(i)
+        .map((p) => safeDecode(p))
+        .join('/');
       if (rest === '') {
         if (segment.param.defaultValue !== undefined) params[segment.param.name] = segment.param.defaultValue;
         return params;
@@ -243,7 +255,8 @@ export function matchRoute(route: CompiledRoute, path: string): Record<string, s
     }
     if (part === undefined || part === '') {
       // Missing trailing segments are fine only for optional/defaulted parameters.
-      if (segment.kind !== 'param' || !(segment.param.optional || segment.param.defaultValue !== undefined)) return undefined;
+      if (segment.kind !== 'param' || !(segment.param.optional || segment.param.defaultValue !== undefined))
+        return undefined;
       if (segment.param.defaultValue !== undefined) params[segment.param.name] = segment.param.defaultValue;
       continue;
     }

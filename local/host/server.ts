@@ -19,7 +19,11 @@ export interface RuntimeServer {
   close(timeoutMs: number): Promise<void>;
 }
 
-export async function listenRuntimeServer(port: number, host: string, log: (msg: string) => void): Promise<RuntimeServer> {
+export async function listenRuntimeServer(
+  port: number,
+  host: string,
+  log: (msg: string) => void,
+): Promise<RuntimeServer> {
   let router: RequestRouter | undefined;
   let closing = false;
   const active = new Set<Promise<void>>();
@@ -28,7 +32,9 @@ export async function listenRuntimeServer(port: number, host: string, log: (msg:
   const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
     if (closing) res.setHeader('connection', 'close');
     if (!router) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('The local runtime is starting.');
+      res
+        .writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' })
+        .end('The local runtime is starting.');
       return;
     }
     let url: URL;
@@ -57,7 +63,11 @@ export async function listenRuntimeServer(port: number, host: string, log: (msg:
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`Port ${port} is already in use: stop what uses it or pass --port <n>.`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} is already in use: stop what uses it or pass --port <n>.`)
+          : err,
+      ),
     );
     server.listen(port, host, () => resolve());
   });

@@ -37,18 +37,25 @@ export function parseSchedule(expression: string, timeZone: string | undefined):
   }
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new Error(`The timer schedule "${expression}" must have 6 fields: {second} {minute} {hour} {day} {month} {day-of-week}.`);
+    throw new Error(
+      `The timer schedule "${expression}" must have 6 fields: {second} {minute} {hour} {day} {month} {day-of-week}.`,
+    );
   }
   let cron: Cron;
   try {
     cron = new Cron(fields.join(' '), { mode: '6-part', domAndDow: true, paused: true, timezone: timeZone });
   } catch (err) {
-    throw new Error(`The timer schedule "${expression}" is not valid NCRONTAB: ${(err as Error).message}`);
+    throw new Error(`The timer schedule "${expression}" is not valid NCRONTAB: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   try {
     cron.nextRun();
   } catch (err) {
-    throw new Error(`The time zone "${timeZone}" (WEBSITE_TIME_ZONE or TZ) is not an IANA time zone: ${(err as Error).message}`);
+    throw new Error(
+      `The time zone "${timeZone}" (WEBSITE_TIME_ZONE or TZ) is not an IANA time zone: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return { next: (after) => cron.nextRun(after) ?? undefined };
 }
@@ -71,7 +78,8 @@ export function createTimerHost(options: {
   const status: Record<string, ScheduleStatus> = existsSync(options.statusFile)
     ? (JSON.parse(readFileSync(options.statusFile, 'utf8')) as Record<string, ScheduleStatus>)
     : {};
-  const timers: { name: string; expression: string; schedule: Schedule; runOnStartup: boolean; useMonitor: boolean }[] = [];
+  const timers: { name: string; expression: string; schedule: Schedule; runOnStartup: boolean; useMonitor: boolean }[] =
+    [];
   for (const fn of core.functions.values()) {
     const trigger = triggerOf(fn);
     if (trigger.type.toLowerCase() !== 'timertrigger') continue;
@@ -112,7 +120,11 @@ export function createTimerHost(options: {
       log(`Timer "${timer.name}" failed: ${(err as Error)?.stack ?? String(err)}`);
     }
     if (timer.useMonitor && next) {
-      status[timer.name] = { last: scheduledFor.toISOString(), next: next.toISOString(), lastUpdated: new Date().toISOString() };
+      status[timer.name] = {
+        last: scheduledFor.toISOString(),
+        next: next.toISOString(),
+        lastUpdated: new Date().toISOString(),
+      };
       save();
     }
   }
@@ -157,7 +169,11 @@ export function createTimerHost(options: {
           if (timer.useMonitor && !saved) {
             const next = timer.schedule.next(new Date());
             if (next) {
-              status[timer.name] = { last: new Date(0).toISOString(), next: next.toISOString(), lastUpdated: new Date().toISOString() };
+              status[timer.name] = {
+                last: new Date(0).toISOString(),
+                next: next.toISOString(),
+                lastUpdated: new Date().toISOString(),
+              };
               save();
             }
           }
@@ -171,7 +187,10 @@ export function createTimerHost(options: {
       await Promise.allSettled([...running]);
     },
     describe() {
-      return timers.map((t) => `${t.name}: ${t.expression}${t.runOnStartup ? ' (runOnStartup)' : ''}${timeZone ? ` [${timeZone}]` : ''}`);
+      return timers.map(
+        (t) =>
+          `${t.name}: ${t.expression}${t.runOnStartup ? ' (runOnStartup)' : ''}${timeZone ? ` [${timeZone}]` : ''}`,
+      );
     },
   };
 }

@@ -23,14 +23,16 @@ export function isLocalStorage(connection: string | undefined): boolean {
 }
 
 export function storageConnectionString(ports: { blob: number; queue: number; table: number }): string {
-  return [
-    'DefaultEndpointsProtocol=http',
-    `AccountName=${ACCOUNT}`,
-    `AccountKey=${ACCOUNT_KEY}`,
-    `BlobEndpoint=http://127.0.0.1:${ports.blob}/${ACCOUNT}`,
-    `QueueEndpoint=http://127.0.0.1:${ports.queue}/${ACCOUNT}`,
-    `TableEndpoint=http://127.0.0.1:${ports.table}/${ACCOUNT}`,
-  ].join(';') + ';';
+  return (
+    [
+      'DefaultEndpointsProtocol=http',
+      `AccountName=${ACCOUNT}`,
+      `AccountKey=${ACCOUNT_KEY}`,
+      `BlobEndpoint=http://127.0.0.1:${ports.blob}/${ACCOUNT}`,
+      `QueueEndpoint=http://127.0.0.1:${ports.queue}/${ACCOUNT}`,
+      `TableEndpoint=http://127.0.0.1:${ports.table}/${ACCOUNT}`,
+    ].join(';') + ';'
+  );
 }
 
 interface Ports {
@@ -49,15 +51,31 @@ const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening 
 /** Starts Azurite on these ports (0 = any free one); resolves once all three listen, with the ports they bound. */
 async function launch(entry: string, location: string, ports: Ports) {
   const args = [
-    '--require', join(__dirname, 'azurite-watchdog.cjs'),
+    '--require',
+    join(__dirname, 'azurite-watchdog.cjs'),
     entry,
-    '--location', location,
-    '--silent', '--skipApiVersionCheck', '--disableTelemetry',
-    '--blobHost', '127.0.0.1', '--blobPort', String(ports.blob),
-    '--queueHost', '127.0.0.1', '--queuePort', String(ports.queue),
-    '--tableHost', '127.0.0.1', '--tablePort', String(ports.table),
+    '--location',
+    location,
+    '--silent',
+    '--skipApiVersionCheck',
+    '--disableTelemetry',
+    '--blobHost',
+    '127.0.0.1',
+    '--blobPort',
+    String(ports.blob),
+    '--queueHost',
+    '127.0.0.1',
+    '--queuePort',
+    String(ports.queue),
+    '--tableHost',
+    '127.0.0.1',
+    '--tablePort',
+    String(ports.table),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const onData = (chunk: Buffer) => {
@@ -69,7 +87,9 @@ async function launch(entry: string, location: string, ports: Ports) {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`Azurite did not start within 60 s:\n${output}`)), 60_000);
       const check = () => {
-        const bound = Object.fromEntries([...output.matchAll(LISTENING)].map((m) => [m[1]!.toLowerCase(), Number(m[2])]));
+        const bound = Object.fromEntries(
+          [...output.matchAll(LISTENING)].map((m) => [m[1]!.toLowerCase(), Number(m[2])]),
+        );
         if (bound.blob && bound.queue && bound.table) {
           clearTimeout(timer);
           Object.assign(ports, bound);

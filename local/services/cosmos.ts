@@ -97,13 +97,16 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
   let stopped = false;
 
   server.on('request', (req, res) => {
-    const isQuery = req.headers['x-ms-documentdb-isquery'] === 'true' || req.headers['x-ms-documentdb-query'] !== undefined;
+    const isQuery =
+      req.headers['x-ms-documentdb-isquery'] === 'true' || req.headers['x-ms-documentdb-query'] !== undefined;
     if (req.method === 'GET' || req.method === 'HEAD' || isQuery) return;
     res.on('finish', () => {
       if (res.statusCode < 400) markDirty();
     });
   });
-  const { https: port } = await ctx.bindPorts({ https: preferred }, async (wanted) => ({ https: await listenOn(server, wanted.https, '127.0.0.1') }));
+  const { https: port } = await ctx.bindPorts({ https: preferred }, async (wanted) => ({
+    https: await listenOn(server, wanted.https, '127.0.0.1'),
+  }));
   const endpoint = `https://127.0.0.1:${port}`;
   const key = ctx.settings.COSMOS_KEY || EMULATOR_KEY;
 

@@ -13,7 +13,16 @@
  * Access tokens: iss = issuer, aud = AUTH_AUDIENCE, sub = stable per email, email, name. Anyone can sign in as
  * anyone: it exists to develop and test, never to protect anything.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -79,12 +88,21 @@ function page(title: string, body: string): string {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*', ...extra });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'access-control-allow-origin': '*',
+    ...extra,
+  });
   res.end(JSON.stringify(body));
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-frame-options': 'DENY' });
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-frame-options': 'DENY',
+  });
   res.end(html);
 }
 
@@ -144,7 +162,8 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
     }
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (claims.iss !== issuer) throw new OidcError(401, 'invalid_token', 'The token is from another issuer.');
-    if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) throw new OidcError(401, 'invalid_token', 'The token has expired.');
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now())
+      throw new OidcError(401, 'invalid_token', 'The token has expired.');
     return claims;
   }
 
@@ -172,12 +191,43 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
     const scope = o.scope ?? 'openid profile email';
     const base = { iss: issuer, sub, email, name, preferred_username: email, iat: now, exp: now + ttl };
     const nbf = o.notBefore ?? now;
-    const accessToken = signJwt({ ...base, aud: o.audience ?? audience, nbf, scp: scope, client_id: clientId, jti: b64url(randomBytes(12)) });
+    const accessToken = signJwt({
+      ...base,
+      aud: o.audience ?? audience,
+      nbf,
+      scp: scope,
+      client_id: clientId,
+      jti: b64url(randomBytes(12)),
+    });
     const authTime = o.authTime ?? now;
-    const idToken = signJwt({ ...base, aud: clientId, nbf, auth_time: authTime, ...(o.nonce ? { nonce: o.nonce } : {}) });
-    const out: Record<string, unknown> = { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: ttl, scope };
+    const idToken = signJwt({
+      ...base,
+      aud: clientId,
+      nbf,
+      auth_time: authTime,
+      ...(o.nonce ? { nonce: o.nonce } : {}),
+    });
+    const out: Record<string, unknown> = {
+      access_token: accessToken,
+      id_token: idToken,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      scope,
+    };
     if (o.withRefresh) {
-      out.refresh_token = signJwt({ iss: issuer, sub, email, name, aud: issuer, token_use: 'refresh', client_id: clientId, scope, auth_time: authTime, iat: now, exp: now + REFRESH_TTL_SECONDS });
+      out.refresh_token = signJwt({
+        iss: issuer,
+        sub,
+        email,
+        name,
+        aud: issuer,
+        token_use: 'refresh',
+        client_id: clientId,
+        scope,
+        auth_time: authTime,
+        iat: now,
+        exp: now + REFRESH_TTL_SECONDS,
+      });
     }
     return out;
   }
@@ -192,20 +242,32 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
       throw new OidcError(400, 'invalid_request', 'redirect_uri is not a valid address.');
     }
     const allowed = [ctx.publicOrigin, ctx.settings.WEB_BASE_URL].filter(Boolean).map((o) => new URL(o!).origin);
-    if (!(url.protocol === 'http:' || url.protocol === 'https:') || !(isLoopback(url.hostname) || allowed.includes(url.origin))) {
-      throw new OidcError(400, 'invalid_request', `redirect_uri ${url.origin} is not allowed: use this machine or WEB_BASE_URL.`);
+    if (
+      !(url.protocol === 'http:' || url.protocol === 'https:') ||
+      !(isLoopback(url.hostname) || allowed.includes(url.origin))
+    ) {
+      throw new OidcError(
+        400,
+        'invalid_request',
+        `redirect_uri ${url.origin} is not allowed: use this machine or WEB_BASE_URL.`,
+      );
     }
     return url.toString();
   }
 
   function authorizeRequest(params: URLSearchParams) {
     const redirectUri = checkRedirect(params.get('redirect_uri'));
-    if (params.get('response_type') !== 'code') throw new OidcError(400, 'unsupported_response_type', 'Only response_type=code is supported.');
+    if (params.get('response_type') !== 'code')
+      throw new OidcError(400, 'unsupported_response_type', 'Only response_type=code is supported.');
     const clientId = params.get('client_id');
     if (!clientId) throw new OidcError(400, 'invalid_request', 'client_id is missing.');
     const codeChallenge = params.get('code_challenge');
     if (!codeChallenge || params.get('code_challenge_method') !== 'S256') {
-      throw new OidcError(400, 'invalid_request', 'PKCE is required: send code_challenge with code_challenge_method=S256.');
+      throw new OidcError(
+        400,
+        'invalid_request',
+        'PKCE is required: send code_challenge with code_challenge_method=S256.',
+      );
     }
     return {
       redirectUri,
@@ -218,7 +280,16 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
     };
   }
 
-  const HIDDEN = ['response_type', 'client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'state', 'nonce', 'scope'];
+  const HIDDEN = [
+    'response_type',
+    'client_id',
+    'redirect_uri',
+    'code_challenge',
+    'code_challenge_method',
+    'state',
+    'nonce',
+    'scope',
+  ];
 
   function signInPage(params: URLSearchParams, email: string, name: string, error?: string): string {
     const hidden = HIDDEN.filter((k) => params.get(k) !== null)
@@ -292,9 +363,12 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
       const code = params.get('code') ?? '';
       const pending = codes.get(code);
       codes.delete(code); // single use, also when the exchange fails
-      if (!pending || pending.expiresAt < Date.now()) throw new OidcError(400, 'invalid_grant', 'The authorization code is unknown, used or expired.');
-      if (params.get('redirect_uri') !== pending.redirectUri) throw new OidcError(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
-      if (params.get('client_id') && params.get('client_id') !== pending.clientId) throw new OidcError(400, 'invalid_grant', 'client_id does not match.');
+      if (!pending || pending.expiresAt < Date.now())
+        throw new OidcError(400, 'invalid_grant', 'The authorization code is unknown, used or expired.');
+      if (params.get('redirect_uri') !== pending.redirectUri)
+        throw new OidcError(400, 'invalid_grant', 'redirect_uri does not match the authorization request.');
+      if (params.get('client_id') && params.get('client_id') !== pending.clientId)
+        throw new OidcError(400, 'invalid_grant', 'client_id does not match.');
       const verifier = params.get('code_verifier') ?? '';
       if (!verifier || b64url(createHash('sha256').update(verifier).digest()) !== pending.codeChallenge) {
         throw new OidcError(400, 'invalid_grant', 'code_verifier does not match the code_challenge.');
@@ -310,14 +384,18 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
         throw new OidcError(400, 'invalid_grant', 'The refresh token is not valid.');
       }
       if (claims.token_use !== 'refresh') throw new OidcError(400, 'invalid_grant', 'That is not a refresh token.');
-      sendJson(res, 200, issueTokens({
-        email: String(claims.email),
-        name: String(claims.name),
-        clientId: String(claims.client_id),
-        scope: String(claims.scope),
-        withRefresh: true,
-        authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
-      }));
+      sendJson(
+        res,
+        200,
+        issueTokens({
+          email: String(claims.email),
+          name: String(claims.name),
+          clientId: String(claims.client_id),
+          scope: String(claims.scope),
+          withRefresh: true,
+          authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
+        }),
+      );
       return;
     }
     throw new OidcError(400, 'unsupported_grant_type', 'Supported grants: authorization_code, refresh_token.');
@@ -346,7 +424,12 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
   async function devToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const params = await readParams(req);
     const email = (params.get('email') ?? '').trim();
-    if (!EMAIL.test(email)) throw new OidcError(400, 'invalid_request', 'Send {"email": "name@example.com"} (name, expiresInSeconds, audience and notBefore are optional).');
+    if (!EMAIL.test(email))
+      throw new OidcError(
+        400,
+        'invalid_request',
+        'Send {"email": "name@example.com"} (name, expiresInSeconds, audience and notBefore are optional).',
+      );
     const numberParam = (key: string) => {
       const raw = params.get(key);
       if (raw === null || raw === '') return undefined;
@@ -354,13 +437,17 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
       if (!Number.isInteger(n)) throw new OidcError(400, 'invalid_request', `${key} must be an integer.`);
       return n;
     };
-    sendJson(res, 200, issueTokens({
-      email,
-      name: params.get('name') ?? undefined,
-      expiresInSeconds: numberParam('expiresInSeconds'),
-      audience: params.get('audience') ?? undefined,
-      notBefore: numberParam('notBefore'),
-    }));
+    sendJson(
+      res,
+      200,
+      issueTokens({
+        email,
+        name: params.get('name') ?? undefined,
+        expiresInSeconds: numberParam('expiresInSeconds'),
+        audience: params.get('audience') ?? undefined,
+        notBefore: numberParam('notBefore'),
+      }),
+    );
   }
 
   const discovery = {
@@ -386,12 +473,14 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
     const method = req.method ?? 'GET';
     if (path !== '/dev/token' && !path.startsWith('/dev/oidc')) return false;
     if (method === 'OPTIONS') {
-      res.writeHead(204, {
-        'access-control-allow-origin': '*',
-        'access-control-allow-methods': 'GET, POST, OPTIONS',
-        'access-control-allow-headers': 'authorization, content-type',
-        'access-control-max-age': '600',
-      }).end();
+      res
+        .writeHead(204, {
+          'access-control-allow-origin': '*',
+          'access-control-allow-methods': 'GET, POST, OPTIONS',
+          'access-control-allow-headers': 'authorization, content-type',
+          'access-control-max-age': '600',
+        })
+        .end();
       return true;
     }
     try {
@@ -401,7 +490,12 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
           sendJson(res, 200, discovery, { 'cache-control': 'no-cache' });
           break;
         case 'GET /dev/oidc/jwks':
-          sendJson(res, 200, { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, use: 'sig', alg: 'RS256' }] }, { 'cache-control': 'no-cache' });
+          sendJson(
+            res,
+            200,
+            { keys: [{ kty: jwk.kty, n: jwk.n, e: jwk.e, kid, use: 'sig', alg: 'RS256' }] },
+            { 'cache-control': 'no-cache' },
+          );
           break;
         case 'GET /dev/oidc/authorize':
         case 'POST /dev/oidc/authorize':
@@ -421,11 +515,15 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
           await devToken(req, res);
           break;
         default:
-          sendJson(res, 404, { error: 'not_found', error_description: `${method} ${path} is not an endpoint of the dev issuer.` });
+          sendJson(res, 404, {
+            error: 'not_found',
+            error_description: `${method} ${path} is not an endpoint of the dev issuer.`,
+          });
       }
     } catch (err) {
       if (err instanceof OidcError) {
-        const extra: Record<string, string> = err.status === 401 ? { 'www-authenticate': `Bearer error="${err.code}"` } : {};
+        const extra: Record<string, string> =
+          err.status === 401 ? { 'www-authenticate': `Bearer error="${err.code}"` } : {};
         sendJson(res, err.status, { error: err.code, error_description: err.message }, extra);
       } else {
         ctx.log(`Dev issuer error: ${(err as Error).stack ?? String(err)}`);

@@ -26,7 +26,12 @@ const MAX_BYTES = 5 * 1024 * 1024;
 const CLOSE_TIMEOUT_MS = 1_000;
 
 function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function page(title: string, body: string): string {
@@ -99,7 +104,9 @@ export const createSmtpSinkService: EmbeddedServiceFactory = async (ctx) => {
   server.on('error', (err) => {
     if (!isPortTaken(err)) ctx.log(`SMTP sink: ${err.message}`);
   });
-  const { smtp: port } = await ctx.bindPorts({ smtp: 2525 }, async (wanted) => ({ smtp: await listenOn(server.server, wanted.smtp, '127.0.0.1') }));
+  const { smtp: port } = await ctx.bindPorts({ smtp: 2525 }, async (wanted) => ({
+    smtp: await listenOn(server.server, wanted.smtp, '127.0.0.1'),
+  }));
   ctx.log(`SMTP sink on 127.0.0.1:${port}; read mail at ${ctx.publicOrigin}/dev/mail`);
 
   return {
@@ -116,12 +123,29 @@ export const createSmtpSinkService: EmbeddedServiceFactory = async (ctx) => {
       if (url.pathname === '/dev/mail' || url.pathname === '/dev/mail/') {
         const rows = [...selected]
           .reverse()
-          .map((m) => `<tr><td>${escapeHtml(new Date(m.receivedAt).toLocaleString())}</td><td>${escapeHtml(m.to.join(', '))}</td><td><a href="/dev/mail/${m.id}">${escapeHtml(m.subject || '(no subject)')}</a></td></tr>`)
+          .map(
+            (m) =>
+              `<tr><td>${escapeHtml(new Date(m.receivedAt).toLocaleString())}</td><td>${escapeHtml(m.to.join(', '))}</td><td><a href="/dev/mail/${m.id}">${escapeHtml(m.subject || '(no subject)')}</a></td></tr>`,
+          )
           .join('');
-        return send(res, 200, 'text/html; charset=utf-8', page('Local mail', `<h1>Local mail (${selected.length})</h1><p>Every email the app sent locally. Nothing left this machine.</p><table><tr><th>Received</th><th>To</th><th>Subject</th></tr>${rows}</table>`));
+        return send(
+          res,
+          200,
+          'text/html; charset=utf-8',
+          page(
+            'Local mail',
+            `<h1>Local mail (${selected.length})</h1><p>Every email the app sent locally. Nothing left this machine.</p><table><tr><th>Received</th><th>To</th><th>Subject</th></tr>${rows}</table>`,
+          ),
+        );
       }
       const message = messages.find((m) => m.id === url.pathname.slice('/dev/mail/'.length));
-      if (!message) return send(res, 404, 'text/html; charset=utf-8', page('Not found', '<h1>No such message</h1><p><a href="/dev/mail">All mail</a></p>'));
+      if (!message)
+        return send(
+          res,
+          404,
+          'text/html; charset=utf-8',
+          page('Not found', '<h1>No such message</h1><p><a href="/dev/mail">All mail</a></p>'),
+        );
       // The message's HTML is shown in a sandboxed frame; links open in the top window so approval links work.
       const htmlView = message.html
         ? `<iframe sandbox="allow-top-navigation-by-user-activation allow-popups" srcdoc="${escapeHtml(message.html.replace('<head>', '<head><base target="_top">'))}"></iframe>`
@@ -130,7 +154,10 @@ export const createSmtpSinkService: EmbeddedServiceFactory = async (ctx) => {
         res,
         200,
         'text/html; charset=utf-8',
-        page(message.subject, `<p><a href="/dev/mail">All mail</a></p><h1>${escapeHtml(message.subject)}</h1><p>From ${escapeHtml(message.from)} to ${escapeHtml(message.to.join(', '))}, ${escapeHtml(message.receivedAt)}</p>${htmlView}<h2>Text</h2><pre>${escapeHtml(message.text)}</pre>`),
+        page(
+          message.subject,
+          `<p><a href="/dev/mail">All mail</a></p><h1>${escapeHtml(message.subject)}</h1><p>From ${escapeHtml(message.from)} to ${escapeHtml(message.to.join(', '))}, ${escapeHtml(message.receivedAt)}</p>${htmlView}<h2>Text</h2><pre>${escapeHtml(message.text)}</pre>`,
+        ),
       );
     },
     async stop() {

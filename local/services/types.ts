@@ -11,7 +11,10 @@ export interface EmbeddedServiceContext {
    * gets the ports to try (the usual ones for `npm start`, the last run's with `--ports reuse`, 0 = any free port)
    * and resolves to the ports it actually bound. When a port is taken (EADDRINUSE), `bind` runs again with 0s.
    */
-  bindPorts<K extends string>(usual: Record<K, number>, bind: (ports: Record<K, number>) => Promise<Record<K, number>>): Promise<Record<K, number>>;
+  bindPorts<K extends string>(
+    usual: Record<K, number>,
+    bind: (ports: Record<K, number>) => Promise<Record<K, number>>,
+  ): Promise<Record<K, number>>;
   log(msg: string): void;
   /** The app settings as loaded (local.settings.json Values, overrides applied). */
   settings: Record<string, string>;

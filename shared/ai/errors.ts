@@ -3,7 +3,12 @@ import { AppError } from '../platform/errors';
 /** The model's answer still did not match the output schema after one repair attempt. */
 export class StructuredOutputError extends AppError {
   constructor(taskId: string) {
-    super(502, 'model-output', 'The model gave an unusable answer', `The model's answer for "${taskId}" did not follow the expected format, even after a retry.`);
+    super(
+      502,
+      'model-output',
+      'The model gave an unusable answer',
+      `The model's answer for "${taskId}" did not follow the expected format, even after a retry.`,
+    );
   }
 }
 
@@ -42,6 +47,7 @@ export function retryAfterMs(err: ProviderFailure, now = Date.now()): number | u
 
 /** 408, 409 (lock), 429 and 5xx are worth retrying; so are timeouts and dropped connections. */
 export function isRetryable(err: ProviderFailure): boolean {
-  if (typeof err.status === 'number') return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+  if (typeof err.status === 'number')
+    return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
   return /timeout|timed out|abort|ECONNRESET|ECONNREFUSED|socket|connection/i.test(`${err.name} ${err.message}`);
 }

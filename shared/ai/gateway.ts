@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { StructuredOutputError, ModelUnavailableError, isRetryable, retryAfterMs, type ProviderFailure } from './errors';
+import {
+  StructuredOutputError,
+  ModelUnavailableError,
+  isRetryable,
+  retryAfterMs,
+  type ProviderFailure,
+} from './errors';
 import type { PriceTable } from './pricing';
 import { buildMessages } from './prompt';
 import type { AiTask, ChatMessage, GenerateResult, ModelClass, ModelProvider, TokenUsage } from './types';
@@ -46,10 +52,16 @@ function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   };
 }
 
-function parseAnswer<O>(schema: z.ZodType<O>, content: string): { ok: true; value: O } | { ok: false; problem: string } {
+function parseAnswer<O>(
+  schema: z.ZodType<O>,
+  content: string,
+): { ok: true; value: O } | { ok: false; problem: string } {
   let json: unknown;
   try {
-    const trimmed = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/```$/, '');
+    const trimmed = content
+      .trim()
+      .replace(/^```(?:json)?\s*/i, '')
+      .replace(/```$/, '');
     json = JSON.parse(trimmed);
   } catch {
     return { ok: false, problem: 'The answer was not valid JSON.' };
@@ -114,7 +126,13 @@ export class AiGateway {
       answeredBy = response.model;
       const parsed = parseAnswer(task.output, response.content);
       if (parsed.ok) {
-        return { output: parsed.value, usage, costUsd: this.options.prices.cost(answeredBy, usage), model: answeredBy, requests };
+        return {
+          output: parsed.value,
+          usage,
+          costUsd: this.options.prices.cost(answeredBy, usage),
+          model: answeredBy,
+          requests,
+        };
       }
       // One repair attempt: show the model its answer and what was wrong with it.
       conversation = [
@@ -139,8 +157,14 @@ export class AiGateway {
         const failure = err as ProviderFailure;
         if (controller.signal.aborted) failure.message = `timed out after ${this.options.timeoutMs} ms`;
         if (!isRetryable(failure) || retry >= this.options.maxRetries) {
-          const what = failure.status ? `status ${failure.status}` : controller.signal.aborted ? 'a timeout' : 'a connection error';
-          throw new ModelUnavailableError(`The AI model did not answer (${what}) after ${retry + 1} attempt(s). Try again later.`);
+          const what = failure.status
+            ? `status ${failure.status}`
+            : controller.signal.aborted
+              ? 'a timeout'
+              : 'a connection error';
+          throw new ModelUnavailableError(
+            `The AI model did not answer (${what}) after ${retry + 1} attempt(s). Try again later.`,
+          );
         }
         const backoff = Math.min(this.options.maxRetryDelayMs, 500 * 2 ** retry) * (0.5 + Math.random() / 2);
         const asked = retryAfterMs(failure);

@@ -17,7 +17,8 @@ async function createClient(options: OpenAiProviderOptions): Promise<OpenAI> {
   const common = { maxRetries: 0 };
   if (options.kind === 'azure-openai') {
     if (!options.azureEndpoint) throw new Error('AZURE_OPENAI_ENDPOINT is required for AI_PROVIDER=azure-openai');
-    const { ManagedIdentityCredential, DefaultAzureCredential, getBearerTokenProvider } = await import('@azure/identity');
+    const { ManagedIdentityCredential, DefaultAzureCredential, getBearerTokenProvider } =
+      await import('@azure/identity');
     const credential = options.azureClientId
       ? new ManagedIdentityCredential({ clientId: options.azureClientId })
       : new DefaultAzureCredential();
@@ -28,7 +29,8 @@ async function createClient(options: OpenAiProviderOptions): Promise<OpenAI> {
       azureADTokenProvider: getBearerTokenProvider(credential, 'https://cognitiveservices.azure.com/.default'),
     });
   }
-  if (options.kind === 'compatible' && !options.baseUrl) throw new Error('AI_BASE_URL is required for AI_PROVIDER=compatible');
+  if (options.kind === 'compatible' && !options.baseUrl)
+    throw new Error('AI_BASE_URL is required for AI_PROVIDER=compatible');
   // Local servers (Ollama, vLLM) accept any key; the SDK insists on one.
   return new OpenAIClient({ ...common, baseURL: options.baseUrl, apiKey: options.apiKey ?? 'not-needed' });
 }
@@ -43,7 +45,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
         client = undefined;
         throw err;
       });
-      const completion = await (await client).chat.completions.create(
+      const completion = await (
+        await client
+      ).chat.completions.create(
         {
           model: request.model,
           messages: request.messages,

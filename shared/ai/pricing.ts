@@ -27,7 +27,11 @@ export class PriceTable {
       const parsed = JSON.parse(overridesJson) as Record<string, Partial<ModelPrice>>;
       for (const [model, price] of Object.entries(parsed)) {
         const input = Number(price.input ?? 0);
-        this.prices[model] = { input, cachedInput: Number(price.cachedInput ?? input), output: Number(price.output ?? 0) };
+        this.prices[model] = {
+          input,
+          cachedInput: Number(price.cachedInput ?? input),
+          output: Number(price.output ?? 0),
+        };
       }
     }
   }
@@ -46,7 +50,9 @@ export class PriceTable {
     const price = this.priceOf(model);
     if (!price) return 0;
     const uncached = Math.max(0, usage.promptTokens - usage.cachedPromptTokens);
-    const usd = (uncached * price.input + usage.cachedPromptTokens * price.cachedInput + usage.completionTokens * price.output) / 1e6;
+    const usd =
+      (uncached * price.input + usage.cachedPromptTokens * price.cachedInput + usage.completionTokens * price.output) /
+      1e6;
     return Math.round(usd * 1e8) / 1e8;
   }
 }

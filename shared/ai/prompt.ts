@@ -13,7 +13,9 @@ export const SAFETY_PREAMBLE = [
 ].join('\n');
 
 function attr(value: string | number | boolean): string {
-  return String(value).replace(/["\n\r]/g, ' ').slice(0, 300);
+  return String(value)
+    .replace(/["\n\r]/g, ' ')
+    .slice(0, 300);
 }
 
 /** Neutralises anything in untrusted text that could close or open a data section. */
@@ -33,7 +35,12 @@ export function renderSection(section: DataSection): string {
  * Builds the messages: static system prefix (preamble + task instructions + schema) first, so identical across
  * requests and cacheable by the provider; the variable, untrusted data last.
  */
-export function buildMessages(instructions: string, schemaText: string, context: string, sections: DataSection[]): ChatMessage[] {
+export function buildMessages(
+  instructions: string,
+  schemaText: string,
+  context: string,
+  sections: DataSection[],
+): ChatMessage[] {
   const system = `${SAFETY_PREAMBLE}\n\n# Task\n${instructions}\n\n# Answer format\nAnswer with one JSON object that follows this JSON schema:\n${schemaText}`;
   const data = sections.length > 0 ? sections.map(renderSection).join('\n') : '(no items)';
   return [

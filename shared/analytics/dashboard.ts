@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { emptySuggestionCounters, LATENCY_BUCKETS, type DailyRollup, type RollupStore, type SuggestionCounters, type UsageCounters } from './rollups';
+import {
+  emptySuggestionCounters,
+  LATENCY_BUCKETS,
+  type DailyRollup,
+  type RollupStore,
+  type SuggestionCounters,
+  type UsageCounters,
+} from './rollups';
 
 const counters = z.object({
   created: z.number(),
@@ -24,10 +31,23 @@ export const dashboardSchema = z.object({
   to: z.string(),
   runs: z.object({
     totals: z.object({ started: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
-    byDay: z.array(z.object({ day: z.string(), started: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() })),
+    byDay: z.array(
+      z.object({
+        day: z.string(),
+        started: z.number(),
+        completed: z.number(),
+        failed: z.number(),
+        cancelled: z.number(),
+      }),
+    ),
   }),
   usage: z.object({
-    totals: z.object({ promptTokens: z.number(), completionTokens: z.number(), totalTokens: z.number(), costUsd: z.number() }),
+    totals: z.object({
+      promptTokens: z.number(),
+      completionTokens: z.number(),
+      totalTokens: z.number(),
+      costUsd: z.number(),
+    }),
     byAgent: z.array(usageRow.extend({ agentId: z.string() })),
     byModel: z.array(usageRow.extend({ model: z.string() })),
     byDay: z.array(z.object({ day: z.string(), totalTokens: z.number(), costUsd: z.number() })),
@@ -54,7 +74,8 @@ const round = (n: number, digits = 6) => Math.round(n * 10 ** digits) / 10 ** di
 
 function daysBetween(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -71,7 +92,15 @@ function mergeUsage(into: Record<string, UsageCounters>, from: Record<string, Us
 
 function usageRows(map: Record<string, UsageCounters>) {
   return Object.entries(map)
-    .map(([key, c]) => ({ key, runs: c.runs, failed: c.failed, promptTokens: c.promptTokens, completionTokens: c.completionTokens, totalTokens: c.promptTokens + c.completionTokens, costUsd: round(c.costUsd) }))
+    .map(([key, c]) => ({
+      key,
+      runs: c.runs,
+      failed: c.failed,
+      promptTokens: c.promptTokens,
+      completionTokens: c.completionTokens,
+      totalTokens: c.promptTokens + c.completionTokens,
+      costUsd: round(c.costUsd),
+    }))
     .sort((a, b) => b.costUsd - a.costUsd || b.totalTokens - a.totalTokens || a.key.localeCompare(b.key));
 }
 
@@ -90,11 +119,17 @@ function quantileBound(buckets: number[], count: number, q: number): number | nu
 }
 
 /** The dashboard for [from, to] (UTC days, inclusive), from the daily rollups only. */
-export async function buildDashboard(rollups: RollupStore, tenantId: string, from: string, to: string): Promise<Dashboard> {
+export async function buildDashboard(
+  rollups: RollupStore,
+  tenantId: string,
+  from: string,
+  to: string,
+): Promise<Dashboard> {
   const docs = await rollups.days(tenantId, from, to);
   const byDay = new Map<string, DailyRollup[]>();
   for (const doc of docs) byDay.set(doc.day, [...(byDay.get(doc.day) ?? []), doc]);
-  const sum = (shards: DailyRollup[] | undefined, pick: (d: DailyRollup) => number) => (shards ?? []).reduce((n, d) => n + pick(d), 0);
+  const sum = (shards: DailyRollup[] | undefined, pick: (d: DailyRollup) => number) =>
+    (shards ?? []).reduce((n, d) => n + pick(d), 0);
   const days = daysBetween(from, to);
 
   const runTotals = { started: 0, completed: 0, failed: 0, cancelled: 0 };
@@ -114,7 +149,8 @@ export async function buildDashboard(rollups: RollupStore, tenantId: string, fro
     for (const k of Object.keys(runTotals) as (keyof typeof runTotals)[]) runTotals[k] += doc.runs[k];
     mergeUsage(agents, doc.byAgent);
     mergeUsage(models, doc.byModel);
-    for (const k of Object.keys(suggestionTotals) as (keyof SuggestionCounters)[]) suggestionTotals[k] += doc.suggestions[k];
+    for (const k of Object.keys(suggestionTotals) as (keyof SuggestionCounters)[])
+      suggestionTotals[k] += doc.suggestions[k];
     for (const [kind, c] of Object.entries(doc.byKind)) {
       const t = (kinds[kind] ??= emptySuggestionCounters());
       for (const k of Object.keys(t) as (keyof SuggestionCounters)[]) t[k] += c[k];
@@ -131,7 +167,11 @@ export async function buildDashboard(rollups: RollupStore, tenantId: string, fro
   const agentRows = usageRows(agents);
   const modelRows = usageRows(models);
   const totals = agentRows.reduce(
-    (acc, r) => ({ promptTokens: acc.promptTokens + r.promptTokens, completionTokens: acc.completionTokens + r.completionTokens, costUsd: acc.costUsd + r.costUsd }),
+    (acc, r) => ({
+      promptTokens: acc.promptTokens + r.promptTokens,
+      completionTokens: acc.completionTokens + r.completionTokens,
+      costUsd: acc.costUsd + r.costUsd,
+    }),
     { promptTokens: 0, completionTokens: 0, costUsd: 0 },
   );
 

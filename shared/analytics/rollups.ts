@@ -48,7 +48,15 @@ export interface DailyRollup extends TenantDoc {
 }
 
 const emptyUsage = (): UsageCounters => ({ runs: 0, failed: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 });
-export const emptySuggestionCounters = (): SuggestionCounters => ({ created: 0, approved: 0, rejected: 0, executed: 0, failed: 0, expired: 0, undone: 0 });
+export const emptySuggestionCounters = (): SuggestionCounters => ({
+  created: 0,
+  approved: 0,
+  rejected: 0,
+  executed: 0,
+  failed: 0,
+  expired: 0,
+  undone: 0,
+});
 
 export function emptyRollup(tenantId: string, day: string): DailyRollup {
   return {
@@ -96,7 +104,13 @@ function tokensOf(data: Record<string, unknown>): { prompt: number; completion: 
   return { prompt: num(data.promptTokens), completion: num(data.completionTokens) };
 }
 
-function addUsage(map: Record<string, UsageCounters>, key: string, tokens: { prompt: number; completion: number }, cost: number, failed: boolean) {
+function addUsage(
+  map: Record<string, UsageCounters>,
+  key: string,
+  tokens: { prompt: number; completion: number },
+  cost: number,
+  failed: boolean,
+) {
   const c = (map[key] ??= emptyUsage());
   c.runs += 1;
   if (failed) c.failed += 1;
@@ -123,14 +137,27 @@ export function applyEvent(rollup: DailyRollup, event: DomainEvent, timeSaved: R
       const failed = event.type === 'RunFailed';
       rollup.runs[failed ? 'failed' : 'completed'] += 1;
       // A workflow run names its steps: tokens and cost go to each step's agent and model.
-      const steps = Array.isArray(data.steps) ? (data.steps as Record<string, unknown>[]).filter((s) => s && typeof s === 'object') : [];
+      const steps = Array.isArray(data.steps)
+        ? (data.steps as Record<string, unknown>[]).filter((s) => s && typeof s === 'object')
+        : [];
       const parts = steps.length > 0 ? steps : [data];
       for (const part of parts) {
         const tokens = tokensOf(part);
         const cost = num(part.costUsd);
-        const agent = typeof part.agentId === 'string' ? part.agentId : typeof data.workflowId === 'string' ? data.workflowId : 'unknown';
+        const agent =
+          typeof part.agentId === 'string'
+            ? part.agentId
+            : typeof data.workflowId === 'string'
+              ? data.workflowId
+              : 'unknown';
         addUsage(rollup.byAgent, agent, tokens, cost, failed);
-        addUsage(rollup.byModel, typeof part.model === 'string' && part.model ? part.model : 'unknown', tokens, cost, failed);
+        addUsage(
+          rollup.byModel,
+          typeof part.model === 'string' && part.model ? part.model : 'unknown',
+          tokens,
+          cost,
+          failed,
+        );
       }
       return true;
     }
@@ -181,14 +208,32 @@ export interface RollupStore {
   deleteAllOfTenant(tenantId: string): Promise<number>;
 }
 
-export function createRollupStore(deps: { store: CosmosStore; markers: SystemMarkers; now: () => Date; timeSavedMinutes: Record<string, number> }): RollupStore {
+export function createRollupStore(deps: {
+  store: CosmosStore;
+  markers: SystemMarkers;
+  now: () => Date;
+  timeSavedMinutes: Record<string, number>;
+}): RollupStore {
   const repo = new TenantRepository<DailyRollup>(deps.store, 'analytics', 'rollup');
-  const COUNTED = new Set(['RunStarted', 'RunCompleted', 'RunFailed', 'RunCancelled', 'SuggestionCreated', 'SuggestionApproved', 'SuggestionRejected', 'SuggestionExecuted', 'SuggestionFailed', 'SuggestionExpired', 'SuggestionUndone']);
+  const COUNTED = new Set([
+    'RunStarted',
+    'RunCompleted',
+    'RunFailed',
+    'RunCancelled',
+    'SuggestionCreated',
+    'SuggestionApproved',
+    'SuggestionRejected',
+    'SuggestionExecuted',
+    'SuggestionFailed',
+    'SuggestionExpired',
+    'SuggestionUndone',
+  ]);
 
   return {
     async record(event) {
       if (!COUNTED.has(event.type) || !event.tenantId) return 'ignored';
-      if (!(await deps.markers.claim('event-analytics', event.id, 14 * 86_400, { type: event.type }))) return 'duplicate';
+      if (!(await deps.markers.claim('event-analytics', event.id, 14 * 86_400, { type: event.type })))
+        return 'duplicate';
       try {
         const day = (event.occurredAt ?? deps.now().toISOString()).slice(0, 10);
         // A day's figures are spread over a few shard documents so concurrent consumers rarely touch the same one.

@@ -13,7 +13,13 @@ import { createPrivacyService, type PrivacyService } from '../identity/privacy';
 import { createFeatureFlags, type FeatureFlags } from '../platform/config/features';
 import { resolveTierLimits } from '../platform/config/tiers';
 import type { ConnectorHub, SnapshotStore } from '../connectors/types';
-import { createConnectorService, createConnectors, createSnapshots, type ConnectorDeps, type ConnectorService } from '../connectors';
+import {
+  createConnectorService,
+  createConnectors,
+  createSnapshots,
+  type ConnectorDeps,
+  type ConnectorService,
+} from '../connectors';
 import { installedPackFamilies } from '../connectors/pack-needs';
 import { createSuggestionService, type SuggestionService } from '../suggestions/suggestion-service';
 import { createConnectorActionRunner } from '../suggestions/actions';
@@ -91,7 +97,12 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
       store: cosmos(),
       clock,
       audit,
-      defaults: { tier: settings.DEFAULT_TIER, timezone: 'UTC', locale: 'en', auditRetentionDays: settings.AUDIT_RETENTION_DAYS },
+      defaults: {
+        tier: settings.DEFAULT_TIER,
+        timezone: 'UTC',
+        locale: 'en',
+        auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
+      },
     }),
   );
   const tierLimits = resolveTierLimits(settings.TIER_LIMITS);
@@ -158,11 +169,19 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
       store: cosmos(),
       markers: markers(),
       now: () => clock.now(),
-      timeSavedMinutes: { ...DEFAULT_TIME_SAVED_MINUTES, ...(settings.TIME_SAVED_MINUTES ? (JSON.parse(settings.TIME_SAVED_MINUTES) as Record<string, number>) : {}) },
+      timeSavedMinutes: {
+        ...DEFAULT_TIME_SAVED_MINUTES,
+        ...(settings.TIME_SAVED_MINUTES ? (JSON.parse(settings.TIME_SAVED_MINUTES) as Record<string, number>) : {}),
+      },
     }),
   );
   const connectorDeps: ConnectorDeps = {
-    settings, clock, cosmos, blobs, audit, events,
+    settings,
+    clock,
+    cosmos,
+    blobs,
+    audit,
+    events,
     requiredFamilies: (tenantId) => installedPackFamilies(cosmos(), tenantId),
     allowNewConnector: (tenantId) => usage().checkLimit(tenantId, 'connectors'),
   };
@@ -170,9 +189,28 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
   const connectors = lazy(() => createConnectors(connectorDeps, connectorService()));
   const snapshots = lazy(() => createSnapshots(connectorDeps));
   const self: Services = {
-    settings, clock, cosmos, blobs, events, authenticator, audit, tenants, usage, privacy: () => privacy(), flags,
-    suggestions, approvalLinks, linkSigner, markers, email, notifier, rollups,
-    connectorService, connectors, snapshots, agentPlatform: () => agentPlatform(),
+    settings,
+    clock,
+    cosmos,
+    blobs,
+    events,
+    authenticator,
+    audit,
+    tenants,
+    usage,
+    privacy: () => privacy(),
+    flags,
+    suggestions,
+    approvalLinks,
+    linkSigner,
+    markers,
+    email,
+    notifier,
+    rollups,
+    connectorService,
+    connectors,
+    snapshots,
+    agentPlatform: () => agentPlatform(),
   };
   const agentPlatform = lazy(() => createAgentPlatform(self));
   const privacy = lazy(() => createPrivacyService(self));

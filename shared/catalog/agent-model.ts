@@ -76,5 +76,9 @@ export interface ActionContext {
 
 /** The audit fields that say who acted, from where, in which request. */
 export function auditedAs(ctx: ActionContext) {
-  return { actor: { type: ctx.actorType ?? 'person', id: ctx.actorId }, source: ctx.source, correlationId: ctx.correlationId };
+  return {
+    actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
+    source: ctx.source,
+    correlationId: ctx.correlationId,
+  };
 }

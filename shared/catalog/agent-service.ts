@@ -9,7 +9,15 @@ import type { UsageService } from '../identity/usage';
 import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
 import type { ScheduleIndex } from '../orchestration/schedule-index';
 import { getTemplate } from './templates';
-import { auditedAs, createAgentBody, type ActionContext, type AgentDoc, type AgentView, type CreateAgentInput, type UpdateAgentInput } from './agent-model';
+import {
+  auditedAs,
+  createAgentBody,
+  type ActionContext,
+  type AgentDoc,
+  type AgentView,
+  type CreateAgentInput,
+  type UpdateAgentInput,
+} from './agent-model';
 
 export interface AgentServiceDeps {
   store: CosmosStore;
@@ -23,8 +31,14 @@ function validateConfig(templateId: string, config: unknown): Record<string, unk
   const template = getTemplate(templateId);
   const result = template.configSchema.safeParse(config ?? {});
   if (!result.success) {
-    const errors = result.error.issues.map((i) => ({ path: ['body', 'config', ...i.path.map(String)].join('.'), message: i.message }));
-    throw new ValidationError(`The config does not fit the ${template.name} template: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+    const errors = result.error.issues.map((i) => ({
+      path: ['body', 'config', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
+    throw new ValidationError(
+      `The config does not fit the ${template.name} template: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      errors,
+    );
   }
   return result.data as Record<string, unknown>;
 }
@@ -40,7 +54,8 @@ export class AgentService {
   }
 
   async view(agent: Stored<AgentDoc> | AgentDoc): Promise<AgentView> {
-    const entry = agent.schedule && agent.enabled ? await this.deps.schedules().get(agent.tenantId, 'agent', agent.id) : undefined;
+    const entry =
+      agent.schedule && agent.enabled ? await this.deps.schedules().get(agent.tenantId, 'agent', agent.id) : undefined;
     return {
       id: agent.id,
       templateId: agent.templateId,
@@ -60,14 +75,23 @@ export class AgentService {
     return this.repo.getOrThrow(tenantId, agentId);
   }
 
-  list(tenantId: string, paging: { limit: number; cursor?: string }, filter: { templateId?: string } = {}): Promise<Page<Stored<AgentDoc>>> {
+  list(
+    tenantId: string,
+    paging: { limit: number; cursor?: string },
+    filter: { templateId?: string } = {},
+  ): Promise<Page<Stored<AgentDoc>>> {
     const where = ['c.type = "agent"'];
     const parameters = [];
     if (filter.templateId) {
       where.push('c.templateId = @templateId');
       parameters.push({ name: '@templateId', value: filter.templateId });
     }
-    return this.repo.query(tenantId, `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt`, parameters, paging);
+    return this.repo.query(
+      tenantId,
+      `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt`,
+      parameters,
+      paging,
+    );
   }
 
   private async checkSchedule(tenantId: string, schedule: Schedule | null | undefined): Promise<void> {
@@ -78,7 +102,8 @@ export class AgentService {
   }
 
   private async syncSchedule(agent: AgentDoc): Promise<void> {
-    if (agent.schedule && agent.enabled) await this.deps.schedules().set(agent.tenantId, 'agent', agent.id, agent.schedule, this.deps.clock.now());
+    if (agent.schedule && agent.enabled)
+      await this.deps.schedules().set(agent.tenantId, 'agent', agent.id, agent.schedule, this.deps.clock.now());
     else await this.deps.schedules().remove(agent.tenantId, 'agent', agent.id);
   }
 
@@ -127,12 +152,24 @@ export class AgentService {
       target: { type: 'agent', id },
       outcome: 'success',
       summary: `Created agent "${agent.name}" (${template.name})${agent.schedule ? ` scheduled "${agent.schedule.cron}" in ${agent.schedule.timezone}` : ''}`,
-      after: { templateId: agent.templateId, name: agent.name, enabled: agent.enabled, schedule: agent.schedule, tokenBudget: agent.tokenBudget },
+      after: {
+        templateId: agent.templateId,
+        name: agent.name,
+        enabled: agent.enabled,
+        schedule: agent.schedule,
+        tokenBudget: agent.tokenBudget,
+      },
     });
     return { agent, created };
   }
 
-  async update(tenantId: string, agentId: string, change: UpdateAgentInput, ifMatch: string | undefined, ctx: ActionContext): Promise<Stored<AgentDoc>> {
+  async update(
+    tenantId: string,
+    agentId: string,
+    change: UpdateAgentInput,
+    ifMatch: string | undefined,
+    ctx: ActionContext,
+  ): Promise<Stored<AgentDoc>> {
     const current = await this.repo.getOrThrow(tenantId, agentId);
     const config = change.config !== undefined ? validateConfig(current.templateId, change.config) : current.config;
     if (change.schedule !== undefined) await this.checkSchedule(tenantId, change.schedule);
@@ -148,7 +185,12 @@ export class AgentService {
     };
     const saved = await this.repo.replace(next, ifMatch ?? _etag);
     await this.syncSchedule(saved);
-    const verb = change.enabled === false && current.enabled ? 'disabled' : change.enabled === true && !current.enabled ? 'enabled' : 'updated';
+    const verb =
+      change.enabled === false && current.enabled
+        ? 'disabled'
+        : change.enabled === true && !current.enabled
+          ? 'enabled'
+          : 'updated';
     await this.deps.audit().record({
       tenantId,
       ...auditedAs(ctx),
@@ -156,8 +198,20 @@ export class AgentService {
       target: { type: 'agent', id: agentId },
       outcome: 'success',
       summary: `Agent "${saved.name}" ${verb} (${Object.keys(change).join(', ')})`,
-      before: { name: current.name, config: current.config, enabled: current.enabled, schedule: current.schedule, tokenBudget: current.tokenBudget },
-      after: { name: saved.name, config: saved.config, enabled: saved.enabled, schedule: saved.schedule, tokenBudget: saved.tokenBudget },
+      before: {
+        name: current.name,
+        config: current.config,
+        enabled: current.enabled,
+        schedule: current.schedule,
+        tokenBudget: current.tokenBudget,
+      },
+      after: {
+        name: saved.name,
+        config: saved.config,
+        enabled: saved.enabled,
+        schedule: saved.schedule,
+        tokenBudget: saved.tokenBudget,
+      },
     });
     return saved;
   }
@@ -171,7 +225,10 @@ export class AgentService {
       5,
     );
     if (usedBy.length > 0) {
-      throw new ConflictError(`This agent is a step of the workflow "${usedBy[0]!.name}". Remove it from the workflow first.`, { workflowIds: usedBy.map((w) => w.id) });
+      throw new ConflictError(
+        `This agent is a step of the workflow "${usedBy[0]!.name}". Remove it from the workflow first.`,
+        { workflowIds: usedBy.map((w) => w.id) },
+      );
     }
     await this.repo.delete(tenantId, agentId, ifMatch);
     await this.deps.schedules().remove(tenantId, 'agent', agentId);

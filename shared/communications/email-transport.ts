@@ -1,3 +1,5 @@
+import type { EmailClient } from '@azure/communication-email';
+import type { Transporter } from 'nodemailer';
 import type { Settings } from '../platform/config';
 
 export interface OutgoingEmail {
@@ -16,7 +18,7 @@ export interface EmailTransport {
 
 function createAcsTransport(settings: Settings): EmailTransport {
   const endpoint = settings.ACS_EMAIL_ENDPOINT;
-  let client: Promise<import('@azure/communication-email').EmailClient> | undefined;
+  let client: Promise<EmailClient> | undefined;
   const getClient = () =>
     (client ??= (async () => {
       if (!endpoint) throw new Error('ACS_EMAIL_ENDPOINT is not set');
@@ -32,7 +34,9 @@ function createAcsTransport(settings: Settings): EmailTransport {
   const sender = settings.EMAIL_FROM.match(/<([^>]+)>/)?.[1] ?? settings.EMAIL_FROM;
   return {
     async send(email) {
-      const poller = await (await getClient()).beginSend({
+      const poller = await (
+        await getClient()
+      ).beginSend({
         senderAddress: sender,
         content: { subject: email.subject, html: email.html, plainText: email.text },
         recipients: { to: [{ address: email.to }] },
@@ -45,7 +49,7 @@ function createAcsTransport(settings: Settings): EmailTransport {
 }
 
 function createSmtpTransport(settings: Settings): EmailTransport {
-  let transporter: Promise<import('nodemailer').Transporter> | undefined;
+  let transporter: Promise<Transporter> | undefined;
   const getTransporter = () =>
     (transporter ??= (async () => {
       const nodemailer = await import('nodemailer');
@@ -60,7 +64,9 @@ function createSmtpTransport(settings: Settings): EmailTransport {
     })());
   return {
     async send(email) {
-      await (await getTransporter()).sendMail({
+      await (
+        await getTransporter()
+      ).sendMail({
         from: settings.EMAIL_FROM,
         to: email.to,
         subject: email.subject,
@@ -72,7 +78,10 @@ function createSmtpTransport(settings: Settings): EmailTransport {
   };
 }
 
-export function createEmailTransport(settings: Settings, log: (message: string) => void = console.warn): EmailTransport {
+export function createEmailTransport(
+  settings: Settings,
+  log: (message: string) => void = console.warn,
+): EmailTransport {
   switch (settings.EMAIL_TRANSPORT) {
     case 'acs':
       return createAcsTransport(settings);

@@ -6,7 +6,15 @@ import type { SuggestionDoc } from '../suggestions/model';
 import type { SuggestionService } from '../suggestions/suggestion-service';
 import type { SystemMarkers } from '../suggestions/system-markers';
 import type { EmailTransport } from './email-transport';
-import { connectorReauthEmail, digestEmail, newSuggestionsEmail, reminderEmail, runFailedEmail, type EmailSuggestion, type RenderedEmail } from './templates';
+import {
+  connectorReauthEmail,
+  digestEmail,
+  newSuggestionsEmail,
+  reminderEmail,
+  runFailedEmail,
+  type EmailSuggestion,
+  type RenderedEmail,
+} from './templates';
 
 /** What the notifier needs to know about the person. */
 export interface Recipient {
@@ -47,11 +55,25 @@ const UNSUBSCRIBE_TTL_SECONDS = 90 * 86_400;
 
 function zonedParts(at: Date, timeZone: string): { y: number; m: number; d: number; h: number; min: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  return { y: Number(parts.year), m: Number(parts.month), d: Number(parts.day), h: Number(parts.hour), min: Number(parts.minute) };
+  return {
+    y: Number(parts.year),
+    m: Number(parts.month),
+    d: Number(parts.day),
+    h: Number(parts.hour),
+    min: Number(parts.minute),
+  };
 }
 
 /** The next instant after `now` at which it is `hour`:00 in `timeZone`. */
@@ -110,7 +132,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       riskMessages: doc.riskFlags.map((f) => f.message),
       expiresAt: doc.expiresAt,
       openUrl: `${inboxUrl}/${encodeURIComponent(doc.id)}`,
-      ...(withLinks ? { approveUrl: deps.links().linkFor(doc, 'approve'), rejectUrl: deps.links().linkFor(doc, 'reject') } : {}),
+      ...(withLinks
+        ? { approveUrl: deps.links().linkFor(doc, 'approve'), rejectUrl: deps.links().linkFor(doc, 'reject') }
+        : {}),
     }));
   }
 
@@ -124,7 +148,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const dueAt = nextLocalHour(deps.clock.now(), r.notifications.digestHour, r.timezone).toISOString();
     const container = await deps.store.container('system');
     try {
-      await container.items.create({ id: `${DIGEST_KIND}:${tenantId}`, pk: DIGEST_KIND, tenantId, dueAt, ttl: 3 * 86_400 });
+      await container.items.create({
+        id: `${DIGEST_KIND}:${tenantId}`,
+        pk: DIGEST_KIND,
+        tenantId,
+        dueAt,
+        ttl: 3 * 86_400,
+      });
     } catch (err) {
       if ((err as { code?: number }).code !== 409) throw err; // already queued for the next digest
     }
@@ -138,7 +168,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         await queueDigest(tenantId, r);
         return 'queued';
       }
-      if (!(await deps.markers.claim('notified-run', `${tenantId}:${runId}`, 7 * 86_400, { tenantId }))) return 'skipped';
+      if (!(await deps.markers.claim('notified-run', `${tenantId}:${runId}`, 7 * 86_400, { tenantId })))
+        return 'skipped';
       try {
         const docs = await pending(tenantId, runId);
         if (docs.length === 0) return 'skipped';
@@ -182,7 +213,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const container = await deps.store.container('system');
       const { resources } = await container.items
         .query<{ id: string; tenantId: string }>(
-          { query: 'SELECT c.id, c.tenantId FROM c WHERE c.pk = @pk AND c.dueAt <= @now', parameters: [{ name: '@pk', value: DIGEST_KIND }, { name: '@now', value: deps.clock.now().toISOString() }] },
+          {
+            query: 'SELECT c.id, c.tenantId FROM c WHERE c.pk = @pk AND c.dueAt <= @now',
+            parameters: [
+              { name: '@pk', value: DIGEST_KIND },
+              { name: '@now', value: deps.clock.now().toISOString() },
+            ],
+          },
           { partitionKey: DIGEST_KIND },
         )
         .fetchAll();

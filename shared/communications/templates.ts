@@ -28,13 +28,16 @@ interface Frame {
 
 function localTime(iso: string, timezone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
+    return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(
+      new Date(iso),
+    );
   } catch {
     return iso;
   }
 }
 
-const BUTTON = 'display:inline-block;padding:8px 16px;border-radius:6px;text-decoration:none;font-weight:600;margin-right:8px';
+const BUTTON =
+  'display:inline-block;padding:8px 16px;border-radius:6px;text-decoration:none;font-weight:600;margin-right:8px';
 
 function layout(frame: Frame, title: string, inner: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
@@ -52,13 +55,19 @@ function footerText(frame: Frame): string {
 }
 
 function suggestionHtml(s: EmailSuggestion, timezone: string): string {
-  const fields = s.fields.map((f) => `<tr><td style="color:#59636e;padding-right:12px">${escapeHtml(f.label)}</td><td>${escapeHtml(f.value)}</td></tr>`).join('');
+  const fields = s.fields
+    .map(
+      (f) =>
+        `<tr><td style="color:#59636e;padding-right:12px">${escapeHtml(f.label)}</td><td>${escapeHtml(f.value)}</td></tr>`,
+    )
+    .join('');
   const risks = s.riskMessages.length
     ? `<ul style="color:#9a6700;margin:8px 0">${s.riskMessages.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`
     : '';
-  const links = s.approveUrl && s.rejectUrl
-    ? `<p><a href="${escapeHtml(s.approveUrl)}" style="${BUTTON};background:#1f883d;color:#fff">Approve</a><a href="${escapeHtml(s.rejectUrl)}" style="${BUTTON};background:#fff;color:#1f2328;border:1px solid #d0d7de">Reject</a> <a href="${escapeHtml(s.openUrl)}">Open in the app</a></p>`
-    : `<p><a href="${escapeHtml(s.openUrl)}">Review in the app</a></p>`;
+  const links =
+    s.approveUrl && s.rejectUrl
+      ? `<p><a href="${escapeHtml(s.approveUrl)}" style="${BUTTON};background:#1f883d;color:#fff">Approve</a><a href="${escapeHtml(s.rejectUrl)}" style="${BUTTON};background:#fff;color:#1f2328;border:1px solid #d0d7de">Reject</a> <a href="${escapeHtml(s.openUrl)}">Open in the app</a></p>`
+      : `<p><a href="${escapeHtml(s.openUrl)}">Review in the app</a></p>`;
   return `<div style="border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0">
 <p style="font-weight:600;margin:0 0 6px">${escapeHtml(s.action)}</p>
 <p style="color:#59636e;margin:0 0 8px">${escapeHtml(s.rationale)}</p>
@@ -80,7 +89,13 @@ function suggestionText(s: EmailSuggestion, timezone: string): string {
   return lines.join('\n');
 }
 
-function suggestionList(frame: Frame, subject: string, intro: string, items: EmailSuggestion[], inboxUrl: string): RenderedEmail {
+function suggestionList(
+  frame: Frame,
+  subject: string,
+  intro: string,
+  items: EmailSuggestion[],
+  inboxUrl: string,
+): RenderedEmail {
   const html = layout(
     frame,
     subject,
@@ -91,8 +106,17 @@ function suggestionList(frame: Frame, subject: string, intro: string, items: Ema
 }
 
 export function newSuggestionsEmail(frame: Frame, items: EmailSuggestion[], inboxUrl: string): RenderedEmail {
-  const subject = items.length === 1 ? `Your approval is needed: ${items[0]!.action}` : `${items.length} suggestions need your approval`;
-  return suggestionList(frame, subject, 'Your agents propose the following. Nothing happens until you approve.', items, inboxUrl);
+  const subject =
+    items.length === 1
+      ? `Your approval is needed: ${items[0]!.action}`
+      : `${items.length} suggestions need your approval`;
+  return suggestionList(
+    frame,
+    subject,
+    'Your agents propose the following. Nothing happens until you approve.',
+    items,
+    inboxUrl,
+  );
 }
 
 export function digestEmail(frame: Frame, items: EmailSuggestion[], inboxUrl: string): RenderedEmail {
@@ -102,21 +126,39 @@ export function digestEmail(frame: Frame, items: EmailSuggestion[], inboxUrl: st
 
 export function reminderEmail(frame: Frame, item: EmailSuggestion, inboxUrl: string): RenderedEmail {
   const subject = `Reminder: ${item.action} expires soon`;
-  return suggestionList(frame, subject, 'This suggestion expires soon. Without a decision it will not be carried out.', [item], inboxUrl);
+  return suggestionList(
+    frame,
+    subject,
+    'This suggestion expires soon. Without a decision it will not be carried out.',
+    [item],
+    inboxUrl,
+  );
 }
 
-export function connectorReauthEmail(frame: Frame, connector: { provider: string; account?: string }, reconnectUrl: string): RenderedEmail {
+export function connectorReauthEmail(
+  frame: Frame,
+  connector: { provider: string; account?: string },
+  reconnectUrl: string,
+): RenderedEmail {
   const name = `${connector.provider}${connector.account ? ` (${connector.account})` : ''}`;
   const subject = `Reconnect ${connector.provider}: your agents cannot reach it`;
   const intro = `Your connection to ${name} needs you to sign in again. Until then, agents that use it cannot run.`;
   return {
     subject,
-    html: layout(frame, subject, `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(reconnectUrl)}" style="${BUTTON};background:#1f6feb;color:#fff">Reconnect</a></p>`),
+    html: layout(
+      frame,
+      subject,
+      `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(reconnectUrl)}" style="${BUTTON};background:#1f6feb;color:#fff">Reconnect</a></p>`,
+    ),
     text: `Hi ${frame.displayName},\n\n${intro}\n\nReconnect: ${reconnectUrl}\n${footerText(frame)}`,
   };
 }
 
-export function runFailedEmail(frame: Frame, run: { agentName: string; error: string; at: string }, runUrl: string): RenderedEmail {
+export function runFailedEmail(
+  frame: Frame,
+  run: { agentName: string; error: string; at: string },
+  runUrl: string,
+): RenderedEmail {
   const subject = `A run of ${run.agentName} failed`;
   const intro = `The run of ${run.agentName} at ${localTime(run.at, frame.timezone)} failed: ${run.error}`;
   return {

@@ -22,7 +22,11 @@ export interface AccessTokenDeps {
   events: () => EventPublisher;
 }
 
-export const PROVIDER_LABEL: Record<ProviderName, string> = { google: 'Google', microsoft: 'Microsoft', notion: 'Notion' };
+export const PROVIDER_LABEL: Record<ProviderName, string> = {
+  google: 'Google',
+  microsoft: 'Microsoft',
+  notion: 'Notion',
+};
 const LEASE_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,7 +58,9 @@ export class AccessTokens {
   }
 
   async openTokens(record: ConnectorRecord): Promise<StoredTokens> {
-    return JSON.parse(await this.deps.cipher.open(record.tokens, tokenContext(record.tenantId, record.id))) as StoredTokens;
+    return JSON.parse(
+      await this.deps.cipher.open(record.tokens, tokenContext(record.tenantId, record.id)),
+    ) as StoredTokens;
   }
 
   /**
@@ -100,7 +106,11 @@ export class AccessTokens {
       const lease = record.refreshLease;
       if (lease && Date.parse(lease.until) > now) {
         // Another instance is refreshing: wait for its result.
-        if (Date.now() > deadline) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} is slow to renew access. Try again in a moment.`, 503);
+        if (Date.now() > deadline)
+          throw new UpstreamError(
+            `${PROVIDER_LABEL[record.provider]} is slow to renew access. Try again in a moment.`,
+            503,
+          );
         await sleep(150);
         const after = await this.repo.getOrThrow(tenantId, connectorId);
         if (after.lastRefreshedAt !== record.lastRefreshedAt) forced = false;
@@ -110,7 +120,10 @@ export class AccessTokens {
       let leased: Stored<ConnectorRecord>;
       try {
         const { _etag, ...body } = record;
-        leased = await this.repo.replace({ ...body, refreshLease: { holder, until: new Date(now + LEASE_MS).toISOString() } }, _etag);
+        leased = await this.repo.replace(
+          { ...body, refreshLease: { holder, until: new Date(now + LEASE_MS).toISOString() } },
+          _etag,
+        );
       } catch (err) {
         if (err instanceof PreconditionFailedError) continue;
         throw err;
@@ -119,13 +132,20 @@ export class AccessTokens {
     }
   }
 
-  private async refreshWithLease(record: Stored<ConnectorRecord>, tokens: StoredTokens, stillValid: boolean): Promise<string> {
+  private async refreshWithLease(
+    record: Stored<ConnectorRecord>,
+    tokens: StoredTokens,
+    stillValid: boolean,
+  ): Promise<string> {
     const { _etag, refreshLease: _lease, ...body } = record;
     const config = this.config(record.provider);
     try {
       const fresh = await this.oauth.refresh(config, tokens.refreshToken!, record.scopes);
       const now = this.deps.clock.now().toISOString();
-      const stored: StoredTokens = { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken ?? tokens.refreshToken };
+      const stored: StoredTokens = {
+        accessToken: fresh.accessToken,
+        refreshToken: fresh.refreshToken ?? tokens.refreshToken,
+      };
       await this.repo.replace(
         {
           ...body,
@@ -141,13 +161,20 @@ export class AccessTokens {
       return fresh.accessToken;
     } catch (err) {
       if (err instanceof GrantRejectedError) {
-        await this.markNeedsReauth({ ...body, _etag } as Stored<ConnectorRecord>, `${PROVIDER_LABEL[record.provider]} no longer accepts this connection. Reconnect it.`);
+        await this.markNeedsReauth(
+          { ...body, _etag } as Stored<ConnectorRecord>,
+          `${PROVIDER_LABEL[record.provider]} no longer accepts this connection. Reconnect it.`,
+        );
         throw this.reauthError(record);
       }
       // A passing failure: release the lease and, when the old token still works, use it.
       await this.repo.replace({ ...body }, _etag).catch(() => undefined);
       if (stillValid) return tokens.accessToken;
-      if (err instanceof TokenEndpointError) throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not renew access right now. Try again in a moment.`, 503);
+      if (err instanceof TokenEndpointError)
+        throw new UpstreamError(
+          `${PROVIDER_LABEL[record.provider]} could not renew access right now. Try again in a moment.`,
+          503,
+        );
       throw err;
     }
   }
@@ -157,17 +184,24 @@ export class AccessTokens {
   }
 
   reauthError(record: ConnectorRecord) {
-    return new ConflictError(`The ${PROVIDER_LABEL[record.provider]} connection (${record.account}) needs to be reconnected.`, {
-      connectorId: record.id,
-      health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
-    });
+    return new ConflictError(
+      `The ${PROVIDER_LABEL[record.provider]} connection (${record.account}) needs to be reconnected.`,
+      {
+        connectorId: record.id,
+        health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
+      },
+    );
   }
 
   /** The vendor refused even a fresh token: access was withdrawn at the vendor. */
   async markRevoked(tenantId: string, connectorId: string): Promise<void> {
     const record = await this.repo.get(tenantId, connectorId);
     if (!record || record.status !== 'active') return;
-    await this.transition(record, 'revoked', `${PROVIDER_LABEL[record.provider]} refused access: it was withdrawn. Reconnect it.`);
+    await this.transition(
+      record,
+      'revoked',
+      `${PROVIDER_LABEL[record.provider]} refused access: it was withdrawn. Reconnect it.`,
+    );
   }
 
   private async markNeedsReauth(record: Stored<ConnectorRecord> | ConnectorRecord, reason: string): Promise<void> {

@@ -10,7 +10,13 @@ import { AppError, ConflictError, UpstreamError, ValidationError } from '../plat
 import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
 import { lookupAccount } from './oauth/account-identity';
 import { GrantRejectedError, OAuthClient, type TokenSet } from './oauth/oauth-client';
-import { familiesGranted, familyOfScope, oauthProviderConfig, scopesFor, type OAuthProviderConfig } from './oauth/provider-configs';
+import {
+  familiesGranted,
+  familyOfScope,
+  oauthProviderConfig,
+  scopesFor,
+  type OAuthProviderConfig,
+} from './oauth/provider-configs';
 import { OAuthStateStore, StateError } from './oauth/state-store';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
@@ -54,7 +60,6 @@ export class ConnectFlowError extends AppError {
   }
 }
 
-
 /**
  * Connections to vendors: OAuth (authorization code + PKCE), encrypted token storage, refresh ahead of expiry with
  * one refresh in flight per connector, health, disconnect with revocation. Tokens never leave this class except as
@@ -92,7 +97,9 @@ export class ConnectorService {
   }
 
   async list(tenantId: string): Promise<ConnectorInfo[]> {
-    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t ORDER BY c.connectedAt', [{ name: '@t', value: tenantId }]);
+    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t ORDER BY c.connectedAt', [
+      { name: '@t', value: tenantId },
+    ]);
     return records.map((r) => this.info(r));
   }
 
@@ -109,12 +116,20 @@ export class ConnectorService {
   ): Promise<AuthorizationStart> {
     const config = this.config(provider);
     if (!config.clientId || !config.clientSecret) {
-      throw new AppError(503, 'provider-not-configured', 'Provider not available', `${PROVIDER_LABEL[provider]} is not set up on this installation.`);
+      throw new AppError(
+        503,
+        'provider-not-configured',
+        'Provider not available',
+        `${PROVIDER_LABEL[provider]} is not set up on this installation.`,
+      );
     }
     const asked = [...(request.families ?? [])];
     for (const [i, scope] of (request.scopes ?? []).entries()) {
       const family = familyOfScope(config, scope);
-      if (!family) throw new ValidationError(`${PROVIDER_LABEL[provider]} has no permission called "${scope.slice(0, 100)}".`, [{ path: `body.scopes[${i}]`, message: 'unknown scope' }]);
+      if (!family)
+        throw new ValidationError(`${PROVIDER_LABEL[provider]} has no permission called "${scope.slice(0, 100)}".`, [
+          { path: `body.scopes[${i}]`, message: 'unknown scope' },
+        ]);
       asked.push(family);
     }
     let families = [...new Set(asked)].filter((f) => config.families.includes(f));
@@ -128,11 +143,15 @@ export class ConnectorService {
     if (request.connectorId) {
       // Incremental consent: keep what the connector already has and add what is asked for.
       const existing = await this.repo.getOrThrow(tenantId, request.connectorId);
-      if (existing.provider !== provider) throw new ConflictError(`That connector is not a ${PROVIDER_LABEL[provider]} connector.`);
+      if (existing.provider !== provider)
+        throw new ConflictError(`That connector is not a ${PROVIDER_LABEL[provider]} connector.`);
       families = [...new Set([...existing.families, ...families])];
     }
     const scopes = scopesFor(config, families);
-    const { state, codeChallenge, expiresAt } = await this.states.create({ tenantId, provider, families, scopes, connectorId: request.connectorId }, browserNonce);
+    const { state, codeChallenge, expiresAt } = await this.states.create(
+      { tenantId, provider, families, scopes, connectorId: request.connectorId },
+      browserNonce,
+    );
     const url = new URL(config.authUrl);
     const params: Record<string, string> = {
       client_id: config.clientId,
@@ -162,12 +181,24 @@ export class ConnectorService {
     if (query.error) {
       if (query.state) await this.states.consume(query.state, provider, browserNonce).catch(() => undefined);
       if (query.error === 'access_denied') {
-        throw new ConnectFlowError(403, 'Access not granted', `You did not give access to your ${label} account, so nothing was connected. You can try again from the Connections page.`);
+        throw new ConnectFlowError(
+          403,
+          'Access not granted',
+          `You did not give access to your ${label} account, so nothing was connected. You can try again from the Connections page.`,
+        );
       }
-      throw new ConnectFlowError(400, 'Connection failed', `${label} could not complete the sign-in (${query.error.slice(0, 60)}). Try again from the Connections page.`);
+      throw new ConnectFlowError(
+        400,
+        'Connection failed',
+        `${label} could not complete the sign-in (${query.error.slice(0, 60)}). Try again from the Connections page.`,
+      );
     }
     if (!query.code || !query.state) {
-      throw new ConnectFlowError(400, 'Connection failed', 'The sign-in response is incomplete. Start again from the Connections page.');
+      throw new ConnectFlowError(
+        400,
+        'Connection failed',
+        'The sign-in response is incomplete. Start again from the Connections page.',
+      );
     }
     let pending;
     try {
@@ -179,8 +210,14 @@ export class ConnectorService {
         'bad-signature': [400, 'This sign-in response is not valid. Start again from the Connections page.'],
         'wrong-provider': [400, 'This sign-in response is not valid. Start again from the Connections page.'],
         expired: [410, 'The sign-in took too long and expired. Start again from the Connections page.'],
-        used: [409, 'This sign-in response was already used. If your account is not connected yet, start again from the Connections page.'],
-        'other-browser': [400, 'This sign-in was not started in this browser, so nothing was connected. Start again from the Connections page in the browser you use here (and allow its cookies).'],
+        used: [
+          409,
+          'This sign-in response was already used. If your account is not connected yet, start again from the Connections page.',
+        ],
+        'other-browser': [
+          400,
+          'This sign-in was not started in this browser, so nothing was connected. Start again from the Connections page in the browser you use here (and allow its cookies).',
+        ],
       };
       const [status, text] = detail[err.reason];
       throw new ConnectFlowError(status, 'Connection failed', text);
@@ -190,18 +227,40 @@ export class ConnectorService {
     try {
       tokens = await this.oauth.exchangeCode(config, query.code, this.redirectUri(provider), pending.codeVerifier);
     } catch (err) {
-      await this.auditFailure(pending.tenantId, 'connector.connect', `${label} connection failed: the code could not be exchanged`, correlationId);
+      await this.auditFailure(
+        pending.tenantId,
+        'connector.connect',
+        `${label} connection failed: the code could not be exchanged`,
+        correlationId,
+      );
       if (err instanceof GrantRejectedError) {
-        throw new ConnectFlowError(400, 'Connection failed', `${label} did not accept the sign-in. Start again from the Connections page.`);
+        throw new ConnectFlowError(
+          400,
+          'Connection failed',
+          `${label} did not accept the sign-in. Start again from the Connections page.`,
+        );
       }
-      throw new ConnectFlowError(502, 'Connection failed', `${label} could not be reached to finish the sign-in. Try again in a moment.`);
+      throw new ConnectFlowError(
+        502,
+        'Connection failed',
+        `${label} could not be reached to finish the sign-in. Try again in a moment.`,
+      );
     }
     let identity;
     try {
       identity = await lookupAccount(provider, tokens, this.deps.settings, this.fetchImpl);
     } catch {
-      await this.auditFailure(pending.tenantId, 'connector.connect', `${label} connection failed: the account could not be identified`, correlationId);
-      throw new ConnectFlowError(502, 'Connection failed', `${label} did not tell us which account you signed in with. Try again in a moment.`);
+      await this.auditFailure(
+        pending.tenantId,
+        'connector.connect',
+        `${label} connection failed: the account could not be identified`,
+        correlationId,
+      );
+      throw new ConnectFlowError(
+        502,
+        'Connection failed',
+        `${label} did not tell us which account you signed in with. Try again in a moment.`,
+      );
     }
     const granted = tokens.scopes ?? pending.scopes;
     const grantedFamilies = config.familyScopes && tokens.scopes ? familiesGranted(config, granted) : pending.families;
@@ -218,7 +277,10 @@ export class ConnectorService {
       }
     }
     const previous = existing ? await this.openTokens(existing).catch(() => undefined) : undefined;
-    const stored: StoredTokens = { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken ?? previous?.refreshToken };
+    const stored: StoredTokens = {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken ?? previous?.refreshToken,
+    };
     const record: ConnectorRecord = {
       id: connectorId,
       tenantId: pending.tenantId,
@@ -249,13 +311,19 @@ export class ConnectorService {
       after: info,
     });
     await this.deps.events().publish([
-      domainEvent('ConnectorConnected', pending.tenantId, `connectors/${connectorId}`, {
-        connectorId,
-        provider,
-        families: record.families,
-        account: identity.account,
-        reconnected: Boolean(existing),
-      }, { correlationId }),
+      domainEvent(
+        'ConnectorConnected',
+        pending.tenantId,
+        `connectors/${connectorId}`,
+        {
+          connectorId,
+          provider,
+          families: record.families,
+          account: identity.account,
+          reconnected: Boolean(existing),
+        },
+        { correlationId },
+      ),
     ]);
     return { tenantId: pending.tenantId, connector: info };
   }
@@ -284,11 +352,16 @@ export class ConnectorService {
         const response = await call(url, { headers: { accept: 'application/json', 'notion-version': '2022-06-28' } });
         await response.arrayBuffer().catch(() => undefined);
         if (!response.ok && response.status !== 401) {
-          throw new UpstreamError(`${PROVIDER_LABEL[record.provider]} is not answering right now. Try again in a moment.`);
+          throw new UpstreamError(
+            `${PROVIDER_LABEL[record.provider]} is not answering right now. Try again in a moment.`,
+          );
         }
       } catch (err) {
         // Needing re-consent is a health state here, not a failure of the check.
-        if (!(err instanceof ConflictError)) throw err instanceof AppError ? err : new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not be reached.`);
+        if (!(err instanceof ConflictError))
+          throw err instanceof AppError
+            ? err
+            : new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not be reached.`);
       }
     }
     return this.get(tenantId, connectorId);
@@ -313,19 +386,27 @@ export class ConnectorService {
       before: this.info(record),
     });
     await this.deps.events().publish([
-      domainEvent('ConnectorDisconnected', tenantId, `connectors/${connectorId}`, {
-        connectorId,
-        provider: record.provider,
-        families: record.families,
-        revokedAtProvider,
-      }, { correlationId: actor.correlationId }),
+      domainEvent(
+        'ConnectorDisconnected',
+        tenantId,
+        `connectors/${connectorId}`,
+        {
+          connectorId,
+          provider: record.provider,
+          families: record.families,
+          revokedAtProvider,
+        },
+        { correlationId: actor.correlationId },
+      ),
     ]);
     return { revokedAtProvider };
   }
 
   /** Erasure: revoke and delete every connector of the tenant. */
   async eraseTenant(tenantId: string): Promise<number> {
-    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t', [{ name: '@t', value: tenantId }]);
+    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t', [
+      { name: '@t', value: tenantId },
+    ]);
     for (const record of records) {
       await this.revokeAtProvider(record);
       await this.repo.delete(tenantId, record.id).catch(() => undefined);
@@ -339,7 +420,9 @@ export class ConnectorService {
     const config = this.config(record.provider);
     // Revoking the refresh token ends the whole grant at Google; revoke the access token as well where it differs.
     const results = await Promise.all(
-      [tokens.refreshToken, tokens.accessToken].filter((t): t is string => Boolean(t)).map((t) => this.oauth.revoke(config, t)),
+      [tokens.refreshToken, tokens.accessToken]
+        .filter((t): t is string => Boolean(t))
+        .map((t) => this.oauth.revoke(config, t)),
     );
     return results.some(Boolean);
   }
@@ -361,7 +444,16 @@ export class ConnectorService {
   private async auditFailure(tenantId: string, action: string, summary: string, correlationId?: string) {
     await this.deps
       .audit()
-      .record({ tenantId, actor: { type: 'person', id: tenantId }, action, target: { type: 'connector', id: 'new' }, outcome: 'failure', source: 'web', correlationId, summary })
+      .record({
+        tenantId,
+        actor: { type: 'person', id: tenantId },
+        action,
+        target: { type: 'connector', id: 'new' },
+        outcome: 'failure',
+        source: 'web',
+        correlationId,
+        summary,
+      })
       .catch(() => undefined);
   }
 }

@@ -14,23 +14,40 @@ const LABEL: Record<ProviderName, Record<ConnectorFamily, string>> = {
   notion: { mail: 'Notion', calendar: 'Notion', files: 'Notion', notes: 'Notion' },
 };
 
-type Factory<F extends ConnectorFamily> = (ctx: { settings: Settings; fetch: typeof fetch; record: ConnectorRecord; store: CosmosStore }) => Promise<FamilyProviders[F]>;
+type Factory<F extends ConnectorFamily> = (ctx: {
+  settings: Settings;
+  fetch: typeof fetch;
+  record: ConnectorRecord;
+  store: CosmosStore;
+}) => Promise<FamilyProviders[F]>;
 
 /** Which vendor file serves which family. Vendor SDKs load only when a provider is first built. */
 const FACTORIES: { [F in ConnectorFamily]: Partial<Record<ProviderName, Factory<F>>> } = {
   mail: {
     google: async ({ settings, fetch, store, record }) =>
-      (await import('./providers/google-mail')).createGmailProvider(settings, fetch, cosmosSendLedger(store, record.tenantId, record.id)),
+      (await import('./providers/google-mail')).createGmailProvider(
+        settings,
+        fetch,
+        cosmosSendLedger(store, record.tenantId, record.id),
+      ),
     microsoft: async ({ settings, fetch, store, record }) =>
-      (await import('./providers/microsoft-mail')).createOutlookMailProvider(settings, fetch, cosmosSendLedger(store, record.tenantId, record.id)),
+      (await import('./providers/microsoft-mail')).createOutlookMailProvider(
+        settings,
+        fetch,
+        cosmosSendLedger(store, record.tenantId, record.id),
+      ),
   },
   calendar: {
-    google: async ({ settings, fetch }) => (await import('./providers/google-calendar')).createGoogleCalendarProvider(settings, fetch),
-    microsoft: async ({ settings, fetch }) => (await import('./providers/microsoft-calendar')).createOutlookCalendarProvider(settings, fetch),
+    google: async ({ settings, fetch }) =>
+      (await import('./providers/google-calendar')).createGoogleCalendarProvider(settings, fetch),
+    microsoft: async ({ settings, fetch }) =>
+      (await import('./providers/microsoft-calendar')).createOutlookCalendarProvider(settings, fetch),
   },
   files: {
-    google: async ({ settings, fetch }) => (await import('./providers/google-drive')).createGoogleDriveProvider(settings, fetch),
-    microsoft: async ({ settings, fetch }) => (await import('./providers/microsoft-drive')).createOneDriveProvider(settings, fetch),
+    google: async ({ settings, fetch }) =>
+      (await import('./providers/google-drive')).createGoogleDriveProvider(settings, fetch),
+    microsoft: async ({ settings, fetch }) =>
+      (await import('./providers/microsoft-drive')).createOneDriveProvider(settings, fetch),
   },
   notes: {
     notion: async ({ settings, fetch }) => (await import('./providers/notion')).createNotionProvider(settings, fetch),
@@ -43,20 +60,34 @@ const HEALTH_ORDER = { ok: 0, expiring: 1, needs_reauth: 2, revoked: 3 } as cons
  * Ready providers for a tenant's connectors. Each provider gets the connector's resilient fetch (token, refresh on
  * 401, retries with backoff) and safe error mapping, so vendor files contain only the mapping to our shapes.
  */
-export function createConnectorHub(deps: { settings: Settings; service: ConnectorService; store: CosmosStore; fetch?: typeof fetch }): ConnectorHub {
+export function createConnectorHub(deps: {
+  settings: Settings;
+  service: ConnectorService;
+  store: CosmosStore;
+  fetch?: typeof fetch;
+}): ConnectorHub {
   const { settings, service } = deps;
 
-  async function build<F extends ConnectorFamily>(family: F, tenantId: string, connectorId: string): Promise<FamilyProviders[F]> {
+  async function build<F extends ConnectorFamily>(
+    family: F,
+    tenantId: string,
+    connectorId: string,
+  ): Promise<FamilyProviders[F]> {
     const record = await service.repo.getOrThrow(tenantId, connectorId);
     const factory = FACTORIES[family][record.provider] as Factory<F> | undefined;
     if (!factory || !record.families.includes(family)) {
-      throw new ConflictError(`This ${LABEL[record.provider][family]} connection does not give access to ${family}. Reconnect it to grant access.`);
+      throw new ConflictError(
+        `This ${LABEL[record.provider][family]} connection does not give access to ${family}. Reconnect it to grant access.`,
+      );
     }
     if (record.status !== 'active') {
-      throw new ConflictError(`The ${LABEL[record.provider][family]} connection (${record.account}) needs to be reconnected.`, {
-        connectorId,
-        health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
-      });
+      throw new ConflictError(
+        `The ${LABEL[record.provider][family]} connection (${record.account}) needs to be reconnected.`,
+        {
+          connectorId,
+          health: record.status === 'revoked' ? 'revoked' : 'needs_reauth',
+        },
+      );
     }
     const tokens = trackTokenFailures(({ force }) => service.accessToken(tenantId, connectorId, { force }));
     const fetchImpl = createResilientFetch({
@@ -74,7 +105,9 @@ export function createConnectorHub(deps: { settings: Settings; service: Connecto
     list: (tenantId) => service.list(tenantId),
     get: (tenantId, connectorId) => service.get(tenantId, connectorId),
     async find(tenantId, family, provider) {
-      const candidates = (await service.list(tenantId)).filter((c) => c.families.includes(family) && (!provider || c.provider === provider));
+      const candidates = (await service.list(tenantId)).filter(
+        (c) => c.families.includes(family) && (!provider || c.provider === provider),
+      );
       candidates.sort((a, b) => HEALTH_ORDER[a.health] - HEALTH_ORDER[b.health]);
       return candidates[0];
     },

@@ -42,7 +42,12 @@ export function createConnectors(deps: ConnectorDeps, service: ConnectorService)
 }
 
 export function createSnapshots(deps: ConnectorDeps): SnapshotStore {
-  return createSnapshotStore({ store: deps.cosmos(), blobs: deps.blobs, clock: deps.clock, retentionDays: deps.settings.SNAPSHOT_RETENTION_DAYS });
+  return createSnapshotStore({
+    store: deps.cosmos(),
+    blobs: deps.blobs,
+    clock: deps.clock,
+    retentionDays: deps.settings.SNAPSHOT_RETENTION_DAYS,
+  });
 }
 
 export type { ConnectorService };

@@ -11,14 +11,18 @@ export async function installedPackFamilies(store: CosmosStore, tenantId: string
   const container = await store.container('packs');
   const { resources } = await container.items
     .query<{ packId: string }>(
-      { query: 'SELECT c.packId FROM c WHERE c.tenantId = @t AND c.type = "packInstall"', parameters: [{ name: '@t', value: tenantId }] },
+      {
+        query: 'SELECT c.packId FROM c WHERE c.tenantId = @t AND c.type = "packInstall"',
+        parameters: [{ name: '@t', value: tenantId }],
+      },
       { partitionKey: tenantId },
     )
     .fetchAll();
   const families = new Set<ConnectorFamily>();
   for (const { packId } of resources) {
     try {
-      for (const agent of getPack(packId).agents) for (const need of getTemplate(agent.templateId).families) families.add(need.family);
+      for (const agent of getPack(packId).agents)
+        for (const need of getTemplate(agent.templateId).families) families.add(need.family);
     } catch {
       // A pack or template that no longer exists asks for nothing.
     }

@@ -18,10 +18,19 @@ export async function collectPages<T>(
       reasons.add(result.partial.reason);
       skipped += result.partial.skipped ?? 0;
     }
-    if (!result.nextCursor) return { items: items.slice(0, limits.maxItems), nextCursor: null, ...(reasons.size ? { partial: { reason: [...reasons].join(' '), skipped } } : {}) };
+    if (!result.nextCursor)
+      return {
+        items: items.slice(0, limits.maxItems),
+        nextCursor: null,
+        ...(reasons.size ? { partial: { reason: [...reasons].join(' '), skipped } } : {}),
+      };
     cursor = result.nextCursor;
     if (items.length >= limits.maxItems) break;
   }
   reasons.add(`Stopped after ${Math.min(items.length, limits.maxItems)} items; there are more.`);
-  return { items: items.slice(0, limits.maxItems), nextCursor: cursor ?? null, partial: { reason: [...reasons].join(' '), skipped } };
+  return {
+    items: items.slice(0, limits.maxItems),
+    nextCursor: cursor ?? null,
+    partial: { reason: [...reasons].join(' '), skipped },
+  };
 }

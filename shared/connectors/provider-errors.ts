@@ -29,16 +29,25 @@ export function toSafeError(err: unknown, label: string, what = 'item'): Error {
   const status = vendorStatus(err);
   if (status === 404 || status === 410) return new NotFoundError(what);
   if (status === 401) return new UpstreamError(`${label} refused access. Reconnect the account.`, 502);
-  if (status === 403) return new ForbiddenError(`${label} did not allow this. The connection may lack a permission: reconnect it to grant access.`);
-  if (status === 429) return new UpstreamError(`${label} is limiting requests right now. Try again in a few minutes.`, 503);
-  if (status !== undefined && status >= 400 && status < 500) return new UpstreamError(`${label} rejected the request.`, 502);
+  if (status === 403)
+    return new ForbiddenError(
+      `${label} did not allow this. The connection may lack a permission: reconnect it to grant access.`,
+    );
+  if (status === 429)
+    return new UpstreamError(`${label} is limiting requests right now. Try again in a few minutes.`, 503);
+  if (status !== undefined && status >= 400 && status < 500)
+    return new UpstreamError(`${label} rejected the request.`, 502);
   return new UpstreamError(`${label} is not answering right now. Try again in a moment.`, 502);
 }
 
 /**
  * Wraps every method of a provider so errors leave as safe ones. Applied once, by the hub, to every provider.
  */
-export function withSafeErrors<T extends object>(provider: T, label: string, tokenFailure: () => AppError | undefined = () => undefined): T {
+export function withSafeErrors<T extends object>(
+  provider: T,
+  label: string,
+  tokenFailure: () => AppError | undefined = () => undefined,
+): T {
   return new Proxy(provider, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);

@@ -36,13 +36,15 @@ export function createResilientFetch(options: ResilienceOptions): typeof fetch {
     const request = input instanceof Request ? input : undefined;
     const method = (init?.method ?? request?.method ?? 'GET').toUpperCase();
     // Buffer the body once so it can be sent again on a retry.
-    let body: RequestInit["body"] = init?.body;
+    let body: RequestInit['body'] = init?.body;
     if (request && init?.body === undefined && request.body) body = await request.arrayBuffer();
-    if (body && typeof (body as ReadableStream).getReader === 'function') body = await new Response(body as ReadableStream).arrayBuffer();
+    if (body && typeof (body as ReadableStream).getReader === 'function')
+      body = await new Response(body as ReadableStream).arrayBuffer();
     else if (body && typeof body === 'object' && Symbol.asyncIterator in body && !(body instanceof Uint8Array)) {
       // A Node stream (multipart uploads): read it once into memory.
       const chunks: Buffer[] = [];
-      for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+      for await (const chunk of body as AsyncIterable<Uint8Array | string>)
+        chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
       body = Buffer.concat(chunks);
     }
     const url = request ? request.url : input.toString();
@@ -50,7 +52,13 @@ export function createResilientFetch(options: ResilienceOptions): typeof fetch {
     for (let attempt = 0; ; attempt++) {
       const headers = new Headers(init?.headers ?? request?.headers);
       headers.set('authorization', `Bearer ${await options.token({ force: forced })}`);
-      const response = await baseFetch(url, { ...init, method, headers, body, signal: init?.signal ?? AbortSignal.timeout(30_000) });
+      const response = await baseFetch(url, {
+        ...init,
+        method,
+        headers,
+        body,
+        signal: init?.signal ?? AbortSignal.timeout(30_000),
+      });
       if (response.status === 401) {
         if (forced) {
           await options.onRevoked();
@@ -60,7 +68,8 @@ export function createResilientFetch(options: ResilienceOptions): typeof fetch {
         await response.arrayBuffer().catch(() => undefined);
         continue;
       }
-      const retriable = response.status === 429 || response.status === 503 || (response.status >= 500 && IDEMPOTENT.has(method));
+      const retriable =
+        response.status === 429 || response.status === 503 || (response.status >= 500 && IDEMPOTENT.has(method));
       if (!retriable || attempt >= options.maxRetries) return response;
       const asked = retryAfterMs(response.headers.get('retry-after'));
       const backoff = base * 2 ** attempt * (0.5 + Math.random() / 2);

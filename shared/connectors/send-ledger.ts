@@ -18,11 +18,16 @@ const RETENTION_SECONDS = 30 * 86_400;
 
 /** A connector's ledger in the `system` container, keyed by a hash of tenant, connector and idempotency key. */
 export function cosmosSendLedger(store: CosmosStore, tenantId: string, connectorId: string): SendLedger {
-  const idOf = (key: string) => `send:${createHash('sha256').update(`${tenantId}\u0000${connectorId}\u0000${key}`).digest('hex')}`;
+  const idOf = (key: string) =>
+    `send:${createHash('sha256').update(`${tenantId}\u0000${connectorId}\u0000${key}`).digest('hex')}`;
   return {
     async get(key) {
       try {
-        const { resource } = await (await store.container('system')).item(idOf(key), PK).read<SendLedgerEntry & { id: string }>();
+        const { resource } = await (
+          await store.container('system')
+        )
+          .item(idOf(key), PK)
+          .read<SendLedgerEntry & { id: string }>();
         return resource ? { state: resource.state, draftId: resource.draftId, result: resource.result } : undefined;
       } catch (err) {
         if ((err as { code?: number }).code === 404) return undefined;
@@ -30,7 +35,9 @@ export function cosmosSendLedger(store: CosmosStore, tenantId: string, connector
       }
     },
     async put(key, entry) {
-      await (await store.container('system')).items.upsert({ id: idOf(key), pk: PK, tenantId, ...entry, ttl: RETENTION_SECONDS });
+      await (
+        await store.container('system')
+      ).items.upsert({ id: idOf(key), pk: PK, tenantId, ...entry, ttl: RETENTION_SECONDS });
     },
   };
 }

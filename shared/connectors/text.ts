@@ -38,7 +38,8 @@ export function trimQuotedHistory(text: string): { text: string; trimmed: boolea
   let cut = lines.length;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
-    const isOutlookHeader = /^From: .+$/.test(line) && lines.slice(i + 1, i + 5).some((l) => /^(Sent|Date|To|Subject): /i.test(l.trim()));
+    const isOutlookHeader =
+      /^From: .+$/.test(line) && lines.slice(i + 1, i + 5).some((l) => /^(Sent|Date|To|Subject): /i.test(l.trim()));
     if (isOutlookHeader || QUOTE_MARKERS.slice(0, 5).some((re) => re.test(line))) {
       // Never cut the whole message: a forwarded mail with only a header is still its content.
       if (lines.slice(0, i).some((l) => l.trim())) cut = i;
@@ -51,11 +52,20 @@ export function trimQuotedHistory(text: string): { text: string; trimmed: boolea
     kept = kept.slice(0, -1);
   }
   const trimmed = cut < lines.length && lines.slice(cut).some((l) => l.trim());
-  return { text: kept.join('\n').replace(/\n{3,}/g, '\n\n').trim(), trimmed };
+  return {
+    text: kept
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
+    trimmed,
+  };
 }
 
 /** A safe text body: HTML converted, quoted history removed, length bounded. */
-export async function safeBodyText(body: { text?: string | null; html?: string | null }): Promise<{ text: string; truncated: boolean }> {
+export async function safeBodyText(body: {
+  text?: string | null;
+  html?: string | null;
+}): Promise<{ text: string; truncated: boolean }> {
   const raw = body.text?.trim() ? body.text : body.html ? await htmlToText(body.html) : '';
   const { text, trimmed } = trimQuotedHistory(raw);
   return bound(text, trimmed);
@@ -90,4 +100,5 @@ export function parseAddressList(value: string | undefined | null): { name?: str
   return out.filter((s) => s.trim()).map(parseAddress);
 }
 
-export const replySubject = (subject: string) => (/^re:/i.test(subject.trim()) ? subject.trim() : `Re: ${subject.trim()}`);
+export const replySubject = (subject: string) =>
+  /^re:/i.test(subject.trim()) ? subject.trim() : `Re: ${subject.trim()}`;

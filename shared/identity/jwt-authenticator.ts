@@ -35,11 +35,15 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       if (!jwksUri) {
         const discovery = `${options.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
         const response = await fetch(discovery).catch(() => undefined);
-        if (!response?.ok) throw new UpstreamError('The sign-in service cannot be reached right now. Try again shortly.', 503);
+        if (!response?.ok)
+          throw new UpstreamError('The sign-in service cannot be reached right now. Try again shortly.', 503);
         jwksUri = ((await response.json()) as { jwks_uri?: string }).jwks_uri;
         if (!jwksUri) throw new Error('OIDC discovery document has no jwks_uri');
       }
-      return createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: (options.jwksCooldownSeconds ?? 30) * 1000, cacheMaxAge: 10 * 60_000 });
+      return createRemoteJWKSet(new URL(jwksUri), {
+        cooldownDuration: (options.jwksCooldownSeconds ?? 30) * 1000,
+        cacheMaxAge: 10 * 60_000,
+      });
     })().catch((err) => {
       keys = undefined;
       throw err;
@@ -50,7 +54,10 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
       if (!header) throw new UnauthorizedError('Sign in to continue: the request has no bearer token.');
       const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
       if (!match) {
-        throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', challenge('invalid_request', 'malformed Authorization header'));
+        throw new UnauthorizedError(
+          'The Authorization header must be "Bearer <token>".',
+          challenge('invalid_request', 'malformed Authorization header'),
+        );
       }
       const { jwtVerify, errors } = await import('jose');
       try {
@@ -64,22 +71,40 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
           tenantId: tenantIdFor(payload.iss!, payload.sub!),
           issuer: payload.iss!,
           subject: payload.sub!,
-          email: typeof payload.email === 'string' ? payload.email : typeof payload.preferred_username === 'string' ? payload.preferred_username : undefined,
+          email:
+            typeof payload.email === 'string'
+              ? payload.email
+              : typeof payload.preferred_username === 'string'
+                ? payload.preferred_username
+                : undefined,
           name: typeof payload.name === 'string' ? payload.name : undefined,
         };
         return principal;
       } catch (err) {
-        if (err instanceof errors.JWTExpired) throw new UnauthorizedError('Your session has expired. Sign in again.', challenge('invalid_token', 'token expired'));
+        if (err instanceof errors.JWTExpired)
+          throw new UnauthorizedError(
+            'Your session has expired. Sign in again.',
+            challenge('invalid_token', 'token expired'),
+          );
         if (err instanceof errors.JWTClaimValidationFailed) {
           const reason = err.claim === 'nbf' ? 'token not yet valid' : `${err.claim} claim invalid`;
           throw new UnauthorizedError(`The access token is not valid: ${reason}.`, challenge('invalid_token', reason));
         }
-        if (err instanceof errors.JWKSNoMatchingKey) throw new UnauthorizedError('The access token is signed with an unknown key.', challenge('invalid_token', 'unknown signing key'));
-        if (err instanceof errors.JWSSignatureVerificationFailed) throw new UnauthorizedError('The access token signature is not valid.', challenge('invalid_token', 'signature invalid'));
+        if (err instanceof errors.JWKSNoMatchingKey)
+          throw new UnauthorizedError(
+            'The access token is signed with an unknown key.',
+            challenge('invalid_token', 'unknown signing key'),
+          );
+        if (err instanceof errors.JWSSignatureVerificationFailed)
+          throw new UnauthorizedError(
+            'The access token signature is not valid.',
+            challenge('invalid_token', 'signature invalid'),
+          );
         if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
           throw new UpstreamError('The sign-in service cannot be reached right now. Try again shortly.', 503);
         }
-        if (err instanceof errors.JOSEError) throw new UnauthorizedError('The access token is not valid.', challenge('invalid_token', 'malformed token'));
+        if (err instanceof errors.JOSEError)
+          throw new UnauthorizedError('The access token is not valid.', challenge('invalid_token', 'malformed token'));
         if (err instanceof UpstreamError) throw err;
         // The JWKS download failed (network): the token may be fine, our issuer is unreachable.
         throw new UpstreamError('The sign-in service cannot be reached right now. Try again shortly.', 503);

@@ -45,7 +45,8 @@ export const TENANT_CONTAINERS = (Object.keys(CONTAINERS) as ContainerName[]).fi
 );
 
 /** Fields that look like credentials never leave in an export, whatever the container. */
-const SECRET_FIELD = /(accessToken|refreshToken|idToken|encrypted|ciphertext|secret|password|apiKey|signingKey|codeVerifier)/i;
+const SECRET_FIELD =
+  /(accessToken|refreshToken|idToken|encrypted|ciphertext|secret|password|apiKey|signingKey|codeVerifier)/i;
 
 function scrub(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > 20) return value;
@@ -92,9 +93,16 @@ function instanceBelongsTo(instanceId: string, tenantId: string): boolean {
 export function createPrivacyService(services: Services): PrivacyService {
   const repo = (name: ContainerName) => new TenantRepository<TenantDoc>(services.cosmos(), name, name);
 
-  async function eraseOrchestrations(tenantId: string, durable: DurableClient | undefined, createdFrom: Date): Promise<number> {
+  async function eraseOrchestrations(
+    tenantId: string,
+    durable: DurableClient | undefined,
+    createdFrom: Date,
+  ): Promise<number> {
     if (!durable) return 0;
-    const instances = await durable.getStatusBy({ createdTimeFrom: createdFrom, createdTimeTo: new Date(Date.now() + 60_000) });
+    const instances = await durable.getStatusBy({
+      createdTimeFrom: createdFrom,
+      createdTimeTo: new Date(Date.now() + 60_000),
+    });
     let purged = 0;
     for (const instance of instances) {
       if (!instance.instanceId || !instanceBelongsTo(instance.instanceId, tenantId)) continue;
@@ -131,8 +139,13 @@ export function createPrivacyService(services: Services): PrivacyService {
       const blobs: TenantExport['blobs'] = [];
       for (const blob of await services.blobs().list(tenantId)) {
         if (blob.path.startsWith(EXPORTS_PREFIX)) continue;
-        const entry: TenantExport['blobs'][number] = { path: blob.path, size: blob.size, contentType: blob.contentType };
-        if (blob.size <= EMBED_BLOB_BYTES) entry.base64 = (await services.blobs().get(tenantId, blob.path))?.toString('base64');
+        const entry: TenantExport['blobs'][number] = {
+          path: blob.path,
+          size: blob.size,
+          contentType: blob.contentType,
+        };
+        if (blob.size <= EMBED_BLOB_BYTES)
+          entry.base64 = (await services.blobs().get(tenantId, blob.path))?.toString('base64');
         blobs.push(entry);
       }
       const sections: Record<string, unknown> = {};
@@ -153,7 +166,9 @@ export function createPrivacyService(services: Services): PrivacyService {
       const full: PrivacyContext = { ...ctx, services };
       const failures: string[] = [];
       const profile = await repo('tenants').get(tenantId, tenantId);
-      const createdFrom = new Date(Date.parse((profile as { createdAt?: string } | undefined)?.createdAt ?? '') - 86_400_000 || 0);
+      const createdFrom = new Date(
+        Date.parse((profile as { createdAt?: string } | undefined)?.createdAt ?? '') - 86_400_000 || 0,
+      );
       // Participants first: revoking provider tokens needs the stored connector documents.
       for (const p of participants.values()) {
         try {

@@ -22,8 +22,13 @@ export function isLocale(locale: string): boolean {
   }
 }
 
-export const timezoneSchema = z.string().refine(isIanaTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Paris"' });
-export const localeSchema = z.string().max(35).refine(isLocale, { message: 'must be a BCP 47 language tag, e.g. "en-GB"' });
+export const timezoneSchema = z
+  .string()
+  .refine(isIanaTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Paris"' });
+export const localeSchema = z
+  .string()
+  .max(35)
+  .refine(isLocale, { message: 'must be a BCP 47 language tag, e.g. "en-GB"' });
 
 export const notificationPreferencesSchema = z.object({
   /** immediate: an email per suggestion; digest: one email a day at `digestHour` local time; off: none. */

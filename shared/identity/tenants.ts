@@ -29,7 +29,11 @@ export interface TenantService {
   /** The profile, or undefined (no error) when the tenant does not exist. */
   find(tenantId: string): Promise<Stored<TenantProfile> | undefined>;
   /** Applies a profile update; a stale `ifMatch` is a 412. Audited. */
-  update(tenantId: string, update: ProfileUpdate, options?: ChangeContext & { ifMatch?: string; actorId?: string }): Promise<Stored<TenantProfile>>;
+  update(
+    tenantId: string,
+    update: ProfileUpdate,
+    options?: ChangeContext & { ifMatch?: string; actorId?: string },
+  ): Promise<Stored<TenantProfile>>;
   /** Changes the subscription tier (billing, administration). Audited as a system action. */
   setTier(tenantId: string, tier: Tier, change?: ChangeContext): Promise<Stored<TenantProfile>>;
 }

@@ -56,11 +56,29 @@ export interface UsageService {
   tierLimits(tier: Tier): TierLimits;
 }
 
-const COUNTERS: (keyof UsageCounters)[] = ['runs', 'promptTokens', 'cachedPromptTokens', 'completionTokens', 'costUsd', 'approvalLinks'];
-const ZERO: UsageCounters = { runs: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: 0, approvalLinks: 0 };
+const COUNTERS: (keyof UsageCounters)[] = [
+  'runs',
+  'promptTokens',
+  'cachedPromptTokens',
+  'completionTokens',
+  'costUsd',
+  'approvalLinks',
+];
+const ZERO: UsageCounters = {
+  runs: 0,
+  promptTokens: 0,
+  cachedPromptTokens: 0,
+  completionTokens: 0,
+  costUsd: 0,
+  approvalLinks: 0,
+};
 
 /** Containers whose document count is the standing count of a limit. */
-const COUNTED: Partial<Record<LimitName, ContainerName>> = { agents: 'agents', workflows: 'workflows', connectors: 'connectors' };
+const COUNTED: Partial<Record<LimitName, ContainerName>> = {
+  agents: 'agents',
+  workflows: 'workflows',
+  connectors: 'connectors',
+};
 
 const DAY_TTL = 100 * 86_400;
 const MONTH_TTL = 800 * 86_400;
@@ -71,8 +89,18 @@ function periods(now: Date) {
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
   return {
-    day: { id: `day:${dayStart.toISOString().slice(0, 10)}`, start: dayStart.toISOString(), resetsAt: dayEnd.toISOString(), ttl: DAY_TTL },
-    month: { id: `month:${monthStart.toISOString().slice(0, 7)}`, start: monthStart.toISOString(), resetsAt: monthEnd.toISOString(), ttl: MONTH_TTL },
+    day: {
+      id: `day:${dayStart.toISOString().slice(0, 10)}`,
+      start: dayStart.toISOString(),
+      resetsAt: dayEnd.toISOString(),
+      ttl: DAY_TTL,
+    },
+    month: {
+      id: `month:${monthStart.toISOString().slice(0, 7)}`,
+      start: monthStart.toISOString(),
+      resetsAt: monthEnd.toISOString(),
+      ttl: MONTH_TTL,
+    },
   };
 }
 
@@ -103,7 +131,12 @@ export function createUsageService(deps: {
     return { ...counters, start: p.start, resetsAt: p.resetsAt };
   }
 
-  async function increment(tenantId: string, p: { id: string; start: string; ttl: number }, period: 'day' | 'month', ops: PatchOperation[]) {
+  async function increment(
+    tenantId: string,
+    p: { id: string; start: string; ttl: number },
+    period: 'day' | 'month',
+    ops: PatchOperation[],
+  ) {
     try {
       await meters.patch(tenantId, p.id, ops);
     } catch (err) {
@@ -140,10 +173,14 @@ export function createUsageService(deps: {
       if (limit === 'scheduleMinIntervalMinutes') {
         const requested = opts.amount ?? max;
         if (requested < max) {
-          throw new LimitExceededError(limit, `Your ${tier} plan runs schedules at most every ${max} minutes; this one asks for every ${requested}.`, {
-            used: requested,
-            max,
-          });
+          throw new LimitExceededError(
+            limit,
+            `Your ${tier} plan runs schedules at most every ${max} minutes; this one asks for every ${requested}.`,
+            {
+              used: requested,
+              max,
+            },
+          );
         }
         return;
       }
@@ -192,10 +229,16 @@ export function createUsageService(deps: {
         if (name === 'agents') report[name] = standing(agents, limits.agents);
         else if (name === 'workflows') report[name] = standing(workflows, limits.workflows);
         else if (name === 'connectors') report[name] = standing(connectors, limits.connectors);
-        else if (name === 'runsPerDay') report[name] = { used: today.runs, max: limits.runsPerDay, resetsAt: today.resetsAt };
-        else if (name === 'approvalLinksPerDay') report[name] = { used: today.approvalLinks, max: limits.approvalLinksPerDay, resetsAt: today.resetsAt };
+        else if (name === 'runsPerDay')
+          report[name] = { used: today.runs, max: limits.runsPerDay, resetsAt: today.resetsAt };
+        else if (name === 'approvalLinksPerDay')
+          report[name] = { used: today.approvalLinks, max: limits.approvalLinksPerDay, resetsAt: today.resetsAt };
         else if (name === 'tokensPerMonth')
-          report[name] = { used: month.promptTokens + month.completionTokens, max: limits.tokensPerMonth, resetsAt: month.resetsAt };
+          report[name] = {
+            used: month.promptTokens + month.completionTokens,
+            max: limits.tokensPerMonth,
+            resetsAt: month.resetsAt,
+          };
         else report[name] = { used: null, max: limits.scheduleMinIntervalMinutes, resetsAt: null };
       }
       return { tenantId, tier, limits: report, today, month };

@@ -23,9 +23,21 @@ export interface AgentPlatform {
 export function createAgentPlatform(services: Services, overrides: { ai?: () => AiGateway } = {}): AgentPlatform {
   const { settings, clock } = services;
   const schedules = lazy(() => new ScheduleIndex(services.cosmos()));
-  const agents: () => AgentService = lazy(() => new AgentService({ store: services.cosmos(), clock, audit: services.audit, usage: services.usage, schedules }));
+  const agents: () => AgentService = lazy(
+    () =>
+      new AgentService({ store: services.cosmos(), clock, audit: services.audit, usage: services.usage, schedules }),
+  );
   const workflows: () => WorkflowService = lazy(
-    () => new WorkflowService({ store: services.cosmos(), clock, audit: services.audit, usage: services.usage, schedules, agents, maxSteps: settings.WORKFLOW_MAX_STEPS }),
+    () =>
+      new WorkflowService({
+        store: services.cosmos(),
+        clock,
+        audit: services.audit,
+        usage: services.usage,
+        schedules,
+        agents,
+        maxSteps: settings.WORKFLOW_MAX_STEPS,
+      }),
   );
   const packs = lazy(
     () =>
@@ -39,7 +51,17 @@ export function createAgentPlatform(services: Services, overrides: { ai?: () => 
         timezoneOf: async (tenantId) => (await services.tenants().find(tenantId))?.timezone ?? 'UTC',
       }),
   );
-  const runs: () => RunService = lazy(() => new RunService({ store: services.cosmos(), clock, audit: services.audit, usage: services.usage, agents, workflows }));
+  const runs: () => RunService = lazy(
+    () =>
+      new RunService({
+        store: services.cosmos(),
+        clock,
+        audit: services.audit,
+        usage: services.usage,
+        agents,
+        workflows,
+      }),
+  );
   const ai = overrides.ai ?? lazy(() => createAiGateway(settings));
   const runActivities = lazy(() =>
     createRunActivities({

@@ -1,5 +1,12 @@
 import type { AgentDocument, AgentInput, AgentMail, AgentTemplate, AgentThread, InputNeeds } from '../catalog/types';
-import type { CalendarEvent, ConnectorFamily, ConnectorHub, ProviderPage, SnapshotRef, SnapshotStore } from '../connectors/types';
+import type {
+  CalendarEvent,
+  ConnectorFamily,
+  ConnectorHub,
+  ProviderPage,
+  SnapshotRef,
+  SnapshotStore,
+} from '../connectors/types';
 import { ConflictError } from '../platform/errors';
 
 /** What the step reads; everything but `previous`, `config`, `now` and `timezone`. */
@@ -23,7 +30,10 @@ const SOURCES = {
   files: 'files.readText',
 } as const;
 
-async function collect<T>(max: number, page: (limit: number, cursor?: string) => Promise<ProviderPage<T>>): Promise<T[]> {
+async function collect<T>(
+  max: number,
+  page: (limit: number, cursor?: string) => Promise<ProviderPage<T>>,
+): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   do {
@@ -75,7 +85,11 @@ export async function gatherInput(
   if (existing.length > 0) {
     for (const ref of existing) {
       const snapshot = await deps.snapshots().read<unknown>(tenantId, ref.snapshotId);
-      const family: ConnectorFamily = snapshot.source.startsWith('mail') ? 'mail' : snapshot.source.startsWith('calendar') ? 'calendar' : 'files';
+      const family: ConnectorFamily = snapshot.source.startsWith('mail')
+        ? 'mail'
+        : snapshot.source.startsWith('calendar')
+          ? 'calendar'
+          : 'files';
       connectors[family] = snapshot.connectorId;
       if (snapshot.source === SOURCES.mail) {
         const frozen = snapshot.data as { account?: string; items: AgentMail[] };
@@ -104,7 +118,9 @@ export async function gatherInput(
 
   const snapshots: SnapshotRef[] = [];
   const capture = async (family: ConnectorFamily, source: string, query: Record<string, unknown>, value: unknown) => {
-    snapshots.push(await deps.snapshots().capture(tenantId, { connectorId: connectors[family]!, source, query }, value));
+    snapshots.push(
+      await deps.snapshots().capture(tenantId, { connectorId: connectors[family]!, source, query }, value),
+    );
   };
   const since = (hours: number) => new Date(asOf.getTime() - hours * 3_600_000).toISOString();
 
@@ -113,8 +129,15 @@ export async function gatherInput(
     data.account = info.account;
     const mail = await hub.mail(tenantId, connectors.mail);
     if (needs.mail) {
-      const query = { since: since(needs.mail.lookbackHours), label: needs.mail.label, max: needs.mail.max, withText: Boolean(needs.mail.withText) };
-      const summaries = await collect(needs.mail.max, (limit, cursor) => mail.listMessages({ since: query.since, label: query.label, limit, cursor }));
+      const query = {
+        since: since(needs.mail.lookbackHours),
+        label: needs.mail.label,
+        max: needs.mail.max,
+        withText: Boolean(needs.mail.withText),
+      };
+      const summaries = await collect(needs.mail.max, (limit, cursor) =>
+        mail.listMessages({ since: query.since, label: query.label, limit, cursor }),
+      );
       data.mail = needs.mail.withText
         ? await mapLimited(summaries, 5, async (m) => ({ ...m, text: (await mail.getMessage(m.id)).text }))
         : summaries;
@@ -122,23 +145,34 @@ export async function gatherInput(
     }
     if (needs.threads) {
       const query = { since: since(needs.threads.lookbackHours), label: needs.threads.label, max: needs.threads.max };
-      data.threads = await collect(needs.threads.max, (limit, cursor) => mail.listThreads({ since: query.since, label: query.label, limit, cursor }));
+      data.threads = await collect(needs.threads.max, (limit, cursor) =>
+        mail.listThreads({ since: query.since, label: query.label, limit, cursor }),
+      );
       await capture('mail', SOURCES.threads, query, { account: data.account, items: data.threads });
     }
   }
   if (connectors.calendar && needs.calendar) {
     const calendar = await hub.calendar(tenantId, connectors.calendar);
-    const window = { from: asOf.toISOString(), to: new Date(asOf.getTime() + needs.calendar.hoursAhead * 3_600_000).toISOString() };
-    data.events = await collect(needs.calendar.max, (limit, cursor) => calendar.listEvents({ ...window, limit, cursor }));
+    const window = {
+      from: asOf.toISOString(),
+      to: new Date(asOf.getTime() + needs.calendar.hoursAhead * 3_600_000).toISOString(),
+    };
+    data.events = await collect(needs.calendar.max, (limit, cursor) =>
+      calendar.listEvents({ ...window, limit, cursor }),
+    );
     await capture('calendar', SOURCES.calendar, { ...window, max: needs.calendar.max }, data.events);
   }
   if (connectors.files && needs.files) {
     const files = await hub.files(tenantId, connectors.files);
     const ids = needs.files.ids.length
       ? needs.files.ids.slice(0, needs.files.max)
-      : (await files.listFiles({ text: needs.files.text, limit: needs.files.max })).items.filter((f) => f.kind !== 'folder').map((f) => f.id);
+      : (await files.listFiles({ text: needs.files.text, limit: needs.files.max })).items
+          .filter((f) => f.kind !== 'folder')
+          .map((f) => f.id);
     const texts = await mapLimited(ids, 4, (id) => files.readText(id));
-    data.documents = texts.flatMap((t) => (t.supported ? [{ id: t.file.id, name: t.file.name, modifiedAt: t.file.modifiedAt, text: t.text }] : []));
+    data.documents = texts.flatMap((t) =>
+      t.supported ? [{ id: t.file.id, name: t.file.name, modifiedAt: t.file.modifiedAt, text: t.text }] : [],
+    );
     await capture('files', SOURCES.files, { ids, text: needs.files.text ?? null }, data.documents);
   }
   return { data, connectors, snapshots };

@@ -35,7 +35,8 @@ export interface RunActivityDeps {
   limits: { runMaxTokens: number; batchMaxItems: number };
 }
 
-export type PrepareResult = { proceed: true; mode: RunDoc['mode']; stepIds: string[]; coordinatorStepId: string | null } | { proceed: false };
+export type PrepareResult =
+  { proceed: true; mode: RunDoc['mode']; stepIds: string[]; coordinatorStepId: string | null } | { proceed: false };
 export interface StepRequest {
   tenantId: string;
   runId: string;
@@ -107,7 +108,13 @@ export function createRunActivities(deps: RunActivityDeps) {
   const meters = new TenantRepository<AgentMeter>(deps.store, 'runs', 'agent usage');
   const now = () => deps.clock.now();
 
-  const updateStep = (tenantId: string, runId: string, stepId: string, change: (step: RunStep, run: RunDoc) => Partial<RunStep>, runChange: (run: RunDoc) => Partial<RunDoc> = () => ({})) =>
+  const updateStep = (
+    tenantId: string,
+    runId: string,
+    stepId: string,
+    change: (step: RunStep, run: RunDoc) => Partial<RunStep>,
+    runChange: (run: RunDoc) => Partial<RunDoc> = () => ({}),
+  ) =>
     runs().update(tenantId, runId, (run) => ({
       ...run,
       ...runChange(run),
@@ -129,7 +136,11 @@ export function createRunActivities(deps: RunActivityDeps) {
 
   async function publish(type: DomainEventType, run: RunDoc, data: Record<string, unknown>, suffix: string) {
     await deps.events().publish([
-      domainEvent(type, run.tenantId, `runs/${run.id}`, data, { id: `${run.id}:${suffix}`, correlationId: run.correlationId ?? undefined, occurredAt: now() }),
+      domainEvent(type, run.tenantId, `runs/${run.id}`, data, {
+        id: `${run.id}:${suffix}`,
+        correlationId: run.correlationId ?? undefined,
+        occurredAt: now(),
+      }),
     ]);
   }
 
@@ -154,12 +165,24 @@ export function createRunActivities(deps: RunActivityDeps) {
       } catch (err) {
         if (!(err instanceof LimitExceededError)) throw err;
         // One write: the stop, its reason and the skipped steps become visible together.
-        await finish({ tenantId: run.tenantId, runId: run.id, outcome: 'stopped', stop: { kind: 'limit', reason: err.detail } });
+        await finish({
+          tenantId: run.tenantId,
+          runId: run.id,
+          outcome: 'stopped',
+          stop: { kind: 'limit', reason: err.detail },
+        });
         return { proceed: false };
       }
-      const started = await runs().update(run.tenantId, run.id, (r) => (r.status === 'pending' ? { ...r, status: 'running', startedAt: now().toISOString() } : undefined));
+      const started = await runs().update(run.tenantId, run.id, (r) =>
+        r.status === 'pending' ? { ...r, status: 'running', startedAt: now().toISOString() } : undefined,
+      );
       await deps.usage().record(run.tenantId, { runs: 1 });
-      await publish('RunStarted', started, { ...targetIds(started), trigger: started.trigger.type, steps: started.steps.length }, 'started');
+      await publish(
+        'RunStarted',
+        started,
+        { ...targetIds(started), trigger: started.trigger.type, steps: started.steps.length },
+        'started',
+      );
       await deps.audit().record({
         tenantId: run.tenantId,
         actor: { type: 'system', id: 'orchestrator' },
@@ -186,26 +209,51 @@ export function createRunActivities(deps: RunActivityDeps) {
       const s = run.steps.find((x) => x.id === id);
       if (!s || s.status !== 'completed' || !s.outputPath) continue;
       const raw = await deps.blobs().get(run.tenantId, s.outputPath);
-      out.push({ stepId: s.id, agentId: s.agentId, templateId: s.templateId, name: s.name, summary: s.summary ?? '', output: raw ? JSON.parse(raw.toString('utf8')) : null });
+      out.push({
+        stepId: s.id,
+        agentId: s.agentId,
+        templateId: s.templateId,
+        name: s.name,
+        summary: s.summary ?? '',
+        output: raw ? JSON.parse(raw.toString('utf8')) : null,
+      });
     }
     return out;
   }
 
   /** The tokens this step may still use, or a reason to stop. */
-  async function allowance(run: RunDoc, agent: AgentDoc, step: RunStep, tenantId: string, estimate: number): Promise<{ ok: true } | { ok: false; reason: string; kind: 'budget' | 'limit' }> {
+  async function allowance(
+    run: RunDoc,
+    agent: AgentDoc,
+    step: RunStep,
+    tenantId: string,
+    estimate: number,
+  ): Promise<{ ok: true } | { ok: false; reason: string; kind: 'budget' | 'limit' }> {
     const runUsed = totalTokens(run.tokens) + totalTokens(step.tokens);
     if (runUsed + estimate > deps.limits.runMaxTokens) {
-      return { ok: false, kind: 'budget', reason: `The run would pass its cap of ${deps.limits.runMaxTokens} tokens (used ${runUsed}, next request about ${estimate}).` };
+      return {
+        ok: false,
+        kind: 'budget',
+        reason: `The run would pass its cap of ${deps.limits.runMaxTokens} tokens (used ${runUsed}, next request about ${estimate}).`,
+      };
     }
     const perRun = agent.tokenBudget.perRun;
     if (perRun !== null && totalTokens(step.tokens) + estimate > perRun) {
-      return { ok: false, kind: 'budget', reason: `"${agent.name}" would pass its budget of ${perRun} tokens per run (next request about ${estimate}).` };
+      return {
+        ok: false,
+        kind: 'budget',
+        reason: `"${agent.name}" would pass its budget of ${perRun} tokens per run (next request about ${estimate}).`,
+      };
     }
     const perMonth = agent.tokenBudget.perMonth;
     if (perMonth !== null) {
       const used = (await agentMonthTokens(tenantId, agent.id)) + totalTokens(step.tokens);
       if (used + estimate > perMonth) {
-        return { ok: false, kind: 'budget', reason: `"${agent.name}" would pass its monthly budget of ${perMonth} tokens (used ${used}).` };
+        return {
+          ok: false,
+          kind: 'budget',
+          reason: `"${agent.name}" would pass its monthly budget of ${perMonth} tokens (used ${used}).`,
+        };
       }
     }
     try {
@@ -237,8 +285,15 @@ export function createRunActivities(deps: RunActivityDeps) {
       const agent = await deps.agents().repo.get(tenantId, current.agentId);
       if (!agent) throw new AppError(409, 'conflict', 'Agent missing', 'The agent of this step was deleted.');
       const template: AgentTemplate = getTemplate(agent.templateId);
-      const config = template.configSchema.parse({ ...agent.config, ...(run.mode === 'single' ? (run.input?.config ?? {}) : {}) });
-      run = await updateStep(tenantId, runId, stepId, () => ({ status: 'running', startedAt: current.startedAt ?? now().toISOString(), error: null }));
+      const config = template.configSchema.parse({
+        ...agent.config,
+        ...(run.mode === 'single' ? (run.input?.config ?? {}) : {}),
+      });
+      run = await updateStep(tenantId, runId, stepId, () => ({
+        status: 'running',
+        startedAt: current.startedAt ?? now().toISOString(),
+        error: null,
+      }));
       const profile = await deps.tenantProfile(tenantId);
       const gatherStarted = performance.now();
       const gathered = await gatherInput(deps.data, tenantId, template, config, new Date(run.asOf), current.snapshots);
@@ -247,21 +302,47 @@ export function createRunActivities(deps: RunActivityDeps) {
         run = await updateStep(tenantId, runId, stepId, () => ({ snapshots: gathered.snapshots }));
       }
       const previous = await loadPrevious(run, request.previousStepIds);
-      const base: AgentInput = { now: run.asOf, timezone: profile.timezone, config, previous, ...gathered.data, mail: gathered.data.mail };
+      const base: AgentInput = {
+        now: run.asOf,
+        timezone: profile.timezone,
+        config,
+        previous,
+        ...gathered.data,
+        mail: gathered.data.mail,
+      };
       const itemCount = base.mail.length + base.threads.length + base.events.length + base.documents.length;
-      const batches = template.merge ? chunk(base.mail, deps.limits.batchMaxItems).map((mail) => ({ ...base, mail })) : [base];
+      const batches = template.merge
+        ? chunk(base.mail, deps.limits.batchMaxItems).map((mail) => ({ ...base, mail }))
+        : [base];
       const context = `Today is ${run.asOf} (time zone ${profile.timezone}). Settings: ${JSON.stringify(config)}.`;
 
       const outputs: unknown[] = [];
       for (const input of batches) {
-        const estimate = estimateTokens(deps.gateway().messagesFor(template.task, input, context).map((m) => m.content).join('\n')) + 1000;
+        const estimate =
+          estimateTokens(
+            deps
+              .gateway()
+              .messagesFor(template.task, input, context)
+              .map((m) => m.content)
+              .join('\n'),
+          ) + 1000;
         const allowed = await allowance(run, agent, { ...current, tokens: used }, tenantId, estimate);
         if (!allowed.ok) {
           await updateStep(
             tenantId,
             runId,
             stepId,
-            () => ({ status: 'stopped', error: allowed.reason, finishedAt: now().toISOString(), tokens: used, costUsd: cost, modelRequests: requests, model, itemCount, timings }),
+            () => ({
+              status: 'stopped',
+              error: allowed.reason,
+              finishedAt: now().toISOString(),
+              tokens: used,
+              costUsd: cost,
+              modelRequests: requests,
+              model,
+              itemCount,
+              timings,
+            }),
             (r) => ({ stopKind: allowed.kind, reason: allowed.reason, ...runTotals(r, current, used, cost) }),
           );
           return { stepId, status: 'stopped' };
@@ -301,8 +382,23 @@ export function createRunActivities(deps: RunActivityDeps) {
         tenantId,
         runId,
         stepId,
-        () => ({ status: 'completed', finishedAt: now().toISOString(), tokens: stepTokens, costUsd: cost, modelRequests: requests, model, itemCount, timings, summary, suggestionIds, outputPath }),
-        (r) => ({ ...runTotals(r, current, stepTokens, cost), suggestionIds: [...new Set([...r.suggestionIds, ...suggestionIds])] }),
+        () => ({
+          status: 'completed',
+          finishedAt: now().toISOString(),
+          tokens: stepTokens,
+          costUsd: cost,
+          modelRequests: requests,
+          model,
+          itemCount,
+          timings,
+          summary,
+          suggestionIds,
+          outputPath,
+        }),
+        (r) => ({
+          ...runTotals(r, current, stepTokens, cost),
+          suggestionIds: [...new Set([...r.suggestionIds, ...suggestionIds])],
+        }),
       );
       await deps.audit().record({
         tenantId,
@@ -312,7 +408,11 @@ export function createRunActivities(deps: RunActivityDeps) {
         outcome: 'success',
         source: run.trigger.type === 'schedule' ? 'schedule' : 'api',
         correlationId: run.correlationId ?? undefined,
-        summary: `${agent.name} read ${itemCount} item(s) and proposed ${suggestionIds.length} suggestion(s): ${summary}`.slice(0, 500),
+        summary:
+          `${agent.name} read ${itemCount} item(s) and proposed ${suggestionIds.length} suggestion(s): ${summary}`.slice(
+            0,
+            500,
+          ),
         after: { stepId, tokens: stepTokens, costUsd: cost, model, suggestionIds },
       });
       return { stepId, status: 'completed' };
@@ -328,19 +428,31 @@ export function createRunActivities(deps: RunActivityDeps) {
         tenantId,
         runId,
         stepId,
-        () => ({ status: 'failed', error: reason, finishedAt: now().toISOString(), tokens: used, costUsd: cost, modelRequests: requests, model, timings }),
+        () => ({
+          status: 'failed',
+          error: reason,
+          finishedAt: now().toISOString(),
+          tokens: used,
+          costUsd: cost,
+          modelRequests: requests,
+          model,
+          timings,
+        }),
         (r) => ({ reason, ...runTotals(r, current, used, cost) }),
       ).catch(() => undefined);
-      await deps.audit().record({
-        tenantId,
-        actor: { type: 'agent', id: current.agentId, name: current.name },
-        action: 'agent.run.step.failed',
-        target: { type: 'run', id: runId },
-        outcome: 'failure',
-        source: run.trigger.type === 'schedule' ? 'schedule' : 'api',
-        correlationId: run.correlationId ?? undefined,
-        summary: `${current.name} failed: ${reason}`.slice(0, 500),
-      }).catch(() => undefined);
+      await deps
+        .audit()
+        .record({
+          tenantId,
+          actor: { type: 'agent', id: current.agentId, name: current.name },
+          action: 'agent.run.step.failed',
+          target: { type: 'run', id: runId },
+          outcome: 'failure',
+          source: run.trigger.type === 'schedule' ? 'schedule' : 'api',
+          correlationId: run.correlationId ?? undefined,
+          summary: `${current.name} failed: ${reason}`.slice(0, 500),
+        })
+        .catch(() => undefined);
       throw err;
     }
   }
@@ -390,22 +502,35 @@ export function createRunActivities(deps: RunActivityDeps) {
     });
     if (!finished) return run.status;
     const models = [...new Set(run.steps.map((s) => s.model).filter(Boolean))];
-    const type: DomainEventType = run.status === 'completed' ? 'RunCompleted' : run.status === 'cancelled' ? 'RunCancelled' : 'RunFailed';
-    await publish(type, run, {
-      ...targetIds(run),
-      status: run.status,
-      reason: run.reason,
-      stopKind: run.stopKind,
-      tokens: run.tokens,
-      promptTokens: run.tokens.prompt,
-      cachedPromptTokens: run.tokens.cached,
-      completionTokens: run.tokens.completion,
-      costUsd: run.costUsd,
-      model: models.join(',') || null,
-      durationMs: run.durationMs,
-      suggestionIds: run.suggestionIds,
-      steps: run.steps.map((s) => ({ id: s.id, agentId: s.agentId, status: s.status, tokens: s.tokens, costUsd: s.costUsd, model: s.model })),
-    }, 'finished');
+    const type: DomainEventType =
+      run.status === 'completed' ? 'RunCompleted' : run.status === 'cancelled' ? 'RunCancelled' : 'RunFailed';
+    await publish(
+      type,
+      run,
+      {
+        ...targetIds(run),
+        status: run.status,
+        reason: run.reason,
+        stopKind: run.stopKind,
+        tokens: run.tokens,
+        promptTokens: run.tokens.prompt,
+        cachedPromptTokens: run.tokens.cached,
+        completionTokens: run.tokens.completion,
+        costUsd: run.costUsd,
+        model: models.join(',') || null,
+        durationMs: run.durationMs,
+        suggestionIds: run.suggestionIds,
+        steps: run.steps.map((s) => ({
+          id: s.id,
+          agentId: s.agentId,
+          status: s.status,
+          tokens: s.tokens,
+          costUsd: s.costUsd,
+          model: s.model,
+        })),
+      },
+      'finished',
+    );
     await deps.audit().record({
       tenantId: run.tenantId,
       actor: { type: 'system', id: 'orchestrator' },
@@ -414,7 +539,11 @@ export function createRunActivities(deps: RunActivityDeps) {
       outcome: run.status === 'completed' ? 'success' : 'failure',
       source: run.trigger.type === 'schedule' ? 'schedule' : 'api',
       correlationId: run.correlationId ?? undefined,
-      summary: `Run of "${run.target.name}" ${run.status}: ${totalTokens(run.tokens)} tokens, $${run.costUsd.toFixed(4)}, ${run.suggestionIds.length} suggestion(s)${run.reason ? `. ${run.reason}` : ''}`.slice(0, 500),
+      summary:
+        `Run of "${run.target.name}" ${run.status}: ${totalTokens(run.tokens)} tokens, $${run.costUsd.toFixed(4)}, ${run.suggestionIds.length} suggestion(s)${run.reason ? `. ${run.reason}` : ''}`.slice(
+          0,
+          500,
+        ),
     });
     return run.status;
   }

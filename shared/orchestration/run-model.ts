@@ -81,7 +81,12 @@ export function closeSteps(steps: RunStep[], at: Date): RunStep[] {
     s.status === 'pending'
       ? { ...s, status: 'skipped', finishedAt: at.toISOString() }
       : s.status === 'running'
-        ? { ...s, status: 'failed', error: 'Stopped because another step of the run failed.', finishedAt: at.toISOString() }
+        ? {
+            ...s,
+            status: 'failed',
+            error: 'Stopped because another step of the run failed.',
+            finishedAt: at.toISOString(),
+          }
         : s,
   );
 }
@@ -92,10 +97,16 @@ export const startRunBody = z
   .object({
     agentId: z.string().min(1).max(100).optional(),
     workflowId: z.string().min(1).max(100).optional(),
-    input: z.object({ config: z.record(z.string(), z.unknown()).optional() }).strict().optional(),
+    input: z
+      .object({ config: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .optional(),
   })
   .strict()
-  .refine((v) => Boolean(v.agentId) !== Boolean(v.workflowId), { message: 'give exactly one of agentId or workflowId', path: ['agentId'] });
+  .refine((v) => Boolean(v.agentId) !== Boolean(v.workflowId), {
+    message: 'give exactly one of agentId or workflowId',
+    path: ['agentId'],
+  });
 export type StartRunInput = z.infer<typeof startRunBody>;
 
 const tokensView = z.object({ prompt: z.number(), cached: z.number(), completion: z.number() });
@@ -108,7 +119,12 @@ export const runView = z.object({
   status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'stopped']),
   reason: z.string().nullable(),
   stopKind: z.enum(['budget', 'limit']).nullable(),
-  progress: z.object({ stage: z.string(), completedSteps: z.number(), totalSteps: z.number(), currentStep: z.string().nullable() }),
+  progress: z.object({
+    stage: z.string(),
+    completedSteps: z.number(),
+    totalSteps: z.number(),
+    currentStep: z.string().nullable(),
+  }),
   steps: z.array(
     z.object({
       id: z.string(),
@@ -158,7 +174,10 @@ export function toRunView(run: RunDoc, live?: RunProgress | null): RunView {
     totalSteps: run.steps.length,
     currentStep: running?.id ?? null,
   };
-  const progress = live && !TERMINAL.includes(run.status) ? { ...live, completedSteps: Math.max(live.completedSteps, completed) } : computed;
+  const progress =
+    live && !TERMINAL.includes(run.status)
+      ? { ...live, completedSteps: Math.max(live.completedSteps, completed) }
+      : computed;
   return {
     id: run.id,
     target: run.target,

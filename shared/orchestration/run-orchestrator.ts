@@ -1,4 +1,10 @@
-import { RetryOptions, type OrchestrationContext, type OrchestrationHandler, type RegisteredActivity, type Task } from 'durable-functions';
+import {
+  RetryOptions,
+  type OrchestrationContext,
+  type OrchestrationHandler,
+  type RegisteredActivity,
+  type Task,
+} from 'durable-functions';
 import type { FinishRequest, PrepareResult, StepRequest, StepResult } from './run-activities';
 import type { RunOrchestrationInput } from './run-service';
 import type { RunProgress } from './run-model';
@@ -38,17 +44,29 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
     const total = plan.stepIds.length + (plan.coordinatorStepId ? 1 : 0);
     let completed = 0;
     let outcome: FinishRequest['outcome'] = 'completed';
-    const stepRequest = (stepId: string, previousStepIds: string[]): StepRequest => ({ tenantId, runId, stepId, previousStepIds });
+    const stepRequest = (stepId: string, previousStepIds: string[]): StepRequest => ({
+      tenantId,
+      runId,
+      stepId,
+      previousStepIds,
+    });
 
     try {
       if (plan.mode === 'parallel') {
         progress({ stage: 'running', completedSteps: 0, totalSteps: total, currentStep: plan.stepIds.join(',') });
-        const results = (yield context.df.Task.all(plan.stepIds.map((id) => handles.step(stepRequest(id, []))))) as StepResult[];
+        const results = (yield context.df.Task.all(
+          plan.stepIds.map((id) => handles.step(stepRequest(id, []))),
+        )) as StepResult[];
         completed += results.length;
         const halted = results.find((r) => r.status !== 'completed');
         if (halted) outcome = halted.status as FinishRequest['outcome'];
         else if (plan.coordinatorStepId) {
-          progress({ stage: 'coordinating', completedSteps: completed, totalSteps: total, currentStep: plan.coordinatorStepId });
+          progress({
+            stage: 'coordinating',
+            completedSteps: completed,
+            totalSteps: total,
+            currentStep: plan.coordinatorStepId,
+          });
           const merged = (yield handles.step(stepRequest(plan.coordinatorStepId, plan.stepIds))) as StepResult;
           completed++;
           if (merged.status !== 'completed') outcome = merged.status as FinishRequest['outcome'];
@@ -71,7 +89,9 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
       outcome = 'failed';
     }
     progress({ stage: 'finishing', completedSteps: completed, totalSteps: total, currentStep: null });
-    const status = (yield handles.finish({ tenantId, runId, outcome } satisfies FinishRequest).withRetry(STORE_RETRY)) as string;
+    const status = (yield handles
+      .finish({ tenantId, runId, outcome } satisfies FinishRequest)
+      .withRetry(STORE_RETRY)) as string;
     progress({ stage: 'done', completedSteps: completed, totalSteps: total, currentStep: null });
     return status;
   };

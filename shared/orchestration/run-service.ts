@@ -9,7 +9,16 @@ import { TenantRepository, type Stored } from '../platform/cosmos/tenant-reposit
 import { ConflictError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { WorkflowService } from '../packs/workflow-service';
-import { closeSteps, instanceIdOf, TERMINAL, ZERO_TOKENS, type RunDoc, type RunStep, type RunStatus, type StartRunInput } from './run-model';
+import {
+  closeSteps,
+  instanceIdOf,
+  TERMINAL,
+  ZERO_TOKENS,
+  type RunDoc,
+  type RunStep,
+  type RunStatus,
+  type StartRunInput,
+} from './run-model';
 
 /** Starts orchestrations; the Durable client in Azure and locally, through this small port. */
 export interface OrchestrationStarter {
@@ -80,7 +89,11 @@ export class RunService {
     return this.repo.getOrThrow(tenantId, runId);
   }
 
-  list(tenantId: string, paging: { limit: number; cursor?: string }, filter: { status?: RunStatus; agentId?: string; workflowId?: string } = {}): Promise<Page<Stored<RunDoc>>> {
+  list(
+    tenantId: string,
+    paging: { limit: number; cursor?: string },
+    filter: { status?: RunStatus; agentId?: string; workflowId?: string } = {},
+  ): Promise<Page<Stored<RunDoc>>> {
     const where = ['c.type = "run"'];
     const parameters: { name: string; value: string }[] = [];
     if (filter.status) {
@@ -95,14 +108,23 @@ export class RunService {
       where.push('c.target.type = "workflow" AND c.target.id = @workflowId');
       parameters.push({ name: '@workflowId', value: filter.workflowId });
     }
-    return this.repo.query(tenantId, `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`, parameters, paging);
+    return this.repo.query(
+      tenantId,
+      `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`,
+      parameters,
+      paging,
+    );
   }
 
   /**
    * Creates the run document (pending) after checking the target and today's run limit, then starts its orchestration.
    * With a deterministic `runId` (schedules) a second request for the same slot finds the run and starts nothing.
    */
-  async start(tenantId: string, request: RunRequest, starter: OrchestrationStarter): Promise<{ run: Stored<RunDoc>; created: boolean }> {
+  async start(
+    tenantId: string,
+    request: RunRequest,
+    starter: OrchestrationStarter,
+  ): Promise<{ run: Stored<RunDoc>; created: boolean }> {
     const now = this.deps.clock.now();
     let target: RunDoc['target'];
     let mode: RunDoc['mode'];
@@ -115,7 +137,10 @@ export class RunService {
       if (request.input?.config) {
         const check = template.configSchema.safeParse({ ...agent.config, ...request.input.config });
         if (!check.success) {
-          const errors = check.error.issues.map((i) => ({ path: ['body', 'input', 'config', ...i.path.map(String)].join('.'), message: i.message }));
+          const errors = check.error.issues.map((i) => ({
+            path: ['body', 'input', 'config', ...i.path.map(String)].join('.'),
+            message: i.message,
+          }));
           throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
         }
       }
@@ -127,18 +152,29 @@ export class RunService {
       if (!workflow.enabled) throw new ConflictError('This workflow is disabled. Enable it to run it.');
       const agents = await Promise.all(workflow.steps.map((s) => this.deps.agents().repo.get(tenantId, s.agentId)));
       const missing = agents.findIndex((a) => !a);
-      if (missing >= 0) throw new ConflictError(`Step ${missing + 1} of this workflow refers to an agent that was deleted. Edit the workflow first.`);
+      if (missing >= 0)
+        throw new ConflictError(
+          `Step ${missing + 1} of this workflow refers to an agent that was deleted. Edit the workflow first.`,
+        );
       steps = workflow.steps.map((s, i) => step(s.id, agents[i]!, 'step'));
       if (workflow.mode === 'parallel') {
-        const coordinator = workflow.coordinatorAgentId ? await this.deps.agents().repo.get(tenantId, workflow.coordinatorAgentId) : undefined;
-        if (!coordinator) throw new ConflictError("This workflow's coordinator agent was deleted. Edit the workflow first.");
+        const coordinator = workflow.coordinatorAgentId
+          ? await this.deps.agents().repo.get(tenantId, workflow.coordinatorAgentId)
+          : undefined;
+        if (!coordinator)
+          throw new ConflictError("This workflow's coordinator agent was deleted. Edit the workflow first.");
         steps.push(step('coordinator', coordinator, 'coordinator'));
       }
       target = { type: 'workflow', id: workflow.id, name: workflow.name };
       mode = workflow.mode;
     }
 
-    const runId = request.runId ?? `run_${now.toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+    const runId =
+      request.runId ??
+      `run_${now
+        .toISOString()
+        .replace(/[-:.TZ]/g, '')
+        .slice(0, 14)}_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     if (request.runId) {
       const existing = await this.repo.get(tenantId, runId);
       if (existing) return { run: existing, created: false };
@@ -208,10 +244,17 @@ export class RunService {
   }
 
   /** Asks a run to stop: it finishes as cancelled at its next step boundary (or before it starts). */
-  async cancel(tenantId: string, runId: string, ctx: { actorId: string; correlationId?: string }): Promise<Stored<RunDoc>> {
+  async cancel(
+    tenantId: string,
+    runId: string,
+    ctx: { actorId: string; correlationId?: string },
+  ): Promise<Stored<RunDoc>> {
     let already = false;
     const run = await this.repo.update(tenantId, runId, (current) => {
-      if (TERMINAL.includes(current.status)) throw new ConflictError(`The run has already ${current.status === 'stopped' ? 'stopped' : current.status === 'cancelled' ? 'been cancelled' : current.status}.`);
+      if (TERMINAL.includes(current.status))
+        throw new ConflictError(
+          `The run has already ${current.status === 'stopped' ? 'stopped' : current.status === 'cancelled' ? 'been cancelled' : current.status}.`,
+        );
       if (current.cancelRequested) {
         already = true;
         return undefined;

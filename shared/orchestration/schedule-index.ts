@@ -20,7 +20,8 @@ export interface ScheduleEntry {
 
 export const SCHEDULE_PK = 'schedules';
 
-export const scheduleEntryId = (tenantId: string, type: ScheduleTargetType, id: string) => `schedule:${tenantId}:${type}:${id}`;
+export const scheduleEntryId = (tenantId: string, type: ScheduleTargetType, id: string) =>
+  `schedule:${tenantId}:${type}:${id}`;
 
 function statusOf(err: unknown): number | undefined {
   const code = (err as { code?: unknown }).code;
@@ -39,7 +40,13 @@ export class ScheduleIndex {
   }
 
   /** Sets (or replaces) the target's schedule; the next slot is computed from `now`. */
-  async set(tenantId: string, targetType: ScheduleTargetType, targetId: string, schedule: Schedule, now: Date): Promise<ScheduleEntry | undefined> {
+  async set(
+    tenantId: string,
+    targetType: ScheduleTargetType,
+    targetId: string,
+    schedule: Schedule,
+    now: Date,
+  ): Promise<ScheduleEntry | undefined> {
     const next = nextSlot(schedule, now);
     if (!next) {
       await this.remove(tenantId, targetType, targetId);
@@ -69,7 +76,11 @@ export class ScheduleIndex {
 
   async get(tenantId: string, targetType: ScheduleTargetType, targetId: string): Promise<ScheduleEntry | undefined> {
     try {
-      const { resource } = await (await this.container()).item(scheduleEntryId(tenantId, targetType, targetId), SCHEDULE_PK).read<ScheduleEntry>();
+      const { resource } = await (
+        await this.container()
+      )
+        .item(scheduleEntryId(tenantId, targetType, targetId), SCHEDULE_PK)
+        .read<ScheduleEntry>();
       return resource ?? undefined;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
@@ -101,13 +112,18 @@ export class ScheduleIndex {
     const container = await this.container();
     try {
       if (!nextRunAt) {
-        await container.item(entry.id, SCHEDULE_PK).delete({ accessCondition: { type: 'IfMatch', condition: entry._etag! } });
+        await container
+          .item(entry.id, SCHEDULE_PK)
+          .delete({ accessCondition: { type: 'IfMatch', condition: entry._etag! } });
         return true;
       }
       const { _etag, ...body } = entry;
       await container
         .item(entry.id, SCHEDULE_PK)
-        .replace({ ...body, nextRunAt: nextRunAt.toISOString(), updatedAt: now.toISOString() }, { accessCondition: { type: 'IfMatch', condition: _etag! } });
+        .replace(
+          { ...body, nextRunAt: nextRunAt.toISOString(), updatedAt: now.toISOString() },
+          { accessCondition: { type: 'IfMatch', condition: _etag! } },
+        );
       return true;
     } catch (err) {
       const status = statusOf(err);
@@ -121,7 +137,13 @@ export class ScheduleIndex {
     const container = await this.container();
     const { resources } = await container.items
       .query<{ id: string }>(
-        { query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId', parameters: [{ name: '@pk', value: SCHEDULE_PK }, { name: '@tenantId', value: tenantId }] },
+        {
+          query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId',
+          parameters: [
+            { name: '@pk', value: SCHEDULE_PK },
+            { name: '@tenantId', value: tenantId },
+          ],
+        },
         { partitionKey: SCHEDULE_PK },
       )
       .fetchAll();

@@ -30,13 +30,22 @@ export const scheduleSchema = z
     if (!isTimeZone(value.timezone)) return;
     const fields = value.cron.split(/\s+/).length;
     if (fields !== 5 && fields !== 6) {
-      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'use 5 fields (minute hour day month weekday), or 6 with seconds first' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cron'],
+        message: 'use 5 fields (minute hour day month weekday), or 6 with seconds first',
+      });
       return;
     }
     try {
-      if (!compile(value).nextRun()) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'this schedule never fires' });
+      if (!compile(value).nextRun())
+        ctx.addIssue({ code: 'custom', path: ['cron'], message: 'this schedule never fires' });
     } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['cron'], message: `invalid cron expression: ${(err as Error).message}`.slice(0, 200) });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cron'],
+        message: `invalid cron expression: ${(err as Error).message}`.slice(0, 200),
+      });
     }
   });
 
@@ -49,6 +58,7 @@ export function nextSlot(schedule: Schedule, after: Date): Date | undefined {
 export function shortestIntervalMinutes(schedule: Schedule, from: Date): number {
   const runs = compile(schedule).nextRuns(50, from);
   let shortest = Number.POSITIVE_INFINITY;
-  for (let i = 1; i < runs.length; i++) shortest = Math.min(shortest, (runs[i]!.getTime() - runs[i - 1]!.getTime()) / 60_000);
+  for (let i = 1; i < runs.length; i++)
+    shortest = Math.min(shortest, (runs[i]!.getTime() - runs[i - 1]!.getTime()) / 60_000);
   return Number.isFinite(shortest) ? Math.floor(shortest) : 24 * 60;
 }

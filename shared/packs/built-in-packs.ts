@@ -39,7 +39,15 @@ export const PACKS: readonly AgentPack[] = [
       { key: 'triage', templateId: 'inbox-triage', name: 'Inbox Triage', config: {} },
       { key: 'replies', templateId: 'reply-drafter', name: 'Reply Drafter', config: {} },
     ],
-    workflows: [{ key: 'main', name: 'Inbox Assistant', mode: 'sequential', stepKeys: ['triage', 'replies'], cron: '0 8-18 * * 1-5' }],
+    workflows: [
+      {
+        key: 'main',
+        name: 'Inbox Assistant',
+        mode: 'sequential',
+        stepKeys: ['triage', 'replies'],
+        cron: '0 8-18 * * 1-5',
+      },
+    ],
   },
   {
     id: 'meeting-ready',
@@ -51,14 +59,27 @@ export const PACKS: readonly AgentPack[] = [
   {
     id: 'weekly-review',
     name: 'Weekly Review',
-    description: "On Friday afternoon, digests the week's mail and calendar and finds threads awaiting an answer, merged into one review.",
+    description:
+      "On Friday afternoon, digests the week's mail and calendar and finds threads awaiting an answer, merged into one review.",
     agents: [
-      { key: 'digest', templateId: 'daily-digest', name: 'Weekly Digest', config: { lookbackHours: 168, hoursAhead: 72 } },
+      {
+        key: 'digest',
+        templateId: 'daily-digest',
+        name: 'Weekly Digest',
+        config: { lookbackHours: 168, hoursAhead: 72 },
+      },
       { key: 'followups', templateId: 'follow-up-tracker', name: 'Follow-up Tracker', config: {} },
       { key: 'coordinator', templateId: 'coordinator', name: 'Weekly Review', config: { title: 'Weekly review' } },
     ],
     workflows: [
-      { key: 'main', name: 'Weekly Review', mode: 'parallel', stepKeys: ['digest', 'followups'], coordinatorKey: 'coordinator', cron: '0 16 * * 5' },
+      {
+        key: 'main',
+        name: 'Weekly Review',
+        mode: 'parallel',
+        stepKeys: ['digest', 'followups'],
+        coordinatorKey: 'coordinator',
+        cron: '0 16 * * 5',
+      },
     ],
   },
 ];
@@ -73,7 +94,10 @@ export function getPack(id: string): AgentPack {
 export function packScopes(pack: AgentPack): Partial<Record<ProviderName, string[]>> {
   const out: Partial<Record<ProviderName, Set<string>>> = {};
   for (const agent of pack.agents) {
-    for (const [provider, scopes] of Object.entries(getTemplate(agent.templateId).scopes) as [ProviderName, string[]][]) {
+    for (const [provider, scopes] of Object.entries(getTemplate(agent.templateId).scopes) as [
+      ProviderName,
+      string[],
+    ][]) {
       const set = (out[provider] ??= new Set());
       scopes.forEach((s) => set.add(s));
     }

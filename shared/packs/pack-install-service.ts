@@ -64,11 +64,23 @@ export class PackInstallService {
   }
 
   async describe(install: Stored<PackInstallDoc>, created: boolean): Promise<InstallResult> {
-    const agents = await Promise.all(install.agentIds.map(async (id) => this.deps.agents().view(await this.deps.agents().get(install.tenantId, id))));
-    const workflows = await Promise.all(install.workflowIds.map(async (id) => this.deps.workflows().view(await this.deps.workflows().get(install.tenantId, id))));
+    const agents = await Promise.all(
+      install.agentIds.map(async (id) => this.deps.agents().view(await this.deps.agents().get(install.tenantId, id))),
+    );
+    const workflows = await Promise.all(
+      install.workflowIds.map(async (id) =>
+        this.deps.workflows().view(await this.deps.workflows().get(install.tenantId, id)),
+      ),
+    );
     const triggers = workflows
       .filter((w) => w.schedule)
-      .map((w) => ({ type: 'schedule' as const, workflowId: w.id, cron: w.schedule!.cron, timezone: w.schedule!.timezone, nextRunAt: w.nextRunAt }));
+      .map((w) => ({
+        type: 'schedule' as const,
+        workflowId: w.id,
+        cron: w.schedule!.cron,
+        timezone: w.schedule!.timezone,
+        nextRunAt: w.nextRunAt,
+      }));
     return { install, agents, workflows, triggers, created };
   }
 
@@ -86,8 +98,12 @@ export class PackInstallService {
     const workflowIds = pack.workflows.map((w) => partId(installId, w.key));
     // Count only parts that do not exist yet (a resumed install already has some).
     const [missingAgents, missingWorkflows] = await Promise.all([
-      Promise.all(agentIds.map((id) => this.deps.agents().repo.get(tenantId, id))).then((found) => found.filter((f) => !f).length),
-      Promise.all(workflowIds.map((id) => this.deps.workflows().repo.get(tenantId, id))).then((found) => found.filter((f) => !f).length),
+      Promise.all(agentIds.map((id) => this.deps.agents().repo.get(tenantId, id))).then(
+        (found) => found.filter((f) => !f).length,
+      ),
+      Promise.all(workflowIds.map((id) => this.deps.workflows().repo.get(tenantId, id))).then(
+        (found) => found.filter((f) => !f).length,
+      ),
     ]);
     if (missingAgents > 0) await this.deps.usage().checkLimit(tenantId, 'agents', { amount: missingAgents });
     if (missingWorkflows > 0) await this.deps.usage().checkLimit(tenantId, 'workflows', { amount: missingWorkflows });
@@ -109,12 +125,13 @@ export class PackInstallService {
     const createdHere: { kind: 'agent' | 'workflow'; id: string }[] = [];
     try {
       for (const agent of pack.agents) {
-        const { created } = await this.deps.agents().create(
-          tenantId,
-          { templateId: agent.templateId, name: agent.name, config: agent.config },
-          partCtx,
-          { id: partId(installId, agent.key), packInstallId: installId, skipLimit: true },
-        );
+        const { created } = await this.deps
+          .agents()
+          .create(tenantId, { templateId: agent.templateId, name: agent.name, config: agent.config }, partCtx, {
+            id: partId(installId, agent.key),
+            packInstallId: installId,
+            skipLimit: true,
+          });
         if (created) createdHere.push({ kind: 'agent', id: partId(installId, agent.key) });
       }
       for (const workflow of pack.workflows) {
@@ -145,18 +162,24 @@ export class PackInstallService {
       return this.describe(done, true);
     } catch (err) {
       for (const part of createdHere.reverse()) {
-        const remove = part.kind === 'agent' ? this.deps.agents().delete(tenantId, part.id, undefined, partCtx) : this.deps.workflows().delete(tenantId, part.id, undefined, partCtx);
+        const remove =
+          part.kind === 'agent'
+            ? this.deps.agents().delete(tenantId, part.id, undefined, partCtx)
+            : this.deps.workflows().delete(tenantId, part.id, undefined, partCtx);
         await remove.catch(() => undefined);
       }
       if (!existing) await this.repo.delete(tenantId, installId).catch(() => undefined);
-      await this.deps.audit().record({
-        tenantId,
-        ...auditedAs(ctx),
-        action: 'pack.install.failed',
-        target: { type: 'pack', id: installId },
-        outcome: 'failure',
-        summary: `Installing the ${pack.name} pack failed; nothing was kept`,
-      }).catch(() => undefined);
+      await this.deps
+        .audit()
+        .record({
+          tenantId,
+          ...auditedAs(ctx),
+          action: 'pack.install.failed',
+          target: { type: 'pack', id: installId },
+          outcome: 'failure',
+          summary: `Installing the ${pack.name} pack failed; nothing was kept`,
+        })
+        .catch(() => undefined);
       throw err;
     }
   }
@@ -166,14 +189,20 @@ export class PackInstallService {
     const install = await this.repo.get(tenantId, installId);
     if (!install) throw new NotFoundError('installed pack');
     for (const id of install.workflowIds) {
-      await this.deps.workflows().delete(tenantId, id, undefined, ctx).catch((err) => {
-        if (!(err instanceof NotFoundError)) throw err;
-      });
+      await this.deps
+        .workflows()
+        .delete(tenantId, id, undefined, ctx)
+        .catch((err) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
     }
     for (const id of install.agentIds) {
-      await this.deps.agents().delete(tenantId, id, undefined, ctx).catch((err) => {
-        if (!(err instanceof NotFoundError)) throw err;
-      });
+      await this.deps
+        .agents()
+        .delete(tenantId, id, undefined, ctx)
+        .catch((err) => {
+          if (!(err instanceof NotFoundError)) throw err;
+        });
     }
     await this.repo.delete(tenantId, installId).catch((err) => {
       if (!(err instanceof NotFoundError)) throw err;

@@ -11,7 +11,14 @@ import { ValidationError, type FieldError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
 import type { ScheduleIndex } from '../orchestration/schedule-index';
-import { createWorkflowBody, type CreateWorkflowInput, type UpdateWorkflowInput, type WorkflowDoc, type WorkflowMode, type WorkflowView } from './workflow-model';
+import {
+  createWorkflowBody,
+  type CreateWorkflowInput,
+  type UpdateWorkflowInput,
+  type WorkflowDoc,
+  type WorkflowMode,
+  type WorkflowView,
+} from './workflow-model';
 
 export interface WorkflowServiceDeps {
   store: CosmosStore;
@@ -31,7 +38,10 @@ export class WorkflowService {
   }
 
   async view(workflow: WorkflowDoc): Promise<WorkflowView> {
-    const entry = workflow.schedule && workflow.enabled ? await this.deps.schedules().get(workflow.tenantId, 'workflow', workflow.id) : undefined;
+    const entry =
+      workflow.schedule && workflow.enabled
+        ? await this.deps.schedules().get(workflow.tenantId, 'workflow', workflow.id)
+        : undefined;
     return {
       id: workflow.id,
       name: workflow.name,
@@ -59,30 +69,45 @@ export class WorkflowService {
    * Validates the shape against the tenant's agents: size limit, every agent exists and is the tenant's, no agent
    * twice (a workflow is acyclic by construction: steps reference agents, never workflows), the coordinator rules.
    */
-  async validate(tenantId: string, mode: WorkflowMode, agentIds: string[], coordinatorAgentId: string | null): Promise<void> {
+  async validate(
+    tenantId: string,
+    mode: WorkflowMode,
+    agentIds: string[],
+    coordinatorAgentId: string | null,
+  ): Promise<void> {
     const errors: FieldError[] = [];
-    if (agentIds.length > this.deps.maxSteps) errors.push({ path: 'body.steps', message: `at most ${this.deps.maxSteps} steps` });
+    if (agentIds.length > this.deps.maxSteps)
+      errors.push({ path: 'body.steps', message: `at most ${this.deps.maxSteps} steps` });
     const seen = new Set<string>();
     for (const [i, agentId] of agentIds.entries()) {
-      if (seen.has(agentId)) errors.push({ path: `body.steps[${i}].agentId`, message: 'this agent is already a step (no repeats or cycles)' });
+      if (seen.has(agentId))
+        errors.push({
+          path: `body.steps[${i}].agentId`,
+          message: 'this agent is already a step (no repeats or cycles)',
+        });
       seen.add(agentId);
     }
     const check = async (agentId: string, path: string, wantCoordinator: boolean) => {
       const agent = await this.deps.agents().repo.get(tenantId, agentId);
       if (!agent) return errors.push({ path, message: 'no such agent' });
       const isCoordinator = Boolean(findTemplate(agent.templateId)?.coordinator);
-      if (wantCoordinator && !isCoordinator) errors.push({ path, message: 'the coordinator must be an agent of the Coordinator template' });
-      if (!wantCoordinator && isCoordinator) errors.push({ path, message: 'a coordinator agent can only be the coordinatorAgentId of a parallel workflow' });
+      if (wantCoordinator && !isCoordinator)
+        errors.push({ path, message: 'the coordinator must be an agent of the Coordinator template' });
+      if (!wantCoordinator && isCoordinator)
+        errors.push({ path, message: 'a coordinator agent can only be the coordinatorAgentId of a parallel workflow' });
       return undefined;
     };
     await Promise.all(agentIds.map((id, i) => check(id, `body.steps[${i}].agentId`, false)));
     if (mode === 'parallel') {
-      if (!coordinatorAgentId) errors.push({ path: 'body.coordinatorAgentId', message: 'a parallel workflow needs a coordinator agent' });
+      if (!coordinatorAgentId)
+        errors.push({ path: 'body.coordinatorAgentId', message: 'a parallel workflow needs a coordinator agent' });
       else {
-        if (seen.has(coordinatorAgentId)) errors.push({ path: 'body.coordinatorAgentId', message: 'the coordinator cannot also be a step' });
+        if (seen.has(coordinatorAgentId))
+          errors.push({ path: 'body.coordinatorAgentId', message: 'the coordinator cannot also be a step' });
         await check(coordinatorAgentId, 'body.coordinatorAgentId', true);
       }
-      if (agentIds.length < 2) errors.push({ path: 'body.steps', message: 'a parallel workflow needs at least two steps' });
+      if (agentIds.length < 2)
+        errors.push({ path: 'body.steps', message: 'a parallel workflow needs at least two steps' });
     } else if (coordinatorAgentId) {
       errors.push({ path: 'body.coordinatorAgentId', message: 'only parallel workflows have a coordinator' });
     }
@@ -91,11 +116,16 @@ export class WorkflowService {
 
   private async checkSchedule(tenantId: string, schedule: Schedule | null | undefined) {
     if (!schedule) return;
-    await this.deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', { amount: shortestIntervalMinutes(schedule, this.deps.clock.now()) });
+    await this.deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', {
+      amount: shortestIntervalMinutes(schedule, this.deps.clock.now()),
+    });
   }
 
   private async syncSchedule(workflow: WorkflowDoc) {
-    if (workflow.schedule && workflow.enabled) await this.deps.schedules().set(workflow.tenantId, 'workflow', workflow.id, workflow.schedule, this.deps.clock.now());
+    if (workflow.schedule && workflow.enabled)
+      await this.deps
+        .schedules()
+        .set(workflow.tenantId, 'workflow', workflow.id, workflow.schedule, this.deps.clock.now());
     else await this.deps.schedules().remove(workflow.tenantId, 'workflow', workflow.id);
   }
 
@@ -111,7 +141,12 @@ export class WorkflowService {
       const existing = await this.repo.get(tenantId, id);
       if (existing) return { workflow: existing, created: false };
     }
-    await this.validate(tenantId, body.mode, body.steps.map((s) => s.agentId), body.coordinatorAgentId);
+    await this.validate(
+      tenantId,
+      body.mode,
+      body.steps.map((s) => s.agentId),
+      body.coordinatorAgentId,
+    );
     if (!opts.skipLimit) await this.deps.usage().checkLimit(tenantId, 'workflows');
     await this.checkSchedule(tenantId, body.schedule);
     const now = this.deps.clock.now().toISOString();
@@ -139,17 +174,35 @@ export class WorkflowService {
       target: { type: 'workflow', id },
       outcome: 'success',
       summary: `Created ${workflow.mode} workflow "${workflow.name}" with ${workflow.steps.length} step(s)`,
-      after: { name: workflow.name, mode: workflow.mode, steps: workflow.steps, coordinatorAgentId: workflow.coordinatorAgentId, schedule: workflow.schedule },
+      after: {
+        name: workflow.name,
+        mode: workflow.mode,
+        steps: workflow.steps,
+        coordinatorAgentId: workflow.coordinatorAgentId,
+        schedule: workflow.schedule,
+      },
     });
     return { workflow, created };
   }
 
-  async update(tenantId: string, id: string, change: UpdateWorkflowInput, ifMatch: string | undefined, ctx: ActionContext): Promise<Stored<WorkflowDoc>> {
+  async update(
+    tenantId: string,
+    id: string,
+    change: UpdateWorkflowInput,
+    ifMatch: string | undefined,
+    ctx: ActionContext,
+  ): Promise<Stored<WorkflowDoc>> {
     const current = await this.repo.getOrThrow(tenantId, id);
     const mode = change.mode ?? current.mode;
     const steps = change.steps ? change.steps.map((s, i) => ({ id: `s${i + 1}`, agentId: s.agentId })) : current.steps;
-    const coordinatorAgentId = change.coordinatorAgentId !== undefined ? change.coordinatorAgentId : current.coordinatorAgentId;
-    await this.validate(tenantId, mode, steps.map((s) => s.agentId), coordinatorAgentId);
+    const coordinatorAgentId =
+      change.coordinatorAgentId !== undefined ? change.coordinatorAgentId : current.coordinatorAgentId;
+    await this.validate(
+      tenantId,
+      mode,
+      steps.map((s) => s.agentId),
+      coordinatorAgentId,
+    );
     if (change.schedule !== undefined) await this.checkSchedule(tenantId, change.schedule);
     const { _etag, ...body } = current;
     const next: WorkflowDoc = {
@@ -171,8 +224,20 @@ export class WorkflowService {
       target: { type: 'workflow', id },
       outcome: 'success',
       summary: `Workflow "${saved.name}" updated (${Object.keys(change).join(', ')})`,
-      before: { name: current.name, mode: current.mode, steps: current.steps, enabled: current.enabled, schedule: current.schedule },
-      after: { name: saved.name, mode: saved.mode, steps: saved.steps, enabled: saved.enabled, schedule: saved.schedule },
+      before: {
+        name: current.name,
+        mode: current.mode,
+        steps: current.steps,
+        enabled: current.enabled,
+        schedule: current.schedule,
+      },
+      after: {
+        name: saved.name,
+        mode: saved.mode,
+        steps: saved.steps,
+        enabled: saved.enabled,
+        schedule: saved.schedule,
+      },
     });
     return saved;
   }

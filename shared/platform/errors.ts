@@ -32,7 +32,10 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(detail: string, readonly errors: FieldError[]) {
+  constructor(
+    detail: string,
+    readonly errors: FieldError[],
+  ) {
     super(400, 'validation', 'Your request has invalid fields', detail, { errors });
   }
 }
@@ -84,14 +87,20 @@ export class UnsupportedMediaTypeError extends AppError {
 
 /** A tier limit or budget is reached. `resetsAt` is when the counter starts over (ISO), if it does. */
 export class LimitExceededError extends AppError {
-  constructor(readonly limit: string, detail: string, extra: { used?: number; max?: number; resetsAt?: string } = {}) {
+  constructor(
+    readonly limit: string,
+    detail: string,
+    extra: { used?: number; max?: number; resetsAt?: string } = {},
+  ) {
     super(
       429,
       'limit-exceeded',
       'Limit reached',
       detail,
       { limit, ...extra },
-      extra.resetsAt ? { 'Retry-After': String(Math.max(1, Math.ceil((Date.parse(extra.resetsAt) - Date.now()) / 1000))) } : {},
+      extra.resetsAt
+        ? { 'Retry-After': String(Math.max(1, Math.ceil((Date.parse(extra.resetsAt) - Date.now()) / 1000))) }
+        : {},
     );
   }
 }

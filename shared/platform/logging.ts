@@ -27,7 +27,10 @@ function line(correlationId: string, message: string, details?: Record<string, u
   const text = `[${correlationId}] ${redactText(message)}`;
   // Details: secret-looking fields are dropped by name, long values cut (the audit trail's rules). The error keeps its
   // whole stack (scrubbed of credentials) so a failure can be traced to its line.
-  const fields = { ...(details ? (redact(details) as Record<string, unknown>) : {}), ...(err === undefined ? {} : errorSummary(err)) };
+  const fields = {
+    ...(details ? (redact(details) as Record<string, unknown>) : {}),
+    ...(err === undefined ? {} : errorSummary(err)),
+  };
   return Object.keys(fields).length === 0 ? text : `${text} ${redactText(JSON.stringify(fields))}`;
 }
 

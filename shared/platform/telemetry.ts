@@ -20,7 +20,8 @@ const REDACTED = '[redacted]';
 const SECRET_PARAMS =
   /^(code|token|t|access_token|refresh_token|id_token|client_secret|client_assertion|code_verifier|sig|signature|key|api[-_]?key|password|secret|assertion|state)$/i;
 /** Attribute names whose string values are credentials (e.g. `http.request.header.authorization`). */
-const SECRET_ATTRIBUTE = /(authorization|cookie|api[-_]?key|secret|password|credential|x-ms-token|access[-_]?token|refresh[-_]?token|signature)/i;
+const SECRET_ATTRIBUTE =
+  /(authorization|cookie|api[-_]?key|secret|password|credential|x-ms-token|access[-_]?token|refresh[-_]?token|signature)/i;
 /** Attribute names that hold a URL or part of one. */
 const URL_ATTRIBUTE = /^(url\.full|url\.query|url\.path|http\.url|http\.target|http\.route)$/;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
@@ -55,7 +56,8 @@ export function redactAttributes(attributes: Attributes): Attributes {
     } else if (Array.isArray(value)) {
       attributes[key] = value.map((v) => (typeof v === 'string' ? redactText(v) : v));
     }
-    if (URL_ATTRIBUTE.test(key) && typeof attributes[key] === 'string') attributes[key] = redactText(attributes[key] as string);
+    if (URL_ATTRIBUTE.test(key) && typeof attributes[key] === 'string')
+      attributes[key] = redactText(attributes[key] as string);
   }
   return attributes;
 }

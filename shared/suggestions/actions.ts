@@ -52,7 +52,10 @@ export function createConnectorActionRunner(connectors: () => ConnectorHub): Act
         case 'doc.create': {
           const p = payloadOf(doc, 'doc.create');
           const file = await (await connectors().files(doc.tenantId, p.connectorId)).createDocument(p);
-          return { externalId: file.id, detail: file.webLink ? `Document created: ${file.webLink}` : 'Document created' };
+          return {
+            externalId: file.id,
+            detail: file.webLink ? `Document created: ${file.webLink}` : 'Document created',
+          };
         }
         case 'notion.page': {
           const p = payloadOf(doc, 'notion.page');

@@ -83,13 +83,27 @@ export function createApprovalLinks(deps: {
       expired: 'expired before a decision was made',
       undone: 'was carried out and then undone',
     };
-    return { status: 409, title: 'Already decided', message: `This suggestion ${words[doc.status] ?? 'can no longer be decided'}.`, suggestion: doc };
+    return {
+      status: 409,
+      title: 'Already decided',
+      message: `This suggestion ${words[doc.status] ?? 'can no longer be decided'}.`,
+      suggestion: doc,
+    };
   }
 
   return {
     linkFor(doc, decision) {
-      const expiresAt = Math.min(Math.floor(deps.clock.now().getTime() / 1000) + deps.linkTtlSeconds, Math.floor(Date.parse(doc.expiresAt) / 1000));
-      const token = deps.signer.sign({ purpose: 'decide', tenantId: doc.tenantId, suggestionId: doc.id, decision, expiresAt });
+      const expiresAt = Math.min(
+        Math.floor(deps.clock.now().getTime() / 1000) + deps.linkTtlSeconds,
+        Math.floor(Date.parse(doc.expiresAt) / 1000),
+      );
+      const token = deps.signer.sign({
+        purpose: 'decide',
+        tenantId: doc.tenantId,
+        suggestionId: doc.id,
+        decision,
+        expiresAt,
+      });
       return `${base}/api/approvals/${token}`;
     },
 
@@ -117,7 +131,13 @@ export function createApprovalLinks(deps: {
       const doc = await load(claims);
       if (!doc) return GONE;
       const ttl = claims.expiresAt - Math.floor(deps.clock.now().getTime() / 1000) + 3600;
-      if (!(await deps.markers.claim(USED_KIND, claims.nonce, ttl, { tenantId: claims.tenantId, suggestionId: claims.suggestionId }))) return USED;
+      if (
+        !(await deps.markers.claim(USED_KIND, claims.nonce, ttl, {
+          tenantId: claims.tenantId,
+          suggestionId: claims.suggestionId,
+        }))
+      )
+        return USED;
       const ctx = { source: 'email-link' as const, actorId: claims.tenantId, correlationId };
       try {
         const after =
@@ -125,7 +145,13 @@ export function createApprovalLinks(deps: {
             ? await deps.suggestions().approve(claims.tenantId, claims.suggestionId, undefined, ctx)
             : await deps.suggestions().reject(claims.tenantId, claims.suggestionId, undefined, ctx);
         return claims.decision === 'approve'
-          ? { status: 200, title: 'Approved', message: 'The action will be carried out in a moment.', suggestion: after, decision: 'approve' }
+          ? {
+              status: 200,
+              title: 'Approved',
+              message: 'The action will be carried out in a moment.',
+              suggestion: after,
+              decision: 'approve',
+            }
           : { status: 200, title: 'Rejected', message: 'Nothing will be done.', suggestion: after, decision: 'reject' };
       } catch (err) {
         if (err instanceof AppError && err.status === 409) {

@@ -28,7 +28,12 @@ export interface ApprovalActivities {
 /** Durable timers are kept under six days; longer waits are chained. */
 const MAX_TIMER_MS = 6 * 86_400_000 - 60_000;
 
-export const EXECUTE_RETRY = { firstRetryIntervalInMilliseconds: 2_000, maxNumberOfAttempts: 5, backoffCoefficient: 2, maxRetryIntervalInMilliseconds: 60_000 };
+export const EXECUTE_RETRY = {
+  firstRetryIntervalInMilliseconds: 2_000,
+  maxNumberOfAttempts: 5,
+  backoffCoefficient: 2,
+  maxRetryIntervalInMilliseconds: 60_000,
+};
 
 /**
  * The approval wait: whichever comes first of the person's decision and the expiry deadline, with a reminder
@@ -38,14 +43,17 @@ export const EXECUTE_RETRY = { firstRetryIntervalInMilliseconds: 2_000, maxNumbe
  * Deterministic: time comes from the orchestration context only.
  */
 export function createApprovalOrchestrator(activities: ApprovalActivities, retry: (task: df.Task) => df.Task) {
-  return function* approvalOrchestrator(context: df.OrchestrationContext): Generator<df.Task, SuggestionStatus, unknown> {
+  return function* approvalOrchestrator(
+    context: df.OrchestrationContext,
+  ): Generator<df.Task, SuggestionStatus, unknown> {
     const input = context.df.getInput() as ApprovalInput;
     let state = (yield activities.state(input)) as ApprovalState;
 
     if (state.status === 'pending') {
       const deadline = Date.parse(state.expiresAt);
       const remindAt = input.reminderBeforeSeconds > 0 ? deadline - input.reminderBeforeSeconds * 1000 : undefined;
-      let reminded = !!state.reminderSentAt || remindAt === undefined || remindAt <= context.df.currentUtcDateTime.getTime();
+      let reminded =
+        !!state.reminderSentAt || remindAt === undefined || remindAt <= context.df.currentUtcDateTime.getTime();
       const decision = context.df.waitForExternalEvent(DECISION_EVENT);
       for (;;) {
         const now = context.df.currentUtcDateTime.getTime();
@@ -64,7 +72,8 @@ export function createApprovalOrchestrator(activities: ApprovalActivities, retry
           // The event says which decision was stored; execute() checks the stored state again before acting.
           const said = (decision.result as { decision?: string } | undefined)?.decision;
           if (said === 'reject') return 'rejected';
-          state = said === 'approve' ? { ...state, status: 'approved' } : ((yield activities.state(input)) as ApprovalState);
+          state =
+            said === 'approve' ? { ...state, status: 'approved' } : ((yield activities.state(input)) as ApprovalState);
           break;
         }
         if (!reminded && context.df.currentUtcDateTime.getTime() >= remindAt!) {
@@ -80,7 +89,10 @@ export function createApprovalOrchestrator(activities: ApprovalActivities, retry
         return (yield retry(activities.execute(input))) as SuggestionStatus;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return (yield activities.markFailed({ ...input, error: message.split('\n')[0]!.slice(0, 300) })) as SuggestionStatus;
+        return (yield activities.markFailed({
+          ...input,
+          error: message.split('\n')[0]!.slice(0, 300),
+        })) as SuggestionStatus;
       }
     }
     return state.status;

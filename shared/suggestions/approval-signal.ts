@@ -4,7 +4,8 @@ import { APPROVAL_ORCHESTRATOR, DECISION_EVENT, approvalInstanceId, type Approva
 function statusCode(err: unknown): number | undefined {
   const text = err instanceof Error ? err.message : String(err);
   const match = /\b(404|409|410)\b/.exec(text);
-  const code = (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
+  const code =
+    (err as { status?: unknown; statusCode?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode;
   return typeof code === 'number' ? code : match ? Number(match[1]) : undefined;
 }
 
@@ -26,7 +27,11 @@ export async function startApprovalWait(client: DurableClient, input: ApprovalIn
  * Tells the suggestion's approval wait that a decision was stored. If the wait has not started yet (the event that
  * starts it is still in flight), it is started here; it reads the decision from the suggestion on its first step.
  */
-export async function signalDecision(client: DurableClient, input: ApprovalInput, decision: 'approve' | 'reject'): Promise<void> {
+export async function signalDecision(
+  client: DurableClient,
+  input: ApprovalInput,
+  decision: 'approve' | 'reject',
+): Promise<void> {
   const instanceId = approvalInstanceId(input.tenantId, input.suggestionId);
   try {
     await client.raiseEvent(instanceId, DECISION_EVENT, { decision });

@@ -103,7 +103,12 @@ export const proposalSchema = z.discriminatedUnion(
       /** 0..1, the agent's confidence. */
       confidence: z.number().min(0).max(1).optional(),
       /** Shorter wait for a decision than the default (e.g. a reply that only makes sense today). */
-      expiresInSeconds: z.number().int().min(1).max(30 * 86_400).optional(),
+      expiresInSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(30 * 86_400)
+        .optional(),
     }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );

@@ -5,7 +5,14 @@ import type { Settings } from '../platform/config';
 
 /** What an emailed link may do: decide one suggestion, or turn one person's notification emails off. */
 export type LinkClaims =
-  | { purpose: 'decide'; tenantId: string; suggestionId: string; decision: 'approve' | 'reject'; expiresAt: number; nonce: string }
+  | {
+      purpose: 'decide';
+      tenantId: string;
+      suggestionId: string;
+      decision: 'approve' | 'reject';
+      expiresAt: number;
+      nonce: string;
+    }
   | { purpose: 'unsubscribe'; tenantId: string; expiresAt: number; nonce: string };
 
 /** Claims before signing (the nonce is added by `sign`). */
@@ -28,24 +35,32 @@ export function createLinkSigner(key: Buffer): LinkSigner {
   const mac = (data: string) => createHmac('sha256', key).update(`approval-link:${data}`).digest();
   return {
     sign(claims) {
-      const body = Buffer.from(JSON.stringify({ ...claims, nonce: randomBytes(12).toString('base64url') })).toString('base64url');
+      const body = Buffer.from(JSON.stringify({ ...claims, nonce: randomBytes(12).toString('base64url') })).toString(
+        'base64url',
+      );
       return `${VERSION}.${body}.${mac(`${VERSION}.${body}`).toString('base64url')}`;
     },
     verify(token, now) {
       const parts = token.split('.');
-      if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2] || token.length > 2048) return { ok: false, reason: 'malformed' };
+      if (parts.length !== 3 || parts[0] !== VERSION || !parts[1] || !parts[2] || token.length > 2048)
+        return { ok: false, reason: 'malformed' };
       const expected = mac(`${parts[0]}.${parts[1]}`);
       const given = Buffer.from(parts[2], 'base64url');
       // Canonical encoding only, so a token has exactly one spelling (no variants through unused padding bits).
       if (given.toString('base64url') !== parts[2]) return { ok: false, reason: 'malformed' };
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return { ok: false, reason: 'bad-signature' };
       let claims: LinkClaims;
       try {
         claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as LinkClaims;
       } catch {
         return { ok: false, reason: 'malformed' };
       }
-      if (typeof claims.expiresAt !== 'number' || typeof claims.tenantId !== 'string' || typeof claims.nonce !== 'string') {
+      if (
+        typeof claims.expiresAt !== 'number' ||
+        typeof claims.tenantId !== 'string' ||
+        typeof claims.nonce !== 'string'
+      ) {
         return { ok: false, reason: 'malformed' };
       }
       if (claims.expiresAt * 1000 <= now.getTime()) return { ok: false, reason: 'expired', claims };

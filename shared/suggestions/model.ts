@@ -8,7 +8,16 @@ import { suggestionKindSchema, suggestionSource, type SuggestionKind } from './k
  *   pending -> rejected | expired
  *   executed -> undone (where the action allows it)
  */
-export const SUGGESTION_STATUSES = ['pending', 'approved', 'executing', 'executed', 'failed', 'rejected', 'expired', 'undone'] as const;
+export const SUGGESTION_STATUSES = [
+  'pending',
+  'approved',
+  'executing',
+  'executed',
+  'failed',
+  'rejected',
+  'expired',
+  'undone',
+] as const;
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 export const suggestionStatusSchema = z.enum(SUGGESTION_STATUSES);
 
@@ -31,7 +40,14 @@ export function canTransition(from: SuggestionStatus, to: SuggestionStatus): boo
 export type DecisionSource = 'web' | 'email-link' | 'bulk';
 
 export interface RiskFlag {
-  code: 'untrusted-content' | 'external-recipients' | 'many-recipients' | 'many-items' | 'links-in-body' | 'low-confidence' | 'outside-hours';
+  code:
+    | 'untrusted-content'
+    | 'external-recipients'
+    | 'many-recipients'
+    | 'many-items'
+    | 'links-in-body'
+    | 'low-confidence'
+    | 'outside-hours';
   /** One sentence for the person. */
   message: string;
 }
@@ -115,7 +131,14 @@ export const suggestionViewSchema = z.object({
   rationale: z.string(),
   sources: z.array(suggestionSource),
   confidence: z.number().optional(),
-  origin: z.object({ runId: z.string(), stepId: z.string().optional(), agentId: z.string(), templateId: z.string(), promptVersion: z.string(), model: z.string() }),
+  origin: z.object({
+    runId: z.string(),
+    stepId: z.string().optional(),
+    agentId: z.string(),
+    templateId: z.string(),
+    promptVersion: z.string(),
+    model: z.string(),
+  }),
   riskFlags: z.array(riskFlagSchema),
   preview: z.object({
     action: z.string(),
@@ -139,7 +162,13 @@ export const suggestionViewSchema = z.object({
       attempts: z.number(),
       startedAt: z.string(),
       finishedAt: z.string().optional(),
-      result: z.object({ externalId: z.string().optional(), detail: z.string().optional(), alreadyDone: z.boolean().optional() }).optional(),
+      result: z
+        .object({
+          externalId: z.string().optional(),
+          detail: z.string().optional(),
+          alreadyDone: z.boolean().optional(),
+        })
+        .optional(),
       error: z.string().optional(),
     })
     .optional(),

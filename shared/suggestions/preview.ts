@@ -3,7 +3,10 @@ import type { SuggestionPreview } from './model';
 
 function when(iso: string, timeZone: string): string {
   try {
-    return new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(iso)) + ` (${timeZone})`;
+    return (
+      new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone }).format(new Date(iso)) +
+      ` (${timeZone})`
+    );
   } catch {
     return iso;
   }
@@ -63,11 +66,19 @@ export function buildPreview(proposal: Proposal): SuggestionPreview {
     }
     case 'doc.create': {
       const p = proposal.payload;
-      return { action: `Create the document "${p.title}"`, fields: [{ label: 'Title', value: p.title }], body: p.content };
+      return {
+        action: `Create the document "${p.title}"`,
+        fields: [{ label: 'Title', value: p.title }],
+        body: p.content,
+      };
     }
     case 'notion.page': {
       const p = proposal.payload;
-      return { action: `Create the Notion page "${p.title}"`, fields: [{ label: 'Title', value: p.title }], body: p.content };
+      return {
+        action: `Create the Notion page "${p.title}"`,
+        fields: [{ label: 'Title', value: p.title }],
+        body: p.content,
+      };
     }
     case 'task': {
       const p = proposal.payload;

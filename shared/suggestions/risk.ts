@@ -67,20 +67,32 @@ export function assessRisk(proposal: Proposal, ownEmail: string | undefined): Ri
   if (recipients.length > manyLimit) {
     flags.push({ code: 'many-recipients', message: `Addressed to ${recipients.length} people.` });
   }
-  if ((proposal.kind === 'email.label' || proposal.kind === 'email.archive') && proposal.payload.messageIds.length > MANY_ITEMS) {
+  if (
+    (proposal.kind === 'email.label' || proposal.kind === 'email.archive') &&
+    proposal.payload.messageIds.length > MANY_ITEMS
+  ) {
     flags.push({ code: 'many-items', message: `Changes ${proposal.payload.messageIds.length} messages at once.` });
   }
   const links = textOf(proposal).match(URL_PATTERN) ?? [];
   if (links.length > 0) {
-    flags.push({ code: 'links-in-body', message: `Contains ${links.length} link${links.length === 1 ? '' : 's'}; check where they lead.` });
+    flags.push({
+      code: 'links-in-body',
+      message: `Contains ${links.length} link${links.length === 1 ? '' : 's'}; check where they lead.`,
+    });
   }
   if (proposal.confidence !== undefined && proposal.confidence < LOW_CONFIDENCE) {
-    flags.push({ code: 'low-confidence', message: `The agent was not sure (confidence ${Math.round(proposal.confidence * 100)}%).` });
+    flags.push({
+      code: 'low-confidence',
+      message: `The agent was not sure (confidence ${Math.round(proposal.confidence * 100)}%).`,
+    });
   }
   if (proposal.kind === 'calendar.create') {
     const hour = localHour(proposal.payload.start, proposal.payload.timeZone);
     if (hour !== undefined && (hour < 7 || hour >= 21)) {
-      flags.push({ code: 'outside-hours', message: `Starts at ${String(hour).padStart(2, '0')}:00 local time, outside usual hours.` });
+      flags.push({
+        code: 'outside-hours',
+        message: `Starts at ${String(hour).padStart(2, '0')}:00 local time, outside usual hours.`,
+      });
     }
   }
   return flags;
@@ -88,7 +100,9 @@ export function assessRisk(proposal: Proposal, ownEmail: string | undefined): Ri
 
 function localHour(iso: string, timeZone: string): number | undefined {
   try {
-    const text = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone }).format(new Date(iso));
+    const text = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone }).format(
+      new Date(iso),
+    );
     const hour = Number(text);
     return Number.isInteger(hour) ? hour : undefined;
   } catch {

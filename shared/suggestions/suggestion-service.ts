@@ -5,10 +5,24 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, normaliseEtag, type Stored } from '../platform/cosmos/tenant-repository';
 import { domainEvent, type DomainEvent, type DomainEventType } from '../platform/events/domain-event';
 import type { EventPublisher } from '../platform/events/publisher';
-import { AppError, ConflictError, PreconditionFailedError, ValidationError, ensureError, type FieldError } from '../platform/errors';
+import {
+  AppError,
+  ConflictError,
+  PreconditionFailedError,
+  ValidationError,
+  ensureError,
+  type FieldError,
+} from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { ActionRunner } from './actions';
-import { proposalSchema, SUGGESTION_PAYLOADS, type Proposal, type ProposalOrigin, type SuggestionKind, type SuggestionSink } from './kinds';
+import {
+  proposalSchema,
+  SUGGESTION_PAYLOADS,
+  type Proposal,
+  type ProposalOrigin,
+  type SuggestionKind,
+  type SuggestionSink,
+} from './kinds';
 import { UNDO_DESCRIPTIONS, type DecisionSource, type SuggestionDoc, type SuggestionStatus } from './model';
 import { buildPreview } from './preview';
 import { assessRisk } from './risk';
@@ -62,9 +76,25 @@ export interface ApprovalState {
 export interface SuggestionService extends SuggestionSink {
   list(tenantId: string, query: ListQuery): Promise<Page<Stored<SuggestionDoc>>>;
   get(tenantId: string, id: string): Promise<Stored<SuggestionDoc>>;
-  approve(tenantId: string, id: string, edits: Record<string, unknown> | undefined, ctx: DecisionContext): Promise<Stored<SuggestionDoc>>;
-  reject(tenantId: string, id: string, reason: string | undefined, ctx: DecisionContext): Promise<Stored<SuggestionDoc>>;
-  bulk(tenantId: string, ids: string[], action: 'approve' | 'reject', ctx: Omit<DecisionContext, 'ifMatch' | 'source'>, onDecided?: (doc: Stored<SuggestionDoc>) => Promise<void>): Promise<BulkItemResult[]>;
+  approve(
+    tenantId: string,
+    id: string,
+    edits: Record<string, unknown> | undefined,
+    ctx: DecisionContext,
+  ): Promise<Stored<SuggestionDoc>>;
+  reject(
+    tenantId: string,
+    id: string,
+    reason: string | undefined,
+    ctx: DecisionContext,
+  ): Promise<Stored<SuggestionDoc>>;
+  bulk(
+    tenantId: string,
+    ids: string[],
+    action: 'approve' | 'reject',
+    ctx: Omit<DecisionContext, 'ifMatch' | 'source'>,
+    onDecided?: (doc: Stored<SuggestionDoc>) => Promise<void>,
+  ): Promise<BulkItemResult[]>;
   undo(tenantId: string, id: string, ctx: Omit<DecisionContext, 'source'>): Promise<Stored<SuggestionDoc>>;
   /** Orchestration: current status and expiry. */
   approvalState(tenantId: string, id: string): Promise<ApprovalState>;
@@ -109,17 +139,24 @@ const DECIDABLE_MESSAGE: Partial<Record<SuggestionStatus, string>> = {
 };
 
 function notPending(doc: SuggestionDoc): ConflictError {
-  return new ConflictError(DECIDABLE_MESSAGE[doc.status] ?? 'This suggestion can no longer be decided.', { suggestionStatus: doc.status });
+  return new ConflictError(DECIDABLE_MESSAGE[doc.status] ?? 'This suggestion can no longer be decided.', {
+    suggestionStatus: doc.status,
+  });
 }
 
-function validateEdits(kind: SuggestionKind, payload: Record<string, unknown>, edits: Record<string, unknown>): Record<string, unknown> {
+function validateEdits(
+  kind: SuggestionKind,
+  payload: Record<string, unknown>,
+  edits: Record<string, unknown>,
+): Record<string, unknown> {
   const schema = SUGGESTION_PAYLOADS[kind];
   const known = new Set(Object.keys(schema.shape));
   const errors: FieldError[] = Object.keys(edits)
     .filter((key) => !known.has(key))
     .map((key) => ({ path: `body.edits.${key}`, message: `not a field of a ${kind} suggestion` }));
   for (const fixed of ['connectorId', 'messageId', 'threadId'] as const) {
-    if (fixed in edits && edits[fixed] !== payload[fixed]) errors.push({ path: `body.edits.${fixed}`, message: 'cannot be changed' });
+    if (fixed in edits && edits[fixed] !== payload[fixed])
+      errors.push({ path: `body.edits.${fixed}`, message: 'cannot be changed' });
   }
   const parsed = schema.safeParse({ ...payload, ...edits });
   if (!parsed.success) {
@@ -150,7 +187,12 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
   const log = deps.log ?? ((message, err) => console.warn(message, err));
 
   /** Events are published after the state is stored; ids are stable per transition so a re-publish is deduped. */
-  async function publish(type: DomainEventType, doc: SuggestionDoc, data: Record<string, unknown>, correlationId?: string) {
+  async function publish(
+    type: DomainEventType,
+    doc: SuggestionDoc,
+    data: Record<string, unknown>,
+    correlationId?: string,
+  ) {
     const event: DomainEvent = domainEvent(
       type,
       doc.tenantId,
@@ -212,7 +254,20 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
     }
   }
 
-  async function audit(doc: SuggestionDoc, action: string, summary: string, extra: { actor: { type: 'person' | 'agent' | 'system'; id: string }; source: 'web' | 'email-link' | 'system'; correlationId?: string; outcome?: 'success' | 'failure'; before?: unknown; after?: unknown; bulk?: boolean }) {
+  async function audit(
+    doc: SuggestionDoc,
+    action: string,
+    summary: string,
+    extra: {
+      actor: { type: 'person' | 'agent' | 'system'; id: string };
+      source: 'web' | 'email-link' | 'system';
+      correlationId?: string;
+      outcome?: 'success' | 'failure';
+      before?: unknown;
+      after?: unknown;
+      bulk?: boolean;
+    },
+  ) {
     await deps.audit().record({
       tenantId: doc.tenantId,
       actor: extra.actor,
@@ -237,8 +292,14 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       const parsedProposals = proposals.map((raw, index) => {
         const parsed = proposalSchema.safeParse(raw);
         if (!parsed.success) {
-          const errors = parsed.error.issues.map((i) => ({ path: `proposals[${index}].${i.path.join('.')}`, message: i.message }));
-          throw new ValidationError(`Proposal ${index} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+          const errors = parsed.error.issues.map((i) => ({
+            path: `proposals[${index}].${i.path.join('.')}`,
+            message: i.message,
+          }));
+          throw new ValidationError(
+            `Proposal ${index} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+            errors,
+          );
         }
         return parsed.data as Proposal;
       });
@@ -290,7 +351,11 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
             doc.tenantId,
             `suggestions/${doc.id}`,
             { ...originData(doc), createdAt: doc.createdAt, expiresAt: doc.expiresAt },
-            { id: `SuggestionCreated:${doc.id}`, correlationId: origin.correlationId, occurredAt: new Date(doc.createdAt) },
+            {
+              id: `SuggestionCreated:${doc.id}`,
+              correlationId: origin.correlationId,
+              occurredAt: new Date(doc.createdAt),
+            },
           ),
         );
       if (events.length > 0) await deps.events().publish(events);
@@ -325,27 +390,63 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       let editedPayload: Record<string, unknown> | undefined;
       const { before, after } = await transition(tenantId, id, ctx.ifMatch, (current) => {
         if (current.status !== 'pending') throw notPending(current);
-        if (Date.parse(current.expiresAt) <= at.getTime()) throw new ConflictError('This suggestion expired before a decision was made.', { suggestionStatus: 'expired' });
+        if (Date.parse(current.expiresAt) <= at.getTime())
+          throw new ConflictError('This suggestion expired before a decision was made.', {
+            suggestionStatus: 'expired',
+          });
         const hasEdits = !!edits && Object.keys(edits).length > 0;
         editedPayload = hasEdits ? validateEdits(current.kind, current.payload, edits!) : undefined;
         const payload = editedPayload ?? current.payload;
-        const proposal = { kind: current.kind, payload, rationale: current.rationale, sources: current.sources, confidence: current.confidence } as Proposal;
+        const proposal = {
+          kind: current.kind,
+          payload,
+          rationale: current.rationale,
+          sources: current.sources,
+          confidence: current.confidence,
+        } as Proposal;
         return {
           ...current,
           status: 'approved',
-          ...(editedPayload ? { payload: editedPayload, proposedPayload: current.payload, preview: buildPreview(proposal) } : {}),
-          decision: { decision: 'approve', source: ctx.source, actorId: ctx.actorId, at: at.toISOString(), edited: !!editedPayload },
+          ...(editedPayload
+            ? { payload: editedPayload, proposedPayload: current.payload, preview: buildPreview(proposal) }
+            : {}),
+          decision: {
+            decision: 'approve',
+            source: ctx.source,
+            actorId: ctx.actorId,
+            at: at.toISOString(),
+            edited: !!editedPayload,
+          },
           updatedAt: at.toISOString(),
         };
       });
-      await audit(after, 'suggestion.approved', `Approved${ctx.source === 'bulk' ? ' in bulk' : ctx.source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}${editedPayload ? ' (edited)' : ''}`, {
-        actor: { type: 'person', id: ctx.actorId },
-        source: auditSource(ctx.source),
-        correlationId: ctx.correlationId,
-        before: { status: before.status, ...(editedPayload ? { payload: before.payload } : {}) },
-        after: { status: after.status, decisionSource: ctx.source, ...(editedPayload ? { payload: after.payload } : {}) },
-      });
-      await publish('SuggestionApproved', after, { source: ctx.source, edited: !!editedPayload, approvedAt: at.toISOString(), latencySeconds: (at.getTime() - Date.parse(after.createdAt)) / 1000 }, ctx.correlationId);
+      await audit(
+        after,
+        'suggestion.approved',
+        `Approved${ctx.source === 'bulk' ? ' in bulk' : ctx.source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}${editedPayload ? ' (edited)' : ''}`,
+        {
+          actor: { type: 'person', id: ctx.actorId },
+          source: auditSource(ctx.source),
+          correlationId: ctx.correlationId,
+          before: { status: before.status, ...(editedPayload ? { payload: before.payload } : {}) },
+          after: {
+            status: after.status,
+            decisionSource: ctx.source,
+            ...(editedPayload ? { payload: after.payload } : {}),
+          },
+        },
+      );
+      await publish(
+        'SuggestionApproved',
+        after,
+        {
+          source: ctx.source,
+          edited: !!editedPayload,
+          approvedAt: at.toISOString(),
+          latencySeconds: (at.getTime() - Date.parse(after.createdAt)) / 1000,
+        },
+        ctx.correlationId,
+      );
       return after;
     },
 
@@ -356,18 +457,39 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         return {
           ...current,
           status: 'rejected',
-          decision: { decision: 'reject', source: ctx.source, actorId: ctx.actorId, at: at.toISOString(), edited: false, ...(reason ? { reason } : {}) },
+          decision: {
+            decision: 'reject',
+            source: ctx.source,
+            actorId: ctx.actorId,
+            at: at.toISOString(),
+            edited: false,
+            ...(reason ? { reason } : {}),
+          },
           updatedAt: at.toISOString(),
         };
       });
-      await audit(after, 'suggestion.rejected', `Rejected${ctx.source === 'bulk' ? ' in bulk' : ctx.source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}`, {
-        actor: { type: 'person', id: ctx.actorId },
-        source: auditSource(ctx.source),
-        correlationId: ctx.correlationId,
-        before: { status: 'pending' },
-        after: { status: 'rejected', decisionSource: ctx.source, ...(reason ? { reason } : {}) },
-      });
-      await publish('SuggestionRejected', after, { source: ctx.source, decidedAt: at.toISOString(), latencySeconds: (at.getTime() - Date.parse(after.createdAt)) / 1000 }, ctx.correlationId);
+      await audit(
+        after,
+        'suggestion.rejected',
+        `Rejected${ctx.source === 'bulk' ? ' in bulk' : ctx.source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}`,
+        {
+          actor: { type: 'person', id: ctx.actorId },
+          source: auditSource(ctx.source),
+          correlationId: ctx.correlationId,
+          before: { status: 'pending' },
+          after: { status: 'rejected', decisionSource: ctx.source, ...(reason ? { reason } : {}) },
+        },
+      );
+      await publish(
+        'SuggestionRejected',
+        after,
+        {
+          source: ctx.source,
+          decidedAt: at.toISOString(),
+          latencySeconds: (at.getTime() - Date.parse(after.createdAt)) / 1000,
+        },
+        ctx.correlationId,
+      );
       return after;
     },
 
@@ -382,7 +504,10 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
           return { id, ok: true, status: 200, suggestionStatus: doc.status };
         } catch (err) {
           if (err instanceof AppError && err.status < 500) {
-            const current = typeof err.extensions.suggestionStatus === 'string' ? (err.extensions.suggestionStatus as SuggestionStatus) : undefined;
+            const current =
+              typeof err.extensions.suggestionStatus === 'string'
+                ? (err.extensions.suggestionStatus as SuggestionStatus)
+                : undefined;
             return {
               id,
               ok: false,
@@ -392,7 +517,16 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
             };
           }
           log(`bulk ${action} of ${id} failed`, err);
-          return { id, ok: false, status: 500, error: { type: 'internal', title: 'Something went wrong', detail: 'This item could not be processed. Try again.' } };
+          return {
+            id,
+            ok: false,
+            status: 500,
+            error: {
+              type: 'internal',
+              title: 'Something went wrong',
+              detail: 'This item could not be processed. Try again.',
+            },
+          };
         }
       });
     },
@@ -401,10 +535,17 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       const current = await repo.getOrThrow(tenantId, id);
       if (ctx.ifMatch && normaliseEtag(ctx.ifMatch) !== current._etag) throw new PreconditionFailedError();
       if (current.status !== 'executed') {
-        throw new ConflictError(current.status === 'undone' ? 'This suggestion was already undone.' : 'Only a carried-out suggestion can be undone.', { suggestionStatus: current.status });
+        throw new ConflictError(
+          current.status === 'undone'
+            ? 'This suggestion was already undone.'
+            : 'Only a carried-out suggestion can be undone.',
+          { suggestionStatus: current.status },
+        );
       }
       if (!UNDO_DESCRIPTIONS[current.kind] || !current.undoableUntil) {
-        throw new ConflictError('This action cannot be undone (a sent email cannot be called back).', { suggestionStatus: current.status });
+        throw new ConflictError('This action cannot be undone (a sent email cannot be called back).', {
+          suggestionStatus: current.status,
+        });
       }
       if (Date.parse(current.undoableUntil) <= now().getTime()) {
         throw new ConflictError('The time to undo this action has passed.', { suggestionStatus: current.status });
@@ -413,7 +554,8 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       await deps.actions().undo(current);
       const at = now().toISOString();
       const { after } = await transition(tenantId, id, undefined, (doc) => {
-        if (doc.status !== 'executed') throw new ConflictError('This suggestion was already undone.', { suggestionStatus: doc.status });
+        if (doc.status !== 'executed')
+          throw new ConflictError('This suggestion was already undone.', { suggestionStatus: doc.status });
         return { ...doc, status: 'undone', undoneAt: at, updatedAt: at };
       });
       await audit(after, 'suggestion.undone', `Undone: ${after.preview.action} (${UNDO_DESCRIPTIONS[after.kind]})`, {
@@ -429,7 +571,11 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
 
     async approvalState(tenantId, id) {
       const doc = await repo.getOrThrow(tenantId, id);
-      return { status: doc.status, expiresAt: doc.expiresAt, ...(doc.reminderSentAt ? { reminderSentAt: doc.reminderSentAt } : {}) };
+      return {
+        status: doc.status,
+        expiresAt: doc.expiresAt,
+        ...(doc.reminderSentAt ? { reminderSentAt: doc.reminderSentAt } : {}),
+      };
     },
 
     async execute(tenantId, id) {
@@ -437,10 +583,19 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       // The idempotency key is stored before the provider is called; a retry reuses it, so the provider can dedupe.
       const { after: claimed } = await transition(tenantId, id, undefined, (doc) => {
         if (doc.status === 'approved') {
-          return { ...doc, status: 'executing', execution: { idempotencyKey: `pa-${doc.id}`, attempts: 1, startedAt }, updatedAt: startedAt };
+          return {
+            ...doc,
+            status: 'executing',
+            execution: { idempotencyKey: `pa-${doc.id}`, attempts: 1, startedAt },
+            updatedAt: startedAt,
+          };
         }
         if (doc.status === 'executing' && doc.execution) {
-          return { ...doc, execution: { ...doc.execution, attempts: doc.execution.attempts + 1 }, updatedAt: startedAt };
+          return {
+            ...doc,
+            execution: { ...doc.execution, attempts: doc.execution.attempts + 1 },
+            updatedAt: startedAt,
+          };
         }
         return undefined;
       });
@@ -464,16 +619,23 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
           ...doc,
           status: 'executed',
           execution: { ...doc.execution!, finishedAt: finished.toISOString(), result },
-          ...(undoable ? { undoableUntil: new Date(finished.getTime() + deps.undoWindowSeconds * 1000).toISOString() } : {}),
+          ...(undoable
+            ? { undoableUntil: new Date(finished.getTime() + deps.undoWindowSeconds * 1000).toISOString() }
+            : {}),
           updatedAt: finished.toISOString(),
         };
       });
       if (changed) {
-        await audit(after, 'suggestion.executed', `Carried out: ${after.preview.action}${result.alreadyDone ? ' (it had already been done)' : ''}`, {
-          actor: { type: 'system', id: 'approvals' },
-          source: 'system',
-          after: { status: 'executed', result, attempts: after.execution?.attempts },
-        });
+        await audit(
+          after,
+          'suggestion.executed',
+          `Carried out: ${after.preview.action}${result.alreadyDone ? ' (it had already been done)' : ''}`,
+          {
+            actor: { type: 'system', id: 'approvals' },
+            source: 'system',
+            after: { status: 'executed', result, attempts: after.execution?.attempts },
+          },
+        );
         const approvedAt = after.decision?.at ?? after.createdAt;
         await publish('SuggestionExecuted', after, {
           approvedAt,
@@ -491,7 +653,11 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         return {
           ...doc,
           status: 'failed',
-          execution: { ...(doc.execution ?? { idempotencyKey: `pa-${doc.id}`, attempts: 0, startedAt: at }), finishedAt: at, error: error.slice(0, 500) },
+          execution: {
+            ...(doc.execution ?? { idempotencyKey: `pa-${doc.id}`, attempts: 0, startedAt: at }),
+            finishedAt: at,
+            error: error.slice(0, 500),
+          },
           updatedAt: at,
         };
       });

@@ -25,7 +25,13 @@ export function createSystemMarkers(store: CosmosStore, now: () => Date): System
     async claim(kind, key, ttlSeconds, data = {}) {
       const container = await store.container('system');
       try {
-        await container.items.create({ id: id(kind, key), pk: kind, at: now().toISOString(), ttl: Math.max(60, Math.ceil(ttlSeconds)), ...data });
+        await container.items.create({
+          id: id(kind, key),
+          pk: kind,
+          at: now().toISOString(),
+          ttl: Math.max(60, Math.ceil(ttlSeconds)),
+          ...data,
+        });
         return true;
       } catch (err) {
         if (statusOf(err) === 409) return false;
@@ -44,7 +50,13 @@ export function createSystemMarkers(store: CosmosStore, now: () => Date): System
       const container = await store.container('system');
       const { resources } = await container.items
         .query<{ id: string }>(
-          { query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId', parameters: [{ name: '@pk', value: kind }, { name: '@tenantId', value: tenantId }] },
+          {
+            query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId',
+            parameters: [
+              { name: '@pk', value: kind },
+              { name: '@tenantId', value: tenantId },
+            ],
+          },
           { partitionKey: kind },
         )
         .fetchAll();

@@ -20,9 +20,21 @@ function answer(body: FakeOpenAi['requests'][number]): FakeReply {
   const ids = [...user.matchAll(/<data kind="mail" id="([^"]+)"/g)].map((m) => m[1]);
   const content =
     task === 'inbox-triage'
-      ? { items: ids.map((messageId) => ({ messageId, category: 'needs_reply', priority: 2, reason: 'asks something', confidence: 0.9 })) }
+      ? {
+          items: ids.map((messageId) => ({
+            messageId,
+            category: 'needs_reply',
+            priority: 2,
+            reason: 'asks something',
+            confidence: 0.9,
+          })),
+        }
       : task === 'reply-drafter'
-        ? { replies: ids.slice(0, 1).map((messageId) => ({ messageId, body: 'Thanks, I will look at it today.', confidence: 0.8 })) }
+        ? {
+            replies: ids
+              .slice(0, 1)
+              .map((messageId) => ({ messageId, body: 'Thanks, I will look at it today.', confidence: 0.8 })),
+          }
         : {};
   return { content: JSON.stringify(content), usage: USAGE };
 }
@@ -30,7 +42,15 @@ function answer(body: FakeOpenAi['requests'][number]): FakeReply {
 before(async () => {
   fake = await startFakeOpenAi();
   p = await startAgentsPlatform({
-    settings: { AI_PROVIDER: 'compatible', AI_BASE_URL: fake.baseUrl, AI_API_KEY: 'test', AI_MODEL_SMALL: 'gpt-4o-mini', AI_MODEL_LARGE: 'gpt-4o', AI_MAX_RETRIES: '1', AI_MAX_RETRY_DELAY_MS: '50' },
+    settings: {
+      AI_PROVIDER: 'compatible',
+      AI_BASE_URL: fake.baseUrl,
+      AI_API_KEY: 'test',
+      AI_MODEL_SMALL: 'gpt-4o-mini',
+      AI_MODEL_LARGE: 'gpt-4o',
+      AI_MAX_RETRIES: '1',
+      AI_MAX_RETRY_DELAY_MS: '50',
+    },
   });
   gus = await p.person('gus@model.test', 'Gus');
   await p.connectGoogle(gus);
@@ -59,14 +79,28 @@ test('a run through an OpenAI-compatible model records its tokens and cost per s
   const [triage, replies] = run.steps;
   assert.equal(triage.model, 'gpt-4o-mini', 'the free tier uses the small model');
   assert.equal(triage.modelRequests, 2, 'one repair');
-  assert.deepEqual(triage.tokens, { prompt: 2 * USAGE.prompt, cached: 2 * USAGE.cached, completion: 2 * USAGE.completion });
+  assert.deepEqual(triage.tokens, {
+    prompt: 2 * USAGE.prompt,
+    cached: 2 * USAGE.cached,
+    completion: 2 * USAGE.completion,
+  });
   assert.equal(replies.modelRequests, 1);
   assert.equal(fake.requests.length - requestsBefore, 3);
-  assert.deepEqual(run.tokens, { prompt: 3 * USAGE.prompt, cached: 3 * USAGE.cached, completion: 3 * USAGE.completion });
+  assert.deepEqual(run.tokens, {
+    prompt: 3 * USAGE.prompt,
+    cached: 3 * USAGE.cached,
+    completion: 3 * USAGE.completion,
+  });
   assert.ok(Math.abs(run.costUsd - 3 * COST_PER_REQUEST) < 1e-9, `cost ${run.costUsd}`);
   assert.equal(replies.suggestionIds.length, 1);
-  const replyRequest = fake.requests.slice(requestsBefore).find((r) => (r.response_format as any).json_schema.name === 'reply-drafter')!;
-  assert.match(replyRequest.messages[1]!.content, /<data kind="result" id="s1" agent="Inbox Triage">/, 'the second step receives the first step\'s results');
+  const replyRequest = fake.requests
+    .slice(requestsBefore)
+    .find((r) => (r.response_format as any).json_schema.name === 'reply-drafter')!;
+  assert.match(
+    replyRequest.messages[1]!.content,
+    /<data kind="result" id="s1" agent="Inbox Triage">/,
+    "the second step receives the first step's results",
+  );
   assert.equal(replyRequest.model, 'gpt-4o-mini');
 
   const after = await p.json('/usage', { token: gus.token });
@@ -102,7 +136,11 @@ test('cancelling a running run stops it before its next step', async () => {
     (r) => r.body.steps[0].status === 'running' && r.body.progress.currentStep === 's1',
     'the first step to be running',
   );
-  await eventually(async () => fake.requests.length, (n) => n > requestsBefore, 'the model request of the first step');
+  await eventually(
+    async () => fake.requests.length,
+    (n) => n > requestsBefore,
+    'the model request of the first step',
+  );
   const cancel = await p.json(`/orchestration/runs/${runId}/cancel`, { method: 'POST', token: gus.token });
   assert.equal(cancel.status, 202);
   assert.equal(cancel.body.cancelRequested, true);
@@ -110,7 +148,10 @@ test('cancelling a running run stops it before its next step', async () => {
   const run = await p.finishedRun(gus, runId);
   assert.equal(run.status, 'cancelled');
   assert.equal(run.reason, 'Cancelled at your request.');
-  assert.deepEqual(run.steps.map((s: any) => s.status), ['completed', 'cancelled']);
+  assert.deepEqual(
+    run.steps.map((s: any) => s.status),
+    ['completed', 'cancelled'],
+  );
   assert.equal((await p.json(`/orchestration/runs/${runId}/cancel`, { method: 'POST', token: gus.token })).status, 409);
   const audit = await p.json('/audit?type=run.&limit=20', { token: gus.token });
   assert.ok(audit.body.items.some((a: any) => a.action === 'run.cancelled' && a.target.id === runId));

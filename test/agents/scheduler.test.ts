@@ -25,7 +25,11 @@ before(async () => {
   };
   const platform = p.services.agentPlatform();
   // The scheduler function's work at an injected instant (the timer passes the clock's now).
-  tick = (at) => runSchedulerTick({ schedules: platform.schedules, runs: platform.runs, audit: p.services.audit, starter, catchUpMinutes: 60 }, new Date(at));
+  tick = (at) =>
+    runSchedulerTick(
+      { schedules: platform.schedules, runs: platform.runs, audit: p.services.audit, starter, catchUpMinutes: 60 },
+      new Date(at),
+    );
 });
 after(() => p.platform.stop());
 
@@ -50,13 +54,24 @@ test('a daily 09:00 New York schedule fires once per slot across the DST change,
   assert.equal(first.started.length, 1);
   assert.deepEqual(await slotsOf(id), ['2027-03-13T14:00:00.000Z']);
   const entry = await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id);
-  assert.equal(entry?.nextRunAt, '2027-03-14T13:00:00.000Z', 'clocks moved forward on March 14: 09:00 EDT is 13:00 UTC');
+  assert.equal(
+    entry?.nextRunAt,
+    '2027-03-14T13:00:00.000Z',
+    'clocks moved forward on March 14: 09:00 EDT is 13:00 UTC',
+  );
 
   assert.equal((await tick('2027-03-14T12:59:00Z')).started.length, 0, 'not due yet');
 
   // Two timer invocations at once, and a late one in the same minute: one run for the slot.
-  const overlapping = await Promise.all([tick('2027-03-14T13:00:05Z'), tick('2027-03-14T13:00:05Z'), tick('2027-03-14T13:00:50Z')]);
-  assert.equal(overlapping.reduce((n, r) => n + r.started.length, 0), 1);
+  const overlapping = await Promise.all([
+    tick('2027-03-14T13:00:05Z'),
+    tick('2027-03-14T13:00:05Z'),
+    tick('2027-03-14T13:00:50Z'),
+  ]);
+  assert.equal(
+    overlapping.reduce((n, r) => n + r.started.length, 0),
+    1,
+  );
   assert.deepEqual(await slotsOf(id), ['2027-03-13T14:00:00.000Z', '2027-03-14T13:00:00.000Z']);
   assert.equal(starts.filter((s) => s.includes(id)).length, 2, 'one orchestration per slot');
 
@@ -122,7 +137,13 @@ test('a run refused by the monthly token limit is never stored as stopped while 
   // Created without an orchestration, so this process's activity is the only writer of the run.
   const { run } = await platform.runs().start(
     lea.tenantId,
-    { target: { type: 'agent', id: agent.body.id }, trigger: { type: 'manual', slot: null }, actorId: 'lea', source: 'api', checkLimits: false },
+    {
+      target: { type: 'agent', id: agent.body.id },
+      trigger: { type: 'manual', slot: null },
+      actorId: 'lea',
+      source: 'api',
+      checkLimits: false,
+    },
     { async start() {} },
   );
 
@@ -135,13 +156,19 @@ test('a run refused by the monthly token limit is never stored as stopped while 
     return stored(doc, ifMatch);
   };
   try {
-    assert.deepEqual(await platform.runActivities().prepare({ tenantId: lea.tenantId, runId: run.id }), { proceed: false });
+    assert.deepEqual(await platform.runActivities().prepare({ tenantId: lea.tenantId, runId: run.id }), {
+      proceed: false,
+    });
   } finally {
     delete (repo as Partial<typeof repo>).replace;
   }
   assert.ok(written.length >= 1);
   for (const doc of written.filter((d) => TERMINAL.includes(d.status))) {
-    assert.deepEqual(doc.steps.map((s) => s.status), ['skipped'], `a ${doc.status} run with unfinished steps was written`);
+    assert.deepEqual(
+      doc.steps.map((s) => s.status),
+      ['skipped'],
+      `a ${doc.status} run with unfinished steps was written`,
+    );
     assert.ok(doc.finishedAt);
   }
   const seen = await p.json(`/orchestration/runs/${run.id}`, { token: lea.token });
@@ -164,6 +191,9 @@ test('erasing a person removes their schedules and their run orchestrations', as
   assert.equal(erased.status, 200);
   assert.ok(erased.body.orchestrations >= 1, JSON.stringify(erased.body));
   assert.equal(await p.services.agentPlatform().schedules().get(ivy.tenantId, 'workflow', workflowId), undefined);
-  const instance = await p.durableClient().getStatus(`run:${ivy.tenantId}:${started.body.id}`).catch(() => undefined);
+  const instance = await p
+    .durableClient()
+    .getStatus(`run:${ivy.tenantId}:${started.body.id}`)
+    .catch(() => undefined);
   assert.ok(!instance || !instance.instanceId, 'the orchestration is purged');
 });

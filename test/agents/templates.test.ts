@@ -18,15 +18,39 @@ function richInput(config: unknown): AgentInput {
         id: 'thr-wait',
         subject: 'Offer for the Q1 workshop',
         messages: [
-          { ...mail[0]!, id: 'sent-1', threadId: 'thr-wait', from: { email: 'me@example.com' }, to: [{ name: 'Priya Shah', email: 'priya@northwind.example' }], date: '2026-11-20T10:00:00Z', labels: ['SENT'] },
+          {
+            ...mail[0]!,
+            id: 'sent-1',
+            threadId: 'thr-wait',
+            from: { email: 'me@example.com' },
+            to: [{ name: 'Priya Shah', email: 'priya@northwind.example' }],
+            date: '2026-11-20T10:00:00Z',
+            labels: ['SENT'],
+          },
         ],
       },
       {
         id: 'thr-answered',
         subject: 'Lunch?',
         messages: [
-          { ...mail[1]!, id: 'sent-2', threadId: 'thr-answered', from: { email: 'me@example.com' }, to: [{ email: 'lena@fabrikam.example' }], date: '2026-11-20T10:00:00Z', labels: ['SENT'] },
-          { ...mail[2]!, id: 'reply-2', threadId: 'thr-answered', from: { email: 'lena@fabrikam.example' }, to: [{ email: 'me@example.com' }], date: '2026-11-21T10:00:00Z', labels: ['INBOX'] },
+          {
+            ...mail[1]!,
+            id: 'sent-2',
+            threadId: 'thr-answered',
+            from: { email: 'me@example.com' },
+            to: [{ email: 'lena@fabrikam.example' }],
+            date: '2026-11-20T10:00:00Z',
+            labels: ['SENT'],
+          },
+          {
+            ...mail[2]!,
+            id: 'reply-2',
+            threadId: 'thr-answered',
+            from: { email: 'lena@fabrikam.example' },
+            to: [{ email: 'me@example.com' }],
+            date: '2026-11-21T10:00:00Z',
+            labels: ['INBOX'],
+          },
         ],
       },
     ],
@@ -39,10 +63,22 @@ function richInput(config: unknown): AgentInput {
         allDay: false,
         attendees: [{ name: 'Priya Shah', email: 'priya@northwind.example' }],
       },
-      { id: 'evt-gym', title: 'Gym', start: '2026-11-27T17:00:00Z', end: '2026-11-27T18:00:00Z', allDay: false, attendees: [] },
+      {
+        id: 'evt-gym',
+        title: 'Gym',
+        start: '2026-11-27T17:00:00Z',
+        end: '2026-11-27T18:00:00Z',
+        allDay: false,
+        attendees: [],
+      },
     ],
     documents: [
-      { id: 'doc-budget', name: 'Q4 budget draft', modifiedAt: NOW, text: 'The Q4 budget grows 4%. Travel is the largest increase.\n\n- Travel up 12%\n- Hiring frozen until March\n\nOpen question: the venue deposit.' },
+      {
+        id: 'doc-budget',
+        name: 'Q4 budget draft',
+        modifiedAt: NOW,
+        text: 'The Q4 budget grows 4%. Travel is the largest increase.\n\n- Travel up 12%\n- Hiring frozen until March\n\nOpen question: the venue deposit.',
+      },
     ],
   });
 }
@@ -56,8 +92,22 @@ describe('built-in templates', () => {
       const input = richInput(config);
       input.previous = template.coordinator
         ? [
-            { stepId: 's1', agentId: 'a1', templateId: 'daily-digest', name: 'Weekly Digest', summary: '12 messages', output: {} },
-            { stepId: 's2', agentId: 'a2', templateId: 'follow-up-tracker', name: 'Follow-ups', summary: '1 thread waiting', output: {} },
+            {
+              stepId: 's1',
+              agentId: 'a1',
+              templateId: 'daily-digest',
+              name: 'Weekly Digest',
+              summary: '12 messages',
+              output: {},
+            },
+            {
+              stepId: 's2',
+              agentId: 'a2',
+              templateId: 'follow-up-tracker',
+              name: 'Follow-ups',
+              summary: '1 thread waiting',
+              output: {},
+            },
           ]
         : [];
       const output = template.task.output.parse(template.task.offline(input));
@@ -77,12 +127,17 @@ describe('built-in templates', () => {
     const template = TEMPLATES.find((t) => t.id === 'follow-up-tracker')!;
     const input = richInput(template.configSchema.parse({ waitDays: 3 }));
     const output = template.task.offline(input) as { followUps: { threadId: string; waitingDays: number }[] };
-    assert.deepEqual(output.followUps.map((f) => [f.threadId, f.waitingDays]), [['thr-wait', 6]]);
+    assert.deepEqual(
+      output.followUps.map((f) => [f.threadId, f.waitingDays]),
+      [['thr-wait', 6]],
+    );
   });
 
   it('meeting briefs link the mail and documents about the same topic or people', () => {
     const template = TEMPLATES.find((t) => t.id === 'meeting-prep')!;
-    const output = template.task.offline(richInput(template.configSchema.parse({}))) as { briefs: { eventId: string; relatedMessageIds: string[]; relatedDocumentIds: string[] }[] };
+    const output = template.task.offline(richInput(template.configSchema.parse({}))) as {
+      briefs: { eventId: string; relatedMessageIds: string[]; relatedDocumentIds: string[] }[];
+    };
     const budget = output.briefs.find((b) => b.eventId === 'evt-budget')!;
     assert.ok(budget.relatedMessageIds.includes('m1'), 'mail from an attendee');
     assert.deepEqual(budget.relatedDocumentIds, ['doc-budget']);
@@ -93,9 +148,21 @@ describe('built-in templates', () => {
   it('reply drafts follow an earlier triage step when there is one', () => {
     const template = TEMPLATES.find((t) => t.id === 'reply-drafter')!;
     const input = richInput(template.configSchema.parse({}));
-    input.previous = [{ stepId: 's1', agentId: 'a', templateId: 'inbox-triage', name: 'Triage', summary: '', output: { items: [{ messageId: 'm4', category: 'needs_reply' }] } }];
+    input.previous = [
+      {
+        stepId: 's1',
+        agentId: 'a',
+        templateId: 'inbox-triage',
+        name: 'Triage',
+        summary: '',
+        output: { items: [{ messageId: 'm4', category: 'needs_reply' }] },
+      },
+    ];
     const output = template.task.offline(input) as { replies: { messageId: string }[] };
-    assert.deepEqual(output.replies.map((r) => r.messageId), ['m4']);
+    assert.deepEqual(
+      output.replies.map((r) => r.messageId),
+      ['m4'],
+    );
   });
 
   it('config schemas reject unknown and out-of-range settings', () => {

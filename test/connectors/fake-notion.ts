@@ -27,7 +27,12 @@ export interface FakeNotion {
   close(): Promise<void>;
 }
 
-const para = (text: string) => ({ object: 'block', id: randomUUID(), type: 'paragraph', paragraph: { rich_text: [{ type: 'text', plain_text: text, text: { content: text } }] } });
+const para = (text: string) => ({
+  object: 'block',
+  id: randomUUID(),
+  type: 'paragraph',
+  paragraph: { rich_text: [{ type: 'text', plain_text: text, text: { content: text } }] },
+});
 
 export async function startFakeNotion(): Promise<FakeNotion> {
   const clientId = 'notion-client';
@@ -39,15 +44,36 @@ export async function startFakeNotion(): Promise<FakeNotion> {
   const failures: { path: string; status: number; retryAfter?: string }[] = [];
   const pages = new Map<string, Page>();
   const now = new Date().toISOString();
-  const root: Page = { id: randomUUID(), title: 'Team wiki', blocks: [para('Welcome to the wiki.')], in_trash: false, last_edited_time: now };
+  const root: Page = {
+    id: randomUUID(),
+    title: 'Team wiki',
+    blocks: [para('Welcome to the wiki.')],
+    in_trash: false,
+    last_edited_time: now,
+  };
   const notes: Page = {
     id: randomUUID(),
     parentId: root.id,
     title: 'Weekly planning notes',
     blocks: [
-      { object: 'block', id: randomUUID(), type: 'heading_1', heading_1: { rich_text: [{ plain_text: 'Priorities' }] } },
-      { object: 'block', id: randomUUID(), type: 'bulleted_list_item', bulleted_list_item: { rich_text: [{ plain_text: 'Ship the Contoso rollout plan' }] } },
-      { object: 'block', id: randomUUID(), type: 'to_do', to_do: { checked: true, rich_text: [{ plain_text: 'Review Q3 budget' }] } },
+      {
+        object: 'block',
+        id: randomUUID(),
+        type: 'heading_1',
+        heading_1: { rich_text: [{ plain_text: 'Priorities' }] },
+      },
+      {
+        object: 'block',
+        id: randomUUID(),
+        type: 'bulleted_list_item',
+        bulleted_list_item: { rich_text: [{ plain_text: 'Ship the Contoso rollout plan' }] },
+      },
+      {
+        object: 'block',
+        id: randomUUID(),
+        type: 'to_do',
+        to_do: { checked: true, rich_text: [{ plain_text: 'Review Q3 budget' }] },
+      },
       ...Array.from({ length: 120 }, (_, i) => para(`Line ${i + 1}`)),
     ],
     in_trash: false,
@@ -63,7 +89,9 @@ export async function startFakeNotion(): Promise<FakeNotion> {
     last_edited_time: p.last_edited_time,
     in_trash: p.in_trash,
     parent: p.parentId ? { type: 'page_id', page_id: p.parentId } : { type: 'workspace', workspace: true },
-    properties: { title: { id: 'title', type: 'title', title: [{ type: 'text', plain_text: p.title, text: { content: p.title } }] } },
+    properties: {
+      title: { id: 'title', type: 'title', title: [{ type: 'text', plain_text: p.title, text: { content: p.title } }] },
+    },
   });
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -76,7 +104,7 @@ export async function startFakeNotion(): Promise<FakeNotion> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    return text ? (JSON.parse(text) as Record<string, any>) : {}; // eslint-disable-line @typescript-eslint/no-explicit-any
+    return text ? (JSON.parse(text) as Record<string, any>) : {};
   };
 
   const server = createServer(async (req, res) => {
@@ -86,7 +114,12 @@ export async function startFakeNotion(): Promise<FakeNotion> {
     const failure = failures.findIndex((f) => path.startsWith(f.path));
     if (failure >= 0) {
       const [f] = failures.splice(failure, 1);
-      return error(res, f!.status, f!.status === 429 ? 'rate_limited' : 'internal_server_error', f!.retryAfter ? { 'retry-after': f!.retryAfter } : {});
+      return error(
+        res,
+        f!.status,
+        f!.status === 429 ? 'rate_limited' : 'internal_server_error',
+        f!.retryAfter ? { 'retry-after': f!.retryAfter } : {},
+      );
     }
     if (path === '/v1/oauth/authorize') {
       const code = randomUUID();
@@ -101,7 +134,8 @@ export async function startFakeNotion(): Promise<FakeNotion> {
       const basic = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
       if (basic !== `${clientId}:${clientSecret}`) return error(res, 401, 'invalid_client');
       const body = await bodyOf(req);
-      if (body.grant_type !== 'authorization_code' || codes.get(body.code) !== body.redirect_uri) return send(res, 400, { error: 'invalid_grant' });
+      if (body.grant_type !== 'authorization_code' || codes.get(body.code) !== body.redirect_uri)
+        return send(res, 400, { error: 'invalid_grant' });
       codes.delete(body.code);
       const token = `ntn_${randomUUID()}`;
       tokens.add(token);
@@ -131,7 +165,12 @@ export async function startFakeNotion(): Promise<FakeNotion> {
       const start = body.start_cursor ? Number(body.start_cursor) : 0;
       const slice = all.slice(start, start + size);
       const more = start + size < all.length;
-      return send(res, 200, { object: 'list', results: slice.map(pageJson), has_more: more, next_cursor: more ? String(start + size) : null });
+      return send(res, 200, {
+        object: 'list',
+        results: slice.map(pageJson),
+        has_more: more,
+        next_cursor: more ? String(start + size) : null,
+      });
     }
     const pageMatch = path.match(/^\/v1\/pages\/([^/]+)$/);
     if (pageMatch) {
@@ -147,8 +186,17 @@ export async function startFakeNotion(): Promise<FakeNotion> {
       const body = await bodyOf(req);
       const parentId = body.parent?.page_id;
       if (!pages.has(parentId)) return error(res, 404, 'object_not_found');
-      const title = (body.properties?.title?.title ?? []).map((t: { text: { content: string } }) => t.text.content).join('');
-      const page: Page = { id: randomUUID(), parentId, title, blocks: body.children ?? [], in_trash: false, last_edited_time: new Date().toISOString() };
+      const title = (body.properties?.title?.title ?? [])
+        .map((t: { text: { content: string } }) => t.text.content)
+        .join('');
+      const page: Page = {
+        id: randomUUID(),
+        parentId,
+        title,
+        blocks: body.children ?? [],
+        in_trash: false,
+        last_edited_time: new Date().toISOString(),
+      };
       pages.set(page.id, page);
       return send(res, 200, pageJson(page));
     }
@@ -164,7 +212,12 @@ export async function startFakeNotion(): Promise<FakeNotion> {
       const size = Number(url.searchParams.get('page_size') ?? 100);
       const start = Number(url.searchParams.get('start_cursor') ?? 0);
       const more = start + size < page.blocks.length;
-      return send(res, 200, { object: 'list', results: page.blocks.slice(start, start + size), has_more: more, next_cursor: more ? String(start + size) : null });
+      return send(res, 200, {
+        object: 'list',
+        results: page.blocks.slice(start, start + size),
+        has_more: more,
+        next_cursor: more ? String(start + size) : null,
+      });
     }
     return error(res, 404, 'object_not_found');
   });

@@ -35,13 +35,21 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const { response, callbackUrl } = await consent(platform, token, 'google', GOOGLE_DEMO_USER.email);
     assert.equal(response.status, 302);
     // The callback uses up this browser's flow cookie.
-    assert.match(response.headers.getSetCookie().join('\n'), /^connect_flow_google=; Path=\/api\/connectors\/; Max-Age=0; HttpOnly; SameSite=Lax$/m);
-    assert.equal(response.headers.get('location'), `${platform.settings.WEB_BASE_URL!.replace(/\/$/, '')}/connectors?connected=google`);
+    assert.match(
+      response.headers.getSetCookie().join('\n'),
+      /^connect_flow_google=; Path=\/api\/connectors\/; Max-Age=0; HttpOnly; SameSite=Lax$/m,
+    );
+    assert.equal(
+      response.headers.get('location'),
+      `${platform.settings.WEB_BASE_URL!.replace(/\/$/, '')}/connectors?connected=google`,
+    );
     assert.match(callbackUrl, /code=/);
 
     const list = await api('/connectors');
     assert.equal(list.status, 200);
-    const { items } = (await list.json()) as { items: { id: string; provider: string; account: string; health: string; families: string[] }[] };
+    const { items } = (await list.json()) as {
+      items: { id: string; provider: string; account: string; health: string; families: string[] }[];
+    };
     assert.equal(items.length, 1);
     assert.equal(items[0]!.provider, 'google');
     assert.equal(items[0]!.account, GOOGLE_DEMO_USER.email);
@@ -61,9 +69,16 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const eve = await platform.token('eve@example.com', 'Eve');
     const eveFlow = await startFlow(platform, eve, 'google', { families: ['mail'] });
     const setCookie = eveFlow.response.headers.getSetCookie().join('\n');
-    assert.match(setCookie, /^connect_flow_google=[\w-]{43}; Path=\/api\/connectors\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/m);
+    assert.match(
+      setCookie,
+      /^connect_flow_google=[\w-]{43}; Path=\/api\/connectors\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/m,
+    );
     assert.doesNotMatch(setCookie, /Secure/, 'plain http locally: no Secure attribute');
-    assert.doesNotMatch(await eveFlow.response.text(), new RegExp(eveFlow.cookie.split('=')[1]!), 'the nonce is only in the cookie');
+    assert.doesNotMatch(
+      await eveFlow.response.text(),
+      new RegExp(eveFlow.cookie.split('=')[1]!),
+      'the nonce is only in the cookie',
+    );
     const lure = await signIn(eveFlow.authorizationUrl, GOOGLE_DEMO_USER.email);
 
     // Ada's browser without any flow cookie, then with her own (from a sign-in she started herself): a plain 400 page.
@@ -76,13 +91,20 @@ describe('Google connector against the emulator, through the real OAuth code flo
       assert.match(refused.headers.getSetCookie().join('\n'), /^connect_flow_google=; .*Max-Age=0/m);
     }
     const eveTenant = ((await (await platform.api('/me', { token: eve })).json()) as { tenantId: string }).tenantId;
-    assert.deepEqual(await services.connectorService().list(eveTenant), [], 'nothing was connected into the other tenant');
+    assert.deepEqual(
+      await services.connectorService().list(eveTenant),
+      [],
+      'nothing was connected into the other tenant',
+    );
 
     // A second start in the same browser keeps its nonce, so an earlier sign-in in another tab stays valid.
     const again = await startFlow(platform, eve, 'google', { families: ['mail'] }, eveFlow.cookie);
     assert.equal(again.cookie, eveFlow.cookie);
     // The refused attempts did not use up Eve's state: in her own browser it still ends (here: she declines).
-    const declined = await openCallback(`${lure.split('?')[0]}?error=access_denied&state=${encodeURIComponent(new URL(lure).searchParams.get('state')!)}`, eveFlow.cookie);
+    const declined = await openCallback(
+      `${lure.split('?')[0]}?error=access_denied&state=${encodeURIComponent(new URL(lure).searchParams.get('state')!)}`,
+      eveFlow.cookie,
+    );
     assert.equal(declined.status, 403);
     assert.equal((await openCallback(lure, eveFlow.cookie)).status, 409);
   });
@@ -92,7 +114,10 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const url = new URL(authorizationUrl);
     const state = url.searchParams.get('state')!;
     const base = `${platform.apiUrl}/connectors/google/callback`;
-    const tampered = await openCallback(`${base}?code=abc&state=${encodeURIComponent(state.slice(0, -2) + 'xx')}`, cookie);
+    const tampered = await openCallback(
+      `${base}?code=abc&state=${encodeURIComponent(state.slice(0, -2) + 'xx')}`,
+      cookie,
+    );
     assert.equal(tampered.status, 400);
     assert.match(await tampered.text(), /not valid/);
     const denied = await openCallback(`${base}?error=access_denied&state=${encodeURIComponent(state)}`, cookie);
@@ -105,12 +130,18 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.equal(missing.status, 400);
     const badProvider = await api('/connectors/yahoo/authorize', { method: 'POST', json: {} });
     assert.equal(badProvider.status, 400);
-    const badScope = await api('/connectors/google/authorize', { method: 'POST', json: { scopes: ['launch.missiles'] } });
+    const badScope = await api('/connectors/google/authorize', {
+      method: 'POST',
+      json: { scopes: ['launch.missiles'] },
+    });
     assert.equal(badScope.status, 400);
   });
 
   it('asks only for the scopes of what is requested (pack scopes map to families)', async () => {
-    const start = await api('/connectors/google/authorize', { method: 'POST', json: { scopes: ['https://www.googleapis.com/auth/gmail.readonly'] } });
+    const start = await api('/connectors/google/authorize', {
+      method: 'POST',
+      json: { scopes: ['https://www.googleapis.com/auth/gmail.readonly'] },
+    });
     const body = (await start.json()) as { families: string[]; scopes: string[]; authorizationUrl: string };
     assert.deepEqual(body.families, ['mail']);
     const scope = new URL(body.authorizationUrl).searchParams.get('scope')!;
@@ -118,9 +149,16 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.doesNotMatch(scope, /calendar|drive/);
     assert.equal(new URL(body.authorizationUrl).searchParams.get('code_challenge_method'), 'S256');
     // Incremental consent on an existing connection keeps what it has and adds what is asked.
-    const extend = await api('/connectors/google/authorize', { method: 'POST', json: { families: ['mail'], connectorId } });
-    assert.deepEqual((((await extend.json()) as { families: string[] }).families).sort(), ['calendar', 'files', 'mail']);
-    const foreign = await platform.api('/connectors/google/authorize', { method: 'POST', token: await platform.token('eve@example.com'), json: { connectorId } });
+    const extend = await api('/connectors/google/authorize', {
+      method: 'POST',
+      json: { families: ['mail'], connectorId },
+    });
+    assert.deepEqual(((await extend.json()) as { families: string[] }).families.sort(), ['calendar', 'files', 'mail']);
+    const foreign = await platform.api('/connectors/google/authorize', {
+      method: 'POST',
+      token: await platform.token('eve@example.com'),
+      json: { connectorId },
+    });
     assert.equal(foreign.status, 404);
   });
 
@@ -134,7 +172,11 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.ok(!next.items.some((m) => page.items.some((p) => p.id === m.id)));
 
     const recent = await mail.listMessages({ since: new Date(Date.now() - 12 * 3_600_000).toISOString(), limit: 50 });
-    assert.deepEqual(recent.items.map((m) => m.subject).sort(), ['Can you review the Q3 budget draft?', 'Proposal timeline for the Contoso rollout', 'This week: 7 ideas for calmer roadmaps']);
+    assert.deepEqual(recent.items.map((m) => m.subject).sort(), [
+      'Can you review the Q3 budget draft?',
+      'Proposal timeline for the Contoso rollout',
+      'This week: 7 ideas for calmer roadmaps',
+    ]);
     assert.equal((await mail.listMessages({ label: 'Newsletters' })).items.length, 1);
     const threads = await mail.listThreads({ limit: 3 });
     assert.equal(threads.items.length, 3);
@@ -146,7 +188,9 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.equal(proposal.from.email, 'david.okafor@contoso.example');
     assert.equal(proposal.unread, true);
 
-    const review = (await mail.listMessages({ text: 'budget draft' })).items.find((m) => m.subject.includes('Q3 budget'))!;
+    const review = (await mail.listMessages({ text: 'budget draft' })).items.find((m) =>
+      m.subject.includes('Q3 budget'),
+    )!;
     const full = await mail.getMessage(review.id);
     assert.match(full.text, /travel and tooling lines/);
     assert.doesNotMatch(full.text, /Send it over when it is ready/, 'quoted history is trimmed');
@@ -157,12 +201,25 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.doesNotMatch(html.text, /<b>|<p>/, 'HTML becomes text');
     assert.ok(html.labels.includes('Newsletters'));
 
-    const draft = await mail.createDraftReply({ messageId: proposal.id, threadId: proposal.threadId, to: [proposal.from.email], subject: proposal.subject, body: 'Draft: timeline follows.' });
+    const draft = await mail.createDraftReply({
+      messageId: proposal.id,
+      threadId: proposal.threadId,
+      to: [proposal.from.email],
+      subject: proposal.subject,
+      body: 'Draft: timeline follows.',
+    });
     assert.equal(draft.threadId, proposal.threadId);
     await mail.deleteDraft(draft.draftId);
     await mail.deleteDraft(draft.draftId); // undo twice is harmless
 
-    const reply = { messageId: proposal.id, threadId: proposal.threadId, to: [proposal.from.email], subject: proposal.subject, body: 'Hi David, the revised timeline is attached.', idempotencyKey: 'suggestion-1:send' };
+    const reply = {
+      messageId: proposal.id,
+      threadId: proposal.threadId,
+      to: [proposal.from.email],
+      subject: proposal.subject,
+      body: 'Hi David, the revised timeline is attached.',
+      idempotencyKey: 'suggestion-1:send',
+    };
     const sent = await mail.sendReply(reply);
     assert.equal(sent.alreadySent, false);
     assert.equal(sent.threadId, proposal.threadId);
@@ -170,7 +227,10 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.equal(again.alreadySent, true, 'a retried send does not send twice');
     assert.equal(again.id, sent.id);
     const thread = await mail.getThread(proposal.threadId);
-    assert.equal(thread.messages.filter((m) => m.subject === 'Re: Proposal timeline for the Contoso rollout').length, 1);
+    assert.equal(
+      thread.messages.filter((m) => m.subject === 'Re: Proposal timeline for the Contoso rollout').length,
+      1,
+    );
 
     await mail.addLabels([proposal.id], ['Clients/Contoso']);
     assert.ok((await mail.getMessage(proposal.id)).labels.includes('Clients/Contoso'));
@@ -191,7 +251,12 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const now = Date.now();
     const window = { from: new Date(now).toISOString(), to: new Date(now + 72 * 3_600_000).toISOString() };
     const events = await calendar.listEvents(window);
-    assert.ok(events.items.some((e) => e.title === 'Contoso rollout review' && e.attendees.some((a) => a.email === 'david.okafor@contoso.example')));
+    assert.ok(
+      events.items.some(
+        (e) =>
+          e.title === 'Contoso rollout review' && e.attendees.some((a) => a.email === 'david.okafor@contoso.example'),
+      ),
+    );
     const busy = await calendar.freeBusy(window.from, window.to);
     assert.ok(busy.length >= 3);
 
@@ -206,7 +271,10 @@ describe('Google connector against the emulator, through the real OAuth code flo
       idempotencyKey: 'suggestion-2:create',
     });
     assert.equal(created.title, 'Fabrikam integration kickoff');
-    const later = { from: new Date(now + 99 * 3_600_000).toISOString(), to: new Date(now + 102 * 3_600_000).toISOString() };
+    const later = {
+      from: new Date(now + 99 * 3_600_000).toISOString(),
+      to: new Date(now + 102 * 3_600_000).toISOString(),
+    };
     assert.ok((await calendar.listEvents(later)).items.some((e) => e.id === created.id));
     await calendar.deleteEvent(created.id);
     assert.ok(!(await calendar.listEvents(later)).items.some((e) => e.id === created.id));
@@ -227,7 +295,9 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const created = await files.createDocument({ title: 'Meeting summary', content: 'Decisions: go live in March.' });
     assert.equal(created.kind, 'document');
     assert.equal(created.mimeType, 'application/vnd.google-apps.document');
-    assert.ok((await files.listFiles({ limit: 100 })).items.some((f) => f.id === created.id && f.name === 'Meeting summary'));
+    assert.ok(
+      (await files.listFiles({ limit: 100 })).items.some((f) => f.id === created.id && f.name === 'Meeting summary'),
+    );
     const createdText = await files.readText(created.id);
     assert.match(createdText.supported ? createdText.text : '', /go live in March/);
     await files.deleteFile(created.id);
@@ -240,27 +310,49 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const mail = await services.connectors().mail(tenantId, connectorId);
     const page = await mail.listMessages({ limit: 3 });
     const snapshots = services.snapshots();
-    const ref = await snapshots.capture(tenantId, { connectorId, source: 'mail.listMessages', query: { limit: 3 } }, page.items);
+    const ref = await snapshots.capture(
+      tenantId,
+      { connectorId, source: 'mail.listMessages', query: { limit: 3 } },
+      page.items,
+    );
     assert.equal(ref.itemCount, 3);
     const reordered = page.items.map((m) => Object.fromEntries(Object.entries(m).reverse()));
-    const again = await snapshots.capture(tenantId, { connectorId, source: 'mail.listMessages', query: { limit: 3 } }, reordered);
+    const again = await snapshots.capture(
+      tenantId,
+      { connectorId, source: 'mail.listMessages', query: { limit: 3 } },
+      reordered,
+    );
     assert.equal(again.snapshotId, ref.snapshotId, 'same content, same snapshot');
     const read = await snapshots.read(tenantId, ref.snapshotId);
     assert.deepEqual(read.data, JSON.parse(JSON.stringify(page.items)));
     assert.equal(read.source, 'mail.listMessages');
     const blobs = await services.blobs().list(tenantId, 'snapshots/');
     assert.equal(blobs.filter((b) => b.path.includes(ref.hash)).length, 1);
-    await assert.rejects(snapshots.read('someone-else', ref.snapshotId), (err: Error & { status?: number }) => err.status === 404);
+    await assert.rejects(
+      snapshots.read('someone-else', ref.snapshotId),
+      (err: Error & { status?: number }) => err.status === 404,
+    );
     // Past its retention a snapshot is gone, even where the store does not expire documents by itself.
-    const later = createSnapshotStore({ store: services.cosmos(), blobs: services.blobs, clock: { now: () => new Date(Date.now() + 31 * 86_400_000) }, retentionDays: 30 });
-    await assert.rejects(later.read(tenantId, ref.snapshotId), (err: Error & { status?: number }) => err.status === 404);
+    const later = createSnapshotStore({
+      store: services.cosmos(),
+      blobs: services.blobs,
+      clock: { now: () => new Date(Date.now() + 31 * 86_400_000) },
+      retentionDays: 30,
+    });
+    await assert.rejects(
+      later.read(tenantId, ref.snapshotId),
+      (err: Error & { status?: number }) => err.status === 404,
+    );
   });
 
   it('refreshes ahead of expiry, once, and shows needs_reauth when the provider refuses', async () => {
     const before = await storedTokens(services, tenantId, connectorId);
     // Access expiring within the refresh window: the next use refreshes it.
-    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({ ...doc, accessExpiresAt: new Date(Date.now() + 60_000).toISOString() }));
-    assert.equal((((await (await api(`/connectors/${connectorId}`)).json()) as { health: string }).health), 'expiring');
+    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({
+      ...doc,
+      accessExpiresAt: new Date(Date.now() + 60_000).toISOString(),
+    }));
+    assert.equal(((await (await api(`/connectors/${connectorId}`)).json()) as { health: string }).health, 'expiring');
     const [a, b] = await Promise.all([
       services.connectorService().accessToken(tenantId, connectorId),
       services.connectorService().accessToken(tenantId, connectorId),
@@ -273,12 +365,22 @@ describe('Google connector against the emulator, through the real OAuth code flo
     assert.equal(((await checked.json()) as { health: string }).health, 'ok');
 
     // The person revokes access at Google; the next refresh is refused.
-    await fetch(`${platform.settings.GOOGLE_EMULATOR}/oauth2/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: before.tokens.refreshToken! }) });
-    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({ ...doc, accessExpiresAt: new Date(Date.now() - 1000).toISOString() }));
+    await fetch(`${platform.settings.GOOGLE_EMULATOR}/oauth2/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: before.tokens.refreshToken! }),
+    });
+    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({
+      ...doc,
+      accessExpiresAt: new Date(Date.now() - 1000).toISOString(),
+    }));
     const failed = await api(`/connectors/${connectorId}/check`, { method: 'POST' });
     assert.equal(failed.status, 200);
     assert.equal(((await failed.json()) as { health: string }).health, 'needs_reauth');
-    await assert.rejects(services.connectors().mail(tenantId, connectorId), (err: Error & { status?: number }) => err.status === 409);
+    await assert.rejects(
+      services.connectors().mail(tenantId, connectorId),
+      (err: Error & { status?: number }) => err.status === 409,
+    );
     const audit = await api('/audit?type=connector');
     const actions = ((await audit.json()) as { items: { action: string }[] }).items.map((i) => i.action);
     assert.ok(actions.includes('connector.refresh_failed'));
@@ -287,7 +389,10 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const { response } = await consent(platform, token, 'google', GOOGLE_DEMO_USER.email);
     assert.equal(response.status, 302);
     const list = (await (await api('/connectors')).json()) as { items: { id: string; health: string }[] };
-    assert.deepEqual(list.items.map((i) => [i.id, i.health]), [[connectorId, 'ok']]);
+    assert.deepEqual(
+      list.items.map((i) => [i.id, i.health]),
+      [[connectorId, 'ok']],
+    );
   });
 
   it('waits for a refresh that another instance holds instead of refreshing too', async () => {
@@ -309,20 +414,28 @@ describe('Google connector against the emulator, through the real OAuth code flo
       lastRefreshedAt: new Date().toISOString(),
     }));
     assert.equal(await waiting, before.tokens.accessToken);
-    assert.equal((await storedTokens(services, tenantId, connectorId)).tokens.accessToken, before.tokens.accessToken, 'no second refresh');
+    assert.equal(
+      (await storedTokens(services, tenantId, connectorId)).tokens.accessToken,
+      before.tokens.accessToken,
+      'no second refresh',
+    );
   });
 
   it("another person's connector is invisible", async () => {
     const other = await platform.token('bob@example.com', 'Bob');
     assert.equal((await platform.api(`/connectors/${connectorId}`, { token: other })).status, 404);
     assert.equal((await platform.api(`/connectors/${connectorId}`, { method: 'DELETE', token: other })).status, 404);
-    assert.deepEqual(((await (await platform.api('/connectors', { token: other })).json()) as { items: unknown[] }).items, []);
+    assert.deepEqual(
+      ((await (await platform.api('/connectors', { token: other })).json()) as { items: unknown[] }).items,
+      [],
+    );
   });
 
   it('the data export lists the connection without its tokens', async () => {
     const { tokens } = await storedTokens(services, tenantId, connectorId);
     let response = await api('/me/export');
-    if (response.status === 202) response = await api(new URL(response.headers.get('location')!).pathname.replace(/^\/api/, ''));
+    if (response.status === 202)
+      response = await api(new URL(response.headers.get('location')!).pathname.replace(/^\/api/, ''));
     assert.equal(response.status, 200);
     const text = await response.text();
     const exported = JSON.parse(text) as { containers: Record<string, Record<string, unknown>[]> };
@@ -340,7 +453,12 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const refresh = await fetch(`${platform.settings.GOOGLE_EMULATOR}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refreshToken!, client_id: platform.settings.GOOGLE_CLIENT_ID!, client_secret: platform.settings.GOOGLE_CLIENT_SECRET! }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refreshToken!,
+        client_id: platform.settings.GOOGLE_CLIENT_ID!,
+        client_secret: platform.settings.GOOGLE_CLIENT_SECRET!,
+      }),
     });
     assert.equal(refresh.status, 400, 'the grant is gone at Google');
 

@@ -18,7 +18,13 @@ function signInForm(page: string, email: string): { action: string; fields: Reco
     for (const input of form.match(/<input[^>]*>/g) ?? []) {
       const name = input.match(/name="([^"]*)"/)?.[1];
       const value = input.match(/value="([^"]*)"/)?.[1] ?? '';
-      if (name) fields[name] = value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+      if (name)
+        fields[name] = value
+          .replace(/&amp;/g, '&')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>');
     }
     if (fields.email === email) return { action: form.match(/action="([^"]*)"/)![1]!, fields };
   }
@@ -40,7 +46,12 @@ export async function startFlow(
   body: Record<string, unknown> = {},
   cookie?: string,
 ): Promise<{ authorizationUrl: string; cookie: string; response: Response }> {
-  const response = await platform.api(`/connectors/${provider}/authorize`, { method: 'POST', token, json: body, headers: cookie ? { cookie } : {} });
+  const response = await platform.api(`/connectors/${provider}/authorize`, {
+    method: 'POST',
+    token,
+    json: body,
+    headers: cookie ? { cookie } : {},
+  });
   assert.equal(response.status, 200, await response.clone().text());
   const { authorizationUrl } = (await response.clone().json()) as { authorizationUrl: string };
   return { authorizationUrl, cookie: flowCookieOf(response), response };
@@ -87,7 +98,10 @@ export async function consent(
 export async function storedTokens(services: Services, tenantId: string, connectorId: string) {
   const record = (await services.connectorService().repo.getOrThrow(tenantId, connectorId)) as ConnectorRecord;
   const cipher = new TokenCipher(createKeySource(services.settings));
-  const tokens = JSON.parse(await cipher.open(record.tokens, tokenContext(tenantId, connectorId))) as { accessToken: string; refreshToken?: string };
+  const tokens = JSON.parse(await cipher.open(record.tokens, tokenContext(tenantId, connectorId))) as {
+    accessToken: string;
+    refreshToken?: string;
+  };
   return { record, tokens };
 }
 

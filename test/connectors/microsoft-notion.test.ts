@@ -37,10 +37,17 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     await notion?.close();
   });
 
-  const connectors = async () => ((await (await platform.api('/connectors', { token })).json()) as { items: { id: string; provider: string; health: string; account: string; families: string[] }[] }).items;
+  const connectors = async () =>
+    (
+      (await (await platform.api('/connectors', { token })).json()) as {
+        items: { id: string; provider: string; health: string; account: string; families: string[] }[];
+      }
+    ).items;
 
   it('Microsoft: connects through Entra-style OAuth; Outlook mail list and reply in thread (once)', async () => {
-    const { response } = await consent(platform, token, 'microsoft', MICROSOFT_DEMO_USER.email, { families: ['mail', 'calendar', 'files'] });
+    const { response } = await consent(platform, token, 'microsoft', MICROSOFT_DEMO_USER.email, {
+      families: ['mail', 'calendar', 'files'],
+    });
     assert.equal(response.status, 302, await response.clone().text());
     const ms = (await connectors()).find((c) => c.provider === 'microsoft')!;
     assert.equal(ms.account, MICROSOFT_DEMO_USER.email);
@@ -64,7 +71,14 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     const trimmed = await mail.getMessage(followUp.id);
     assert.doesNotMatch(trimmed.text, /Let us check the term length/, 'Outlook-style quoted history is trimmed');
 
-    const reply = { messageId: proposal.id, threadId: proposal.threadId, to: [proposal.from.email], subject: proposal.subject, body: 'Hi David, timeline below.', idempotencyKey: 'suggestion-9:send' };
+    const reply = {
+      messageId: proposal.id,
+      threadId: proposal.threadId,
+      to: [proposal.from.email],
+      subject: proposal.subject,
+      body: 'Hi David, timeline below.',
+      idempotencyKey: 'suggestion-9:send',
+    };
     const sent = await mail.sendReply(reply);
     assert.equal(sent.alreadySent, false);
     assert.equal(sent.threadId, proposal.threadId);
@@ -75,16 +89,41 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     // A send interrupted after its draft was made (crash before the send): the retry sends that draft, once.
     const review = inbox.items.find((m) => m.subject.startsWith('Can you review'))!;
     const ledger = cosmosSendLedger(services.cosmos(), tenantId, ms.id);
-    const draft = await mail.createDraftReply({ messageId: review.id, threadId: review.threadId, to: [review.from.email], subject: review.subject, body: 'Looks good to me.' });
+    const draft = await mail.createDraftReply({
+      messageId: review.id,
+      threadId: review.threadId,
+      to: [review.from.email],
+      subject: review.subject,
+      body: 'Looks good to me.',
+    });
     await ledger.put('suggestion-10:send', { state: 'sending', draftId: draft.draftId });
-    const resumed = await mail.sendReply({ messageId: review.id, threadId: review.threadId, to: [review.from.email], subject: review.subject, body: 'Looks good to me.', idempotencyKey: 'suggestion-10:send' });
+    const resumed = await mail.sendReply({
+      messageId: review.id,
+      threadId: review.threadId,
+      to: [review.from.email],
+      subject: review.subject,
+      body: 'Looks good to me.',
+      idempotencyKey: 'suggestion-10:send',
+    });
     assert.equal(resumed.alreadySent, false);
     assert.equal(resumed.id, draft.draftId, 'the existing draft went out');
     const reviewThread = await mail.getThread(review.threadId);
     assert.equal(reviewThread.messages.filter((m) => m.subject.startsWith('Re:')).length, 1);
     // Interrupted after the send, before it was recorded: nothing goes out again.
     await ledger.put('suggestion-10:send', { state: 'sending', draftId: draft.draftId });
-    assert.equal((await mail.sendReply({ messageId: review.id, threadId: review.threadId, to: [review.from.email], subject: review.subject, body: 'Looks good to me.', idempotencyKey: 'suggestion-10:send' })).alreadySent, true);
+    assert.equal(
+      (
+        await mail.sendReply({
+          messageId: review.id,
+          threadId: review.threadId,
+          to: [review.from.email],
+          subject: review.subject,
+          body: 'Looks good to me.',
+          idempotencyKey: 'suggestion-10:send',
+        })
+      ).alreadySent,
+      true,
+    );
     assert.equal((await mail.getThread(review.threadId)).messages.filter((m) => m.subject.startsWith('Re:')).length, 1);
 
     await mail.addLabels([proposal.id], ['Clients']);
@@ -99,10 +138,19 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     const ms = (await connectors()).find((c) => c.provider === 'microsoft')!;
     const calendar = await services.connectors().calendar(tenantId, ms.id);
     const start = new Date(Date.now() + 80 * 3_600_000);
-    const created = await calendar.createEvent({ title: 'Kickoff with Fabrikam', start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString(), timeZone: 'UTC', attendees: ['priya@fabrikam.example'] });
+    const created = await calendar.createEvent({
+      title: 'Kickoff with Fabrikam',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 3_600_000).toISOString(),
+      timeZone: 'UTC',
+      attendees: ['priya@fabrikam.example'],
+    });
     assert.equal(created.title, 'Kickoff with Fabrikam');
     assert.equal(created.start, start.toISOString());
-    const window = { from: new Date(start.getTime() - 60_000).toISOString(), to: new Date(start.getTime() + 2 * 3_600_000).toISOString() };
+    const window = {
+      from: new Date(start.getTime() - 60_000).toISOString(),
+      to: new Date(start.getTime() + 2 * 3_600_000).toISOString(),
+    };
     assert.ok((await calendar.listEvents(window)).items.some((e) => e.id === created.id));
     assert.ok((await calendar.freeBusy(window.from, window.to)).length >= 1);
     await calendar.deleteEvent(created.id);
@@ -145,14 +193,26 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     assert.match(page.text, /- \[x\] Review Q3 budget/);
     assert.match(page.text, /Line 120/, 'block children are paged to the end');
 
-    const created = await notes.createPage({ title: 'Meeting summary', content: '# Decisions\n\nGo live in March.\n\n- Train support in week 2' });
+    const created = await notes.createPage({
+      title: 'Meeting summary',
+      content: '# Decisions\n\nGo live in March.\n\n- Train support in week 2',
+    });
     const stored = notion.pages.get(created.id)!;
     assert.equal(stored.title, 'Meeting summary');
-    assert.deepEqual(stored.blocks.map((b) => b.type), ['heading_1', 'paragraph', 'bulleted_list_item']);
+    assert.deepEqual(
+      stored.blocks.map((b) => b.type),
+      ['heading_1', 'paragraph', 'bulleted_list_item'],
+    );
     await notes.archivePage(created.id);
     assert.equal(notion.pages.get(created.id)!.in_trash, true);
-    await assert.rejects(notes.readPage('00000000-0000-0000-0000-000000000000'), (err: Error & { status?: number }) => err.status === 404);
-    await assert.rejects(services.connectors().mail(tenantId, conn.id), (err: Error & { status?: number }) => err.status === 409);
+    await assert.rejects(
+      notes.readPage('00000000-0000-0000-0000-000000000000'),
+      (err: Error & { status?: number }) => err.status === 404,
+    );
+    await assert.rejects(
+      services.connectors().mail(tenantId, conn.id),
+      (err: Error & { status?: number }) => err.status === 409,
+    );
   });
 
   it("a connection beyond the plan's limit is refused with a clear page and nothing is kept", async () => {
@@ -168,13 +228,18 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     const { tokens } = await storedTokens(services, tenantId, conn.id);
     // Access withdrawn at the provider (no refresh token for Notion): the live check marks it.
     notion.revoked.add(tokens.accessToken);
-    await fetch(`${notion.url}/v1/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: tokens.accessToken }) });
+    await fetch(`${notion.url}/v1/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: tokens.accessToken }),
+    });
     const checked = await platform.api(`/connectors/${conn.id}/check`, { method: 'POST', token });
     assert.equal(((await checked.json()) as { health: string }).health, 'revoked');
 
     const ms = (await connectors()).find((c) => c.provider === 'microsoft')!;
     const msTokens = (await storedTokens(services, tenantId, ms.id)).tokens;
-    for (const c of [conn, ms]) assert.equal((await platform.api(`/connectors/${c.id}`, { method: 'DELETE', token })).status, 204);
+    for (const c of [conn, ms])
+      assert.equal((await platform.api(`/connectors/${c.id}`, { method: 'DELETE', token })).status, 204);
     assert.deepEqual(await connectors(), []);
     const refresh = await fetch(`${platform.settings.MICROSOFT_EMULATOR}/oauth2/v2.0/token`, {
       method: 'POST',
@@ -183,7 +248,8 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     });
     assert.equal(refresh.status, 400, 'the Microsoft grant was revoked');
     const logs = platform.logs();
-    for (const secret of [tokens.accessToken, msTokens.accessToken, msTokens.refreshToken!]) assert.ok(!logs.includes(secret));
+    for (const secret of [tokens.accessToken, msTokens.accessToken, msTokens.refreshToken!])
+      assert.ok(!logs.includes(secret));
   });
 
   it('erasure revokes every connection at the provider and removes it', async () => {
@@ -202,7 +268,9 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     const consented = await fetch(authorizationUrl, { redirect: 'manual' });
     assert.equal((await openCallback(consented.headers.get('location')!, cookie)).status, 302);
     const conn = (await connectors()).find((c) => c.provider === 'notion')!;
-    await services.connectorService().repo.update(tenantId, conn.id, (doc) => ({ ...doc, tokens: { ...doc.tokens, keyId: 'file:retired-key' } }));
+    await services
+      .connectorService()
+      .repo.update(tenantId, conn.id, (doc) => ({ ...doc, tokens: { ...doc.tokens, keyId: 'file:retired-key' } }));
     const checked = await platform.api(`/connectors/${conn.id}/check`, { method: 'POST', token });
     assert.equal(checked.status, 200);
     assert.equal(((await checked.json()) as { health: string }).health, 'needs_reauth');

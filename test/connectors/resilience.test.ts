@@ -28,16 +28,30 @@ describe('provider calls: retries, 401 handling, paging, safe errors, text', () 
 
   const waits: number[] = [];
   const make = (opts: Partial<Parameters<typeof createResilientFetch>[0]> = {}) =>
-    createResilientFetch({ token: async ({ force }) => (force ? 'fresh' : 'old'), onRevoked: async () => undefined, maxRetries: 3, maxDelayMs: 5000, sleep: async (ms) => void waits.push(ms), ...opts });
+    createResilientFetch({
+      token: async ({ force }) => (force ? 'fresh' : 'old'),
+      onRevoked: async () => undefined,
+      maxRetries: 3,
+      maxDelayMs: 5000,
+      sleep: async (ms) => void waits.push(ms),
+      ...opts,
+    });
 
   it('retries 429 honouring Retry-After (capped) and resends the body', async () => {
-    script = [{ status: 429, headers: { 'retry-after': '2' } }, { status: 429, headers: { 'retry-after': '120' } }, { status: 200 }];
+    script = [
+      { status: 429, headers: { 'retry-after': '2' } },
+      { status: 429, headers: { 'retry-after': '120' } },
+      { status: 200 },
+    ];
     seen.length = 0;
     waits.length = 0;
     const res = await make()(url, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
     assert.equal(res.status, 200);
     assert.deepEqual(waits, [2000, 5000]);
-    assert.deepEqual(seen.map((s) => s.body), ['{"a":1}', '{"a":1}', '{"a":1}']);
+    assert.deepEqual(
+      seen.map((s) => s.body),
+      ['{"a":1}', '{"a":1}', '{"a":1}'],
+    );
     assert.ok(seen.every((s) => s.auth === 'Bearer old'));
   });
 
@@ -59,7 +73,10 @@ describe('provider calls: retries, 401 handling, paging, safe errors, text', () 
     script = [{ status: 401 }, { status: 200 }];
     seen.length = 0;
     assert.equal((await make()(url)).status, 200);
-    assert.deepEqual(seen.map((s) => s.auth), ['Bearer old', 'Bearer fresh']);
+    assert.deepEqual(
+      seen.map((s) => s.auth),
+      ['Bearer old', 'Bearer fresh'],
+    );
     let revoked = 0;
     script = [{ status: 401 }, { status: 401 }];
     assert.equal((await make({ onRevoked: async () => void revoked++ })(url)).status, 401);
@@ -73,48 +90,87 @@ describe('provider calls: retries, 401 handling, paging, safe errors, text', () 
   });
 
   it('pages to completion within limits and reports when it stopped early', async () => {
-    const pages = [{ items: [1, 2], nextCursor: 'a' }, { items: [3], nextCursor: 'b', partial: { reason: 'One message could not be read.', skipped: 1 } }, { items: [4, 5], nextCursor: null }];
-    const all = await collectPages(async ({ cursor }) => pages[cursor === undefined ? 0 : cursor === 'a' ? 1 : 2]!, { maxPages: 10, maxItems: 100 });
+    const pages = [
+      { items: [1, 2], nextCursor: 'a' },
+      { items: [3], nextCursor: 'b', partial: { reason: 'One message could not be read.', skipped: 1 } },
+      { items: [4, 5], nextCursor: null },
+    ];
+    const all = await collectPages(async ({ cursor }) => pages[cursor === undefined ? 0 : cursor === 'a' ? 1 : 2]!, {
+      maxPages: 10,
+      maxItems: 100,
+    });
     assert.deepEqual(all.items, [1, 2, 3, 4, 5]);
     assert.equal(all.partial?.skipped, 1);
-    const capped = await collectPages(async ({ cursor }) => pages[cursor === undefined ? 0 : cursor === 'a' ? 1 : 2]!, { maxPages: 1, maxItems: 100 });
+    const capped = await collectPages(async ({ cursor }) => pages[cursor === undefined ? 0 : cursor === 'a' ? 1 : 2]!, {
+      maxPages: 1,
+      maxItems: 100,
+    });
     assert.deepEqual(capped.items, [1, 2]);
     assert.match(capped.partial!.reason, /there are more/);
   });
 
   it('maps vendor errors to safe messages', () => {
-    const leaky = Object.assign(new Error('GET https://gmail.googleapis.com/x?access_token=ya29.secret failed'), { response: { status: 500 } });
+    const leaky = Object.assign(new Error('GET https://gmail.googleapis.com/x?access_token=ya29.secret failed'), {
+      response: { status: 500 },
+    });
     const safe = toSafeError(leaky, 'Gmail');
     assert.doesNotMatch(safe.message, /ya29|googleapis/);
-    assert.equal((toSafeError(Object.assign(new Error('x'), { code: 404 }), 'Gmail') as Error & { status: number }).status, 404);
-    assert.equal((toSafeError(Object.assign(new Error('x'), { statusCode: 403 }), 'Outlook') as Error & { status: number }).status, 403);
+    assert.equal(
+      (toSafeError(Object.assign(new Error('x'), { code: 404 }), 'Gmail') as Error & { status: number }).status,
+      404,
+    );
+    assert.equal(
+      (toSafeError(Object.assign(new Error('x'), { statusCode: 403 }), 'Outlook') as Error & { status: number }).status,
+      403,
+    );
   });
 
   it('a "reconnect" raised while getting the token comes out of every vendor SDK as itself', async () => {
     const { ConflictError } = await import('../../shared/platform/errors');
     const { trackTokenFailures, withSafeErrors } = await import('../../shared/connectors/provider-errors');
     const { loadSettings } = await import('../../shared/platform/config');
-    const settings = loadSettings({ GOOGLE_API_ROOT_URL: url, MICROSOFT_GRAPH_BASE_URL: url.replace(/\/x$/, ''), NOTION_API_BASE_URL: url.replace(/\/x$/, '') });
+    const settings = loadSettings({
+      GOOGLE_API_ROOT_URL: url,
+      MICROSOFT_GRAPH_BASE_URL: url.replace(/\/x$/, ''),
+      NOTION_API_BASE_URL: url.replace(/\/x$/, ''),
+    });
     const tracked = trackTokenFailures(async () => {
       throw new ConflictError('The Google connection needs to be reconnected.');
     });
-    const refused = createResilientFetch({ token: tracked.token, onRevoked: async () => undefined, maxRetries: 0, maxDelayMs: 0 });
+    const refused = createResilientFetch({
+      token: tracked.token,
+      onRevoked: async () => undefined,
+      maxRetries: 0,
+      maxDelayMs: 0,
+    });
     const { createGmailProvider } = await import('../../shared/connectors/providers/google-mail');
     const { createOutlookCalendarProvider } = await import('../../shared/connectors/providers/microsoft-calendar');
     const { createNotionProvider } = await import('../../shared/connectors/providers/notion');
     const ledger = { get: async () => undefined, put: async () => undefined };
     const calls = [
-      async () => (withSafeErrors(await createGmailProvider(settings, refused, ledger), 'Gmail', tracked.failure)).listMessages({}),
-      async () => (withSafeErrors(await createOutlookCalendarProvider(settings, refused), 'Outlook Calendar', tracked.failure)).listEvents({ from: new Date().toISOString(), to: new Date().toISOString() }),
-      async () => (withSafeErrors(await createNotionProvider(settings, refused), 'Notion', tracked.failure)).search({}),
+      async () =>
+        withSafeErrors(await createGmailProvider(settings, refused, ledger), 'Gmail', tracked.failure).listMessages({}),
+      async () =>
+        withSafeErrors(
+          await createOutlookCalendarProvider(settings, refused),
+          'Outlook Calendar',
+          tracked.failure,
+        ).listEvents({ from: new Date().toISOString(), to: new Date().toISOString() }),
+      async () => withSafeErrors(await createNotionProvider(settings, refused), 'Notion', tracked.failure).search({}),
     ];
-    for (const call of calls) await assert.rejects(call(), (err: Error & { status?: number }) => err.status === 409 && /reconnected/.test(err.message));
+    for (const call of calls)
+      await assert.rejects(
+        call(),
+        (err: Error & { status?: number }) => err.status === 409 && /reconnected/.test(err.message),
+      );
   });
 
   it('turns HTML mail into text and trims quoted history', async () => {
     const html = await safeBodyText({ html: '<p>Hello <b>there</b></p><script>alert(1)</script><img src="x">' });
     assert.equal(html.text, 'Hello there');
-    const { text, trimmed } = trimQuotedHistory('Sounds good.\n\nOn Tue, 3 Jun 2025, Ada <ada@x.org> wrote:\n> earlier\n> text');
+    const { text, trimmed } = trimQuotedHistory(
+      'Sounds good.\n\nOn Tue, 3 Jun 2025, Ada <ada@x.org> wrote:\n> earlier\n> text',
+    );
     assert.equal(text, 'Sounds good.');
     assert.equal(trimmed, true);
     const outlook = trimQuotedHistory('Yes.\n\nFrom: Tom\nSent: Monday\nSubject: x\n\nold');
@@ -127,7 +183,9 @@ describe('provider calls: retries, 401 handling, paging, safe errors, text', () 
 
   it('reads the text of a Word document', async () => {
     const { deflateRawSync } = await import('node:zlib');
-    const xml = Buffer.from('<w:document><w:body><w:p><w:r><w:t>Hello &amp; welcome</w:t></w:r></w:p><w:p><w:r><w:t>Second line</w:t></w:r></w:p></w:body></w:document>');
+    const xml = Buffer.from(
+      '<w:document><w:body><w:p><w:r><w:t>Hello &amp; welcome</w:t></w:r></w:p><w:p><w:r><w:t>Second line</w:t></w:r></w:p></w:body></w:document>',
+    );
     const name = Buffer.from('word/document.xml');
     const data = deflateRawSync(xml);
     const local = Buffer.alloc(30);

@@ -33,12 +33,17 @@ const appSource = [...sourceFiles(join(root, 'functions')), ...sourceFiles(join(
 const hostJson = readFileSync(join(root, 'host.json'), 'utf8');
 
 const schemaSettings = Object.entries(settingsSchema.shape);
-const localOnly = new Set(schemaSettings.filter(([, schema]) => isLocalOnlySetting(schema as never)).map(([name]) => name));
+const localOnly = new Set(
+  schemaSettings.filter(([, schema]) => isLocalOnlySetting(schema as never)).map(([name]) => name),
+);
 const deployed = new Set(schemaSettings.map(([name]) => name).filter((name) => !localOnly.has(name)));
 
 /** Identity-based connections: named in bindings (`connection: 'X'`), host.json, or as `X__property` settings. */
 const bindingConnections = new Set([
-  ...schemaSettings.map(([name]) => name.split('__')).filter((parts) => parts.length > 1).map((parts) => parts[0]!),
+  ...schemaSettings
+    .map(([name]) => name.split('__'))
+    .filter((parts) => parts.length > 1)
+    .map((parts) => parts[0]!),
   ...[...appSource.matchAll(/\bconnection:\s*['"]([A-Za-z0-9_]+)['"]/g)].map((m) => m[1]!),
   ...[...hostJson.matchAll(/"connection(?:String)?Name"\s*:\s*"([A-Za-z0-9_]+)"/g)].map((m) => m[1]!),
 ]);
@@ -58,12 +63,20 @@ function isHostSetting(name: string): boolean {
 }
 
 function isReadByCode(name: string): boolean {
-  return settingsSchema.shape[name as keyof typeof settingsSchema.shape] !== undefined || percentReferences.has(name) || isHostSetting(name);
+  return (
+    settingsSchema.shape[name as keyof typeof settingsSchema.shape] !== undefined ||
+    percentReferences.has(name) ||
+    isHostSetting(name)
+  );
 }
 
 function writtenAppSettings(): string[] {
   const found = files.map((f) => objectKeys(f.source, 'appSettings')).filter((k): k is string[] => k !== undefined);
-  assert.equal(found.length, 1, 'exactly one bicep file declares `var appSettings = { ... }` (the function app settings)');
+  assert.equal(
+    found.length,
+    1,
+    'exactly one bicep file declares `var appSettings = { ... }` (the function app settings)',
+  );
   return found[0]!;
 }
 
@@ -76,7 +89,11 @@ test('bicep writes every app setting the code reads in Azure', () => {
     `settings the config schema reads that bicep/main.bicep does not write (add them to appSettings, or mark them localOnly() in shared/platform/config if they only make sense locally): ${missing.join(', ')}`,
   );
   const percentMissing = [...percentReferences].filter((name) => !written.has(name) && !isHostSetting(name));
-  assert.deepEqual(percentMissing, [], `%SETTING% references in host.json or functions/ that bicep does not write: ${percentMissing.join(', ')}`);
+  assert.deepEqual(
+    percentMissing,
+    [],
+    `%SETTING% references in host.json or functions/ that bicep does not write: ${percentMissing.join(', ')}`,
+  );
 });
 
 test('bicep writes no app setting the code does not read, and no local-only one', () => {
@@ -94,7 +111,8 @@ test('the fixed values bicep writes are valid settings', () => {
   const env: Record<string, string> = { ...values };
   // Values computed at deployment (endpoints, ids) are stood in for by well-formed examples.
   for (const name of writtenAppSettings()) {
-    if (env[name] === undefined && /(_URL|_ENDPOINT|_ISSUER|_URI|_AUTHORITY)$/.test(name)) env[name] = 'https://example.azure.net/';
+    if (env[name] === undefined && /(_URL|_ENDPOINT|_ISSUER|_URI|_AUTHORITY)$/.test(name))
+      env[name] = 'https://example.azure.net/';
   }
   const settings = loadSettings(env);
   assert.equal(settings.APP_ENV, 'azure');
@@ -103,7 +121,9 @@ test('the fixed values bicep writes are valid settings', () => {
 
 test('bicep app settings carry no keys or connection strings', () => {
   const lines = main.split('\n');
-  const offending = lines.filter((line) => /AccountKey=|SharedAccessKey|listKeys\(|\.listConnectionStrings\(|primaryKey/.test(line));
+  const offending = lines.filter((line) =>
+    /AccountKey=|SharedAccessKey|listKeys\(|\.listConnectionStrings\(|primaryKey/.test(line),
+  );
   assert.deepEqual(offending, [], 'identity-based access only');
 });
 
@@ -130,11 +150,20 @@ test('every service is reached with the app identity only: local auth off, data-
     'Cosmos DB Built-in Data Contributor': 'sqlRoleDefinitions/00000000-0000-0000-0000-000000000002',
   };
   for (const [role, id] of Object.entries(expected)) assert.ok(roles.includes(id), `roles.bicep grants ${role}`);
-  const broad = ['8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'b24988ac-6180-42a0-ab88-20f7382dd24c', '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9'];
+  const broad = [
+    '8e3af657-a8ff-443c-a75c-2fe8c4bcb635',
+    'b24988ac-6180-42a0-ab88-20f7382dd24c',
+    '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+  ];
   for (const file of files) {
-    for (const id of broad) assert.ok(!file.source.includes(id), `${file.path} grants Owner, Contributor or User Access Administrator`);
+    for (const id of broad)
+      assert.ok(!file.source.includes(id), `${file.path} grants Owner, Contributor or User Access Administrator`);
     if (!file.path.endsWith('roles.bicep')) {
-      assert.doesNotMatch(file.source, /roleAssignments@/, `${file.path}: role assignments belong in modules/roles.bicep`);
+      assert.doesNotMatch(
+        file.source,
+        /roleAssignments@/,
+        `${file.path}: role assignments belong in modules/roles.bicep`,
+      );
     }
   }
   assert.match(main, /AzureWebJobsStorage__credential: 'managedidentity'/);
@@ -142,7 +171,9 @@ test('every service is reached with the app identity only: local auth off, data-
 });
 
 test('local.settings.sample.json lists only settings the code reads', () => {
-  const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
+  const sample = JSON.parse(readFileSync(join(root, 'local.settings.sample.json'), 'utf8')) as {
+    Values: Record<string, string>;
+  };
   const unread = Object.keys(sample.Values).filter((name) => !isReadByCode(name));
   assert.deepEqual(unread, [], `local.settings.sample.json names nothing reads: ${unread.join(', ')}`);
 });
@@ -179,7 +210,11 @@ test('bicep creates exactly the Service Bus subscriptions the app listens on', (
   const inBicep = new Set(declared[0] as string[]);
   const used = [...appSource.matchAll(/\bsubscriptionName:\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
   const missing = used.filter((name) => !inBicep.has(name));
-  assert.deepEqual(missing, [], `subscriptions used by serviceBusTopic functions that bicep does not create: ${missing.join(', ')}`);
+  assert.deepEqual(
+    missing,
+    [],
+    `subscriptions used by serviceBusTopic functions that bicep does not create: ${missing.join(', ')}`,
+  );
   // A subscription nobody reads fills up with every event until its messages expire.
   const unused = [...inBicep].filter((name) => !used.includes(name));
   assert.deepEqual(unused, [], `bicep creates subscriptions no function reads: ${unused.join(', ')}`);
@@ -207,7 +242,9 @@ test('every bicep parameter has a description, and modules get every parameter t
 });
 
 test('azd passes main.bicep every parameter it requires, and only parameters it declares', () => {
-  const file = JSON.parse(readFileSync(join(bicepDir, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, unknown> };
+  const file = JSON.parse(readFileSync(join(bicepDir, 'main.parameters.json'), 'utf8')) as {
+    parameters: Record<string, unknown>;
+  };
   const declared = params(main);
   const names = new Set(declared.map((p) => p.name));
   const unknown = Object.keys(file.parameters).filter((n) => !names.has(n));
@@ -217,28 +254,32 @@ test('azd passes main.bicep every parameter it requires, and only parameters it 
   const azure = readFileSync(join(root, 'azure.yaml'), 'utf8');
   assert.match(azure, /^\s+path: bicep$/m);
   for (const service of ['api', 'web']) {
-    assert.match(main, new RegExp(`'azd-service-name': '${service}'`), `a resource is tagged for the ${service} service`);
+    assert.match(
+      main,
+      new RegExp(`'azd-service-name': '${service}'`),
+      `a resource is tagged for the ${service} service`,
+    );
     assert.match(azure, new RegExp(`^  ${service}:$`, 'm'), `azure.yaml deploys ${service}`);
   }
 });
 
 test('the bicep reader understands the constructs it checks', () => {
   const sample = [
-    "var appSettings = {",
+    'var appSettings = {',
     "  A: 'x' // comment",
     "  'B__c': cond ? '${x}' : ''",
-    "  C: {",
-    "    nested: 1",
-    "  }",
-    "}",
-    "var list = [",
+    '  C: {',
+    '    nested: 1',
+    '  }',
+    '}',
+    'var list = [',
     "  { name: 'a', ttl: -1, paths: [ '/x/*' ] }",
-    "  {",
+    '  {',
     "    name: 'b'",
-    "  }",
-    "]",
+    '  }',
+    ']',
   ].join('\n');
   assert.deepEqual(objectKeys(sample, 'appSettings'), ['A', 'B__c', 'C']);
   assert.deepEqual(literalValue(sample, 'list'), [{ name: 'a', ttl: -1, paths: ['/x/*'] }, { name: 'b' }]);
-  assert.throws(() => literalValue("var x = [ foo ]", 'x'), /expression foo/);
+  assert.throws(() => literalValue('var x = [ foo ]', 'x'), /expression foo/);
 });

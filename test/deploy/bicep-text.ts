@@ -7,7 +7,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Token =
-  | { kind: 'punct'; value: '{' | '}' | '[' | ']' | '(' | ')' | ':' | ',' | '?' | '.' | '=' | '@' | '!' | 'op'; at: number }
+  | {
+      kind: 'punct';
+      value: '{' | '}' | '[' | ']' | '(' | ')' | ':' | ',' | '?' | '.' | '=' | '@' | '!' | 'op';
+      at: number;
+    }
   | { kind: 'string'; value: string; interpolated: boolean; at: number }
   | { kind: 'number'; value: number; at: number }
   | { kind: 'ident'; value: string; at: number }
@@ -108,7 +112,14 @@ function matchingClose(tokens: Token[], start: number): number {
 function varValue(tokens: Token[], name: string): Token[] | undefined {
   for (let i = 0; i + 3 < tokens.length; i++) {
     const [a, b, c, d] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!, tokens[i + 3]!];
-    if (a.kind === 'ident' && a.value === 'var' && b.kind === 'ident' && b.value === name && c.kind === 'punct' && c.value === '=') {
+    if (
+      a.kind === 'ident' &&
+      a.value === 'var' &&
+      b.kind === 'ident' &&
+      b.value === name &&
+      c.kind === 'punct' &&
+      c.value === '='
+    ) {
       if (d.kind !== 'punct' || !OPEN.has(d.value)) throw new Error(`var ${name} is not a literal object or array`);
       return tokens.slice(i + 3, matchingClose(tokens, i + 3) + 1);
     }
@@ -129,7 +140,11 @@ export function objectStringValues(source: string, name: string): Record<string,
   const out: Record<string, string> = {};
   for (const key of topLevelKeys(tokens)) {
     const at = tokens.findIndex(
-      (t, i) => (t.kind === 'ident' || t.kind === 'string') && t.value === key && tokens[i + 1]?.kind === 'punct' && (tokens[i + 1] as { value: string }).value === ':',
+      (t, i) =>
+        (t.kind === 'ident' || t.kind === 'string') &&
+        t.value === key &&
+        tokens[i + 1]?.kind === 'punct' &&
+        (tokens[i + 1] as { value: string }).value === ':',
     );
     const value = tokens[at + 2];
     const after = tokens[at + 3];
@@ -249,7 +264,14 @@ export function moduleCalls(source: string): ModuleCall[] {
     let paramNames: string[] = [];
     for (let k = 0; k + 2 < body.length; k++) {
       const [p, q, r] = [body[k]!, body[k + 1]!, body[k + 2]!];
-      if (p.kind === 'ident' && p.value === 'params' && q.kind === 'punct' && q.value === ':' && r.kind === 'punct' && r.value === '{') {
+      if (
+        p.kind === 'ident' &&
+        p.value === 'params' &&
+        q.kind === 'punct' &&
+        q.value === ':' &&
+        r.kind === 'punct' &&
+        r.value === '{'
+      ) {
         const inner = body.slice(k + 2, matchingClose(body, k + 2) + 1);
         paramNames = topLevelKeys(inner);
         break;
@@ -281,7 +303,13 @@ function topLevelKeys(tokens: Token[]): string[] {
       continue;
     }
     const next = tokens[i + 1];
-    if (depth === 1 && lineStart && (t.kind === 'ident' || t.kind === 'string') && next?.kind === 'punct' && next.value === ':') {
+    if (
+      depth === 1 &&
+      lineStart &&
+      (t.kind === 'ident' || t.kind === 'string') &&
+      next?.kind === 'punct' &&
+      next.value === ':'
+    ) {
       keys.push(t.value);
     }
     lineStart = false;

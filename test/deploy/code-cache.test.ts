@@ -40,7 +40,10 @@ test('the built app starts from its code cache, and ignores a damaged, stale or 
     for (const name of ['main.js', 'app.js', 'app.js.cache']) copyFileSync(join(built, name), join(dir, name));
     const cached = start(dir);
     assert.equal(cached.cacheRejected, false, 'V8 took the cache');
-    assert.ok(cached.functions.includes('openapi') && cached.functions.length > 50, `registered ${cached.functions.length}`);
+    assert.ok(
+      cached.functions.includes('openapi') && cached.functions.length > 50,
+      `registered ${cached.functions.length}`,
+    );
 
     const cache = readFileSync(join(dir, 'app.js.cache'));
     const damaged = Buffer.from(cache);
@@ -51,7 +54,11 @@ test('the built app starts from its code cache, and ignores a damaged, stale or 
     const bundle = readFileSync(join(dir, 'app.js'), 'utf8');
     writeFileSync(join(dir, 'app.js'), bundle.replace('Personal Agents API', 'Personal Agents API'.toUpperCase()));
     writeFileSync(join(dir, 'app.js.cache'), cache);
-    assert.deepEqual(start(dir), { functions: cached.functions, cacheRejected: null }, 'a cache made for another bundle');
+    assert.deepEqual(
+      start(dir),
+      { functions: cached.functions, cacheRejected: null },
+      'a cache made for another bundle',
+    );
 
     rmSync(join(dir, 'app.js.cache'));
     assert.deepEqual(start(dir), { functions: cached.functions, cacheRejected: null });

@@ -53,7 +53,8 @@ const backendLink = moduleDeclaring('Microsoft.Web/staticSites/linkedBackends');
 test('the static web app is on the Standard plan (linked backends need it)', () => {
   const source = moduleSource(staticWebApp.path);
   assert.match(source, /sku: \{ name: 'Standard', tier: 'Standard' \}/);
-  for (const file of files) assert.doesNotMatch(file.source, /'Free'/, `${file.path} offers the Free plan, which cannot link a backend`);
+  for (const file of files)
+    assert.doesNotMatch(file.source, /'Free'/, `${file.path} offers the Free plan, which cannot link a backend`);
 });
 
 test('the function app is linked as the backend of the static web app', () => {
@@ -63,13 +64,20 @@ test('the function app is linked as the backend of the static web app', () => {
   const body = resource[2]!;
   assert.match(body, /parent: (\w+)/, 'the link is a child of the static web app');
   const parent = /parent: (\w+)/.exec(body)![1]!;
-  assert.match(source, new RegExp(`resource ${parent} 'Microsoft\\.Web/staticSites@[^']+' existing = \\{\\s*name: staticWebAppName`));
+  assert.match(
+    source,
+    new RegExp(`resource ${parent} 'Microsoft\\.Web/staticSites@[^']+' existing = \\{\\s*name: staticWebAppName`),
+  );
   assert.match(body, /backendResourceId: backendResourceId/);
   assert.match(body, /region: backendRegion/);
 
   assert.equal(passedParam(backendLink.body, 'staticWebAppName'), `${staticWebApp.symbol}.outputs.name`);
   assert.equal(passedParam(backendLink.body, 'backendResourceId'), `${functionApp.symbol}.outputs.id`);
-  assert.equal(passedParam(backendLink.body, 'backendRegion'), passedParam(functionApp.body, 'location'), 'the region is the function app\'s');
+  assert.equal(
+    passedParam(backendLink.body, 'backendRegion'),
+    passedParam(functionApp.body, 'location'),
+    "the region is the function app's",
+  );
   assert.match(moduleSource(functionApp.path), /^output id string = site\.id$/m);
 });
 
@@ -77,7 +85,10 @@ test('PUBLIC_BASE_URL and WEB_BASE_URL are both the static web app, so client-co
   const swaUrl = `${staticWebApp.symbol}.outputs.url`;
   assert.equal(appSetting('PUBLIC_BASE_URL'), swaUrl, 'OAuth redirect URIs and emailed links use the static web app');
   assert.equal(appSetting('WEB_BASE_URL'), swaUrl);
-  assert.match(moduleSource(staticWebApp.path), /^output url string = 'https:\/\/\$\{site\.properties\.defaultHostname\}'$/m);
+  assert.match(
+    moduleSource(staticWebApp.path),
+    /^output url string = 'https:\/\/\$\{site\.properties\.defaultHostname\}'$/m,
+  );
   for (const file of files) {
     assert.doesNotMatch(file.source, /azurewebsites\.net/, `${file.path} builds a URL on the function app's own host`);
   }

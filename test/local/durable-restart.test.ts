@@ -36,23 +36,33 @@ function recordedSteps(dataDir: string, instanceId: string): number[] {
   const instance = store.instances.get(instanceId);
   assert.ok(instance, 'the instance survived the crash');
   assert.equal(instance.runtimeStatus, 'Running');
-  return [...instance.history, ...instance.inbox].filter((e) => e.EventType === 5).map((e) => e.TaskScheduledId as number);
+  return [...instance.history, ...instance.inbox]
+    .filter((e) => e.EventType === 5)
+    .map((e) => e.TaskScheduledId as number);
 }
 
 function assertRanOnce(key: string, steps: number, recorded: number[]): void {
   const counts = new Map<string, number>();
   for (const line of effectLines()) counts.set(line, (counts.get(line) ?? 0) + 1);
   for (let i = 0; i < steps; i++) assert.ok((counts.get(`${key}:${i}`) ?? 0) >= 1, `step ${i} ran`);
-  for (const i of recorded) assert.equal(counts.get(`${key}:${i}`), 1, `step ${i} completed before the crash and ran once`);
+  for (const i of recorded)
+    assert.equal(counts.get(`${key}:${i}`), 1, `step ${i} completed before the crash and ran once`);
 }
 
-for (const [orchestrator, steps, concurrent] of [['chain', 8, 1], ['fanOutSteps', 40, 4]] as const) {
+for (const [orchestrator, steps, concurrent] of [
+  ['chain', 8, 1],
+  ['fanOutSteps', 40, 4],
+] as const) {
   test(`a host killed mid-${orchestrator} resumes after restart; recorded activities never run again`, async () => {
     const key = `${orchestrator}-1`;
     const platform = await host();
     const started = await call(platform.origin, 'POST', `/api/start/${orchestrator}/${key}`, { key, steps, ms: 120 });
     assert.equal(started.status, 202);
-    await waitFor(async () => effectLines().filter((l) => l.startsWith(`${key}:`)).length >= 3 * concurrent, 20_000, 'some steps to run');
+    await waitFor(
+      async () => effectLines().filter((l) => l.startsWith(`${key}:`)).length >= 3 * concurrent,
+      20_000,
+      'some steps to run',
+    );
     await platform.kill();
 
     const recorded = recordedSteps(platform.dataDir, key);

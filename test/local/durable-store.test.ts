@@ -21,9 +21,22 @@ function tempDir(): string {
 function instance(id: string, executionId = 0): Instance {
   const now = new Date().toISOString();
   return {
-    instanceId: id, name: 'orchestrator', version: '', input: '{"n":1}', runtimeStatus: 'Pending', output: null, customStatus: null,
-    createdTime: now, lastUpdatedTime: now, executionId, history: [], inbox: [historyEvent(EventType.ExecutionStarted, now, { Name: 'orchestrator' })],
-    nextId: 0, slots: [], activities: [], timers: [],
+    instanceId: id,
+    name: 'orchestrator',
+    version: '',
+    input: '{"n":1}',
+    runtimeStatus: 'Pending',
+    output: null,
+    customStatus: null,
+    createdTime: now,
+    lastUpdatedTime: now,
+    executionId,
+    history: [],
+    inbox: [historyEvent(EventType.ExecutionStarted, now, { Name: 'orchestrator' })],
+    nextId: 0,
+    slots: [],
+    activities: [],
+    timers: [],
   };
 }
 
@@ -37,7 +50,8 @@ function reloaded(dir: string): Map<string, Instance> {
 function assertSame(dir: string, live: DurableStore): void {
   const loaded = reloaded(dir);
   assert.deepEqual([...loaded.keys()].sort(), [...live.instances.keys()].sort());
-  for (const [id, value] of live.instances) assert.deepEqual(loaded.get(id), JSON.parse(JSON.stringify(value)), `instance ${id}`);
+  for (const [id, value] of live.instances)
+    assert.deepEqual(loaded.get(id), JSON.parse(JSON.stringify(value)), `instance ${id}`);
 }
 
 test('every kind of change survives a reload, and each commit writes only what changed', async () => {
@@ -51,7 +65,11 @@ test('every kind of change survives a reload, and each commit writes only what c
   // An episode: the inbox's first event is taken, history grows, work is scheduled.
   const ts = new Date().toISOString();
   const started = a.inbox.shift()!;
-  a.history.push(historyEvent(EventType.OrchestratorStarted, ts), started, historyEvent(EventType.TaskScheduled, ts, { Name: 'x' }, 0));
+  a.history.push(
+    historyEvent(EventType.OrchestratorStarted, ts),
+    started,
+    historyEvent(EventType.TaskScheduled, ts, { Name: 'x' }, 0),
+  );
   a.slots.push({ kind: 'activity', ids: [0], name: 'x' }, { kind: 'timer', ids: [1], fireAt: ts });
   a.activities.push({ taskId: 0, name: 'x', input: { big: 'y'.repeat(2000) } });
   a.timers.push({ timerId: 1, fireAt: ts });

@@ -14,7 +14,12 @@ describe('durable engine', () => {
     return reply;
   };
   const manage = (id: string, op: string, arg?: string, body?: unknown) =>
-    call(host.origin, body === undefined && (op === 'status' || op === 'wait') ? 'GET' : 'POST', `/api/manage/${encodeURIComponent(id)}/${op}${arg ? `/${arg}` : ''}`, body);
+    call(
+      host.origin,
+      body === undefined && (op === 'status' || op === 'wait') ? 'GET' : 'POST',
+      `/api/manage/${encodeURIComponent(id)}/${op}${arg ? `/${arg}` : ''}`,
+      body,
+    );
 
   before(async () => {
     host = await startFixtureHost();
@@ -25,14 +30,28 @@ describe('durable engine', () => {
   test('check-status response carries the management URLs for the instance', async () => {
     const reply = await start('quick', 'links-1', 'ann');
     assert.equal(reply.headers.get('location'), reply.body.statusQueryGetUri);
-    assert.match(reply.body.statusQueryGetUri, /\/runtime\/webhooks\/durabletask\/instances\/links-1\?taskHub=FixtureHub/);
+    assert.match(
+      reply.body.statusQueryGetUri,
+      /\/runtime\/webhooks\/durabletask\/instances\/links-1\?taskHub=FixtureHub/,
+    );
     assert.match(reply.body.sendEventPostUri, /instances\/links-1\/raiseEvent\/\{eventName\}/);
-    for (const key of ['terminatePostUri', 'purgeHistoryDeleteUri', 'suspendPostUri', 'resumePostUri', 'rewindPostUri']) {
+    for (const key of [
+      'terminatePostUri',
+      'purgeHistoryDeleteUri',
+      'suspendPostUri',
+      'resumePostUri',
+      'rewindPostUri',
+    ]) {
       assert.ok(String(reply.body[key]).startsWith(host.origin), key);
     }
     const done = await untilStatus(host.origin, 'links-1', ['Completed']);
     assert.equal(done.output, 'Hello ann');
-    const waited = await call(host.origin, 'POST', '/runtime/webhooks/durabletask/orchestrators/quick/links-2?timeout=10&pollingInterval=1', 'bo');
+    const waited = await call(
+      host.origin,
+      'POST',
+      '/runtime/webhooks/durabletask/orchestrators/quick/links-2?timeout=10&pollingInterval=1',
+      'bo',
+    );
     assert.equal(waited.status, 200, 'start-and-wait answers with the output once done');
     assert.equal(waited.body, 'Hello bo');
   });
@@ -52,7 +71,14 @@ describe('durable engine', () => {
     assert.equal((await manage('approve-1', 'raise', 'Approve', { ok: true })).status, 202);
     const done = await untilStatus(host.origin, 'approve-1', ['Completed']);
     assert.deepEqual(done.output, { r: 'Hello bob', approved: { ok: true } });
-    assert.deepEqual(historyShape(done.historyEvents), ['ExecutionStarted', '4#0', '5(0)', '10#1', '15:Approve', 'ExecutionCompleted']);
+    assert.deepEqual(historyShape(done.historyEvents), [
+      'ExecutionStarted',
+      '4#0',
+      '5(0)',
+      '10#1',
+      '15:Approve',
+      'ExecutionCompleted',
+    ]);
     const scheduled = done.historyEvents.find((e: any) => e.EventType === 'TaskScheduled');
     assert.equal(scheduled.Name, 'sayHello');
   });
@@ -61,7 +87,14 @@ describe('durable engine', () => {
     await start('approval', 'timeout-1', { name: 'amy', timeoutMs: 300 });
     const done = await untilStatus(host.origin, 'timeout-1', ['Completed']);
     assert.deepEqual(done.output, { r: 'Hello amy', approved: false });
-    assert.deepEqual(historyShape(done.historyEvents), ['ExecutionStarted', '4#0', '5(0)', '10#1', '11(1)', 'ExecutionCompleted']);
+    assert.deepEqual(historyShape(done.historyEvents), [
+      'ExecutionStarted',
+      '4#0',
+      '5(0)',
+      '10#1',
+      '11(1)',
+      'ExecutionCompleted',
+    ]);
     const created = Date.parse(done.historyEvents.find((e: any) => e.EventType === 'TimerCreated').FireAt);
     const fired = Date.parse(done.historyEvents.find((e: any) => e.EventType === 'TimerFired').Timestamp);
     assert.ok(fired >= created, 'the timer did not fire early');
@@ -84,7 +117,13 @@ describe('durable engine', () => {
     await manage('cancel-1', 'raise', 'B', 2);
     const done = await untilStatus(host.origin, 'cancel-1', ['Completed']);
     assert.deepEqual(done.output, { timerWon: false, second: 2 });
-    assert.deepEqual(historyShape(done.historyEvents), ['ExecutionStarted', '10#0', '15:A', '15:B', 'ExecutionCompleted']);
+    assert.deepEqual(historyShape(done.historyEvents), [
+      'ExecutionStarted',
+      '10#0',
+      '15:A',
+      '15:B',
+      'ExecutionCompleted',
+    ]);
   });
 
   test('retries follow the host timer/id bookkeeping', async () => {
@@ -92,15 +131,39 @@ describe('durable engine', () => {
     const done = await untilStatus(host.origin, 'retry-1', ['Completed']);
     assert.deepEqual(done.output, { key: 'retry-1', attempts: 3 });
     assert.deepEqual(historyShape(done.historyEvents), [
-      'ExecutionStarted', '4#0', '6(0)', '10#1', '11(1)', '4#2', '6(2)', '10#3', '11(3)', '4#4', '5(4)', 'ExecutionCompleted',
+      'ExecutionStarted',
+      '4#0',
+      '6(0)',
+      '10#1',
+      '11(1)',
+      '4#2',
+      '6(2)',
+      '10#3',
+      '11(3)',
+      '4#4',
+      '5(4)',
+      'ExecutionCompleted',
     ]);
   });
 
   test('retries that run out fail the orchestration with the last error', async () => {
     await start('retrying', 'retry-2', { key: 'retry-2', failures: 5, attempts: 2 });
     const done = await untilStatus(host.origin, 'retry-2', ['Failed']);
-    assert.match(done.output, /^Orchestrator function 'retrying' failed: Activity function 'flaky' failed: attempt 2 of retry-2 failed/);
-    assert.deepEqual(historyShape(done.historyEvents).slice(0, 9), ['ExecutionStarted', '4#0', '6(0)', '10#1', '11(1)', '4#2', '6(2)', '10#3', '11(3)']);
+    assert.match(
+      done.output,
+      /^Orchestrator function 'retrying' failed: Activity function 'flaky' failed: attempt 2 of retry-2 failed/,
+    );
+    assert.deepEqual(historyShape(done.historyEvents).slice(0, 9), [
+      'ExecutionStarted',
+      '4#0',
+      '6(0)',
+      '10#1',
+      '11(1)',
+      '4#2',
+      '6(2)',
+      '10#3',
+      '11(3)',
+    ]);
   });
 
   test('WhenAll over activities and sub-orchestrations (with and without an instance id)', async () => {
@@ -119,7 +182,16 @@ describe('durable engine', () => {
     await start('parentRetry', 'parent-1', { key: 'parent-1', failures: 1 });
     const done = await untilStatus(host.origin, 'parent-1', ['Completed']);
     assert.deepEqual(done.output, { key: 'parent-1', attempts: 2 });
-    assert.deepEqual(historyShape(done.historyEvents), ['ExecutionStarted', '7#0', '9(0)', '10#1', '11(1)', '7#2', '8(2)', 'ExecutionCompleted']);
+    assert.deepEqual(historyShape(done.historyEvents), [
+      'ExecutionStarted',
+      '7#0',
+      '9(0)',
+      '10#1',
+      '11(1)',
+      '7#2',
+      '8(2)',
+      'ExecutionCompleted',
+    ]);
     assert.equal((await status(host.origin, 'parent-1:0')).body.runtimeStatus, 'Failed');
     assert.equal((await status(host.origin, 'parent-1:2')).body.runtimeStatus, 'Completed');
   });
@@ -212,14 +284,20 @@ describe('durable engine', () => {
   test('an unhandled failure fails the orchestration (and reaches a parent); a caught one does not', async () => {
     await start('failing', 'fail-1');
     const failed = await untilStatus(host.origin, 'fail-1', ['Failed']);
-    assert.match(failed.output, /^Orchestrator function 'failing' failed: Activity function 'alwaysFails' failed: cannot fly/);
+    assert.match(
+      failed.output,
+      /^Orchestrator function 'failing' failed: Activity function 'alwaysFails' failed: cannot fly/,
+    );
     const waited = await manage('fail-1', 'wait', '2000');
     assert.equal(waited.status, 500);
     assert.equal(waited.body.runtimeStatus, 'Failed');
 
     await start('parentCatches', 'catch-parent');
     const parent = await untilStatus(host.origin, 'catch-parent', ['Completed']);
-    assert.match(parent.output.caught, /^Orchestrator function 'failing' failed: Activity function 'alwaysFails' failed: cannot fly/);
+    assert.match(
+      parent.output.caught,
+      /^Orchestrator function 'failing' failed: Activity function 'alwaysFails' failed: cannot fly/,
+    );
     assert.equal((await status(host.origin, 'catch-parent-child')).body.runtimeStatus, 'Failed');
 
     await start('catching', 'catch-1');
@@ -242,7 +320,12 @@ describe('durable engine', () => {
     const badFilter = await call(host.origin, 'GET', '/runtime/webhooks/durabletask/instances/?runtimeStatus=Sleeping');
     assert.equal(badFilter.status, 400);
     await start('waitForGo', 'dup-1');
-    const duplicate = await call(host.origin, 'POST', '/runtime/webhooks/durabletask/orchestrators/waitForGo/dup-1', {});
+    const duplicate = await call(
+      host.origin,
+      'POST',
+      '/runtime/webhooks/durabletask/orchestrators/waitForGo/dup-1',
+      {},
+    );
     assert.equal(duplicate.status, 409);
     await manage('dup-1', 'terminate', 'done');
   });
@@ -259,25 +342,36 @@ describe('durable engine', () => {
     const started = Date.now();
     await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        call(host.origin, 'POST', `/runtime/webhooks/durabletask/orchestrators/quick/bulk-${i}`, `t${i}`).then((r) => assert.equal(r.status, 202)),
+        call(host.origin, 'POST', `/runtime/webhooks/durabletask/orchestrators/quick/bulk-${i}`, `t${i}`).then((r) =>
+          assert.equal(r.status, 202),
+        ),
       ),
     );
     await waitFor(
       async () => {
-        const page = await call(host.origin, 'GET', '/runtime/webhooks/durabletask/instances/?runtimeStatus=Completed&instanceIdPrefix=bulk-');
+        const page = await call(
+          host.origin,
+          'GET',
+          '/runtime/webhooks/durabletask/instances/?runtimeStatus=Completed&instanceIdPrefix=bulk-',
+        );
         const token = page.headers.get('x-ms-continuation-token');
         assert.equal(page.body.length, 100, 'first page is full');
         assert.ok(token, 'a continuation token is returned');
-        const rest = await fetch(`${host.origin}/runtime/webhooks/durabletask/instances/?runtimeStatus=Completed&instanceIdPrefix=bulk-`, {
-          headers: { 'x-ms-continuation-token': token },
-        });
+        const rest = await fetch(
+          `${host.origin}/runtime/webhooks/durabletask/instances/?runtimeStatus=Completed&instanceIdPrefix=bulk-`,
+          {
+            headers: { 'x-ms-continuation-token': token },
+          },
+        );
         return page.body.length + ((await rest.json()) as unknown[]).length === count;
       },
       60_000,
       'all bulk orchestrations to complete',
     );
     const seconds = (Date.now() - started) / 1000;
-    console.log(`durable: ${count} orchestrations (one activity each) completed in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)}/s`);
+    console.log(
+      `durable: ${count} orchestrations (one activity each) completed in ${seconds.toFixed(2)} s = ${(count / seconds).toFixed(0)}/s`,
+    );
     const viaClient = await call(host.origin, 'POST', '/api/query', { runtimeStatus: ['Completed'] });
     assert.ok(viaClient.body.length >= count, 'getStatusBy follows the continuation token');
     assert.ok(viaClient.body.every((s: any) => s.runtimeStatus === 'Completed' && 'input' in s && 'output' in s));

@@ -46,7 +46,12 @@ describe('local runtime: HTTP triggers', () => {
   });
 
   it('answers 404 like the host for unknown routes and for methods a route does not accept', async () => {
-    for (const [path, method] of [['/nope', 'GET'], ['/items/42', 'DELETE'], ['/items', 'PUT'], ['/nothing', 'HEAD']] as const) {
+    for (const [path, method] of [
+      ['/nope', 'GET'],
+      ['/items/42', 'DELETE'],
+      ['/items', 'PUT'],
+      ['/nothing', 'HEAD'],
+    ] as const) {
       const res = await platform.api(path, { method });
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.equal(await res.text(), '');
@@ -70,14 +75,29 @@ describe('local runtime: HTTP triggers', () => {
     assert.equal(echo.bodyText, 'héllo');
 
     const bytes = Buffer.from([0, 255, 1, 254, 128]);
-    const binary = await json(await platform.api('/echo/bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes }));
+    const binary = await json(
+      await platform.api('/echo/bin', {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: bytes,
+      }),
+    );
     assert.equal(binary.bodyBase64, bytes.toString('base64'), 'binary bodies arrive byte for byte');
 
     const viaJson = await json(await platform.api('/echo/j', { json: { a: [1, 2] } }));
     assert.deepEqual(JSON.parse(viaJson.bodyText), { a: [1, 2] });
     assert.equal(viaJson.contentType, 'application/json');
 
-    const form = await json(await platform.api('/form', { method: 'POST', body: new URLSearchParams([['name', 'Ada'], ['tag', 'x'], ['tag', 'y']]) }));
+    const form = await json(
+      await platform.api('/form', {
+        method: 'POST',
+        body: new URLSearchParams([
+          ['name', 'Ada'],
+          ['tag', 'x'],
+          ['tag', 'y'],
+        ]),
+      }),
+    );
     assert.deepEqual(form, { name: 'Ada', tags: ['x', 'y'] });
   });
 
@@ -131,7 +151,11 @@ describe('local runtime: HTTP triggers', () => {
     assert.equal(other.headers.get('access-control-allow-origin'), null);
     const preflight = await platform.api('/items', {
       method: 'OPTIONS',
-      headers: { origin: 'http://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'http://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-methods'), 'POST');

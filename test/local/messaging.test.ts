@@ -17,7 +17,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value)) {
-    if (Date.now() > deadline) assert.fail(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      assert.fail(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 50));
     value = await read();
   }
@@ -38,18 +39,28 @@ describe('local runtime: broker and timers', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(messages),
     });
-  const broker = async (path: string) => (await fetch(`${platform.origin}/runtime/broker${path}`)).json() as Promise<any>;
+  const broker = async (path: string) =>
+    (await fetch(`${platform.origin}/runtime/broker${path}`)).json() as Promise<any>;
 
   it('redelivers an abandoned message until it succeeds, with trigger metadata', async () => {
     const res = await publish('flaky', [
-      { messageId: 'flaky-1', body: { failTimes: 2 }, subject: 'Retry', correlationId: 'corr-1', applicationProperties: { tenant: 't1' } },
+      {
+        messageId: 'flaky-1',
+        body: { failTimes: 2 },
+        subject: 'Retry',
+        correlationId: 'corr-1',
+        applicationProperties: { tenant: 't1' },
+      },
     ]);
     assert.equal(res.status, 202);
     const all = await until(seen, (s) => s.filter((x) => x.fn === 'flaky').length === 3);
     await new Promise((r) => setTimeout(r, 200));
     const deliveries = (await seen()).filter((x) => x.fn === 'flaky');
     assert.equal(deliveries.length, 3, 'two failures, then one success, then no more deliveries');
-    assert.deepEqual(deliveries.map((d) => d.meta.deliveryCount), [1, 2, 3]);
+    assert.deepEqual(
+      deliveries.map((d) => d.meta.deliveryCount),
+      [1, 2, 3],
+    );
     const meta = all.find((x) => x.fn === 'flaky')!.meta;
     assert.equal(meta.messageId, 'flaky-1');
     assert.equal(meta.subject, 'Retry');
@@ -61,7 +72,10 @@ describe('local runtime: broker and timers', () => {
 
   it('dead-letters a message after the maximum delivery count, readable over the broker API', async () => {
     await publish('poison', [{ messageId: 'poison-1', body: 'never works' }]);
-    const dead = await until(() => broker('/poison/deadletter'), (d: any[]) => d.length === 1);
+    const dead = await until(
+      () => broker('/poison/deadletter'),
+      (d: any[]) => d.length === 1,
+    );
     assert.equal(dead[0].messageId, 'poison-1');
     assert.equal(dead[0].deliveryCount, 3, 'LOCAL_BROKER_MAX_DELIVERY_COUNT=3 from local.settings.json');
     assert.equal(dead[0].deadLetterReason, 'MaxDeliveryCountExceeded');
@@ -74,10 +88,19 @@ describe('local runtime: broker and timers', () => {
     const res = await platform.api('/enqueue', { json: { batch: true, items: [{ job: 'a' }, { job: 'b' }] } });
     assert.equal(res.status, 202);
     const all = await until(seen, (s) => s.filter((x) => x.fn === 'auditEvents' || x.fn === 'mailEvents').length === 4);
-    const jobs = all.filter((x) => x.fn === 'jobWorker').map((x) => x.message.job).sort();
+    const jobs = all
+      .filter((x) => x.fn === 'jobWorker')
+      .map((x) => x.message.job)
+      .sort();
     assert.deepEqual(jobs, ['a', 'b'], 'an array output sends one message per element');
-    const audit = all.filter((x) => x.fn === 'auditEvents').map((x) => x.message.doneJob).sort();
-    const mail = all.filter((x) => x.fn === 'mailEvents').map((x) => x.message.doneJob).sort();
+    const audit = all
+      .filter((x) => x.fn === 'auditEvents')
+      .map((x) => x.message.doneJob)
+      .sort();
+    const mail = all
+      .filter((x) => x.fn === 'mailEvents')
+      .map((x) => x.message.doneJob)
+      .sort();
     assert.deepEqual(audit, ['a', 'b']);
     assert.deepEqual(mail, ['a', 'b']);
   });
@@ -87,7 +110,11 @@ describe('local runtime: broker and timers', () => {
     assert.equal(noBody.status, 400);
     assert.equal(noBody.headers.get('content-type'), 'application/problem+json');
     assert.match(((await noBody.json()) as { detail: string }).detail, /body is missing/);
-    const notJson = await fetch(`${platform.origin}/runtime/broker/flaky/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+    const notJson = await fetch(`${platform.origin}/runtime/broker/flaky/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{',
+    });
     assert.equal(notJson.status, 400);
     const health = await fetch(`${platform.origin}/runtime/broker`);
     assert.equal(health.status, 200);
@@ -95,7 +122,8 @@ describe('local runtime: broker and timers', () => {
   });
 
   it('runs runOnStartup timers once at start and schedules 6-field NCRONTAB timers every second', async () => {
-    const ticks = async () => (await (await platform.api('/ticks')).json()) as { fn: string; isPastDue: boolean; status: any; at: number }[];
+    const ticks = async () =>
+      (await (await platform.api('/ticks')).json()) as { fn: string; isPastDue: boolean; status: any; at: number }[];
     const all = await until(ticks, (t) => t.filter((x) => x.fn === 'everySecond').length >= 2, 10_000);
     const startup = all.filter((x) => x.fn === 'startup');
     assert.equal(startup.length, 1);

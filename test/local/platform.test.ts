@@ -18,7 +18,10 @@ describe('local platform: this app on embedded parts', () => {
   it('answers GET /api/health 200 with every component ok right after start', async () => {
     // The runtime reports ready only once the app's health answered 200 (its first-request work is done).
     const res = await platform.api('/health');
-    const body = (await res.json()) as { status: string; components: Record<string, { status: string; detail?: string }> };
+    const body = (await res.json()) as {
+      status: string;
+      components: Record<string, { status: string; detail?: string }>;
+    };
     assert.equal(res.status, 200, JSON.stringify(body));
     assert.equal(body.status, 'ok');
     for (const name of ['cosmos', 'blob', 'durable', 'broker']) {
@@ -72,13 +75,27 @@ describe('local platform: this app on embedded parts', () => {
 
     const exchange = (body: Record<string, string>) =>
       fetch(discovery.token_endpoint, { method: 'POST', body: new URLSearchParams(body) });
-    const wrongVerifier = await exchange({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: 'personal-agents-web', code_verifier: 'x'.repeat(43) });
+    const wrongVerifier = await exchange({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: 'personal-agents-web',
+      code_verifier: 'x'.repeat(43),
+    });
     assert.equal(wrongVerifier.status, 400);
     assert.equal(((await wrongVerifier.json()) as { error: string }).error, 'invalid_grant');
 
     // The failed attempt used the code up: sign in again for a fresh one.
     const code2 = new URL((await signIn('ada@example.com')).headers.get('location')!).searchParams.get('code')!;
-    const tokens = (await (await exchange({ grant_type: 'authorization_code', code: code2, redirect_uri: redirectUri, client_id: 'personal-agents-web', code_verifier: verifier })).json()) as Record<string, any>;
+    const tokens = (await (
+      await exchange({
+        grant_type: 'authorization_code',
+        code: code2,
+        redirect_uri: redirectUri,
+        client_id: 'personal-agents-web',
+        code_verifier: verifier,
+      })
+    ).json()) as Record<string, any>;
     assert.equal(tokens.token_type, 'Bearer');
     const idClaims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString());
     assert.equal(idClaims.nonce, 'n-1');
@@ -88,12 +105,16 @@ describe('local platform: this app on embedded parts', () => {
     assert.equal(me.status, 200);
     assert.equal(((await me.json()) as { email: string }).email, 'ada@example.com');
 
-    const userinfo = (await (await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.access_token}` } })).json()) as Record<string, any>;
+    const userinfo = (await (
+      await fetch(discovery.userinfo_endpoint, { headers: { authorization: `Bearer ${tokens.access_token}` } })
+    ).json()) as Record<string, any>;
     assert.equal(userinfo.email, 'ada@example.com');
     assert.equal(userinfo.name, 'Ada Lovelace');
 
     await new Promise((r) => setTimeout(r, 1100)); // let the clock pass a second: auth_time must not follow it
-    const refreshed = (await (await exchange({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as Record<string, any>;
+    const refreshed = (await (
+      await exchange({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })
+    ).json()) as Record<string, any>;
     const again = await platform.api('/me', { token: refreshed.access_token });
     assert.equal(again.status, 200);
     const sub = (t: string) => JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()).sub;
@@ -102,20 +123,32 @@ describe('local platform: this app on embedded parts', () => {
     assert.equal(typeof authTime(tokens.id_token), 'number');
     assert.equal(authTime(refreshed.id_token), authTime(tokens.id_token), 'a refresh keeps the original auth_time');
 
-    const logout = await fetch(`${discovery.end_session_endpoint}?post_logout_redirect_uri=${encodeURIComponent(platform.origin + '/')}`, { redirect: 'manual' });
+    const logout = await fetch(
+      `${discovery.end_session_endpoint}?post_logout_redirect_uri=${encodeURIComponent(platform.origin + '/')}`,
+      { redirect: 'manual' },
+    );
     assert.equal(logout.status, 302);
-    const silent = await fetch(`${discovery.authorization_endpoint}?${new URLSearchParams({ ...Object.fromEntries(params), prompt: 'none' })}`, { redirect: 'manual' });
+    const silent = await fetch(
+      `${discovery.authorization_endpoint}?${new URLSearchParams({ ...Object.fromEntries(params), prompt: 'none' })}`,
+      { redirect: 'manual' },
+    );
     assert.equal(silent.status, 302);
     const silentBack = new URL(silent.headers.get('location')!);
     assert.equal(silentBack.searchParams.get('error'), 'login_required', 'prompt=none cannot sign in without the page');
     assert.equal(silentBack.searchParams.get('state'), 'st-1');
-    const evil = await fetch(`${discovery.authorization_endpoint}?${new URLSearchParams({ ...Object.fromEntries(params), redirect_uri: 'https://evil.example/cb' })}`);
+    const evil = await fetch(
+      `${discovery.authorization_endpoint}?${new URLSearchParams({ ...Object.fromEntries(params), redirect_uri: 'https://evil.example/cb' })}`,
+    );
     assert.equal(evil.status, 400, 'never redirects to another site');
   });
 
   it('makes expired, not-yet-valid and wrong-audience tokens for tests, which the API refuses', async () => {
     const devToken = async (body: Record<string, unknown>) => {
-      const res = await fetch(`${platform.origin}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${platform.origin}/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return ((await res.json()) as { access_token: string }).access_token;
     };
     const now = Math.floor(Date.now() / 1000);
@@ -127,12 +160,17 @@ describe('local platform: this app on embedded parts', () => {
     ]) {
       assert.equal((await platform.api('/me', { token: await devToken(body) })).status, 401, JSON.stringify(body));
     }
-    const bad = await fetch(`${platform.origin}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"nope"}' });
+    const bad = await fetch(`${platform.origin}/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"nope"}',
+    });
     assert.equal(bad.status, 400);
   });
 
   it('stops within a few seconds with every service running and clients still connected, leaving no process behind', async () => {
-    const runtimePid = (JSON.parse(readFileSync(join(platform.dataDir, 'runtime.json'), 'utf8')) as { pid: number }).pid;
+    const runtimePid = (JSON.parse(readFileSync(join(platform.dataDir, 'runtime.json'), 'utf8')) as { pid: number })
+      .pid;
     const children = childrenOf(runtimePid);
     assert.ok(children.length > 0, 'Azurite runs as a child process');
     // An SMTP client that connected and waits (as a pooled mail sender does), and a kept-alive emulator connection.

@@ -50,7 +50,9 @@ describe('local runtime: ports', () => {
 
   it('a listener whose port is taken binds a free one and says which', async () => {
     const server = createServer();
-    const ports = await bindPorts({ main: taken }, async (wanted) => ({ main: await listenOn(server, wanted.main, '127.0.0.1') }));
+    const ports = await bindPorts({ main: taken }, async (wanted) => ({
+      main: await listenOn(server, wanted.main, '127.0.0.1'),
+    }));
     try {
       assert.notEqual(ports.main, taken);
       assert.equal((server.address() as { port: number }).port, ports.main);
@@ -99,7 +101,9 @@ describe('local runtime: ports', () => {
       request(cosmos!.env.COSMOS_ENDPOINT!, { rejectUnauthorized: false }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
-      }).once('error', reject).end();
+      })
+        .once('error', reject)
+        .end();
     });
     assert.ok(cosmosStatus > 0, 'the Cosmos server answers HTTPS on its port');
     const blob = /BlobEndpoint=([^;]+)/.exec(azurite!.env.BLOB_CONNECTION_STRING!)![1]!;

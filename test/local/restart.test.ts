@@ -14,7 +14,8 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   const deadline = Date.now() + timeoutMs;
   let value = await read();
   while (!done(value)) {
-    if (Date.now() > deadline) assert.fail(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      assert.fail(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 50));
     value = await read();
   }
@@ -39,7 +40,10 @@ describe('local runtime: kill and restart', () => {
   it('keeps Cosmos documents, queued and in-flight messages, and timer schedules across a SIGKILL', async () => {
     let client = cosmos();
     const { database } = await client.databases.createIfNotExists({ id: 'restartdb' });
-    const { container } = await database.containers.createIfNotExists({ id: 'notes', partitionKey: { paths: ['/tenantId'] } });
+    const { container } = await database.containers.createIfNotExists({
+      id: 'notes',
+      partitionKey: { paths: ['/tenantId'] },
+    });
     await container.items.create({ id: 'n1', tenantId: 't1', text: 'survives a crash' });
     client.dispose();
 
@@ -52,26 +56,42 @@ describe('local runtime: kill and restart', () => {
       ]),
     });
     assert.equal(publish.status, 202);
-    const seen = async () => (await (await platform.api('/seen')).json()) as { fn: string; meta: Record<string, any> }[];
+    const seen = async () =>
+      (await (await platform.api('/seen')).json()) as { fn: string; meta: Record<string, any> }[];
     // The first message is being handled (and held); the second waits behind it (maxConcurrentCalls 1).
     await until(seen, (s) => s.some((x) => x.fn === 'parked:start' && x.meta.messageId === 'held'));
     // The Cosmos export follows each write within a moment: wait until it holds the document, then crash.
     const snapshot = join(platform.dataDir, 'cosmos', 'snapshot.json');
-    await until(async () => (existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : ''), (text) => text.includes('survives a crash'));
+    await until(
+      async () => (existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : ''),
+      (text) => text.includes('survives a crash'),
+    );
 
     await platform.kill();
     // While it is down, let an occurrence of the every-second timer pass unserved.
-    const timers = JSON.parse(readFileSync(join(platform.dataDir, 'timers.json'), 'utf8')) as Record<string, { next: string }>;
+    const timers = JSON.parse(readFileSync(join(platform.dataDir, 'timers.json'), 'utf8')) as Record<
+      string,
+      { next: string }
+    >;
     const missed = Date.parse(timers.everySecond!.next);
-    await until(async () => Date.now(), (now) => now > missed + 1500, 10_000);
+    await until(
+      async () => Date.now(),
+      (now) => now > missed + 1500,
+      10_000,
+    );
     await platform.restart();
 
     const after = await until(seen, (s) => s.filter((x) => x.fn === 'parked').length === 2);
-    const handled = Object.fromEntries(after.filter((x) => x.fn === 'parked').map((x) => [x.meta.messageId, x.meta.deliveryCount]));
+    const handled = Object.fromEntries(
+      after.filter((x) => x.fn === 'parked').map((x) => [x.meta.messageId, x.meta.deliveryCount]),
+    );
     assert.deepEqual(handled, { held: 2, queued: 1 }, 'the in-flight message is delivered again; the queued one once');
 
     const firstTick = await until(
-      async () => ((await (await platform.api('/ticks')).json()) as { fn: string; isPastDue: boolean }[]).find((t) => t.fn === 'everySecond'),
+      async () =>
+        ((await (await platform.api('/ticks')).json()) as { fn: string; isPastDue: boolean }[]).find(
+          (t) => t.fn === 'everySecond',
+        ),
       (t) => t !== undefined,
     );
     assert.equal(firstTick!.isPastDue, true, 'the occurrence missed while down runs at start as past due');

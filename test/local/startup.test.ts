@@ -11,11 +11,17 @@ const fixture = (name: string) => join(__dirname, '../fixtures', name);
 
 describe('local runtime: start-up', () => {
   it('refuses an app with Durable entities, naming the function', async () => {
-    await assert.rejects(startLocalPlatform({ app: fixture('entity-app'), services: [] }), /Function "counter" is a Durable entity; the local runtime does not support entities/);
+    await assert.rejects(
+      startLocalPlatform({ app: fixture('entity-app'), services: [] }),
+      /Function "counter" is a Durable entity; the local runtime does not support entities/,
+    );
   });
 
   it('refuses an app that enables HTTP streaming', async () => {
-    await assert.rejects(startLocalPlatform({ app: fixture('stream-app'), services: [] }), /enables HTTP streaming .* which the local runtime does not support/);
+    await assert.rejects(
+      startLocalPlatform({ app: fixture('stream-app'), services: [] }),
+      /enables HTTP streaming .* which the local runtime does not support/,
+    );
   });
 
   it('says how to build the web app when none is built, serves the API, and applies functionTimeout', async () => {

@@ -13,7 +13,10 @@ let services: Services;
 
 type Json = Record<string, any>;
 
-async function call(path: string, init: Parameters<LocalPlatform['api']>[1] = {}): Promise<{ status: number; body: Json; headers: Headers }> {
+async function call(
+  path: string,
+  init: Parameters<LocalPlatform['api']>[1] = {},
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const res = await platform.api(path, init);
   const text = await res.text();
   let body: Json = {};
@@ -35,7 +38,11 @@ async function signIn(email: string, name?: string) {
 }
 
 async function devToken(body: Json): Promise<string> {
-  const res = await fetch(`${platform.origin}/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${platform.origin}/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 200, await res.clone().text());
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -52,7 +59,12 @@ async function documentsOf(tenantId: string): Promise<Record<string, Json[]>> {
   const out: Record<string, Json[]> = {};
   for (const name of TENANT_CONTAINERS) {
     const container = await services.cosmos().container(name);
-    const { resources } = await container.items.query({ query: 'SELECT * FROM c WHERE c.tenantId = @t', parameters: [{ name: '@t', value: tenantId }] }, { partitionKey: tenantId }).fetchAll();
+    const { resources } = await container.items
+      .query(
+        { query: 'SELECT * FROM c WHERE c.tenantId = @t', parameters: [{ name: '@t', value: tenantId }] },
+        { partitionKey: tenantId },
+      )
+      .fetchAll();
     out[name] = resources;
   }
   return out;
@@ -104,8 +116,16 @@ describe('sign-in', () => {
       ['malformed header', 'Token abc', /invalid_request/],
       ['not a JWT', 'Bearer abc.def', /invalid_token/],
       ['expired', `Bearer ${await devToken({ email: 'eve@example.test', expiresInSeconds: -3600 })}`, /expired/],
-      ['not yet valid', `Bearer ${await devToken({ email: 'eve@example.test', notBefore: now + 3600 })}`, /not yet valid/],
-      ['wrong audience', `Bearer ${await devToken({ email: 'eve@example.test', audience: 'some-other-api' })}`, /aud claim/],
+      [
+        'not yet valid',
+        `Bearer ${await devToken({ email: 'eve@example.test', notBefore: now + 3600 })}`,
+        /not yet valid/,
+      ],
+      [
+        'wrong audience',
+        `Bearer ${await devToken({ email: 'eve@example.test', audience: 'some-other-api' })}`,
+        /aud claim/,
+      ],
       ['wrong signature', `Bearer ${forged}`, /signature invalid/],
       ['unknown kid', `Bearer ${unknownKid}`, /unknown signing key/],
       ['wrong issuer', `Bearer ${wrongIssuer}`, /invalid_token/],
@@ -141,11 +161,22 @@ describe('profile', () => {
     const invalid = await call('/me', {
       method: 'PATCH',
       token: ana.token,
-      json: { timezone: 'Mars/Olympus_Mons', locale: 'not a locale!!', notifications: { mode: 'sometimes', digestHour: 25 }, color: 'blue' },
+      json: {
+        timezone: 'Mars/Olympus_Mons',
+        locale: 'not a locale!!',
+        notifications: { mode: 'sometimes', digestHour: 25 },
+        color: 'blue',
+      },
     });
     assertProblem(invalid, 400);
     const paths = (invalid.body.errors as { path: string }[]).map((e) => e.path).sort();
-    assert.deepEqual(paths, ['body', 'body.locale', 'body.notifications.digestHour', 'body.notifications.mode', 'body.timezone']);
+    assert.deepEqual(paths, [
+      'body',
+      'body.locale',
+      'body.notifications.digestHour',
+      'body.notifications.mode',
+      'body.timezone',
+    ]);
     const changed = await call('/me', {
       method: 'PATCH',
       token: ana.token,
@@ -157,7 +188,12 @@ describe('profile', () => {
     assert.deepEqual(changed.body.notifications, { mode: 'digest', digestHour: 7, approvalLinks: true });
     const newEtag = changed.headers.get('etag');
     assert.ok(newEtag && newEtag !== ana.etag);
-    const stale = await call('/me', { method: 'PATCH', token: ana.token, headers: { 'if-match': ana.etag }, json: { displayName: 'Late' } });
+    const stale = await call('/me', {
+      method: 'PATCH',
+      token: ana.token,
+      headers: { 'if-match': ana.etag },
+      json: { displayName: 'Late' },
+    });
     assertProblem(stale, 412);
     const again = await call('/me', { token: ana.token });
     assert.equal(again.body.displayName, 'Ana');
@@ -178,7 +214,12 @@ describe('profile', () => {
     assert.match(usage.body.month.resetsAt, /^\d{4}-\d{2}-01T00:00:00\.000Z$/);
     const big = await call('/me', { method: 'PATCH', token: bo.token, json: { displayName: 'x'.repeat(70_000) } });
     assertProblem(big, 413);
-    const text = await call('/me', { method: 'PATCH', token: bo.token, body: '{"displayName":"B"}', headers: { 'content-type': 'text/plain' } });
+    const text = await call('/me', {
+      method: 'PATCH',
+      token: bo.token,
+      body: '{"displayName":"B"}',
+      headers: { 'content-type': 'text/plain' },
+    });
     assertProblem(text, 415);
     const echoed = await call('/me', { token: bo.token, headers: { 'x-correlation-id': 'trace-me-42' } });
     assert.equal(echoed.headers.get('x-correlation-id'), 'trace-me-42');
@@ -199,8 +240,15 @@ describe('audit', () => {
           const id = `${at}-${String(n).padStart(8, '0')}`;
           ids.push(id);
           return audit.items.create({
-            id, tenantId: cy.tenantId, at, action: n % 3 ? 'run.completed' : 'suggestion.approved',
-            actor: { type: 'agent', id: 'a1' }, target: { type: 'run', id: `r${n}` }, outcome: 'success', source: 'schedule', summary: `#${n}`,
+            id,
+            tenantId: cy.tenantId,
+            at,
+            action: n % 3 ? 'run.completed' : 'suggestion.approved',
+            actor: { type: 'agent', id: 'a1' },
+            target: { type: 'run', id: `r${n}` },
+            outcome: 'success',
+            source: 'schedule',
+            summary: `#${n}`,
           });
         }),
       );
@@ -209,7 +257,10 @@ describe('audit', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: Awaited<ReturnType<typeof call>> = await call(`/audit?limit=40&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: cy.token });
+      const res: Awaited<ReturnType<typeof call>> = await call(
+        `/audit?limit=40&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token: cy.token },
+      );
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.ok(res.body.items.length <= 40);
       seen.push(...res.body.items.map((r: Json) => r.id));
@@ -219,10 +270,20 @@ describe('audit', () => {
     assert.equal(seen.length, 300);
     assert.equal(new Set(seen).size, 300);
     assert.deepEqual(seen, [...ids].sort().reverse(), 'newest first');
-    const approvals = await call('/audit?type=suggestion.approved&limit=100&to=2026-01-02T00:00:00Z', { token: cy.token });
+    const approvals = await call('/audit?type=suggestion.approved&limit=100&to=2026-01-02T00:00:00Z', {
+      token: cy.token,
+    });
     assert.equal(approvals.body.items.length, 100);
     assert.ok(approvals.body.items.every((r: Json) => r.action === 'suggestion.approved'));
-    for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'cursor=%21%21', 'from=yesterday', 'from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'type=DROP%20TABLE']) {
+    for (const bad of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'cursor=%21%21',
+      'from=yesterday',
+      'from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+      'type=DROP%20TABLE',
+    ]) {
       const res = await call(`/audit?${bad}`, { token: cy.token });
       assertProblem(res, 400);
       assert.ok(res.body.errors.length >= 1, bad);
@@ -237,11 +298,25 @@ describe('OpenAPI', () => {
     assert.equal(doc.openapi, '3.1.0');
     assert.equal(doc.components.securitySchemes.bearer.scheme, 'bearer');
     assert.ok(doc.components.schemas.Problem.properties.correlationId);
-    for (const [path, method] of [['/api/me', 'get'], ['/api/me', 'patch'], ['/api/me', 'delete'], ['/api/me/export', 'get'], ['/api/usage', 'get'], ['/api/audit', 'get'], ['/api/health', 'get']]) {
+    for (const [path, method] of [
+      ['/api/me', 'get'],
+      ['/api/me', 'patch'],
+      ['/api/me', 'delete'],
+      ['/api/me/export', 'get'],
+      ['/api/usage', 'get'],
+      ['/api/audit', 'get'],
+      ['/api/health', 'get'],
+    ]) {
       assert.ok(doc.paths[path!]?.[method!], `${method} ${path}`);
     }
     const audit = doc.paths['/api/audit'].get;
-    assert.deepEqual(audit.parameters.filter((p: Json) => p.in === 'query').map((p: Json) => p.name).sort(), ['cursor', 'from', 'limit', 'to', 'type']);
+    assert.deepEqual(
+      audit.parameters
+        .filter((p: Json) => p.in === 'query')
+        .map((p: Json) => p.name)
+        .sort(),
+      ['cursor', 'from', 'limit', 'to', 'type'],
+    );
     assert.equal(audit.parameters.find((p: Json) => p.name === 'limit').schema.maximum, 100);
     assert.ok(audit.responses['200'].content['application/json'].schema.properties.nextCursor);
     const patch = doc.paths['/api/me'].patch;
@@ -251,7 +326,10 @@ describe('OpenAPI', () => {
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
       for (const [method, op] of Object.entries(item)) {
         for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1])) {
-          assert.ok(op.parameters.some((p: Json) => p.in === 'path' && p.name === name), `${method} ${path} documents {${name}}`);
+          assert.ok(
+            op.parameters.some((p: Json) => p.in === 'path' && p.name === name),
+            `${method} ${path} documents {${name}}`,
+          );
         }
         if (op.security.length) assert.ok(op.responses['401'], `${method} ${path} documents 401`);
         assert.ok(op.responses['500']);
@@ -317,7 +395,14 @@ describe('isolation', () => {
       if (name === 'tenants') continue;
       const container = await services.cosmos().container(name);
       for (const id of SEEDED_IDS) {
-        await container.items.upsert({ id, tenantId: owner.tenantId, type: 'seed', name: 'seed', createdAt: new Date().toISOString(), status: 'pending' });
+        await container.items.upsert({
+          id,
+          tenantId: owner.tenantId,
+          type: 'seed',
+          name: 'seed',
+          createdAt: new Date().toISOString(),
+          status: 'pending',
+        });
       }
     }
     await services.blobs().put(owner.tenantId, `exports/${SEEDED_IDS[2]}.json`, '{"owner":true}', 'application/json');
@@ -344,25 +429,48 @@ describe('isolation', () => {
         });
         const res = await call(url, request(intruder.token));
         tried.push(`${method.toUpperCase()} ${url} -> ${res.status}`);
-        assert.equal(res.headers.get('content-type'), 'application/problem+json', `${method.toUpperCase()} ${url}: ${res.status}`);
+        assert.equal(
+          res.headers.get('content-type'),
+          'application/problem+json',
+          `${method.toUpperCase()} ${url}: ${res.status}`,
+        );
         if (res.status === 400) {
           // Refused before any lookup: then the owner gets the same answer, so it reveals nothing (and changes nothing).
           const ownerRes = await call(url, request(owner.token));
-          assert.equal(ownerRes.status, 400, `${method.toUpperCase()} ${url}: 400 for another tenant but ${ownerRes.status} for the owner`);
+          assert.equal(
+            ownerRes.status,
+            400,
+            `${method.toUpperCase()} ${url}: 400 for another tenant but ${ownerRes.status} for the owner`,
+          );
           continue;
         }
-        assert.equal(res.status, 404, `${method.toUpperCase()} ${url} answered ${res.status} to another tenant: ${JSON.stringify(res.body).slice(0, 300)}`);
+        assert.equal(
+          res.status,
+          404,
+          `${method.toUpperCase()} ${url} answered ${res.status} to another tenant: ${JSON.stringify(res.body).slice(0, 300)}`,
+        );
       }
     }
     assert.ok(tried.length >= 1, 'at least the export download route takes an id');
     if (process.env.SHOW_ROUTES) console.log(tried.join('\n'));
     const afterwards = await documentsOf(owner.tenantId);
     for (const name of TENANT_CONTAINERS) {
-      const etags = (docs: Json[]) => docs.filter((d) => SEEDED_IDS.includes(d.id)).map((d) => `${d.id}:${d._etag}`).sort();
+      const etags = (docs: Json[]) =>
+        docs
+          .filter((d) => SEEDED_IDS.includes(d.id))
+          .map((d) => `${d.id}:${d._etag}`)
+          .sort();
       assert.deepEqual(etags(afterwards[name]!), etags(before[name]!), `${name}: the owner's documents are untouched`);
     }
-    assert.equal((await services.blobs().get(owner.tenantId, `exports/${SEEDED_IDS[2]}.json`))?.toString(), '{"owner":true}');
-    assert.equal((await call(`/me/exports/${SEEDED_IDS[2]}`, { token: owner.token })).status, 200, 'the owner can read it');
+    assert.equal(
+      (await services.blobs().get(owner.tenantId, `exports/${SEEDED_IDS[2]}.json`))?.toString(),
+      '{"owner":true}',
+    );
+    assert.equal(
+      (await call(`/me/exports/${SEEDED_IDS[2]}`, { token: owner.token })).status,
+      200,
+      'the owner can read it',
+    );
     // The intruder's own trail shows no trace of the owner's data either.
     const trail = await call('/audit?limit=100', { token: intruder.token });
     assert.ok(!JSON.stringify(trail.body).includes(owner.tenantId));
@@ -377,22 +485,35 @@ describe('privacy', () => {
     const agents = await services.cosmos().container('agents');
     await agents.items.create({ id: 'agent-export-1', tenantId: dee.tenantId, name: 'Inbox triage' });
     const connectors = await services.cosmos().container('connectors');
-    await connectors.items.create({ id: 'conn-1', tenantId: dee.tenantId, provider: 'google', accountEmail: 'dee@gmail.test', encryptedTokens: 'AES-GCM-CIPHERTEXT-VALUE', refreshToken: 'REFRESH-TOKEN-VALUE' });
-    await services.blobs().put(dee.tenantId, 'docs/notes.txt', 'Dee\'s notes', 'text/plain');
+    await connectors.items.create({
+      id: 'conn-1',
+      tenantId: dee.tenantId,
+      provider: 'google',
+      accountEmail: 'dee@gmail.test',
+      encryptedTokens: 'AES-GCM-CIPHERTEXT-VALUE',
+      refreshToken: 'REFRESH-TOKEN-VALUE',
+    });
+    await services.blobs().put(dee.tenantId, 'docs/notes.txt', "Dee's notes", 'text/plain');
     const exported = await call('/me/export', { token: dee.token });
     assert.equal(exported.status, 200, JSON.stringify(exported.body).slice(0, 500));
     const body = exported.body;
     assert.equal(body.tenantId, dee.tenantId);
     assert.equal(body.containers.tenants[0].timezone, 'Europe/Berlin');
     assert.ok(body.containers.audit.some((r: Json) => r.action === 'profile.updated'));
-    assert.deepEqual(body.containers.agents.map((a: Json) => a.name), ['Inbox triage']);
+    assert.deepEqual(
+      body.containers.agents.map((a: Json) => a.name),
+      ['Inbox triage'],
+    );
     assert.equal(body.containers.connectors[0].accountEmail, 'dee@gmail.test');
     const text = JSON.stringify(body);
     for (const secret of ['AES-GCM-CIPHERTEXT-VALUE', 'REFRESH-TOKEN-VALUE']) {
-      assert.ok(!text.includes(secret), `no secrets in the export: ${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 50)}`);
+      assert.ok(
+        !text.includes(secret),
+        `no secrets in the export: ${text.slice(Math.max(0, text.indexOf(secret) - 300), text.indexOf(secret) + 50)}`,
+      );
     }
     const blob = body.blobs.find((b: Json) => b.path === 'docs/notes.txt');
-    assert.equal(Buffer.from(blob.base64, 'base64').toString(), 'Dee\'s notes');
+    assert.equal(Buffer.from(blob.base64, 'base64').toString(), "Dee's notes");
 
     // A large export is prepared as a file and linked.
     await services.blobs().put(dee.tenantId, 'docs/big.bin', Buffer.alloc(200_000, 7), 'application/octet-stream');
@@ -403,13 +524,19 @@ describe('privacy', () => {
     assert.equal(download.status, 200);
     const full = (await download.json()) as Json;
     assert.ok(full.blobs.some((b: Json) => b.path === 'docs/big.bin'));
-    assert.equal((await fetch(large.body.location, { headers: { authorization: `Bearer ${other.token}` } })).status, 404);
+    assert.equal(
+      (await fetch(large.body.location, { headers: { authorization: `Bearer ${other.token}` } })).status,
+      404,
+    );
 
     // Orchestration instances carry the tenant in their id; erasure finds and purges them (and only them).
     const durable = `${platform.origin}/runtime/webhooks/durabletask`;
     const mine = `approval:${dee.tenantId}:gone-suggestion`;
     const theirs = `approval:${other.tenantId}:kept-suggestion`;
-    for (const [id, tenantId] of [[mine, dee.tenantId], [theirs, other.tenantId]] as const) {
+    for (const [id, tenantId] of [
+      [mine, dee.tenantId],
+      [theirs, other.tenantId],
+    ] as const) {
       const started = await fetch(`${durable}/orchestrators/suggestionApproval/${encodeURIComponent(id)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -12,7 +12,11 @@ test('flags from app settings, overlaid by the local file, targeted by tenant, t
   try {
     const file = join(dir, 'flags.json');
     const flags = createFeatureFlags({
-      FEATURE_FLAGS: JSON.stringify({ weeklyReview: true, newInbox: { tenants: ['t-ana'] }, proOnly: { tiers: ['pro', 'team'] } }),
+      FEATURE_FLAGS: JSON.stringify({
+        weeklyReview: true,
+        newInbox: { tenants: ['t-ana'] },
+        proOnly: { tiers: ['pro', 'team'] },
+      }),
       FEATURE_FLAGS_FILE: file,
     });
     assert.equal(await flags.isEnabled('weeklyReview'), true);
@@ -28,12 +32,17 @@ test('flags from app settings, overlaid by the local file, targeted by tenant, t
     const on = [];
     for (const tenantId of tenants) if (await flags.isEnabled('rollout', { tenantId })) on.push(tenantId);
     assert.ok(on.length > 140 && on.length < 260, `about half the tenants: ${on.length}`);
-    for (const tenantId of on.slice(0, 20)) assert.equal(await flags.isEnabled('rollout', { tenantId }), true, 'stable per tenant');
+    for (const tenantId of on.slice(0, 20))
+      assert.equal(await flags.isEnabled('rollout', { tenantId }), true, 'stable per tenant');
 
     writeFileSync(file, JSON.stringify({ weeklyReview: true }));
     utimesSync(file, new Date(), new Date(Date.now() + 5000));
     assert.equal(await flags.isEnabled('weeklyReview'), true, 'the file is re-read when it changes');
-    assert.deepEqual(await flags.evaluateAll({ tenantId: 't-ana', tier: 'free' }), { weeklyReview: true, newInbox: true, proOnly: false });
+    assert.deepEqual(await flags.evaluateAll({ tenantId: 't-ana', tier: 'free' }), {
+      weeklyReview: true,
+      newInbox: true,
+      proOnly: false,
+    });
 
     writeFileSync(file, '{"bad flag name!": true}');
     utimesSync(file, new Date(), new Date(Date.now() + 10000));
@@ -52,5 +61,5 @@ test('tier settings: overrides are typed and merged over the defaults', () => {
   assert.throws(() => loadSettings({ TIER_LIMITS: '{"gold":{"runsPerDay":1}}' }), /TIER_LIMITS/);
   assert.throws(() => loadSettings({ TIER_LIMITS: '{"free":{"runsPerDay":-1}}' }), /TIER_LIMITS/);
   assert.throws(() => loadSettings({ TIER_LIMITS: 'not json' }), /TIER_LIMITS: expected JSON/);
-  assert.throws(() => loadSettings({ FEATURE_FLAGS: '' , DEFAULT_TIER: 'platinum' }), /DEFAULT_TIER/);
+  assert.throws(() => loadSettings({ FEATURE_FLAGS: '', DEFAULT_TIER: 'platinum' }), /DEFAULT_TIER/);
 });

@@ -20,7 +20,11 @@ const echo = httpRoute({
   tags: ['test'],
   params: z.object({ itemId: z.string().regex(/^[a-z0-9-]{1,40}$/) }),
   query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(25) }),
-  body: z.object({ name: z.string().min(1), schedule: z.object({ cron: z.string().min(9) }), tags: z.array(z.string().max(5)).max(3) }),
+  body: z.object({
+    name: z.string().min(1),
+    schedule: z.object({ cron: z.string().min(9) }),
+    tags: z.array(z.string().max(5)).max(3),
+  }),
   async handler({ body, params, query }) {
     return ok({ ...body, itemId: params.itemId, limit: query.limit });
   },
@@ -65,7 +69,16 @@ const guarded = httpRoute({
   },
 });
 
-function call(handler: typeof echo, init: { method?: string; url?: string; headers?: Record<string, string>; body?: string; params?: Record<string, string> }) {
+function call(
+  handler: typeof echo,
+  init: {
+    method?: string;
+    url?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    params?: Record<string, string>;
+  },
+) {
   const request = new HttpRequest({
     method: init.method ?? 'POST',
     url: init.url ?? 'http://localhost/api/test/echo/abc?limit=5',
@@ -92,26 +105,51 @@ describe('HTTP conventions', () => {
     const problem = json(res);
     assert.equal(problem.type, 'https://personal-agents.dev/problems/validation');
     // Every bad part is reported at once: params, query and body.
+    assert.deepEqual(problem.errors.map((e: { path: string }) => e.path).sort(), [
+      'body.name',
+      'body.schedule.cron',
+      'body.tags[1]',
+      'params.itemId',
+      'query.limit',
+    ]);
+    const query = json(
+      await call(echo, {
+        url: 'http://localhost/api/test/echo/abc?limit=500',
+        headers: { 'content-type': 'application/json' },
+        body: good,
+      }),
+    );
     assert.deepEqual(
-      problem.errors.map((e: { path: string }) => e.path).sort(),
-      ['body.name', 'body.schedule.cron', 'body.tags[1]', 'params.itemId', 'query.limit'],
+      query.errors.map((e: { path: string }) => e.path),
+      ['query.limit'],
     );
-    const query = json(await call(echo, { url: 'http://localhost/api/test/echo/abc?limit=500', headers: { 'content-type': 'application/json' }, body: good }));
-    assert.deepEqual(query.errors.map((e: { path: string }) => e.path), ['query.limit']);
     const body = json(
-      await call(echo, { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '', schedule: { cron: 'x' }, tags: ['ok', 'far-too-long'] }) }),
+      await call(echo, {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: '', schedule: { cron: 'x' }, tags: ['ok', 'far-too-long'] }),
+      }),
     );
-    assert.deepEqual(body.errors.map((e: { path: string }) => e.path).sort(), ['body.name', 'body.schedule.cron', 'body.tags[1]']);
+    assert.deepEqual(body.errors.map((e: { path: string }) => e.path).sort(), [
+      'body.name',
+      'body.schedule.cron',
+      'body.tags[1]',
+    ]);
     assert.match(body.detail, /body\.schedule\.cron/);
   });
 
   test('a good request passes, with the correlation id echoed', async () => {
-    const res = await call(echo, { headers: { 'content-type': 'application/json; charset=utf-8', 'x-correlation-id': 'abc-123' }, body: good });
+    const res = await call(echo, {
+      headers: { 'content-type': 'application/json; charset=utf-8', 'x-correlation-id': 'abc-123' },
+      body: good,
+    });
     assert.equal(res.status, 200);
     assert.equal((res.headers as Record<string, string>)['x-correlation-id'], 'abc-123');
     assert.equal(json(res).limit, 5);
     // A correlation id that could inject into logs or headers is replaced.
-    const bad = await call(echo, { headers: { 'content-type': 'application/json', 'x-correlation-id': 'a b <script>' }, body: good });
+    const bad = await call(echo, {
+      headers: { 'content-type': 'application/json', 'x-correlation-id': 'a b <script>' },
+      body: good,
+    });
     assert.match((bad.headers as Record<string, string>)['x-correlation-id']!, /^[0-9a-f-]{36}$/);
   });
 
@@ -120,7 +158,10 @@ describe('HTTP conventions', () => {
     const tooLarge = await call(echo, { headers: { 'content-type': 'application/json' }, body: big });
     assert.equal(tooLarge.status, 413);
     assert.equal(json(tooLarge).type, 'https://personal-agents.dev/problems/payload-too-large');
-    const declared = await call(echo, { headers: { 'content-type': 'application/json', 'content-length': '999999' }, body: good });
+    const declared = await call(echo, {
+      headers: { 'content-type': 'application/json', 'content-length': '999999' },
+      body: good,
+    });
     assert.equal(declared.status, 413);
     const media = await call(echo, { headers: { 'content-type': 'text/plain' }, body: good });
     assert.equal(media.status, 415);
@@ -134,7 +175,12 @@ describe('HTTP conventions', () => {
   });
 
   test('unknown errors become a 500 problem with the correlation id and no internals', async () => {
-    const res = await call(broken, { method: 'GET', url: 'http://localhost/api/test/broken', headers: { 'x-correlation-id': 'corr-500' }, params: {} });
+    const res = await call(broken, {
+      method: 'GET',
+      url: 'http://localhost/api/test/broken',
+      headers: { 'x-correlation-id': 'corr-500' },
+      params: {},
+    });
     assert.equal(res.status, 500);
     const text = String(res.body);
     assert.doesNotMatch(text, /s3cr3t|AccountKey|secret\.js|\/srv\/|at /);

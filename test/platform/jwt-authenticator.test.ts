@@ -22,7 +22,10 @@ async function keyPair(kid: string) {
   return { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), kid, alg: 'RS256', use: 'sig' } };
 }
 
-function token(claims: Record<string, unknown> = {}, opts: { key?: CryptoKey; kid?: string; iss?: string; aud?: string; exp?: number; nbf?: number } = {}) {
+function token(
+  claims: Record<string, unknown> = {},
+  opts: { key?: CryptoKey; kid?: string; iss?: string; aud?: string; exp?: number; nbf?: number } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   const jwt = new SignJWT({ email: 'ana@example.test', name: 'Ana', ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'k1' })
@@ -126,7 +129,9 @@ describe('bearer tokens', () => {
     const flipped = `${h}.${p}.${s!.slice(0, -4)}${s!.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`;
     await rejection(`Bearer ${flipped}`);
     // Changed claims under the original signature.
-    const forged = Buffer.from(JSON.stringify({ sub: 'user-mallory', iss: issuer, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ sub: 'user-mallory', iss: issuer, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 }),
+    ).toString('base64url');
     await rejection(`Bearer ${h}.${forged}.${s}`);
   });
 

@@ -18,7 +18,10 @@ let stop: () => Promise<void>;
 let now = new Date('2026-03-31T23:59:00Z');
 
 before(async () => {
-  ({ services, stop } = await startServicesOnEmbeddedCosmos({ TIER_LIMITS: '{"free":{"runsPerDay":3,"agents":2}}' }, { now: () => now }));
+  ({ services, stop } = await startServicesOnEmbeddedCosmos(
+    { TIER_LIMITS: '{"free":{"runsPerDay":3,"agents":2}}' },
+    { now: () => now },
+  ));
 });
 after(() => stop());
 
@@ -40,7 +43,9 @@ describe('personal tenants', () => {
   test('an update with a stale version is refused with 412 and changes nothing', async () => {
     const bob = person('bob-etag');
     const first = await services.tenants().ensure(bob);
-    const updated = await services.tenants().update(bob.tenantId, { timezone: 'Europe/Paris' }, { ifMatch: first._etag });
+    const updated = await services
+      .tenants()
+      .update(bob.tenantId, { timezone: 'Europe/Paris' }, { ifMatch: first._etag });
     assert.equal(updated.timezone, 'Europe/Paris');
     assert.notEqual(updated._etag, first._etag);
     await assert.rejects(
@@ -80,7 +85,11 @@ describe('usage and limits', () => {
   test('concurrent usage records all count (atomic increments)', async () => {
     const carol = person('carol-usage');
     await services.tenants().ensure(carol);
-    await Promise.all(Array.from({ length: 40 }, () => services.usage().record(carol.tenantId, { promptTokens: 10, completionTokens: 5, costUsd: 0.001 })));
+    await Promise.all(
+      Array.from({ length: 40 }, () =>
+        services.usage().record(carol.tenantId, { promptTokens: 10, completionTokens: 5, costUsd: 0.001 }),
+      ),
+    );
     const report = await services.usage().report(carol.tenantId);
     assert.equal(report.month.promptTokens, 400);
     assert.equal(report.month.completionTokens, 200);
@@ -97,7 +106,10 @@ describe('usage and limits', () => {
       await services.usage().checkLimit(dan.tenantId, 'runsPerDay');
       await services.usage().record(dan.tenantId, { runs: 1 });
     }
-    const err = await services.usage().checkLimit(dan.tenantId, 'runsPerDay').catch((e: unknown) => e);
+    const err = await services
+      .usage()
+      .checkLimit(dan.tenantId, 'runsPerDay')
+      .catch((e: unknown) => e);
     assert.ok(err instanceof LimitExceededError);
     assert.equal(err.status, 429);
     assert.equal(err.extensions.limit, 'runsPerDay');
@@ -126,8 +138,14 @@ describe('usage and limits', () => {
     const agents = new TenantRepository<{ id: string; tenantId: string }>(services.cosmos(), 'agents', 'agent');
     await agents.create({ id: 'a1', tenantId: erin.tenantId });
     await agents.create({ id: 'a2', tenantId: erin.tenantId });
-    await assert.rejects(services.usage().checkLimit(erin.tenantId, 'agents'), (e: unknown) => e instanceof LimitExceededError && e.extensions.used === 2);
-    await assert.rejects(services.usage().checkLimit(erin.tenantId, 'scheduleMinIntervalMinutes', { amount: 15 }), LimitExceededError);
+    await assert.rejects(
+      services.usage().checkLimit(erin.tenantId, 'agents'),
+      (e: unknown) => e instanceof LimitExceededError && e.extensions.used === 2,
+    );
+    await assert.rejects(
+      services.usage().checkLimit(erin.tenantId, 'scheduleMinIntervalMinutes', { amount: 15 }),
+      LimitExceededError,
+    );
     await services.usage().checkLimit(erin.tenantId, 'scheduleMinIntervalMinutes', { amount: 60 });
     await services.tenants().setTier(erin.tenantId, 'pro');
     await services.usage().checkLimit(erin.tenantId, 'scheduleMinIntervalMinutes', { amount: 15 });
@@ -150,7 +168,10 @@ describe('tenant partitions', () => {
     const other = person('frank-partition');
     await repo.create({ id: 'only-mine', tenantId: other.tenantId });
     const { resources } = await container.items.query('SELECT * FROM c', { partitionKey: other.tenantId }).fetchAll();
-    assert.deepEqual(resources.map((r: { id: string }) => r.id), ['only-mine']);
+    assert.deepEqual(
+      resources.map((r: { id: string }) => r.id),
+      ['only-mine'],
+    );
     // The system container is not a tenant path: system-wide lookups stay possible there.
     const system = await services.cosmos().container('system');
     await system.items.query('SELECT * FROM c').fetchAll();

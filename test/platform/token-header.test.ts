@@ -22,10 +22,13 @@ test('the web app is told which header carries the token', async () => {
   assert.equal(config.tokenHeader, 'x-client-authorization');
 });
 
-test("the token is read from the configured header, whatever the proxy put in Authorization", async () => {
+test('the token is read from the configured header, whatever the proxy put in Authorization', async () => {
   const token = await platform.token('sam@proxy.test', 'Sam');
   const proxied = await fetch(`${platform.apiUrl}/me`, {
-    headers: { 'x-client-authorization': `Bearer ${token}`, authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl' },
+    headers: {
+      'x-client-authorization': `Bearer ${token}`,
+      authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl',
+    },
   });
   assert.equal(proxied.status, 200, await proxied.clone().text());
   assert.equal(((await proxied.json()) as { email: string }).email, 'sam@proxy.test');

@@ -37,7 +37,9 @@ describe('email approval links', () => {
     assert.equal(replay.status, 410);
     assert.match(replay.title, /already used/);
     assert.equal((await ctx.services.approvalLinks().inspect(token)).status, 410);
-    const trail = (await ctx.services.audit().list(tenant, { limit: 10, type: 'suggestion.approved' })).items.filter((r) => r.target.id === doc.id);
+    const trail = (await ctx.services.audit().list(tenant, { limit: 10, type: 'suggestion.approved' })).items.filter(
+      (r) => r.target.id === doc.id,
+    );
     assert.equal(trail.length, 1);
     assert.equal(trail[0]!.source, 'email-link');
   });
@@ -60,7 +62,11 @@ describe('email approval links', () => {
     const token = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'reject'));
     const [v, body, sig] = token.split('.');
     const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
-    const forged = [v, Buffer.from(JSON.stringify({ ...claims, decision: 'approve', suggestionId: other.id })).toString('base64url'), sig].join('.');
+    const forged = [
+      v,
+      Buffer.from(JSON.stringify({ ...claims, decision: 'approve', suggestionId: other.id })).toString('base64url'),
+      sig,
+    ].join('.');
     for (const bad of [forged, `${token.slice(0, -3)}abc`, 'v1.garbage.more', `${token}x`]) {
       assert.equal((await ctx.services.approvalLinks().inspect(bad)).status, 400, bad);
       assert.equal((await ctx.services.approvalLinks().decide(bad, 'c')).status, 400, bad);
@@ -82,8 +88,13 @@ describe('email approval links', () => {
 
   test('20 concurrent uses of approve links (two links) decide exactly once', async () => {
     const doc = await pendingSuggestion('Race');
-    const links = [ctx.services.approvalLinks().linkFor(doc, 'approve'), ctx.services.approvalLinks().linkFor(doc, 'approve')].map(tokenOf);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => ctx.services.approvalLinks().decide(links[i % 2]!, `c${i}`)));
+    const links = [
+      ctx.services.approvalLinks().linkFor(doc, 'approve'),
+      ctx.services.approvalLinks().linkFor(doc, 'approve'),
+    ].map(tokenOf);
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ctx.services.approvalLinks().decide(links[i % 2]!, `c${i}`)),
+    );
     assert.equal(outcomes.filter((o) => o.status === 200).length, 1);
     assert.ok(outcomes.every((o) => o.status === 200 || o.status === 409 || o.status === 410));
   });

@@ -13,7 +13,14 @@ interface Step {
   at: number;
 }
 
-function run(opts: { expiresInMs: number; reminderBeforeSeconds: number; decisionAfterMs?: number; decision?: 'approve' | 'reject'; executeFails?: boolean; initialStatus?: string }) {
+function run(opts: {
+  expiresInMs: number;
+  reminderBeforeSeconds: number;
+  decisionAfterMs?: number;
+  decision?: 'approve' | 'reject';
+  executeFails?: boolean;
+  initialStatus?: string;
+}) {
   const start = Date.parse('2026-01-01T00:00:00Z');
   let now = start;
   const steps: Step[] = [];
@@ -40,17 +47,30 @@ function run(opts: { expiresInMs: number; reminderBeforeSeconds: number; decisio
     },
   } as unknown as df.OrchestrationContext;
 
-  const orchestrator = createApprovalOrchestrator(activities, (task) => ({ ...(task as object), retried: true }) as unknown as df.Task);
+  const orchestrator = createApprovalOrchestrator(
+    activities,
+    (task) => ({ ...(task as object), retried: true }) as unknown as df.Task,
+  );
   const gen = orchestrator(context);
   let next = gen.next();
   const decisionAt = opts.decisionAfterMs === undefined ? Number.POSITIVE_INFINITY : start + opts.decisionAfterMs;
   let guard = 0;
   while (!next.done && guard++ < 1000) {
-    const task = next.value as unknown as { kind: string; name?: string; tasks?: { kind: string; fireAt?: number }[]; retried?: boolean };
+    const task = next.value as unknown as {
+      kind: string;
+      name?: string;
+      tasks?: { kind: string; fireAt?: number }[];
+      retried?: boolean;
+    };
     if (task.kind === 'activity') {
       steps.push({ kind: 'activity', name: task.name, at: now });
-      if (task.name === 'state') next = gen.next({ status: opts.initialStatus ?? 'pending', expiresAt: new Date(start + opts.expiresInMs).toISOString() });
-      else if (task.name === 'execute' && opts.executeFails) next = gen.throw(new Error("Activity function 'approvalExecute' failed: provider down\nstack"));
+      if (task.name === 'state')
+        next = gen.next({
+          status: opts.initialStatus ?? 'pending',
+          expiresAt: new Date(start + opts.expiresInMs).toISOString(),
+        });
+      else if (task.name === 'execute' && opts.executeFails)
+        next = gen.throw(new Error("Activity function 'approvalExecute' failed: provider down\nstack"));
       else if (task.name === 'execute') next = gen.next('executed');
       else if (task.name === 'expire') next = gen.next('expired');
       else if (task.name === 'markFailed') next = gen.next('failed');
@@ -88,33 +108,61 @@ describe('approval orchestrator', () => {
     const reminders = steps.filter((s) => s.name === 'remind');
     assert.equal(reminders.length, 1);
     assert.equal(reminders[0]!.at, start + 20 * DAY - 12 * 3600_000);
-    assert.deepEqual(steps.filter((s) => s.kind === 'activity').map((s) => s.name), ['state', 'remind', 'expire']);
+    assert.deepEqual(
+      steps.filter((s) => s.kind === 'activity').map((s) => s.name),
+      ['state', 'remind', 'expire'],
+    );
   });
 
   test('an approval during the wait is carried out (with retries) and nothing expires', () => {
     const { steps, result } = run({ expiresInMs: 3 * DAY, reminderBeforeSeconds: 0, decisionAfterMs: 3600_000 });
     assert.equal(result, 'executed');
-    assert.deepEqual(steps.filter((s) => s.kind === 'activity').map((s) => s.name), ['state', 'execute']);
+    assert.deepEqual(
+      steps.filter((s) => s.kind === 'activity').map((s) => s.name),
+      ['state', 'execute'],
+    );
   });
 
   test('a decision stored before the wait started is found by its first step and carried out', () => {
     const { steps, result } = run({ expiresInMs: 3 * DAY, reminderBeforeSeconds: 3600, initialStatus: 'approved' });
     assert.equal(result, 'executed');
-    assert.deepEqual(steps.map((s) => s.name ?? s.kind), ['state', 'execute']);
+    assert.deepEqual(
+      steps.map((s) => s.name ?? s.kind),
+      ['state', 'execute'],
+    );
     const rejected = run({ expiresInMs: 3 * DAY, reminderBeforeSeconds: 3600, initialStatus: 'rejected' });
     assert.equal(rejected.result, 'rejected');
-    assert.deepEqual(rejected.steps.map((s) => s.name ?? s.kind), ['state']);
+    assert.deepEqual(
+      rejected.steps.map((s) => s.name ?? s.kind),
+      ['state'],
+    );
   });
 
   test('a rejection ends the wait without any activity', () => {
-    const { steps, result } = run({ expiresInMs: 3 * DAY, reminderBeforeSeconds: 0, decisionAfterMs: 60_000, decision: 'reject' });
+    const { steps, result } = run({
+      expiresInMs: 3 * DAY,
+      reminderBeforeSeconds: 0,
+      decisionAfterMs: 60_000,
+      decision: 'reject',
+    });
     assert.equal(result, 'rejected');
-    assert.deepEqual(steps.filter((s) => s.kind === 'activity').map((s) => s.name), ['state']);
+    assert.deepEqual(
+      steps.filter((s) => s.kind === 'activity').map((s) => s.name),
+      ['state'],
+    );
   });
 
   test('when every retry fails the suggestion is marked failed', () => {
-    const { steps, result } = run({ expiresInMs: DAY, reminderBeforeSeconds: 0, decisionAfterMs: 1000, executeFails: true });
+    const { steps, result } = run({
+      expiresInMs: DAY,
+      reminderBeforeSeconds: 0,
+      decisionAfterMs: 1000,
+      executeFails: true,
+    });
     assert.equal(result, 'failed');
-    assert.deepEqual(steps.filter((s) => s.kind === 'activity').map((s) => s.name), ['state', 'execute', 'markFailed']);
+    assert.deepEqual(
+      steps.filter((s) => s.kind === 'activity').map((s) => s.name),
+      ['state', 'execute', 'markFailed'],
+    );
   });
 });

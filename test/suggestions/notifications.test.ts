@@ -25,7 +25,11 @@ async function mailFor(to: string): Promise<SinkMessage[]> {
       body = b;
     },
   };
-  await sink.handle!({ method: 'GET' } as never, res as never, new URL(`http://local/dev/mail/messages.json?to=${encodeURIComponent(to)}`));
+  await sink.handle!(
+    { method: 'GET' } as never,
+    res as never,
+    new URL(`http://local/dev/mail/messages.json?to=${encodeURIComponent(to)}`),
+  );
   assert.equal(status, 200);
   return (JSON.parse(body) as { items: SinkMessage[] }).items;
 }
@@ -60,7 +64,7 @@ async function person(id: string, notifications: { mode: 'immediate' | 'digest' 
 }
 
 describe('notification emails', () => {
-  test('the next digest time follows the person\'s zone across a DST change', () => {
+  test("the next digest time follows the person's zone across a DST change", () => {
     const now = new Date('2026-03-28T10:00:00Z');
     assert.equal(nextLocalHour(now, 8, 'Europe/Paris').toISOString(), '2026-03-29T06:00:00.000Z');
     assert.equal(nextLocalHour(now, 12, 'Europe/Paris').toISOString(), '2026-03-28T11:00:00.000Z');
@@ -72,7 +76,11 @@ describe('notification emails', () => {
     const run = origin(p.tenantId);
     await ctx.services.suggestions().propose(run, [taskProposal('One'), taskProposal('Two')]);
     assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'sent');
-    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'skipped', 'a second event of the run sends nothing');
+    assert.equal(
+      await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId),
+      'skipped',
+      'a second event of the run sends nothing',
+    );
     const [first] = await mailFor(p.email);
     assert.equal(first!.subject, '2 suggestions need your approval');
     assert.equal(linksIn(first!.text).approve.length, 2);
@@ -89,7 +97,7 @@ describe('notification emails', () => {
     assert.match(mails[0]!.text, /Open in the app: http/);
   });
 
-  test('digest: queued, then one email at the person\'s digest hour', async () => {
+  test("digest: queued, then one email at the person's digest hour", async () => {
     const p = await person('digest', { mode: 'digest', digestHour: 8 });
     const run = origin(p.tenantId);
     await ctx.services.suggestions().propose(run, [taskProposal('Read later'), taskProposal('And this')]);
@@ -108,7 +116,12 @@ describe('notification emails', () => {
     const run = origin(p.tenantId);
     await ctx.services.suggestions().propose(run, [taskProposal('Silent')]);
     assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'skipped');
-    assert.equal(await ctx.services.notifier().runFailed(p.tenantId, { runId: 'r', agentName: 'Triage', error: 'x', at: ctx.clock.now().toISOString() }), false);
+    assert.equal(
+      await ctx.services
+        .notifier()
+        .runFailed(p.tenantId, { runId: 'r', agentName: 'Triage', error: 'x', at: ctx.clock.now().toISOString() }),
+      false,
+    );
     assert.equal((await mailFor(p.email)).length, 0);
   });
 });

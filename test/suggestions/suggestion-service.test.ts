@@ -1,13 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError, ConflictError, ValidationError } from '../../shared/platform/errors';
+import { type AppError, ConflictError, ValidationError } from '../../shared/platform/errors';
 import { origin, replyProposal, startSuggestionServices, taskProposal } from './support/services';
 
 let ctx: Awaited<ReturnType<typeof startSuggestionServices>>;
 
 before(async () => {
   ctx = await startSuggestionServices();
-  await ctx.services.tenants().ensure({ tenantId: 'tenant-a', issuer: 'https://issuer.test', subject: 'a', email: 'me@home.test', name: 'Alex' });
+  await ctx.services
+    .tenants()
+    .ensure({ tenantId: 'tenant-a', issuer: 'https://issuer.test', subject: 'a', email: 'me@home.test', name: 'Alex' });
 });
 after(() => ctx.stop());
 
@@ -27,13 +29,22 @@ describe('proposals', () => {
     assert.equal(reply.preview.action, 'Send a reply to ana@elsewhere.test');
     assert.equal(reply.preview.body, 'Thursday works for me.');
     assert.deepEqual(reply.riskFlags.map((f) => f.code).sort(), ['external-recipients', 'untrusted-content']);
-    const created = ctx.capture.events.filter((e) => e.type === 'SuggestionCreated' && ids.includes(String(e.data.suggestionId)));
-    assert.equal(new Set(created.map((e) => e.id)).size, 2, 'one SuggestionCreated id per suggestion, even when re-published');
+    const created = ctx.capture.events.filter(
+      (e) => e.type === 'SuggestionCreated' && ids.includes(String(e.data.suggestionId)),
+    );
+    assert.equal(
+      new Set(created.map((e) => e.id)).size,
+      2,
+      'one SuggestionCreated id per suggestion, even when re-published',
+    );
   });
 
   test('the steps of one run (in parallel too) get their own ids under the real run id; a retried step adds nothing', async () => {
     const run = origin('tenant-a');
-    const [digest, followUps, coordinator] = ['digest', 'follow-ups', 'coordinator'].map((stepId) => ({ ...run, stepId }));
+    const [digest, followUps, coordinator] = ['digest', 'follow-ups', 'coordinator'].map((stepId) => ({
+      ...run,
+      stepId,
+    }));
     const proposed = await Promise.all([
       ctx.services.suggestions().propose(digest!, [taskProposal('Digest A'), taskProposal('Digest B')]),
       ctx.services.suggestions().propose(followUps!, [taskProposal('Chase Ana'), taskProposal('Chase Ben')]),
@@ -41,7 +52,10 @@ describe('proposals', () => {
     ]);
     const all = proposed.flat();
     assert.equal(new Set(all).size, 5, 'no clashes between steps at the same position');
-    assert.deepEqual(await ctx.services.suggestions().propose(followUps!, [taskProposal('Chase Ana'), taskProposal('Chase Ben')]), proposed[1]);
+    assert.deepEqual(
+      await ctx.services.suggestions().propose(followUps!, [taskProposal('Chase Ana'), taskProposal('Chase Ben')]),
+      proposed[1],
+    );
 
     const byRun = await ctx.services.suggestions().list('tenant-a', { runId: run.runId, limit: 10 });
     assert.deepEqual(new Set(byRun.items.map((s) => s.id)), new Set(all), 'the run id finds every step, exactly five');
@@ -51,7 +65,10 @@ describe('proposals', () => {
     assert.deepEqual([created?.data.runId, created?.data.stepId], [run.runId, 'follow-ups']);
 
     // The filter is an exact match: neither a longer run id nor a step-suffixed one finds these.
-    assert.equal((await ctx.services.suggestions().list('tenant-a', { runId: run.runId.slice(0, -1), limit: 10 })).items.length, 0);
+    assert.equal(
+      (await ctx.services.suggestions().list('tenant-a', { runId: run.runId.slice(0, -1), limit: 10 })).items.length,
+      0,
+    );
     const longer = origin('tenant-a', `${run.runId}:digest`);
     await ctx.services.suggestions().propose(longer, [taskProposal('Another run')]);
     assert.equal((await ctx.services.suggestions().list('tenant-a', { runId: run.runId, limit: 10 })).items.length, 5);
@@ -69,13 +86,19 @@ describe('decisions', () => {
   test('20 concurrent approvals: one wins, the others get 409, the action runs once', async () => {
     const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('Water the plants')]);
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => ctx.services.suggestions().approve('tenant-a', id!, undefined, { ...web, source: i % 2 ? 'web' : 'email-link' })),
+      Array.from({ length: 20 }, (_, i) =>
+        ctx.services
+          .suggestions()
+          .approve('tenant-a', id!, undefined, { ...web, source: i % 2 ? 'web' : 'email-link' }),
+      ),
     );
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
     for (const r of results.filter((r) => r.status === 'rejected')) {
       assert.ok((r as PromiseRejectedResult).reason instanceof ConflictError);
     }
-    const statuses = await Promise.all(Array.from({ length: 5 }, () => ctx.services.suggestions().execute('tenant-a', id!)));
+    const statuses = await Promise.all(
+      Array.from({ length: 5 }, () => ctx.services.suggestions().execute('tenant-a', id!)),
+    );
     assert.ok(statuses.every((s) => s === 'executed' || s === 'executing'));
     const doc = await ctx.services.suggestions().get('tenant-a', id!);
     assert.equal(doc.status, 'executed');
@@ -90,14 +113,19 @@ describe('decisions', () => {
       (err: unknown) => err instanceof ValidationError && err.errors.some((e) => e.path.startsWith('body.edits.to')),
     );
     await assert.rejects(ctx.services.suggestions().approve('tenant-a', id!, { colour: 'red' }, web), ValidationError);
-    await assert.rejects(ctx.services.suggestions().approve('tenant-a', id!, { threadId: 'other' }, web), ValidationError);
+    await assert.rejects(
+      ctx.services.suggestions().approve('tenant-a', id!, { threadId: 'other' }, web),
+      ValidationError,
+    );
     const approved = await ctx.services.suggestions().approve('tenant-a', id!, { body: 'Friday is better.' }, web);
     assert.equal(approved.status, 'approved');
     assert.equal(approved.payload.body, 'Friday is better.');
     assert.equal(approved.proposedPayload?.body, 'Thursday works for me.');
     assert.equal(approved.preview.body, 'Friday is better.');
     assert.equal(approved.decision?.edited, true);
-    const [record] = (await ctx.services.audit().list('tenant-a', { limit: 5, type: 'suggestion.approved' })).items.filter((r) => r.target.id === id);
+    const [record] = (
+      await ctx.services.audit().list('tenant-a', { limit: 5, type: 'suggestion.approved' })
+    ).items.filter((r) => r.target.id === id);
     assert.equal((record!.before as { payload: { body: string } }).payload.body, 'Thursday works for me.');
     assert.equal((record!.after as { payload: { body: string } }).payload.body, 'Friday is better.');
   });
@@ -106,21 +134,37 @@ describe('decisions', () => {
     const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('Call mum')]);
     const first = await ctx.services.suggestions().get('tenant-a', id!);
     await ctx.services.suggestions().reject('tenant-a', id!, 'not now', { ...web, ifMatch: first._etag });
-    await assert.rejects(ctx.services.suggestions().approve('tenant-a', id!, undefined, { ...web, ifMatch: first._etag }), (e: unknown) => (e as AppError).status === 412);
-    await assert.rejects(ctx.services.suggestions().approve('tenant-a', id!, undefined, web), (e: unknown) => (e as AppError).status === 409);
+    await assert.rejects(
+      ctx.services.suggestions().approve('tenant-a', id!, undefined, { ...web, ifMatch: first._etag }),
+      (e: unknown) => (e as AppError).status === 412,
+    );
+    await assert.rejects(
+      ctx.services.suggestions().approve('tenant-a', id!, undefined, web),
+      (e: unknown) => (e as AppError).status === 409,
+    );
     assert.equal((await ctx.services.suggestions().get('tenant-a', id!)).decision?.reason, 'not now');
   });
 
   test("another tenant's suggestion does not exist for them", async () => {
     const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('Private')]);
-    await assert.rejects(ctx.services.suggestions().get('tenant-b', id!), (e: unknown) => (e as AppError).status === 404);
-    await assert.rejects(ctx.services.suggestions().approve('tenant-b', id!, undefined, web), (e: unknown) => (e as AppError).status === 404);
+    await assert.rejects(
+      ctx.services.suggestions().get('tenant-b', id!),
+      (e: unknown) => (e as AppError).status === 404,
+    );
+    await assert.rejects(
+      ctx.services.suggestions().approve('tenant-b', id!, undefined, web),
+      (e: unknown) => (e as AppError).status === 404,
+    );
   });
 
   test('bulk approval reports each item: approved, already decided, missing', async () => {
-    const ids = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('One'), taskProposal('Two'), taskProposal('Three')]);
+    const ids = await ctx.services
+      .suggestions()
+      .propose(origin('tenant-a'), [taskProposal('One'), taskProposal('Two'), taskProposal('Three')]);
     await ctx.services.suggestions().reject('tenant-a', ids[2]!, undefined, web);
-    const results = await ctx.services.suggestions().bulk('tenant-a', [...ids, 'sug_missing'], 'approve', { actorId: 'a' });
+    const results = await ctx.services
+      .suggestions()
+      .bulk('tenant-a', [...ids, 'sug_missing'], 'approve', { actorId: 'a' });
     assert.deepEqual(
       results.map((r) => [r.id, r.status, r.suggestionStatus]),
       [
@@ -130,13 +174,17 @@ describe('decisions', () => {
         ['sug_missing', 404, undefined],
       ],
     );
-    const audit = (await ctx.services.audit().list('tenant-a', { limit: 20, type: 'suggestion.approved' })).items.filter((r) => ids.includes(r.target.id));
+    const audit = (
+      await ctx.services.audit().list('tenant-a', { limit: 20, type: 'suggestion.approved' })
+    ).items.filter((r) => ids.includes(r.target.id));
     assert.equal(audit.length, 2);
     assert.ok(audit.every((r) => (r.after as { decisionSource: string }).decisionSource === 'bulk'));
   });
 
   test('undo within the window; after it, or twice, is refused', async () => {
-    const ids = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('Undo me'), taskProposal('Too late')]);
+    const ids = await ctx.services
+      .suggestions()
+      .propose(origin('tenant-a'), [taskProposal('Undo me'), taskProposal('Too late')]);
     for (const id of ids) {
       await ctx.services.suggestions().approve('tenant-a', id, undefined, web);
       assert.equal(await ctx.services.suggestions().execute('tenant-a', id), 'executed');
@@ -156,13 +204,18 @@ describe('decisions', () => {
     assert.equal(await ctx.services.suggestions().execute('tenant-a', id!), 'failed');
     const doc = await ctx.services.suggestions().get('tenant-a', id!);
     assert.match(doc.execution?.error ?? '', /connect/i);
-    assert.equal(ctx.capture.events.filter((e) => e.type === 'SuggestionFailed' && e.data.suggestionId === id).length, 1);
+    assert.equal(
+      ctx.capture.events.filter((e) => e.type === 'SuggestionFailed' && e.data.suggestionId === id).length,
+      1,
+    );
     const trail = await ctx.services.audit().list('tenant-a', { limit: 10, type: 'suggestion.failed' });
     assert.equal(trail.items.filter((r) => r.target.id === id && r.outcome === 'failure').length, 1);
   });
 
   test('expiry: a suggestion past its deadline cannot be approved and expires once', async () => {
-    const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('Soon gone', { expiresInSeconds: 60 } as never)]);
+    const [id] = await ctx.services
+      .suggestions()
+      .propose(origin('tenant-a'), [taskProposal('Soon gone', { expiresInSeconds: 60 } as never)]);
     ctx.clock.advance(61_000);
     await assert.rejects(ctx.services.suggestions().approve('tenant-a', id!, undefined, web), /expired/);
     assert.equal(await ctx.services.suggestions().expire('tenant-a', id!), 'expired');

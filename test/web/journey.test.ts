@@ -10,7 +10,15 @@ import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
-import { browserUnavailable, launchBrowser, newContext, screenshot, SCREENSHOTS, seriousViolations, watchConsole } from './browser';
+import {
+  browserUnavailable,
+  launchBrowser,
+  newContext,
+  screenshot,
+  SCREENSHOTS,
+  seriousViolations,
+  watchConsole,
+} from './browser';
 
 const unavailable = browserUnavailable();
 const EMAIL = 'ada@example.com';
@@ -35,9 +43,12 @@ let runPath = '';
 
 /** API operations the running app registered ("GET /agents"), from its OpenAPI document. */
 async function registeredRoutes(): Promise<Set<string>> {
-  const doc = (await (await platform.api('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+  const doc = (await (await platform.api('/openapi.json')).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
   const out = new Set<string>();
-  for (const [path, ops] of Object.entries(doc.paths)) for (const method of Object.keys(ops)) out.add(`${method.toUpperCase()} ${path.replace(/^\/api/, '')}`);
+  for (const [path, ops] of Object.entries(doc.paths))
+    for (const method of Object.keys(ops)) out.add(`${method.toUpperCase()} ${path.replace(/^\/api/, '')}`);
   return out;
 }
 
@@ -52,9 +63,13 @@ async function waitForSentMail(text: string, timeoutMs = 30_000): Promise<boolea
   const headers = { authorization: 'Bearer emulator' };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const list = (await (await fetch(`${base}/gmail/v1/users/me/messages?labelIds=SENT&maxResults=50`, { headers })).json()) as { messages?: { id: string }[] };
+    const list = (await (
+      await fetch(`${base}/gmail/v1/users/me/messages?labelIds=SENT&maxResults=50`, { headers })
+    ).json()) as { messages?: { id: string }[] };
     for (const { id } of list.messages ?? []) {
-      const message = (await (await fetch(`${base}/gmail/v1/users/me/messages/${id}?format=raw`, { headers })).json()) as { raw?: string };
+      const message = (await (
+        await fetch(`${base}/gmail/v1/users/me/messages/${id}?format=raw`, { headers })
+      ).json()) as { raw?: string };
       if (!message.raw) continue;
       const parsed = await simpleParser(Buffer.from(message.raw, 'base64url'));
       if (parsed.text?.includes(text)) return true;
@@ -87,7 +102,10 @@ async function checkScreen(name: string, heading: string | RegExp): Promise<void
     await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
   } catch (err) {
     await screenshot(page, `failed-${name}`);
-    throw new Error(`${name} did not show its heading (screenshot failed-${name}.png); console: ${consoleErrors.slice(-5).join(' | ')}`, { cause: err });
+    throw new Error(
+      `${name} did not show its heading (screenshot failed-${name}.png); console: ${consoleErrors.slice(-5).join(' | ')}`,
+      { cause: err },
+    );
   }
   await settle(name);
 }
@@ -95,9 +113,15 @@ async function checkScreen(name: string, heading: string | RegExp): Promise<void
 /** Lets data load, then checks accessibility and saves a screenshot of what is on screen. */
 async function settle(name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await page.locator('[role="status"]').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
+  await page
+    .locator('[role="status"]')
+    .first()
+    .waitFor({ state: 'detached', timeout: 15_000 })
+    .catch(() => {});
   // Dialogs fade in and buttons change colour: check contrast once nothing is moving.
-  await page.waitForFunction('document.getAnimations().every((a) => a.playState !== "running")', undefined, { timeout: 5_000 }).catch(() => {});
+  await page
+    .waitForFunction('document.getAnimations().every((a) => a.playState !== "running")', undefined, { timeout: 5_000 })
+    .catch(() => {});
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], `accessibility problems on ${name}`);
   await screenshot(page, name);
@@ -168,7 +192,12 @@ test('the web app', { skip: unavailable }, async (t) => {
   });
 
   await t.test('installs Inbox Assistant after a consent screen listing exactly its scopes', async (st) => {
-    const absent = missing('GET /catalog/packs/{packId}', 'POST /packs/{packId}/install', 'GET /agents', 'GET /workflows');
+    const absent = missing(
+      'GET /catalog/packs/{packId}',
+      'POST /packs/{packId}/install',
+      'GET /agents',
+      'GET /workflows',
+    );
     if (absent) return st.skip(absent);
     const token = await platform.token(EMAIL);
     const response = await platform.api('/catalog/packs/inbox-assistant', { token });
@@ -213,11 +242,15 @@ test('the web app', { skip: unavailable }, async (t) => {
   });
 
   await t.test('edits a drafted reply, approves it, and it is sent from the mailbox', async (st) => {
-    const absent = missing('POST /suggestions/{id}/approve') ?? (platform.settings.GOOGLE_EMULATOR ? undefined : 'no Google emulator');
+    const absent =
+      missing('POST /suggestions/{id}/approve') ??
+      (platform.settings.GOOGLE_EMULATOR ? undefined : 'no Google emulator');
     if (absent) return st.skip(absent);
     await openFromNav('Suggestions');
     await checkScreen('suggestions', 'Suggestions');
-    const replies = page.getByRole('list', { name: 'Suggestions' }).getByRole('button', { name: /^Review Send a reply/ });
+    const replies = page
+      .getByRole('list', { name: 'Suggestions' })
+      .getByRole('button', { name: /^Review Send a reply/ });
     assert.ok((await replies.count()) >= 2, 'the run drafted at least two replies');
     await replies.first().click();
     const suggestionId = new URL(page.url()).searchParams.get('open')!;
@@ -235,7 +268,10 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.getByText('Approved with your changes.').waitFor();
     const sent = await waitForSentMail(EDIT_MARK);
     const token = await platform.token(EMAIL);
-    const after = (await (await platform.api(`/suggestions/${suggestionId}`, { token })).json()) as { status: string; execution?: unknown };
+    const after = (await (await platform.api(`/suggestions/${suggestionId}`, { token })).json()) as {
+      status: string;
+      execution?: unknown;
+    };
     assert.ok(sent, `the edited reply reached the mailbox (suggestion: ${JSON.stringify(after)})`);
     // The person sees it carried out.
     await page.getByRole('tab', { name: 'Done' }).click();
@@ -273,7 +309,11 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.getByText(`${remaining} approved.`).waitFor();
     await page.getByText("You're all caught up").waitFor();
     await page.getByRole('tab', { name: 'Done' }).click();
-    const label = list.getByRole('listitem').filter({ hasText: /^Label/ }).filter({ hasText: 'Executed' }).first();
+    const label = list
+      .getByRole('listitem')
+      .filter({ hasText: /^Label/ })
+      .filter({ hasText: 'Executed' })
+      .first();
     await label.waitFor({ timeout: 30_000 });
     await label.getByRole('button', { name: /^Review/ }).click();
     const dialog = page.getByRole('dialog');
@@ -306,7 +346,9 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Saved Reply Drafter.').waitFor();
     const token = await platform.token(EMAIL);
-    const agents = (await (await platform.api('/agents', { token })).json()) as { items: { id: string; name: string; enabled: boolean; schedule: { cron: string } | null }[] };
+    const agents = (await (await platform.api('/agents', { token })).json()) as {
+      items: { id: string; name: string; enabled: boolean; schedule: { cron: string } | null }[];
+    };
     const drafter = agents.items.find((a) => a.name === 'Reply Drafter')!;
     assert.equal(drafter.schedule?.cron, '30 9 * * 5');
     await page.waitForLoadState('networkidle');
@@ -319,7 +361,8 @@ test('the web app', { skip: unavailable }, async (t) => {
     const deadline = Date.now() + 10_000;
     let enabled = true;
     while (enabled && Date.now() < deadline) {
-      enabled = ((await (await platform.api(`/agents/${drafter.id}`, { token })).json()) as { enabled: boolean }).enabled;
+      enabled = ((await (await platform.api(`/agents/${drafter.id}`, { token })).json()) as { enabled: boolean })
+        .enabled;
       if (enabled) await new Promise((r) => setTimeout(r, 250));
     }
     assert.equal(enabled, false, 'the switch disabled the agent');
@@ -334,164 +377,241 @@ test('the web app', { skip: unavailable }, async (t) => {
     await dialog.getByRole('list', { name: 'Next run times' }).getByRole('listitem').first().waitFor();
     await dialog.getByRole('button', { name: 'Save schedule' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByRole('article', { name: 'Workflow Inbox Assistant' }).getByText(/Every day at 07:15/).waitFor();
-    const workflows = (await (await platform.api('/workflows', { token })).json()) as { items: { name: string; schedule: { cron: string } | null }[] };
+    await page
+      .getByRole('article', { name: 'Workflow Inbox Assistant' })
+      .getByText(/Every day at 07:15/)
+      .waitFor();
+    const workflows = (await (await platform.api('/workflows', { token })).json()) as {
+      items: { name: string; schedule: { cron: string } | null }[];
+    };
     assert.equal(workflows.items.find((w) => w.name === 'Inbox Assistant')?.schedule?.cron, '15 7 * * *');
   });
 
-  await t.test('creates an agent from a template with its settings form; a wrong setting is explained next to it', async (st) => {
-    const absent = missing('POST /agents', 'GET /catalog/templates/{templateId}');
-    if (absent) return st.skip(absent);
-    await openFromNav('Catalog');
-    await page.getByRole('link', { name: 'Create agent from Daily Digest' }).click();
-    const settings = page.getByRole('region', { name: 'Settings' });
-    const lookback = settings.getByLabel(/Lookback hours/i);
-    await lookback.waitFor();
-    await checkScreen('agent-new', 'New agent');
-    assert.equal(await lookback.inputValue(), '24', 'the form starts from the template defaults');
-    await page.getByRole('textbox', { name: /^Name\b/ }).fill(DIGEST);
-    await lookback.fill('999');
-    expectFailure(/status of 400 .*\/api\/agents$/);
-    await page.getByRole('button', { name: 'Create agent' }).click();
-    const field = settings.locator('.MuiFormControl-root', { has: page.getByLabel(/Lookback hours/i) });
-    await field.getByText(/168/).waitFor();
-    await settle('agent-new-error');
-    await lookback.fill('48');
-    await page.getByRole('button', { name: 'Create agent' }).click();
-    await page.getByRole('heading', { level: 1, name: DIGEST }).waitFor();
-    const token = await platform.token(EMAIL);
-    const agents = (await (await platform.api('/agents', { token })).json()) as { items: { name: string; templateId: string; config: Record<string, unknown> }[] };
-    const digest = agents.items.find((a) => a.name === DIGEST);
-    assert.equal(digest?.templateId, 'daily-digest');
-    assert.equal(digest?.config.lookbackHours, 48);
-    // A coordinator, for a parallel workflow.
-    await openFromNav('Catalog');
-    await page.getByRole('link', { name: 'Create agent from Coordinator' }).click();
-    await page.getByRole('heading', { level: 1, name: 'New agent' }).waitFor();
-    await page.getByRole('textbox', { name: /^Name\b/ }).fill(COORDINATOR);
-    await page.getByRole('button', { name: 'Create agent' }).click();
-    await page.getByRole('heading', { level: 1, name: COORDINATOR }).waitFor();
-  });
+  await t.test(
+    'creates an agent from a template with its settings form; a wrong setting is explained next to it',
+    async (st) => {
+      const absent = missing('POST /agents', 'GET /catalog/templates/{templateId}');
+      if (absent) return st.skip(absent);
+      await openFromNav('Catalog');
+      await page.getByRole('link', { name: 'Create agent from Daily Digest' }).click();
+      const settings = page.getByRole('region', { name: 'Settings' });
+      const lookback = settings.getByLabel(/Lookback hours/i);
+      await lookback.waitFor();
+      await checkScreen('agent-new', 'New agent');
+      assert.equal(await lookback.inputValue(), '24', 'the form starts from the template defaults');
+      await page.getByRole('textbox', { name: /^Name\b/ }).fill(DIGEST);
+      await lookback.fill('999');
+      expectFailure(/status of 400 .*\/api\/agents$/);
+      await page.getByRole('button', { name: 'Create agent' }).click();
+      const field = settings.locator('.MuiFormControl-root', { has: page.getByLabel(/Lookback hours/i) });
+      await field.getByText(/168/).waitFor();
+      await settle('agent-new-error');
+      await lookback.fill('48');
+      await page.getByRole('button', { name: 'Create agent' }).click();
+      await page.getByRole('heading', { level: 1, name: DIGEST }).waitFor();
+      const token = await platform.token(EMAIL);
+      const agents = (await (await platform.api('/agents', { token })).json()) as {
+        items: { name: string; templateId: string; config: Record<string, unknown> }[];
+      };
+      const digest = agents.items.find((a) => a.name === DIGEST);
+      assert.equal(digest?.templateId, 'daily-digest');
+      assert.equal(digest?.config.lookbackHours, 48);
+      // A coordinator, for a parallel workflow.
+      await openFromNav('Catalog');
+      await page.getByRole('link', { name: 'Create agent from Coordinator' }).click();
+      await page.getByRole('heading', { level: 1, name: 'New agent' }).waitFor();
+      await page.getByRole('textbox', { name: /^Name\b/ }).fill(COORDINATOR);
+      await page.getByRole('button', { name: 'Create agent' }).click();
+      await page.getByRole('heading', { level: 1, name: COORDINATOR }).waitFor();
+    },
+  );
 
-  await t.test('builds a workflow: errors next to the fields, a schedule, edits with a stale-copy warning, runs it, cancels the run, deletes it', async (st) => {
-    const absent = missing('POST /workflows', 'PATCH /workflows/{workflowId}', 'DELETE /workflows/{workflowId}', 'POST /orchestration/runs/{runId}/cancel');
-    if (absent) return st.skip(absent);
-    const token = await platform.token(EMAIL);
-    await openFromNav('Agents');
-    await page.getByRole('link', { name: 'New workflow' }).click();
-    await checkScreen('workflow-new', 'New workflow');
-    await page.getByRole('textbox', { name: /^Name\b/ }).fill(WORKFLOW);
-    await page.getByRole('radio', { name: /Side by side/ }).check();
-    await page.getByRole('combobox', { name: 'Add a step' }).click();
-    await page.getByRole('option', { name: 'Inbox Triage' }).click();
-    // One step and no coordinator: the API says what is wrong, shown where it is wrong.
-    expectFailure(/status of 400 .*\/api\/workflows$/);
-    await page.getByRole('button', { name: 'Create workflow' }).click();
-    const steps = page.getByRole('region', { name: 'Steps' });
-    await steps.getByRole('alert').getByText('a parallel workflow needs at least two steps').waitFor();
-    const coordinator = page.getByRole('combobox', { name: 'Coordinator agent' });
-    await page.locator('.MuiFormControl-root', { has: coordinator }).getByText('a parallel workflow needs a coordinator agent').waitFor();
-    await settle('workflow-errors');
-    await page.getByRole('combobox', { name: 'Add a step' }).click();
-    await page.getByRole('option', { name: DIGEST }).click();
-    await coordinator.click();
-    await page.getByRole('option', { name: COORDINATOR }).click();
-    await page.getByLabel('Run on a schedule').check();
-    await page.getByRole('combobox', { name: 'How often' }).click();
-    await page.getByRole('option', { name: 'Every day' }).click();
-    await page.getByLabel('Time', { exact: true }).fill('06:45');
-    await page.getByLabel('Time zone').fill('Europe/Lisbon');
-    await page.getByRole('option', { name: 'Europe/Lisbon', exact: true }).click();
-    await page.getByRole('list', { name: 'Next run times' }).getByRole('listitem').first().waitFor();
-    await page.getByRole('button', { name: 'Create workflow' }).click();
-    await page.getByText(`Created workflow ${WORKFLOW}.`).waitFor();
-    const card = page.getByRole('article', { name: `Workflow ${WORKFLOW}` });
-    await card.getByText(`Inbox Triage and ${DIGEST} side by side, then ${COORDINATOR} combines them`).waitFor();
-    type WorkflowJson = { id: string; name: string; mode: string; steps: { agentId: string }[]; coordinatorAgentId: string | null; schedule: { cron: string; timezone: string } | null };
-    const workflowNamed = async (name: string) => ((await (await platform.api('/workflows', { token })).json()) as { items: WorkflowJson[] }).items.find((w) => w.name === name);
-    const agentIds = new Map(((await (await platform.api('/agents', { token })).json()) as { items: { id: string; name: string }[] }).items.map((a) => [a.name, a.id]));
-    const created = await workflowNamed(WORKFLOW);
-    assert.equal(created?.mode, 'parallel');
-    assert.deepEqual(created?.steps.map((s) => s.agentId), [agentIds.get('Inbox Triage'), agentIds.get(DIGEST)]);
-    assert.equal(created?.coordinatorAgentId, agentIds.get(COORDINATOR));
-    assert.deepEqual(created?.schedule, { cron: '45 6 * * *', timezone: 'Europe/Lisbon' });
+  await t.test(
+    'builds a workflow: errors next to the fields, a schedule, edits with a stale-copy warning, runs it, cancels the run, deletes it',
+    async (st) => {
+      const absent = missing(
+        'POST /workflows',
+        'PATCH /workflows/{workflowId}',
+        'DELETE /workflows/{workflowId}',
+        'POST /orchestration/runs/{runId}/cancel',
+      );
+      if (absent) return st.skip(absent);
+      const token = await platform.token(EMAIL);
+      await openFromNav('Agents');
+      await page.getByRole('link', { name: 'New workflow' }).click();
+      await checkScreen('workflow-new', 'New workflow');
+      await page.getByRole('textbox', { name: /^Name\b/ }).fill(WORKFLOW);
+      await page.getByRole('radio', { name: /Side by side/ }).check();
+      await page.getByRole('combobox', { name: 'Add a step' }).click();
+      await page.getByRole('option', { name: 'Inbox Triage' }).click();
+      // One step and no coordinator: the API says what is wrong, shown where it is wrong.
+      expectFailure(/status of 400 .*\/api\/workflows$/);
+      await page.getByRole('button', { name: 'Create workflow' }).click();
+      const steps = page.getByRole('region', { name: 'Steps' });
+      await steps.getByRole('alert').getByText('a parallel workflow needs at least two steps').waitFor();
+      const coordinator = page.getByRole('combobox', { name: 'Coordinator agent' });
+      await page
+        .locator('.MuiFormControl-root', { has: coordinator })
+        .getByText('a parallel workflow needs a coordinator agent')
+        .waitFor();
+      await settle('workflow-errors');
+      await page.getByRole('combobox', { name: 'Add a step' }).click();
+      await page.getByRole('option', { name: DIGEST }).click();
+      await coordinator.click();
+      await page.getByRole('option', { name: COORDINATOR }).click();
+      await page.getByLabel('Run on a schedule').check();
+      await page.getByRole('combobox', { name: 'How often' }).click();
+      await page.getByRole('option', { name: 'Every day' }).click();
+      await page.getByLabel('Time', { exact: true }).fill('06:45');
+      await page.getByLabel('Time zone').fill('Europe/Lisbon');
+      await page.getByRole('option', { name: 'Europe/Lisbon', exact: true }).click();
+      await page.getByRole('list', { name: 'Next run times' }).getByRole('listitem').first().waitFor();
+      await page.getByRole('button', { name: 'Create workflow' }).click();
+      await page.getByText(`Created workflow ${WORKFLOW}.`).waitFor();
+      const card = page.getByRole('article', { name: `Workflow ${WORKFLOW}` });
+      await card.getByText(`Inbox Triage and ${DIGEST} side by side, then ${COORDINATOR} combines them`).waitFor();
+      type WorkflowJson = {
+        id: string;
+        name: string;
+        mode: string;
+        steps: { agentId: string }[];
+        coordinatorAgentId: string | null;
+        schedule: { cron: string; timezone: string } | null;
+      };
+      const workflowNamed = async (name: string) =>
+        ((await (await platform.api('/workflows', { token })).json()) as { items: WorkflowJson[] }).items.find(
+          (w) => w.name === name,
+        );
+      const agentIds = new Map(
+        (
+          (await (await platform.api('/agents', { token })).json()) as { items: { id: string; name: string }[] }
+        ).items.map((a) => [a.name, a.id]),
+      );
+      const created = await workflowNamed(WORKFLOW);
+      assert.equal(created?.mode, 'parallel');
+      assert.deepEqual(
+        created?.steps.map((s) => s.agentId),
+        [agentIds.get('Inbox Triage'), agentIds.get(DIGEST)],
+      );
+      assert.equal(created?.coordinatorAgentId, agentIds.get(COORDINATOR));
+      assert.deepEqual(created?.schedule, { cron: '45 6 * * *', timezone: 'Europe/Lisbon' });
 
-    // Edit: one after another, the digest first.
-    await card.getByRole('link', { name: `Edit: workflow ${WORKFLOW}` }).click();
-    await checkScreen('workflow-edit', WORKFLOW);
-    await page.getByRole('radio', { name: /One after another/ }).check();
-    await page.getByRole('button', { name: `Move ${DIGEST} up` }).click();
-    const order = await page.getByRole('list', { name: 'Workflow steps' }).getByRole('listitem').allInnerTexts();
-    assert.match(order[0]!, new RegExp(`^1\\. ${DIGEST}`));
-    // Someone changes the workflow meanwhile (another tab): saving the stale copy is refused in plain words.
-    const other = await platform.api(`/workflows/${created!.id}`, { token, method: 'PATCH', json: { enabled: true } });
-    assert.equal(other.status, 200);
-    expectFailure(new RegExp(`status of 412 .*/api/workflows/${created!.id}$`));
-    await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('alert').filter({ hasText: /changed since you read it|changed this while you were editing/ }).waitFor();
-    await page.reload();
-    await page.getByRole('heading', { level: 1, name: WORKFLOW }).waitFor();
-    await page.getByRole('radio', { name: /One after another/ }).check();
-    await page.getByRole('button', { name: `Move ${DIGEST} up` }).click();
-    await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText(`Saved workflow ${WORKFLOW}.`).waitFor();
-    await page.getByRole('article', { name: `Workflow ${WORKFLOW}` }).getByText(`${DIGEST}, then Inbox Triage`).waitFor();
-    const edited = await workflowNamed(WORKFLOW);
-    assert.equal(edited?.mode, 'sequential');
-    assert.deepEqual(edited?.steps.map((s) => s.agentId), [agentIds.get(DIGEST), agentIds.get('Inbox Triage')]);
-    assert.equal(edited?.coordinatorAgentId, null);
+      // Edit: one after another, the digest first.
+      await card.getByRole('link', { name: `Edit: workflow ${WORKFLOW}` }).click();
+      await checkScreen('workflow-edit', WORKFLOW);
+      await page.getByRole('radio', { name: /One after another/ }).check();
+      await page.getByRole('button', { name: `Move ${DIGEST} up` }).click();
+      const order = await page.getByRole('list', { name: 'Workflow steps' }).getByRole('listitem').allInnerTexts();
+      assert.match(order[0]!, new RegExp(`^1\\. ${DIGEST}`));
+      // Someone changes the workflow meanwhile (another tab): saving the stale copy is refused in plain words.
+      const other = await platform.api(`/workflows/${created!.id}`, {
+        token,
+        method: 'PATCH',
+        json: { enabled: true },
+      });
+      assert.equal(other.status, 200);
+      expectFailure(new RegExp(`status of 412 .*/api/workflows/${created!.id}$`));
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /changed since you read it|changed this while you were editing/ })
+        .waitFor();
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: WORKFLOW }).waitFor();
+      await page.getByRole('radio', { name: /One after another/ }).check();
+      await page.getByRole('button', { name: `Move ${DIGEST} up` }).click();
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText(`Saved workflow ${WORKFLOW}.`).waitFor();
+      await page
+        .getByRole('article', { name: `Workflow ${WORKFLOW}` })
+        .getByText(`${DIGEST}, then Inbox Triage`)
+        .waitFor();
+      const edited = await workflowNamed(WORKFLOW);
+      assert.equal(edited?.mode, 'sequential');
+      assert.deepEqual(
+        edited?.steps.map((s) => s.agentId),
+        [agentIds.get(DIGEST), agentIds.get('Inbox Triage')],
+      );
+      assert.equal(edited?.coordinatorAgentId, null);
 
-    // Run it now and cancel while it runs.
-    await page.getByRole('link', { name: `Edit: workflow ${WORKFLOW}` }).click();
-    await page.getByRole('heading', { level: 1, name: WORKFLOW }).waitFor();
-    await page.getByRole('button', { name: 'Run now' }).click();
-    await page.waitForURL(/\/runs\/[^/]+$/);
-    const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
-    const cancel = page.getByRole('button', { name: 'Cancel run' });
-    const clicked = await cancel.click({ timeout: 10_000 }).then(() => true, () => false);
-    const progress = page.getByRole('region', { name: 'Progress' });
-    if (clicked) {
-      await cancel.waitFor({ state: 'detached' });
-      expectFailure(new RegExp(`status of 409 .*/api/orchestration/runs/${runId}/cancel$`));
-    }
-    await progress.getByText(/^(Cancelled|Completed|Failed|Stopped)$/).waitFor({ timeout: 90_000 });
-    const run = (await (await platform.api(`/orchestration/runs/${runId}`, { token })).json()) as { status: string; cancelRequested: boolean; steps: { status: string }[] };
-    await settle('run-cancelled');
-    if (run.status === 'cancelled') {
-      assert.match(await progress.getByRole('alert').innerText(), /cancel/i, 'the page says the run was cancelled');
-      assert.ok(run.steps.some((s) => s.status === 'cancelled' || s.status === 'skipped'), 'a step was left undone');
-      await page.getByRole('table', { name: 'Steps' }).getByRole('row', { name: /Skipped|Cancelled/ }).first().waitFor();
-      t.diagnostic(`cancel: the run was cancelled with steps ${run.steps.map((s) => s.status).join(', ')}`);
-    } else {
-      // The offline model finished both steps before the orchestrator looked at the request again.
-      assert.equal(run.status, 'completed');
-      if (clicked) await page.getByText(/The run has already completed|cancel/i).first().waitFor().catch(() => {});
-      t.diagnostic(`cancel: the run reached ${run.status} first (cancel ${clicked ? 'clicked' : 'never offered'})`);
-    }
-    assert.equal(await cancel.count(), 0, 'a finished run offers no cancel button');
+      // Run it now and cancel while it runs.
+      await page.getByRole('link', { name: `Edit: workflow ${WORKFLOW}` }).click();
+      await page.getByRole('heading', { level: 1, name: WORKFLOW }).waitFor();
+      await page.getByRole('button', { name: 'Run now' }).click();
+      await page.waitForURL(/\/runs\/[^/]+$/);
+      const runId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+      const cancel = page.getByRole('button', { name: 'Cancel run' });
+      const clicked = await cancel.click({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      const progress = page.getByRole('region', { name: 'Progress' });
+      if (clicked) {
+        await cancel.waitFor({ state: 'detached' });
+        expectFailure(new RegExp(`status of 409 .*/api/orchestration/runs/${runId}/cancel$`));
+      }
+      await progress.getByText(/^(Cancelled|Completed|Failed|Stopped)$/).waitFor({ timeout: 90_000 });
+      const run = (await (await platform.api(`/orchestration/runs/${runId}`, { token })).json()) as {
+        status: string;
+        cancelRequested: boolean;
+        steps: { status: string }[];
+      };
+      await settle('run-cancelled');
+      if (run.status === 'cancelled') {
+        assert.match(await progress.getByRole('alert').innerText(), /cancel/i, 'the page says the run was cancelled');
+        assert.ok(
+          run.steps.some((s) => s.status === 'cancelled' || s.status === 'skipped'),
+          'a step was left undone',
+        );
+        await page
+          .getByRole('table', { name: 'Steps' })
+          .getByRole('row', { name: /Skipped|Cancelled/ })
+          .first()
+          .waitFor();
+        t.diagnostic(`cancel: the run was cancelled with steps ${run.steps.map((s) => s.status).join(', ')}`);
+      } else {
+        // The offline model finished both steps before the orchestrator looked at the request again.
+        assert.equal(run.status, 'completed');
+        if (clicked)
+          await page
+            .getByText(/The run has already completed|cancel/i)
+            .first()
+            .waitFor()
+            .catch(() => {});
+        t.diagnostic(`cancel: the run reached ${run.status} first (cancel ${clicked ? 'clicked' : 'never offered'})`);
+      }
+      assert.equal(await cancel.count(), 0, 'a finished run offers no cancel button');
 
-    // Delete it after confirming.
-    await openFromNav('Agents');
-    await page.getByRole('link', { name: `Edit: workflow ${WORKFLOW}` }).click();
-    await page.getByRole('heading', { level: 1, name: WORKFLOW }).waitFor();
-    await page.getByRole('button', { name: 'Delete workflow' }).click();
-    const dialog = page.getByRole('dialog', { name: `Delete ${WORKFLOW}?` });
-    await dialog.getByRole('button', { name: 'Keep it' }).click();
-    await dialog.waitFor({ state: 'detached' });
-    assert.ok(await workflowNamed(WORKFLOW), 'keeping it deletes nothing');
-    await page.getByRole('button', { name: 'Delete workflow' }).click();
-    await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
-    await page.getByText(`Deleted workflow ${WORKFLOW}.`).waitFor();
-    await page.getByRole('article', { name: `Workflow ${WORKFLOW}` }).waitFor({ state: 'detached' });
-    assert.equal(await workflowNamed(WORKFLOW), undefined);
-    assert.equal((await platform.api(`/workflows/${created!.id}`, { token })).status, 404);
-  });
+      // Delete it after confirming.
+      await openFromNav('Agents');
+      await page.getByRole('link', { name: `Edit: workflow ${WORKFLOW}` }).click();
+      await page.getByRole('heading', { level: 1, name: WORKFLOW }).waitFor();
+      await page.getByRole('button', { name: 'Delete workflow' }).click();
+      const dialog = page.getByRole('dialog', { name: `Delete ${WORKFLOW}?` });
+      await dialog.getByRole('button', { name: 'Keep it' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      assert.ok(await workflowNamed(WORKFLOW), 'keeping it deletes nothing');
+      await page.getByRole('button', { name: 'Delete workflow' }).click();
+      await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+      await page.getByText(`Deleted workflow ${WORKFLOW}.`).waitFor();
+      await page.getByRole('article', { name: `Workflow ${WORKFLOW}` }).waitFor({ state: 'detached' });
+      assert.equal(await workflowNamed(WORKFLOW), undefined);
+      assert.equal((await platform.api(`/workflows/${created!.id}`, { token })).status, 404);
+    },
+  );
 
   await t.test('disconnects a connector after confirming, and connects it again', async (st) => {
-    const absent = missing('DELETE /connectors/{connectorId}', 'POST /connectors/{provider}/authorize') ?? (platform.settings.GOOGLE_EMULATOR ? undefined : 'no Google emulator');
+    const absent =
+      missing('DELETE /connectors/{connectorId}', 'POST /connectors/{provider}/authorize') ??
+      (platform.settings.GOOGLE_EMULATOR ? undefined : 'no Google emulator');
     if (absent) return st.skip(absent);
     const token = await platform.token(EMAIL);
-    const connectors = async () => ((await (await platform.api('/connectors', { token })).json()) as { items: { provider: string; health: string }[] }).items;
+    const connectors = async () =>
+      (
+        (await (await platform.api('/connectors', { token })).json()) as {
+          items: { provider: string; health: string }[];
+        }
+      ).items;
     await openFromNav('Connectors');
     await page.getByRole('heading', { level: 1, name: 'Connectors' }).waitFor();
     const card = page.getByRole('article', { name: `Google ${GOOGLE_ACCOUNT}` });
@@ -511,7 +631,10 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.waitForURL(/\/connectors\?connected=google/);
     await page.getByText('Google is connected.').waitFor();
     await card.getByText('Healthy').waitFor();
-    assert.deepEqual((await connectors()).map((c) => [c.provider, c.health]), [['google', 'ok']]);
+    assert.deepEqual(
+      (await connectors()).map((c) => [c.provider, c.health]),
+      [['google', 'ok']],
+    );
   });
 
   await t.test('the dashboard and audit trail show what happened', async (st) => {
@@ -519,7 +642,11 @@ test('the web app', { skip: unavailable }, async (t) => {
     if (absent) return st.skip(absent);
     await openFromNav('Home');
     await checkScreen('home-activity', /Hello, Ada/);
-    await page.getByRole('region', { name: 'Recent runs' }).getByRole('link', { name: /Inbox Assistant/ }).first().waitFor();
+    await page
+      .getByRole('region', { name: 'Recent runs' })
+      .getByRole('link', { name: /Inbox Assistant/ })
+      .first()
+      .waitFor();
     await openFromNav('Dashboard');
     await checkScreen('dashboard', 'Dashboard');
     const totals = page.getByRole('region', { name: 'Totals' });
@@ -529,8 +656,14 @@ test('the web app', { skip: unavailable }, async (t) => {
     await openFromNav('Audit');
     await checkScreen('audit', 'Audit trail');
     const table = page.getByRole('table', { name: 'Audit trail' });
-    await table.getByText(/^suggestion\.approved$/).first().waitFor();
-    await table.getByText(/^suggestion\.rejected$/).first().waitFor();
+    await table
+      .getByText(/^suggestion\.approved$/)
+      .first()
+      .waitFor();
+    await table
+      .getByText(/^suggestion\.rejected$/)
+      .first()
+      .waitFor();
   });
 
   await t.test('profile changes are saved and shown again after a reload', async () => {
@@ -550,10 +683,16 @@ test('the web app', { skip: unavailable }, async (t) => {
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export my data' }).click();
     const file = await download;
-    const document = JSON.parse(readFileSync((await file.path())!, 'utf8')) as { format: string; containers: Record<string, { email?: string; timezone?: string }[]> };
+    const document = JSON.parse(readFileSync((await file.path())!, 'utf8')) as {
+      format: string;
+      containers: Record<string, { email?: string; timezone?: string }[]>;
+    };
     assert.equal(document.format, 'personal-agents-export/1');
     const tenants = Object.values(document.containers).flat();
-    assert.ok(tenants.some((d) => d.email === EMAIL && d.timezone === 'Europe/Paris'), 'the export holds the saved profile');
+    assert.ok(
+      tenants.some((d) => d.email === EMAIL && d.timezone === 'Europe/Paris'),
+      'the export holds the saved profile',
+    );
     await page.getByText('Your data was downloaded as a JSON file.').waitFor();
   });
 
@@ -567,7 +706,11 @@ test('the web app', { skip: unavailable }, async (t) => {
     await table.getByText('tenant.exported').first().waitFor();
     const rows = await table.locator('tbody tr').count();
     assert.ok(rows >= 1);
-    assert.equal(await table.locator('tbody tr', { hasNotText: 'tenant.exported' }).count(), 0, 'the filter leaves only matching actions');
+    assert.equal(
+      await table.locator('tbody tr', { hasNotText: 'tenant.exported' }).count(),
+      0,
+      'the filter leaves only matching actions',
+    );
   });
 
   await t.test('a missing resource is explained in plain words, not a crash', async () => {
@@ -597,46 +740,65 @@ test('the web app', { skip: unavailable }, async (t) => {
     assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at phone width`);
     assert.deepEqual(await seriousViolations(mobile), []);
     await screenshot(mobile, 'settings-phone');
-    assert.deepEqual(errors.filter((e) => !fromAbsentRoute(e)), []);
+    assert.deepEqual(
+      errors.filter((e) => !fromAbsentRoute(e)),
+      [],
+    );
     await small.close();
   });
 
-  await t.test('the session renews itself silently before the access token expires, and the API accepts the new token', async () => {
-    // Same session in a second window whose clock the test moves forward (the session lives in sessionStorage).
-    const session = await page.evaluate<string>('JSON.stringify(Object.entries(sessionStorage))');
-    const later = await newContext(browser);
-    await later.addInitScript(`for (const [k, v] of ${session}) sessionStorage.setItem(k, v);`);
-    const tab = await later.newPage();
-    const errors = watchConsole(tab);
-    await tab.clock.install();
-    await tab.goto(`${platform.origin}/`);
-    await tab.getByRole('heading', { level: 1, name: /Hello, Ada/ }).waitFor();
-    const storedUser = `(() => { const k = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user')); return k ? JSON.parse(sessionStorage.getItem(k)) : null; })()`;
-    const before = await tab.evaluate<{ access_token: string; expires_at: number }>(storedUser);
-    const refreshed = tab.waitForRequest((r) => r.url().endsWith('/dev/oidc/token') && /grant_type=refresh_token/.test(r.postData() ?? ''), { timeout: 15_000 });
-    // Up to a minute before expiry, when the app renews the token by itself.
-    const untilRenewal = before.expires_at * 1000 - (await tab.evaluate<number>('Date.now()')) - 50_000;
-    await tab.clock.fastForward(Math.max(0, untilRenewal));
-    await refreshed;
-    let after = before;
-    const deadline = Date.now() + 10_000;
-    while (after.access_token === before.access_token && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      after = await tab.evaluate<{ access_token: string; expires_at: number }>(storedUser);
-    }
-    assert.notEqual(after.access_token, before.access_token, 'a new access token was stored');
-    assert.ok(after.expires_at > before.expires_at, 'the new token lasts longer');
-    // Still signed in: the next screen loads its data with the new token.
-    const used = tab.waitForRequest((r) => r.url().includes('/api/orchestration/runs') && r.headers().authorization === `Bearer ${after.access_token}`);
-    await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs', exact: true }).click();
-    await used;
-    await tab.getByRole('table', { name: 'Runs' }).getByRole('link', { name: 'Inbox Assistant' }).first().waitFor();
-    assert.equal(await tab.getByRole('button', { name: 'Sign in' }).count(), 0);
-    assert.equal((await platform.api('/me', { token: after.access_token })).status, 200, 'the API accepts the renewed token');
-    await screenshot(tab, 'renewed-session');
-    assert.deepEqual(ours(errors).filter((e) => !fromAbsentRoute(e)), []);
-    await later.close();
-  });
+  await t.test(
+    'the session renews itself silently before the access token expires, and the API accepts the new token',
+    async () => {
+      // Same session in a second window whose clock the test moves forward (the session lives in sessionStorage).
+      const session = await page.evaluate<string>('JSON.stringify(Object.entries(sessionStorage))');
+      const later = await newContext(browser);
+      await later.addInitScript(`for (const [k, v] of ${session}) sessionStorage.setItem(k, v);`);
+      const tab = await later.newPage();
+      const errors = watchConsole(tab);
+      await tab.clock.install();
+      await tab.goto(`${platform.origin}/`);
+      await tab.getByRole('heading', { level: 1, name: /Hello, Ada/ }).waitFor();
+      const storedUser = `(() => { const k = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user')); return k ? JSON.parse(sessionStorage.getItem(k)) : null; })()`;
+      const before = await tab.evaluate<{ access_token: string; expires_at: number }>(storedUser);
+      const refreshed = tab.waitForRequest(
+        (r) => r.url().endsWith('/dev/oidc/token') && /grant_type=refresh_token/.test(r.postData() ?? ''),
+        { timeout: 15_000 },
+      );
+      // Up to a minute before expiry, when the app renews the token by itself.
+      const untilRenewal = before.expires_at * 1000 - (await tab.evaluate<number>('Date.now()')) - 50_000;
+      await tab.clock.fastForward(Math.max(0, untilRenewal));
+      await refreshed;
+      let after = before;
+      const deadline = Date.now() + 10_000;
+      while (after.access_token === before.access_token && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await tab.evaluate<{ access_token: string; expires_at: number }>(storedUser);
+      }
+      assert.notEqual(after.access_token, before.access_token, 'a new access token was stored');
+      assert.ok(after.expires_at > before.expires_at, 'the new token lasts longer');
+      // Still signed in: the next screen loads its data with the new token.
+      const used = tab.waitForRequest(
+        (r) =>
+          r.url().includes('/api/orchestration/runs') && r.headers().authorization === `Bearer ${after.access_token}`,
+      );
+      await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs', exact: true }).click();
+      await used;
+      await tab.getByRole('table', { name: 'Runs' }).getByRole('link', { name: 'Inbox Assistant' }).first().waitFor();
+      assert.equal(await tab.getByRole('button', { name: 'Sign in' }).count(), 0);
+      assert.equal(
+        (await platform.api('/me', { token: after.access_token })).status,
+        200,
+        'the API accepts the renewed token',
+      );
+      await screenshot(tab, 'renewed-session');
+      assert.deepEqual(
+        ours(errors).filter((e) => !fromAbsentRoute(e)),
+        [],
+      );
+      await later.close();
+    },
+  );
 
   await t.test('signing out ends the session', async () => {
     await page.goto(`${platform.origin}/`);
@@ -644,7 +806,10 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'signed-out');
-    assert.equal(await page.evaluate<number>(`Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user')).length`), 0);
+    assert.equal(
+      await page.evaluate<number>(`Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user')).length`),
+      0,
+    );
   });
 
   await t.test('another person sees none of it, and deletes their own account after confirming', async () => {
@@ -675,7 +840,9 @@ test('the web app', { skip: unavailable }, async (t) => {
 
   await t.test('no console errors on the way', () => {
     // The deliberately missing runs are the only failed requests allowed (besides endpoints the API does not offer yet).
-    const deliberate = (e: string) => /\/api\/orchestration\/runs\/run-that-does-not-exist/.test(e) || (runPath !== '' && e.includes(`/api/orchestration${runPath}`));
+    const deliberate = (e: string) =>
+      /\/api\/orchestration\/runs\/run-that-does-not-exist/.test(e) ||
+      (runPath !== '' && e.includes(`/api/orchestration${runPath}`));
     const provoked = (e: string) => expectedFailures.some((p) => p.test(e.replace(/ @ /, ' ')));
     const unexpected = ours(consoleErrors).filter((e) => !deliberate(e) && !provoked(e) && !fromAbsentRoute(e));
     assert.deepEqual(unexpected, []);

@@ -32,12 +32,16 @@ function SignInScreen({ onSignIn }: { onSignIn: () => void }) {
   return (
     <Box component="main" sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', p: 2 }}>
       <Paper sx={{ p: { xs: 3, sm: 5 }, maxWidth: 460, width: '100%' }}>
-        <Typography variant="h1" gutterBottom>Personal Agents</Typography>
-        <Typography color="text.secondary" sx={{ mb: 3 }}>
-          Agents that read your mail, calendar and documents and suggest replies, events and notes. Nothing happens until
-          you approve it.
+        <Typography variant="h1" gutterBottom>
+          Personal Agents
         </Typography>
-        <Button variant="contained" size="large" fullWidth onClick={onSignIn}>Sign in</Button>
+        <Typography color="text.secondary" sx={{ mb: 3 }}>
+          Agents that read your mail, calendar and documents and suggest replies, events and notes. Nothing happens
+          until you approve it.
+        </Typography>
+        <Button variant="contained" size="large" fullWidth onClick={onSignIn}>
+          Sign in
+        </Button>
       </Paper>
     </Box>
   );
@@ -45,7 +49,14 @@ function SignInScreen({ onSignIn }: { onSignIn: () => void }) {
 
 function NotFound() {
   return (
-    <EmptyState title="This page does not exist" action={<Button component={RouterLink} to="/">Go home</Button>}>
+    <EmptyState
+      title="This page does not exist"
+      action={
+        <Button component={RouterLink} to="/">
+          Go home
+        </Button>
+      }
+    >
       The link may be old or mistyped.
     </EmptyState>
   );
@@ -110,7 +121,14 @@ export function App({ manager, initialUser }: { manager: UserManager; initialUse
           <Route path="/runs/:runId" element={<RunDetailPage />} />
           <Route path="/suggestions" element={<SuggestionsPage />} />
           <Route path="/connectors" element={<ConnectorsPage />} />
-          <Route path="/dashboard" element={<Suspense fallback={<Loading />}><DashboardPage /></Suspense>} />
+          <Route
+            path="/dashboard"
+            element={
+              <Suspense fallback={<Loading />}>
+                <DashboardPage />
+              </Suspense>
+            }
+          />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="*" element={<NotFound />} />

@@ -19,7 +19,9 @@ function renderFatal(message: string): void {
       <main style={{ maxWidth: 560, margin: '15vh auto', padding: 24, fontFamily: 'system-ui, sans-serif' }}>
         <h1 style={{ fontSize: '1.5rem' }}>Personal Agents could not start</h1>
         <p>{message}</p>
-        <p><a href="/">Try again</a></p>
+        <p>
+          <a href="/">Try again</a>
+        </p>
       </main>
     </ThemeProvider>,
   );
@@ -50,7 +52,8 @@ async function start(): Promise<void> {
       queries: {
         staleTime: 15_000,
         refetchOnWindowFocus: true,
-        retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+        retry: (failures, error) =>
+          !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
       },
     },
   });

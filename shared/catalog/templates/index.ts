@@ -9,7 +9,15 @@ import { meetingPrep } from './meeting-prep';
 import { replyDrafter } from './reply-drafter';
 
 /** The built-in templates (code, not data: they ship with their prompts and rules). */
-export const TEMPLATES: readonly AgentTemplate[] = [inboxTriage, replyDrafter, meetingPrep, dailyDigest, documentSummarizer, followUpTracker, coordinator];
+export const TEMPLATES: readonly AgentTemplate[] = [
+  inboxTriage,
+  replyDrafter,
+  meetingPrep,
+  dailyDigest,
+  documentSummarizer,
+  followUpTracker,
+  coordinator,
+];
 
 const byId = new Map(TEMPLATES.map((t) => [t.id, t]));
 

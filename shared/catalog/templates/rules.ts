@@ -1,8 +1,10 @@
 /** Small text heuristics shared by the offline rules of the built-in templates. */
 
-export const NEWSLETTER = /(unsubscribe|newsletter|digest|no-?reply|noreply|marketing|promo|% off|sale ends|deal|webinar)/i;
+export const NEWSLETTER =
+  /(unsubscribe|newsletter|digest|no-?reply|noreply|marketing|promo|% off|sale ends|deal|webinar)/i;
 export const URGENT = /\b(urgent|asap|immediately|today|deadline|overdue|eod|critical|action required)\b/i;
-export const QUESTION = /(\?|\b(can you|could you|would you|please|let me know|are you|do you|when can|what do you think)\b)/i;
+export const QUESTION =
+  /(\?|\b(can you|could you|would you|please|let me know|are you|do you|when can|what do you think)\b)/i;
 
 export function senderName(address: { name?: string; email: string }): string {
   const name = address.name?.trim();
@@ -12,7 +14,24 @@ export function senderName(address: { name?: string; email: string }): string {
 
 /** Significant words (4+ letters, not common) of a text, lower-cased. */
 export function keywords(text: string): Set<string> {
-  const stop = new Set(['with', 'from', 'this', 'that', 'your', 'about', 'have', 'will', 'meeting', 'call', 'sync', 'week', 'weekly', 'daily', 're:', 'fwd:']);
+  const stop = new Set([
+    'with',
+    'from',
+    'this',
+    'that',
+    'your',
+    'about',
+    'have',
+    'will',
+    'meeting',
+    'call',
+    'sync',
+    'week',
+    'weekly',
+    'daily',
+    're:',
+    'fwd:',
+  ]);
   return new Set(
     text
       .toLowerCase()
@@ -27,7 +46,11 @@ export function overlaps(a: Set<string>, b: Set<string>): boolean {
 }
 
 export function firstSentences(text: string, count: number, maxChars = 400): string {
-  const sentences = text.replace(/\s+/g, ' ').trim().match(/[^.!?]+[.!?]?/g) ?? [];
+  const sentences =
+    text
+      .replace(/\s+/g, ' ')
+      .trim()
+      .match(/[^.!?]+[.!?]?/g) ?? [];
   return sentences.slice(0, count).join(' ').trim().slice(0, maxChars);
 }
 
@@ -45,10 +68,22 @@ export function localTime(iso: string, timeZone: string): string {
 }
 
 export function localDate(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(
+    new Date(iso),
+  );
 }
 
 /** A compact one-line view of a mail summary for data sections. */
-export function mailAttributes(m: { from: { name?: string; email: string }; subject: string; date: string; unread: boolean }) {
-  return { from: m.from.name ? `${m.from.name} <${m.from.email}>` : m.from.email, subject: m.subject, date: m.date.slice(0, 16), unread: m.unread };
+export function mailAttributes(m: {
+  from: { name?: string; email: string };
+  subject: string;
+  date: string;
+  unread: boolean;
+}) {
+  return {
+    from: m.from.name ? `${m.from.name} <${m.from.email}>` : m.from.email,
+    subject: m.subject,
+    date: m.date.slice(0, 16),
+    unread: m.unread,
+  };
 }

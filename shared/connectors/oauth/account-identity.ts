@@ -9,14 +9,22 @@ export interface AccountIdentity {
 }
 
 async function getJson(url: string, accessToken: string, fetchImpl: typeof fetch): Promise<Record<string, unknown>> {
-  const response = await fetchImpl(url, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+  const response = await fetchImpl(url, {
+    headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    signal: AbortSignal.timeout(15_000),
+  });
   if (!response.ok) throw new Error(`identity lookup answered ${response.status}`);
   return (await response.json()) as Record<string, unknown>;
 }
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
-export async function lookupAccount(provider: ProviderName, tokens: TokenSet, settings: Settings, fetchImpl: typeof fetch = fetch): Promise<AccountIdentity> {
+export async function lookupAccount(
+  provider: ProviderName,
+  tokens: TokenSet,
+  settings: Settings,
+  fetchImpl: typeof fetch = fetch,
+): Promise<AccountIdentity> {
   switch (provider) {
     case 'google': {
       const info = await getJson(settings.GOOGLE_USERINFO_URL, tokens.accessToken, fetchImpl);
@@ -26,7 +34,11 @@ export async function lookupAccount(provider: ProviderName, tokens: TokenSet, se
       return { accountId: sub, account: email ?? sub };
     }
     case 'microsoft': {
-      const me = await getJson(`${settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '')}/v1.0/me`, tokens.accessToken, fetchImpl);
+      const me = await getJson(
+        `${settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '')}/v1.0/me`,
+        tokens.accessToken,
+        fetchImpl,
+      );
       const id = str(me.id);
       const account = str(me.mail) ?? str(me.userPrincipalName) ?? id;
       if (!id || !account) throw new Error('Microsoft did not say who signed in');

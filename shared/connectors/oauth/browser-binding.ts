@@ -14,7 +14,8 @@ export const flowCookieName = (provider: ProviderName) => `connect_flow_${provid
 
 export const newBrowserNonce = () => randomBytes(32).toString('base64url');
 
-export const browserNonceHash = (nonce: string) => createHash('sha256').update(`connector-flow:${nonce}`).digest('base64url');
+export const browserNonceHash = (nonce: string) =>
+  createHash('sha256').update(`connector-flow:${nonce}`).digest('base64url');
 
 /** True when `nonce` hashes to `expectedHash`; constant time. */
 export function browserNonceMatches(nonce: string | undefined, expectedHash: string | undefined): boolean {
@@ -53,4 +54,5 @@ export const setFlowCookie = (provider: ProviderName, nonce: string, ttlSeconds:
   flowCookie(provider, nonce, ttlSeconds, publicBaseUrl);
 
 /** Sent with every callback answer: the nonce is used up either way. */
-export const clearFlowCookie = (provider: ProviderName, publicBaseUrl: string) => flowCookie(provider, '', 0, publicBaseUrl);
+export const clearFlowCookie = (provider: ProviderName, publicBaseUrl: string) =>
+  flowCookie(provider, '', 0, publicBaseUrl);

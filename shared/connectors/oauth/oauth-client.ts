@@ -15,7 +15,10 @@ export interface TokenSet {
 
 /** The token endpoint refused the grant: the person must sign in again (or revoked access). */
 export class GrantRejectedError extends Error {
-  constructor(readonly code: string, readonly revoked: boolean) {
+  constructor(
+    readonly code: string,
+    readonly revoked: boolean,
+  ) {
     super(`The provider refused the grant (${code}).`);
   }
 }
@@ -23,7 +26,12 @@ export class GrantRejectedError extends Error {
 /** The token endpoint failed in a way that may pass (network, 5xx, 429). */
 export class TokenEndpointError extends Error {}
 
-async function postToken(config: OAuthProviderConfig, params: Record<string, string>, fetchImpl: typeof fetch, now: number): Promise<TokenSet> {
+async function postToken(
+  config: OAuthProviderConfig,
+  params: Record<string, string>,
+  fetchImpl: typeof fetch,
+  now: number,
+): Promise<TokenSet> {
   if (!config.clientId || !config.clientSecret) throw new TokenEndpointError(`${config.provider} is not configured.`);
   let response: Response;
   try {
@@ -61,7 +69,8 @@ async function postToken(config: OAuthProviderConfig, params: Record<string, str
     }
     throw new TokenEndpointError(`${config.provider} token endpoint answered ${response.status}.`);
   }
-  if (typeof json.access_token !== 'string' || !json.access_token) throw new TokenEndpointError(`${config.provider} returned no access token.`);
+  if (typeof json.access_token !== 'string' || !json.access_token)
+    throw new TokenEndpointError(`${config.provider} returned no access token.`);
   const expiresIn = Number(json.expires_in);
   const { access_token, refresh_token, id_token, expires_in: _e, scope, token_type: _t, ...rest } = json;
   const extra: Record<string, unknown> = {};
@@ -78,9 +87,17 @@ async function postToken(config: OAuthProviderConfig, params: Record<string, str
 
 /** Token endpoint calls for one vendor. `fetch` is injected for tests. */
 export class OAuthClient {
-  constructor(private readonly fetchImpl: typeof fetch = fetch, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly fetchImpl: typeof fetch = fetch,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  exchangeCode(config: OAuthProviderConfig, code: string, redirectUri: string, codeVerifier: string): Promise<TokenSet> {
+  exchangeCode(
+    config: OAuthProviderConfig,
+    code: string,
+    redirectUri: string,
+    codeVerifier: string,
+  ): Promise<TokenSet> {
     return postToken(
       config,
       { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier },

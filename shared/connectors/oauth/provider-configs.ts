@@ -91,7 +91,9 @@ export function scopesFor(config: OAuthProviderConfig, families: ConnectorFamily
 /** Families a granted scope list actually covers. */
 export function familiesGranted(config: OAuthProviderConfig, granted: string[]): ConnectorFamily[] {
   const have = new Set(granted.map((s) => s.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '')));
-  return config.families.filter((family) => (config.familyScopes[family] ?? []).every((s) => have.has(s.toLowerCase())));
+  return config.families.filter((family) =>
+    (config.familyScopes[family] ?? []).every((s) => have.has(s.toLowerCase())),
+  );
 }
 
 /**

@@ -33,7 +33,9 @@ interface StateDoc {
 
 /** Why a state was refused; each maps to a page the person can understand. */
 export class StateError extends Error {
-  constructor(readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'used' | 'wrong-provider' | 'other-browser') {
+  constructor(
+    readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'used' | 'wrong-provider' | 'other-browser',
+  ) {
     super(reason);
   }
 }
@@ -55,7 +57,10 @@ export class OAuthStateStore {
     private readonly ttlSeconds: number,
   ) {}
 
-  async create(pending: Omit<PendingAuthorization, 'codeVerifier'>, browserNonce: string): Promise<{ state: string; codeChallenge: string; expiresAt: string }> {
+  async create(
+    pending: Omit<PendingAuthorization, 'codeVerifier'>,
+    browserNonce: string,
+  ): Promise<{ state: string; codeChallenge: string; expiresAt: string }> {
     const id = randomUUID();
     const codeVerifier = randomBytes(48).toString('base64url');
     const expires = new Date(this.clock.now().getTime() + this.ttlSeconds * 1000);
@@ -74,16 +79,25 @@ export class OAuthStateStore {
     };
     await (await this.store.container('system')).items.create(doc);
     const unsigned = `${id}.${Math.floor(expires.getTime() / 1000)}.${pending.provider}`;
-    return { state: `${unsigned}.${await this.cipher.sign(unsigned)}`, codeChallenge: pkceChallenge(codeVerifier), expiresAt: doc.expiresAt };
+    return {
+      state: `${unsigned}.${await this.cipher.sign(unsigned)}`,
+      codeChallenge: pkceChallenge(codeVerifier),
+      expiresAt: doc.expiresAt,
+    };
   }
 
   /**
    * Verifies and consumes a state (once), if `browserNonce` is the starting browser's. Another browser's attempt
    * leaves the state for its own browser. Throws StateError.
    */
-  async consume(state: string, provider: ProviderName, browserNonce: string | undefined): Promise<PendingAuthorization> {
+  async consume(
+    state: string,
+    provider: ProviderName,
+    browserNonce: string | undefined,
+  ): Promise<PendingAuthorization> {
     const parts = state.split('.');
-    if (parts.length !== 4 || !/^[0-9a-f-]{36}$/.test(parts[0]!) || !/^\d+$/.test(parts[1]!)) throw new StateError('malformed');
+    if (parts.length !== 4 || !/^[0-9a-f-]{36}$/.test(parts[0]!) || !/^\d+$/.test(parts[1]!))
+      throw new StateError('malformed');
     const [id, exp, stateProvider, signature] = parts as [string, string, string, string];
     if (!(await this.cipher.verify(`${id}.${exp}.${stateProvider}`, signature))) throw new StateError('bad-signature');
     if (stateProvider !== provider) throw new StateError('wrong-provider');

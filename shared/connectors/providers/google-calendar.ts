@@ -22,7 +22,14 @@ function toEvent(e: calendar_v3.Schema$Event): CalendarEvent {
     ...(e.start?.timeZone ? { timeZone: e.start.timeZone } : {}),
     ...(e.location ? { location: e.location } : {}),
     ...(e.description ? { description: e.description.slice(0, 5000) } : {}),
-    ...(e.organizer?.email ? { organizer: { email: e.organizer.email, ...(e.organizer.displayName ? { name: e.organizer.displayName } : {}) } } : {}),
+    ...(e.organizer?.email
+      ? {
+          organizer: {
+            email: e.organizer.email,
+            ...(e.organizer.displayName ? { name: e.organizer.displayName } : {}),
+          },
+        }
+      : {}),
     attendees: (e.attendees ?? [])
       .filter((a) => a.email)
       .map((a) => ({
@@ -38,7 +45,10 @@ function toEvent(e: calendar_v3.Schema$Event): CalendarEvent {
 const eventIdFor = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /** Google Calendar (primary calendar) behind the calendar interface. */
-export async function createGoogleCalendarProvider(settings: Settings, fetchImpl: typeof fetch): Promise<CalendarProvider> {
+export async function createGoogleCalendarProvider(
+  settings: Settings,
+  fetchImpl: typeof fetch,
+): Promise<CalendarProvider> {
   const { calendar } = await import('@googleapis/calendar');
   const api = calendar({ version: 'v3', ...googleClientOptions(settings, fetchImpl) });
   const calendarId = 'primary';
@@ -54,16 +64,25 @@ export async function createGoogleCalendarProvider(settings: Settings, fetchImpl
         pageToken: window.cursor,
         q: window.text,
       });
-      return { items: (res.data.items ?? []).filter((e) => e.status !== 'cancelled').map(toEvent), nextCursor: res.data.nextPageToken ?? null };
+      return {
+        items: (res.data.items ?? []).filter((e) => e.status !== 'cancelled').map(toEvent),
+        nextCursor: res.data.nextPageToken ?? null,
+      };
     },
 
     async freeBusy(from, to) {
       const res = await api.freebusy.query({
-        requestBody: { timeMin: new Date(from).toISOString(), timeMax: new Date(to).toISOString(), items: [{ id: calendarId }] },
+        requestBody: {
+          timeMin: new Date(from).toISOString(),
+          timeMax: new Date(to).toISOString(),
+          items: [{ id: calendarId }],
+        },
       });
       const calendars = res.data.calendars ?? {};
       const busy = calendars[calendarId]?.busy ?? Object.values(calendars)[0]?.busy ?? [];
-      return busy.filter((b) => b.start && b.end).map((b) => ({ start: new Date(b.start!).toISOString(), end: new Date(b.end!).toISOString() }));
+      return busy
+        .filter((b) => b.start && b.end)
+        .map((b) => ({ start: new Date(b.start!).toISOString(), end: new Date(b.end!).toISOString() }));
     },
 
     async createEvent(event) {
@@ -80,7 +99,8 @@ export async function createGoogleCalendarProvider(settings: Settings, fetchImpl
         return toEvent((await api.events.insert({ calendarId, requestBody, sendUpdates: 'all' })).data);
       } catch (err) {
         // 409: an event with this idempotency key exists already: that is the one we created before.
-        if (vendorStatus(err) === 409 && requestBody.id) return toEvent((await api.events.get({ calendarId, eventId: requestBody.id })).data);
+        if (vendorStatus(err) === 409 && requestBody.id)
+          return toEvent((await api.events.get({ calendarId, eventId: requestBody.id })).data);
         throw err;
       }
     },

@@ -27,4 +27,5 @@ export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) 
   return out;
 }
 
-export const clampLimit = (limit: number | undefined, fallback = 25, max = 100) => Math.max(1, Math.min(max, limit ?? fallback));
+export const clampLimit = (limit: number | undefined, fallback = 25, max = 100) =>
+  Math.max(1, Math.min(max, limit ?? fallback));

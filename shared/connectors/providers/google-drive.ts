@@ -70,20 +70,24 @@ export async function createGoogleDriveProvider(settings: Settings, fetchImpl: t
         }
       }
       if (file.kind === 'folder') return { supported: false, file, reason: 'This is a folder, not a document.' };
-      if (file.mimeType === 'text/html') return { supported: true, file, ...bound(await htmlToText((await bytes(fileId)).toString('utf8'))) };
+      if (file.mimeType === 'text/html')
+        return { supported: true, file, ...bound(await htmlToText((await bytes(fileId)).toString('utf8'))) };
       if (isTextMime(file.mimeType)) return { supported: true, file, ...bound((await bytes(fileId)).toString('utf8')) };
       if (file.mimeType === 'application/vnd.openxmlformats-officedocument.wordprocessingml.document') {
         const text = docxText(await bytes(fileId));
         if (text !== undefined) return { supported: true, file, ...bound(text) };
         return { supported: false, file, reason: 'This Word document could not be read.' };
       }
-      if (file.kind === 'pdf') return { supported: false, file, reason: 'Reading text from PDF files is not supported yet.' };
+      if (file.kind === 'pdf')
+        return { supported: false, file, reason: 'Reading text from PDF files is not supported yet.' };
       return { supported: false, file, reason: `Files of type ${file.mimeType} cannot be read as text.` };
     },
 
     async createDocument(doc) {
       // Upload URLs are built from the per-call root only, so it is passed again here.
-      const perCall = settings.GOOGLE_API_ROOT_URL ? { rootUrl: settings.GOOGLE_API_ROOT_URL.replace(/\/?$/, '/') } : {};
+      const perCall = settings.GOOGLE_API_ROOT_URL
+        ? { rootUrl: settings.GOOGLE_API_ROOT_URL.replace(/\/?$/, '/') }
+        : {};
       const res = await api.files.create(
         {
           requestBody: { name: doc.title, mimeType: GOOGLE_DOC, ...(doc.folderId ? { parents: [doc.folderId] } : {}) },

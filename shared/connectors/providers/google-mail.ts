@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { Settings } from '../../platform/config';
 import { parseAddress, parseAddressList, replySubject, safeBodyText } from '../text';
-import type { MailProvider, MailQuery, MailSummary, MailThread, ProviderPage, ReplyInput, SendReplyInput } from '../types';
+import type {
+  MailProvider,
+  MailQuery,
+  MailSummary,
+  MailThread,
+  ProviderPage,
+  ReplyInput,
+  SendReplyInput,
+} from '../types';
 import { clampLimit, googleClientOptions, mapLimited } from './google-client';
 import { vendorStatus } from '../provider-errors';
 import type { SendLedger } from '../send-ledger';
@@ -26,14 +34,20 @@ function findPart(part: gmail_v1.Schema$MessagePart | undefined, mime: string): 
 }
 
 /** RFC 2047 encoding for non-ASCII header values. */
-const encodeHeader = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`);
+const encodeHeader = (value: string) =>
+  /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 const noBreaks = (value: string) => value.replace(/[\r\n]+/g, ' ');
 
 /** The Message-ID a reply with this idempotency key is sent under: the same key always gives the same id. */
-export const idempotentMessageId = (key: string) => `<pa-${createHash('sha256').update(key).digest('hex').slice(0, 40)}@personal-agents.mail>`;
+export const idempotentMessageId = (key: string) =>
+  `<pa-${createHash('sha256').update(key).digest('hex').slice(0, 40)}@personal-agents.mail>`;
 
 /** Gmail behind the mail interface. */
-export async function createGmailProvider(settings: Settings, fetchImpl: typeof fetch, ledger: SendLedger): Promise<MailProvider> {
+export async function createGmailProvider(
+  settings: Settings,
+  fetchImpl: typeof fetch,
+  ledger: SendLedger,
+): Promise<MailProvider> {
   const { gmail } = await import('@googleapis/gmail');
   const api = gmail({ version: 'v1', ...googleClientOptions(settings, fetchImpl) });
   const me = 'me';
@@ -48,7 +62,12 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
     for (const name of names) {
       let found = (await labels()).find((l) => l.name?.toLowerCase() === name.toLowerCase() || l.id === name);
       if (!found && create) {
-        found = (await api.users.labels.create({ userId: me, requestBody: { name, labelListVisibility: 'labelShow', messageListVisibility: 'show' } })).data;
+        found = (
+          await api.users.labels.create({
+            userId: me,
+            requestBody: { name, labelListVisibility: 'labelShow', messageListVisibility: 'show' },
+          })
+        ).data;
         labelCache = undefined;
       }
       if (found?.id) ids.push(found.id);
@@ -66,7 +85,10 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
       from: parseAddress(header(h, 'From') ?? ''),
       to: parseAddressList(header(h, 'To')),
       cc: parseAddressList(header(h, 'Cc')),
-      date: Number.isFinite(internal) && internal > 0 ? new Date(internal).toISOString() : new Date(header(h, 'Date') ?? 0).toISOString(),
+      date:
+        Number.isFinite(internal) && internal > 0
+          ? new Date(internal).toISOString()
+          : new Date(header(h, 'Date') ?? 0).toISOString(),
       snippet: (m.snippet ?? '').slice(0, 300),
       unread: (m.labelIds ?? []).includes('UNREAD'),
       labels: await labelNames(m.labelIds),
@@ -107,11 +129,16 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
       '',
       Buffer.from(input.body, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n'),
     ];
-    return { raw: Buffer.from(lines.join('\r\n'), 'utf8').toString('base64url'), threadId: original.threadId ?? input.threadId };
+    return {
+      raw: Buffer.from(lines.join('\r\n'), 'utf8').toString('base64url'),
+      threadId: original.threadId ?? input.threadId,
+    };
   };
 
   async function getThread(threadId: string): Promise<MailThread> {
-    const thread = (await api.users.threads.get({ userId: me, id: threadId, format: 'metadata', metadataHeaders: HEADERS })).data;
+    const thread = (
+      await api.users.threads.get({ userId: me, id: threadId, format: 'metadata', metadataHeaders: HEADERS })
+    ).data;
     const messages = await Promise.all((thread.messages ?? []).map(summarise));
     messages.sort((a, b) => a.date.localeCompare(b.date));
     return { id: thread.id ?? threadId, subject: messages[0]?.subject ?? '', messages };
@@ -129,7 +156,11 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
       const refs = list.data.messages ?? [];
       const results = await mapLimited(refs, 5, async (ref) => summarise(await metadata(ref.id!)));
       const items = results.filter((r): r is MailSummary => !(r instanceof Error));
-      return { items, nextCursor: list.data.nextPageToken ?? null, ...partial(results.length - items.length, 'Some messages could not be read.') };
+      return {
+        items,
+        nextCursor: list.data.nextPageToken ?? null,
+        ...partial(results.length - items.length, 'Some messages could not be read.'),
+      };
     },
 
     async listThreads(query) {
@@ -142,7 +173,11 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
       });
       const results = await mapLimited(list.data.threads ?? [], 5, (t) => getThread(t.id!));
       const items = results.filter((r): r is MailThread => !(r instanceof Error));
-      return { items, nextCursor: list.data.nextPageToken ?? null, ...partial(results.length - items.length, 'Some conversations could not be read.') };
+      return {
+        items,
+        nextCursor: list.data.nextPageToken ?? null,
+        ...partial(results.length - items.length, 'Some conversations could not be read.'),
+      };
     },
 
     getThread,
@@ -150,7 +185,10 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
     async getMessage(messageId) {
       const m = (await api.users.messages.get({ userId: me, id: messageId, format: 'full' })).data;
       const summary = await summarise(m);
-      const body = await safeBodyText({ text: findPart(m.payload, 'text/plain'), html: findPart(m.payload, 'text/html') });
+      const body = await safeBodyText({
+        text: findPart(m.payload, 'text/plain'),
+        html: findPart(m.payload, 'text/html'),
+      });
       const references = (header(m.payload?.headers ?? [], 'References') ?? '').split(/\s+/).filter(Boolean);
       return { ...summary, text: body.text, truncated: body.truncated, references };
     },
@@ -174,7 +212,12 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
       if (recorded?.state === 'sent' && recorded.result) return { ...recorded.result, alreadySent: true };
       // Not recorded: it may still have gone out just before a crash. Gmail finds it by our Message-ID.
       const internetMessageId = idempotentMessageId(input.idempotencyKey);
-      const earlier = await api.users.messages.list({ userId: me, q: `rfc822msgid:${internetMessageId}`, includeSpamTrash: true, maxResults: 1 });
+      const earlier = await api.users.messages.list({
+        userId: me,
+        q: `rfc822msgid:${internetMessageId}`,
+        includeSpamTrash: true,
+        maxResults: 1,
+      });
       const found = earlier.data.messages?.[0];
       if (found) {
         const result = { id: found.id!, threadId: found.threadId!, internetMessageId };
@@ -195,7 +238,8 @@ export async function createGmailProvider(settings: Settings, fetchImpl: typeof 
 
     async removeLabels(messageIds, names) {
       const ids = await labelIdsFor(names, false);
-      if (ids.length) await api.users.messages.batchModify({ userId: me, requestBody: { ids: messageIds, removeLabelIds: ids } });
+      if (ids.length)
+        await api.users.messages.batchModify({ userId: me, requestBody: { ids: messageIds, removeLabelIds: ids } });
     },
 
     async archive(messageIds) {

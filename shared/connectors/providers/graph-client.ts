@@ -19,7 +19,11 @@ export async function createGraphClient(settings: Settings, fetchImpl: typeof fe
       context.response = await fetchImpl(url, { ...context.options, headers });
     },
   };
-  return Client.initWithMiddleware({ middleware: transport, baseUrl: graphBase(settings) + '/', defaultVersion: 'v1.0' });
+  return Client.initWithMiddleware({
+    middleware: transport,
+    baseUrl: graphBase(settings) + '/',
+    defaultVersion: 'v1.0',
+  });
 }
 
 export const graphBase = (settings: Settings) => settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '');
@@ -35,7 +39,9 @@ export function encodeNextLink(link: string | undefined, settings: Settings): st
 function decodeNextLink(cursor: string, settings: Settings): string {
   const link = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!link.startsWith(graphBase(settings) + '/')) {
-    throw new ValidationError('The cursor is not valid.', [{ path: 'cursor', message: 'not a cursor from this listing' }]);
+    throw new ValidationError('The cursor is not valid.', [
+      { path: 'cursor', message: 'not a cursor from this listing' },
+    ]);
   }
   return link;
 }
@@ -49,7 +55,8 @@ export const toAddress = (r: GraphRecipient | undefined) => ({
   ...(r?.emailAddress?.name ? { name: r.emailAddress.name } : {}),
 });
 
-export const recipients = (emails: string[] | undefined) => (emails ?? []).map((address) => ({ emailAddress: { address } }));
+export const recipients = (emails: string[] | undefined) =>
+  (emails ?? []).map((address) => ({ emailAddress: { address } }));
 
 /** Graph date-times without an offset are UTC (we ask for UTC). */
 export function utc(value: { dateTime?: string; timeZone?: string } | string | undefined): string {
@@ -62,8 +69,14 @@ export function utc(value: { dateTime?: string; timeZone?: string } | string | u
  * The next page of a Graph listing, from our cursor. Fetched directly (the Graph client only keeps absolute links on
  * https hosts), with the same transport and preferences as every other call.
  */
-export async function followNextLink(cursor: string, settings: Settings, fetchImpl: typeof fetch): Promise<{ value?: unknown[]; '@odata.nextLink'?: string }> {
-  const response = await fetchImpl(decodeNextLink(cursor, settings), { headers: { accept: 'application/json', prefer: PREFER } });
+export async function followNextLink(
+  cursor: string,
+  settings: Settings,
+  fetchImpl: typeof fetch,
+): Promise<{ value?: unknown[]; '@odata.nextLink'?: string }> {
+  const response = await fetchImpl(decodeNextLink(cursor, settings), {
+    headers: { accept: 'application/json', prefer: PREFER },
+  });
   if (!response.ok) {
     await response.arrayBuffer().catch(() => undefined);
     throw Object.assign(new Error(`Graph answered ${response.status}`), { statusCode: response.status });

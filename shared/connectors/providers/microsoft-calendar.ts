@@ -3,7 +3,15 @@ import { vendorStatus } from '../provider-errors';
 import { htmlToText } from '../text';
 import type { CalendarEvent, CalendarProvider } from '../types';
 import { clampLimit } from './google-client';
-import { createGraphClient, followNextLink, encodeNextLink, recipients, toAddress, utc, type GraphRecipient } from './graph-client';
+import {
+  createGraphClient,
+  followNextLink,
+  encodeNextLink,
+  recipients,
+  toAddress,
+  utc,
+  type GraphRecipient,
+} from './graph-client';
 
 interface GraphEvent {
   id: string;
@@ -49,13 +57,19 @@ async function toEvent(e: GraphEvent): Promise<CalendarEvent> {
     ...(e.organizer?.emailAddress?.address ? { organizer: toAddress(e.organizer) } : {}),
     attendees: (e.attendees ?? [])
       .filter((a) => a.emailAddress?.address)
-      .map((a) => ({ ...toAddress(a), ...(a.status?.response && RESPONSE[a.status.response] ? { response: RESPONSE[a.status.response] } : {}) })),
+      .map((a) => ({
+        ...toAddress(a),
+        ...(a.status?.response && RESPONSE[a.status.response] ? { response: RESPONSE[a.status.response] } : {}),
+      })),
     ...(e.webLink ? { webLink: e.webLink } : {}),
   };
 }
 
 /** Outlook calendar (default calendar) through Microsoft Graph behind the calendar interface. */
-export async function createOutlookCalendarProvider(settings: Settings, fetchImpl: typeof fetch): Promise<CalendarProvider> {
+export async function createOutlookCalendarProvider(
+  settings: Settings,
+  fetchImpl: typeof fetch,
+): Promise<CalendarProvider> {
   const client = await createGraphClient(settings, fetchImpl);
 
   const view = async (from: string, to: string, limit: number, cursor?: string) => {
@@ -76,7 +90,9 @@ export async function createOutlookCalendarProvider(settings: Settings, fetchImp
       let events = value.filter((e) => !e.isCancelled);
       if (window.text) {
         const needle = window.text.toLowerCase();
-        events = events.filter((e) => `${e.subject ?? ''} ${e.bodyPreview ?? ''} ${e.location?.displayName ?? ''}`.toLowerCase().includes(needle));
+        events = events.filter((e) =>
+          `${e.subject ?? ''} ${e.bodyPreview ?? ''} ${e.location?.displayName ?? ''}`.toLowerCase().includes(needle),
+        );
       }
       return { items: await Promise.all(events.map(toEvent)), nextCursor: next };
     },

@@ -24,7 +24,15 @@ function mimeOf(item: DriveItem): string {
   const declared = item.file?.mimeType;
   if (declared && declared !== 'application/octet-stream') return declared;
   const ext = item.name?.split('.').pop()?.toLowerCase();
-  const byExt: Record<string, string> = { txt: 'text/plain', md: 'text/markdown', csv: 'text/csv', json: 'application/json', html: 'text/html', pdf: 'application/pdf', docx: DOCX };
+  const byExt: Record<string, string> = {
+    txt: 'text/plain',
+    md: 'text/markdown',
+    csv: 'text/csv',
+    json: 'application/json',
+    html: 'text/html',
+    pdf: 'application/pdf',
+    docx: DOCX,
+  };
   return (ext && byExt[ext]) ?? declared ?? 'application/octet-stream';
 }
 
@@ -35,21 +43,31 @@ function toFile(item: DriveItem): FileSummary {
     name: item.name ?? '',
     kind: fileKind(mimeType),
     mimeType,
-    modifiedAt: item.lastModifiedDateTime ? new Date(item.lastModifiedDateTime).toISOString() : new Date(0).toISOString(),
+    modifiedAt: item.lastModifiedDateTime
+      ? new Date(item.lastModifiedDateTime).toISOString()
+      : new Date(0).toISOString(),
     ...(item.size !== undefined ? { size: item.size } : {}),
     ...(item.webUrl ? { webLink: item.webUrl } : {}),
   };
 }
 
 /** A file name OneDrive accepts, from a document title. */
-const safeName = (title: string) => title.replace(/[\\/:*?"<>|#%]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 120) || 'Untitled';
+const safeName = (title: string) =>
+  title
+    .replace(/[\\/:*?"<>|#%]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120) || 'Untitled';
 
 /** OneDrive through Microsoft Graph behind the files interface. */
 export async function createOneDriveProvider(settings: Settings, fetchImpl: typeof fetch): Promise<FilesProvider> {
   const client = await createGraphClient(settings, fetchImpl);
 
   const content = async (id: string) => {
-    const data = await client.api(`/me/drive/items/${encodeURIComponent(id)}/content`).responseType('arraybuffer' as never).get();
+    const data = await client
+      .api(`/me/drive/items/${encodeURIComponent(id)}/content`)
+      .responseType('arraybuffer' as never)
+      .get();
     return Buffer.from(data as ArrayBuffer);
   };
 
@@ -72,16 +90,24 @@ export async function createOneDriveProvider(settings: Settings, fetchImpl: type
     },
 
     async readText(fileId): Promise<FileText> {
-      const file = toFile((await client.api(`/me/drive/items/${encodeURIComponent(fileId)}`).select(SELECT).get()) as DriveItem);
+      const file = toFile(
+        (await client
+          .api(`/me/drive/items/${encodeURIComponent(fileId)}`)
+          .select(SELECT)
+          .get()) as DriveItem,
+      );
       if (file.kind === 'folder') return { supported: false, file, reason: 'This is a folder, not a document.' };
-      if (file.mimeType === 'text/html') return { supported: true, file, ...bound(await htmlToText((await content(fileId)).toString('utf8'))) };
-      if (isTextMime(file.mimeType)) return { supported: true, file, ...bound((await content(fileId)).toString('utf8')) };
+      if (file.mimeType === 'text/html')
+        return { supported: true, file, ...bound(await htmlToText((await content(fileId)).toString('utf8'))) };
+      if (isTextMime(file.mimeType))
+        return { supported: true, file, ...bound((await content(fileId)).toString('utf8')) };
       if (file.mimeType === DOCX) {
         const text = docxText(await content(fileId));
         if (text !== undefined) return { supported: true, file, ...bound(text) };
         return { supported: false, file, reason: 'This Word document could not be read.' };
       }
-      if (file.kind === 'pdf') return { supported: false, file, reason: 'Reading text from PDF files is not supported yet.' };
+      if (file.kind === 'pdf')
+        return { supported: false, file, reason: 'Reading text from PDF files is not supported yet.' };
       return { supported: false, file, reason: `Files of type ${file.mimeType} cannot be read as text.` };
     },
 

@@ -4,7 +4,15 @@ import type { SendLedger } from '../send-ledger';
 import { replySubject, safeBodyText } from '../text';
 import type { MailProvider, MailQuery, MailSummary, MailThread } from '../types';
 import { clampLimit } from './google-client';
-import { createGraphClient, followNextLink, encodeNextLink, recipients, toAddress, utc, type GraphRecipient } from './graph-client';
+import {
+  createGraphClient,
+  followNextLink,
+  encodeNextLink,
+  recipients,
+  toAddress,
+  utc,
+  type GraphRecipient,
+} from './graph-client';
 
 interface GraphMessage {
   id: string;
@@ -23,7 +31,8 @@ interface GraphMessage {
   body?: { contentType?: string; content?: string };
 }
 
-const SELECT = 'id,conversationId,subject,from,toRecipients,ccRecipients,receivedDateTime,bodyPreview,isRead,isDraft,categories,internetMessageId,parentFolderId';
+const SELECT =
+  'id,conversationId,subject,from,toRecipients,ccRecipients,receivedDateTime,bodyPreview,isRead,isDraft,categories,internetMessageId,parentFolderId';
 const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 function summarise(m: GraphMessage): MailSummary {
@@ -43,7 +52,11 @@ function summarise(m: GraphMessage): MailSummary {
 }
 
 /** Outlook mail through Microsoft Graph behind the mail interface. Labels are Outlook categories. */
-export async function createOutlookMailProvider(settings: Settings, fetchImpl: typeof fetch, ledger: SendLedger): Promise<MailProvider> {
+export async function createOutlookMailProvider(
+  settings: Settings,
+  fetchImpl: typeof fetch,
+  ledger: SendLedger,
+): Promise<MailProvider> {
   const client = await createGraphClient(settings, fetchImpl);
 
   async function page(query: MailQuery): Promise<{ value: GraphMessage[]; next: string | null }> {
@@ -55,7 +68,10 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
     if (query.since) filters.push(`receivedDateTime ge ${new Date(query.since).toISOString()}`);
     if (query.unreadOnly) filters.push('isRead eq false');
     if (query.label) filters.push(`categories/any(c:c eq ${odataString(query.label)})`);
-    let request = client.api(query.label ? '/me/messages' : '/me/mailFolders/inbox/messages').select(SELECT).top(clampLimit(query.limit));
+    let request = client
+      .api(query.label ? '/me/messages' : '/me/mailFolders/inbox/messages')
+      .select(SELECT)
+      .top(clampLimit(query.limit));
     if (query.text) {
       // Graph does not combine $search with $orderby; results come by relevance.
       request = request.search(`"${query.text.replace(/"/g, '')}"`);
@@ -68,13 +84,23 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
   }
 
   async function getThread(threadId: string): Promise<MailThread> {
-    const res = await client.api('/me/messages').select(SELECT).filter(`conversationId eq ${odataString(threadId)}`).top(100).get();
-    const messages = ((res.value ?? []) as GraphMessage[]).filter((m) => !m.isDraft).map(summarise).sort((a, b) => a.date.localeCompare(b.date));
+    const res = await client
+      .api('/me/messages')
+      .select(SELECT)
+      .filter(`conversationId eq ${odataString(threadId)}`)
+      .top(100)
+      .get();
+    const messages = ((res.value ?? []) as GraphMessage[])
+      .filter((m) => !m.isDraft)
+      .map(summarise)
+      .sort((a, b) => a.date.localeCompare(b.date));
     return { id: threadId, subject: messages[0]?.subject ?? '', messages };
   }
 
   async function draftReply(input: { messageId: string; to: string[]; cc?: string[]; subject: string; body: string }) {
-    const draft = (await client.api(`/me/messages/${encodeURIComponent(input.messageId)}/createReply`).post({})) as GraphMessage;
+    const draft = (await client
+      .api(`/me/messages/${encodeURIComponent(input.messageId)}/createReply`)
+      .post({})) as GraphMessage;
     await client.api(`/me/messages/${encodeURIComponent(draft.id)}`).patch({
       subject: replySubject(input.subject),
       body: { contentType: 'text', content: input.body },
@@ -86,13 +112,17 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
 
   const setCategories = async (messageIds: string[], change: (current: string[]) => string[]) => {
     for (const id of messageIds) {
-      const m = (await client.api(`/me/messages/${encodeURIComponent(id)}`).select('id,categories').get()) as GraphMessage;
+      const m = (await client
+        .api(`/me/messages/${encodeURIComponent(id)}`)
+        .select('id,categories')
+        .get()) as GraphMessage;
       await client.api(`/me/messages/${encodeURIComponent(id)}`).patch({ categories: change(m.categories ?? []) });
     }
   };
 
   const move = async (messageIds: string[], destinationId: string) => {
-    for (const id of messageIds) await client.api(`/me/messages/${encodeURIComponent(id)}/move`).post({ destinationId });
+    for (const id of messageIds)
+      await client.api(`/me/messages/${encodeURIComponent(id)}/move`).post({ destinationId });
   };
 
   return {
@@ -111,7 +141,10 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
     getThread,
 
     async getMessage(messageId) {
-      const m = (await client.api(`/me/messages/${encodeURIComponent(messageId)}`).select(`${SELECT},body`).get()) as GraphMessage;
+      const m = (await client
+        .api(`/me/messages/${encodeURIComponent(messageId)}`)
+        .select(`${SELECT},body`)
+        .get()) as GraphMessage;
       const isHtml = m.body?.contentType?.toLowerCase() === 'html';
       const body = await safeBodyText(isHtml ? { html: m.body?.content } : { text: m.body?.content });
       return { ...summarise(m), text: body.text, truncated: body.truncated, references: [] };
@@ -145,7 +178,11 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
             throw err;
           })) as GraphMessage | undefined;
         if (!existing || existing.isDraft === false) {
-          const result = { id: existing?.id ?? draftId, threadId: existing?.conversationId ?? input.threadId, internetMessageId: existing?.internetMessageId ?? '' };
+          const result = {
+            id: existing?.id ?? draftId,
+            threadId: existing?.conversationId ?? input.threadId,
+            internetMessageId: existing?.internetMessageId ?? '',
+          };
           await ledger.put(input.idempotencyKey, { state: 'sent', draftId, result });
           return { ...result, alreadySent: true };
         }
@@ -160,13 +197,19 @@ export async function createOutlookMailProvider(settings: Settings, fetchImpl: t
         .select(SELECT)
         .get()
         .catch(() => undefined)) as GraphMessage | undefined;
-      const result = { id: sent?.id ?? draftId, threadId: sent?.conversationId ?? input.threadId, internetMessageId: sent?.internetMessageId ?? '' };
+      const result = {
+        id: sent?.id ?? draftId,
+        threadId: sent?.conversationId ?? input.threadId,
+        internetMessageId: sent?.internetMessageId ?? '',
+      };
       await ledger.put(input.idempotencyKey, { state: 'sent', draftId, result });
       return { ...result, alreadySent: false };
     },
 
     async addLabels(messageIds, labels) {
-      const master = ((await client.api('/me/outlook/masterCategories').get()).value ?? []) as { displayName: string }[];
+      const master = ((await client.api('/me/outlook/masterCategories').get()).value ?? []) as {
+        displayName: string;
+      }[];
       for (const name of labels) {
         if (!master.some((c) => c.displayName.toLowerCase() === name.toLowerCase())) {
           await client.api('/me/outlook/masterCategories').post({ displayName: name, color: 'preset0' });

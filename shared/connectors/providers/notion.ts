@@ -39,7 +39,8 @@ const toPage = (page: Json): NotePage => ({
 /** Notion rich text is at most 2000 characters per element. */
 const richText = (text: string) => {
   const parts: Json[] = [];
-  for (let i = 0; i < text.length || i === 0; i += 2000) parts.push({ type: 'text', text: { content: text.slice(i, i + 2000) } });
+  for (let i = 0; i < text.length || i === 0; i += 2000)
+    parts.push({ type: 'text', text: { content: text.slice(i, i + 2000) } });
   return parts;
 };
 
@@ -57,7 +58,8 @@ export function contentBlocks(content: string): Json[] {
         return { object: 'block', type, [type]: { rich_text: richText(heading[2]!) } };
       }
       const bullet = chunk.match(/^[-*] (.*)$/s);
-      if (bullet) return { object: 'block', type: 'bulleted_list_item', bulleted_list_item: { rich_text: richText(bullet[1]!) } };
+      if (bullet)
+        return { object: 'block', type: 'bulleted_list_item', bulleted_list_item: { rich_text: richText(bullet[1]!) } };
       return { object: 'block', type: 'paragraph', paragraph: { rich_text: richText(chunk) } };
     });
 }
@@ -65,7 +67,11 @@ export function contentBlocks(content: string): Json[] {
 /** Notion behind the notes interface. */
 export async function createNotionProvider(settings: Settings, fetchImpl: typeof fetch): Promise<NotesProvider> {
   const { Client } = await import('@notionhq/client');
-  const client = new Client({ baseUrl: settings.NOTION_API_BASE_URL.replace(/\/$/, ''), fetch: fetchImpl, retry: false });
+  const client = new Client({
+    baseUrl: settings.NOTION_API_BASE_URL.replace(/\/$/, ''),
+    fetch: fetchImpl,
+    retry: false,
+  });
 
   return {
     async search(query) {
@@ -75,7 +81,10 @@ export async function createNotionProvider(settings: Settings, fetchImpl: typeof
         page_size: clampLimit(query.limit),
         ...(query.cursor ? { start_cursor: query.cursor } : {}),
       })) as Json;
-      return { items: (res.results as Json[]).filter((r) => r.object === 'page').map(toPage), nextCursor: res.next_cursor ?? null };
+      return {
+        items: (res.results as Json[]).filter((r) => r.object === 'page').map(toPage),
+        nextCursor: res.next_cursor ?? null,
+      };
     },
 
     async readPage(pageId) {
@@ -83,9 +92,13 @@ export async function createNotionProvider(settings: Settings, fetchImpl: typeof
       const lines: string[] = [];
       let cursor: string | undefined;
       let pages = 0;
-      let more = false;
+      let more: boolean;
       do {
-        const res = (await client.blocks.children.list({ block_id: pageId, page_size: 100, ...(cursor ? { start_cursor: cursor } : {}) })) as Json;
+        const res = (await client.blocks.children.list({
+          block_id: pageId,
+          page_size: 100,
+          ...(cursor ? { start_cursor: cursor } : {}),
+        })) as Json;
         for (const block of res.results as Json[]) {
           const render = TEXT_BLOCKS[block.type];
           if (render) lines.push(render(plain(block[block.type]?.rich_text), block));
@@ -103,7 +116,10 @@ export async function createNotionProvider(settings: Settings, fetchImpl: typeof
       if (!parentId) {
         const shared = (await client.search({ filter: { property: 'object', value: 'page' }, page_size: 1 })) as Json;
         parentId = (shared.results as Json[])[0]?.id;
-        if (!parentId) throw new ConflictError('No Notion page is shared with this connection yet. Share a page with it in Notion, then try again.');
+        if (!parentId)
+          throw new ConflictError(
+            'No Notion page is shared with this connection yet. Share a page with it in Notion, then try again.',
+          );
       }
       const blocks = contentBlocks(input.content);
       const created = (await client.pages.create({

@@ -23,7 +23,11 @@ interface SnapshotDoc extends TenantDoc {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v) => {
     if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) {
-      return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .sort()
+          .map((k) => [k, (v as Record<string, unknown>)[k]]),
+      );
     }
     return v;
   });
@@ -37,7 +41,12 @@ function countItems(data: unknown): number {
 }
 
 /** Snapshots in Blob (content) and the `snapshots` container (metadata); see SnapshotStore. */
-export function createSnapshotStore(deps: { store: CosmosStore; blobs: () => BlobStore; clock: Clock; retentionDays: number }): SnapshotStore {
+export function createSnapshotStore(deps: {
+  store: CosmosStore;
+  blobs: () => BlobStore;
+  clock: Clock;
+  retentionDays: number;
+}): SnapshotStore {
   const repo = new TenantRepository<SnapshotDoc>(deps.store, 'snapshots', 'snapshot');
   const retentionMs = deps.retentionDays * 86_400_000;
   const ttl = deps.retentionDays * 86_400;
@@ -79,7 +88,8 @@ export function createSnapshotStore(deps: { store: CosmosStore; blobs: () => Blo
       if (!/^snap-[0-9a-f]{40}$/.test(snapshotId)) throw new NotFoundError('snapshot');
       const doc = await repo.getOrThrow(tenantId, snapshotId);
       // The local store does not expire documents: retention is enforced here.
-      if (Date.parse(doc.lastCapturedAt) + retentionMs <= deps.clock.now().getTime()) throw new NotFoundError('snapshot');
+      if (Date.parse(doc.lastCapturedAt) + retentionMs <= deps.clock.now().getTime())
+        throw new NotFoundError('snapshot');
       const content = await deps.blobs().get(tenantId, doc.blobPath);
       if (!content) throw new NotFoundError('snapshot');
       return {

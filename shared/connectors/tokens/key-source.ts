@@ -104,6 +104,7 @@ export function keyVaultKeySource(settings: Settings): KeySource {
 
 export function createKeySource(settings: Settings): KeySource {
   if (settings.CONNECTOR_KEY_VAULT_URL) return keyVaultKeySource(settings);
-  if (settings.APP_ENV === 'azure') throw new Error('Set CONNECTOR_KEY_VAULT_URL: tokens are never encrypted with a key file in Azure.');
+  if (settings.APP_ENV === 'azure')
+    throw new Error('Set CONNECTOR_KEY_VAULT_URL: tokens are never encrypted with a key file in Azure.');
   return fileKeySource(settings.CONNECTOR_KEY_FILE);
 }

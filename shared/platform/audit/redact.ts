@@ -1,4 +1,5 @@
-const SECRET_KEY = /(token|secret|password|authorization|api[-_]?key|code_?verifier|refresh|cookie|credential|signature)/i;
+const SECRET_KEY =
+  /(token|secret|password|authorization|api[-_]?key|code_?verifier|refresh|cookie|credential|signature)/i;
 const MAX_STRING = 500;
 
 /**

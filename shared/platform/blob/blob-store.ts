@@ -70,7 +70,11 @@ export function createBlobStore(settings: Settings): BlobStore {
       const out: { path: string; size: number; contentType?: string }[] = [];
       const base = tenantPrefix(tenantId);
       for await (const item of client.listBlobsFlat({ prefix: base + prefix })) {
-        out.push({ path: item.name.slice(base.length), size: item.properties.contentLength ?? 0, contentType: item.properties.contentType });
+        out.push({
+          path: item.name.slice(base.length),
+          size: item.properties.contentLength ?? 0,
+          contentType: item.properties.contentType,
+        });
       }
       return out;
     },

@@ -44,7 +44,8 @@ function parseFlags(text: string, source: string): FlagsDocument {
     throw new Error(`${source}: feature flags must be JSON`);
   }
   const parsed = flagsDocumentSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${source}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 
@@ -55,7 +56,11 @@ function bucket(flag: string, tenantId: string): number {
   return (h >>> 0) % 100;
 }
 
-export function evaluateFlag(flag: string, rule: FlagRule | undefined, subject?: { tenantId: string; tier?: Tier }): boolean {
+export function evaluateFlag(
+  flag: string,
+  rule: FlagRule | undefined,
+  subject?: { tenantId: string; tier?: Tier },
+): boolean {
   if (rule === undefined) return false;
   if (typeof rule === 'boolean') return rule;
   if (rule.enabled) return true;
@@ -75,7 +80,10 @@ export function createFeatureFlags(settings: { FEATURE_FLAGS?: string; FEATURE_F
     try {
       const info = await stat(settings.FEATURE_FLAGS_FILE);
       if (!fileCache || fileCache.mtimeMs !== info.mtimeMs) {
-        fileCache = { mtimeMs: info.mtimeMs, flags: parseFlags(await readFile(settings.FEATURE_FLAGS_FILE, 'utf8'), settings.FEATURE_FLAGS_FILE) };
+        fileCache = {
+          mtimeMs: info.mtimeMs,
+          flags: parseFlags(await readFile(settings.FEATURE_FLAGS_FILE, 'utf8'), settings.FEATURE_FLAGS_FILE),
+        };
       }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { authSettings } from './auth';
 import { coreSettings } from './core';
 import { connectorSettings } from './connectors';
@@ -13,7 +13,14 @@ import { ValidationError } from '../errors';
  * The one typed view of the app settings. Each context contributes a section (a zod object in this folder);
  * `settingsSchema` merges them so every setting is read and validated once, at first use.
  */
-export const settingsSchema = coreSettings.extend(authSettings.shape).extend(suggestionSettings.shape).extend(connectorSettings.shape).extend(agentSettings.shape).extend(tierSettings.shape).extend(featureSettings.shape).extend(privacySettings.shape);
+export const settingsSchema = coreSettings
+  .extend(authSettings.shape)
+  .extend(suggestionSettings.shape)
+  .extend(connectorSettings.shape)
+  .extend(agentSettings.shape)
+  .extend(tierSettings.shape)
+  .extend(featureSettings.shape)
+  .extend(privacySettings.shape);
 
 export type Settings = z.infer<typeof settingsSchema>;
 

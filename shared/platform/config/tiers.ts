@@ -82,7 +82,10 @@ export const tierSettings = z.object({
       try {
         const parsed = overridesSchema.safeParse(JSON.parse(v));
         if (parsed.success) return parsed.data;
-        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        ctx.addIssue({
+          code: 'custom',
+          message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
       } catch {
         ctx.addIssue({ code: 'custom', message: 'expected JSON' });
       }

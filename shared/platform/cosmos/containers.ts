@@ -24,7 +24,12 @@ export const CONTAINERS = {
   packs: { name: 'packs', partitionKey: '/tenantId' },
   workflows: { name: 'workflows', partitionKey: '/tenantId' },
   runs: { name: 'runs', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/steps/*/output/*'] },
-  suggestions: { name: 'suggestions', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/payload/*', '/preview/*'] },
+  suggestions: {
+    name: 'suggestions',
+    partitionKey: '/tenantId',
+    defaultTtl: -1,
+    excludedPaths: ['/payload/*', '/preview/*'],
+  },
   connectors: { name: 'connectors', partitionKey: '/tenantId' },
   snapshots: { name: 'snapshots', partitionKey: '/tenantId', defaultTtl: -1 },
   /** Dashboard rollups kept by event consumers. */

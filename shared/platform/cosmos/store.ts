@@ -50,7 +50,11 @@ export class CrossPartitionQueryError extends Error {
 
 const hasPartitionKey = (options: unknown) => {
   const key = (options as { partitionKey?: unknown } | undefined)?.partitionKey;
-  return typeof key === 'string' ? key.trim() !== '' : Array.isArray(key) ? key.length > 0 && key.every((k) => typeof k === 'string' && k !== '') : false;
+  return typeof key === 'string'
+    ? key.trim() !== ''
+    : Array.isArray(key)
+      ? key.length > 0 && key.every((k) => typeof k === 'string' && k !== '')
+      : false;
 };
 
 /**
@@ -58,21 +62,24 @@ const hasPartitionKey = (options: unknown) => {
  * named; the local Cosmos-API server ignores the option, and this keeps local behaviour the same as Azure's.
  */
 function onlyPartition<I extends object>(iterator: I, tenantId: unknown): I {
-  const keep = (r: unknown) => r === null || typeof r !== 'object' || !('tenantId' in r) || (r as { tenantId: unknown }).tenantId === tenantId;
+  const keep = (r: unknown) =>
+    r === null || typeof r !== 'object' || !('tenantId' in r) || (r as { tenantId: unknown }).tenantId === tenantId;
   return new Proxy(iterator, {
     get(target, prop) {
       const value = Reflect.get(target, prop, target);
       if (prop === 'fetchNext' || prop === 'fetchAll') {
         return async (...args: unknown[]) => {
           const response = await (value as (...a: unknown[]) => Promise<{ resources: unknown[] }>).apply(target, args);
-          if (Array.isArray(response.resources)) Object.assign(response, { resources: response.resources.filter(keep) });
+          if (Array.isArray(response.resources))
+            Object.assign(response, { resources: response.resources.filter(keep) });
           return response;
         };
       }
       if (prop === 'getAsyncIterator') {
         return async function* () {
           for await (const response of (value as () => AsyncIterable<{ resources: unknown[] }>).call(target)) {
-            if (Array.isArray(response.resources)) Object.assign(response, { resources: response.resources.filter(keep) });
+            if (Array.isArray(response.resources))
+              Object.assign(response, { resources: response.resources.filter(keep) });
             yield response;
           }
         };
@@ -97,7 +104,10 @@ export function guardTenantContainer(container: Container, name: string): Contai
             const options = prop === 'query' ? args[1] : args[0];
             if (!hasPartitionKey(options)) throw new CrossPartitionQueryError(name, `items.${String(prop)}`);
             const key = (options as { partitionKey: unknown }).partitionKey;
-            return onlyPartition((value as (...a: unknown[]) => object).apply(target, args), Array.isArray(key) ? key[0] : key);
+            return onlyPartition(
+              (value as (...a: unknown[]) => object).apply(target, args),
+              Array.isArray(key) ? key[0] : key,
+            );
           };
         }
         if (prop === 'changeFeed' || prop === 'getChangeFeedIterator' || prop === 'readChangeFeed') {

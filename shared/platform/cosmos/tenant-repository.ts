@@ -71,7 +71,10 @@ const scoped = (sql: string, parameters: SqlParameter[], tenantId: string) => ({
 /** An ETag as sent by clients may be quoted or weak; Cosmos etags are quoted strings. */
 export function normaliseEtag(etag: string | undefined): string | undefined {
   if (!etag) return undefined;
-  const bare = etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  const bare = etag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
   return storeEtagsQuoted === false ? bare : `"${bare}"`;
 }
 
@@ -201,7 +204,9 @@ export class TenantRepository<T extends TenantDoc> {
     const container = await this.container();
     const etag = normaliseEtag(ifMatch);
     try {
-      await container.item(id, requireTenant(tenantId)).delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
+      await container
+        .item(id, requireTenant(tenantId))
+        .delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
     } catch (err) {
       const status = statusOf(err);
       if (status === 404) throw new NotFoundError(this.what);
@@ -218,10 +223,11 @@ export class TenantRepository<T extends TenantDoc> {
     paging: { limit: number; cursor?: string },
   ): Promise<Page<Stored<T>>> {
     const container = await this.container();
-    const iterator = container.items.query<Record<string, unknown>>(
-      scoped(sql, parameters, requireTenant(tenantId)),
-      { partitionKey: tenantId, maxItemCount: paging.limit, continuationToken: decodeCursor(paging.cursor) },
-    );
+    const iterator = container.items.query<Record<string, unknown>>(scoped(sql, parameters, requireTenant(tenantId)), {
+      partitionKey: tenantId,
+      maxItemCount: paging.limit,
+      continuationToken: decodeCursor(paging.cursor),
+    });
     let response;
     try {
       response = await iterator.fetchNext();
@@ -244,10 +250,10 @@ export class TenantRepository<T extends TenantDoc> {
   /** Every result of a query inside the tenant's partition, up to `max` (a guard against unbounded reads). */
   async queryAll(tenantId: string, sql: string, parameters: SqlParameter[] = [], max = 10_000): Promise<Stored<T>[]> {
     const container = await this.container();
-    const iterator = container.items.query<Record<string, unknown>>(
-      scoped(sql, parameters, requireTenant(tenantId)),
-      { partitionKey: tenantId, maxItemCount: Math.min(max, 1000) },
-    );
+    const iterator = container.items.query<Record<string, unknown>>(scoped(sql, parameters, requireTenant(tenantId)), {
+      partitionKey: tenantId,
+      maxItemCount: Math.min(max, 1000),
+    });
     const out: Stored<T>[] = [];
     while (iterator.hasMoreResults() && out.length < max) {
       const { resources } = await iterator.fetchNext();

@@ -69,5 +69,7 @@ function createServiceBusPublisher(settings: Settings): EventPublisher {
 }
 
 export function createEventPublisher(settings: Settings): EventPublisher {
-  return settings.EVENTS_MODE === 'servicebus' ? createServiceBusPublisher(settings) : createLocalBrokerPublisher(settings);
+  return settings.EVENTS_MODE === 'servicebus'
+    ? createServiceBusPublisher(settings)
+    : createLocalBrokerPublisher(settings);
 }

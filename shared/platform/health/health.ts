@@ -20,7 +20,13 @@ async function timed(check: HealthCheck, timeoutMs: number): Promise<ComponentHe
     return { status: 'ok', latencyMs: Math.round(performance.now() - started) };
   } catch (err) {
     // Only the error message: it names what failed, never credentials.
-    return { status: 'down', latencyMs: Math.round(performance.now() - started), detail: (err as Error).message.slice(0, 200) };
+    return {
+      status: 'down',
+      latencyMs: Math.round(performance.now() - started),
+      detail: (err as Error).message.slice(0, 200),
+    };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -82,7 +82,9 @@ export function buildOpenApiDocument(info: { title: string; version: string; ser
         ...parameters(op.params, 'path', op.route),
         ...parameters(op.query, 'query', op.route),
         { $ref: '#/components/parameters/CorrelationId' },
-        ...(op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE' ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
+        ...(op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE'
+          ? [{ $ref: '#/components/parameters/IfMatch' }]
+          : []),
       ],
       responses: responses(op),
       security: op.auth === 'user' ? [{ bearer: [] }] : [],

@@ -40,7 +40,11 @@ export const html = (markup: string, status = 200): RouteResult => ({
   status,
   raw: markup,
   contentType: 'text/html; charset=utf-8',
-  headers: { 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" },
+  headers: {
+    'Cache-Control': 'no-store',
+    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  },
 });
 
 export const redirect = (location: string, status = 302): RouteResult => ({ status, headers: { Location: location } });

@@ -1,10 +1,16 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { getServices, type Services } from '../../app/services';
 import type { Principal } from '../../identity/principal';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type AppError, type FieldError } from '../errors';
+import {
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type AppError,
+  type FieldError,
+} from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { withCorrelation } from '../telemetry';
 import { renderPage, escapeHtml } from './html';
@@ -91,7 +97,8 @@ async function readBody(request: HttpRequest, format: 'json' | 'form', maxBytes:
   if (text.trim() === '') return undefined;
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (format === 'form') {
-    if (type !== 'application/x-www-form-urlencoded') throw new UnsupportedMediaTypeError('application/x-www-form-urlencoded');
+    if (type !== 'application/x-www-form-urlencoded')
+      throw new UnsupportedMediaTypeError('application/x-www-form-urlencoded');
     return Object.fromEntries(new URLSearchParams(text));
   }
   if (type !== 'application/json' && !type.endsWith('+json')) throw new UnsupportedMediaTypeError();
@@ -119,7 +126,11 @@ export function correlationIdOf(request: HttpRequest): string {
 function htmlError(err: unknown, correlationId: string): HttpResponseInit {
   const { problem } = toProblem(err, correlationId);
   const page = renderPage(problem.title, `<h1>${escapeHtml(problem.title)}</h1><p>${escapeHtml(problem.detail)}</p>`);
-  return { status: problem.status, headers: { 'content-type': 'text/html; charset=utf-8', 'x-correlation-id': correlationId }, body: page };
+  return {
+    status: problem.status,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'x-correlation-id': correlationId },
+    body: page,
+  };
 }
 
 /**
@@ -152,50 +163,57 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
     const correlationId = correlationIdOf(request);
     const log = createLogger(invocation, correlationId);
     return withCorrelation(correlationId, async () => {
-    try {
-      const services = getServices();
-      const principal =
-        auth === 'user' ? await services.authenticator().authenticate(request.headers.get(services.settings.AUTH_TOKEN_HEADER)) : undefined;
-      const errors: FieldError[] = [];
-      const params = parsePart(spec.params, request.params, 'params', errors);
-      const query = parsePart(spec.query, queryObject(request), 'query', errors);
-      const rawBody =
-        spec.body && BODY_METHODS.has(spec.method)
-          ? await readBody(request, bodyFormat, services.settings.HTTP_MAX_BODY_BYTES)
-          : undefined;
-      const body = parsePart(spec.body, rawBody, 'body', errors);
-      throwIfInvalid(errors);
-      const result = await spec.handler({
-        request,
-        invocation,
-        correlationId,
-        log,
-        principal: principal as RouteContext<B, Q, P, A>['principal'],
-        body,
-        query,
-        params,
-        ifMatch: request.headers.get('if-match') ?? undefined,
-        services,
-        durableClient: () => {
-          if (!spec.durable) throw new Error(`route ${spec.name} is not declared with durable: true`);
-          return df.getClient(invocation);
-        },
-      });
-      if (spec.response && services.settings.APP_ENV === 'local' && result.body !== undefined && result.status < 300) {
-        const check = spec.response.safeParse(result.body);
-        if (!check.success) {
-          log.error(`response of ${spec.name} does not match its schema`, undefined, { issues: check.error.issues });
-          throw new Error(`response of ${spec.name} does not match its schema`);
+      try {
+        const services = getServices();
+        const principal =
+          auth === 'user'
+            ? await services.authenticator().authenticate(request.headers.get(services.settings.AUTH_TOKEN_HEADER))
+            : undefined;
+        const errors: FieldError[] = [];
+        const params = parsePart(spec.params, request.params, 'params', errors);
+        const query = parsePart(spec.query, queryObject(request), 'query', errors);
+        const rawBody =
+          spec.body && BODY_METHODS.has(spec.method)
+            ? await readBody(request, bodyFormat, services.settings.HTTP_MAX_BODY_BYTES)
+            : undefined;
+        const body = parsePart(spec.body, rawBody, 'body', errors);
+        throwIfInvalid(errors);
+        const result = await spec.handler({
+          request,
+          invocation,
+          correlationId,
+          log,
+          principal: principal as RouteContext<B, Q, P, A>['principal'],
+          body,
+          query,
+          params,
+          ifMatch: request.headers.get('if-match') ?? undefined,
+          services,
+          durableClient: () => {
+            if (!spec.durable) throw new Error(`route ${spec.name} is not declared with durable: true`);
+            return df.getClient(invocation);
+          },
+        });
+        if (
+          spec.response &&
+          services.settings.APP_ENV === 'local' &&
+          result.body !== undefined &&
+          result.status < 300
+        ) {
+          const check = spec.response.safeParse(result.body);
+          if (!check.success) {
+            log.error(`response of ${spec.name} does not match its schema`, undefined, { issues: check.error.issues });
+            throw new Error(`response of ${spec.name} does not match its schema`);
+          }
         }
+        return toHttpResponse(result, correlationId);
+      } catch (err) {
+        const status = (err as AppError).status;
+        if (typeof status !== 'number' || status >= 500) {
+          log.error(`${spec.name} failed`, err);
+        }
+        return spec.errorFormat === 'html' ? htmlError(err, correlationId) : problemResponse(err, correlationId);
       }
-      return toHttpResponse(result, correlationId);
-    } catch (err) {
-      const status = (err as AppError).status;
-      if (typeof status !== 'number' || status >= 500) {
-        log.error(`${spec.name} failed`, err);
-      }
-      return spec.errorFormat === 'html' ? htmlError(err, correlationId) : problemResponse(err, correlationId);
-    }
     });
   };
 

@@ -15,7 +15,12 @@ export interface FakeReply {
 export interface FakeOpenAi {
   baseUrl: string;
   /** Bodies of the chat-completion requests received, in order. */
-  requests: Array<{ model: string; messages: { role: string; content: string }[]; response_format?: unknown; [k: string]: unknown }>;
+  requests: Array<{
+    model: string;
+    messages: { role: string; content: string }[];
+    response_format?: unknown;
+    [k: string]: unknown;
+  }>;
   /** Replies to use for the next requests, in order; when empty, `fallback` answers. */
   queue: FakeReply[];
   fallback: (body: FakeOpenAi['requests'][number]) => FakeReply;

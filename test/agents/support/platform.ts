@@ -19,7 +19,10 @@ export interface AgentsPlatform {
   platform: LocalPlatform;
   /** The app's services in this process, on the same stores. */
   services: Services;
-  json<T = any>(path: string, init?: Parameters<LocalPlatform['api']>[1]): Promise<{ status: number; body: T; headers: Headers }>;
+  json<T = any>(
+    path: string,
+    init?: Parameters<LocalPlatform['api']>[1],
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   person(email: string, name?: string): Promise<Person>;
   /** Connects the person's Google account (the emulator's demo mailbox) through the real OAuth code flow. */
   connectGoogle(person: Person): Promise<string>;
@@ -61,7 +64,11 @@ export async function startAgentsPlatform(opts: StartOptions = {}): Promise<Agen
     async connectGoogle(person) {
       // As the web app in a browser: POST authorize (which may set a cookie binding the sign-in to this browser),
       // pick the account on the provider page, then open the callback with the cookies the browser holds.
-      const start = await platform.api('/connectors/google/authorize', { method: 'POST', token: person.token, json: { families: ['mail', 'calendar', 'files'] } });
+      const start = await platform.api('/connectors/google/authorize', {
+        method: 'POST',
+        token: person.token,
+        json: { families: ['mail', 'calendar', 'files'] },
+      });
       if (start.status !== 200) throw new Error(`authorize answered ${start.status}: ${await start.text()}`);
       const cookie = start.headers
         .getSetCookie()
@@ -69,16 +76,38 @@ export async function startAgentsPlatform(opts: StartOptions = {}): Promise<Agen
         .join('; ');
       const url = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
       const form = new URLSearchParams({ email: 'alex.morgan@gmail.example' });
-      for (const key of ['redirect_uri', 'scope', 'state', 'client_id', 'code_challenge', 'code_challenge_method', 'nonce']) form.set(key, url.searchParams.get(key) ?? '');
-      const consent = await fetch(`${url.origin}/o/oauth2/v2/auth/callback`, { method: 'POST', body: form, redirect: 'manual' });
-      const callback = await fetch(consent.headers.get('location')!, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+      for (const key of [
+        'redirect_uri',
+        'scope',
+        'state',
+        'client_id',
+        'code_challenge',
+        'code_challenge_method',
+        'nonce',
+      ])
+        form.set(key, url.searchParams.get(key) ?? '');
+      const consent = await fetch(`${url.origin}/o/oauth2/v2/auth/callback`, {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+      });
+      const callback = await fetch(consent.headers.get('location')!, {
+        redirect: 'manual',
+        headers: cookie ? { cookie } : {},
+      });
       if (callback.status !== 302) throw new Error(`callback answered ${callback.status}: ${await callback.text()}`);
       const list = await json<{ items: { id: string; provider: string }[] }>('/connectors', { token: person.token });
       return list.body.items.find((c) => c.provider === 'google')!.id;
     },
     durableClient() {
-      const context = new InvocationContext({ functionName: 'test', options: { extraInputs: [df.input.durableClient()] } });
-      context.extraInputs.set(df.input.durableClient(), clientBindingData(platform.origin, platform.settings.TASKHUB_NAME ?? 'LocalHub'));
+      const context = new InvocationContext({
+        functionName: 'test',
+        options: { extraInputs: [df.input.durableClient()] },
+      });
+      context.extraInputs.set(
+        df.input.durableClient(),
+        clientBindingData(platform.origin, platform.settings.TASKHUB_NAME ?? 'LocalHub'),
+      );
       return df.getClient(context);
     },
     async finishedRun(person, runId, timeoutMs = 30_000) {

@@ -22,7 +22,10 @@ export interface SuggestionPlatform {
   mail(to: string): Promise<SinkMessage[]>;
   /** A signed-in person: token and tenant id. */
   person(email: string, name: string): Promise<{ token: string; tenantId: string }>;
-  json<T = Record<string, unknown>>(path: string, init?: Parameters<LocalPlatform['api']>[1]): Promise<{ status: number; body: T; headers: Headers }>;
+  json<T = Record<string, unknown>>(
+    path: string,
+    init?: Parameters<LocalPlatform['api']>[1],
+  ): Promise<{ status: number; body: T; headers: Headers }>;
 }
 
 export async function startSuggestionPlatform(opts: StartOptions = {}): Promise<SuggestionPlatform> {

@@ -68,17 +68,38 @@ export async function startSuggestionServices(extra: Record<string, string> = {}
 let runCounter = 0;
 
 export function origin(tenantId: string, runId = `run-${Date.now()}-${++runCounter}`): ProposalOrigin {
-  return { tenantId, runId, agentId: 'agent-inbox', templateId: 'reply-drafter', promptVersion: 'v1', model: 'offline' };
+  return {
+    tenantId,
+    runId,
+    agentId: 'agent-inbox',
+    templateId: 'reply-drafter',
+    promptVersion: 'v1',
+    model: 'offline',
+  };
 }
 
 export function taskProposal(title: string, extra: Partial<Proposal> = {}): Proposal {
-  return { kind: 'task', payload: { title }, rationale: 'You asked to be reminded.', sources: [], ...extra } as Proposal;
+  return {
+    kind: 'task',
+    payload: { title },
+    rationale: 'You asked to be reminded.',
+    sources: [],
+    ...extra,
+  } as Proposal;
 }
 
 export function replyProposal(to: string[], extra: Partial<Proposal> = {}): Proposal {
   return {
     kind: 'email.reply',
-    payload: { connectorId: 'conn-1', messageId: 'msg-1', threadId: 'thr-1', to, cc: [], subject: 'Re: Lunch', body: 'Thursday works for me.' },
+    payload: {
+      connectorId: 'conn-1',
+      messageId: 'msg-1',
+      threadId: 'thr-1',
+      to,
+      cc: [],
+      subject: 'Re: Lunch',
+      body: 'Thursday works for me.',
+    },
     rationale: 'Ana asked whether Thursday works.',
     sources: [{ type: 'message', id: 'msg-1', title: 'Lunch?' }],
     ...extra,

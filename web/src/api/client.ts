@@ -19,7 +19,12 @@ let tokenHeader = 'Authorization';
 let tokenSource: TokenSource = async () => null;
 let onUnauthorized: () => void = () => {};
 
-export function configureApi(options: { base: string; tokenHeader: string; token: TokenSource; unauthorized: () => void }): void {
+export function configureApi(options: {
+  base: string;
+  tokenHeader: string;
+  token: TokenSource;
+  unauthorized: () => void;
+}): void {
   apiBase = options.base.replace(/\/$/, '');
   tokenHeader = options.tokenHeader;
   tokenSource = options.token;
@@ -65,7 +70,10 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   return data;
 }
 
-export async function apiRequestWithHeaders<T>(path: string, options: RequestOptions = {}): Promise<{ data: T; headers: Headers; status: number }> {
+export async function apiRequestWithHeaders<T>(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ data: T; headers: Headers; status: number }> {
   const url = new URL(apiBase + path, window.location.origin);
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));

@@ -33,12 +33,17 @@ export function useApiMutation<V, T = unknown>(
 
 export function invalidatePaths(client: ReturnType<typeof useQueryClient>, prefixes: string[]): Promise<void> {
   return client.invalidateQueries({
-    predicate: (q) => typeof q.queryKey[0] === 'string' && prefixes.some((p) => (q.queryKey[0] as string).startsWith(p)),
+    predicate: (q) =>
+      typeof q.queryKey[0] === 'string' && prefixes.some((p) => (q.queryKey[0] as string).startsWith(p)),
   });
 }
 
 /** Pending suggestions, for the navigation badge. */
 export function usePendingCount(): number {
-  const { data } = useApiQuery<Page<Suggestion>>('/suggestions', { status: 'pending', limit: 100 }, { refetchInterval: 30_000, retry: false });
+  const { data } = useApiQuery<Page<Suggestion>>(
+    '/suggestions',
+    { status: 'pending', limit: 100 },
+    { refetchInterval: 30_000, retry: false },
+  );
   return data?.items.length ?? 0;
 }

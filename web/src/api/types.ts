@@ -30,7 +30,16 @@ export interface LimitUsage {
   resetsAt: string | null;
 }
 
-export type Limits = Record<'agents' | 'workflows' | 'connectors' | 'runsPerDay' | 'tokensPerMonth' | 'approvalLinksPerDay' | 'scheduleMinIntervalMinutes', LimitUsage>;
+export type Limits = Record<
+  | 'agents'
+  | 'workflows'
+  | 'connectors'
+  | 'runsPerDay'
+  | 'tokensPerMonth'
+  | 'approvalLinksPerDay'
+  | 'scheduleMinIntervalMinutes',
+  LimitUsage
+>;
 
 export interface UsagePeriod {
   start: string;
@@ -70,7 +79,6 @@ export interface JsonSchema {
   format?: string;
 }
 
-
 /** `GET /api/catalog/templates` items */
 export interface Template {
   id: string;
@@ -93,7 +101,14 @@ export interface Pack {
   name: string;
   description: string;
   agents: { key: string; templateId: string; name: string; config: Record<string, unknown> }[];
-  workflows: { key: string; name: string; mode: 'sequential' | 'parallel'; stepKeys: string[]; coordinatorKey: string | null; cron: string | null }[];
+  workflows: {
+    key: string;
+    name: string;
+    mode: 'sequential' | 'parallel';
+    stepKeys: string[];
+    coordinatorKey: string | null;
+    cron: string | null;
+  }[];
   /** The connector scopes the pack needs, per provider. */
   scopes: Record<string, string[]>;
 }

@@ -27,7 +27,13 @@ export function initialConfig(schema: JsonSchema | undefined, saved: Value | und
 }
 
 /** A form generated from a template's JSON Schema: text, numbers, switches, choices, lists and nested groups. */
-export function ConfigForm({ schema, value, onChange, errors = {}, path = '' }: {
+export function ConfigForm({
+  schema,
+  value,
+  onChange,
+  errors = {},
+  path = '',
+}: {
   schema: JsonSchema;
   value: Value;
   onChange: (v: Value) => void;
@@ -50,14 +56,34 @@ export function ConfigForm({ schema, value, onChange, errors = {}, path = '' }: 
           case 'boolean':
             return (
               <Box key={key}>
-                <FormControlLabel control={<Switch checked={Boolean(current)} onChange={(e) => set(e.target.checked)} />} label={label} />
-                {help && <Typography variant="body2" color={error ? 'error' : 'text.secondary'} sx={{ ml: 6 }}>{help}</Typography>}
+                <FormControlLabel
+                  control={<Switch checked={Boolean(current)} onChange={(e) => set(e.target.checked)} />}
+                  label={label}
+                />
+                {help && (
+                  <Typography variant="body2" color={error ? 'error' : 'text.secondary'} sx={{ ml: 6 }}>
+                    {help}
+                  </Typography>
+                )}
               </Box>
             );
           case 'enum':
             return (
-              <TextField key={key} select label={label} required={required.has(key)} value={current ?? ''} onChange={(e) => set(e.target.value)} helperText={help} error={!!error}>
-                {(prop.enum ?? []).map((option) => <MenuItem key={String(option)} value={option}>{humanize(String(option))}</MenuItem>)}
+              <TextField
+                key={key}
+                select
+                label={label}
+                required={required.has(key)}
+                value={current ?? ''}
+                onChange={(e) => set(e.target.value)}
+                helperText={help}
+                error={!!error}
+              >
+                {(prop.enum ?? []).map((option) => (
+                  <MenuItem key={String(option)} value={option}>
+                    {humanize(String(option))}
+                  </MenuItem>
+                ))}
               </TextField>
             );
           case 'integer':
@@ -72,7 +98,9 @@ export function ConfigForm({ schema, value, onChange, errors = {}, path = '' }: 
                 onChange={(e) => set(e.target.value === '' ? undefined : Number(e.target.value))}
                 helperText={help}
                 error={!!error}
-                slotProps={{ htmlInput: { min: prop.minimum, max: prop.maximum, step: typeOf(prop) === 'integer' ? 1 : 'any' } }}
+                slotProps={{
+                  htmlInput: { min: prop.minimum, max: prop.maximum, step: typeOf(prop) === 'integer' ? 1 : 'any' },
+                }}
               />
             );
           case 'array':
@@ -82,7 +110,14 @@ export function ConfigForm({ schema, value, onChange, errors = {}, path = '' }: 
                 label={label}
                 required={required.has(key)}
                 value={Array.isArray(current) ? current.join(', ') : ''}
-                onChange={(e) => set(e.target.value.split(',').map((s) => s.trim()).filter(Boolean))}
+                onChange={(e) =>
+                  set(
+                    e.target.value
+                      .split(',')
+                      .map((s) => s.trim())
+                      .filter(Boolean),
+                  )
+                }
                 helperText={help ? `${help} (separate with commas)` : 'Separate with commas'}
                 error={!!error}
               />
@@ -90,8 +125,16 @@ export function ConfigForm({ schema, value, onChange, errors = {}, path = '' }: 
           case 'object':
             return (
               <Box key={key} component="fieldset" sx={{ border: '1px solid #e4e1da', borderRadius: 2, p: 2, m: 0 }}>
-                <Typography component="legend" variant="body2" sx={{ px: 0.5, fontWeight: 600 }}>{label}</Typography>
-                <ConfigForm schema={prop} value={(current as Value) ?? {}} onChange={set} errors={errors} path={fieldPath} />
+                <Typography component="legend" variant="body2" sx={{ px: 0.5, fontWeight: 600 }}>
+                  {label}
+                </Typography>
+                <ConfigForm
+                  schema={prop}
+                  value={(current as Value) ?? {}}
+                  onChange={set}
+                  errors={errors}
+                  path={fieldPath}
+                />
               </Box>
             );
           default:

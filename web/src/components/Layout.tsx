@@ -49,25 +49,25 @@ export function Layout({ children }: { children: ReactNode }) {
       <List sx={{ px: 1 }}>
         {NAV.map((item) => (
           <ListItem key={item.to} disablePadding>
-          <ListItemButton
-            component={RouterLink}
-            to={item.to}
-            selected={isActive(pathname, item.to)}
-            aria-current={isActive(pathname, item.to) ? 'page' : undefined}
-            onClick={() => setOpen(false)}
-            sx={{ borderRadius: 2, mb: 0.25 }}
-          >
-            <ListItemIcon sx={{ minWidth: 36 }}>
-              {item.to === '/suggestions' && pending > 0 ? (
-                <Badge badgeContent={pending} color="secondary" max={99}>
+            <ListItemButton
+              component={RouterLink}
+              to={item.to}
+              selected={isActive(pathname, item.to)}
+              aria-current={isActive(pathname, item.to) ? 'page' : undefined}
+              onClick={() => setOpen(false)}
+              sx={{ borderRadius: 2, mb: 0.25 }}
+            >
+              <ListItemIcon sx={{ minWidth: 36 }}>
+                {item.to === '/suggestions' && pending > 0 ? (
+                  <Badge badgeContent={pending} color="secondary" max={99}>
+                    <Icon name={item.icon} fontSize="small" />
+                  </Badge>
+                ) : (
                   <Icon name={item.icon} fontSize="small" />
-                </Badge>
-              ) : (
-                <Icon name={item.icon} fontSize="small" />
-              )}
-            </ListItemIcon>
-            <ListItemText primary={item.label} />
-          </ListItemButton>
+                )}
+              </ListItemIcon>
+              <ListItemText primary={item.label} />
+            </ListItemButton>
           </ListItem>
         ))}
       </List>
@@ -76,7 +76,9 @@ export function Layout({ children }: { children: ReactNode }) {
 
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>
-      <a href="#main" className="skip-link">Skip to content</a>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <AppBar position="fixed" color="primary" sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>
         <Toolbar sx={{ gap: 1 }}>
           {!wide && (
@@ -87,14 +89,30 @@ export function Layout({ children }: { children: ReactNode }) {
           <Typography component="p" variant="h6" sx={{ flexGrow: 1, fontWeight: 600 }} noWrap>
             Personal Agents
           </Typography>
-          {wide && name && <Typography component="p" variant="body2" sx={{ opacity: 0.9 }} noWrap>{name}</Typography>}
+          {wide && name && (
+            <Typography component="p" variant="body2" sx={{ opacity: 0.9 }} noWrap>
+              {name}
+            </Typography>
+          )}
           <Button color="inherit" variant="outlined" size="small" onClick={() => void signOut()}>
             Sign out
           </Button>
         </Toolbar>
       </AppBar>
       {wide ? (
-        <Drawer variant="permanent" sx={{ width: WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: WIDTH, boxSizing: 'border-box', bgcolor: 'background.default', borderRight: '1px solid #e4e1da' } }}>
+        <Drawer
+          variant="permanent"
+          sx={{
+            width: WIDTH,
+            flexShrink: 0,
+            '& .MuiDrawer-paper': {
+              width: WIDTH,
+              boxSizing: 'border-box',
+              bgcolor: 'background.default',
+              borderRight: '1px solid #e4e1da',
+            },
+          }}
+        >
           <Toolbar />
           {nav}
         </Drawer>
@@ -104,7 +122,12 @@ export function Layout({ children }: { children: ReactNode }) {
           {nav}
         </Drawer>
       )}
-      <Box component="main" id="main" tabIndex={-1} sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, sm: 3, md: 4 }, maxWidth: 1200, outline: 'none' }}>
+      <Box
+        component="main"
+        id="main"
+        tabIndex={-1}
+        sx={{ flexGrow: 1, minWidth: 0, p: { xs: 2, sm: 3, md: 4 }, maxWidth: 1200, outline: 'none' }}
+      >
         <Toolbar />
         {children}
       </Box>

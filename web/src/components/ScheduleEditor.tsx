@@ -30,20 +30,51 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
   const cron = buildCron(parts);
   const preview = value.enabled ? nextRuns(cron, timezone) : { times: [] };
   const set = (p: Partial<CronParts>) => onChange({ ...value, parts: { ...parts, ...p } });
-  const fmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: timezone, timeZoneName: 'short' });
+  const fmt = new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: timezone,
+    timeZoneName: 'short',
+  });
 
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
-      <FormControlLabel control={<Switch checked={value.enabled} onChange={(e) => onChange({ ...value, enabled: e.target.checked })} />} label="Run on a schedule" />
+      <FormControlLabel
+        control={<Switch checked={value.enabled} onChange={(e) => onChange({ ...value, enabled: e.target.checked })} />}
+        label="Run on a schedule"
+      />
       {value.enabled && (
         <>
           <Box sx={{ display: 'flex', gap: 2, flexWrap: 'wrap' }}>
-            <TextField select label="How often" value={parts.frequency} onChange={(e) => set({ frequency: e.target.value as Frequency, custom: cron })} sx={{ minWidth: 180 }}>
-              {FREQUENCIES.map((f) => <MenuItem key={f.value} value={f.value}>{f.label}</MenuItem>)}
+            <TextField
+              select
+              label="How often"
+              value={parts.frequency}
+              onChange={(e) => set({ frequency: e.target.value as Frequency, custom: cron })}
+              sx={{ minWidth: 180 }}
+            >
+              {FREQUENCIES.map((f) => (
+                <MenuItem key={f.value} value={f.value}>
+                  {f.label}
+                </MenuItem>
+              ))}
             </TextField>
             {parts.frequency === 'weekly' && (
-              <TextField select label="Day" value={parts.weekday} onChange={(e) => set({ weekday: Number(e.target.value) })} sx={{ minWidth: 150 }}>
-                {WEEKDAYS.map((d, i) => <MenuItem key={d} value={i}>{d}</MenuItem>)}
+              <TextField
+                select
+                label="Day"
+                value={parts.weekday}
+                onChange={(e) => set({ weekday: Number(e.target.value) })}
+                sx={{ minWidth: 150 }}
+              >
+                {WEEKDAYS.map((d, i) => (
+                  <MenuItem key={d} value={i}>
+                    {d}
+                  </MenuItem>
+                ))}
               </TextField>
             )}
             {parts.frequency !== 'custom' && parts.frequency !== 'hourly' && (
@@ -59,10 +90,21 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
               />
             )}
             {parts.frequency === 'hourly' && (
-              <TextField label="Minute past the hour" type="number" value={parts.minute} onChange={(e) => set({ minute: Math.max(0, Math.min(59, Number(e.target.value) || 0)) })} slotProps={{ htmlInput: { min: 0, max: 59 } }} />
+              <TextField
+                label="Minute past the hour"
+                type="number"
+                value={parts.minute}
+                onChange={(e) => set({ minute: Math.max(0, Math.min(59, Number(e.target.value) || 0)) })}
+                slotProps={{ htmlInput: { min: 0, max: 59 } }}
+              />
             )}
             {parts.frequency === 'custom' && (
-              <TextField label="Cron expression" value={parts.custom} onChange={(e) => set({ custom: e.target.value })} helperText="minute hour day month weekday, e.g. 30 7 * * 1-5" />
+              <TextField
+                label="Cron expression"
+                value={parts.custom}
+                onChange={(e) => set({ custom: e.target.value })}
+                helperText="minute hour day month weekday, e.g. 30 7 * * 1-5"
+              />
             )}
           </Box>
           <Autocomplete
@@ -78,9 +120,15 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
               <Typography color="error">{preview.error}</Typography>
             ) : (
               <>
-                <Typography variant="body2" sx={{ fontWeight: 600 }}>Next runs</Typography>
+                <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                  Next runs
+                </Typography>
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }} aria-label="Next run times">
-                  {preview.times.map((t) => <li key={t.toISOString()}><Typography variant="body2">{fmt.format(t)}</Typography></li>)}
+                  {preview.times.map((t) => (
+                    <li key={t.toISOString()}>
+                      <Typography variant="body2">{fmt.format(t)}</Typography>
+                    </li>
+                  ))}
                 </Box>
               </>
             )}

@@ -27,5 +27,12 @@ const COLORS: Record<string, ChipProps['color']> = {
 const LABELS: Record<string, string> = { needs_reauth: 'Needs reconnecting', ok: 'Healthy' };
 
 export function StatusChip({ status, size = 'small' }: { status: string; size?: ChipProps['size'] }) {
-  return <Chip size={size} label={LABELS[status] ?? humanize(status)} color={COLORS[status] ?? 'default'} variant={COLORS[status] ? 'filled' : 'outlined'} />;
+  return (
+    <Chip
+      size={size}
+      label={LABELS[status] ?? humanize(status)}
+      color={COLORS[status] ?? 'default'}
+      variant={COLORS[status] ? 'filled' : 'outlined'}
+    />
+  );
 }

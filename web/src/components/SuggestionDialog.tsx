@@ -42,7 +42,13 @@ function canUndo(s: Suggestion): boolean {
 }
 
 /** One suggestion: why, from what, the risks, exactly what will happen; edit, approve, reject or undo. */
-export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
+export function SuggestionDialog({
+  id,
+  onClose,
+  onDecide,
+  busy,
+  error,
+}: {
   id: string;
   onClose: () => void;
   onDecide: (d: Decision) => Promise<boolean>;
@@ -69,9 +75,15 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
 
   return (
     <Dialog open onClose={onClose} fullScreen={phone} fullWidth maxWidth="md" aria-labelledby="suggestion-title">
-      <DialogTitle id="suggestion-title" sx={{ pr: 6 }}>{s ? suggestionTitle(s) : 'Suggestion'}</DialogTitle>
+      <DialogTitle id="suggestion-title" sx={{ pr: 6 }}>
+        {s ? suggestionTitle(s) : 'Suggestion'}
+      </DialogTitle>
       <DialogContent dividers>
-        {query.isLoading ? <Loading /> : query.error || !s ? <ErrorNotice error={query.error} /> : (
+        {query.isLoading ? (
+          <Loading />
+        ) : query.error || !s ? (
+          <ErrorNotice error={query.error} />
+        ) : (
           <Box sx={{ display: 'grid', gap: 2 }}>
             <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', alignItems: 'center' }}>
               <StatusChip status={s.status} />
@@ -81,11 +93,17 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
                   Expires {relative(s.expiresAt)} ({dateTime(s.expiresAt)})
                 </Typography>
               )}
-              {s.confidence !== undefined && <Typography variant="body2" color="text.secondary">Agent confidence {Math.round(s.confidence * 100)}%</Typography>}
+              {s.confidence !== undefined && (
+                <Typography variant="body2" color="text.secondary">
+                  Agent confidence {Math.round(s.confidence * 100)}%
+                </Typography>
+              )}
             </Box>
             {s.rationale && (
               <Box>
-                <Typography variant="h3" component="h3">Why</Typography>
+                <Typography variant="h3" component="h3">
+                  Why
+                </Typography>
                 <Typography>{s.rationale}</Typography>
               </Box>
             )}
@@ -114,22 +132,39 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
             </Box>
             {(s.sources?.length ?? 0) > 0 && (
               <Box>
-                <Typography variant="h3" component="h3">Based on</Typography>
+                <Typography variant="h3" component="h3">
+                  Based on
+                </Typography>
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
-                  {s.sources!.map((src) => <li key={`${src.type}:${src.id}`}><Typography variant="body2">{src.title ?? `${src.type} ${src.id}`}</Typography></li>)}
+                  {s.sources!.map((src) => (
+                    <li key={`${src.type}:${src.id}`}>
+                      <Typography variant="body2">{src.title ?? `${src.type} ${src.id}`}</Typography>
+                    </li>
+                  ))}
                 </Box>
               </Box>
             )}
             {s.execution?.result?.detail && <Alert severity="success">{s.execution.result.detail}</Alert>}
             {s.execution?.error && <Alert severity="error">{s.execution.error}</Alert>}
-            {s.decision?.reason && <Typography variant="body2" color="text.secondary">Reason given: {s.decision.reason}</Typography>}
+            {s.decision?.reason && (
+              <Typography variant="body2" color="text.secondary">
+                Reason given: {s.decision.reason}
+              </Typography>
+            )}
             {!pending && s.undo.available && s.undo.description && (
               <Typography variant="body2" color="text.secondary">
-                Undo available{s.undo.until ? ` until ${dateTime(s.undo.until)}` : ''}: {s.undo.description.toLowerCase()}.
+                Undo available{s.undo.until ? ` until ${dateTime(s.undo.until)}` : ''}:{' '}
+                {s.undo.description.toLowerCase()}.
               </Typography>
             )}
             {rejecting && (
-              <TextField label="Reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} helperText="Helps the agent do better next time." autoFocus />
+              <TextField
+                label="Reason (optional)"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                helperText="Helps the agent do better next time."
+                autoFocus
+              />
             )}
             {error ? <ErrorNotice error={error} /> : null}
           </Box>
@@ -139,9 +174,17 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
         <Button onClick={onClose}>Close</Button>
         {s && pending && !rejecting && (
           <>
-            <Button onClick={() => setEditing((e) => !e)} disabled={busy}>{editing ? 'Preview changes' : 'Edit'}</Button>
-            <Button color="error" onClick={() => setRejecting(true)} disabled={busy}>Reject</Button>
-            <Button variant="contained" disabled={busy} onClick={() => void onDecide({ id: s.id, action: 'approve', edits: edited ? edits : undefined })}>
+            <Button onClick={() => setEditing((e) => !e)} disabled={busy}>
+              {editing ? 'Preview changes' : 'Edit'}
+            </Button>
+            <Button color="error" onClick={() => setRejecting(true)} disabled={busy}>
+              Reject
+            </Button>
+            <Button
+              variant="contained"
+              disabled={busy}
+              onClick={() => void onDecide({ id: s.id, action: 'approve', edits: edited ? edits : undefined })}
+            >
               {edited ? 'Approve with changes' : 'Approve'}
             </Button>
           </>
@@ -149,13 +192,20 @@ export function SuggestionDialog({ id, onClose, onDecide, busy, error }: {
         {s && pending && rejecting && (
           <>
             <Button onClick={() => setRejecting(false)}>Back</Button>
-            <Button color="error" variant="contained" disabled={busy} onClick={() => void onDecide({ id: s.id, action: 'reject', reason: reason.trim() || undefined })}>
+            <Button
+              color="error"
+              variant="contained"
+              disabled={busy}
+              onClick={() => void onDecide({ id: s.id, action: 'reject', reason: reason.trim() || undefined })}
+            >
               Confirm reject
             </Button>
           </>
         )}
         {s && !pending && canUndo(s) && (
-          <Button variant="outlined" disabled={busy} onClick={() => void onDecide({ id: s.id, action: 'undo' })}>Undo</Button>
+          <Button variant="outlined" disabled={busy} onClick={() => void onDecide({ id: s.id, action: 'undo' })}>
+            Undo
+          </Button>
         )}
       </DialogActions>
     </Dialog>

@@ -43,8 +43,18 @@ const text = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : v === un
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', sm: '110px 1fr' }, gap: { xs: 0, sm: 2 }, py: 0.75, borderBottom: '1px solid #eeebe5' }}>
-      <Typography variant="body2" color="text.secondary">{label}</Typography>
+    <Box
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: { xs: '1fr', sm: '110px 1fr' },
+        gap: { xs: 0, sm: 2 },
+        py: 0.75,
+        borderBottom: '1px solid #eeebe5',
+      }}
+    >
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
       <Box sx={{ minWidth: 0 }}>{children}</Box>
     </Box>
   );
@@ -55,7 +65,17 @@ function Diff({ before, after }: { before: string; after: string }) {
   return (
     <pre className="preview" aria-label="Changes">
       {diffWords(before, after).map((part, i) =>
-        part.type === 'same' ? <span key={i}>{part.text}</span> : part.type === 'add' ? <ins key={i} className="diff-add">{part.text}</ins> : <del key={i} className="diff-del">{part.text}</del>,
+        part.type === 'same' ? (
+          <span key={i}>{part.text}</span>
+        ) : part.type === 'add' ? (
+          <ins key={i} className="diff-add">
+            {part.text}
+          </ins>
+        ) : (
+          <del key={i} className="diff-del">
+            {part.text}
+          </del>
+        ),
       )}
     </pre>
   );
@@ -67,7 +87,11 @@ function Diff({ before, after }: { before: string; after: string }) {
  */
 export function SuggestionPreview({ kind, payload, original }: { kind: string; payload: Payload; original?: Payload }) {
   const fields = EDITABLE[kind] ?? [];
-  const shown = fields.length ? fields : Object.keys(payload).filter((k) => k !== 'connectorId').map((key) => ({ key, label: key, multiline: true }));
+  const shown = fields.length
+    ? fields
+    : Object.keys(payload)
+        .filter((k) => k !== 'connectorId')
+        .map((key) => ({ key, label: key, multiline: true }));
   const extra: { key: string; label: string }[] = [];
   if (kind === 'calendar.create') extra.push({ key: 'timeZone', label: 'Time zone' });
   if (kind === 'email.label' || kind === 'email.archive') extra.push({ key: 'messageIds', label: 'Messages' });
@@ -75,13 +99,22 @@ export function SuggestionPreview({ kind, payload, original }: { kind: string; p
     <Box>
       {[...shown, ...extra].map((f) => {
         const value = payload[f.key];
-        if ((value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) && !(original && text(original[f.key]))) return null;
+        if (
+          (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) &&
+          !(original && text(original[f.key]))
+        )
+          return null;
         let display = text(value);
-        if ((f.key === 'start' || f.key === 'end') && typeof value === 'string') display = `${dateTime(value)} (${value})`;
+        if ((f.key === 'start' || f.key === 'end') && typeof value === 'string')
+          display = `${dateTime(value)} (${value})`;
         if (f.key === 'messageIds' && Array.isArray(value)) display = `${value.length} message(s)`;
         return (
           <Row key={f.key} label={f.label}>
-            {original ? <Diff before={text(original[f.key])} after={text(value)} /> : <pre className="preview">{display}</pre>}
+            {original ? (
+              <Diff before={text(original[f.key])} after={text(value)} />
+            ) : (
+              <pre className="preview">{display}</pre>
+            )}
           </Row>
         );
       })}
@@ -90,16 +123,24 @@ export function SuggestionPreview({ kind, payload, original }: { kind: string; p
 }
 
 /** The platform's own preview of what approval does: the action, its fields and the exact text. */
-export function ServerPreview({ preview }: { preview: { action: string; fields: { label: string; value: string }[]; body?: string } }) {
+export function ServerPreview({
+  preview,
+}: {
+  preview: { action: string; fields: { label: string; value: string }[]; body?: string };
+}) {
   return (
     <Box>
       <Typography sx={{ fontWeight: 600, mb: 1 }}>{preview.action}</Typography>
       {preview.fields.map((f) => (
-        <Row key={f.label} label={f.label}><pre className="preview">{f.value}</pre></Row>
+        <Row key={f.label} label={f.label}>
+          <pre className="preview">{f.value}</pre>
+        </Row>
       ))}
       {preview.body !== undefined && (
         <Box sx={{ mt: 1.5, p: 2, bgcolor: '#faf9f6', border: '1px solid #eeebe5', borderRadius: 2 }}>
-          <pre className="preview" aria-label="Exact text">{preview.body}</pre>
+          <pre className="preview" aria-label="Exact text">
+            {preview.body}
+          </pre>
         </Box>
       )}
     </Box>
@@ -117,13 +158,28 @@ export function editsFrom(kind: string, payload: Payload, drafts: Record<string,
   for (const f of EDITABLE[kind] ?? []) {
     const draft = drafts[f.key];
     if (draft === undefined || draft === text(payload[f.key])) continue;
-    edits[f.key] = f.list ? draft.split(',').map((s) => s.trim()).filter(Boolean) : draft;
+    edits[f.key] = f.list
+      ? draft
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : draft;
   }
   return edits;
 }
 
 /** Editable fields of a suggestion's payload. */
-export function SuggestionEditor({ kind, drafts, onChange, errors }: { kind: string; drafts: Record<string, string>; onChange: (d: Record<string, string>) => void; errors: Record<string, string> }) {
+export function SuggestionEditor({
+  kind,
+  drafts,
+  onChange,
+  errors,
+}: {
+  kind: string;
+  drafts: Record<string, string>;
+  onChange: (d: Record<string, string>) => void;
+  errors: Record<string, string>;
+}) {
   const fields = EDITABLE[kind] ?? [];
   if (fields.length === 0) return <Typography color="text.secondary">This suggestion cannot be edited.</Typography>;
   return (

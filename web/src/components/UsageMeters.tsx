@@ -28,7 +28,9 @@ export function UsageMeters({ limits, usage }: { limits?: Limits; usage?: Usage 
           <Box key={key}>
             <Box sx={{ display: 'flex', justifyContent: 'space-between', gap: 1 }}>
               <Typography variant="body2">{label}</Typography>
-              <Typography variant="body2" color="text.secondary">{count(limit.used)} of {count(limit.max)}</Typography>
+              <Typography variant="body2" color="text.secondary">
+                {count(limit.used)} of {count(limit.max)}
+              </Typography>
             </Box>
             <LinearProgress
               variant="determinate"
@@ -38,14 +40,17 @@ export function UsageMeters({ limits, usage }: { limits?: Limits; usage?: Usage 
               sx={{ mt: 0.5, height: 8, borderRadius: 4 }}
             />
             {percent >= 100 && limit.resetsAt && (
-              <Typography variant="body2" color="error">Limit reached. Resets {dateTime(limit.resetsAt)}.</Typography>
+              <Typography variant="body2" color="error">
+                Limit reached. Resets {dateTime(limit.resetsAt)}.
+              </Typography>
             )}
           </Box>
         );
       })}
       {usage && (
         <Typography variant="body2" color="text.secondary">
-          This month: {count(usage.month.runs)} runs, {count(usage.month.promptTokens + usage.month.completionTokens)} tokens, {money(usage.month.costUsd)} of model cost.
+          This month: {count(usage.month.runs)} runs, {count(usage.month.promptTokens + usage.month.completionTokens)}{' '}
+          tokens, {money(usage.month.costUsd)} of model cost.
         </Typography>
       )}
     </Box>

@@ -13,7 +13,15 @@ import { ScheduleEditor, type ScheduleValue } from './ScheduleEditor';
 import { ErrorNotice } from './states';
 
 /** Changes when a workflow runs by itself (or turns its schedule off). */
-export function WorkflowScheduleDialog({ workflow, timezone, onClose }: { workflow: Workflow; timezone: string; onClose: () => void }) {
+export function WorkflowScheduleDialog({
+  workflow,
+  timezone,
+  onClose,
+}: {
+  workflow: Workflow;
+  timezone: string;
+  onClose: () => void;
+}) {
   const client = useQueryClient();
   const [value, setValue] = useState<ScheduleValue>({
     enabled: !!workflow.schedule,
@@ -46,7 +54,9 @@ export function WorkflowScheduleDialog({ workflow, timezone, onClose }: { workfl
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" onClick={() => void save()} disabled={saving}>{saving ? 'Saving…' : 'Save schedule'}</Button>
+        <Button variant="contained" onClick={() => void save()} disabled={saving}>
+          {saving ? 'Saving…' : 'Save schedule'}
+        </Button>
       </DialogActions>
     </Dialog>
   );

@@ -9,7 +9,11 @@ import { ApiError, plainError } from '../api/client';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
-    <Box role="status" aria-live="polite" sx={{ display: 'flex', alignItems: 'center', gap: 2, py: 4, justifyContent: 'center' }}>
+    <Box
+      role="status"
+      aria-live="polite"
+      sx={{ display: 'flex', alignItems: 'center', gap: 2, py: 4, justifyContent: 'center' }}
+    >
       <CircularProgress size={22} aria-hidden="true" />
       <Typography color="text.secondary">{label}</Typography>
     </Box>
@@ -18,12 +22,24 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
 
 export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   // Trying again cannot fix a request the API refused for what it is (missing, invalid, not allowed).
-  const retryable = !(error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429);
+  const retryable = !(
+    error instanceof ApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 408 &&
+    error.status !== 429
+  );
   return (
     <Alert
       severity="error"
       sx={{ my: 2 }}
-      action={onRetry && retryable ? <Button color="inherit" size="small" onClick={onRetry}>Try again</Button> : undefined}
+      action={
+        onRetry && retryable ? (
+          <Button color="inherit" size="small" onClick={onRetry}>
+            Try again
+          </Button>
+        ) : undefined
+      }
     >
       {plainError(error)}
     </Alert>
@@ -33,8 +49,14 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
 export function EmptyState({ title, children, action }: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <Paper sx={{ p: 4, textAlign: 'center', bgcolor: 'transparent', borderStyle: 'dashed' }}>
-      <Typography variant="h3" component="p" gutterBottom>{title}</Typography>
-      {children && <Typography color="text.secondary" sx={{ mb: action ? 2 : 0 }}>{children}</Typography>}
+      <Typography variant="h3" component="p" gutterBottom>
+        {title}
+      </Typography>
+      {children && (
+        <Typography color="text.secondary" sx={{ mb: action ? 2 : 0 }}>
+          {children}
+        </Typography>
+      )}
       {action}
     </Paper>
   );
@@ -42,10 +64,23 @@ export function EmptyState({ title, children, action }: { title: string; childre
 
 export function PageHeader({ title, subtitle, actions }: { title: string; subtitle?: ReactNode; actions?: ReactNode }) {
   return (
-    <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 2, alignItems: 'flex-start', justifyContent: 'space-between', mb: 3 }}>
+    <Box
+      sx={{
+        display: 'flex',
+        flexWrap: 'wrap',
+        gap: 2,
+        alignItems: 'flex-start',
+        justifyContent: 'space-between',
+        mb: 3,
+      }}
+    >
       <Box sx={{ minWidth: 0 }}>
         <Typography variant="h1">{title}</Typography>
-        {subtitle && <Typography color="text.secondary" sx={{ mt: 0.5 }}>{subtitle}</Typography>}
+        {subtitle && (
+          <Typography color="text.secondary" sx={{ mt: 0.5 }}>
+            {subtitle}
+          </Typography>
+        )}
       </Box>
       {actions && <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>{actions}</Box>}
     </Box>

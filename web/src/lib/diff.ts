@@ -8,7 +8,10 @@ export function diffWords(before: string, after: string): DiffPart[] {
   const a = before.split(/(\s+)/);
   const b = after.split(/(\s+)/);
   if (a.length * b.length > 4_000_000) {
-    return [{ text: before, type: 'del' }, { text: after, type: 'add' }];
+    return [
+      { text: before, type: 'del' },
+      { text: after, type: 'add' },
+    ];
   }
   const dp: Uint32Array[] = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
   for (let i = a.length - 1; i >= 0; i--) {

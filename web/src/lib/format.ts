@@ -40,7 +40,12 @@ export function relative(value: string | null | undefined, now = Date.now()): st
 export function money(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   const digits = value > 0 && value < 1 ? 4 : 2;
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(undefined, {
+    style: 'currency',
+    currency: 'USD',
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
 }
 
 export function count(value: number | null | undefined): string {

@@ -22,7 +22,9 @@ const STAGES: Record<string, string> = {
 export function progressOf(run: Run): { percent?: number; message: string } {
   const { stage, completedSteps, totalSteps, currentStep } = run.progress;
   const step = run.steps.find((s) => s.id === currentStep);
-  const message = step ? `${step.name}: working (${completedSteps} of ${totalSteps} steps done)` : STAGES[stage] ?? 'Working…';
+  const message = step
+    ? `${step.name}: working (${completedSteps} of ${totalSteps} steps done)`
+    : (STAGES[stage] ?? 'Working…');
   return { percent: totalSteps > 0 ? (completedSteps / totalSteps) * 100 : undefined, message };
 }
 
@@ -30,7 +32,10 @@ export function progressOf(run: Run): { percent?: number; message: string } {
 export function runErrorText(run: Run): string | null {
   if (run.status === 'completed' || isActive(run)) return null;
   if (run.reason) return run.reason;
-  if (run.status === 'stopped') return run.stopKind === 'budget' ? 'The run stopped because it reached its token budget.' : 'The run stopped because a plan limit was reached.';
+  if (run.status === 'stopped')
+    return run.stopKind === 'budget'
+      ? 'The run stopped because it reached its token budget.'
+      : 'The run stopped because a plan limit was reached.';
   if (run.status === 'cancelled') return 'You cancelled this run.';
   if (run.status === 'failed') return 'The run failed. Try again; if it keeps failing, check your connected accounts.';
   return null;

@@ -15,7 +15,10 @@ export function useRunNow() {
     setStartingId(id);
     setError(null);
     try {
-      const run = await apiRequest<{ runId?: string; id?: string }>('/orchestration/runs', { method: 'POST', body: target });
+      const run = await apiRequest<{ runId?: string; id?: string }>('/orchestration/runs', {
+        method: 'POST',
+        body: target,
+      });
       await invalidatePaths(client, ['/orchestration/runs', '/usage']);
       navigate(`/runs/${encodeURIComponent(run.runId ?? run.id ?? '')}`);
     } catch (err) {

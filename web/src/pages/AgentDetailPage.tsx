@@ -38,13 +38,19 @@ export function AgentDetailPage() {
   const [name, setName] = useState('');
   const [enabled, setEnabled] = useState(true);
   const [config, setConfig] = useState<Record<string, unknown>>({});
-  const [schedule, setSchedule] = useState<ScheduleValue>({ enabled: false, parts: parseCron(undefined), timezone: browserTimeZone() });
+  const [schedule, setSchedule] = useState<ScheduleValue>({
+    enabled: false,
+    parts: parseCron(undefined),
+    timezone: browserTimeZone(),
+  });
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
 
   const templateList = templates.data?.items ?? [];
-  const templateQuery = useApiQuery<Template>(templateId ? `/catalog/templates/${encodeURIComponent(templateId)}` : null);
+  const templateQuery = useApiQuery<Template>(
+    templateId ? `/catalog/templates/${encodeURIComponent(templateId)}` : null,
+  );
   const template = templateQuery.data;
 
   useEffect(() => {
@@ -56,7 +62,11 @@ export function AgentDetailPage() {
         setName(data.name);
         setEnabled(data.enabled !== false);
         setConfig(data.config ?? {});
-        setSchedule({ enabled: !!data.schedule, parts: parseCron(data.schedule?.cron), timezone: data.schedule?.timezone ?? browserTimeZone() });
+        setSchedule({
+          enabled: !!data.schedule,
+          parts: parseCron(data.schedule?.cron),
+          timezone: data.schedule?.timezone ?? browserTimeZone(),
+        });
       })
       .catch(setLoadError);
   }, [agentId]);
@@ -70,9 +80,10 @@ export function AgentDetailPage() {
 
   // A new schedule starts in the person's own time zone.
   const hasSchedule = creating ? false : agent ? !!agent.data.schedule : true;
+  const profileTimeZone = me.data?.timezone;
   useEffect(() => {
-    if (!hasSchedule && me.data?.timezone) setSchedule((s) => ({ ...s, timezone: me.data!.timezone }));
-  }, [hasSchedule, me.data?.timezone]);
+    if (!hasSchedule && profileTimeZone) setSchedule((s) => ({ ...s, timezone: profileTimeZone }));
+  }, [hasSchedule, profileTimeZone]);
 
   if (loadError) return <ErrorNotice error={loadError} />;
   if (!creating && !agent) return <Loading />;
@@ -93,7 +104,11 @@ export function AgentDetailPage() {
         await invalidatePaths(client, ['/agents']);
         navigate(`/agents/${encodeURIComponent(created.id)}`, { replace: true });
       } else {
-        const { data, headers } = await apiRequestWithHeaders<Agent>(`/agents/${encodeURIComponent(agentId!)}`, { method: 'PATCH', body, ifMatch: agent?.etag });
+        const { data, headers } = await apiRequestWithHeaders<Agent>(`/agents/${encodeURIComponent(agentId!)}`, {
+          method: 'PATCH',
+          body,
+          ifMatch: agent?.etag,
+        });
         setAgent({ data, etag: headers.get('etag') ?? undefined });
         await invalidatePaths(client, ['/agents']);
         navigate('/agents', { state: { notice: `Saved ${data.name}.` } });
@@ -122,25 +137,73 @@ export function AgentDetailPage() {
       <PageHeader
         title={creating ? 'New agent' : name || 'Agent'}
         subtitle={template?.description}
-        actions={!creating && <Button variant="contained" onClick={() => void runNow.start({ agentId: agentId! })} disabled={!!runNow.startingId}>Run now</Button>}
+        actions={
+          !creating && (
+            <Button
+              variant="contained"
+              onClick={() => void runNow.start({ agentId: agentId! })}
+              disabled={!!runNow.startingId}
+            >
+              Run now
+            </Button>
+          )
+        }
       />
       {runNow.error ? <ErrorNotice error={runNow.error} /> : null}
-      <Box component="form" noValidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
+      <Box
+        component="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
         <Section title="Basics">
           <Box sx={{ display: 'grid', gap: 2, maxWidth: 560 }}>
             {creating && (
-              <TextField select label="Template" required value={templateId} onChange={(e) => setTemplateId(e.target.value)} error={!!errors.templateId} helperText={errors.templateId}>
-                {templateList.map((t) => <MenuItem key={t.id} value={t.id}>{t.name}</MenuItem>)}
+              <TextField
+                select
+                label="Template"
+                required
+                value={templateId}
+                onChange={(e) => setTemplateId(e.target.value)}
+                error={!!errors.templateId}
+                helperText={errors.templateId}
+              >
+                {templateList.map((t) => (
+                  <MenuItem key={t.id} value={t.id}>
+                    {t.name}
+                  </MenuItem>
+                ))}
               </TextField>
             )}
-            <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={!!errors.name} helperText={errors.name} slotProps={{ htmlInput: { maxLength: 100 } }} />
-            <FormControlLabel control={<Switch checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />} label="Enabled" />
+            <TextField
+              label="Name"
+              required
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              error={!!errors.name}
+              helperText={errors.name}
+              slotProps={{ htmlInput: { maxLength: 100 } }}
+            />
+            <FormControlLabel
+              control={<Switch checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />}
+              label="Enabled"
+            />
           </Box>
         </Section>
         <Section title="Settings">
-          {templateId && templateQuery.isLoading ? <Loading /> : template?.configSchema ? (
-            <Box sx={{ maxWidth: 560 }}><ConfigForm schema={template.configSchema} value={config} onChange={setConfig} errors={errors} /></Box>
-          ) : templateQuery.error ? <ErrorNotice error={templateQuery.error} /> : <span>Choose a template first.</span>}
+          {templateId && templateQuery.isLoading ? (
+            <Loading />
+          ) : template?.configSchema ? (
+            <Box sx={{ maxWidth: 560 }}>
+              <ConfigForm schema={template.configSchema} value={config} onChange={setConfig} errors={errors} />
+            </Box>
+          ) : templateQuery.error ? (
+            <ErrorNotice error={templateQuery.error} />
+          ) : (
+            <span>Choose a template first.</span>
+          )}
         </Section>
         <Section title="Schedule">
           <ScheduleEditor value={schedule} onChange={setSchedule} />
@@ -150,17 +213,27 @@ export function AgentDetailPage() {
         </Section>
         {saveError ? <ErrorNotice error={saveError} /> : null}
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-          <Button type="submit" variant="contained" disabled={saving || !templateId || !name.trim()}>{saving ? 'Saving…' : creating ? 'Create agent' : 'Save changes'}</Button>
+          <Button type="submit" variant="contained" disabled={saving || !templateId || !name.trim()}>
+            {saving ? 'Saving…' : creating ? 'Create agent' : 'Save changes'}
+          </Button>
           <Button onClick={() => navigate('/agents')}>Cancel</Button>
-          {!creating && <Button color="error" sx={{ ml: 'auto' }} onClick={() => setConfirmDelete(true)}>Delete agent</Button>}
+          {!creating && (
+            <Button color="error" sx={{ ml: 'auto' }} onClick={() => setConfirmDelete(true)}>
+              Delete agent
+            </Button>
+          )}
         </Box>
       </Box>
       <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} aria-labelledby="delete-agent-title">
         <DialogTitle id="delete-agent-title">Delete {name}?</DialogTitle>
-        <DialogContent><DialogContentText>Its schedule stops. Past runs and suggestions stay visible.</DialogContentText></DialogContent>
+        <DialogContent>
+          <DialogContentText>Its schedule stops. Past runs and suggestions stay visible.</DialogContentText>
+        </DialogContent>
         <DialogActions>
           <Button onClick={() => setConfirmDelete(false)}>Keep it</Button>
-          <Button color="error" variant="contained" onClick={() => void remove()}>Delete</Button>
+          <Button color="error" variant="contained" onClick={() => void remove()}>
+            Delete
+          </Button>
         </DialogActions>
       </Dialog>
     </>

@@ -25,8 +25,22 @@ export function AgentsPage() {
   const me = useApiQuery<Profile>('/me');
   const [scheduling, setScheduling] = useState<Workflow | null>(null);
   const runNow = useRunNow();
-  const toggle = useApiMutation((a: { id: string; enabled: boolean }) => ({ path: `/agents/${encodeURIComponent(a.id)}`, method: 'PATCH', body: { enabled: a.enabled } }), ['/agents']);
-  const toggleWorkflow = useApiMutation((w: { id: string; enabled: boolean }) => ({ path: `/workflows/${encodeURIComponent(w.id)}`, method: 'PATCH', body: { enabled: w.enabled } }), ['/workflows']);
+  const toggle = useApiMutation(
+    (a: { id: string; enabled: boolean }) => ({
+      path: `/agents/${encodeURIComponent(a.id)}`,
+      method: 'PATCH',
+      body: { enabled: a.enabled },
+    }),
+    ['/agents'],
+  );
+  const toggleWorkflow = useApiMutation(
+    (w: { id: string; enabled: boolean }) => ({
+      path: `/workflows/${encodeURIComponent(w.id)}`,
+      method: 'PATCH',
+      body: { enabled: w.enabled },
+    }),
+    ['/workflows'],
+  );
   const agentName = (id: string) => agents.data?.items.find((a) => a.id === id)?.name ?? 'an agent';
   const templateName = (id: string) => (templates.data?.items ?? []).find((t) => t.id === id)?.name ?? id;
 
@@ -38,7 +52,10 @@ export function AgentsPage() {
     setSwitching((s) => ({ ...s, [workflow.id]: enabled }));
     // A refetch still under way must not overwrite the new state with the old one.
     await client.cancelQueries({ queryKey: ['/workflows'] });
-    client.setQueryData<Page<Workflow>>(['/workflows', { limit: 100 }], (old) => old && { ...old, items: old.items.map((w) => (w.id === workflow.id ? { ...w, enabled } : w)) });
+    client.setQueryData<Page<Workflow>>(
+      ['/workflows', { limit: 100 }],
+      (old) => old && { ...old, items: old.items.map((w) => (w.id === workflow.id ? { ...w, enabled } : w)) },
+    );
     toggleWorkflow.mutate({ id: workflow.id, enabled }, { onSettled: settled(workflow.id) });
   };
 
@@ -47,19 +64,45 @@ export function AgentsPage() {
     // must not overwrite it with the old state.
     setSwitching((s) => ({ ...s, [agent.id]: enabled }));
     await client.cancelQueries({ queryKey: ['/agents'] });
-    client.setQueryData<Page<Agent>>(['/agents', { limit: 100 }], (old) => old && { ...old, items: old.items.map((a) => (a.id === agent.id ? { ...a, enabled } : a)) });
+    client.setQueryData<Page<Agent>>(
+      ['/agents', { limit: 100 }],
+      (old) => old && { ...old, items: old.items.map((a) => (a.id === agent.id ? { ...a, enabled } : a)) },
+    );
     toggle.mutate({ id: agent.id, enabled }, { onSettled: settled(agent.id) });
   };
 
   return (
     <>
-      <PageHeader title="Agents" subtitle="Each agent reads what you allowed and proposes actions for you to approve." actions={<Button variant="contained" component={RouterLink} to="/catalog">Add agents</Button>} />
-      {notice && <Alert severity="success" sx={{ mb: 2 }}>{notice}</Alert>}
+      <PageHeader
+        title="Agents"
+        subtitle="Each agent reads what you allowed and proposes actions for you to approve."
+        actions={
+          <Button variant="contained" component={RouterLink} to="/catalog">
+            Add agents
+          </Button>
+        }
+      />
+      {notice && (
+        <Alert severity="success" sx={{ mb: 2 }}>
+          {notice}
+        </Alert>
+      )}
       {runNow.error ? <ErrorNotice error={runNow.error} /> : null}
       {toggle.error && <ErrorNotice error={toggle.error} />}
       {toggleWorkflow.error && <ErrorNotice error={toggleWorkflow.error} />}
-      {agents.isLoading ? <Loading /> : agents.error ? <ErrorNotice error={agents.error} onRetry={() => void agents.refetch()} /> : agents.data!.items.length === 0 ? (
-        <EmptyState title="No agents yet" action={<Button variant="contained" component={RouterLink} to="/catalog">Browse the catalog</Button>}>
+      {agents.isLoading ? (
+        <Loading />
+      ) : agents.error ? (
+        <ErrorNotice error={agents.error} onRetry={() => void agents.refetch()} />
+      ) : agents.data!.items.length === 0 ? (
+        <EmptyState
+          title="No agents yet"
+          action={
+            <Button variant="contained" component={RouterLink} to="/catalog">
+              Browse the catalog
+            </Button>
+          }
+        >
           Install a pack such as Inbox Assistant to get a set of agents that work together.
         </EmptyState>
       ) : (
@@ -67,18 +110,36 @@ export function AgentsPage() {
           {agents.data!.items.map((agent) => {
             const enabled = agent.enabled !== false;
             return (
-              <Paper key={agent.id} component="article" aria-label={agent.name} sx={{ p: 2, display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>
+              <Paper
+                key={agent.id}
+                component="article"
+                aria-label={agent.name}
+                sx={{ p: 2, display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}
+              >
                 <Box sx={{ flexGrow: 1, minWidth: 200 }}>
-                  <Typography variant="h3" component="h2">{agent.name}</Typography>
+                  <Typography variant="h3" component="h2">
+                    {agent.name}
+                  </Typography>
                   <Typography variant="body2" color="text.secondary">
                     {templateName(agent.templateId)} · {describeSchedule(agent.schedule)}
                     {agent.nextRunAt && enabled ? ` · next ${dateTime(agent.nextRunAt)}` : ''}
                   </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
-                  <Switch checked={switching[agent.id] ?? enabled} onChange={(e) => void setEnabled(agent, e.target.checked)} slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }} />
-                  <Button component={RouterLink} to={`/agents/${encodeURIComponent(agent.id)}`}>Edit</Button>
-                  <Button variant="contained" disabled={runNow.startingId === agent.id} onClick={() => void runNow.start({ agentId: agent.id })} aria-label={`${runNow.startingId === agent.id ? 'Starting…' : 'Run now'}: ${agent.name}`}>
+                  <Switch
+                    checked={switching[agent.id] ?? enabled}
+                    onChange={(e) => void setEnabled(agent, e.target.checked)}
+                    slotProps={{ input: { 'aria-label': `${agent.name} enabled` } }}
+                  />
+                  <Button component={RouterLink} to={`/agents/${encodeURIComponent(agent.id)}`}>
+                    Edit
+                  </Button>
+                  <Button
+                    variant="contained"
+                    disabled={runNow.startingId === agent.id}
+                    onClick={() => void runNow.start({ agentId: agent.id })}
+                    aria-label={`${runNow.startingId === agent.id ? 'Starting…' : 'Run now'}: ${agent.name}`}
+                  >
                     {runNow.startingId === agent.id ? 'Starting…' : 'Run now'}
                   </Button>
                 </Box>
@@ -88,27 +149,63 @@ export function AgentsPage() {
         </Box>
       )}
       {(agents.data?.items.length ?? 0) > 0 && (
-        <Section title="Workflows" action={<Button component={RouterLink} to="/workflows/new">New workflow</Button>}>
-          {(workflows.data?.items.length ?? 0) === 0 && <Typography color="text.secondary">No workflows yet. A workflow runs several of your agents together.</Typography>}
+        <Section
+          title="Workflows"
+          action={
+            <Button component={RouterLink} to="/workflows/new">
+              New workflow
+            </Button>
+          }
+        >
+          {(workflows.data?.items.length ?? 0) === 0 && (
+            <Typography color="text.secondary">
+              No workflows yet. A workflow runs several of your agents together.
+            </Typography>
+          )}
           <Box sx={{ display: 'grid', gap: 2 }}>
             {(workflows.data?.items ?? []).map((w) => (
-              <Box key={w.id} component="article" aria-label={`Workflow ${w.name}`} sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
+              <Box
+                key={w.id}
+                component="article"
+                aria-label={`Workflow ${w.name}`}
+                sx={{ display: 'flex', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}
+              >
                 <Box sx={{ flexGrow: 1, minWidth: 200 }}>
-                  <Typography variant="h3" component="h3">{w.name}</Typography>
+                  <Typography variant="h3" component="h3">
+                    {w.name}
+                  </Typography>
                   <Typography variant="body2" color="text.secondary">
                     {w.mode === 'parallel'
                       ? `${w.steps.map((s) => agentName(s.agentId)).join(' and ')} side by side, then ${w.coordinatorAgentId ? agentName(w.coordinatorAgentId) : 'a coordinator'} combines them`
                       : w.steps.map((s) => agentName(s.agentId)).join(', then ')}
                   </Typography>
                   <Typography variant="body2" color="text.secondary">
-                    {describeSchedule(w.schedule)}{w.nextRunAt && w.enabled ? ` · next ${dateTime(w.nextRunAt)}` : ''}
+                    {describeSchedule(w.schedule)}
+                    {w.nextRunAt && w.enabled ? ` · next ${dateTime(w.nextRunAt)}` : ''}
                   </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-                  <Switch checked={switching[w.id] ?? w.enabled} onChange={(e) => void setWorkflowEnabled(w, e.target.checked)} slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }} />
-                  <Button component={RouterLink} to={`/workflows/${encodeURIComponent(w.id)}`} aria-label={`Edit: workflow ${w.name}`}>Edit</Button>
-                  <Button onClick={() => setScheduling(w)} aria-label={`Schedule: workflow ${w.name}`}>Schedule</Button>
-                  <Button variant="contained" disabled={runNow.startingId === w.id} onClick={() => void runNow.start({ workflowId: w.id })} aria-label={`${runNow.startingId === w.id ? 'Starting…' : 'Run now'}: workflow ${w.name}`}>
+                  <Switch
+                    checked={switching[w.id] ?? w.enabled}
+                    onChange={(e) => void setWorkflowEnabled(w, e.target.checked)}
+                    slotProps={{ input: { 'aria-label': `Workflow ${w.name} enabled` } }}
+                  />
+                  <Button
+                    component={RouterLink}
+                    to={`/workflows/${encodeURIComponent(w.id)}`}
+                    aria-label={`Edit: workflow ${w.name}`}
+                  >
+                    Edit
+                  </Button>
+                  <Button onClick={() => setScheduling(w)} aria-label={`Schedule: workflow ${w.name}`}>
+                    Schedule
+                  </Button>
+                  <Button
+                    variant="contained"
+                    disabled={runNow.startingId === w.id}
+                    onClick={() => void runNow.start({ workflowId: w.id })}
+                    aria-label={`${runNow.startingId === w.id ? 'Starting…' : 'Run now'}: workflow ${w.name}`}
+                  >
                     {runNow.startingId === w.id ? 'Starting…' : 'Run now'}
                   </Button>
                 </Box>
@@ -117,7 +214,13 @@ export function AgentsPage() {
           </Box>
         </Section>
       )}
-      {scheduling && <WorkflowScheduleDialog workflow={scheduling} timezone={me.data?.timezone ?? 'UTC'} onClose={() => setScheduling(null)} />}
+      {scheduling && (
+        <WorkflowScheduleDialog
+          workflow={scheduling}
+          timezone={me.data?.timezone ?? 'UTC'}
+          onClose={() => setScheduling(null)}
+        />
+      )}
     </>
   );
 }

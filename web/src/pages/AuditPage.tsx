@@ -16,7 +16,8 @@ import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/stat
 import { StatusChip } from '../components/StatusChip';
 import { dateTime, humanize } from '../lib/format';
 
-const who = (actor: AuditEntry['actor']): string => (actor.type === 'person' ? 'You' : actor.name ?? (actor.type === 'agent' ? 'An agent' : 'The platform'));
+const who = (actor: AuditEntry['actor']): string =>
+  actor.type === 'person' ? 'You' : (actor.name ?? (actor.type === 'agent' ? 'An agent' : 'The platform'));
 
 export function AuditPage() {
   const [type, setType] = useState('');
@@ -36,14 +37,58 @@ export function AuditPage() {
 
   return (
     <>
-      <PageHeader title="Audit trail" subtitle="Everything done in your account, by you or your agents, newest first." />
-      <Box component="form" role="search" aria-label="Filter the audit trail" onSubmit={(e) => e.preventDefault()} sx={{ display: 'flex', gap: 2, mb: 2, flexWrap: 'wrap' }}>
-        <TextField size="small" label="Action" placeholder="e.g. suggestion.approve" value={type} onChange={(e) => { setType(e.target.value); reset(); }} />
-        <TextField size="small" type="date" label="From" value={from} onChange={(e) => { setFrom(e.target.value); reset(); }} slotProps={{ inputLabel: { shrink: true } }} />
-        <TextField size="small" type="date" label="To" value={to} onChange={(e) => { setTo(e.target.value); reset(); }} slotProps={{ inputLabel: { shrink: true } }} />
+      <PageHeader
+        title="Audit trail"
+        subtitle="Everything done in your account, by you or your agents, newest first."
+      />
+      <Box
+        component="form"
+        role="search"
+        aria-label="Filter the audit trail"
+        onSubmit={(e) => e.preventDefault()}
+        sx={{ display: 'flex', gap: 2, mb: 2, flexWrap: 'wrap' }}
+      >
+        <TextField
+          size="small"
+          label="Action"
+          placeholder="e.g. suggestion.approve"
+          value={type}
+          onChange={(e) => {
+            setType(e.target.value);
+            reset();
+          }}
+        />
+        <TextField
+          size="small"
+          type="date"
+          label="From"
+          value={from}
+          onChange={(e) => {
+            setFrom(e.target.value);
+            reset();
+          }}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+        <TextField
+          size="small"
+          type="date"
+          label="To"
+          value={to}
+          onChange={(e) => {
+            setTo(e.target.value);
+            reset();
+          }}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
       </Box>
-      {audit.isLoading ? <Loading /> : audit.error ? <ErrorNotice error={audit.error} onRetry={() => void audit.refetch()} /> : audit.data!.items.length === 0 ? (
-        <EmptyState title="Nothing recorded">{type || from || to ? 'Nothing matches these filters.' : 'Actions appear here as they happen.'}</EmptyState>
+      {audit.isLoading ? (
+        <Loading />
+      ) : audit.error ? (
+        <ErrorNotice error={audit.error} onRetry={() => void audit.refetch()} />
+      ) : audit.data!.items.length === 0 ? (
+        <EmptyState title="Nothing recorded">
+          {type || from || to ? 'Nothing matches these filters.' : 'Actions appear here as they happen.'}
+        </EmptyState>
       ) : (
         <TableContainer component={Paper}>
           <Table size="small" aria-label="Audit trail">
@@ -62,8 +107,16 @@ export function AuditPage() {
                   <TableCell sx={{ whiteSpace: 'nowrap' }}>{dateTime(e.at)}</TableCell>
                   <TableCell>{who(e.actor)}</TableCell>
                   <TableCell>{e.summary}</TableCell>
-                  <TableCell><code>{e.action}</code><br /><Typography component="span" variant="body2" color="text.secondary">from {humanize(e.source)}</Typography></TableCell>
-                  <TableCell><StatusChip status={e.outcome} /></TableCell>
+                  <TableCell>
+                    <code>{e.action}</code>
+                    <br />
+                    <Typography component="span" variant="body2" color="text.secondary">
+                      from {humanize(e.source)}
+                    </Typography>
+                  </TableCell>
+                  <TableCell>
+                    <StatusChip status={e.outcome} />
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -72,7 +125,9 @@ export function AuditPage() {
       )}
       <Box sx={{ display: 'flex', gap: 1, mt: 2 }}>
         {cursors.length > 0 && <Button onClick={() => setCursors((c) => c.slice(0, -1))}>Newer</Button>}
-        {audit.data?.nextCursor && <Button onClick={() => setCursors((c) => [...c, audit.data!.nextCursor!])}>Older</Button>}
+        {audit.data?.nextCursor && (
+          <Button onClick={() => setCursors((c) => [...c, audit.data!.nextCursor!])}>Older</Button>
+        )}
       </Box>
     </>
   );

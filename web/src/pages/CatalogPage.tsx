@@ -23,14 +23,21 @@ function listOf<T>(data: Page<T> | undefined): T[] {
   return data?.items ?? [];
 }
 
-const grid = { display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', sm: 'repeat(2, 1fr)', lg: 'repeat(3, 1fr)' } };
+const grid = {
+  display: 'grid',
+  gap: 2,
+  gridTemplateColumns: { xs: '1fr', sm: 'repeat(2, 1fr)', lg: 'repeat(3, 1fr)' },
+};
 
 export function CatalogPage() {
   const packs = useApiQuery<Page<Pack>>('/catalog/packs');
   const templates = useApiQuery<Page<Template>>('/catalog/templates');
   const installed = useApiQuery<Page<InstalledPack>>('/packs');
   const [removing, setRemoving] = useState<InstalledPack | null>(null);
-  const uninstall = useApiMutation((p: InstalledPack) => ({ path: `/packs/${encodeURIComponent(p.installId)}`, method: 'DELETE' }), ['/packs', '/agents', '/workflows']);
+  const uninstall = useApiMutation(
+    (p: InstalledPack) => ({ path: `/packs/${encodeURIComponent(p.installId)}`, method: 'DELETE' }),
+    ['/packs', '/agents', '/workflows'],
+  );
 
   const installedList = listOf(installed.data);
   const packList = listOf(packs.data);
@@ -43,14 +50,30 @@ export function CatalogPage() {
         <Section title="Installed">
           <Box sx={{ display: 'grid', gap: 1 }}>
             {installedList.map((p) => (
-              <Box key={p.installId} sx={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', gap: 2, flexWrap: 'wrap' }}>
+              <Box
+                key={p.installId}
+                sx={{
+                  display: 'flex',
+                  alignItems: 'center',
+                  justifyContent: 'space-between',
+                  gap: 2,
+                  flexWrap: 'wrap',
+                }}
+              >
                 <Box>
                   <Typography sx={{ fontWeight: 600 }}>{packName(p.packId)}</Typography>
-                  <Typography variant="body2" color="text.secondary">Installed {dateTime(p.installedAt)} · {p.agentIds.length} agent(s), {p.workflowIds.length} workflow(s)</Typography>
+                  <Typography variant="body2" color="text.secondary">
+                    Installed {dateTime(p.installedAt)} · {p.agentIds.length} agent(s), {p.workflowIds.length}{' '}
+                    workflow(s)
+                  </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', gap: 1 }}>
-                  <Button component={RouterLink} to="/agents">See agents</Button>
-                  <Button color="error" onClick={() => setRemoving(p)}>Uninstall</Button>
+                  <Button component={RouterLink} to="/agents">
+                    See agents
+                  </Button>
+                  <Button color="error" onClick={() => setRemoving(p)}>
+                    Uninstall
+                  </Button>
                 </Box>
               </Box>
             ))}
@@ -59,26 +82,52 @@ export function CatalogPage() {
         </Section>
       )}
       <Section title="Packs">
-        {packs.isLoading ? <Loading /> : packs.error ? <ErrorNotice error={packs.error} onRetry={() => void packs.refetch()} /> : packList.length === 0 ? (
+        {packs.isLoading ? (
+          <Loading />
+        ) : packs.error ? (
+          <ErrorNotice error={packs.error} onRetry={() => void packs.refetch()} />
+        ) : packList.length === 0 ? (
           <EmptyState title="No packs available" />
         ) : (
           <Box sx={grid}>
             {packList.map((pack) => {
               const needs = packRequirements(pack);
               return (
-                <Card key={pack.id} component="article" aria-label={pack.name} variant="outlined" sx={{ display: 'flex', flexDirection: 'column' }}>
+                <Card
+                  key={pack.id}
+                  component="article"
+                  aria-label={pack.name}
+                  variant="outlined"
+                  sx={{ display: 'flex', flexDirection: 'column' }}
+                >
                   <CardContent sx={{ flexGrow: 1 }}>
-                    <Typography variant="h3" component="h3" gutterBottom>{pack.name}</Typography>
-                    <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>{pack.description}</Typography>
+                    <Typography variant="h3" component="h3" gutterBottom>
+                      {pack.name}
+                    </Typography>
+                    <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
+                      {pack.description}
+                    </Typography>
                     <Box sx={{ display: 'flex', gap: 0.5, flexWrap: 'wrap' }}>
-                      {needs.map((n) => <Chip key={n.provider} size="small" variant="outlined" label={`Uses ${providerName(n.provider)}`} />)}
+                      {needs.map((n) => (
+                        <Chip
+                          key={n.provider}
+                          size="small"
+                          variant="outlined"
+                          label={`Uses ${providerName(n.provider)}`}
+                        />
+                      ))}
                     </Box>
                   </CardContent>
                   <CardActions>
                     {installedList.some((i) => i.packId === pack.id) ? (
                       <Button disabled>Installed</Button>
                     ) : (
-                      <Button variant="contained" component={RouterLink} to={`/catalog/packs/${encodeURIComponent(pack.id)}/install`} aria-label={`Install ${pack.name}`}>
+                      <Button
+                        variant="contained"
+                        component={RouterLink}
+                        to={`/catalog/packs/${encodeURIComponent(pack.id)}/install`}
+                        aria-label={`Install ${pack.name}`}
+                      >
                         Install
                       </Button>
                     )}
@@ -90,16 +139,34 @@ export function CatalogPage() {
         )}
       </Section>
       <Section title="Agent templates">
-        {templates.isLoading ? <Loading /> : templates.error ? <ErrorNotice error={templates.error} /> : (
+        {templates.isLoading ? (
+          <Loading />
+        ) : templates.error ? (
+          <ErrorNotice error={templates.error} />
+        ) : (
           <Box sx={grid}>
             {listOf(templates.data).map((t) => (
-              <Card key={t.id} component="article" aria-label={t.name} variant="outlined" sx={{ display: 'flex', flexDirection: 'column' }}>
+              <Card
+                key={t.id}
+                component="article"
+                aria-label={t.name}
+                variant="outlined"
+                sx={{ display: 'flex', flexDirection: 'column' }}
+              >
                 <CardContent sx={{ flexGrow: 1 }}>
-                  <Typography variant="h3" component="h3" gutterBottom>{t.name}</Typography>
-                  <Typography variant="body2" color="text.secondary">{t.description}</Typography>
+                  <Typography variant="h3" component="h3" gutterBottom>
+                    {t.name}
+                  </Typography>
+                  <Typography variant="body2" color="text.secondary">
+                    {t.description}
+                  </Typography>
                 </CardContent>
                 <CardActions>
-                  <Button component={RouterLink} to={`/agents/new?template=${encodeURIComponent(t.id)}`} aria-label={`Create agent from ${t.name}`}>
+                  <Button
+                    component={RouterLink}
+                    to={`/agents/new?template=${encodeURIComponent(t.id)}`}
+                    aria-label={`Create agent from ${t.name}`}
+                  >
                     Create agent
                   </Button>
                 </CardActions>
@@ -118,7 +185,14 @@ export function CatalogPage() {
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setRemoving(null)}>Keep it</Button>
-          <Button color="error" variant="contained" onClick={() => { if (removing) uninstall.mutate(removing); setRemoving(null); }}>
+          <Button
+            color="error"
+            variant="contained"
+            onClick={() => {
+              if (removing) uninstall.mutate(removing);
+              setRemoving(null);
+            }}
+          >
             Uninstall
           </Button>
         </DialogActions>

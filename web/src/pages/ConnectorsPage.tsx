@@ -33,17 +33,26 @@ export function ConnectorsPage() {
   const [starting, setStarting] = useState<string | null>(null);
   const [authError, setAuthError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<Connector | null>(null);
-  const disconnect = useApiMutation((c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}`, method: 'DELETE' }), ['/connectors']);
+  const disconnect = useApiMutation(
+    (c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}`, method: 'DELETE' }),
+    ['/connectors'],
+  );
   const list = connectors.data?.items ?? [];
 
-  const check = useApiMutation((c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}/check`, method: 'POST' }), ['/connectors']);
+  const check = useApiMutation(
+    (c: Connector) => ({ path: `/connectors/${encodeURIComponent(c.id)}/check`, method: 'POST' }),
+    ['/connectors'],
+  );
 
   /** Opens the provider's consent page; with a connector, reconnects (or extends) that account. */
   const connect = async (provider: string, connectorId?: string) => {
     setStarting(provider);
     setAuthError(null);
     try {
-      const { authorizationUrl } = await apiRequest<{ authorizationUrl: string }>(`/connectors/${provider}/authorize`, { method: 'POST', body: connectorId ? { connectorId } : {} });
+      const { authorizationUrl } = await apiRequest<{ authorizationUrl: string }>(`/connectors/${provider}/authorize`, {
+        method: 'POST',
+        body: connectorId ? { connectorId } : {},
+      });
       window.location.assign(authorizationUrl);
     } catch (err) {
       setAuthError(err);
@@ -56,25 +65,51 @@ export function ConnectorsPage() {
 
   return (
     <>
-      <PageHeader title="Connectors" subtitle="The accounts your agents may read. Tokens are encrypted and never shown." />
-      {justConnected && <Alert severity="success" sx={{ mb: 2 }}>{providerName(justConnected)} is connected.</Alert>}
-      {callbackError && <Alert severity="error" sx={{ mb: 2 }}>The connection did not complete: {callbackError}</Alert>}
+      <PageHeader
+        title="Connectors"
+        subtitle="The accounts your agents may read. Tokens are encrypted and never shown."
+      />
+      {justConnected && (
+        <Alert severity="success" sx={{ mb: 2 }}>
+          {providerName(justConnected)} is connected.
+        </Alert>
+      )}
+      {callbackError && (
+        <Alert severity="error" sx={{ mb: 2 }}>
+          The connection did not complete: {callbackError}
+        </Alert>
+      )}
       {authError ? <ErrorNotice error={authError} /> : null}
       <Section title="Connected accounts">
-        {connectors.isLoading ? <Loading /> : connectors.error ? <ErrorNotice error={connectors.error} onRetry={() => void connectors.refetch()} /> : list.length === 0 ? (
-          <EmptyState title="Nothing connected yet">Connect an account below so agents have something to work with.</EmptyState>
+        {connectors.isLoading ? (
+          <Loading />
+        ) : connectors.error ? (
+          <ErrorNotice error={connectors.error} onRetry={() => void connectors.refetch()} />
+        ) : list.length === 0 ? (
+          <EmptyState title="Nothing connected yet">
+            Connect an account below so agents have something to work with.
+          </EmptyState>
         ) : (
           <Box sx={{ display: 'grid', gap: 1.5 }}>
             {list.map((c) => (
-              <Paper key={c.id} variant="outlined" component="article" aria-label={`${providerName(c.provider)} ${c.account}`} sx={{ p: 2, display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center' }}>
+              <Paper
+                key={c.id}
+                variant="outlined"
+                component="article"
+                aria-label={`${providerName(c.provider)} ${c.account}`}
+                sx={{ p: 2, display: 'flex', gap: 2, flexWrap: 'wrap', alignItems: 'center' }}
+              >
                 <Box sx={{ flexGrow: 1, minWidth: 220 }}>
                   <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-                    <Typography variant="h3" component="h3">{providerName(c.provider)}</Typography>
+                    <Typography variant="h3" component="h3">
+                      {providerName(c.provider)}
+                    </Typography>
                     <StatusChip status={c.health} />
                   </Box>
                   <Typography variant="body2">{c.account}</Typography>
                   <Typography variant="body2" color="text.secondary">
-                    {(c.health !== 'ok' && c.lastError) || HEALTH_WORDS[c.health]} {c.connectedAt ? `Connected ${dateTime(c.connectedAt)}.` : ''}
+                    {(c.health !== 'ok' && c.lastError) || HEALTH_WORDS[c.health]}{' '}
+                    {c.connectedAt ? `Connected ${dateTime(c.connectedAt)}.` : ''}
                   </Typography>
                   {c.scopes.length > 0 && (
                     <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
@@ -83,13 +118,23 @@ export function ConnectorsPage() {
                   )}
                 </Box>
                 <Box sx={{ display: 'flex', gap: 1 }}>
-                  <Button onClick={() => check.mutate(c)} disabled={check.isPending} aria-label={`${check.isPending && check.variables?.id === c.id ? 'Checking…' : 'Check'} ${providerName(c.provider)} ${c.account}`}>
+                  <Button
+                    onClick={() => check.mutate(c)}
+                    disabled={check.isPending}
+                    aria-label={`${check.isPending && check.variables?.id === c.id ? 'Checking…' : 'Check'} ${providerName(c.provider)} ${c.account}`}
+                  >
                     {check.isPending && check.variables?.id === c.id ? 'Checking…' : 'Check'}
                   </Button>
-                  <Button variant={c.health === 'ok' ? 'text' : 'contained'} onClick={() => void connect(c.provider, c.id)} disabled={!!starting}>
+                  <Button
+                    variant={c.health === 'ok' ? 'text' : 'contained'}
+                    onClick={() => void connect(c.provider, c.id)}
+                    disabled={!!starting}
+                  >
                     Reconnect
                   </Button>
-                  <Button color="error" onClick={() => setRemoving(c)}>Disconnect</Button>
+                  <Button color="error" onClick={() => setRemoving(c)}>
+                    Disconnect
+                  </Button>
                 </Box>
               </Paper>
             ))}
@@ -103,7 +148,12 @@ export function ConnectorsPage() {
           {PROVIDERS.map((p) => (
             <Paper key={p} variant="outlined" sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
               <Typography sx={{ fontWeight: 600 }}>{PROVIDER_LABELS[p]}</Typography>
-              <Button variant="contained" onClick={() => void connect(p)} disabled={!!starting} aria-label={`${starting === p ? 'Opening…' : `Connect ${providerName(p)}`}`}>
+              <Button
+                variant="contained"
+                onClick={() => void connect(p)}
+                disabled={!!starting}
+                aria-label={`${starting === p ? 'Opening…' : `Connect ${providerName(p)}`}`}
+              >
                 {starting === p ? 'Opening…' : `Connect ${providerName(p)}`}
               </Button>
             </Paper>
@@ -120,7 +170,16 @@ export function ConnectorsPage() {
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setRemoving(null)}>Keep connected</Button>
-          <Button color="error" variant="contained" onClick={() => { if (removing) disconnect.mutate(removing); setRemoving(null); }}>Disconnect</Button>
+          <Button
+            color="error"
+            variant="contained"
+            onClick={() => {
+              if (removing) disconnect.mutate(removing);
+              setRemoving(null);
+            }}
+          >
+            Disconnect
+          </Button>
         </DialogActions>
       </Dialog>
     </>

@@ -3,21 +3,49 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useMemo, useState, type ReactNode } from 'react';
-import { Bar, BarChart, CartesianGrid, Cell, Legend, Line, LineChart, Pie, PieChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Cell,
+  Legend,
+  Line,
+  LineChart,
+  Pie,
+  PieChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { useApiQuery } from '../api/hooks';
 import type { Agent, Dashboard, Page } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { count, humanize, money } from '../lib/format';
 
 const COLORS = ['#2f5d62', '#8a5a44', '#5b8c5a', '#b3261e', '#6b6f9c', '#a07a00', '#4f5a5c'];
-const STATUS_COLORS: Record<string, string> = { completed: '#2e6b3a', failed: '#b3261e', cancelled: '#8c8c8c', running: '#2f5d62', approved: '#2e6b3a', executed: '#2f5d62', rejected: '#8a5a44', expired: '#8c8c8c', pending: '#a07a00' };
+const STATUS_COLORS: Record<string, string> = {
+  completed: '#2e6b3a',
+  failed: '#b3261e',
+  cancelled: '#8c8c8c',
+  running: '#2f5d62',
+  approved: '#2e6b3a',
+  executed: '#2f5d62',
+  rejected: '#8a5a44',
+  expired: '#8c8c8c',
+  pending: '#a07a00',
+};
 
 function Chart({ title, children, empty }: { title: string; children: ReactNode; empty: boolean }) {
   return (
     <Section title={title}>
-      {empty ? <Typography color="text.secondary">No data in this period.</Typography> : (
+      {empty ? (
+        <Typography color="text.secondary">No data in this period.</Typography>
+      ) : (
         <Box role="img" aria-label={`${title} chart`} sx={{ height: 260 }}>
-          <ResponsiveContainer width="100%" height="100%">{children as never}</ResponsiveContainer>
+          <ResponsiveContainer width="100%" height="100%">
+            {children as never}
+          </ResponsiveContainer>
         </Box>
       )}
     </Section>
@@ -27,7 +55,9 @@ function Chart({ title, children, empty }: { title: string; children: ReactNode;
 function Metric({ label, value }: { label: string; value: string }) {
   return (
     <Box>
-      <Typography variant="body2" color="text.secondary">{label}</Typography>
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
       <Typography sx={{ fontSize: '1.5rem', fontWeight: 600 }}>{value}</Typography>
     </Box>
   );
@@ -61,7 +91,9 @@ export function DashboardPage() {
   const byAgent = (d?.usage.byAgent ?? []).map((a) => ({ ...a, label: name(a.agentId) }));
   const totals = d?.suggestions.totals;
   const outcomes = totals
-    ? (['executed', 'approved', 'rejected', 'expired', 'failed', 'undone'] as const).map((k) => ({ name: k, value: totals[k] })).filter((o) => o.value > 0)
+    ? (['executed', 'approved', 'rejected', 'expired', 'failed', 'undone'] as const)
+        .map((k) => ({ name: k, value: totals[k] }))
+        .filter((o) => o.value > 0)
     : [];
   const latency = d?.approvalLatency;
 
@@ -71,14 +103,27 @@ export function DashboardPage() {
         title="Dashboard"
         subtitle="Runs, tokens, cost and how you decided, by day and agent."
         actions={
-          <TextField select size="small" label="Period" value={days} onChange={(e) => setDays(Number(e.target.value))} sx={{ minWidth: 160 }}>
+          <TextField
+            select
+            size="small"
+            label="Period"
+            value={days}
+            onChange={(e) => setDays(Number(e.target.value))}
+            sx={{ minWidth: 160 }}
+          >
             <MenuItem value={7}>Last 7 days</MenuItem>
             <MenuItem value={30}>Last 30 days</MenuItem>
             <MenuItem value={90}>Last 90 days</MenuItem>
           </TextField>
         }
       />
-      {dash.isLoading ? <Loading /> : dash.error ? <ErrorNotice error={dash.error} onRetry={() => void dash.refetch()} /> : !d ? <EmptyState title="No data yet" /> : (
+      {dash.isLoading ? (
+        <Loading />
+      ) : dash.error ? (
+        <ErrorNotice error={dash.error} onRetry={() => void dash.refetch()} />
+      ) : !d ? (
+        <EmptyState title="No data yet" />
+      ) : (
         <Box sx={{ display: 'grid', gap: 0, gridTemplateColumns: { xs: '1fr', lg: '1fr 1fr' }, columnGap: 3 }}>
           <Chart title="Runs by day" empty={runs.length === 0}>
             <BarChart data={runs}>
@@ -87,7 +132,9 @@ export function DashboardPage() {
               <YAxis allowDecimals={false} fontSize={12} width={32} />
               <Tooltip />
               <Legend formatter={(v: string) => humanize(v)} />
-              {(['completed', 'failed', 'cancelled'] as const).map((k) => <Bar key={k} dataKey={k} stackId="runs" fill={STATUS_COLORS[k]} />)}
+              {(['completed', 'failed', 'cancelled'] as const).map((k) => (
+                <Bar key={k} dataKey={k} stackId="runs" fill={STATUS_COLORS[k]} />
+              ))}
             </BarChart>
           </Chart>
           <Chart title="Tokens by day" empty={usageByDay.length === 0}>
@@ -119,8 +166,17 @@ export function DashboardPage() {
           </Chart>
           <Chart title="Suggestion outcomes" empty={outcomes.length === 0}>
             <PieChart>
-              <Pie data={outcomes} dataKey="value" nameKey="name" innerRadius={60} outerRadius={95} label={({ name: n, value }) => `${humanize(String(n))}: ${value}`}>
-                {outcomes.map((o, i) => <Cell key={o.name} fill={STATUS_COLORS[o.name] ?? COLORS[i % COLORS.length]} />)}
+              <Pie
+                data={outcomes}
+                dataKey="value"
+                nameKey="name"
+                innerRadius={60}
+                outerRadius={95}
+                label={({ name: n, value }) => `${humanize(String(n))}: ${value}`}
+              >
+                {outcomes.map((o, i) => (
+                  <Cell key={o.name} fill={STATUS_COLORS[o.name] ?? COLORS[i % COLORS.length]} />
+                ))}
               </Pie>
               <Tooltip />
             </PieChart>

@@ -27,35 +27,90 @@ export function HomePage() {
 
   return (
     <>
-      <PageHeader title={firstName ? `Hello, ${firstName}` : 'Home'} subtitle="What your agents found, and what needs you." />
+      <PageHeader
+        title={firstName ? `Hello, ${firstName}` : 'Home'}
+        subtitle="What your agents found, and what needs you."
+      />
       {unhealthy.map((c) => (
-        <Alert key={c.id} severity="warning" sx={{ mb: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Fix</Button>}>
-          {providerName(c.provider)} {c.account}: {c.health === 'needs_reauth' ? 'needs reconnecting, agents cannot read it.' : `${humanize(c.health).toLowerCase()}.`}
+        <Alert
+          key={c.id}
+          severity="warning"
+          sx={{ mb: 2 }}
+          action={
+            <Button component={RouterLink} to="/connectors" color="inherit" size="small">
+              Fix
+            </Button>
+          }
+        >
+          {providerName(c.provider)} {c.account}:{' '}
+          {c.health === 'needs_reauth'
+            ? 'needs reconnecting, agents cannot read it.'
+            : `${humanize(c.health).toLowerCase()}.`}
         </Alert>
       ))}
       {!connectors.isLoading && connectorList.length === 0 && !connectors.error && (
-        <Alert severity="info" sx={{ mb: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Connect</Button>}>
+        <Alert
+          severity="info"
+          sx={{ mb: 2 }}
+          action={
+            <Button component={RouterLink} to="/connectors" color="inherit" size="small">
+              Connect
+            </Button>
+          }
+        >
           Connect your mail and calendar so agents have something to work with.
         </Alert>
       )}
       <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, alignItems: 'start' }}>
         <Box>
-          <Section title="Waiting for you" action={<Button component={RouterLink} to="/suggestions">Open inbox</Button>}>
-            {pending.isLoading ? <Loading /> : pending.error ? <ErrorNotice error={pending.error} onRetry={() => void pending.refetch()} /> : pendingItems.length === 0 ? (
+          <Section
+            title="Waiting for you"
+            action={
+              <Button component={RouterLink} to="/suggestions">
+                Open inbox
+              </Button>
+            }
+          >
+            {pending.isLoading ? (
+              <Loading />
+            ) : pending.error ? (
+              <ErrorNotice error={pending.error} onRetry={() => void pending.refetch()} />
+            ) : pendingItems.length === 0 ? (
               <EmptyState title="You're all caught up">New suggestions from your agents appear here.</EmptyState>
             ) : (
               <List disablePadding>
                 {pendingItems.slice(0, 6).map((s) => (
                   <LinkItem key={s.id} to={`/suggestions?open=${encodeURIComponent(s.id)}`}>
-                    <ListItemText primary={suggestionTitle(s)} secondary={s.expiresAt ? `Expires ${relative(s.expiresAt)}` : relative(s.createdAt)} />
+                    <ListItemText
+                      primary={suggestionTitle(s)}
+                      secondary={s.expiresAt ? `Expires ${relative(s.expiresAt)}` : relative(s.createdAt)}
+                    />
                   </LinkItem>
                 ))}
               </List>
             )}
           </Section>
-          <Section title="Recent runs" action={<Button component={RouterLink} to="/runs">All runs</Button>}>
-            {runs.isLoading ? <Loading /> : runs.error ? <ErrorNotice error={runs.error} /> : (runs.data?.items.length ?? 0) === 0 ? (
-              <EmptyState title="No runs yet" action={<Button component={RouterLink} to="/catalog" variant="contained">Browse agents</Button>}>
+          <Section
+            title="Recent runs"
+            action={
+              <Button component={RouterLink} to="/runs">
+                All runs
+              </Button>
+            }
+          >
+            {runs.isLoading ? (
+              <Loading />
+            ) : runs.error ? (
+              <ErrorNotice error={runs.error} />
+            ) : (runs.data?.items.length ?? 0) === 0 ? (
+              <EmptyState
+                title="No runs yet"
+                action={
+                  <Button component={RouterLink} to="/catalog" variant="contained">
+                    Browse agents
+                  </Button>
+                }
+              >
                 Install a pack from the catalog and run it.
               </EmptyState>
             ) : (
@@ -70,8 +125,21 @@ export function HomePage() {
             )}
           </Section>
         </Box>
-        <Section title={me.data?.tier ? `Your plan: ${humanize(me.data.tier)}` : 'Your plan'} action={<Button component={RouterLink} to="/settings">Details</Button>}>
-          {usage.isLoading ? <Loading /> : usage.error ? <ErrorNotice error={usage.error} /> : <UsageMeters usage={usage.data} />}
+        <Section
+          title={me.data?.tier ? `Your plan: ${humanize(me.data.tier)}` : 'Your plan'}
+          action={
+            <Button component={RouterLink} to="/settings">
+              Details
+            </Button>
+          }
+        >
+          {usage.isLoading ? (
+            <Loading />
+          ) : usage.error ? (
+            <ErrorNotice error={usage.error} />
+          ) : (
+            <UsageMeters usage={usage.data} />
+          )}
         </Section>
       </Box>
     </>

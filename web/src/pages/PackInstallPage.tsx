@@ -29,7 +29,9 @@ export function PackInstallPage() {
   if (pack.isLoading) return <Loading />;
   if (pack.error || !pack.data) return <ErrorNotice error={pack.error} />;
   const needs = packRequirements(pack.data);
-  const connected = new Set((connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider as string));
+  const connected = new Set(
+    (connectors.data?.items ?? []).filter((c) => c.health !== 'revoked').map((c) => c.provider as string),
+  );
   // The pack works with whichever of its providers is connected (e.g. Gmail or Outlook).
   const noneConnected = needs.length > 0 && needs.every((n) => !connected.has(n.provider));
 
@@ -39,7 +41,9 @@ export function PackInstallPage() {
     try {
       await apiRequest(`/packs/${encodeURIComponent(packId)}/install`, { method: 'POST', body: {} });
       await invalidatePaths(client, ['/packs', '/agents', '/workflows', '/usage']);
-      navigate('/agents', { state: { notice: `${pack.data!.name} is installed. Run an agent now or let its schedule do it.` } });
+      navigate('/agents', {
+        state: { notice: `${pack.data!.name} is installed. Run an agent now or let its schedule do it.` },
+      });
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -52,11 +56,16 @@ export function PackInstallPage() {
       <Section title="What it adds">
         <List dense aria-label="Agents and workflows">
           {pack.data.agents.map((a) => (
-            <ListItem key={a.key} disableGutters><ListItemText primary={a.name} secondary="Agent" /></ListItem>
+            <ListItem key={a.key} disableGutters>
+              <ListItemText primary={a.name} secondary="Agent" />
+            </ListItem>
           ))}
           {pack.data.workflows.map((w) => (
             <ListItem key={w.key} disableGutters>
-              <ListItemText primary={w.name} secondary={`Workflow · ${describeSchedule(w.cron ? { cron: w.cron, timezone: me.data?.timezone ?? '' } : null)}`} />
+              <ListItemText
+                primary={w.name}
+                secondary={`Workflow · ${describeSchedule(w.cron ? { cron: w.cron, timezone: me.data?.timezone ?? '' } : null)}`}
+              />
             </ListItem>
           ))}
         </List>
@@ -66,30 +75,48 @@ export function PackInstallPage() {
           <Typography>This pack does not read any of your accounts.</Typography>
         ) : (
           <>
-          <Typography color="text.secondary" sx={{ mb: 2 }}>
-            It works with whichever of these accounts you connect, and asks each for exactly these permissions:
-          </Typography>
-          <Box sx={{ display: 'grid', gap: 2 }}>
-            {needs.map((need) => (
-              <Box key={need.provider} component="section" aria-label={PROVIDER_LABELS[need.provider] ?? need.provider}>
-                <Typography variant="h3" component="h3">{PROVIDER_LABELS[need.provider] ?? need.provider}</Typography>
-                <List dense aria-label={`Scopes for ${need.provider}`}>
-                  {need.scopes.map((scope) => (
-                    <ListItem key={scope} disableGutters>
-                      <ListItemText primary={scopeMeaning(scope) ?? scope} secondary={scope} slotProps={{ secondary: { sx: { fontFamily: 'monospace', wordBreak: 'break-all' } } }} />
-                    </ListItem>
-                  ))}
-                </List>
-              </Box>
-            ))}
-          </Box>
+            <Typography color="text.secondary" sx={{ mb: 2 }}>
+              It works with whichever of these accounts you connect, and asks each for exactly these permissions:
+            </Typography>
+            <Box sx={{ display: 'grid', gap: 2 }}>
+              {needs.map((need) => (
+                <Box
+                  key={need.provider}
+                  component="section"
+                  aria-label={PROVIDER_LABELS[need.provider] ?? need.provider}
+                >
+                  <Typography variant="h3" component="h3">
+                    {PROVIDER_LABELS[need.provider] ?? need.provider}
+                  </Typography>
+                  <List dense aria-label={`Scopes for ${need.provider}`}>
+                    {need.scopes.map((scope) => (
+                      <ListItem key={scope} disableGutters>
+                        <ListItemText
+                          primary={scopeMeaning(scope) ?? scope}
+                          secondary={scope}
+                          slotProps={{ secondary: { sx: { fontFamily: 'monospace', wordBreak: 'break-all' } } }}
+                        />
+                      </ListItem>
+                    ))}
+                  </List>
+                </Box>
+              ))}
+            </Box>
           </>
         )}
         <Alert severity="info" sx={{ mt: 2 }}>
           Agents in this pack only read and propose. Every reply, event or document waits for your approval.
         </Alert>
         {noneConnected && (
-          <Alert severity="warning" sx={{ mt: 2 }} action={<Button component={RouterLink} to="/connectors" color="inherit" size="small">Connect</Button>}>
+          <Alert
+            severity="warning"
+            sx={{ mt: 2 }}
+            action={
+              <Button component={RouterLink} to="/connectors" color="inherit" size="small">
+                Connect
+              </Button>
+            }
+          >
             None of these accounts is connected yet. The agents will wait until you connect one.
           </Alert>
         )}
@@ -98,7 +125,9 @@ export function PackInstallPage() {
           <Button variant="contained" onClick={() => void install()} disabled={busy}>
             {busy ? 'Installing…' : 'Allow and install'}
           </Button>
-          <Button component={RouterLink} to="/catalog">Cancel</Button>
+          <Button component={RouterLink} to="/catalog">
+            Cancel
+          </Button>
         </Box>
       </Section>
     </>

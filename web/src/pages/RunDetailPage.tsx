@@ -27,7 +27,9 @@ import { isActive, progressOf, runErrorText, totalTokens } from '../lib/run';
 function Stat({ label, value }: { label: string; value: string }) {
   return (
     <Box>
-      <Typography variant="body2" color="text.secondary">{label}</Typography>
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
       <Typography sx={{ fontWeight: 600, fontSize: '1.1rem' }}>{value}</Typography>
     </Box>
   );
@@ -41,13 +43,19 @@ function duration(ms: number | null): string {
 export function RunDetailPage() {
   const { runId = '' } = useParams();
   const path = `/orchestration/runs/${encodeURIComponent(runId)}`;
-  const run = useApiQuery<Run>(path, undefined, { refetchInterval: (q) => (q.state.data && !isActive(q.state.data) ? false : 1500) });
+  const run = useApiQuery<Run>(path, undefined, {
+    refetchInterval: (q) => (q.state.data && !isActive(q.state.data) ? false : 1500),
+  });
   const done = run.data && !isActive(run.data);
-  const suggestions = useApiQuery<Page<Suggestion>>(done && run.data!.suggestionIds.length > 0 ? '/suggestions' : null, { runId, limit: 100 });
+  const suggestions = useApiQuery<Page<Suggestion>>(
+    done && run.data!.suggestionIds.length > 0 ? '/suggestions' : null,
+    { runId, limit: 100 },
+  );
   const client = useQueryClient();
   // When the run ends, what it produced shows everywhere (inbox, badge, dashboard, usage, audit).
   useEffect(() => {
-    if (done) void invalidatePaths(client, ['/suggestions', '/dashboard', '/usage', '/audit', '/orchestration/runs', '/me']);
+    if (done)
+      void invalidatePaths(client, ['/suggestions', '/dashboard', '/usage', '/audit', '/orchestration/runs', '/me']);
   }, [done, client]);
   const cancel = useApiMutation(() => ({ path: `${path}/cancel`, method: 'POST' }), [path, '/orchestration/runs']);
 
@@ -65,13 +73,23 @@ export function RunDetailPage() {
         title={r.target.name}
         subtitle={
           <>
-            {r.trigger.type === 'schedule' ? 'Scheduled run' : 'Run by you'} · started {dateTime(r.startedAt ?? r.createdAt)}
+            {r.trigger.type === 'schedule' ? 'Scheduled run' : 'Run by you'} · started{' '}
+            {dateTime(r.startedAt ?? r.createdAt)}
             {r.finishedAt ? ` · finished ${dateTime(r.finishedAt)}` : ''}
           </>
         }
-        actions={active && !r.cancelRequested ? (
-          <Button color="error" variant="outlined" onClick={() => cancel.mutate(undefined)} disabled={cancel.isPending}>Cancel run</Button>
-        ) : undefined}
+        actions={
+          active && !r.cancelRequested ? (
+            <Button
+              color="error"
+              variant="outlined"
+              onClick={() => cancel.mutate(undefined)}
+              disabled={cancel.isPending}
+            >
+              Cancel run
+            </Button>
+          ) : undefined
+        }
       />
       {cancel.error && <ErrorNotice error={cancel.error} />}
       <Section title="Progress" action={<StatusChip status={r.status} size="medium" />}>
@@ -84,15 +102,24 @@ export function RunDetailPage() {
                 aria-label="Run progress"
                 sx={{ height: 8, borderRadius: 4, mb: 1 }}
               />
-              <Typography color="text.secondary">{r.cancelRequested ? 'Cancelling: the run stops before its next step…' : progress.message}</Typography>
+              <Typography color="text.secondary">
+                {r.cancelRequested ? 'Cancelling: the run stops before its next step…' : progress.message}
+              </Typography>
             </>
           )}
           {r.status === 'completed' && (
             <Typography>
-              Finished in {duration(r.durationMs)}. {r.suggestionIds.length === 0 ? 'Nothing needed your attention.' : `${r.suggestionIds.length} suggestion(s) are waiting for you.`}
+              Finished in {duration(r.durationMs)}.{' '}
+              {r.suggestionIds.length === 0
+                ? 'Nothing needed your attention.'
+                : `${r.suggestionIds.length} suggestion(s) are waiting for you.`}
             </Typography>
           )}
-          {error && <Alert severity={r.status === 'failed' ? 'error' : 'info'} sx={{ mt: 1 }}>{error}</Alert>}
+          {error && (
+            <Alert severity={r.status === 'failed' ? 'error' : 'info'} sx={{ mt: 1 }}>
+              {error}
+            </Alert>
+          )}
         </Box>
       </Section>
       <Section title="Steps">
@@ -111,8 +138,13 @@ export function RunDetailPage() {
             <TableBody>
               {r.steps.map((s) => (
                 <TableRow key={s.id}>
-                  <TableCell>{s.name}{s.role === 'coordinator' ? ' (combines the others)' : ''}</TableCell>
-                  <TableCell><StatusChip status={s.status} /></TableCell>
+                  <TableCell>
+                    {s.name}
+                    {s.role === 'coordinator' ? ' (combines the others)' : ''}
+                  </TableCell>
+                  <TableCell>
+                    <StatusChip status={s.status} />
+                  </TableCell>
                   <TableCell>{s.error ?? s.summary ?? (s.status === 'running' ? 'Working…' : '—')}</TableCell>
                   <TableCell align="right">{count(s.itemCount)}</TableCell>
                   <TableCell align="right">{count(totalTokens(s.tokens))}</TableCell>
@@ -132,8 +164,19 @@ export function RunDetailPage() {
         </Box>
       </Section>
       {r.suggestionIds.length > 0 && (
-        <Section title="Suggestions from this run" action={<Button component={RouterLink} to="/suggestions">Open inbox</Button>}>
-          {suggestions.isLoading || !done ? <Loading /> : suggestions.error ? <ErrorNotice error={suggestions.error} /> : (
+        <Section
+          title="Suggestions from this run"
+          action={
+            <Button component={RouterLink} to="/suggestions">
+              Open inbox
+            </Button>
+          }
+        >
+          {suggestions.isLoading || !done ? (
+            <Loading />
+          ) : suggestions.error ? (
+            <ErrorNotice error={suggestions.error} />
+          ) : (
             <List disablePadding>
               {produced.map((s) => (
                 <LinkItem key={s.id} to={`/suggestions?open=${encodeURIComponent(s.id)}&status=${s.status}`}>
@@ -141,7 +184,11 @@ export function RunDetailPage() {
                   <StatusChip status={s.status} />
                 </LinkItem>
               ))}
-              {produced.length === 0 && <ListItem><ListItemText primary="These suggestions are no longer available." /></ListItem>}
+              {produced.length === 0 && (
+                <ListItem>
+                  <ListItemText primary="These suggestions are no longer available." />
+                </ListItem>
+              )}
             </List>
           )}
         </Section>

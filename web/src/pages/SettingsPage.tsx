@@ -44,7 +44,11 @@ export function SettingsPage() {
   const zones = useMemo(allTimeZones, []);
   const [displayName, setDisplayName] = useState('');
   const [timezone, setTimezone] = useState('UTC');
-  const [notifications, setNotifications] = useState<NotificationPreferences>({ mode: 'immediate', digestHour: 8, approvalLinks: true });
+  const [notifications, setNotifications] = useState<NotificationPreferences>({
+    mode: 'immediate',
+    digestHour: 8,
+    approvalLinks: true,
+  });
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
@@ -118,43 +122,110 @@ export function SettingsPage() {
     <>
       <PageHeader title="Settings" subtitle={email ? `Signed in as ${email}` : undefined} />
       <Section title="Profile">
-        <Box component="form" noValidate onSubmit={(e) => { e.preventDefault(); void save(); }} sx={{ display: 'grid', gap: 2, maxWidth: 480 }}>
-          <TextField label="Display name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} slotProps={{ htmlInput: { maxLength: 100 } }} />
-          <Autocomplete options={zones} value={timezone} disableClearable onChange={(_, z) => z && setTimezone(z)} renderInput={(params) => <TextField {...params} label="Time zone" helperText="Schedules and times are shown in this zone." />} />
-          <Typography variant="h3" component="h3" sx={{ mt: 1 }}>Notifications</Typography>
-          <TextField select label="Email me about new suggestions" value={notifications.mode} onChange={(e) => setNotifications({ ...notifications, mode: e.target.value as NotificationPreferences['mode'] })}>
+        <Box
+          component="form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+          sx={{ display: 'grid', gap: 2, maxWidth: 480 }}
+        >
+          <TextField
+            label="Display name"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            slotProps={{ htmlInput: { maxLength: 100 } }}
+          />
+          <Autocomplete
+            options={zones}
+            value={timezone}
+            disableClearable
+            onChange={(_, z) => z && setTimezone(z)}
+            renderInput={(params) => (
+              <TextField {...params} label="Time zone" helperText="Schedules and times are shown in this zone." />
+            )}
+          />
+          <Typography variant="h3" component="h3" sx={{ mt: 1 }}>
+            Notifications
+          </Typography>
+          <TextField
+            select
+            label="Email me about new suggestions"
+            value={notifications.mode}
+            onChange={(e) =>
+              setNotifications({ ...notifications, mode: e.target.value as NotificationPreferences['mode'] })
+            }
+          >
             <MenuItem value="immediate">As they arrive</MenuItem>
             <MenuItem value="digest">Once a day, in a digest</MenuItem>
             <MenuItem value="off">Never</MenuItem>
           </TextField>
           {notifications.mode === 'digest' && (
-            <TextField select label="Digest time" value={notifications.digestHour} onChange={(e) => setNotifications({ ...notifications, digestHour: Number(e.target.value) })} helperText={`In your time zone (${timezone}).`}>
-              {Array.from({ length: 24 }, (_, h) => <MenuItem key={h} value={h}>{String(h).padStart(2, '0')}:00</MenuItem>)}
+            <TextField
+              select
+              label="Digest time"
+              value={notifications.digestHour}
+              onChange={(e) => setNotifications({ ...notifications, digestHour: Number(e.target.value) })}
+              helperText={`In your time zone (${timezone}).`}
+            >
+              {Array.from({ length: 24 }, (_, h) => (
+                <MenuItem key={h} value={h}>
+                  {String(h).padStart(2, '0')}:00
+                </MenuItem>
+              ))}
             </TextField>
           )}
           <FormControlLabel
-            control={<Switch checked={notifications.approvalLinks} disabled={notifications.mode === 'off'} onChange={(e) => setNotifications({ ...notifications, approvalLinks: e.target.checked })} />}
+            control={
+              <Switch
+                checked={notifications.approvalLinks}
+                disabled={notifications.mode === 'off'}
+                onChange={(e) => setNotifications({ ...notifications, approvalLinks: e.target.checked })}
+              />
+            }
             label="Include approve and reject buttons in emails"
           />
           {saveError ? <ErrorNotice error={saveError} /> : null}
           {saved && <Alert severity="success">Saved.</Alert>}
-          <Box><Button type="submit" variant="contained" disabled={saving}>{saving ? 'Saving…' : 'Save'}</Button></Box>
+          <Box>
+            <Button type="submit" variant="contained" disabled={saving}>
+              {saving ? 'Saving…' : 'Save'}
+            </Button>
+          </Box>
         </Box>
       </Section>
       <Section title={me.data.tier ? `Plan: ${humanize(me.data.tier)}` : 'Plan and usage'}>
-        {usage.isLoading ? <Loading /> : usage.error ? <ErrorNotice error={usage.error} /> : <UsageMeters usage={usage.data} />}
+        {usage.isLoading ? (
+          <Loading />
+        ) : usage.error ? (
+          <ErrorNotice error={usage.error} />
+        ) : (
+          <UsageMeters usage={usage.data} />
+        )}
       </Section>
       <Section title="Your data">
-        <Typography sx={{ mb: 2 }}>Download everything we keep about you: profile, agents, runs, suggestions and the audit trail.</Typography>
-        <Button variant="outlined" onClick={() => void exportData()} disabled={exporting}>{exporting ? 'Preparing…' : 'Export my data'}</Button>
-        {exportResult && <Alert severity="success" sx={{ mt: 2 }}>{exportResult}</Alert>}
+        <Typography sx={{ mb: 2 }}>
+          Download everything we keep about you: profile, agents, runs, suggestions and the audit trail.
+        </Typography>
+        <Button variant="outlined" onClick={() => void exportData()} disabled={exporting}>
+          {exporting ? 'Preparing…' : 'Export my data'}
+        </Button>
+        {exportResult && (
+          <Alert severity="success" sx={{ mt: 2 }}>
+            {exportResult}
+          </Alert>
+        )}
         {exportError ? <ErrorNotice error={exportError} /> : null}
       </Section>
       <Section title="Delete account">
         <Typography sx={{ mb: 2 }}>
-          Deletes your agents, runs, suggestions, connected accounts and files, everywhere, and stops anything running. This cannot be undone.
+          Deletes your agents, runs, suggestions, connected accounts and files, everywhere, and stops anything running.
+          This cannot be undone.
         </Typography>
-        <Button color="error" variant="outlined" onClick={() => setDeleteOpen(true)}>Delete my account</Button>
+        <Button color="error" variant="outlined" onClick={() => setDeleteOpen(true)}>
+          Delete my account
+        </Button>
       </Section>
       <Dialog open={deleteOpen} onClose={() => setDeleteOpen(false)} aria-labelledby="delete-account-title">
         <DialogTitle id="delete-account-title">Delete your account?</DialogTitle>
@@ -162,12 +233,23 @@ export function SettingsPage() {
           <DialogContentText sx={{ mb: 2 }}>
             Everything is erased and cannot be recovered. Type <strong>{email || 'DELETE'}</strong> to confirm.
           </DialogContentText>
-          <TextField fullWidth label="Confirmation" value={confirmText} onChange={(e) => setConfirmText(e.target.value)} autoFocus />
+          <TextField
+            fullWidth
+            label="Confirmation"
+            value={confirmText}
+            onChange={(e) => setConfirmText(e.target.value)}
+            autoFocus
+          />
           {deleteError ? <ErrorNotice error={deleteError} /> : null}
         </DialogContent>
         <DialogActions>
           <Button onClick={() => setDeleteOpen(false)}>Keep my account</Button>
-          <Button color="error" variant="contained" disabled={confirmText.trim().toLowerCase() !== (email || 'DELETE').toLowerCase()} onClick={() => void deleteAccount()}>
+          <Button
+            color="error"
+            variant="contained"
+            disabled={confirmText.trim().toLowerCase() !== (email || 'DELETE').toLowerCase()}
+            onClick={() => void deleteAccount()}
+          >
             Delete everything
           </Button>
         </DialogActions>

@@ -61,14 +61,29 @@ export function SuggestionsPage() {
   const [toast, setToast] = useState<{ message: string; undoId?: string } | null>(null);
   const client = useQueryClient();
   const listKey = ['/suggestions', { status, limit: 100 }];
-  const list = useApiQuery<Page<Suggestion>>('/suggestions', { status, limit: 100 }, {
-    refetchOnMount: 'always',
-    // Approved actions are carried out in the background: their outcome shows up without a reload.
-    refetchInterval: (q) =>
-      q.state.data?.items.some((s) => s.status === 'approved' || s.status === 'executing') ? 2000 : ['executed', 'approved', 'failed'].includes(status) ? 4000 : false,
-  });
+  const list = useApiQuery<Page<Suggestion>>(
+    '/suggestions',
+    { status, limit: 100 },
+    {
+      refetchOnMount: 'always',
+      // Approved actions are carried out in the background: their outcome shows up without a reload.
+      refetchInterval: (q) =>
+        q.state.data?.items.some((s) => s.status === 'approved' || s.status === 'executing')
+          ? 2000
+          : ['executed', 'approved', 'failed'].includes(status)
+            ? 4000
+            : false,
+    },
+  );
 
-  const items = useMemo(() => sortItems((list.data?.items ?? []).filter((s) => !kind || s.kind === kind), sort), [list.data, kind, sort]);
+  const items = useMemo(
+    () =>
+      sortItems(
+        (list.data?.items ?? []).filter((s) => !kind || s.kind === kind),
+        sort,
+      ),
+    [list.data, kind, sort],
+  );
   const kinds = [...new Set((list.data?.items ?? []).map((s) => s.kind))];
 
   const setParam = (key: string, value: string | null) => {
@@ -82,7 +97,10 @@ export function SuggestionsPage() {
   const optimisticRemove = (ids: string[]) => {
     const previous = client.getQueryData<Page<Suggestion>>(listKey);
     if (status === 'pending' && previous) {
-      client.setQueryData<Page<Suggestion>>(listKey, { ...previous, items: previous.items.filter((s) => !ids.includes(s.id)) });
+      client.setQueryData<Page<Suggestion>>(listKey, {
+        ...previous,
+        items: previous.items.filter((s) => !ids.includes(s.id)),
+      });
     }
     return () => previous && client.setQueryData(listKey, previous);
   };
@@ -95,7 +113,16 @@ export function SuggestionsPage() {
     const rollback = d.action === 'undo' ? () => {} : optimisticRemove([d.id]);
     try {
       const path = `/suggestions/${encodeURIComponent(d.id)}/${d.action}`;
-      const body = d.action === 'approve' ? (d.edits ? { edits: d.edits } : {}) : d.action === 'reject' ? (d.reason ? { reason: d.reason } : {}) : undefined;
+      const body =
+        d.action === 'approve'
+          ? d.edits
+            ? { edits: d.edits }
+            : {}
+          : d.action === 'reject'
+            ? d.reason
+              ? { reason: d.reason }
+              : {}
+            : undefined;
       await apiRequest(path, { method: 'POST', body });
       setParam('open', null);
       setToast(
@@ -151,25 +178,59 @@ export function SuggestionsPage() {
     }
   };
 
-  const toggle = (id: string) => setSelected((prev) => {
-    const next = new Set(prev);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    return next;
-  });
+  const toggle = (id: string) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   return (
     <>
-      <PageHeader title="Suggestions" subtitle="Nothing happens until you approve it. Review, edit, approve or reject." />
-      <Tabs value={status} onChange={(_, v: string) => { setParam('status', v); setSelected(new Set()); }} variant="scrollable" allowScrollButtonsMobile aria-label="Suggestion status" sx={{ mb: 2 }}>
-        {STATUS_TABS.map((t) => <Tab key={t.value} value={t.value} label={t.label} />)}
+      <PageHeader
+        title="Suggestions"
+        subtitle="Nothing happens until you approve it. Review, edit, approve or reject."
+      />
+      <Tabs
+        value={status}
+        onChange={(_, v: string) => {
+          setParam('status', v);
+          setSelected(new Set());
+        }}
+        variant="scrollable"
+        allowScrollButtonsMobile
+        aria-label="Suggestion status"
+        sx={{ mb: 2 }}
+      >
+        {STATUS_TABS.map((t) => (
+          <Tab key={t.value} value={t.value} label={t.label} />
+        ))}
       </Tabs>
       <Box sx={{ display: 'flex', gap: 2, mb: 2, flexWrap: 'wrap', alignItems: 'center' }}>
-        <TextField select size="small" label="Kind" value={kind} onChange={(e) => setKind(e.target.value)} sx={{ minWidth: 180 }}>
+        <TextField
+          select
+          size="small"
+          label="Kind"
+          value={kind}
+          onChange={(e) => setKind(e.target.value)}
+          sx={{ minWidth: 180 }}
+        >
           <MenuItem value="">All kinds</MenuItem>
-          {kinds.map((k) => <MenuItem key={k} value={k}>{KIND_LABELS[k] ?? k}</MenuItem>)}
+          {kinds.map((k) => (
+            <MenuItem key={k} value={k}>
+              {KIND_LABELS[k] ?? k}
+            </MenuItem>
+          ))}
         </TextField>
-        <TextField select size="small" label="Sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)} sx={{ minWidth: 180 }}>
+        <TextField
+          select
+          size="small"
+          label="Sort"
+          value={sort}
+          onChange={(e) => setSort(e.target.value as Sort)}
+          sx={{ minWidth: 180 }}
+        >
           <MenuItem value="newest">Newest first</MenuItem>
           <MenuItem value="oldest">Oldest first</MenuItem>
           <MenuItem value="expiring">Expiring soonest</MenuItem>
@@ -182,15 +243,25 @@ export function SuggestionsPage() {
               onChange={(e) => setSelected(e.target.checked ? new Set(items.map((s) => s.id)) : new Set())}
               slotProps={{ input: { 'aria-label': 'Select all' } }}
             />
-            <Button variant="contained" disabled={busy || selected.size === 0} onClick={() => void bulk('approve')}>Approve selected ({selected.size})</Button>
-            <Button color="error" disabled={busy || selected.size === 0} onClick={() => void bulk('reject')}>Reject selected</Button>
+            <Button variant="contained" disabled={busy || selected.size === 0} onClick={() => void bulk('approve')}>
+              Approve selected ({selected.size})
+            </Button>
+            <Button color="error" disabled={busy || selected.size === 0} onClick={() => void bulk('reject')}>
+              Reject selected
+            </Button>
           </Box>
         )}
       </Box>
       {actionError && !openId ? <ErrorNotice error={actionError} /> : null}
-      {list.isLoading ? <Loading /> : list.error ? <ErrorNotice error={list.error} onRetry={() => void list.refetch()} /> : items.length === 0 ? (
+      {list.isLoading ? (
+        <Loading />
+      ) : list.error ? (
+        <ErrorNotice error={list.error} onRetry={() => void list.refetch()} />
+      ) : items.length === 0 ? (
         <EmptyState title={status === 'pending' ? "You're all caught up" : 'Nothing here'}>
-          {status === 'pending' ? 'When your agents propose something, it waits here for you.' : 'No suggestions with this status.'}
+          {status === 'pending'
+            ? 'When your agents propose something, it waits here for you.'
+            : 'No suggestions with this status.'}
         </EmptyState>
       ) : (
         <Box component="ul" aria-label="Suggestions" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1 }}>
@@ -200,27 +271,57 @@ export function SuggestionsPage() {
             return (
               <Paper component="li" key={s.id} sx={{ p: 1.5, display: 'flex', gap: 1.5, alignItems: 'center' }}>
                 {status === 'pending' && (
-                  <Checkbox checked={selected.has(s.id)} onChange={() => toggle(s.id)} slotProps={{ input: { 'aria-label': `Select ${title}` } }} />
+                  <Checkbox
+                    checked={selected.has(s.id)}
+                    onChange={() => toggle(s.id)}
+                    slotProps={{ input: { 'aria-label': `Select ${title}` } }}
+                  />
                 )}
                 <Box sx={{ flexGrow: 1, minWidth: 0 }}>
-                  <Typography sx={{ fontWeight: 600 }} noWrap title={title}>{title}</Typography>
+                  <Typography sx={{ fontWeight: 600 }} noWrap title={title}>
+                    {title}
+                  </Typography>
                   <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap', mt: 0.25 }}>
-                    <Typography variant="body2" color="text.secondary">{relative(s.createdAt)}</Typography>
-                    {s.expiresAt && status === 'pending' && <Typography variant="body2" color="text.secondary">· expires {relative(s.expiresAt)}</Typography>}
+                    <Typography variant="body2" color="text.secondary">
+                      {relative(s.createdAt)}
+                    </Typography>
+                    {s.expiresAt && status === 'pending' && (
+                      <Typography variant="body2" color="text.secondary">
+                        · expires {relative(s.expiresAt)}
+                      </Typography>
+                    )}
                     {flags.length > 0 && (
-                      <Chip size="small" color="warning" variant="outlined" icon={<Icon name="warning" fontSize="small" />} label={flags.length === 1 ? '1 risk' : `${flags.length} risks`} />
+                      <Chip
+                        size="small"
+                        color="warning"
+                        variant="outlined"
+                        icon={<Icon name="warning" fontSize="small" />}
+                        label={flags.length === 1 ? '1 risk' : `${flags.length} risks`}
+                      />
                     )}
                     {status !== 'pending' && <StatusChip status={s.status} />}
                   </Box>
                 </Box>
-                <Button variant="outlined" onClick={() => setParam('open', s.id)} aria-label={`Review ${title}`}>Review</Button>
+                <Button variant="outlined" onClick={() => setParam('open', s.id)} aria-label={`Review ${title}`}>
+                  Review
+                </Button>
               </Paper>
             );
           })}
         </Box>
       )}
       {openId && (
-        <SuggestionDialog key={openId} id={openId} onClose={() => { setParam('open', null); setActionError(null); }} onDecide={decide} busy={busy} error={actionError} />
+        <SuggestionDialog
+          key={openId}
+          id={openId}
+          onClose={() => {
+            setParam('open', null);
+            setActionError(null);
+          }}
+          onDecide={decide}
+          busy={busy}
+          error={actionError}
+        />
       )}
       <Snackbar
         open={!!toast}
@@ -232,7 +333,13 @@ export function SuggestionsPage() {
           severity="success"
           variant="filled"
           onClose={() => setToast(null)}
-          action={toast?.undoId ? <Button color="inherit" size="small" onClick={() => void undo(toast.undoId!)}>Undo</Button> : undefined}
+          action={
+            toast?.undoId ? (
+              <Button color="inherit" size="small" onClick={() => void undo(toast.undoId!)}>
+                Undo
+              </Button>
+            ) : undefined
+          }
         >
           {toast?.message}
         </Alert>

@@ -50,7 +50,11 @@ export function WorkflowEditPage() {
   const [steps, setSteps] = useState<string[]>([]);
   const [coordinatorId, setCoordinatorId] = useState('');
   const [enabled, setEnabled] = useState(true);
-  const [schedule, setSchedule] = useState<ScheduleValue>({ enabled: false, parts: parseCron(undefined), timezone: browserTimeZone() });
+  const [schedule, setSchedule] = useState<ScheduleValue>({
+    enabled: false,
+    parts: parseCron(undefined),
+    timezone: browserTimeZone(),
+  });
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -65,16 +69,21 @@ export function WorkflowEditPage() {
         setSteps(data.steps.map((s) => s.agentId));
         setCoordinatorId(data.coordinatorAgentId ?? '');
         setEnabled(data.enabled);
-        setSchedule({ enabled: !!data.schedule, parts: parseCron(data.schedule?.cron), timezone: data.schedule?.timezone ?? browserTimeZone() });
+        setSchedule({
+          enabled: !!data.schedule,
+          parts: parseCron(data.schedule?.cron),
+          timezone: data.schedule?.timezone ?? browserTimeZone(),
+        });
       })
       .catch(setLoadError);
   }, [workflowId]);
 
   // A new schedule starts in the person's own time zone.
   const hasSchedule = creating ? false : loaded ? !!loaded.data.schedule : true;
+  const profileTimeZone = me.data?.timezone;
   useEffect(() => {
-    if (!hasSchedule && me.data?.timezone) setSchedule((s) => ({ ...s, timezone: me.data!.timezone }));
-  }, [hasSchedule, me.data?.timezone]);
+    if (!hasSchedule && profileTimeZone) setSchedule((s) => ({ ...s, timezone: profileTimeZone }));
+  }, [hasSchedule, profileTimeZone]);
 
   if (loadError) return <ErrorNotice error={loadError} />;
   if ((!creating && !loaded) || agents.isLoading || templates.isLoading) return <Loading />;
@@ -110,7 +119,11 @@ export function WorkflowEditPage() {
       if (creating) {
         await apiRequest<Workflow>('/workflows', { method: 'POST', body });
       } else {
-        await apiRequest<Workflow>(`/workflows/${encodeURIComponent(workflowId!)}`, { method: 'PATCH', body, ifMatch: loaded?.etag });
+        await apiRequest<Workflow>(`/workflows/${encodeURIComponent(workflowId!)}`, {
+          method: 'PATCH',
+          body,
+          ifMatch: loaded?.etag,
+        });
       }
       await invalidatePaths(client, ['/workflows', '/me', '/usage']);
       navigate('/agents', { state: { notice: `${creating ? 'Created' : 'Saved'} workflow ${body.name}.` } });
@@ -137,56 +150,154 @@ export function WorkflowEditPage() {
       <PageHeader
         title={creating ? 'New workflow' : loaded!.data.name}
         subtitle="Agents that work together: one after another, or side by side with a coordinator that combines what they found."
-        actions={!creating && <Button variant="contained" onClick={() => void runNow.start({ workflowId: workflowId! })} disabled={!!runNow.startingId}>{runNow.startingId ? 'Starting…' : 'Run now'}</Button>}
+        actions={
+          !creating && (
+            <Button
+              variant="contained"
+              onClick={() => void runNow.start({ workflowId: workflowId! })}
+              disabled={!!runNow.startingId}
+            >
+              {runNow.startingId ? 'Starting…' : 'Run now'}
+            </Button>
+          )
+        }
       />
       {runNow.error ? <ErrorNotice error={runNow.error} /> : null}
-      <Box component="form" noValidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
+      <Box
+        component="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
         <Section title="Basics">
           <Box sx={{ display: 'grid', gap: 2, maxWidth: 560 }}>
-            <TextField label="Name" required value={name} onChange={(e) => setName(e.target.value)} error={!!errors.name} helperText={errors.name} slotProps={{ htmlInput: { maxLength: 100 } }} />
+            <TextField
+              label="Name"
+              required
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              error={!!errors.name}
+              helperText={errors.name}
+              slotProps={{ htmlInput: { maxLength: 100 } }}
+            />
             <FormControl error={!!errors.mode}>
               <FormLabel id="workflow-mode">How the agents work</FormLabel>
-              <RadioGroup aria-labelledby="workflow-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
-                <FormControlLabel value="sequential" control={<Radio />} label="One after another (each step gets what the earlier ones found)" />
-                <FormControlLabel value="parallel" control={<Radio />} label="Side by side, then a coordinator combines the results" />
+              <RadioGroup
+                aria-labelledby="workflow-mode"
+                value={mode}
+                onChange={(e) => setMode(e.target.value as Mode)}
+              >
+                <FormControlLabel
+                  value="sequential"
+                  control={<Radio />}
+                  label="One after another (each step gets what the earlier ones found)"
+                />
+                <FormControlLabel
+                  value="parallel"
+                  control={<Radio />}
+                  label="Side by side, then a coordinator combines the results"
+                />
               </RadioGroup>
               {errors.mode && <FormHelperText>{errors.mode}</FormHelperText>}
             </FormControl>
-            <FormControlLabel control={<Switch checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />} label="Enabled" />
+            <FormControlLabel
+              control={<Switch checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />}
+              label="Enabled"
+            />
           </Box>
         </Section>
         <Section title="Steps">
           <Box sx={{ display: 'grid', gap: 2, maxWidth: 560 }}>
             {steps.length === 0 ? (
-              <Typography color={stepsError ? 'error' : 'text.secondary'}>No steps yet. Add the agents this workflow runs.</Typography>
+              <Typography color={stepsError ? 'error' : 'text.secondary'}>
+                No steps yet. Add the agents this workflow runs.
+              </Typography>
             ) : (
-              <Box component="ol" aria-label="Workflow steps" sx={{ m: 0, p: 0, listStyle: 'none', display: 'grid', gap: 1 }}>
+              <Box
+                component="ol"
+                aria-label="Workflow steps"
+                sx={{ m: 0, p: 0, listStyle: 'none', display: 'grid', gap: 1 }}
+              >
                 {steps.map((agentId, i) => {
                   const label = agentName(agentId);
                   const error = errors[`steps[${i}].agentId`] ?? errors[`steps.${i}.agentId`];
                   return (
-                    <Paper key={agentId} component="li" variant="outlined" aria-label={`Step ${i + 1}: ${label}`} sx={{ p: 1.5, borderColor: error ? 'error.main' : undefined }}>
+                    <Paper
+                      key={agentId}
+                      component="li"
+                      variant="outlined"
+                      aria-label={`Step ${i + 1}: ${label}`}
+                      sx={{ p: 1.5, borderColor: error ? 'error.main' : undefined }}
+                    >
                       <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
-                        <Typography sx={{ flexGrow: 1, fontWeight: 600 }}>{mode === 'sequential' ? `${i + 1}. ` : ''}{label}</Typography>
-                        <Button size="small" disabled={i === 0} onClick={() => move(i, -1)} aria-label={`Move ${label} up`}>Up</Button>
-                        <Button size="small" disabled={i === steps.length - 1} onClick={() => move(i, 1)} aria-label={`Move ${label} down`}>Down</Button>
-                        <Button size="small" color="error" onClick={() => setSteps((list) => list.filter((id) => id !== agentId))} aria-label={`Remove ${label}`}>Remove</Button>
+                        <Typography sx={{ flexGrow: 1, fontWeight: 600 }}>
+                          {mode === 'sequential' ? `${i + 1}. ` : ''}
+                          {label}
+                        </Typography>
+                        <Button
+                          size="small"
+                          disabled={i === 0}
+                          onClick={() => move(i, -1)}
+                          aria-label={`Move ${label} up`}
+                        >
+                          Up
+                        </Button>
+                        <Button
+                          size="small"
+                          disabled={i === steps.length - 1}
+                          onClick={() => move(i, 1)}
+                          aria-label={`Move ${label} down`}
+                        >
+                          Down
+                        </Button>
+                        <Button
+                          size="small"
+                          color="error"
+                          onClick={() => setSteps((list) => list.filter((id) => id !== agentId))}
+                          aria-label={`Remove ${label}`}
+                        >
+                          Remove
+                        </Button>
                       </Box>
-                      {error && <Typography variant="body2" color="error" sx={{ mt: 0.5 }}>{error}</Typography>}
+                      {error && (
+                        <Typography variant="body2" color="error" sx={{ mt: 0.5 }}>
+                          {error}
+                        </Typography>
+                      )}
                     </Paper>
                   );
                 })}
               </Box>
             )}
-            {stepsError && <Typography variant="body2" color="error" role="alert">{stepsError}</Typography>}
+            {stepsError && (
+              <Typography variant="body2" color="error" role="alert">
+                {stepsError}
+              </Typography>
+            )}
             {addable.length > 0 && (
-              <TextField select label="Add a step" value="" onChange={(e) => setSteps((list) => [...list, e.target.value])} helperText="Choose one of your agents.">
-                {addable.map((a) => <MenuItem key={a.id} value={a.id}>{a.name}</MenuItem>)}
+              <TextField
+                select
+                label="Add a step"
+                value=""
+                onChange={(e) => setSteps((list) => [...list, e.target.value])}
+                helperText="Choose one of your agents."
+              >
+                {addable.map((a) => (
+                  <MenuItem key={a.id} value={a.id}>
+                    {a.name}
+                  </MenuItem>
+                ))}
               </TextField>
             )}
             {stepAgents.length === 0 && (
               <Typography color="text.secondary">
-                You have no agents to add yet. <Link component={RouterLink} to="/catalog">Create one from the catalog</Link>.
+                You have no agents to add yet.{' '}
+                <Link component={RouterLink} to="/catalog">
+                  Create one from the catalog
+                </Link>
+                .
               </Typography>
             )}
             {mode === 'parallel' && (
@@ -197,9 +308,18 @@ export function WorkflowEditPage() {
                 value={coordinators.some((c) => c.id === coordinatorId) ? coordinatorId : ''}
                 onChange={(e) => setCoordinatorId(e.target.value)}
                 error={!!errors.coordinatorAgentId}
-                helperText={errors.coordinatorAgentId ?? (coordinators.length === 0 ? 'You have no coordinator agent yet: create one from the Coordinator template in the catalog.' : 'Combines what the steps found into one summary.')}
+                helperText={
+                  errors.coordinatorAgentId ??
+                  (coordinators.length === 0
+                    ? 'You have no coordinator agent yet: create one from the Coordinator template in the catalog.'
+                    : 'Combines what the steps found into one summary.')
+                }
               >
-                {coordinators.map((a) => <MenuItem key={a.id} value={a.id}>{a.name}</MenuItem>)}
+                {coordinators.map((a) => (
+                  <MenuItem key={a.id} value={a.id}>
+                    {a.name}
+                  </MenuItem>
+                ))}
               </TextField>
             )}
           </Box>
@@ -211,20 +331,36 @@ export function WorkflowEditPage() {
           )}
         </Section>
         {saveError && Object.keys(errors).length > 0 ? (
-          <Alert severity="error" sx={{ my: 2 }}>Some of what you entered is not valid: see the marked fields above.</Alert>
-        ) : saveError ? <ErrorNotice error={saveError} /> : null}
+          <Alert severity="error" sx={{ my: 2 }}>
+            Some of what you entered is not valid: see the marked fields above.
+          </Alert>
+        ) : saveError ? (
+          <ErrorNotice error={saveError} />
+        ) : null}
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
-          <Button type="submit" variant="contained" disabled={saving}>{saving ? 'Saving…' : creating ? 'Create workflow' : 'Save changes'}</Button>
+          <Button type="submit" variant="contained" disabled={saving}>
+            {saving ? 'Saving…' : creating ? 'Create workflow' : 'Save changes'}
+          </Button>
           <Button onClick={() => navigate('/agents')}>Cancel</Button>
-          {!creating && <Button color="error" sx={{ ml: 'auto' }} onClick={() => setConfirmDelete(true)}>Delete workflow</Button>}
+          {!creating && (
+            <Button color="error" sx={{ ml: 'auto' }} onClick={() => setConfirmDelete(true)}>
+              Delete workflow
+            </Button>
+          )}
         </Box>
       </Box>
       <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} aria-labelledby="delete-workflow-title">
         <DialogTitle id="delete-workflow-title">Delete {name || 'this workflow'}?</DialogTitle>
-        <DialogContent><DialogContentText>Its schedule stops. Its agents stay, and past runs and suggestions stay visible.</DialogContentText></DialogContent>
+        <DialogContent>
+          <DialogContentText>
+            Its schedule stops. Its agents stay, and past runs and suggestions stay visible.
+          </DialogContentText>
+        </DialogContent>
         <DialogActions>
           <Button onClick={() => setConfirmDelete(false)}>Keep it</Button>
-          <Button color="error" variant="contained" onClick={() => void remove()}>Delete</Button>
+          <Button color="error" variant="contained" onClick={() => void remove()}>
+            Delete
+          </Button>
         </DialogActions>
       </Dialog>
     </>

@@ -23,7 +23,12 @@ export const coordinator: AgentTemplate<CoordinatorConfig, CoordinatorOutput> = 
     instructions: COORDINATOR_INSTRUCTIONS,
     output: coordinatorOutput,
     sections: (input) =>
-      input.previous.map((p) => ({ kind: 'result', id: p.stepId, attributes: { agent: p.name, summary: p.summary }, text: JSON.stringify(p.output).slice(0, 20_000) })),
+      input.previous.map((p) => ({
+        kind: 'result',
+        id: p.stepId,
+        attributes: { agent: p.name, summary: p.summary },
+        text: JSON.stringify(p.output).slice(0, 20_000),
+      })),
     offline: coordinatorOffline,
   },
   propose(output, { input }) {
@@ -31,7 +36,10 @@ export const coordinator: AgentTemplate<CoordinatorConfig, CoordinatorOutput> = 
     return [
       {
         kind: 'task',
-        payload: { title: `${(input.config as CoordinatorConfig).title}, ${localDate(input.now, input.timezone)}`.slice(0, 500), notes },
+        payload: {
+          title: `${(input.config as CoordinatorConfig).title}, ${localDate(input.now, input.timezone)}`.slice(0, 500),
+          notes,
+        },
         rationale: 'Merged results of the workflow.',
         sources: [],
       },

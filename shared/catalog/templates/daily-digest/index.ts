@@ -5,7 +5,9 @@ import { DIGEST_INSTRUCTIONS, DIGEST_PROMPT_VERSION } from './prompt';
 import { digestConfig, digestOutput, type DigestConfig, type DigestOutput } from './schema';
 
 export function renderDigest(output: DigestOutput): string {
-  return [output.headline, ...output.sections.flatMap((s) => ['', s.title, ...s.bullets.map((b) => `- ${b}`)])].join('\n');
+  return [output.headline, ...output.sections.flatMap((s) => ['', s.title, ...s.bullets.map((b) => `- ${b}`)])].join(
+    '\n',
+  );
 }
 
 export const dailyDigest: AgentTemplate<DigestConfig, DigestOutput> = {
@@ -35,8 +37,18 @@ export const dailyDigest: AgentTemplate<DigestConfig, DigestOutput> = {
     instructions: DIGEST_INSTRUCTIONS,
     output: digestOutput,
     sections: (input) => [
-      ...input.events.map((e) => ({ kind: 'event', id: e.id, attributes: { title: e.title, start: e.start }, text: '' })),
-      ...input.mail.map((m) => ({ kind: 'mail', id: m.id, attributes: mailAttributes(m), text: m.snippet.slice(0, 160) })),
+      ...input.events.map((e) => ({
+        kind: 'event',
+        id: e.id,
+        attributes: { title: e.title, start: e.start },
+        text: '',
+      })),
+      ...input.mail.map((m) => ({
+        kind: 'mail',
+        id: m.id,
+        attributes: mailAttributes(m),
+        text: m.snippet.slice(0, 160),
+      })),
     ],
     offline: digestOffline,
   },
@@ -44,7 +56,10 @@ export const dailyDigest: AgentTemplate<DigestConfig, DigestOutput> = {
     return [
       {
         kind: 'task',
-        payload: { title: `Daily digest, ${localDate(input.now, input.timezone)}`, notes: renderDigest(output).slice(0, 20_000) },
+        payload: {
+          title: `Daily digest, ${localDate(input.now, input.timezone)}`,
+          notes: renderDigest(output).slice(0, 20_000),
+        },
         rationale: output.headline.slice(0, 2000) || 'Your daily digest.',
         sources: [],
       },

@@ -7,7 +7,8 @@ import { summarizerConfig, summarizerOutput, type SummarizerConfig, type Summari
 export const documentSummarizer: AgentTemplate<SummarizerConfig, SummarizerOutput> = {
   id: 'document-summarizer',
   name: 'Document Summarizer',
-  description: 'Summarises the documents you pick (or your most recently changed ones) and proposes saving the summaries.',
+  description:
+    'Summarises the documents you pick (or your most recently changed ones) and proposes saving the summaries.',
   families: [{ family: 'files', required: true }],
   scopes: {
     google: ['https://www.googleapis.com/auth/drive.readonly', 'https://www.googleapis.com/auth/drive.file'],
@@ -24,7 +25,13 @@ export const documentSummarizer: AgentTemplate<SummarizerConfig, SummarizerOutpu
     modelClass: 'large',
     instructions: SUMMARIZER_INSTRUCTIONS,
     output: summarizerOutput,
-    sections: (input) => input.documents.map((d) => ({ kind: 'document', id: d.id, attributes: { name: d.name, modified: d.modifiedAt }, text: d.text.slice(0, 12_000) })),
+    sections: (input) =>
+      input.documents.map((d) => ({
+        kind: 'document',
+        id: d.id,
+        attributes: { name: d.name, modified: d.modifiedAt },
+        text: d.text.slice(0, 12_000),
+      })),
     offline: summarizerOffline,
   },
   propose(output, { input, connectors }) {
@@ -33,11 +40,26 @@ export const documentSummarizer: AgentTemplate<SummarizerConfig, SummarizerOutpu
       const doc = docs.get(s.documentId);
       if (!doc) return [];
       const content = [s.summary, '', ...s.keyPoints.map((p) => `- ${p}`)].join('\n');
-      const source = { type: 'document' as const, id: doc.id, title: doc.name.slice(0, 500), connectorId: connectors.files };
+      const source = {
+        type: 'document' as const,
+        id: doc.id,
+        title: doc.name.slice(0, 500),
+        connectorId: connectors.files,
+      };
       return [
         connectors.files
-          ? { kind: 'doc.create', payload: { connectorId: connectors.files, title: `Summary of ${doc.name}`.slice(0, 500), content }, rationale: `Summary of "${doc.name}".`.slice(0, 2000), sources: [source] }
-          : { kind: 'task', payload: { title: `Summary of ${doc.name}`.slice(0, 500), notes: content.slice(0, 20_000) }, rationale: `Summary of "${doc.name}".`.slice(0, 2000), sources: [source] },
+          ? {
+              kind: 'doc.create',
+              payload: { connectorId: connectors.files, title: `Summary of ${doc.name}`.slice(0, 500), content },
+              rationale: `Summary of "${doc.name}".`.slice(0, 2000),
+              sources: [source],
+            }
+          : {
+              kind: 'task',
+              payload: { title: `Summary of ${doc.name}`.slice(0, 500), notes: content.slice(0, 20_000) },
+              rationale: `Summary of "${doc.name}".`.slice(0, 2000),
+              sources: [source],
+            },
       ];
     });
   },

@@ -6,11 +6,17 @@ import type { SummarizerConfig, SummarizerOutput } from './schema';
 export function summarizerOffline(input: AgentInput<SummarizerConfig>): SummarizerOutput {
   return {
     summaries: input.documents.map((doc) => {
-      const paragraphs = doc.text.split(/\n\s*\n|\n(?=\s*[-*•]\s)/).map((p) => p.replace(/^\s*[-*•]\s*/, '').trim()).filter(Boolean);
+      const paragraphs = doc.text
+        .split(/\n\s*\n|\n(?=\s*[-*•]\s)/)
+        .map((p) => p.replace(/^\s*[-*•]\s*/, '').trim())
+        .filter(Boolean);
       return {
         documentId: doc.id,
         summary: firstSentences(doc.text, 3, 2000) || `${doc.name} has no readable text.`,
-        keyPoints: paragraphs.slice(1, 6).map((p) => firstSentences(p, 1, 300)).filter(Boolean),
+        keyPoints: paragraphs
+          .slice(1, 6)
+          .map((p) => firstSentences(p, 1, 300))
+          .filter(Boolean),
       };
     }),
   };

@@ -5,7 +5,12 @@ import { triageOffline } from './offline';
 import { TRIAGE_INSTRUCTIONS, TRIAGE_PROMPT_VERSION } from './prompt';
 import { triageConfig, triageOutput, type TriageConfig, type TriageOutput } from './schema';
 
-const LABELS: Record<string, string> = { urgent: 'Urgent', needs_reply: 'Needs reply', fyi: 'FYI', newsletter: 'Newsletter' };
+const LABELS: Record<string, string> = {
+  urgent: 'Urgent',
+  needs_reply: 'Needs reply',
+  fyi: 'FYI',
+  newsletter: 'Newsletter',
+};
 
 export const inboxTriage: AgentTemplate<TriageConfig, TriageOutput> = {
   id: 'inbox-triage',
@@ -47,7 +52,9 @@ export const inboxTriage: AgentTemplate<TriageConfig, TriageOutput> = {
           kind: 'email.label',
           payload: { connectorId, messageIds: ids.slice(0, 500), labels: [`${config.labelPrefix}/${label}`] },
           rationale: `${ids.length} message(s) look like "${label}".`,
-          sources: ids.slice(0, 50).map((id) => ({ type: 'message' as const, id, title: known.get(id)?.subject.slice(0, 500), connectorId })),
+          sources: ids
+            .slice(0, 50)
+            .map((id) => ({ type: 'message' as const, id, title: known.get(id)?.subject.slice(0, 500), connectorId })),
           confidence: Math.min(...sure.filter((i) => i.category === category).map((i) => i.confidence)),
         });
       }
@@ -59,7 +66,9 @@ export const inboxTriage: AgentTemplate<TriageConfig, TriageOutput> = {
           kind: 'email.archive',
           payload: { connectorId, messageIds: ids.slice(0, 500) },
           rationale: `${ids.length} newsletter(s) or promotion(s) can leave the inbox.`,
-          sources: ids.slice(0, 50).map((id) => ({ type: 'message' as const, id, title: known.get(id)?.subject.slice(0, 500), connectorId })),
+          sources: ids
+            .slice(0, 50)
+            .map((id) => ({ type: 'message' as const, id, title: known.get(id)?.subject.slice(0, 500), connectorId })),
         });
       }
     }

@@ -40,11 +40,26 @@ export const meetingPrep: AgentTemplate<MeetingPrepConfig, MeetingPrepOutput> = 
       ...input.events.map((e) => ({
         kind: 'event',
         id: e.id,
-        attributes: { title: e.title, start: e.start, end: e.end, attendees: e.attendees.map((a) => a.email).join(', ') },
+        attributes: {
+          title: e.title,
+          start: e.start,
+          end: e.end,
+          attendees: e.attendees.map((a) => a.email).join(', '),
+        },
         text: (e.description ?? '').slice(0, 2000),
       })),
-      ...input.mail.map((m) => ({ kind: 'mail', id: m.id, attributes: mailAttributes(m), text: m.snippet.slice(0, 240) })),
-      ...input.documents.map((d) => ({ kind: 'document', id: d.id, attributes: { name: d.name }, text: d.text.slice(0, 2000) })),
+      ...input.mail.map((m) => ({
+        kind: 'mail',
+        id: m.id,
+        attributes: mailAttributes(m),
+        text: m.snippet.slice(0, 240),
+      })),
+      ...input.documents.map((d) => ({
+        kind: 'document',
+        id: d.id,
+        attributes: { name: d.name },
+        text: d.text.slice(0, 2000),
+      })),
     ],
     offline: meetingPrepOffline,
   },
@@ -57,7 +72,11 @@ export const meetingPrep: AgentTemplate<MeetingPrepConfig, MeetingPrepOutput> = 
       return [
         {
           kind: 'task' as const,
-          payload: { title: `Prepare: ${event.title} (${localTime(event.start, input.timezone)})`.slice(0, 500), notes, due: event.start },
+          payload: {
+            title: `Prepare: ${event.title} (${localTime(event.start, input.timezone)})`.slice(0, 500),
+            notes,
+            due: event.start,
+          },
           rationale: `Brief for "${event.title}".`.slice(0, 2000),
           sources: [
             { type: 'event' as const, id: event.id, title: event.title.slice(0, 500) },

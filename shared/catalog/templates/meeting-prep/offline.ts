@@ -8,9 +8,15 @@ export function meetingPrepOffline(input: AgentInput<MeetingPrepConfig>): Meetin
     briefs: input.events.map((event) => {
       const topic = keywords(`${event.title} ${event.description ?? ''}`);
       const people = new Set(event.attendees.map((a) => a.email.toLowerCase()));
-      const mail = input.mail.filter((m) => people.has(m.from.email.toLowerCase()) || overlaps(topic, keywords(m.subject)));
+      const mail = input.mail.filter(
+        (m) => people.has(m.from.email.toLowerCase()) || overlaps(topic, keywords(m.subject)),
+      );
       const docs = input.documents.filter((d) => overlaps(topic, keywords(`${d.name} ${d.text.slice(0, 500)}`)));
-      const who = event.attendees.map((a) => a.name ?? a.email).slice(0, 6).join(', ') || 'no other attendees';
+      const who =
+        event.attendees
+          .map((a) => a.name ?? a.email)
+          .slice(0, 6)
+          .join(', ') || 'no other attendees';
       return {
         eventId: event.id,
         summary: `${event.title} at ${localTime(event.start, input.timezone)} with ${who}. ${mail.length} related message(s), ${docs.length} related document(s).`,

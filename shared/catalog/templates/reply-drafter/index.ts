@@ -26,8 +26,18 @@ export const replyDrafter: AgentTemplate<ReplyConfig, ReplyOutput> = {
     instructions: REPLY_INSTRUCTIONS,
     output: replyOutput,
     sections: (input) => [
-      ...input.previous.map((p) => ({ kind: 'result', id: p.stepId, attributes: { agent: p.name }, text: JSON.stringify(p.output).slice(0, 20_000) })),
-      ...input.mail.map((m) => ({ kind: 'mail', id: m.id, attributes: { ...mailAttributes(m), tone: input.config.tone }, text: (m.text ?? m.snippet).slice(0, 4000) })),
+      ...input.previous.map((p) => ({
+        kind: 'result',
+        id: p.stepId,
+        attributes: { agent: p.name },
+        text: JSON.stringify(p.output).slice(0, 20_000),
+      })),
+      ...input.mail.map((m) => ({
+        kind: 'mail',
+        id: m.id,
+        attributes: { ...mailAttributes(m), tone: input.config.tone },
+        text: (m.text ?? m.snippet).slice(0, 4000),
+      })),
     ],
     offline: replyOffline,
   },
@@ -51,7 +61,10 @@ export const replyDrafter: AgentTemplate<ReplyConfig, ReplyOutput> = {
           subject: reSubject(message.subject).slice(0, 998),
           body: reply.body,
         },
-        rationale: `${message.from.name ?? message.from.email} is waiting for an answer to "${message.subject}".`.slice(0, 2000),
+        rationale: `${message.from.name ?? message.from.email} is waiting for an answer to "${message.subject}".`.slice(
+          0,
+          2000,
+        ),
         sources: [{ type: 'message', id: message.id, title: message.subject.slice(0, 500), connectorId }],
         confidence: reply.confidence,
       });

@@ -13,7 +13,9 @@ function flaggedByPreviousSteps(input: AgentInput): Set<string> | undefined {
   for (const result of input.previous) {
     const items = (result.output as { items?: { messageId: string; category: string }[] })?.items;
     if (Array.isArray(items)) {
-      return new Set(items.filter((i) => i.category === 'needs_reply' || i.category === 'urgent').map((i) => i.messageId));
+      return new Set(
+        items.filter((i) => i.category === 'needs_reply' || i.category === 'urgent').map((i) => i.messageId),
+      );
     }
   }
   return undefined;
@@ -33,7 +35,9 @@ export function replyOffline(input: AgentInput<ReplyConfig>): ReplyOutput {
     replies: candidates.map((m) => {
       const body = [
         `${OPENERS[tone](senderName(m.from))} about "${m.subject.replace(/^re:\s*/i, '')}".`,
-        tone === 'brief' ? "I'll get back to you shortly." : "I've read it and will get back to you with a full answer shortly.",
+        tone === 'brief'
+          ? "I'll get back to you shortly."
+          : "I've read it and will get back to you with a full answer shortly.",
         input.config.signature ? `\n${input.config.signature}` : '',
       ]
         .filter(Boolean)
