@@ -27,24 +27,6 @@ export interface ProviderFailure {
   message?: string;
 }
 
-function header(headers: ProviderFailure['headers'], name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
-  return (headers as Record<string, string>)[name];
-}
-
-/** Milliseconds the server asked us to wait (`retry-after-ms`, or `retry-after` in seconds or as an HTTP date). */
-export function retryAfterMs(err: ProviderFailure, now = Date.now()): number | undefined {
-  const ms = Number(header(err.headers, 'retry-after-ms'));
-  if (Number.isFinite(ms) && ms >= 0 && header(err.headers, 'retry-after-ms') !== undefined) return ms;
-  const raw = header(err.headers, 'retry-after');
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 /** 408, 409 (lock), 429 and 5xx are worth retrying; so are timeouts and dropped connections. */
 export function isRetryable(err: ProviderFailure): boolean {
   if (typeof err.status === 'number')

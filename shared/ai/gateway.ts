@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  StructuredOutputError,
-  ModelUnavailableError,
-  isRetryable,
-  retryAfterMs,
-  type ProviderFailure,
-} from './errors';
+import { retryAfterMs, retryDelayMs, sleep } from '../platform/retry';
+import { StructuredOutputError, ModelUnavailableError, isRetryable, type ProviderFailure } from './errors';
 import type { PriceTable } from './pricing';
 import { buildMessages } from './prompt';
 import type { AiTask, ChatMessage, GenerateResult, ModelClass, ModelProvider, TokenUsage } from './types';
@@ -80,7 +75,7 @@ export class AiGateway {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: AiGatewayOptions) {
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? sleep;
   }
 
   get offline(): boolean {
@@ -166,9 +161,8 @@ export class AiGateway {
             `The AI model did not answer (${what}) after ${retry + 1} attempt(s). Try again later.`,
           );
         }
-        const backoff = Math.min(this.options.maxRetryDelayMs, 500 * 2 ** retry) * (0.5 + Math.random() / 2);
-        const asked = retryAfterMs(failure);
-        await this.sleep(Math.min(this.options.maxRetryDelayMs, asked ?? backoff));
+        const backoff = { baseDelayMs: 500, maxDelayMs: this.options.maxRetryDelayMs };
+        await this.sleep(retryDelayMs(backoff, retry, retryAfterMs(failure.headers)));
       } finally {
         clearTimeout(timer);
       }

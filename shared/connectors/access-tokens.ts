@@ -6,6 +6,7 @@ import type { AuditLog } from '../platform/audit/audit-log';
 import type { EventPublisher } from '../platform/events/publisher';
 import { domainEvent } from '../platform/events/domain-event';
 import { ConflictError, PreconditionFailedError, UpstreamError } from '../platform/errors';
+import { sleep } from '../platform/retry';
 import { tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
 import { GrantRejectedError, TokenEndpointError, type OAuthClient } from './oauth/oauth-client';
 import { oauthProviderConfig } from './oauth/provider-configs';
@@ -28,8 +29,6 @@ export const PROVIDER_LABEL: Record<ProviderName, string> = {
   notion: 'Notion',
 };
 const LEASE_MS = 30_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The access side of connectors: opens stored tokens, renews them ahead of expiry with one renewal per connector in

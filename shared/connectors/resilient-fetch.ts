@@ -1,9 +1,11 @@
+import { retryAfterMs, retryDelayMs, sleep as realSleep } from '../platform/retry';
+
 /**
  * The one place provider HTTP calls get their cross-cutting behaviour. Every vendor SDK is given this `fetch`:
  * - it adds the connector's bearer token (fetched per attempt, so a refresh is picked up);
  * - a 401 forces one token refresh and one retry; a second 401 means access was withdrawn;
  * - 429 and 503 are retried for any method (the request was not processed), other 5xx only for idempotent methods,
- *   with exponential backoff and jitter, honouring Retry-After up to a cap.
+ *   waiting as `platform/retry` says (exponential backoff with jitter, honouring Retry-After up to a cap).
  */
 export interface ResilienceOptions {
   token(opts: { force: boolean }): Promise<string>;
@@ -18,19 +20,10 @@ export interface ResilienceOptions {
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
-/** Seconds or an HTTP date, as the header allows; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
-}
-
 export function createResilientFetch(options: ResilienceOptions): typeof fetch {
   const baseFetch = options.fetchImpl ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const base = options.baseDelayMs ?? 250;
+  const sleep = options.sleep ?? realSleep;
+  const backoff = { baseDelayMs: options.baseDelayMs ?? 250, maxDelayMs: options.maxDelayMs };
 
   return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : undefined;
@@ -71,10 +64,8 @@ export function createResilientFetch(options: ResilienceOptions): typeof fetch {
       const retriable =
         response.status === 429 || response.status === 503 || (response.status >= 500 && IDEMPOTENT.has(method));
       if (!retriable || attempt >= options.maxRetries) return response;
-      const asked = retryAfterMs(response.headers.get('retry-after'));
-      const backoff = base * 2 ** attempt * (0.5 + Math.random() / 2);
       await response.arrayBuffer().catch(() => undefined);
-      await sleep(Math.min(options.maxDelayMs, asked ?? backoff));
+      await sleep(retryDelayMs(backoff, attempt, retryAfterMs(response.headers)));
     }
   };
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createResilientFetch, retryAfterMs } from '../../shared/connectors/resilient-fetch';
+import { createResilientFetch } from '../../shared/connectors/resilient-fetch';
+import { retryAfterMs } from '../../shared/platform/retry';
 import { collectPages } from '../../shared/connectors/paging';
 import { safeBodyText, trimQuotedHistory } from '../../shared/connectors/text';
 import { toSafeError } from '../../shared/connectors/provider-errors';
@@ -84,9 +85,10 @@ describe('provider calls: retries, 401 handling, paging, safe errors, text', () 
   });
 
   it('reads Retry-After as seconds or a date', () => {
-    assert.equal(retryAfterMs('3'), 3000);
-    assert.equal(retryAfterMs(new Date(Date.now() + 10_000).toUTCString())! > 8000, true);
-    assert.equal(retryAfterMs('soon'), undefined);
+    const retryAfter = (value: string) => retryAfterMs(new Headers({ 'retry-after': value }));
+    assert.equal(retryAfter('3'), 3000);
+    assert.equal(retryAfter(new Date(Date.now() + 10_000).toUTCString())! > 8000, true);
+    assert.equal(retryAfter('soon'), undefined);
   });
 
   it('pages to completion within limits and reports when it stopped early', async () => {

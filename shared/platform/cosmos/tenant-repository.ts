@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError 
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import type { ContainerName } from './containers';
 import type { CosmosStore } from './store';
+import { sleep } from '../retry';
 
 /** Every tenant document carries its partition key. */
 export interface TenantDoc {
@@ -178,7 +179,7 @@ export class TenantRepository<T extends TenantDoc> {
         return await this.replace(body as T, current._etag);
       } catch (err) {
         if (!(err instanceof PreconditionFailedError) || attempt >= attempts) throw err;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+        await sleep(Math.random() * 10 * attempt);
       }
     }
   }
