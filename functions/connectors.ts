@@ -157,8 +157,7 @@ export const deleteConnector = httpRoute({
   successStatus: 204,
   async handler({ services, principal, params, correlationId }) {
     await services.connectorService().disconnect(principal.tenantId, params.connectorId, {
-      type: 'person',
-      id: principal.subject,
+      actorId: principal.subject,
       source: 'web',
       correlationId,
     });

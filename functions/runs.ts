@@ -99,7 +99,7 @@ export const cancelRun = httpRoute({
     const run = await services
       .agentPlatform()
       .runs()
-      .cancel(principal.tenantId, params.runId, { actorId: principal.subject, correlationId });
+      .cancel(principal.tenantId, params.runId, { actorId: principal.subject, source: 'api', correlationId });
     return accepted(toRunView(run), `/api/orchestration/runs/${run.id}`);
   },
 });

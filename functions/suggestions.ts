@@ -123,12 +123,15 @@ export const approveSuggestion = httpRoute({
   response: suggestionViewSchema,
   durable: true,
   async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, log }) {
-    const doc = await services.suggestions().approve(principal.tenantId, params.id, body?.edits, {
-      source: 'web',
-      actorId: principal.subject,
-      correlationId,
-      ifMatch,
-    });
+    const doc = await services
+      .suggestions()
+      .approve(
+        principal.tenantId,
+        params.id,
+        body?.edits,
+        { actorId: principal.subject, source: 'web', correlationId },
+        { ifMatch },
+      );
     await signal(services, durableClient(), doc, log);
     return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
   },
@@ -145,12 +148,15 @@ export const rejectSuggestion = httpRoute({
   response: suggestionViewSchema,
   durable: true,
   async handler({ services, principal, params, body, ifMatch, correlationId, durableClient, log }) {
-    const doc = await services.suggestions().reject(principal.tenantId, params.id, body?.reason || undefined, {
-      source: 'web',
-      actorId: principal.subject,
-      correlationId,
-      ifMatch,
-    });
+    const doc = await services
+      .suggestions()
+      .reject(
+        principal.tenantId,
+        params.id,
+        body?.reason || undefined,
+        { actorId: principal.subject, source: 'web', correlationId },
+        { ifMatch },
+      );
     await signal(services, durableClient(), doc, log);
     return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
   },
@@ -169,8 +175,12 @@ export const bulkDecide = httpRoute({
     const client = durableClient();
     const results = await services
       .suggestions()
-      .bulk(principal.tenantId, body.ids, body.action, { actorId: principal.subject, correlationId }, (doc) =>
-        signal(services, client, doc, log),
+      .bulk(
+        principal.tenantId,
+        body.ids,
+        body.action,
+        { actorId: principal.subject, source: 'web', correlationId },
+        (doc) => signal(services, client, doc, log),
       );
     const succeeded = results.filter((r) => r.ok).length;
     return ok({ results, succeeded, failed: results.length - succeeded });
@@ -188,7 +198,7 @@ export const undoSuggestion = httpRoute({
   async handler({ services, principal, params, ifMatch, correlationId }) {
     const doc = await services
       .suggestions()
-      .undo(principal.tenantId, params.id, { actorId: principal.subject, correlationId, ifMatch });
+      .undo(principal.tenantId, params.id, { actorId: principal.subject, source: 'web', correlationId }, ifMatch);
     return ok(toSuggestionView(doc, services.clock.now()), { etag: doc._etag });
   },
 });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { AuditSource } from '../platform/audit/audit-log';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import { scheduleSchema, type Schedule } from '../orchestration/schedule';
 
@@ -65,20 +64,3 @@ export const agentView = z.object({
   updatedAt: z.string(),
 });
 export type AgentView = z.infer<typeof agentView>;
-
-/** Who changes something, for the audit trail. */
-export interface ActionContext {
-  actorId: string;
-  actorType?: 'person' | 'system';
-  correlationId?: string;
-  source: AuditSource;
-}
-
-/** The audit fields that say who acted, from where, in which request. */
-export function auditedAs(ctx: ActionContext) {
-  return {
-    actor: { type: ctx.actorType ?? 'person', id: ctx.actorId },
-    source: ctx.source,
-    correlationId: ctx.correlationId,
-  };
-}

@@ -9,10 +9,9 @@ import type { UsageService } from '../identity/usage';
 import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
 import type { ScheduleIndex } from '../orchestration/schedule-index';
 import { getTemplate } from './templates';
+import { auditedAs, type Actor } from '../platform/audit/actor';
 import {
-  auditedAs,
   createAgentBody,
-  type ActionContext,
   type AgentDoc,
   type AgentView,
   type CreateAgentInput,
@@ -114,7 +113,7 @@ export class AgentService {
   async create(
     tenantId: string,
     input: CreateAgentInput,
-    ctx: ActionContext,
+    ctx: Actor,
     opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
   ): Promise<{ agent: Stored<AgentDoc>; created: boolean }> {
     const body = createAgentBody.parse(input);
@@ -168,7 +167,7 @@ export class AgentService {
     agentId: string,
     change: UpdateAgentInput,
     ifMatch: string | undefined,
-    ctx: ActionContext,
+    ctx: Actor,
   ): Promise<Stored<AgentDoc>> {
     const current = await this.repo.getOrThrow(tenantId, agentId);
     const config = change.config !== undefined ? validateConfig(current.templateId, change.config) : current.config;
@@ -216,7 +215,7 @@ export class AgentService {
     return saved;
   }
 
-  async delete(tenantId: string, agentId: string, ifMatch: string | undefined, ctx: ActionContext): Promise<void> {
+  async delete(tenantId: string, agentId: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
     const current = await this.repo.getOrThrow(tenantId, agentId);
     const usedBy = await this.workflows.queryAll(
       tenantId,

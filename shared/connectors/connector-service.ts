@@ -3,7 +3,8 @@ import type { Settings } from '../platform/config';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository } from '../platform/cosmos/tenant-repository';
-import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
+import type { AuditLog } from '../platform/audit/audit-log';
+import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { EventPublisher } from '../platform/events/publisher';
 import { domainEvent } from '../platform/events/domain-event';
 import { AppError, ConflictError, UpstreamError, ValidationError } from '../platform/errors';
@@ -36,14 +37,6 @@ export interface ConnectorServiceDeps {
   requiredFamilies?: (tenantId: string) => Promise<ConnectorFamily[]>;
   /** Throws (LimitExceededError) when the tenant's plan allows no further connected account. */
   allowNewConnector?: (tenantId: string) => Promise<void>;
-}
-
-/** Who asked for a change, for the audit trail. */
-export interface Actor {
-  type: 'person' | 'system';
-  id: string;
-  source: AuditSource;
-  correlationId?: string;
 }
 
 export interface AuthorizationStart {
@@ -376,12 +369,10 @@ export class ConnectorService {
     });
     await this.deps.audit().record({
       tenantId,
-      actor: { type: actor.type, id: actor.id },
+      ...auditedAs(actor),
       action: 'connector.disconnected',
       target: { type: 'connector', id: connectorId },
       outcome: 'success',
-      source: actor.source,
-      correlationId: actor.correlationId,
       summary: `${PROVIDER_LABEL[record.provider]} account ${record.account} disconnected${revokedAtProvider ? ' and access revoked' : ''}`,
       before: this.info(record),
     });

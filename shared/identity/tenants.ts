@@ -1,4 +1,5 @@
-import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
+import type { Actor } from '../platform/audit/actor';
+import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { Tier } from '../platform/config/tiers';
 import type { CosmosStore } from '../platform/cosmos/store';
@@ -14,16 +15,10 @@ export interface TenantDefaults {
   auditRetentionDays: number;
 }
 
-/** Who asked for a change, for the audit trail. */
-export interface ChangeContext {
-  correlationId?: string;
-  source?: AuditSource;
-}
-
 /** Personal tenants: provisioning on first sign-in, profile reads and updates. */
 export interface TenantService {
   /** Returns the caller's tenant, creating it on the first call. Safe under concurrent first calls (one tenant). */
-  ensure(principal: Principal, change?: ChangeContext): Promise<Stored<TenantProfile>>;
+  ensure(principal: Principal, actor?: Partial<Actor>): Promise<Stored<TenantProfile>>;
   /** The tenant's profile; NotFoundError when it does not exist. */
   get(tenantId: string): Promise<Stored<TenantProfile>>;
   /** The profile, or undefined (no error) when the tenant does not exist. */
@@ -32,10 +27,10 @@ export interface TenantService {
   update(
     tenantId: string,
     update: ProfileUpdate,
-    options?: ChangeContext & { ifMatch?: string; actorId?: string },
+    options?: Partial<Actor> & { ifMatch?: string },
   ): Promise<Stored<TenantProfile>>;
   /** Changes the subscription tier (billing, administration). Audited as a system action. */
-  setTier(tenantId: string, tier: Tier, change?: ChangeContext): Promise<Stored<TenantProfile>>;
+  setTier(tenantId: string, tier: Tier, actor?: Partial<Actor>): Promise<Stored<TenantProfile>>;
 }
 
 export function createTenantService(deps: {
@@ -47,7 +42,7 @@ export function createTenantService(deps: {
   const repo = new TenantRepository<TenantProfile>(deps.store, 'tenants', 'tenant');
 
   const service: TenantService = {
-    async ensure(principal, change = {}) {
+    async ensure(principal, actor = {}) {
       const existing = await repo.get(principal.tenantId, principal.tenantId);
       if (existing) return existing;
       const now = deps.clock.now().toISOString();
@@ -76,8 +71,8 @@ export function createTenantService(deps: {
           action: 'tenant.created',
           target: { type: 'tenant', id: principal.tenantId },
           outcome: 'success',
-          source: change.source ?? 'web',
-          correlationId: change.correlationId,
+          source: actor.source ?? 'web',
+          correlationId: actor.correlationId,
           summary: 'Personal workspace created on first sign-in',
           after: { email: stored.email, tier: stored.tier, timezone: stored.timezone },
         });
@@ -124,7 +119,7 @@ export function createTenantService(deps: {
       const changed = Object.keys(update) as (keyof ProfileUpdate)[];
       await deps.audit().record({
         tenantId,
-        actor: { type: 'person', id: options.actorId ?? current.subject, name: saved.displayName },
+        actor: { type: options.actorType ?? 'person', id: options.actorId ?? current.subject, name: saved.displayName },
         action: 'profile.updated',
         target: { type: 'tenant', id: tenantId },
         outcome: 'success',
@@ -137,7 +132,7 @@ export function createTenantService(deps: {
       return saved;
     },
 
-    async setTier(tenantId, tier, change = {}) {
+    async setTier(tenantId, tier, actor = {}) {
       let before: Tier | undefined;
       const saved = await repo.update(tenantId, tenantId, (current) => {
         before = current.tier;
@@ -147,12 +142,12 @@ export function createTenantService(deps: {
       if (before !== tier) {
         await deps.audit().record({
           tenantId,
-          actor: { type: 'system', id: 'billing' },
+          actor: { type: actor.actorType ?? 'system', id: actor.actorId ?? 'billing' },
           action: 'tenant.tier.changed',
           target: { type: 'tenant', id: tenantId },
           outcome: 'success',
-          source: change.source ?? 'system',
-          correlationId: change.correlationId,
+          source: actor.source ?? 'system',
+          correlationId: actor.correlationId,
           summary: `Subscription tier changed from ${before} to ${tier}`,
           before: { tier: before },
           after: { tier },

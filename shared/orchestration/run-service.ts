@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AgentService } from '../catalog/agent-service';
 import { getTemplate } from '../catalog/templates';
 import type { UsageService } from '../identity/usage';
-import type { AuditLog, AuditSource } from '../platform/audit/audit-log';
+import { auditedAs, type Actor } from '../platform/audit/actor';
+import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
@@ -40,15 +41,13 @@ export interface RunServiceDeps {
   workflows: () => WorkflowService;
 }
 
-export interface RunRequest {
+/** What to run, and who asked (the scheduler for scheduled runs). */
+export interface RunRequest extends Actor {
   target: { type: 'agent' | 'workflow'; id: string };
   input?: StartRunInput['input'];
   trigger: RunDoc['trigger'];
   /** Deterministic id for scheduled runs (one per target and slot). */
   runId?: string;
-  actorId: string;
-  source: AuditSource;
-  correlationId?: string;
   /**
    * Check the daily run and monthly token limits before creating the run (default). Scheduled runs skip this: the
    * run is created and then stops with a visible "limit" status, so the person sees why it did not run.
@@ -244,11 +243,7 @@ export class RunService {
   }
 
   /** Asks a run to stop: it finishes as cancelled at its next step boundary (or before it starts). */
-  async cancel(
-    tenantId: string,
-    runId: string,
-    ctx: { actorId: string; correlationId?: string },
-  ): Promise<Stored<RunDoc>> {
+  async cancel(tenantId: string, runId: string, actor: Actor): Promise<Stored<RunDoc>> {
     let already = false;
     const run = await this.repo.update(tenantId, runId, (current) => {
       if (TERMINAL.includes(current.status))
@@ -264,12 +259,10 @@ export class RunService {
     if (!already) {
       await this.deps.audit().record({
         tenantId,
-        actor: { type: 'person', id: ctx.actorId },
+        ...auditedAs(actor),
         action: 'run.cancel.requested',
         target: { type: 'run', id: runId },
         outcome: 'success',
-        source: 'api',
-        correlationId: ctx.correlationId,
         summary: `Cancellation of the run of "${run.target.name}" requested`,
       });
     }

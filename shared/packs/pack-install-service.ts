@@ -1,5 +1,6 @@
 import type { AgentService } from '../catalog/agent-service';
-import { auditedAs, type ActionContext, type AgentView } from '../catalog/agent-model';
+import { auditedAs, type Actor } from '../platform/audit/actor';
+import type { AgentView } from '../catalog/agent-model';
 import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
@@ -88,7 +89,7 @@ export class PackInstallService {
    * Installs a pack: its agents, workflows and schedule triggers. Idempotent (deterministic ids; a second install
    * returns the first) and all-or-nothing (a failure removes what this attempt created and leaves no install).
    */
-  async install(tenantId: string, packId: string, ctx: ActionContext): Promise<InstallResult> {
+  async install(tenantId: string, packId: string, ctx: Actor): Promise<InstallResult> {
     const pack = getPack(packId);
     const installId = installIdOf(pack.id);
     const existing = await this.repo.get(tenantId, installId);
@@ -121,7 +122,7 @@ export class PackInstallService {
       timezone,
       installedAt: now,
     });
-    const partCtx: ActionContext = { ...ctx };
+    const partCtx: Actor = { ...ctx };
     const createdHere: { kind: 'agent' | 'workflow'; id: string }[] = [];
     try {
       for (const agent of pack.agents) {
@@ -185,7 +186,7 @@ export class PackInstallService {
   }
 
   /** Removes what the install created (workflows first, then agents, with their schedules) and the install. */
-  async uninstall(tenantId: string, installId: string, ctx: ActionContext): Promise<void> {
+  async uninstall(tenantId: string, installId: string, ctx: Actor): Promise<void> {
     const install = await this.repo.get(tenantId, installId);
     if (!install) throw new NotFoundError('installed pack');
     for (const id of install.workflowIds) {

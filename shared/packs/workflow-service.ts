@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentService } from '../catalog/agent-service';
-import { auditedAs, type ActionContext } from '../catalog/agent-model';
+import { auditedAs, type Actor } from '../platform/audit/actor';
 import { findTemplate } from '../catalog/templates';
 import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
@@ -132,7 +132,7 @@ export class WorkflowService {
   async create(
     tenantId: string,
     input: CreateWorkflowInput,
-    ctx: ActionContext,
+    ctx: Actor,
     opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
   ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }> {
     const body = createWorkflowBody.parse(input);
@@ -190,7 +190,7 @@ export class WorkflowService {
     id: string,
     change: UpdateWorkflowInput,
     ifMatch: string | undefined,
-    ctx: ActionContext,
+    ctx: Actor,
   ): Promise<Stored<WorkflowDoc>> {
     const current = await this.repo.getOrThrow(tenantId, id);
     const mode = change.mode ?? current.mode;
@@ -242,7 +242,7 @@ export class WorkflowService {
     return saved;
   }
 
-  async delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: ActionContext): Promise<void> {
+  async delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
     const current = await this.repo.getOrThrow(tenantId, id);
     await this.repo.delete(tenantId, id, ifMatch);
     await this.deps.schedules().remove(tenantId, 'workflow', id);

@@ -1,4 +1,5 @@
 import type { Clock } from '../platform/clock';
+import type { Actor } from '../platform/audit/actor';
 import { AppError, NotFoundError } from '../platform/errors';
 import type { Stored } from '../platform/cosmos/tenant-repository';
 import type { LinkClaims, LinkSigner } from './link-signer';
@@ -138,12 +139,12 @@ export function createApprovalLinks(deps: {
         }))
       )
         return USED;
-      const ctx = { source: 'email-link' as const, actorId: claims.tenantId, correlationId };
+      const actor: Actor = { actorId: claims.tenantId, source: 'email-link', correlationId };
       try {
         const after =
           claims.decision === 'approve'
-            ? await deps.suggestions().approve(claims.tenantId, claims.suggestionId, undefined, ctx)
-            : await deps.suggestions().reject(claims.tenantId, claims.suggestionId, undefined, ctx);
+            ? await deps.suggestions().approve(claims.tenantId, claims.suggestionId, undefined, actor)
+            : await deps.suggestions().reject(claims.tenantId, claims.suggestionId, undefined, actor);
         return claims.decision === 'approve'
           ? {
               status: 200,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { AuditLog } from '../platform/audit/audit-log';
+import { auditedAs, type Actor } from '../platform/audit/actor';
+import type { ActorType, AuditLog, AuditSource } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, normaliseEtag, type Stored } from '../platform/cosmos/tenant-repository';
@@ -40,13 +41,12 @@ export interface SuggestionServiceDeps {
   log?: (message: string, err?: unknown) => void;
 }
 
-/** Who decides, from where. */
-export interface DecisionContext {
-  source: DecisionSource;
-  actorId: string;
-  correlationId?: string;
+/** How a decision is given, beside who gave it (the actor). */
+export interface DecisionOptions {
   /** Client's If-Match: the decision applies only to that version. */
   ifMatch?: string;
+  /** Part of a bulk decision (recorded as such on the suggestion). */
+  inBulk?: boolean;
 }
 
 export interface ListQuery {
@@ -80,22 +80,24 @@ export interface SuggestionService extends SuggestionSink {
     tenantId: string,
     id: string,
     edits: Record<string, unknown> | undefined,
-    ctx: DecisionContext,
+    actor: Actor,
+    options?: DecisionOptions,
   ): Promise<Stored<SuggestionDoc>>;
   reject(
     tenantId: string,
     id: string,
     reason: string | undefined,
-    ctx: DecisionContext,
+    actor: Actor,
+    options?: DecisionOptions,
   ): Promise<Stored<SuggestionDoc>>;
   bulk(
     tenantId: string,
     ids: string[],
     action: 'approve' | 'reject',
-    ctx: Omit<DecisionContext, 'ifMatch' | 'source'>,
+    actor: Actor,
     onDecided?: (doc: Stored<SuggestionDoc>) => Promise<void>,
   ): Promise<BulkItemResult[]>;
-  undo(tenantId: string, id: string, ctx: Omit<DecisionContext, 'source'>): Promise<Stored<SuggestionDoc>>;
+  undo(tenantId: string, id: string, actor: Actor, ifMatch?: string): Promise<Stored<SuggestionDoc>>;
   /** Orchestration: current status and expiry. */
   approvalState(tenantId: string, id: string): Promise<ApprovalState>;
   /** Orchestration: runs the approved action exactly once; returns the final status. */
@@ -259,8 +261,8 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
     action: string,
     summary: string,
     extra: {
-      actor: { type: 'person' | 'agent' | 'system'; id: string };
-      source: 'web' | 'email-link' | 'system';
+      actor: { type: ActorType; id: string };
+      source: AuditSource;
       correlationId?: string;
       outcome?: 'success' | 'failure';
       before?: unknown;
@@ -282,7 +284,9 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
     });
   }
 
-  const auditSource = (source: DecisionSource) => (source === 'email-link' ? 'email-link' : 'web');
+  /** How the decision was given, as recorded on the suggestion and its events. */
+  const decisionSource = (actor: Actor, options: DecisionOptions): DecisionSource =>
+    options.inBulk ? 'bulk' : actor.source === 'email-link' ? 'email-link' : 'web';
 
   const service: SuggestionService = {
     async propose(origin: ProposalOrigin, proposals: Proposal[]) {
@@ -385,10 +389,11 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       return repo.getOrThrow(tenantId, id);
     },
 
-    async approve(tenantId, id, edits, ctx) {
+    async approve(tenantId, id, edits, actor, options = {}) {
       const at = now();
+      const source = decisionSource(actor, options);
       let editedPayload: Record<string, unknown> | undefined;
-      const { before, after } = await transition(tenantId, id, ctx.ifMatch, (current) => {
+      const { before, after } = await transition(tenantId, id, options.ifMatch, (current) => {
         if (current.status !== 'pending') throw notPending(current);
         if (Date.parse(current.expiresAt) <= at.getTime())
           throw new ConflictError('This suggestion expired before a decision was made.', {
@@ -412,8 +417,8 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
             : {}),
           decision: {
             decision: 'approve',
-            source: ctx.source,
-            actorId: ctx.actorId,
+            source,
+            actorId: actor.actorId,
             at: at.toISOString(),
             edited: !!editedPayload,
           },
@@ -423,15 +428,13 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       await audit(
         after,
         'suggestion.approved',
-        `Approved${ctx.source === 'bulk' ? ' in bulk' : ctx.source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}${editedPayload ? ' (edited)' : ''}`,
+        `Approved${source === 'bulk' ? ' in bulk' : source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}${editedPayload ? ' (edited)' : ''}`,
         {
-          actor: { type: 'person', id: ctx.actorId },
-          source: auditSource(ctx.source),
-          correlationId: ctx.correlationId,
+          ...auditedAs(actor),
           before: { status: before.status, ...(editedPayload ? { payload: before.payload } : {}) },
           after: {
             status: after.status,
-            decisionSource: ctx.source,
+            decisionSource: source,
             ...(editedPayload ? { payload: after.payload } : {}),
           },
         },
@@ -440,27 +443,28 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         'SuggestionApproved',
         after,
         {
-          source: ctx.source,
+          source,
           edited: !!editedPayload,
           approvedAt: at.toISOString(),
           latencySeconds: (at.getTime() - Date.parse(after.createdAt)) / 1000,
         },
-        ctx.correlationId,
+        actor.correlationId,
       );
       return after;
     },
 
-    async reject(tenantId, id, reason, ctx) {
+    async reject(tenantId, id, reason, actor, options = {}) {
       const at = now();
-      const { after } = await transition(tenantId, id, ctx.ifMatch, (current) => {
+      const source = decisionSource(actor, options);
+      const { after } = await transition(tenantId, id, options.ifMatch, (current) => {
         if (current.status !== 'pending') throw notPending(current);
         return {
           ...current,
           status: 'rejected',
           decision: {
             decision: 'reject',
-            source: ctx.source,
-            actorId: ctx.actorId,
+            source,
+            actorId: actor.actorId,
             at: at.toISOString(),
             edited: false,
             ...(reason ? { reason } : {}),
@@ -471,35 +475,33 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       await audit(
         after,
         'suggestion.rejected',
-        `Rejected${ctx.source === 'bulk' ? ' in bulk' : ctx.source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}`,
+        `Rejected${source === 'bulk' ? ' in bulk' : source === 'email-link' ? ' from an email link' : ''}: ${after.preview.action}`,
         {
-          actor: { type: 'person', id: ctx.actorId },
-          source: auditSource(ctx.source),
-          correlationId: ctx.correlationId,
+          ...auditedAs(actor),
           before: { status: 'pending' },
-          after: { status: 'rejected', decisionSource: ctx.source, ...(reason ? { reason } : {}) },
+          after: { status: 'rejected', decisionSource: source, ...(reason ? { reason } : {}) },
         },
       );
       await publish(
         'SuggestionRejected',
         after,
         {
-          source: ctx.source,
+          source,
           decidedAt: at.toISOString(),
           latencySeconds: (at.getTime() - Date.parse(after.createdAt)) / 1000,
         },
-        ctx.correlationId,
+        actor.correlationId,
       );
       return after;
     },
 
-    async bulk(tenantId, ids, action, ctx, onDecided) {
+    async bulk(tenantId, ids, action, actor, onDecided) {
       return inBatches(ids, 8, async (id): Promise<BulkItemResult> => {
         try {
           const doc =
             action === 'approve'
-              ? await service.approve(tenantId, id, undefined, { ...ctx, source: 'bulk' })
-              : await service.reject(tenantId, id, undefined, { ...ctx, source: 'bulk' });
+              ? await service.approve(tenantId, id, undefined, actor, { inBulk: true })
+              : await service.reject(tenantId, id, undefined, actor, { inBulk: true });
           if (onDecided) await onDecided(doc);
           return { id, ok: true, status: 200, suggestionStatus: doc.status };
         } catch (err) {
@@ -531,9 +533,9 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
       });
     },
 
-    async undo(tenantId, id, ctx) {
+    async undo(tenantId, id, actor, ifMatch) {
       const current = await repo.getOrThrow(tenantId, id);
-      if (ctx.ifMatch && normaliseEtag(ctx.ifMatch) !== current._etag) throw new PreconditionFailedError();
+      if (ifMatch && normaliseEtag(ifMatch) !== current._etag) throw new PreconditionFailedError();
       if (current.status !== 'executed') {
         throw new ConflictError(
           current.status === 'undone'
@@ -559,13 +561,11 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         return { ...doc, status: 'undone', undoneAt: at, updatedAt: at };
       });
       await audit(after, 'suggestion.undone', `Undone: ${after.preview.action} (${UNDO_DESCRIPTIONS[after.kind]})`, {
-        actor: { type: 'person', id: ctx.actorId },
-        source: 'web',
-        correlationId: ctx.correlationId,
+        ...auditedAs(actor),
         before: { status: 'executed' },
         after: { status: 'undone' },
       });
-      await publish('SuggestionUndone', after, { undoneAt: at }, ctx.correlationId);
+      await publish('SuggestionUndone', after, { undoneAt: at }, actor.correlationId);
       return after;
     },
 

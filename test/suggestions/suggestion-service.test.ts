@@ -133,9 +133,9 @@ describe('decisions', () => {
   test('a stale version is refused with 412; decided suggestions answer 409', async () => {
     const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [taskProposal('Call mum')]);
     const first = await ctx.services.suggestions().get('tenant-a', id!);
-    await ctx.services.suggestions().reject('tenant-a', id!, 'not now', { ...web, ifMatch: first._etag });
+    await ctx.services.suggestions().reject('tenant-a', id!, 'not now', web, { ifMatch: first._etag });
     await assert.rejects(
-      ctx.services.suggestions().approve('tenant-a', id!, undefined, { ...web, ifMatch: first._etag }),
+      ctx.services.suggestions().approve('tenant-a', id!, undefined, web, { ifMatch: first._etag }),
       (e: unknown) => (e as AppError).status === 412,
     );
     await assert.rejects(
@@ -164,7 +164,7 @@ describe('decisions', () => {
     await ctx.services.suggestions().reject('tenant-a', ids[2]!, undefined, web);
     const results = await ctx.services
       .suggestions()
-      .bulk('tenant-a', [...ids, 'sug_missing'], 'approve', { actorId: 'a' });
+      .bulk('tenant-a', [...ids, 'sug_missing'], 'approve', { actorId: 'a', source: 'web' });
     assert.deepEqual(
       results.map((r) => [r.id, r.status, r.suggestionStatus]),
       [
@@ -189,11 +189,17 @@ describe('decisions', () => {
       await ctx.services.suggestions().approve('tenant-a', id, undefined, web);
       assert.equal(await ctx.services.suggestions().execute('tenant-a', id), 'executed');
     }
-    const undone = await ctx.services.suggestions().undo('tenant-a', ids[0]!, { actorId: 'a' });
+    const undone = await ctx.services.suggestions().undo('tenant-a', ids[0]!, { actorId: 'a', source: 'web' });
     assert.equal(undone.status, 'undone');
-    await assert.rejects(ctx.services.suggestions().undo('tenant-a', ids[0]!, { actorId: 'a' }), ConflictError);
+    await assert.rejects(
+      ctx.services.suggestions().undo('tenant-a', ids[0]!, { actorId: 'a', source: 'web' }),
+      ConflictError,
+    );
     ctx.clock.advance(16 * 60_000);
-    await assert.rejects(ctx.services.suggestions().undo('tenant-a', ids[1]!, { actorId: 'a' }), /time to undo/);
+    await assert.rejects(
+      ctx.services.suggestions().undo('tenant-a', ids[1]!, { actorId: 'a', source: 'web' }),
+      /time to undo/,
+    );
   });
 
   test('an action the provider refuses for good ends failed, with the reason, audited and published once', async () => {
