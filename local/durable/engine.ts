@@ -9,6 +9,8 @@ import { decideEpisode, historyEvent, type EpisodeEffects, type OrchestratorStat
 import { clientBindingData, handleDurableHttp } from './http-api.js';
 import type { DurableEngine, DurableEngineOptions, RpcTypedData } from './index.js';
 import {
+  argumentError,
+  checkInstanceId,
   DurableRequestError,
   EventType,
   isTerminal,
@@ -146,16 +148,19 @@ export class Engine implements DurableEngine {
 
   startNew(name: string, instanceId: string | undefined, inputJson: string | null): Instance {
     this.assertRunning();
+    // DurableClient.StartNewAsync: the function must exist (DurableTaskExtension.ThrowIfFunctionDoesNotExist), then
+    // the id is generated (Guid "N") or checked.
     if (!this.orchestrators.has(name)) {
-      throw new DurableRequestError(400, `The function '${name}' doesn't exist or is not an orchestrator function.`);
-    }
-    const id = instanceId ?? randomUUID().replace(/-/g, '');
-    if (!/^[^/\\#?\s]{1,256}$/.test(id)) {
-      throw new DurableRequestError(
-        400,
-        `Instance id '${id}' is not valid: use 1-256 characters without '/', '\\', '#', '?' or spaces.`,
+      const known = [...this.orchestrators];
+      throw argumentError(
+        `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function. Additional info: ` +
+          (known.length > 0
+            ? `The following are the known orchestrator functions: '${known.join("', '")}'.`
+            : 'No orchestrator functions are currently registered!'),
       );
     }
+    const id = instanceId || randomUUID().replace(/-/g, '');
+    checkInstanceId(id);
     const instance = this.newInstance(id, name, inputJson);
     this.store.commit([instance]);
     this.markReady(instance);
@@ -246,10 +251,13 @@ export class Engine implements DurableEngine {
   ): Instance {
     const existing = this.store.instances.get(instanceId);
     if (existing && !isTerminal(existing.runtimeStatus)) {
-      throw new DurableRequestError(
-        409,
-        `An orchestration with instance ID '${instanceId}' already exists and is ${existing.runtimeStatus}.`,
-      );
+      // The default OverridableExistingInstanceStates (NonRunningStates) refuses a new instance over a Running,
+      // Pending, ContinuedAsNew or Suspended one: DTFx AzureStorageOrchestrationService throws
+      // OrchestrationAlreadyExistsException, which HttpApiHandler answers with its generic 500.
+      throw new DurableRequestError(500, 'Something went wrong while processing your request', {
+        message: `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`,
+        type: 'DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException',
+      });
     }
     if (existing) this.disarmAll(existing);
     const now = new Date().toISOString();
@@ -523,7 +531,8 @@ export class Engine implements DurableEngine {
         instance.inbox.push(
           historyEvent(EventType.SubOrchestrationInstanceFailed, timestamp, {
             TaskScheduledId: child.taskId,
-            Reason: errorText(err).message,
+            Reason:
+              err instanceof DurableRequestError && err.exception ? err.exception.message : errorText(err).message,
             Details: '',
           }),
         );

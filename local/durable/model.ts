@@ -109,12 +109,63 @@ export function isTerminal(status: RuntimeStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }
 
-/** A client request the engine refuses; `status` is the HTTP status the Durable HTTP API answers with. */
+/** The .NET exception the extension reports beside its message (`ExceptionMessage`, `ExceptionType`). */
+export interface DotNetException {
+  message: string;
+  type: string;
+}
+
+/**
+ * A client request the engine refuses; `status` is the HTTP status the Durable HTTP API answers with. With
+ * `exception`, the answer carries the extension's generic `Message` and the exception's details, as
+ * HttpRequestMessageExtensions.CreateErrorResponse(request, status, message, e) writes them.
+ */
 export class DurableRequestError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly exception?: DotNetException,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The ArgumentException HttpApiHandler.HandleRequestAsync turns into 400 "One or more of the arguments submitted is
+ * incorrect" (durable-extension src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs).
+ */
+export function argumentError(exceptionMessage: string): DurableRequestError {
+  return new DurableRequestError(400, 'One or more of the arguments submitted is incorrect', {
+    message: exceptionMessage,
+    type: 'System.ArgumentException',
+  });
+}
+
+const MAX_INSTANCE_ID_LENGTH = 256;
+
+/** U+0000–U+001F and U+007F–U+009F: what .NET's char.IsControl matches. */
+function isControl(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return code <= 0x1f || (code >= 0x7f && code <= 0x9f);
+}
+
+/**
+ * Checks a caller-chosen instance id as DurableClient.StartNewAsync does (durable-extension
+ * src/WebJobs.Extensions.DurableTask/ContextImplementations/DurableClient.cs): no leading '@'; none of / \ ? # or a
+ * control character (spaces are fine); at most 256 characters. The first two exceptions are built with their
+ * arguments swapped (`new ArgumentException(nameof(instanceId), "...")`), so .NET reports the text as the parameter
+ * name; the messages below are what that exception's Message really reads.
+ */
+export function checkInstanceId(instanceId: string): void {
+  if (instanceId.startsWith('@')) {
+    throw argumentError("instanceId (Parameter 'Orchestration instance ids must not start with @.')");
+  }
+  if ([...instanceId].some((ch) => ch === '/' || ch === '\\' || ch === '?' || ch === '#' || isControl(ch))) {
+    throw argumentError(
+      "instanceId (Parameter 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.')",
+    );
+  }
+  if (instanceId.length > MAX_INSTANCE_ID_LENGTH) {
+    throw argumentError(`Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`);
   }
 }

@@ -305,20 +305,22 @@ describe('durable engine', () => {
     assert.deepEqual(caught.output, { caught: "Activity function 'alwaysFails' failed: cannot swim " });
   });
 
-  test('bad requests get clear errors, not crashes', async () => {
+  test("bad requests get the extension's errors, not crashes", async () => {
     const unknown = await call(host.origin, 'POST', '/runtime/webhooks/durabletask/orchestrators/noSuchThing', {});
     assert.equal(unknown.status, 400);
-    assert.match(unknown.body.message, /noSuchThing/);
+    assert.equal(unknown.body.Message, 'One or more of the arguments submitted is incorrect');
+    assert.match(
+      unknown.body.ExceptionMessage,
+      /^The function 'noSuchThing' doesn't exist, is disabled, or is not an orchestrator function\. Additional info: The following are the known orchestrator functions: '.*approval/,
+    );
     const viaClient = await call(host.origin, 'POST', '/api/start/noSuchThing/x1', {});
     assert.equal(viaClient.status, 500, 'the starter itself fails, as it would in Azure');
     assert.equal((await status(host.origin, 'nobody-here')).status, 404);
     const rewind = await call(host.origin, 'POST', '/runtime/webhooks/durabletask/instances/fail-1/rewind?reason=x');
     assert.equal(rewind.status, 501);
-    assert.match(rewind.body.message, /Rewind is not supported/);
+    assert.match(rewind.body.Message, /Rewind is not supported/);
     const entity = await call(host.origin, 'POST', '/runtime/webhooks/durabletask/entities/counter/one?op=add');
     assert.equal(entity.status, 501);
-    const badFilter = await call(host.origin, 'GET', '/runtime/webhooks/durabletask/instances/?runtimeStatus=Sleeping');
-    assert.equal(badFilter.status, 400);
     await start('waitForGo', 'dup-1');
     const duplicate = await call(
       host.origin,
@@ -326,7 +328,13 @@ describe('durable engine', () => {
       '/runtime/webhooks/durabletask/orchestrators/waitForGo/dup-1',
       {},
     );
-    assert.equal(duplicate.status, 409);
+    assert.equal(duplicate.status, 500, 'OrchestrationAlreadyExistsException reaches the generic handler');
+    assert.equal(duplicate.body.Message, 'Something went wrong while processing your request');
+    assert.equal(duplicate.body.ExceptionType, 'DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException');
+    assert.match(
+      duplicate.body.ExceptionMessage,
+      /^An Orchestration instance with the status (Running|Pending) already exists\.$/,
+    );
     await manage('dup-1', 'terminate', 'done');
   });
 
