@@ -11,14 +11,14 @@ import { createAiGateway } from '../shared/ai/create-gateway';
 import { inboxTriage } from '../shared/catalog/templates/inbox-triage';
 import { triageConfig } from '../shared/catalog/templates/inbox-triage/schema';
 import type { AgentInput, AgentMail } from '../shared/catalog/types';
-import { startAgentsPlatform, type AgentsPlatform, type Person } from '../test/agents/support/platform';
+import { startTestPlatform, type TestPlatform, type Person } from '../test/support/platform';
 
 const SIZES = [10, 100, 1000];
 const RUNS_PER_SIZE = Number(process.env.RUNS_PER_SIZE ?? 3);
 const BATCH = 100;
 
 /** An access token for the emulator's demo account, through the emulator's own OAuth code flow. */
-async function emulatorToken(p: AgentsPlatform): Promise<string> {
+async function emulatorToken(p: TestPlatform): Promise<string> {
   const emulator = p.platform.settings.GOOGLE_EMULATOR!;
   const redirectUri = `${p.platform.origin}/api/connectors/google/callback`;
   const consent = await fetch(`${emulator}/o/oauth2/v2/auth/callback`, {
@@ -69,7 +69,7 @@ const SAMPLES = [
   },
 ];
 
-async function seedMailbox(p: AgentsPlatform, count: number): Promise<void> {
+async function seedMailbox(p: TestPlatform, count: number): Promise<void> {
   const token = await emulatorToken(p);
   const emulator = p.platform.settings.GOOGLE_EMULATOR!;
   const now = Date.now();
@@ -99,7 +99,7 @@ async function seedMailbox(p: AgentsPlatform, count: number): Promise<void> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Activities the orchestration scheduled, counted in its history (the Durable HTTP API's `showHistory`). */
-async function activityCalls(p: AgentsPlatform, instanceId: string): Promise<number> {
+async function activityCalls(p: TestPlatform, instanceId: string): Promise<number> {
   const hub = encodeURIComponent(p.platform.settings.TASKHUB_NAME ?? 'LocalHub');
   const res = await fetch(
     `${p.platform.origin}/runtime/webhooks/durabletask/instances/${encodeURIComponent(instanceId)}?showHistory=true&taskHub=${hub}`,
@@ -110,7 +110,7 @@ async function activityCalls(p: AgentsPlatform, instanceId: string): Promise<num
 
 async function main() {
   console.log('starting the local platform (offline model)…');
-  const p = await startAgentsPlatform({ settings: { AI_PROVIDER: 'offline', AI_BATCH_MAX_ITEMS: String(BATCH) } });
+  const p = await startTestPlatform({ settings: { AI_PROVIDER: 'offline', AI_BATCH_MAX_ITEMS: String(BATCH) } });
   try {
     const person: Person = await p.person('bench@runs.test', 'Bench');
     await p.services.tenants().setTier(person.tenantId, 'team');

@@ -6,8 +6,8 @@ import { createOpenAiProvider } from '../../shared/ai/openai-provider';
 import { PriceTable } from '../../shared/ai/pricing';
 import { inboxTriage } from '../../shared/catalog/templates/inbox-triage';
 import { triageConfig } from '../../shared/catalog/templates/inbox-triage/schema';
-import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai';
-import { agentInput, mailbox } from './support/mail';
+import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
+import { agentInput, mailbox } from '../support/mailbox';
 
 const config = triageConfig.parse({});
 const validAnswer = (ids: string[]) =>

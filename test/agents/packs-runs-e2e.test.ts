@@ -1,18 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  eventually,
-  startAgentsPlatform,
-  type AgentsPlatform,
-  type Person,
-  type SinkMessage,
-} from './support/platform';
+import { eventually, startTestPlatform, type TestPlatform, type Person, type SinkMessage } from '../support/platform';
 
-let p: AgentsPlatform;
+let p: TestPlatform;
 let ada: Person;
 
 before(async () => {
-  p = await startAgentsPlatform();
+  p = await startTestPlatform();
   ada = await p.person('ada@agents.test', 'Ada');
   // Ada has more agents than the free tier allows; the limits themselves are checked with other people.
   await p.services.tenants().setTier(ada.tenantId, 'pro');

@@ -1,10 +1,10 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFakeOpenAi, type FakeOpenAi, type FakeReply } from './support/fake-openai';
-import { eventually, startAgentsPlatform, type AgentsPlatform, type Person } from './support/platform';
+import { startFakeOpenAi, type FakeOpenAi, type FakeReply } from '../support/fake-openai';
+import { eventually, startTestPlatform, type TestPlatform, type Person } from '../support/platform';
 
 let fake: FakeOpenAi;
-let p: AgentsPlatform;
+let p: TestPlatform;
 let gus: Person;
 let workflowId: string;
 let triageAgentId: string;
@@ -41,7 +41,7 @@ function answer(body: FakeOpenAi['requests'][number]): FakeReply {
 
 before(async () => {
   fake = await startFakeOpenAi();
-  p = await startAgentsPlatform({
+  p = await startTestPlatform({
     settings: {
       AI_PROVIDER: 'compatible',
       AI_BASE_URL: fake.baseUrl,

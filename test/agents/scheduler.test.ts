@@ -4,15 +4,15 @@ import { runSchedulerTick, type TickReport } from '../../shared/orchestration/sc
 import type { OrchestrationStarter } from '../../shared/orchestration/run-service';
 import { durableStarter } from '../../functions/orchestration-run';
 import { TERMINAL, type RunDoc } from '../../shared/orchestration/run-model';
-import { startAgentsPlatform, type AgentsPlatform, type Person } from './support/platform';
+import { startTestPlatform, type TestPlatform, type Person } from '../support/platform';
 
-let p: AgentsPlatform;
+let p: TestPlatform;
 let dan: Person;
 let starts: string[];
 let tick: (at: string) => Promise<TickReport>;
 
 before(async () => {
-  p = await startAgentsPlatform();
+  p = await startTestPlatform();
   dan = await p.person('dan@schedules.test', 'Dan');
   await p.connectGoogle(dan);
   const real = durableStarter(p.durableClient());

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { TEMPLATES } from '../../shared/catalog/templates';
 import type { AgentInput } from '../../shared/catalog/types';
 import { proposalSchema } from '../../shared/suggestions/kinds';
-import { agentInput, mailbox } from './support/mail';
+import { agentInput, mailbox } from '../support/mailbox';
 
 const NOW = '2026-11-27T09:00:00Z';
 

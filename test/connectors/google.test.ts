@@ -6,7 +6,7 @@ import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import type { Services } from '../../shared/app/services';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
 import { createSnapshotStore } from '../../shared/connectors/snapshots/snapshot-store';
-import { consent, openCallback, servicesOf, signIn, startFlow, storedTokens } from './helpers';
+import { consent, openCallback, servicesOf, signIn, startFlow, storedTokens } from '../support/connectors';
 
 describe('Google connector against the emulator, through the real OAuth code flow', () => {
   let platform: LocalPlatform;

@@ -4,8 +4,8 @@ import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import type { Services } from '../../shared/app/services';
 import { MICROSOFT_DEMO_USER } from '../../local/demo-data/microsoft';
 import { cosmosSendLedger } from '../../shared/connectors/send-ledger';
-import { startFakeNotion, type FakeNotion } from './fake-notion';
-import { consent, openCallback, servicesOf, startFlow, storedTokens } from './helpers';
+import { startFakeNotion, type FakeNotion } from '../support/fake-notion';
+import { consent, openCallback, servicesOf, startFlow, storedTokens } from '../support/connectors';
 
 describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   let platform: LocalPlatform;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadSettings, settingsSchema } from '../../shared/platform/config';
 import { isLocalOnlySetting } from '../../shared/platform/config/env';
 import { CONTAINERS, type ContainerDef } from '../../shared/platform/cosmos/containers';
-import { bicepFiles, literalValue, moduleCalls, objectKeys, objectStringValues, params } from './bicep-text';
+import { bicepFiles, literalValue, moduleCalls, objectKeys, objectStringValues, params } from '../support/bicep-text';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bicepDir = join(root, 'bicep');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bicepFiles, moduleCalls, objectKeys } from './bicep-text';
+import { bicepFiles, moduleCalls, objectKeys } from '../support/bicep-text';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bicepDir = join(root, 'bicep');

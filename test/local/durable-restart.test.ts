@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DurableStore } from '../../local/durable/store';
 import type { LocalPlatform } from '../../local/testing';
-import { call, startFixtureHost, status, untilStatus, waitFor } from '../fixtures/durable-host/client';
+import { call, startFixtureHost, status, untilStatus, waitFor } from '../support/durable-host';
 
 const effectsDir = mkdtempSync(join(tmpdir(), 'durable-effects-'));
 const platforms: LocalPlatform[] = [];

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServicesOnEmbeddedCosmos } from './support/embedded-cosmos';
+import { startServicesOnEmbeddedCosmos } from '../support/embedded-cosmos';
 import type { Services } from '../../shared/app/services';
 import type { Principal } from '../../shared/identity/principal';
 import { tenantIdFor } from '../../shared/identity/jwt-authenticator';

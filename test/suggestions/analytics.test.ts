@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildDashboard } from '../../shared/analytics/dashboard';
 import { domainEvent } from '../../shared/platform/events/domain-event';
-import { origin, startSuggestionServices, taskProposal } from './support/services';
+import { origin, startSuggestionServices, taskProposal } from '../support/suggestion-services';
 
 let ctx: Awaited<ReturnType<typeof startSuggestionServices>>;
 const tenant = 'tenant-analytics';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { origin, startSuggestionServices, taskProposal } from './support/services';
+import { origin, startSuggestionServices, taskProposal } from '../support/suggestion-services';
 
 let ctx: Awaited<ReturnType<typeof startSuggestionServices>>;
 const tenant = 'tenant-links';

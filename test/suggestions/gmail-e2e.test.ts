@@ -1,13 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
-import { consent } from '../connectors/helpers';
+import { consent } from '../support/connectors';
 import type { MailProvider, MailSummary } from '../../shared/connectors/types';
 import type { Proposal } from '../../shared/suggestions/kinds';
-import { eventually, linksIn, startSuggestionPlatform, type SuggestionPlatform } from './support/platform';
-import { origin } from './support/services';
+import { eventually, linksIn, startTestPlatform, type TestPlatform } from '../support/platform';
+import { origin } from '../support/suggestion-services';
 
-let p: SuggestionPlatform;
+let p: TestPlatform;
 let ada: { token: string; tenantId: string };
 let connectorId: string;
 let mail: MailProvider;
@@ -15,7 +15,7 @@ let inbox: MailSummary[];
 const ADA = 'ada@example.com';
 
 before(async () => {
-  p = await startSuggestionPlatform({ services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator', 'smtp-sink'] });
+  p = await startTestPlatform({ services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator', 'smtp-sink'] });
   ada = await p.person(ADA, 'Ada');
   const { response } = await consent(p.platform, ada.token, 'google', GOOGLE_DEMO_USER.email);
   assert.equal(response.status, 302);

@@ -1,14 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, linksIn, startSuggestionPlatform, type SuggestionPlatform } from './support/platform';
-import { origin, taskProposal } from './support/services';
+import { eventually, linksIn, startTestPlatform, type TestPlatform } from '../support/platform';
+import { origin, taskProposal } from '../support/suggestion-services';
 
-let p: SuggestionPlatform;
+let p: TestPlatform;
 let ana: { token: string; tenantId: string };
 const ANA = 'ana@home.test';
 
 before(async () => {
-  p = await startSuggestionPlatform({ settings: { SUGGESTION_REMINDER_BEFORE_SECONDS: '2' } });
+  p = await startTestPlatform({ settings: { SUGGESTION_REMINDER_BEFORE_SECONDS: '2' } });
   ana = await p.person(ANA, 'Ana');
 });
 after(() => p.platform.stop());

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { createSmtpSinkService } from '../../local/services/smtp-sink';
 import type { EmbeddedService } from '../../local/services/types';
 import { nextLocalHour } from '../../shared/communications/notifier';
-import { linksIn, type SinkMessage } from './support/platform';
-import { origin, startSuggestionServices, taskProposal } from './support/services';
+import { linksIn, type SinkMessage } from '../support/platform';
+import { origin, startSuggestionServices, taskProposal } from '../support/suggestion-services';
 
 let sink: EmbeddedService;
 let ctx: Awaited<ReturnType<typeof startSuggestionServices>>;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type AppError, ConflictError, ValidationError } from '../../shared/platform/errors';
-import { origin, replyProposal, startSuggestionServices, taskProposal } from './support/services';
+import { origin, replyProposal, startSuggestionServices, taskProposal } from '../support/suggestion-services';
 
 let ctx: Awaited<ReturnType<typeof startSuggestionServices>>;
 

@@ -18,7 +18,7 @@ import {
   SCREENSHOTS,
   seriousViolations,
   watchConsole,
-} from './browser';
+} from '../support/browser';
 
 const unavailable = browserUnavailable();
 const EMAIL = 'ada@example.com';

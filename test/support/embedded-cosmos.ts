@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createHttpsServer } from '@vercel/cosmosdb-server';
-import { createServices, type Services } from '../../../shared/app/services';
-import { loadSettings } from '../../../shared/platform/config';
-import type { Clock } from '../../../shared/platform/clock';
+import { createServices, type Services } from '../../shared/app/services';
+import { loadSettings } from '../../shared/platform/config';
+import type { Clock } from '../../shared/platform/clock';
 
 /** A Cosmos-API server in this process, on a free port, and the app's services wired to it. */
 export async function startServicesOnEmbeddedCosmos(

@@ -1,4 +1,4 @@
-import type { AgentInput, AgentMail } from '../../../shared/catalog/types';
+import type { AgentInput, AgentMail } from '../../shared/catalog/types';
 
 /** A mailbox of `count` messages with a realistic mix (questions, urgent mail, newsletters, FYI). */
 export function mailbox(count: number, now = Date.parse('2026-11-27T09:00:00Z')): AgentMail[] {

@@ -1,13 +1,18 @@
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { startLocalPlatform, type LocalPlatform, type StartOptions } from '../../../local/testing';
-import { clientBindingData } from '../../../local/durable/http-api';
-import { createServices, type Services } from '../../../shared/app/services';
-import { loadSettings } from '../../../shared/platform/config';
+import { startLocalPlatform, type LocalPlatform, type StartOptions } from '../../local/testing';
+import { clientBindingData } from '../../local/durable/http-api';
+import { createServices, type Services } from '../../shared/app/services';
+import { loadSettings } from '../../shared/platform/config';
 
-import { eventually } from '../../support/eventually';
+import { eventually } from './eventually';
 
 export { eventually };
+
+/**
+ * The app on the local runtime with its embedded stores, emulators and mail sink, plus the app's services in this
+ * process on the same stores, and the calls tests make as a person would.
+ */
 
 export interface Person {
   email: string;
@@ -15,14 +20,15 @@ export interface Person {
   tenantId: string;
 }
 
-export interface AgentsPlatform {
+export interface TestPlatform {
   platform: LocalPlatform;
-  /** The app's services in this process, on the same stores. */
+  /** The app's services in this process, on the same stores (to propose as a run would). */
   services: Services;
   json<T = any>(
     path: string,
     init?: Parameters<LocalPlatform['api']>[1],
   ): Promise<{ status: number; body: T; headers: Headers }>;
+  /** A signed-in person: email, token and tenant id. */
   person(email: string, name?: string): Promise<Person>;
   /** Connects the person's Google account (the emulator's demo mailbox) through the real OAuth code flow. */
   connectGoogle(person: Person): Promise<string>;
@@ -39,14 +45,16 @@ export interface SinkMessage {
   to: string[];
   subject: string;
   text: string;
+  html: string;
+  headers: Record<string, string>;
 }
 
 export const FINAL = ['completed', 'failed', 'cancelled', 'stopped'];
 
-export async function startAgentsPlatform(opts: StartOptions = {}): Promise<AgentsPlatform> {
+export async function startTestPlatform(opts: StartOptions = {}): Promise<TestPlatform> {
   const platform = await startLocalPlatform(opts);
   const services = createServices(loadSettings(platform.settings));
-  const json: AgentsPlatform['json'] = async (path, init) => {
+  const json: TestPlatform['json'] = async (path, init) => {
     const res = await platform.api(path, init);
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as never, headers: res.headers };
@@ -124,5 +132,13 @@ export async function startAgentsPlatform(opts: StartOptions = {}): Promise<Agen
       if (!res.ok) throw new Error(`mail sink answered ${res.status}`);
       return ((await res.json()) as { items: SinkMessage[] }).items;
     },
+  };
+}
+
+/** The approve/reject links in an email's text part, by action line. */
+export function linksIn(text: string): { approve: string[]; reject: string[] } {
+  return {
+    approve: [...text.matchAll(/Approve: (\S+)/g)].map((m) => m[1]!),
+    reject: [...text.matchAll(/Reject:\s+(\S+)/g)].map((m) => m[1]!),
   };
 }

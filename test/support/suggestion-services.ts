@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServicesOnEmbeddedCosmos } from '../../platform/support/embedded-cosmos';
-import type { Services } from '../../../shared/app/services';
-import type { DomainEvent } from '../../../shared/platform/events/domain-event';
-import type { Proposal, ProposalOrigin } from '../../../shared/suggestions/kinds';
+import { startServicesOnEmbeddedCosmos } from './embedded-cosmos';
+import type { Services } from '../../shared/app/services';
+import type { DomainEvent } from '../../shared/platform/events/domain-event';
+import type { Proposal, ProposalOrigin } from '../../shared/suggestions/kinds';
 
 /** Records what the app publishes, through the same HTTP API the local runtime's broker serves. */
 export interface EventCapture {
