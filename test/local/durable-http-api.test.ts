@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LocalPlatform } from '../../local/testing';
-import { call, startFixtureHost, untilStatus } from '../fixtures/durable-host/client';
+import { call, startFixtureHost, untilStatus } from '../support/durable-host';
 
 const api = '/runtime/webhooks/durabletask';
 const WHOLE_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
