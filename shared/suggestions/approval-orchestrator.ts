@@ -1,5 +1,5 @@
 import type * as df from 'durable-functions';
-import type { ApprovalState } from './suggestion-service';
+import type { ApprovalState } from './service-contract';
 import type { SuggestionStatus } from './model';
 
 export const APPROVAL_ORCHESTRATOR = 'suggestionApproval';

@@ -2,12 +2,7 @@ import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import { suggestionKindSchema, suggestionSource, type SuggestionKind } from './kinds';
 
-/**
- * The suggestion's life:
- *   pending -> approved -> executing -> executed | failed
- *   pending -> rejected | expired
- *   executed -> undone (where the action allows it)
- */
+/** Where a suggestion is in its life; the moves between these are in `lifecycle.ts`. */
 export const SUGGESTION_STATUSES = [
   'pending',
   'approved',
@@ -20,21 +15,6 @@ export const SUGGESTION_STATUSES = [
 ] as const;
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 export const suggestionStatusSchema = z.enum(SUGGESTION_STATUSES);
-
-const TRANSITIONS: Record<SuggestionStatus, readonly SuggestionStatus[]> = {
-  pending: ['approved', 'rejected', 'expired'],
-  approved: ['executing'],
-  executing: ['executed', 'failed'],
-  executed: ['undone'],
-  failed: [],
-  rejected: [],
-  expired: [],
-  undone: [],
-};
-
-export function canTransition(from: SuggestionStatus, to: SuggestionStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
 
 /** Where a decision came from; recorded on the suggestion and in the audit trail. */
 export type DecisionSource = 'web' | 'email-link' | 'bulk';

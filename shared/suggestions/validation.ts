@@ -1,0 +1,48 @@
+import { ValidationError, type FieldError } from '../platform/errors';
+import { proposalSchema, SUGGESTION_PAYLOADS, type Proposal, type SuggestionKind } from './kinds';
+
+/** Every proposal of a run, checked before anything is stored: a bad proposal stores none of the run's. */
+export function parseProposals(proposals: Proposal[]): Proposal[] {
+  return proposals.map((raw, index) => {
+    const parsed = proposalSchema.safeParse(raw);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({
+        path: `proposals[${index}].${i.path.join('.')}`,
+        message: i.message,
+      }));
+      throw new ValidationError(
+        `Proposal ${index} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        errors,
+      );
+    }
+    return parsed.data as Proposal;
+  });
+}
+
+/**
+ * The payload after the person's edits, valid for the suggestion's kind. Unknown fields and changes to what the
+ * suggestion is about (connector, message, thread) are refused with the field that is wrong.
+ */
+export function validateEdits(
+  kind: SuggestionKind,
+  payload: Record<string, unknown>,
+  edits: Record<string, unknown>,
+): Record<string, unknown> {
+  const schema = SUGGESTION_PAYLOADS[kind];
+  const known = new Set(Object.keys(schema.shape));
+  const errors: FieldError[] = Object.keys(edits)
+    .filter((key) => !known.has(key))
+    .map((key) => ({ path: `body.edits.${key}`, message: `not a field of a ${kind} suggestion` }));
+  for (const fixed of ['connectorId', 'messageId', 'threadId'] as const) {
+    if (fixed in edits && edits[fixed] !== payload[fixed])
+      errors.push({ path: `body.edits.${fixed}`, message: 'cannot be changed' });
+  }
+  const parsed = schema.safeParse({ ...payload, ...edits });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      errors.push({ path: ['body', 'edits', ...issue.path.map(String)].join('.'), message: issue.message });
+    }
+  }
+  if (errors.length > 0) throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  return parsed.data as Record<string, unknown>;
+}
