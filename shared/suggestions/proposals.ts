@@ -11,7 +11,7 @@ import { parseProposals } from './validation';
  * Deterministic per run, step and position, so a retried step stores each proposal once, and the steps of one run
  * (parallel ones too) never share an id.
  */
-export function suggestionIdFor(tenantId: string, runId: string, index: number, stepId?: string): string {
+function suggestionIdFor(tenantId: string, runId: string, index: number, stepId?: string): string {
   const scope = stepId === undefined ? `${tenantId}\n${runId}` : `${tenantId}\n${runId}\n${stepId}`;
   return 'sug_' + createHash('sha256').update(`${scope}\n${index}`).digest('hex').slice(0, 24);
 }
