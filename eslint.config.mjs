@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', 'dist/', 'web/dist/', '.local/', '.deploy/', 'test-results/'] },
+  { ignores: ['**/node_modules/', 'dist/', 'web/dist/', '.local/', '.deploy/', 'test-results/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -75,16 +75,17 @@ param approvalLinkKey string
 @allowed(['offline', 'azure-openai', 'openai', 'compatible'])
 param aiProvider string = 'azure-openai'
 
-@description('Region of the Azure OpenAI account (must offer the model).')
-param openAiLocation string = location
+@description('Region of the Azure OpenAI account (must offer the model); empty for the same region as the rest.')
+param openAiLocation string = ''
 
 @description('Azure OpenAI model to deploy; its deployment name is the model name.')
 param openAiModel string = 'gpt-4o-mini'
 
-@description('Version of the Azure OpenAI model.')
+@description('Version of the Azure OpenAI model; changes with openAiModel (e.g. gpt-4o-mini 2024-07-18, gpt-4o 2024-11-20).')
 param openAiModelVersion string = '2024-07-18'
 
-@description('Capacity of the model deployment in thousands of tokens per minute.')
+@description('Capacity of the model deployment in thousands of tokens per minute (within your quota for the model and region).')
+@minValue(1)
 param openAiCapacity int = 30
 
 @description('Base URL of an OpenAI-compatible endpoint (aiProvider compatible, or a proxy for openai).')
@@ -96,7 +97,7 @@ param aiApiKey string = ''
 
 // ---- Capacity and cost ----
 
-@description('Cosmos DB capacity: serverless (pay per request) or autoscale (provisioned RU/s shared by the containers).')
+@description('Cosmos DB capacity: serverless (pay per request) or autoscale (provisioned RU/s shared by the containers). Chosen once per environment: an existing account cannot switch.')
 @allowed(['serverless', 'autoscale'])
 param cosmosThroughputMode string = 'serverless'
 
@@ -113,6 +114,16 @@ param functionMaximumInstanceCount int = 100
 @allowed([512, 2048, 4096])
 param functionInstanceMemoryMB int = 2048
 
+@description('Backend of Durable Functions: durable-task-scheduler (managed, recommended on Flex Consumption) or azure-storage (queues and tables in the storage account, with one always-ready instance for the durable group).')
+@allowed(['durable-task-scheduler', 'azure-storage'])
+param durableBackend string = 'durable-task-scheduler'
+
+@description('Key Vault purge protection (the token key cannot be purged for 90 days after deletion). Turn off only for throwaway environments, before their first deployment: it cannot be turned off later.')
+param keyVaultPurgeProtection bool = true
+
+@description('Recover the soft-deleted key vault of an earlier environment with the same name instead of creating it (after `azd down` without --purge).')
+param keyVaultRecover bool = false
+
 @description('Subscription tier new tenants start on.')
 @allowed(['free', 'pro', 'team'])
 param defaultTier string = 'free'
@@ -121,6 +132,9 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 var names = {
   identity: 'id-${resourceToken}'
+  deploymentIdentity: 'id-deploy-${resourceToken}'
+  deploymentStorage: 'stpkg${resourceToken}'
+  durableTaskScheduler: 'dts-${resourceToken}'
   logAnalytics: 'log-${resourceToken}'
   applicationInsights: 'appi-${resourceToken}'
   storage: 'st${resourceToken}'
@@ -140,6 +154,7 @@ var databaseName = 'agents'
 var eventsTopicName = 'domain-events'
 var taskHubName = 'agents'
 var deployOpenAi = aiProvider == 'azure-openai'
+var useDurableTaskScheduler = durableBackend == 'durable-task-scheduler'
 
 // Every Cosmos container of shared/platform/cosmos/containers.ts (test/deploy checks the two agree).
 var cosmosContainers = [
@@ -149,7 +164,7 @@ var cosmosContainers = [
   { name: 'agents', partitionKey: '/tenantId' }
   { name: 'packs', partitionKey: '/tenantId' }
   { name: 'workflows', partitionKey: '/tenantId' }
-  { name: 'runs', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/steps/*/output/*'] }
+  { name: 'runs', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/steps/[]/output/*'] }
   { name: 'suggestions', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/payload/*', '/preview/*'] }
   { name: 'connectors', partitionKey: '/tenantId' }
   { name: 'snapshots', partitionKey: '/tenantId', defaultTtl: -1 }
@@ -164,7 +179,7 @@ var eventSubscriptions = [
   'analytics'
 ]
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: 'rg-${environmentName}'
   location: location
   tags: tags
@@ -175,6 +190,17 @@ module identity 'modules/identity.bicep' = {
   scope: rg
   params: {
     name: names.identity
+    location: location
+    tags: tags
+  }
+}
+
+// Only the platform uses this one: it writes and reads the deployment package (the app's code uses `identity`).
+module deploymentIdentity 'modules/identity.bicep' = {
+  name: 'deployment-identity'
+  scope: rg
+  params: {
+    name: names.deploymentIdentity
     location: location
     tags: tags
   }
@@ -198,8 +224,30 @@ module storage 'modules/storage.bicep' = {
     name: names.storage
     location: location
     tags: tags
-    deploymentContainerName: deploymentContainerName
-    dataContainerName: dataContainerName
+    containerNames: [dataContainerName]
+  }
+}
+
+// The deployment package lives in its own account, which the app's identity has no role on.
+module deploymentStorage 'modules/storage.bicep' = {
+  name: 'deployment-storage'
+  scope: rg
+  params: {
+    name: names.deploymentStorage
+    location: location
+    tags: tags
+    containerNames: [deploymentContainerName]
+  }
+}
+
+module durableTask 'modules/durable-task.bicep' = if (useDurableTaskScheduler) {
+  name: 'durable-task'
+  scope: rg
+  params: {
+    name: names.durableTaskScheduler
+    location: location
+    tags: tags
+    taskHubName: taskHubName
   }
 }
 
@@ -229,6 +277,11 @@ module serviceBus 'modules/service-bus.bicep' = {
   }
 }
 
+// A Key Vault reference is written only for a secret that is stored: an empty secret would leave an unresolvable one.
+var hasGoogleSecret = !empty(googleClientId) && !empty(googleClientSecret)
+var hasMicrosoftSecret = !empty(microsoftClientId) && !empty(microsoftClientSecret)
+var hasNotionSecret = !empty(notionClientId) && !empty(notionClientSecret)
+
 var secretNames = {
   tokenKey: 'connector-token-key'
   approvalLinkKey: 'approval-link-key'
@@ -245,12 +298,14 @@ module keyVault 'modules/key-vault.bicep' = {
     name: names.keyVault
     location: location
     tags: tags
+    purgeProtection: keyVaultPurgeProtection
+    createMode: keyVaultRecover ? 'recover' : 'default'
     secrets: {
       '${secretNames.tokenKey}': tokenEncryptionKey
       '${secretNames.approvalLinkKey}': approvalLinkKey
-      '${secretNames.googleClientSecret}': empty(googleClientId) ? '' : googleClientSecret
-      '${secretNames.microsoftClientSecret}': empty(microsoftClientId) ? '' : microsoftClientSecret
-      '${secretNames.notionClientSecret}': empty(notionClientId) ? '' : notionClientSecret
+      '${secretNames.googleClientSecret}': hasGoogleSecret ? googleClientSecret : ''
+      '${secretNames.microsoftClientSecret}': hasMicrosoftSecret ? microsoftClientSecret : ''
+      '${secretNames.notionClientSecret}': hasNotionSecret ? notionClientSecret : ''
       '${secretNames.aiApiKey}': aiApiKey
     }
   }
@@ -261,7 +316,7 @@ module openAi 'modules/openai.bicep' = if (deployOpenAi) {
   scope: rg
   params: {
     name: names.openAi
-    location: openAiLocation
+    location: empty(openAiLocation) ? location : openAiLocation
     tags: tags
     deployments: [
       { name: openAiModel, model: openAiModel, version: openAiModelVersion, capacity: openAiCapacity }
@@ -296,6 +351,10 @@ module roles 'modules/roles.bicep' = {
   params: {
     principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
+    durableUsesStorage: !useDurableTaskScheduler
+    durableTaskSchedulerName: useDurableTaskScheduler ? names.durableTaskScheduler : ''
+    deploymentPrincipalId: deploymentIdentity.outputs.principalId
+    deploymentStorageAccountName: deploymentStorage.outputs.name
     cosmosAccountName: cosmos.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
     keyVaultName: keyVault.outputs.name
@@ -303,7 +362,7 @@ module roles 'modules/roles.bicep' = {
     communicationServiceName: communication.outputs.name
     openAiAccountName: deployOpenAi ? names.openAi : ''
   }
-  dependsOn: [openAi]
+  dependsOn: [openAi, durableTask]
 }
 
 var loginEndpoint = environment().authentication.loginEndpoint
@@ -313,7 +372,7 @@ var keyVaultReference = 'VaultName=${names.keyVault};SecretName='
 // The function app's settings: exactly the names shared/platform/config reads (test/deploy checks both ways),
 // plus the host's own identity-based connections. Secrets are Key Vault references resolved with the app identity.
 var appSettings = {
-  // Functions host: storage and the Durable task hub through the managed identity.
+  // Functions host: its storage through the managed identity. The Durable backend's settings are durableSettings.
   AzureWebJobsStorage__accountName: storage.outputs.name
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.outputs.clientId
@@ -363,18 +422,19 @@ var appSettings = {
 
   // Connectors
   GOOGLE_CLIENT_ID: googleClientId
-  GOOGLE_CLIENT_SECRET: empty(googleClientId) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.googleClientSecret})'
+  GOOGLE_CLIENT_SECRET: !hasGoogleSecret ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.googleClientSecret})'
   GOOGLE_AUTH_URL: 'https://accounts.google.com/o/oauth2/v2/auth'
   GOOGLE_TOKEN_URL: 'https://oauth2.googleapis.com/token'
   GOOGLE_REVOKE_URL: 'https://oauth2.googleapis.com/revoke'
   GOOGLE_USERINFO_URL: 'https://openidconnect.googleapis.com/v1/userinfo'
   MICROSOFT_CLIENT_ID: microsoftClientId
-  MICROSOFT_CLIENT_SECRET: empty(microsoftClientId) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.microsoftClientSecret})'
+  MICROSOFT_CLIENT_SECRET: !hasMicrosoftSecret ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.microsoftClientSecret})'
   MICROSOFT_AUTHORITY: microsoftAuthority
-  MICROSOFT_GRAPH_BASE_URL: 'https://graph.microsoft.com'
+  // Microsoft Graph of the cloud this deploys to (the code trims its trailing slash).
+  MICROSOFT_GRAPH_BASE_URL: environment().graph
   MICROSOFT_REVOKE_URL: ''
   NOTION_CLIENT_ID: notionClientId
-  NOTION_CLIENT_SECRET: empty(notionClientId) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.notionClientSecret})'
+  NOTION_CLIENT_SECRET: !hasNotionSecret ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.notionClientSecret})'
   NOTION_AUTH_URL: 'https://api.notion.com/v1/oauth/authorize'
   NOTION_TOKEN_URL: 'https://api.notion.com/v1/oauth/token'
   NOTION_REVOKE_URL: 'https://api.notion.com/v1/oauth/revoke'
@@ -392,7 +452,7 @@ var appSettings = {
   AI_PROVIDER: aiProvider
   AI_BASE_URL: aiBaseUrl
   AI_API_KEY: empty(aiApiKey) ? '' : '@Microsoft.KeyVault(${keyVaultReference}${secretNames.aiApiKey})'
-  AZURE_OPENAI_ENDPOINT: deployOpenAi ? openAi.outputs.endpoint : ''
+  AZURE_OPENAI_ENDPOINT: openAi.?outputs.endpoint ?? ''
   AZURE_OPENAI_API_VERSION: '2024-10-21'
   AI_MODEL_SMALL: openAiModel
   AI_MODEL_LARGE: openAiModel
@@ -415,6 +475,22 @@ var appSettings = {
   EXPORT_INLINE_MAX_BYTES: '4194304'
 }
 
+// Durable Functions' backend. host.json names the Durable Task Scheduler (storageProvider type azureManaged, its
+// connection in DURABLE_TASK_SCHEDULER_CONNECTION_STRING); the azure-storage backend overrides those host.json values
+// with AzureFunctionsJobHost__ settings and keeps the task hub in the host's storage account.
+var durableHostOverride = 'AzureFunctionsJobHost__extensions__durableTask__storageProvider__'
+var durableSettings = useDurableTaskScheduler
+  ? {
+      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${durableTask.?outputs.endpoint ?? ''};Authentication=ManagedIdentity;ClientID=${identity.outputs.clientId}'
+    }
+  : {
+      '${durableHostOverride}type': 'AzureStorage'
+      '${durableHostOverride}connectionName': 'AzureWebJobsStorage'
+      '${durableHostOverride}connectionStringName': 'AzureWebJobsStorage'
+      '${durableHostOverride}partitionCount': '4'
+      '${durableHostOverride}maxQueuePollingInterval': '00:00:05'
+    }
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -424,8 +500,12 @@ module functionApp 'modules/function-app.bicep' = {
     location: location
     tags: union(tags, { 'azd-service-name': 'api' })
     identityId: identity.outputs.id
-    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
-    appSettings: appSettings
+    deploymentIdentityId: deploymentIdentity.outputs.id
+    deploymentContainerUrl: '${deploymentStorage.outputs.blobEndpoint}${deploymentContainerName}'
+    appSettings: union(appSettings, durableSettings)
+    // With queues and tables, Durable work is found by polling: keep one instance of the durable group ready so
+    // orchestrations and timers do not wait for a scale-from-zero decision (Flex Consumption guidance).
+    alwaysReady: useDurableTaskScheduler ? [] : [{ name: 'durable', instanceCount: 1 }]
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
   }
@@ -453,5 +533,6 @@ output FUNCTION_APP_NAME string = functionApp.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output DURABLE_BACKEND string = durableBackend
 output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output EMAIL_SENDER string = communication.outputs.senderAddress

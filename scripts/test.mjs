@@ -26,6 +26,8 @@ function findTests(dir) {
 }
 
 run(process.execPath, [join(root, 'scripts/build.mjs')]);
+// Compile and lint bicep/ (dist/bicep/main.json is what test/deploy checks); says so when it has to skip.
+run(process.execPath, [join(root, 'scripts/bicep.mjs')]);
 if (filters.length === 0) {
   // Type-check the app and the web app (the SPA's API types come from the app's zod schemas).
   for (const project of ['tsconfig.json', 'web/tsconfig.json']) {

@@ -12,14 +12,14 @@ param dataLocation string
 @description('Tags for the resources.')
 param tags object = {}
 
-resource emailService 'Microsoft.Communication/emailServices@2023-04-01' = {
+resource emailService 'Microsoft.Communication/emailServices@2025-05-01' = {
   name: emailServiceName
   location: 'global'
   tags: tags
   properties: { dataLocation: dataLocation }
 }
 
-resource managedDomain 'Microsoft.Communication/emailServices/domains@2023-04-01' = {
+resource managedDomain 'Microsoft.Communication/emailServices/domains@2025-05-01' = {
   parent: emailService
   name: 'AzureManagedDomain'
   location: 'global'
@@ -29,13 +29,15 @@ resource managedDomain 'Microsoft.Communication/emailServices/domains@2023-04-01
   }
 }
 
-resource communication 'Microsoft.Communication/communicationServices@2023-04-01' = {
+resource communication 'Microsoft.Communication/communicationServices@2025-05-01' = {
   name: name
   location: 'global'
   tags: tags
   properties: {
     dataLocation: dataLocation
     linkedDomains: [managedDomain.id]
+    // No access keys: the app sends with its Entra ID token (roles.bicep).
+    disableLocalAuth: true
   }
 }
 

@@ -1,5 +1,5 @@
-// The function app on the Flex Consumption plan: Node 20, zip deploy from a blob container read with the
-// user-assigned identity, and app settings that reference resources by endpoint only (identity-based access).
+// The function app on the Flex Consumption plan: Node 22, its package in a blob container that only the deployment
+// identity can write, and app settings that reference resources by endpoint only (identity-based access).
 @description('Name of the function app.')
 param name string
 
@@ -12,11 +12,20 @@ param location string
 @description('Tags for the resources; include azd-service-name so azd deploys the app here.')
 param tags object = {}
 
-@description('Resource id of the user-assigned managed identity the app runs as.')
+@description('Resource id of the user-assigned managed identity the app runs as (its code uses this one).')
 param identityId string
+
+@description('Resource id of the identity the platform writes and reads the deployment package with.')
+param deploymentIdentityId string
 
 @description('Blob container URL the deployment package is read from.')
 param deploymentContainerUrl string
+
+@description('Always-ready instances per function group or function, e.g. [{ name: \'durable\', instanceCount: 1 }].')
+param alwaysReady array = []
+
+@description('Subnet the app sends its outbound traffic through (VNet integration); empty for none.')
+param virtualNetworkSubnetId string = ''
 
 @description('App settings (names as the code reads them). Never keys or connection strings.')
 param appSettings object
@@ -30,7 +39,7 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: planName
   location: location
   tags: tags
@@ -39,19 +48,20 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   properties: { reserved: true }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2024-11-01' = {
   name: name
   location: location
   tags: tags
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
-    userAssignedIdentities: { '${identityId}': {} }
+    userAssignedIdentities: { '${identityId}': {}, '${deploymentIdentityId}': {} }
   }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -64,11 +74,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         storage: {
           type: 'blobContainer'
           value: deploymentContainerUrl
-          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: deploymentIdentityId }
         }
       }
-      runtime: { name: 'node', version: '20' }
+      // Node 20 reached end of life on 2026-04-30; package.json "engines" says the same.
+      runtime: { name: 'node', version: '22' }
       scaleAndConcurrency: {
+        alwaysReady: alwaysReady
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }

@@ -13,7 +13,14 @@ param tags object = {}
 @secure()
 param secrets object
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+@description('Purge protection: a deleted vault (and the token key in it) cannot be purged for 90 days. Once on, it stays on.')
+param purgeProtection bool = true
+
+@description('default: create the vault. recover: bring back the soft-deleted vault of an environment created again under the same name (after `azd down` without --purge).')
+@allowed(['default', 'recover'])
+param createMode string = 'default'
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
   tags: tags
@@ -21,14 +28,16 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     tenantId: subscription().tenantId
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
+    createMode: createMode
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
-    enablePurgeProtection: true
+    // Only `true` is accepted once set; leaving it out keeps it off.
+    enablePurgeProtection: purgeProtection ? true : null
     publicNetworkAccess: 'Enabled'
   }
 }
 
-resource vaultSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [
+resource vaultSecrets 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = [
   for secret in filter(items(secrets), s => !empty(s.value)): {
     parent: vault
     name: secret.key

@@ -18,7 +18,7 @@ param retentionInDays int = 30
 @description('Daily ingestion cap in GB for the workspace; -1 for none. Protects against runaway logging costs.')
 param dailyQuotaGb int = 1
 
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: logAnalyticsName
   location: location
   tags: tags

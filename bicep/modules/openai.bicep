@@ -11,7 +11,7 @@ param tags object = {}
 @description('Model deployments: { name, model, version, capacity } (capacity in thousands of tokens per minute).')
 param deployments array
 
-resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+resource account 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   name: name
   location: location
   tags: tags
@@ -26,7 +26,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
 
 // One at a time: the service rejects parallel deployment changes on an account.
 @batchSize(1)
-resource modelDeployments 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = [
+resource modelDeployments 'Microsoft.CognitiveServices/accounts/deployments@2025-06-01' = [
   for d in deployments: {
     parent: account
     name: d.name

@@ -2,8 +2,20 @@
 @description('Principal id of the app\'s user-assigned managed identity.')
 param principalId string
 
-@description('Storage account of the Functions host, the task hub and tenant documents.')
+@description('Storage account of the Functions host and tenant documents (and the task hub with the azure-storage backend).')
 param storageAccountName string
+
+@description('Whether Durable Functions keeps its task hub in the storage account (queues and tables) instead of the Durable Task Scheduler.')
+param durableUsesStorage bool
+
+@description('Durable Task Scheduler the app runs orchestrations on; empty with the azure-storage backend.')
+param durableTaskSchedulerName string = ''
+
+@description('Principal id of the deployment identity: the only one that may write the deployment package.')
+param deploymentPrincipalId string
+
+@description('Storage account holding only the deployment package.')
+param deploymentStorageAccountName string
 
 @description('Cosmos DB account.')
 param cosmosAccountName string
@@ -32,21 +44,31 @@ var roles = {
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   cognitiveServicesOpenAiUser: '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
 
-resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' existing = {
+resource deploymentStorage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: deploymentStorageAccountName
+}
+
+resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' existing = if (!empty(durableTaskSchedulerName)) {
+  name: durableTaskSchedulerName
+}
+
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' existing = {
   name: cosmosAccountName
 }
 
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' existing = {
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
   name: serviceBusNamespaceName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
   name: keyVaultName
 }
 
@@ -54,17 +76,21 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-resource communication 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
+resource communication 'Microsoft.Communication/communicationServices@2025-05-01' existing = {
   name: communicationServiceName
 }
 
-resource openAi 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = if (!empty(openAiAccountName)) {
+resource openAi 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = if (!empty(openAiAccountName)) {
   name: openAiAccountName
 }
 
-// The Functions host keeps its locks, the Durable task hub's queues and history tables, and the deployment
-// package here; tenant documents live in their own container of the same account.
-var storageRoles = [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]
+// The Functions host keeps its locks and timers' state here, tenant documents live in their own container of the same
+// account, and with the azure-storage backend the Durable task hub adds its queues and history tables. The deployment
+// package is elsewhere (deploymentStorage): the app's own identity cannot replace its code.
+var storageRoles = concat(
+  [roles.storageBlobDataOwner],
+  durableUsesStorage ? [roles.storageQueueDataContributor, roles.storageTableDataContributor] : []
+)
 
 resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for role in storageRoles: {
@@ -78,8 +104,29 @@ resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 ]
 
+// The platform writes the package on `azd deploy` and reads it on start with the deployment identity.
+resource deploymentPackageWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(deploymentStorage.id, deploymentPrincipalId, roles.storageBlobDataContributor)
+  scope: deploymentStorage
+  properties: {
+    principalId: deploymentPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+  }
+}
+
+resource durableTaskDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(durableTaskSchedulerName)) {
+  name: guid(resourceGroup().id, durableTaskSchedulerName, principalId, roles.durableTaskDataContributor)
+  scope: scheduler
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.durableTaskDataContributor)
+  }
+}
+
 // Cosmos DB data access is granted with its own SQL role system: the built-in Data Contributor.
-resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
+resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = {
   parent: cosmos
   name: guid(cosmos.id, principalId, 'data-contributor')
   properties: {

@@ -12,11 +12,11 @@ param backendResourceId string
 @description('Azure region of the function app.')
 param backendRegion string
 
-resource site 'Microsoft.Web/staticSites@2023-12-01' existing = {
+resource site 'Microsoft.Web/staticSites@2024-11-01' existing = {
   name: staticWebAppName
 }
 
-resource backend 'Microsoft.Web/staticSites/linkedBackends@2023-12-01' = {
+resource backend 'Microsoft.Web/staticSites/linkedBackends@2024-11-01' = {
   parent: site
   name: 'api'
   properties: {

@@ -9,7 +9,7 @@ param location string
 @description('Tags for the resource; include azd-service-name so azd deploys the SPA here.')
 param tags object = {}
 
-resource site 'Microsoft.Web/staticSites@2023-12-01' = {
+resource site 'Microsoft.Web/staticSites@2024-11-01' = {
   name: name
   location: location
   tags: tags

@@ -1,5 +1,6 @@
-// Storage account for the Functions host (AzureWebJobsStorage, the Durable task hub's queues and tables), the
-// deployment package container, and tenant documents. Shared keys are disabled: managed identity only.
+// A storage account with private blob containers. Used twice: for the Functions host (AzureWebJobsStorage, tenant
+// documents, and the Durable task hub with the azure-storage backend), and on its own for the deployment package.
+// Shared keys are disabled: managed identity only.
 @description('Name of the storage account (3-24 lowercase letters and digits).')
 param name string
 
@@ -9,13 +10,10 @@ param location string
 @description('Tags for the resources.')
 param tags object = {}
 
-@description('Blob container the deployment package is uploaded to (Flex Consumption zip deploy).')
-param deploymentContainerName string
+@description('Blob containers to create (private).')
+param containerNames array
 
-@description('Blob container for tenant documents, agent outputs, snapshots and exports.')
-param dataContainerName string
-
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
   location: location
   tags: tags
@@ -33,7 +31,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
   parent: storage
   name: 'default'
   properties: {
@@ -42,19 +40,14 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: deploymentContainerName
-  properties: { publicAccess: 'None' }
-}
-
-resource dataContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobService
-  name: dataContainerName
-  properties: { publicAccess: 'None' }
-}
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
+  for containerName in containerNames: {
+    parent: blobService
+    name: containerName
+    properties: { publicAccess: 'None' }
+  }
+]
 
 output name string = storage.name
 output id string = storage.id
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
-output deploymentContainerUrl string = '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'

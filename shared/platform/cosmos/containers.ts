@@ -23,7 +23,7 @@ export const CONTAINERS = {
   agents: { name: 'agents', partitionKey: '/tenantId' },
   packs: { name: 'packs', partitionKey: '/tenantId' },
   workflows: { name: 'workflows', partitionKey: '/tenantId' },
-  runs: { name: 'runs', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/steps/*/output/*'] },
+  runs: { name: 'runs', partitionKey: '/tenantId', defaultTtl: -1, excludedPaths: ['/steps/[]/output/*'] },
   suggestions: {
     name: 'suggestions',
     partitionKey: '/tenantId',
