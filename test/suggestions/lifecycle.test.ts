@@ -5,7 +5,7 @@ import type { Stored } from '../../shared/platform/cosmos/tenant-repository';
 import { SUGGESTION_TRANSITIONS, canTransition } from '../../shared/suggestions/lifecycle';
 import { SUGGESTION_STATUSES, type SuggestionDoc, type SuggestionStatus } from '../../shared/suggestions/model';
 import { createSuggestionStore, type SuggestionStore } from '../../shared/suggestions/suggestion-store';
-import { startSuggestionServices } from './support/services';
+import { startSuggestionServices } from '../support/suggestion-services';
 
 /**
  * The suggestion lifecycle, pair by pair: every write the table allows goes through, every other one is refused with
