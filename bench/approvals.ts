@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { startLocalPlatform } from '../local/testing';
 import { createServices } from '../shared/app/services';
 import { loadSettings } from '../shared/platform/config';
+import { mapLimited } from '../shared/platform/pool';
 import type { Proposal } from '../shared/suggestions/kinds';
 
 const { values } = parseArgs({
@@ -97,18 +98,12 @@ async function main() {
     for (let i = 0; i < ids.length; i += BATCH) batches.push(ids.slice(i, i + BATCH));
     const approveStart = Date.now();
     let failed = 0;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++]!;
-          const res = await platform.api('/suggestions/bulk', { token, json: { ids: batch, action: 'approve' } });
-          const body = (await res.json()) as { failed: number };
-          if (res.status !== 200) throw new Error(`bulk answered ${res.status}: ${JSON.stringify(body)}`);
-          failed += body.failed;
-        }
-      }),
-    );
+    await mapLimited(batches, PARALLEL, async (batch) => {
+      const res = await platform.api('/suggestions/bulk', { token, json: { ids: batch, action: 'approve' } });
+      const body = (await res.json()) as { failed: number };
+      if (res.status !== 200) throw new Error(`bulk answered ${res.status}: ${JSON.stringify(body)}`);
+      failed += body.failed;
+    });
     const approveEnd = Date.now();
     console.log(
       `  ${ids.length - failed} approved (${failed} refused) in ${((approveEnd - approveStart) / 1000).toFixed(2)} s`,

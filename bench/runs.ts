@@ -11,6 +11,7 @@ import { createAiGateway } from '../shared/ai/create-gateway';
 import { inboxTriage } from '../shared/catalog/templates/inbox-triage';
 import { triageConfig } from '../shared/catalog/templates/inbox-triage/schema';
 import type { AgentInput, AgentMail } from '../shared/catalog/types';
+import { mapLimited } from '../shared/platform/pool';
 import { startTestPlatform, type TestPlatform, type Person } from '../test/support/platform';
 
 const SIZES = [10, 100, 1000];
@@ -73,27 +74,22 @@ async function seedMailbox(p: TestPlatform, count: number): Promise<void> {
   const token = await emulatorToken(p);
   const emulator = p.platform.settings.GOOGLE_EMULATOR!;
   const now = Date.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < count) {
-        const i = next++;
-        const sample = SAMPLES[i % SAMPLES.length]!;
-        const res = await fetch(`${emulator}/gmail/v1/users/me/messages/import`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            from: sample.from,
-            to: 'Alex Morgan <alex.morgan@gmail.example>',
-            subject: `${sample.subject} (${i + 1})`,
-            body_text: sample.text,
-            date: new Date(now - 60_000 - i * 30_000).toUTCString(),
-          }),
-        });
-        if (!res.ok) throw new Error(`emulator import answered ${res.status}: ${await res.text()}`);
-      }
-    }),
-  );
+  const indexes = Array.from({ length: count }, (_, i) => i);
+  await mapLimited(indexes, 8, async (i) => {
+    const sample = SAMPLES[i % SAMPLES.length]!;
+    const res = await fetch(`${emulator}/gmail/v1/users/me/messages/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: sample.from,
+        to: 'Alex Morgan <alex.morgan@gmail.example>',
+        subject: `${sample.subject} (${i + 1})`,
+        body_text: sample.text,
+        date: new Date(now - 60_000 - i * 30_000).toUTCString(),
+      }),
+    });
+    if (!res.ok) throw new Error(`emulator import answered ${res.status}: ${await res.text()}`);
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

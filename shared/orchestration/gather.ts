@@ -8,6 +8,7 @@ import type {
   SnapshotStore,
 } from '../connectors/types';
 import { ConflictError } from '../platform/errors';
+import { mapLimited } from '../platform/pool';
 
 /** What the step reads; everything but `previous`, `config`, `now` and `timezone`. */
 export type GatheredData = Pick<AgentInput, 'mail' | 'threads' | 'events' | 'documents' | 'account'>;
@@ -42,20 +43,6 @@ async function collect<T>(
     cursor = result.nextCursor ?? undefined;
   } while (cursor && out.length < max);
   return out.slice(0, max);
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        out[index] = await fn(items[index]!);
-      }
-    }),
-  );
-  return out;
 }
 
 function familiesOf(needs: InputNeeds): ConnectorFamily[] {

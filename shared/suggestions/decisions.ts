@@ -1,7 +1,7 @@
 import type { Actor } from '../platform/audit/actor';
 import type { Stored } from '../platform/cosmos/tenant-repository';
 import { AppError, ConflictError } from '../platform/errors';
-import { inBatches } from './in-batches';
+import { mapLimited } from '../platform/pool';
 import type { Proposal } from './kinds';
 import { canTransition } from './lifecycle';
 import type { DecisionSource, SuggestionDoc, SuggestionStatus } from './model';
@@ -146,7 +146,7 @@ export function createDecisions({
 
   /** Each item is decided on its own; its result says what happened, as its own request would have. */
   const bulk: SuggestionService['bulk'] = (tenantId, ids, action, actor, onDecided) =>
-    inBatches(ids, 8, async (id): Promise<BulkItemResult> => {
+    mapLimited(ids, 8, async (id): Promise<BulkItemResult> => {
       try {
         const decided: Stored<SuggestionDoc> =
           action === 'approve'

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inBatches } from './in-batches';
+import { mapLimited } from '../platform/pool';
 import type { Proposal, ProposalOrigin, SuggestionSink } from './kinds';
 import type { SuggestionDoc } from './model';
 import { buildPreview } from './preview';
@@ -57,7 +57,7 @@ export function createProposals({ deps, store, audit, events, now }: SuggestionP
       const createdAt = now();
       const ownerEmail = await deps.ownerEmail(origin.tenantId);
       const valid = parseProposals(proposals);
-      const stored = await inBatches([...valid.entries()], 8, async ([index, proposal]) => {
+      const stored = await mapLimited([...valid.entries()], 8, async ([index, proposal]) => {
         const id = suggestionIdFor(origin.tenantId, origin.runId, index, origin.stepId);
         const lifetime = Math.min(deps.expirySeconds, proposal.expiresInSeconds ?? deps.expirySeconds);
         const result = await store.createIfAbsent(newSuggestion(id, origin, proposal, ownerEmail, createdAt, lifetime));

@@ -9,22 +9,9 @@ export function googleClientOptions(settings: Settings, fetchImpl: typeof fetch)
   };
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time, keeping order. Failures are returned, not thrown. */
-export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<(R | Error)[]> {
-  const out: (R | Error)[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i]!);
-      } catch (err) {
-        out[i] = err instanceof Error ? err : new Error(String(err));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+/** The value, or the failure as an Error: for reads where one unreadable item must not fail the whole page. */
+export function settled<R>(call: Promise<R>): Promise<R | Error> {
+  return call.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
 }
 
 export const clampLimit = (limit: number | undefined, fallback = 25, max = 100) =>

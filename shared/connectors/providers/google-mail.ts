@@ -11,7 +11,8 @@ import type {
   ReplyInput,
   SendReplyInput,
 } from '../types';
-import { clampLimit, googleClientOptions, mapLimited } from './google-client';
+import { mapLimited } from '../../platform/pool';
+import { clampLimit, googleClientOptions, settled } from './google-client';
 import { vendorStatus } from '../provider-errors';
 import type { SendLedger } from '../send-ledger';
 
@@ -154,7 +155,7 @@ export async function createGmailProvider(
         labelIds: await labelFilter(query),
       });
       const refs = list.data.messages ?? [];
-      const results = await mapLimited(refs, 5, async (ref) => summarise(await metadata(ref.id!)));
+      const results = await mapLimited(refs, 5, (ref) => settled(metadata(ref.id!).then(summarise)));
       const items = results.filter((r): r is MailSummary => !(r instanceof Error));
       return {
         items,
@@ -171,7 +172,7 @@ export async function createGmailProvider(
         q: searchQuery(query),
         labelIds: await labelFilter(query),
       });
-      const results = await mapLimited(list.data.threads ?? [], 5, (t) => getThread(t.id!));
+      const results = await mapLimited(list.data.threads ?? [], 5, (t) => settled(getThread(t.id!)));
       const items = results.filter((r): r is MailThread => !(r instanceof Error));
       return {
         items,

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError 
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import type { ContainerName } from './containers';
 import type { CosmosStore } from './store';
+import { mapLimited } from '../pool';
 import { sleep } from '../retry';
 
 /** Every tenant document carries its partition key. */
@@ -278,20 +279,15 @@ export class TenantRepository<T extends TenantDoc> {
     const container = await this.container();
     const ids = await this.queryAll(tenantId, 'SELECT c.id, c.tenantId FROM c', [], 1_000_000);
     let removed = 0;
-    let next = 0;
     // A few deletes in flight at once: erasure of a large tenant stays within an HTTP request's time.
-    const worker = async () => {
-      while (next < ids.length) {
-        const { id } = ids[next++]!;
-        try {
-          await container.item(id, tenantId).delete();
-          removed++;
-        } catch (err) {
-          if (statusOf(err) !== 404) throw err;
-        }
+    await mapLimited(ids, 8, async ({ id }) => {
+      try {
+        await container.item(id, tenantId).delete();
+        removed++;
+      } catch (err) {
+        if (statusOf(err) !== 404) throw err;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, ids.length) }, worker));
+    });
     return removed;
   }
 }
