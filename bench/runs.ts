@@ -140,7 +140,7 @@ async function main() {
         const external = run.steps.reduce((n: number, s: any) => n + s.timings.gatherMs + s.timings.modelMs, 0);
         walls.push(wall);
         overheads.push(wall - external);
-        const stored = await p.services.agentPlatform().runs().get(person.tenantId, run.id);
+        const stored = await p.services.runs().get(person.tenantId, run.id);
         calls.push(await activityCalls(p, stored.instanceId));
         if (i === 0) {
           const snapshot = await p.services

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { agentView, createAgentBody, updateAgentBody } from '../shared/catalog/agent-model';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 
@@ -15,7 +15,7 @@ export const listAgents = httpRoute({
   query: pagingQuery.extend({ templateId: z.string().min(1).max(100).optional() }),
   response: pageOf(agentView),
   async handler({ services, principal, query }) {
-    const agents = services.agentPlatform().agents();
+    const agents = services.agents();
     const page = await agents.list(principal.tenantId, query, { templateId: query.templateId });
     return ok({ items: await Promise.all(page.items.map((a) => agents.view(a))), nextCursor: page.nextCursor });
   },
@@ -31,7 +31,7 @@ export const createAgent = httpRoute({
   response: agentView,
   successStatus: 201,
   async handler({ services, principal, body, correlationId }) {
-    const agents = services.agentPlatform().agents();
+    const agents = services.agents();
     const { agent } = await agents.create(principal.tenantId, body, {
       actorId: principal.subject,
       correlationId,
@@ -50,7 +50,7 @@ export const getAgent = httpRoute({
   params,
   response: agentView,
   async handler({ services, principal, params }) {
-    const agents = services.agentPlatform().agents();
+    const agents = services.agents();
     const agent = await agents.get(principal.tenantId, params.agentId);
     return ok(await agents.view(agent), { etag: agent._etag });
   },
@@ -66,7 +66,7 @@ export const updateAgent = httpRoute({
   body: updateAgentBody,
   response: agentView,
   async handler({ services, principal, params, body, ifMatch, correlationId }) {
-    const agents = services.agentPlatform().agents();
+    const agents = services.agents();
     const saved = await agents.update(principal.tenantId, params.agentId, body, ifMatch, {
       actorId: principal.subject,
       correlationId,
@@ -85,7 +85,7 @@ export const deleteAgent = httpRoute({
   params,
   successStatus: 204,
   async handler({ services, principal, params, ifMatch, correlationId }) {
-    await services.agentPlatform().agents().delete(principal.tenantId, params.agentId, ifMatch, {
+    await services.agents().delete(principal.tenantId, params.agentId, ifMatch, {
       actorId: principal.subject,
       correlationId,
       source: 'api',

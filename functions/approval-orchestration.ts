@@ -4,11 +4,9 @@
  */
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
-import { registerPrivacyParticipant } from '../shared/identity/privacy';
 import {
   APPROVAL_ORCHESTRATOR,
   EXECUTE_RETRY,
-  approvalInstanceId,
   createApprovalOrchestrator,
   type ApprovalInput,
 } from '../shared/suggestions/approval-orchestrator';
@@ -52,26 +50,3 @@ df.app.orchestration(
     (task as df.RegisteredActivityTask).withRetry(retryOptions),
   ),
 );
-
-registerPrivacyParticipant({
-  name: 'approvals',
-  /** Approval waits of the tenant's suggestions are stopped and purged; queued digests and used-link markers go. */
-  async erase(tenantId, ctx) {
-    const services = ctx.services;
-    let cursor: string | undefined;
-    do {
-      const page = await services.suggestions().list(tenantId, { limit: 100, cursor });
-      if (ctx.durable) {
-        for (const doc of page.items) {
-          const instanceId = approvalInstanceId(tenantId, doc.id);
-          await ctx.durable.terminate(instanceId, 'tenant erased').catch(() => undefined);
-          await ctx.durable.purgeInstanceHistory(instanceId).catch(() => undefined);
-        }
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    await services.markers().release('digest', tenantId);
-    await services.markers().eraseTenant('approval-link', tenantId);
-    await services.markers().eraseTenant('notified-run', tenantId);
-  },
-});

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Services } from '../shared/app/services';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { html } from '../shared/platform/http/responses';
 import { escapeHtml, renderPage } from '../shared/platform/http/html';
 import type { LinkOutcome } from '../shared/suggestions/approval-links';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 
 const isoInstant = z

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TEMPLATES, getTemplate } from '../shared/catalog/templates';
 import type { AgentTemplate } from '../shared/catalog/types';
 import { PACKS, getPack, packScopes, type AgentPack } from '../shared/packs/built-in-packs';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 
 const scopes = z.record(z.string(), z.array(z.string()));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 
 export const clientConfigResponse = z.object({

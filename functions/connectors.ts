@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { registerPrivacyParticipant } from '../shared/identity/privacy';
 import { ConnectFlowError } from '../shared/connectors/connector-service';
 import {
   browserNonceOf,
@@ -8,7 +7,7 @@ import {
   setFlowCookie,
 } from '../shared/connectors/oauth/browser-binding';
 import { escapeHtml, renderPage } from '../shared/platform/http/html';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { html, noContent, ok, redirect } from '../shared/platform/http/responses';
 
 const provider = z.enum(['google', 'microsoft', 'notion']);
@@ -162,14 +161,5 @@ export const deleteConnector = httpRoute({
       correlationId,
     });
     return noContent();
-  },
-});
-
-registerPrivacyParticipant({
-  name: 'connectors',
-  // Export lists connected accounts; tokens, their key ids and refresh leases never leave.
-  exportOmit: { connectors: ['tokens', 'refreshLease'] },
-  async erase(tenantId, ctx) {
-    await ctx.services.connectorService().eraseTenant(tenantId);
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { buildDashboard, dashboardSchema } from '../shared/analytics/dashboard';
 import { ValidationError } from '../shared/platform/errors';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 
 const MAX_DAYS = 366;

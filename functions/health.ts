@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkHealth } from '../shared/platform/health/health';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 
 const componentSchema = z.object({

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { EXPORTS_PREFIX } from '../shared/identity/privacy';
 import { profileSchema, profileUpdateSchema, toProfileView } from '../shared/identity/tenant-profile';
 import { NotFoundError } from '../shared/platform/errors';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { accepted, ok } from '../shared/platform/http/responses';
 import { limitsReportSchema } from './usage';
 
@@ -90,28 +88,13 @@ export const exportMe = httpRoute({
   response: z.union([exportDocumentSchema, exportReadySchema]),
   durable: true,
   async handler({ services, principal, correlationId, durableClient }) {
-    const tenantId = principal.tenantId;
-    const document = await services.privacy().exportTenant(tenantId, { durable: durableClient(), correlationId });
-    const json = JSON.stringify(document);
-    const size = Buffer.byteLength(json, 'utf8');
-    const large = size > services.settings.EXPORT_INLINE_MAX_BYTES;
-    const exportId = large ? randomUUID() : undefined;
-    if (exportId) {
-      // Only the newest prepared export is kept.
-      for (const old of await services.blobs().list(tenantId, EXPORTS_PREFIX))
-        await services.blobs().delete(tenantId, old.path);
-      await services.blobs().put(tenantId, `${EXPORTS_PREFIX}${exportId}.json`, json, 'application/json');
-    }
-    await services.audit().record({
-      tenantId,
-      actor: { type: 'person', id: principal.subject },
-      action: 'tenant.exported',
-      target: { type: 'tenant', id: tenantId },
-      outcome: 'success',
-      source: 'web',
-      correlationId,
-      summary: exportId ? `Data export prepared for download (${size} bytes)` : `Data exported (${size} bytes)`,
-    });
+    const { json, size, exportId } = await services
+      .privacy()
+      .deliverExport(
+        principal.tenantId,
+        { actorId: principal.subject, source: 'web', correlationId },
+        { durable: durableClient(), correlationId },
+      );
     if (!exportId) {
       return {
         status: 200,
@@ -137,7 +120,7 @@ export const downloadExport = httpRoute({
   params: z.object({ exportId: z.string().uuid() }),
   produces: 'application/json',
   async handler({ services, principal, params }) {
-    const content = await services.blobs().get(principal.tenantId, `${EXPORTS_PREFIX}${params.exportId}.json`);
+    const content = await services.privacy().readExport(principal.tenantId, params.exportId);
     if (!content) throw new NotFoundError('export');
     return {
       status: 200,

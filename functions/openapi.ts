@@ -1,5 +1,5 @@
 import { buildOpenApiDocument } from '../shared/platform/http/openapi';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 
 let cached: string | undefined;
 

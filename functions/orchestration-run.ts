@@ -3,13 +3,12 @@
  * app's services; the orchestrator is deterministic and calls them through the typed handles below.
  */
 import * as df from 'durable-functions';
-import type { DurableClient } from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import type { FinishRequest, StepRequest } from '../shared/orchestration/run-activities';
 import { createRunOrchestrator, RUN_ORCHESTRATION } from '../shared/orchestration/run-orchestrator';
-import type { OrchestrationStarter, RunOrchestrationInput } from '../shared/orchestration/run-service';
+import type { RunOrchestrationInput } from '../shared/orchestration/run-service';
 
-const activities = () => getServices().agentPlatform().runActivities();
+const activities = () => getServices().runActivities();
 
 export const prepareRun = df.app.activity('runPrepare', {
   handler: (input: RunOrchestrationInput) => activities().prepare(input),
@@ -23,12 +22,3 @@ df.app.orchestration(
   RUN_ORCHESTRATION,
   createRunOrchestrator({ prepare: prepareRun, step: runStep, finish: finishRun }),
 );
-
-/** Starts run orchestrations through the Durable client. */
-export function durableStarter(client: DurableClient): OrchestrationStarter {
-  return {
-    async start(instanceId, input) {
-      await client.startNew(RUN_ORCHESTRATION, { instanceId, input });
-    },
-  };
-}

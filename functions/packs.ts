@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { agentView } from '../shared/catalog/agent-model';
 import type { InstallResult } from '../shared/packs/pack-install-service';
 import { workflowView } from '../shared/packs/workflow-model';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 
@@ -53,7 +53,6 @@ export const installPack = httpRoute({
   async handler({ services, principal, params, correlationId }) {
     await services.tenants().ensure(principal, { correlationId, source: 'api' });
     const result = await services
-      .agentPlatform()
       .packs()
       .install(principal.tenantId, params.packId, { actorId: principal.subject, correlationId, source: 'api' });
     const body = {
@@ -76,7 +75,7 @@ export const listInstalledPacks = httpRoute({
   query: pagingQuery,
   response: pageOf(installView),
   async handler({ services, principal, query }) {
-    const page = await services.agentPlatform().packs().list(principal.tenantId, query);
+    const page = await services.packs().list(principal.tenantId, query);
     return ok({
       items: page.items.filter((i) => i.status === 'installed').map(toInstallView),
       nextCursor: page.nextCursor,
@@ -94,7 +93,6 @@ export const uninstallPack = httpRoute({
   successStatus: 204,
   async handler({ services, principal, params, correlationId }) {
     await services
-      .agentPlatform()
       .packs()
       .uninstall(principal.tenantId, params.installId, { actorId: principal.subject, correlationId, source: 'api' });
     return noContent();

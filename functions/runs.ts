@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { DurableClient } from 'durable-functions';
 import { runView, startRunBody, toRunView, type RunDoc, type RunProgress } from '../shared/orchestration/run-model';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { accepted, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
-import { durableStarter } from './orchestration-run';
+import { durableStarter } from '../shared/orchestration/durable-starter';
 
 const params = z.object({ runId: z.string().min(1).max(200) });
 /** The run as `GET /api/orchestration/runs/{runId}` shows it, plus `runId` (same as `id`). */
@@ -31,21 +31,18 @@ export const startRun = httpRoute({
   successStatus: 202,
   durable: true,
   async handler({ services, principal, body, correlationId, durableClient }) {
-    const { run } = await services
-      .agentPlatform()
-      .runs()
-      .start(
-        principal.tenantId,
-        {
-          target: body.agentId ? { type: 'agent', id: body.agentId } : { type: 'workflow', id: body.workflowId! },
-          input: body.input,
-          trigger: { type: 'manual', slot: null },
-          actorId: principal.subject,
-          source: 'api',
-          correlationId,
-        },
-        durableStarter(durableClient()),
-      );
+    const { run } = await services.runs().start(
+      principal.tenantId,
+      {
+        target: body.agentId ? { type: 'agent', id: body.agentId } : { type: 'workflow', id: body.workflowId! },
+        input: body.input,
+        trigger: { type: 'manual', slot: null },
+        actorId: principal.subject,
+        source: 'api',
+        correlationId,
+      },
+      durableStarter(durableClient()),
+    );
     return accepted({ runId: run.id, ...toRunView(run) }, `/api/orchestration/runs/${run.id}`);
   },
 });
@@ -63,7 +60,7 @@ export const listRuns = httpRoute({
   }),
   response: pageOf(runView),
   async handler({ services, principal, query }) {
-    const page = await services.agentPlatform().runs().list(principal.tenantId, query, query);
+    const page = await services.runs().list(principal.tenantId, query, query);
     return ok({ items: page.items.map((r) => toRunView(r)), nextCursor: page.nextCursor });
   },
 });
@@ -78,7 +75,7 @@ export const getRun = httpRoute({
   response: runView,
   durable: true,
   async handler({ services, principal, params, durableClient }) {
-    const run = await services.agentPlatform().runs().get(principal.tenantId, params.runId);
+    const run = await services.runs().get(principal.tenantId, params.runId);
     return ok(toRunView(run, await liveProgress(durableClient(), run)), {
       etag: run._etag,
       headers: { 'Cache-Control': 'no-store' },
@@ -97,7 +94,6 @@ export const cancelRun = httpRoute({
   successStatus: 202,
   async handler({ services, principal, params, correlationId }) {
     const run = await services
-      .agentPlatform()
       .runs()
       .cancel(principal.tenantId, params.runId, { actorId: principal.subject, source: 'api', correlationId });
     return accepted(toRunView(run), `/api/orchestration/runs/${run.id}`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Services } from '../shared/app/services';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 import { suggestionKindSchema } from '../shared/suggestions/kinds';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tierSchema } from '../shared/platform/config/tiers';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 
 const limitUsageSchema = z.object({

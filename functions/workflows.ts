@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createWorkflowBody, updateWorkflowBody, workflowView } from '../shared/packs/workflow-model';
-import { httpRoute } from '../shared/platform/http/route';
+import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 
@@ -15,7 +15,7 @@ export const listWorkflows = httpRoute({
   query: pagingQuery,
   response: pageOf(workflowView),
   async handler({ services, principal, query }) {
-    const workflows = services.agentPlatform().workflows();
+    const workflows = services.workflows();
     const page = await workflows.list(principal.tenantId, query);
     return ok({ items: await Promise.all(page.items.map((w) => workflows.view(w))), nextCursor: page.nextCursor });
   },
@@ -31,7 +31,7 @@ export const createWorkflow = httpRoute({
   response: workflowView,
   successStatus: 201,
   async handler({ services, principal, body, correlationId }) {
-    const workflows = services.agentPlatform().workflows();
+    const workflows = services.workflows();
     const { workflow } = await workflows.create(principal.tenantId, body, {
       actorId: principal.subject,
       correlationId,
@@ -50,7 +50,7 @@ export const getWorkflow = httpRoute({
   params,
   response: workflowView,
   async handler({ services, principal, params }) {
-    const workflows = services.agentPlatform().workflows();
+    const workflows = services.workflows();
     const workflow = await workflows.get(principal.tenantId, params.workflowId);
     return ok(await workflows.view(workflow), { etag: workflow._etag });
   },
@@ -66,7 +66,7 @@ export const updateWorkflow = httpRoute({
   body: updateWorkflowBody,
   response: workflowView,
   async handler({ services, principal, params, body, ifMatch, correlationId }) {
-    const workflows = services.agentPlatform().workflows();
+    const workflows = services.workflows();
     const saved = await workflows.update(principal.tenantId, params.workflowId, body, ifMatch, {
       actorId: principal.subject,
       correlationId,
@@ -85,7 +85,7 @@ export const deleteWorkflow = httpRoute({
   params,
   successStatus: 204,
   async handler({ services, principal, params, ifMatch, correlationId }) {
-    await services.agentPlatform().workflows().delete(principal.tenantId, params.workflowId, ifMatch, {
+    await services.workflows().delete(principal.tenantId, params.workflowId, ifMatch, {
       actorId: principal.subject,
       correlationId,
       source: 'api',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { UnauthorizedError, UpstreamError } from '../platform/errors';
-import type { Authenticator, Principal } from './principal';
+import type { Authenticator, Principal } from '../platform/http/principal';
 
 export interface JwtAuthenticatorOptions {
   issuer: string;

@@ -1,19 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
-import type { Services } from '../app/services';
+import { auditedAs, type Actor } from '../platform/audit/actor';
+import type { AuditLog } from '../platform/audit/audit-log';
+import type { BlobStore } from '../platform/blob/blob-store';
+import type { Clock } from '../platform/clock';
 import { CONTAINERS, type ContainerName } from '../platform/cosmos/containers';
+import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 
 /** What export and erasure hand to each participant. */
 export interface PrivacyContext {
-  services: Services;
   /** The Durable client, to find, terminate and purge the tenant's orchestrations. */
   durable?: DurableClient;
   correlationId?: string;
 }
 
 /**
- * A context's share of export and erasure. The defaults already export and erase every `/tenantId` container and
+ * A context's share of export and erasure, defined beside the context (e.g. shared/connectors/privacy.ts) and listed
+ * in the composition root (shared/app/wiring/identity.ts). The defaults already export and erase every `/tenantId` container and
  * the tenant's blobs; a participant adds what they cannot know: provider tokens to revoke, entries in the
  * `system` container, orchestration instances, fields that must never leave (`exportOmit`).
  */
@@ -26,17 +30,6 @@ export interface PrivacyParticipant {
   erase(tenantId: string, ctx: PrivacyContext): Promise<void>;
   /** Top-level fields left out of the export, per container (e.g. a connector's encrypted tokens). */
   exportOmit?: Partial<Record<ContainerName, string[]>>;
-}
-
-const participants = new Map<string, PrivacyParticipant>();
-
-/** Registers a context's export/erasure hooks; call at module load, next to the context's function registrations. */
-export function registerPrivacyParticipant(participant: PrivacyParticipant): void {
-  participants.set(participant.name, participant);
-}
-
-export function listPrivacyParticipants(): readonly PrivacyParticipant[] {
-  return [...participants.values()];
 }
 
 /** Every tenant-partitioned container: the ones export and erasure cover by default. */
@@ -62,7 +55,7 @@ function scrub(value: unknown, depth = 0): unknown {
 /** Blobs below this size are embedded (base64) in the export; larger ones are listed with their size. */
 const EMBED_BLOB_BYTES = 256 * 1024;
 /** Where finished exports are kept, under the tenant's blob prefix (not exported again). */
-export const EXPORTS_PREFIX = 'exports/';
+const EXPORTS_PREFIX = 'exports/';
 
 export interface TenantExport {
   format: 'personal-agents-export/1';
@@ -81,17 +74,40 @@ export interface ErasureReport {
   failures: string[];
 }
 
+/** An export as handed to the person: inline when small, otherwise stored for download under `exportId`. */
+export interface DeliveredExport {
+  json: string;
+  size: number;
+  exportId?: string;
+}
+
 export interface PrivacyService {
-  exportTenant(tenantId: string, ctx: Omit<PrivacyContext, 'services'>): Promise<TenantExport>;
-  eraseTenant(tenantId: string, ctx: Omit<PrivacyContext, 'services'>): Promise<ErasureReport>;
+  exportTenant(tenantId: string, ctx: PrivacyContext): Promise<TenantExport>;
+  /** Exports the tenant for its owner: inline when small, else stored (only the newest is kept). Audited. */
+  deliverExport(tenantId: string, actor: Actor, ctx: PrivacyContext): Promise<DeliveredExport>;
+  /** A stored export, or undefined. */
+  readExport(tenantId: string, exportId: string): Promise<Buffer | undefined>;
+  eraseTenant(tenantId: string, ctx: PrivacyContext): Promise<ErasureReport>;
+}
+
+export interface PrivacyDeps {
+  cosmos: () => CosmosStore;
+  blobs: () => BlobStore;
+  clock: Clock;
+  audit: () => AuditLog;
+  /** Every context's participant, in the order they run. */
+  participants: () => readonly PrivacyParticipant[];
+  /** Exports larger than this are stored for download instead of returned inline. */
+  exportInlineMaxBytes: number;
 }
 
 function instanceBelongsTo(instanceId: string, tenantId: string): boolean {
   return instanceId.split(':').includes(tenantId);
 }
 
-export function createPrivacyService(services: Services): PrivacyService {
-  const repo = (name: ContainerName) => new TenantRepository<TenantDoc>(services.cosmos(), name, name);
+export function createPrivacyService(deps: PrivacyDeps): PrivacyService {
+  const repo = (name: ContainerName) => new TenantRepository<TenantDoc>(deps.cosmos(), name, name);
+  const exportPath = (exportId: string) => `${EXPORTS_PREFIX}${exportId}.json`;
 
   async function eraseOrchestrations(
     tenantId: string,
@@ -115,11 +131,11 @@ export function createPrivacyService(services: Services): PrivacyService {
     return purged;
   }
 
-  return {
+  const service: PrivacyService = {
     async exportTenant(tenantId, ctx) {
-      const full: PrivacyContext = { ...ctx, services };
+      const participants = deps.participants();
       const omit = new Map<ContainerName, Set<string>>();
-      for (const p of participants.values()) {
+      for (const p of participants) {
         for (const [name, fields] of Object.entries(p.exportOmit ?? {}) as [ContainerName, string[]][]) {
           const set = omit.get(name) ?? new Set<string>();
           fields.forEach((f) => set.add(f));
@@ -137,7 +153,7 @@ export function createPrivacyService(services: Services): PrivacyService {
         });
       }
       const blobs: TenantExport['blobs'] = [];
-      for (const blob of await services.blobs().list(tenantId)) {
+      for (const blob of await deps.blobs().list(tenantId)) {
         if (blob.path.startsWith(EXPORTS_PREFIX)) continue;
         const entry: TenantExport['blobs'][number] = {
           path: blob.path,
@@ -145,16 +161,16 @@ export function createPrivacyService(services: Services): PrivacyService {
           contentType: blob.contentType,
         };
         if (blob.size <= EMBED_BLOB_BYTES)
-          entry.base64 = (await services.blobs().get(tenantId, blob.path))?.toString('base64');
+          entry.base64 = (await deps.blobs().get(tenantId, blob.path))?.toString('base64');
         blobs.push(entry);
       }
       const sections: Record<string, unknown> = {};
-      for (const p of participants.values()) {
-        if (p.export) sections[p.name] = scrub(await p.export(tenantId, full));
+      for (const p of participants) {
+        if (p.export) sections[p.name] = scrub(await p.export(tenantId, ctx));
       }
       return {
         format: 'personal-agents-export/1',
-        exportedAt: services.clock.now().toISOString(),
+        exportedAt: deps.clock.now().toISOString(),
         tenantId,
         containers,
         blobs,
@@ -162,17 +178,41 @@ export function createPrivacyService(services: Services): PrivacyService {
       };
     },
 
+    async deliverExport(tenantId, actor, ctx) {
+      const json = JSON.stringify(await service.exportTenant(tenantId, ctx));
+      const size = Buffer.byteLength(json, 'utf8');
+      const exportId = size > deps.exportInlineMaxBytes ? randomUUID() : undefined;
+      if (exportId) {
+        // Only the newest prepared export is kept.
+        for (const old of await deps.blobs().list(tenantId, EXPORTS_PREFIX))
+          await deps.blobs().delete(tenantId, old.path);
+        await deps.blobs().put(tenantId, exportPath(exportId), json, 'application/json');
+      }
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(actor),
+        action: 'tenant.exported',
+        target: { type: 'tenant', id: tenantId },
+        outcome: 'success',
+        summary: exportId ? `Data export prepared for download (${size} bytes)` : `Data exported (${size} bytes)`,
+      });
+      return { json, size, exportId };
+    },
+
+    readExport(tenantId, exportId) {
+      return deps.blobs().get(tenantId, exportPath(exportId));
+    },
+
     async eraseTenant(tenantId, ctx) {
-      const full: PrivacyContext = { ...ctx, services };
       const failures: string[] = [];
       const profile = await repo('tenants').get(tenantId, tenantId);
       const createdFrom = new Date(
         Date.parse((profile as { createdAt?: string } | undefined)?.createdAt ?? '') - 86_400_000 || 0,
       );
       // Participants first: revoking provider tokens needs the stored connector documents.
-      for (const p of participants.values()) {
+      for (const p of deps.participants()) {
         try {
-          await p.erase(tenantId, full);
+          await p.erase(tenantId, ctx);
         } catch (err) {
           failures.push(`${p.name}: ${(err as Error).message}`);
         }
@@ -190,15 +230,15 @@ export function createPrivacyService(services: Services): PrivacyService {
           documents[name] = (documents[name] ?? 0) + (await repo(name).deleteAllOfTenant(tenantId));
         }
       }
-      const blobs = await services.blobs().deleteAllOfTenant(tenantId);
+      const blobs = await deps.blobs().deleteAllOfTenant(tenantId);
       const deletionId = randomUUID();
       // The only trace left: when, and how much was removed. Nothing that identifies the person.
-      const system = await services.cosmos().container('system');
+      const system = await deps.cosmos().container('system');
       await system.items.create({
         id: `deletion:${deletionId}`,
         pk: 'deletions',
         kind: 'tenant-deletion',
-        deletedAt: services.clock.now().toISOString(),
+        deletedAt: deps.clock.now().toISOString(),
         documents,
         blobs,
         orchestrations,
@@ -208,4 +248,5 @@ export function createPrivacyService(services: Services): PrivacyService {
       return { deletionId, documents, blobs, orchestrations, failures };
     },
   };
+  return service;
 }

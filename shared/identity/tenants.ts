@@ -5,7 +5,7 @@ import type { Tier } from '../platform/config/tiers';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
-import type { Principal } from './principal';
+import type { Principal } from '../platform/http/principal';
 import type { ProfileUpdate, TenantProfile } from './tenant-profile';
 
 export interface TenantDefaults {

@@ -1,6 +1,8 @@
 import type { AgentService } from '../catalog/agent-service';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { AgentView } from '../catalog/agent-model';
+import { getTemplate } from '../catalog/templates';
+import type { ConnectorFamily } from '../connectors/types';
 import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
@@ -56,6 +58,24 @@ export class PackInstallService {
 
   list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>> {
     return this.repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "packInstall" ORDER BY c.installedAt', [], paging);
+  }
+
+  /**
+   * Families the tenant's installed packs read or act on: what a connection asks consent for when the person does
+   * not name families.
+   */
+  async requiredFamilies(tenantId: string): Promise<ConnectorFamily[]> {
+    const installs = await this.repo.queryAll(tenantId, 'SELECT c.packId FROM c WHERE c.type = "packInstall"', []);
+    const families = new Set<ConnectorFamily>();
+    for (const { packId } of installs) {
+      try {
+        for (const agent of getPack(packId).agents)
+          for (const need of getTemplate(agent.templateId).families) families.add(need.family);
+      } catch {
+        // A pack or template that no longer exists asks for nothing.
+      }
+    }
+    return [...families];
   }
 
   async get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>> {

@@ -45,7 +45,7 @@ describe('packs', () => {
     assert.equal((await p.json('/agents', { token: bob.token })).body.items.length, 0);
     assert.equal((await p.json('/workflows', { token: bob.token })).body.items.length, 0);
     assert.equal((await p.json('/packs', { token: bob.token })).body.items.length, 0);
-    const entry = await p.services.agentPlatform().schedules().get(bob.tenantId, 'workflow', first.body.workflowIds[0]);
+    const entry = await p.services.schedules().get(bob.tenantId, 'workflow', first.body.workflowIds[0]);
     assert.equal(entry, undefined, 'the schedule is cancelled');
     assert.equal((await p.json(`/packs/${first.body.installId}`, { method: 'DELETE', token: bob.token })).status, 404);
 

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSchedulerTick, type TickReport } from '../../shared/orchestration/scheduler';
 import type { OrchestrationStarter } from '../../shared/orchestration/run-service';
-import { durableStarter } from '../../functions/orchestration-run';
+import { durableStarter } from '../../shared/orchestration/durable-starter';
 import { TERMINAL, type RunDoc } from '../../shared/orchestration/run-model';
 import { startTestPlatform, type TestPlatform, type Person } from '../support/platform';
 
@@ -23,7 +23,7 @@ before(async () => {
       await real.start(instanceId, input);
     },
   };
-  const platform = p.services.agentPlatform();
+  const platform = p.services;
   // The scheduler function's work at an injected instant (the timer passes the clock's now).
   tick = (at) =>
     runSchedulerTick(
@@ -53,7 +53,7 @@ test('a daily 09:00 New York schedule fires once per slot across the DST change,
   const first = await tick('2027-03-13T14:00:20Z');
   assert.equal(first.started.length, 1);
   assert.deepEqual(await slotsOf(id), ['2027-03-13T14:00:00.000Z']);
-  const entry = await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id);
+  const entry = await p.services.schedules().get(dan.tenantId, 'agent', id);
   assert.equal(
     entry?.nextRunAt,
     '2027-03-14T13:00:00.000Z',
@@ -96,14 +96,14 @@ test('a slot missed by more than the catch-up window is skipped, audited, and th
   assert.equal(report.started.filter((r) => r.includes(id)).length, 0);
   assert.ok(report.skippedSlots >= 1);
   assert.deepEqual(await slotsOf(id), []);
-  const entry = await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id);
+  const entry = await p.services.schedules().get(dan.tenantId, 'agent', id);
   assert.equal(entry?.nextRunAt, '2027-03-03T07:30:00.000Z', '08:30 CET');
   const audit = await p.json('/audit?type=schedule.slot.skipped', { token: dan.token });
   assert.ok(audit.body.items.some((a: any) => a.target.id === id));
 
   // Deleting the agent removes its schedule: later ticks start nothing for it.
   assert.equal((await p.json(`/agents/${id}`, { method: 'DELETE', token: dan.token })).status, 204);
-  assert.equal(await p.services.agentPlatform().schedules().get(dan.tenantId, 'agent', id), undefined);
+  assert.equal(await p.services.schedules().get(dan.tenantId, 'agent', id), undefined);
 });
 
 test("a scheduled run over the plan's monthly tokens is created and stops with a visible limit status", async () => {
@@ -133,7 +133,7 @@ test('a run refused by the monthly token limit is never stored as stopped while 
   });
   assert.equal(agent.status, 201);
   await p.services.usage().record(lea.tenantId, { promptTokens: 10_000_000 });
-  const platform = p.services.agentPlatform();
+  const platform = p.services;
   // Created without an orchestration, so this process's activity is the only writer of the run.
   const { run } = await platform.runs().start(
     lea.tenantId,
@@ -183,14 +183,14 @@ test('erasing a person removes their schedules and their run orchestrations', as
   await p.connectGoogle(ivy);
   const pack = await p.json('/packs/meeting-ready/install', { method: 'POST', token: ivy.token });
   const workflowId = pack.body.workflowIds[0];
-  assert.ok(await p.services.agentPlatform().schedules().get(ivy.tenantId, 'workflow', workflowId));
+  assert.ok(await p.services.schedules().get(ivy.tenantId, 'workflow', workflowId));
   const started = await p.json('/orchestration/runs', { method: 'POST', token: ivy.token, json: { workflowId } });
   await p.finishedRun(ivy, started.body.id);
 
   const erased = await p.json('/me', { method: 'DELETE', token: ivy.token });
   assert.equal(erased.status, 200);
   assert.ok(erased.body.orchestrations >= 1, JSON.stringify(erased.body));
-  assert.equal(await p.services.agentPlatform().schedules().get(ivy.tenantId, 'workflow', workflowId), undefined);
+  assert.equal(await p.services.schedules().get(ivy.tenantId, 'workflow', workflowId), undefined);
   const instance = await p
     .durableClient()
     .getStatus(`run:${ivy.tenantId}:${started.body.id}`)

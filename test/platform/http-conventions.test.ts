@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import { httpRoute } from '../../shared/platform/http/route';
+import { httpRoute } from '../../shared/app/http-route';
 import { ok } from '../../shared/platform/http/responses';
 import { decodeCursor, encodeCursor } from '../../shared/platform/http/paging';
 import { scopeToTenant } from '../../shared/platform/cosmos/tenant-repository';

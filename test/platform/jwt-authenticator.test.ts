@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type CryptoKey } from 'jose';
 import { createJwtAuthenticator, tenantIdFor } from '../../shared/identity/jwt-authenticator';
-import type { Authenticator } from '../../shared/identity/principal';
+import type { Authenticator } from '../../shared/platform/http/principal';
 import { UnauthorizedError } from '../../shared/platform/errors';
 
 const AUDIENCE = 'personal-agents-api';

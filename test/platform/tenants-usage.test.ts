@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServicesOnEmbeddedCosmos } from '../support/embedded-cosmos';
 import type { Services } from '../../shared/app/services';
-import type { Principal } from '../../shared/identity/principal';
+import type { Principal } from '../../shared/platform/http/principal';
 import { tenantIdFor } from '../../shared/identity/jwt-authenticator';
 import { LimitExceededError, PreconditionFailedError } from '../../shared/platform/errors';
 import { CrossPartitionQueryError } from '../../shared/platform/cosmos/store';

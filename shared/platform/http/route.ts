@@ -2,8 +2,6 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import { type z } from 'zod';
-import { getServices, type Services } from '../../app/services';
-import type { Principal } from '../../identity/principal';
 import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -14,13 +12,14 @@ import {
 import { createLogger, type Logger } from '../logging';
 import { withCorrelation } from '../telemetry';
 import { renderPage, escapeHtml } from './html';
+import type { Principal } from './principal';
 import { registerOperation } from './openapi-registry';
 import { problemResponse, toProblem } from './problem';
 import { toHttpResponse, type RouteResult } from './responses';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteContext<B, Q, P, A extends 'user' | 'none'> {
+export interface RouteContext<B, Q, P, A extends 'user' | 'none', S> {
   request: HttpRequest;
   invocation: InvocationContext;
   correlationId: string;
@@ -33,12 +32,13 @@ export interface RouteContext<B, Q, P, A extends 'user' | 'none'> {
   params: P;
   /** The If-Match header, when the client sent one. */
   ifMatch: string | undefined;
-  services: Services;
+  /** The app's services, as the composition root hands them to routes. */
+  services: S;
   /** The Durable client; only on routes declared with `durable: true`. */
   durableClient(): df.DurableClient;
 }
 
-export interface RouteSpec<B, Q, P, A extends 'user' | 'none'> {
+export interface RouteSpec<B, Q, P, A extends 'user' | 'none', S> {
   /** Function name; unique in the app. */
   name: string;
   method: Method;
@@ -60,7 +60,7 @@ export interface RouteSpec<B, Q, P, A extends 'user' | 'none'> {
   produces?: string;
   /** Adds the Durable client input binding (start, query, signal orchestrations). */
   durable?: boolean;
-  handler(ctx: RouteContext<B, Q, P, A>): Promise<RouteResult>;
+  handler(ctx: RouteContext<B, Q, P, A, S>): Promise<RouteResult>;
 }
 
 const BODY_METHODS = new Set<Method>(['POST', 'PUT', 'PATCH']);
@@ -133,13 +133,39 @@ function htmlError(err: unknown, correlationId: string): HttpResponseInit {
   };
 }
 
+/** What routes need from the app; the composition root provides it (see `createHttpRoute`). */
+export interface RouteHost<S> {
+  /** Handed to every handler as `ctx.services`. */
+  services: S;
+  /** The caller of a request's bearer token; throws UnauthorizedError on any problem. */
+  authenticate(request: HttpRequest): Promise<Principal>;
+  /** Larger bodies are refused with 413. */
+  maxBodyBytes: number;
+  /** Check success bodies against the route's `response` schema (local mode), so the OpenAPI document never drifts. */
+  checkResponses: boolean;
+}
+
+/** The `httpRoute` function of an app whose routes get `S` as their services. */
+export type HttpRoute<S> = <B = undefined, Q = undefined, P = undefined, A extends 'user' | 'none' = 'user'>(
+  spec: RouteSpec<B, Q, P, A, S>,
+) => (request: HttpRequest, invocation: InvocationContext) => Promise<HttpResponseInit>;
+
+/**
+ * Builds the app's `httpRoute`. `host` is called on each request (not at registration), so the composition root
+ * builds its services on first use.
+ */
+export function createHttpRoute<S>(host: () => RouteHost<S>): HttpRoute<S> {
+  return (spec) => registerRoute(spec, host);
+}
+
 /**
  * Registers an HTTP function with the app's conventions: bearer auth, zod-validated params/query/body with field paths,
  * body size and media type checks, correlation ids, problem+json errors, and an OpenAPI entry.
  * Returns the handler so tests can call it directly.
  */
-export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends 'user' | 'none' = 'user'>(
-  spec: RouteSpec<B, Q, P, A>,
+function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
+  spec: RouteSpec<B, Q, P, A, S>,
+  host: () => RouteHost<S>,
 ): (request: HttpRequest, invocation: InvocationContext) => Promise<HttpResponseInit> {
   const auth = (spec.auth ?? 'user') as A;
   const bodyFormat = spec.bodyFormat ?? 'json';
@@ -164,18 +190,13 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
     const log = createLogger(invocation, correlationId);
     return withCorrelation(correlationId, async () => {
       try {
-        const services = getServices();
-        const principal =
-          auth === 'user'
-            ? await services.authenticator().authenticate(request.headers.get(services.settings.AUTH_TOKEN_HEADER))
-            : undefined;
+        const { services, authenticate, maxBodyBytes, checkResponses } = host();
+        const principal = auth === 'user' ? await authenticate(request) : undefined;
         const errors: FieldError[] = [];
         const params = parsePart(spec.params, request.params, 'params', errors);
         const query = parsePart(spec.query, queryObject(request), 'query', errors);
         const rawBody =
-          spec.body && BODY_METHODS.has(spec.method)
-            ? await readBody(request, bodyFormat, services.settings.HTTP_MAX_BODY_BYTES)
-            : undefined;
+          spec.body && BODY_METHODS.has(spec.method) ? await readBody(request, bodyFormat, maxBodyBytes) : undefined;
         const body = parsePart(spec.body, rawBody, 'body', errors);
         throwIfInvalid(errors);
         const result = await spec.handler({
@@ -183,7 +204,7 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
           invocation,
           correlationId,
           log,
-          principal: principal as RouteContext<B, Q, P, A>['principal'],
+          principal: principal as RouteContext<B, Q, P, A, S>['principal'],
           body,
           query,
           params,
@@ -194,12 +215,7 @@ export function httpRoute<B = undefined, Q = undefined, P = undefined, A extends
             return df.getClient(invocation);
           },
         });
-        if (
-          spec.response &&
-          services.settings.APP_ENV === 'local' &&
-          result.body !== undefined &&
-          result.status < 300
-        ) {
+        if (spec.response && checkResponses && result.body !== undefined && result.status < 300) {
           const check = spec.response.safeParse(result.body);
           if (!check.success) {
             log.error(`response of ${spec.name} does not match its schema`, undefined, { issues: check.error.issues });

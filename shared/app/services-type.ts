@@ -1,0 +1,77 @@
+import type { Settings } from '../platform/config';
+import type { Clock } from '../platform/clock';
+import type { CosmosStore } from '../platform/cosmos/store';
+import type { BlobStore } from '../platform/blob/blob-store';
+import type { EventPublisher } from '../platform/events/publisher';
+import type { Authenticator } from '../platform/http/principal';
+import type { AuditLog } from '../platform/audit/audit-log';
+import type { FeatureFlags } from '../platform/config/features';
+import type { TenantService } from '../identity/tenants';
+import type { UsageService } from '../identity/usage';
+import type { PrivacyService } from '../identity/privacy';
+import type { ConnectorHub, SnapshotStore } from '../connectors/types';
+import type { ConnectorService } from '../connectors';
+import type { SuggestionService } from '../suggestions/suggestion-service';
+import type { ApprovalLinks } from '../suggestions/approval-links';
+import type { LinkSigner } from '../suggestions/link-signer';
+import type { SystemMarkers } from '../suggestions/system-markers';
+import type { EmailTransport } from '../communications/email-transport';
+import type { Notifier } from '../communications/notifier';
+import type { RollupStore } from '../analytics/rollups';
+import type { AgentService } from '../catalog/agent-service';
+import type { WorkflowService } from '../packs/workflow-service';
+import type { PackInstallService } from '../packs/pack-install-service';
+import type { RunService } from '../orchestration/run-service';
+import type { ScheduleIndex } from '../orchestration/schedule-index';
+import type { AiGateway } from '../ai/gateway';
+import type { RunActivities } from '../orchestration/run-activities';
+
+/**
+ * What the composition root (services.ts) provides: each adapter and service as a lazy getter. Each context's
+ * services are wired in `wiring/<context>.ts`, where every factory gets exactly the dependencies it declares.
+ */
+export interface Services {
+  settings: Settings;
+  clock: Clock;
+  cosmos: () => CosmosStore;
+  blobs: () => BlobStore;
+  events: () => EventPublisher;
+  authenticator: () => Authenticator;
+  audit: () => AuditLog;
+  flags: () => FeatureFlags;
+  /** Personal tenants and profiles. */
+  tenants: () => TenantService;
+  /** Tier limits and usage meters. */
+  usage: () => UsageService;
+  /** Export and erasure of a tenant's data (each context's participant is listed in wiring/identity.ts). */
+  privacy: () => PrivacyService;
+  /** Suggestions, approvals and their execution (also the agents' SuggestionSink). */
+  suggestions: () => SuggestionService;
+  /** Signed single-use approve/reject links for emails. */
+  approvalLinks: () => ApprovalLinks;
+  linkSigner: () => LinkSigner;
+  /** "Once only" markers in the system container (used links, processed events). */
+  markers: () => SystemMarkers;
+  email: () => EmailTransport;
+  notifier: () => Notifier;
+  /** Dashboard rollups kept by the analytics consumer. */
+  rollups: () => RollupStore;
+  /** Connected accounts: OAuth, tokens, health (behind the connectors API). */
+  connectorService: () => ConnectorService;
+  /** Ready mail/calendar/files/notes providers for a tenant's connectors. */
+  connectors: () => ConnectorHub;
+  /** What runs read, frozen for replays. */
+  snapshots: () => SnapshotStore;
+  /** Agents made from templates. */
+  agents: () => AgentService;
+  workflows: () => WorkflowService;
+  /** Installed packs (their agents and workflows). */
+  packs: () => PackInstallService;
+  runs: () => RunService;
+  /** When each scheduled agent and workflow runs next (system container). */
+  schedules: () => ScheduleIndex;
+  /** The AI gateway the runs call. */
+  ai: () => AiGateway;
+  /** What the run orchestration's activities do. */
+  runActivities: () => RunActivities;
+}

@@ -1,0 +1,69 @@
+import { createAiGateway } from '../../ai/create-gateway';
+import { AgentService } from '../../catalog/agent-service';
+import { PackInstallService } from '../../packs/pack-install-service';
+import { WorkflowService } from '../../packs/workflow-service';
+import { createRunActivities } from '../../orchestration/run-activities';
+import { RunService } from '../../orchestration/run-service';
+import { ScheduleIndex } from '../../orchestration/schedule-index';
+import { lazy } from '../../platform/lazy';
+import type { Services } from '../services-type';
+
+/** Agents, workflows, packs, runs, schedules and the AI gateway. */
+export function wireAgents(
+  root: Services,
+): Pick<Services, 'agents' | 'workflows' | 'packs' | 'runs' | 'schedules' | 'ai' | 'runActivities'> {
+  const { settings, clock } = root;
+  const schedules = lazy(() => new ScheduleIndex(root.cosmos()));
+  const agents = lazy(
+    () => new AgentService({ store: root.cosmos(), clock, audit: root.audit, usage: root.usage, schedules }),
+  );
+  const workflows = lazy(
+    () =>
+      new WorkflowService({
+        store: root.cosmos(),
+        clock,
+        audit: root.audit,
+        usage: root.usage,
+        schedules,
+        agents,
+        maxSteps: settings.WORKFLOW_MAX_STEPS,
+      }),
+  );
+  const packs = lazy(
+    () =>
+      new PackInstallService({
+        store: root.cosmos(),
+        clock,
+        audit: root.audit,
+        usage: root.usage,
+        agents,
+        workflows,
+        timezoneOf: async (tenantId) => (await root.tenants().find(tenantId))?.timezone ?? 'UTC',
+      }),
+  );
+  const runs = lazy(
+    () => new RunService({ store: root.cosmos(), clock, audit: root.audit, usage: root.usage, agents, workflows }),
+  );
+  const ai = lazy(() => createAiGateway(settings));
+  const runActivities = lazy(() =>
+    createRunActivities({
+      store: root.cosmos(),
+      blobs: root.blobs,
+      clock,
+      audit: root.audit,
+      events: root.events,
+      usage: root.usage,
+      tenantProfile: async (tenantId) => {
+        const profile = await root.tenants().find(tenantId);
+        return { tier: profile?.tier ?? settings.DEFAULT_TIER, timezone: profile?.timezone ?? 'UTC' };
+      },
+      agents,
+      runs,
+      gateway: ai,
+      suggestions: root.suggestions,
+      data: { connectors: root.connectors, snapshots: root.snapshots },
+      limits: { runMaxTokens: settings.RUN_MAX_TOKENS, batchMaxItems: settings.AI_BATCH_MAX_ITEMS },
+    }),
+  );
+  return { agents, workflows, packs, runs, schedules, ai, runActivities };
+}

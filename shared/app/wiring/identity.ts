@@ -1,0 +1,53 @@
+import { createPrivacyService } from '../../identity/privacy';
+import { createTenantService } from '../../identity/tenants';
+import { createUsageService } from '../../identity/usage';
+import { resolveTierLimits } from '../../platform/config/tiers';
+import { lazy } from '../../platform/lazy';
+import { connectorsPrivacy } from '../../connectors/privacy';
+import { schedulesPrivacy } from '../../orchestration/privacy';
+import { approvalsPrivacy } from '../../suggestions/privacy';
+import type { Services } from '../services-type';
+
+/** Tenants, usage meters and limits, and export and erasure with every context's participant. */
+export function wireIdentity(root: Services): Pick<Services, 'tenants' | 'usage' | 'privacy'> {
+  const { settings, clock } = root;
+  const tierLimits = resolveTierLimits(settings.TIER_LIMITS);
+  return {
+    tenants: lazy(() =>
+      createTenantService({
+        store: root.cosmos(),
+        clock,
+        audit: root.audit,
+        defaults: {
+          tier: settings.DEFAULT_TIER,
+          timezone: 'UTC',
+          locale: 'en',
+          auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
+        },
+      }),
+    ),
+    usage: lazy(() =>
+      createUsageService({
+        store: root.cosmos(),
+        clock,
+        limits: tierLimits,
+        tierOf: async (tenantId) => (await root.tenants().find(tenantId))?.tier ?? settings.DEFAULT_TIER,
+      }),
+    ),
+    privacy: lazy(() =>
+      createPrivacyService({
+        cosmos: root.cosmos,
+        blobs: root.blobs,
+        clock,
+        audit: root.audit,
+        exportInlineMaxBytes: settings.EXPORT_INLINE_MAX_BYTES,
+        // Every context whose data the default export and erasure (tenant containers, blobs, orchestrations) miss.
+        participants: lazy(() => [
+          connectorsPrivacy(root.connectorService),
+          schedulesPrivacy(root.schedules),
+          approvalsPrivacy({ suggestions: root.suggestions, markers: root.markers }),
+        ]),
+      }),
+    ),
+  };
+}

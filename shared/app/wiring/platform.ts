@@ -1,0 +1,38 @@
+import { AuditLog } from '../../platform/audit/audit-log';
+import { createBlobStore } from '../../platform/blob/blob-store';
+import { createFeatureFlags } from '../../platform/config/features';
+import { createCosmosStore } from '../../platform/cosmos/store';
+import { createEventPublisher } from '../../platform/events/publisher';
+import { lazy } from '../../platform/lazy';
+import { createJwtAuthenticator } from '../../identity/jwt-authenticator';
+import type { Services } from '../services-type';
+
+/** Stores, events, authentication, audit and feature flags. */
+export function wirePlatform(
+  root: Services,
+): Pick<Services, 'cosmos' | 'blobs' | 'events' | 'authenticator' | 'audit' | 'flags'> {
+  const { settings, clock } = root;
+  const cosmos = lazy(() => createCosmosStore(settings));
+  return {
+    cosmos,
+    blobs: lazy(() => createBlobStore(settings)),
+    events: lazy(() => createEventPublisher(settings)),
+    authenticator: lazy(() =>
+      createJwtAuthenticator({
+        issuer: settings.AUTH_ISSUER,
+        audience: settings.AUTH_AUDIENCE,
+        jwksUri: settings.AUTH_JWKS_URI,
+        clockSkewSeconds: settings.AUTH_CLOCK_SKEW_SECONDS,
+        jwksCooldownSeconds: settings.AUTH_JWKS_COOLDOWN_SECONDS,
+      }),
+    ),
+    audit: lazy(
+      () =>
+        new AuditLog(cosmos(), clock, async (tenantId) => {
+          const days = (await root.tenants().find(tenantId))?.auditRetentionDays ?? settings.AUDIT_RETENTION_DAYS;
+          return days > 0 ? days : undefined;
+        }),
+    ),
+    flags: lazy(() => createFeatureFlags(settings)),
+  };
+}

@@ -1,0 +1,77 @@
+import { createRollupStore, DEFAULT_TIME_SAVED_MINUTES } from '../../analytics/rollups';
+import { createEmailTransport } from '../../communications/email-transport';
+import { createNotifier } from '../../communications/notifier';
+import { lazy } from '../../platform/lazy';
+import { createConnectorActionRunner } from '../../suggestions/actions';
+import { createApprovalLinks } from '../../suggestions/approval-links';
+import { createLinkSigner, loadLinkKey } from '../../suggestions/link-signer';
+import { createSuggestionService } from '../../suggestions/suggestion-service';
+import { createSystemMarkers } from '../../suggestions/system-markers';
+import type { Services } from '../services-type';
+
+/** Suggestions and approvals, email links and notifications, and the dashboard rollups they feed. */
+export function wireSuggestions(
+  root: Services,
+): Pick<Services, 'suggestions' | 'approvalLinks' | 'linkSigner' | 'markers' | 'email' | 'notifier' | 'rollups'> {
+  const { settings, clock } = root;
+  const markers = lazy(() => createSystemMarkers(root.cosmos(), () => clock.now()));
+  const linkSigner = lazy(() => createLinkSigner(loadLinkKey(settings)));
+  const suggestions = lazy(() =>
+    createSuggestionService({
+      store: root.cosmos(),
+      clock,
+      audit: root.audit,
+      events: root.events,
+      actions: lazy(() => createConnectorActionRunner(root.connectors)),
+      ownerEmail: async (tenantId) => (await root.tenants().find(tenantId))?.email || undefined,
+      expirySeconds: settings.SUGGESTION_EXPIRY_SECONDS,
+      undoWindowSeconds: settings.SUGGESTION_UNDO_WINDOW_SECONDS,
+    }),
+  );
+  const approvalLinks = lazy(() =>
+    createApprovalLinks({
+      signer: linkSigner(),
+      markers: markers(),
+      suggestions,
+      clock,
+      publicBaseUrl: settings.PUBLIC_BASE_URL,
+      linkTtlSeconds: settings.APPROVAL_LINK_TTL_SECONDS,
+    }),
+  );
+  const email = lazy(() => createEmailTransport(settings));
+  const notifier = lazy(() =>
+    createNotifier({
+      clock,
+      store: root.cosmos(),
+      markers: markers(),
+      transport: email,
+      suggestions,
+      links: approvalLinks,
+      signer: linkSigner,
+      recipient: (tenantId) => root.tenants().find(tenantId),
+      allowApprovalLinks: async (tenantId, count) => {
+        try {
+          await root.usage().checkLimit(tenantId, 'approvalLinksPerDay', { amount: count });
+        } catch {
+          return false;
+        }
+        await root.usage().record(tenantId, { approvalLinks: count });
+        return true;
+      },
+      publicBaseUrl: settings.PUBLIC_BASE_URL,
+      webBaseUrl: settings.WEB_BASE_URL,
+    }),
+  );
+  const rollups = lazy(() =>
+    createRollupStore({
+      store: root.cosmos(),
+      markers: markers(),
+      now: () => clock.now(),
+      timeSavedMinutes: {
+        ...DEFAULT_TIME_SAVED_MINUTES,
+        ...(settings.TIME_SAVED_MINUTES ? (JSON.parse(settings.TIME_SAVED_MINUTES) as Record<string, number>) : {}),
+      },
+    }),
+  );
+  return { suggestions, approvalLinks, linkSigner, markers, email, notifier, rollups };
+}
