@@ -472,6 +472,20 @@ export class Engine implements DurableEngine {
   private commitEpisode(instance: Instance, effects: EpisodeEffects, timestamp: string): void {
     const outcome = effects.outcome;
     instance.customStatus = effects.customStatus;
+    for (const name of effects.retriesExpired) {
+      this.options.log(
+        'warn',
+        `Orchestration '${instance.instanceId}': the retry timeout of '${name}' has passed, so it is not retried. ` +
+          'The orchestrator is not told and stays Running, as it would in Azure.',
+      );
+    }
+    if (effects.deferredByOpenTasks > 0) {
+      this.options.log(
+        'info',
+        `Orchestration '${instance.instanceId}' returned but stays Running until its ${effects.deferredByOpenTasks} ` +
+          'open task(s) finish (an uncancelled timer or unfinished work), as in Azure.',
+      );
+    }
     if (outcome.kind === 'failed')
       this.options.log('warn', `Orchestration '${instance.instanceId}' failed: ${outcome.message.split('\n')[0]}`);
     if (outcome.kind === 'completed' || outcome.kind === 'failed') {

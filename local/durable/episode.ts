@@ -54,6 +54,10 @@ export interface EpisodeEffects {
     | { kind: 'failed'; message: string }
     | { kind: 'continuedAsNew'; input: string };
   customStatus: string | null;
+  /** Names of retried work whose retry timeout passed in this episode. */
+  retriesExpired: string[];
+  /** The orchestrator finished but DTFx still has open tasks, so the instance stays Running (how many). */
+  deferredByOpenTasks: number;
 }
 
 const SIX_DAYS_MS = 6 * 24 * 3600 * 1000;
@@ -112,15 +116,43 @@ function flatten(actions: unknown[], into: Action[] = []): Action[] {
   return into;
 }
 
-/** DTFx's retry delay: first · coefficient^(attempt−1), capped by the maximum interval. */
-export function retryDelayMs(policy: RetryPolicy, failedAttempt: number): number {
+/**
+ * The delay before the next attempt, as DTFx RetryInterceptor.ComputeNextDelay computes it
+ * (durabletask src/DurableTask.Core/RetryInterceptor.cs): first · coefficient^(attempt−1), capped by the maximum
+ * interval; undefined once the retry timeout, counted from the first attempt, has passed.
+ */
+export function retryDelayMs(
+  policy: RetryPolicy,
+  failedAttempt: number,
+  firstAttemptMs = 0,
+  nowMs = 0,
+): number | undefined {
+  const timeout = policy.retryTimeoutInMilliseconds;
+  if (timeout !== undefined && timeout !== null && nowMs >= firstAttemptMs + timeout) return undefined;
   const delay = policy.firstRetryIntervalInMilliseconds * (policy.backoffCoefficient ?? 1) ** (failedAttempt - 1);
   return Math.min(delay, policy.maxRetryIntervalInMilliseconds ?? Number.POSITIVE_INFINITY);
+}
+
+/** The id a completion event answers (TaskScheduledId or TimerId), for events that close a task. */
+function closedId(event: HistoryEvent): number | undefined {
+  switch (event.EventType) {
+    case EventType.TaskCompleted:
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceCompleted:
+    case EventType.SubOrchestrationInstanceFailed:
+      return event.TaskScheduledId as number;
+    case EventType.TimerFired:
+      return event.TimerId as number;
+    default:
+      return undefined;
+  }
 }
 
 class EpisodeBuilder {
   readonly effects: EpisodeEffects;
   private readonly nowMs: number;
+  /** The local runtime itself refused an action: the instance fails at once. */
+  private refused = false;
 
   constructor(
     private readonly instance: Instance,
@@ -136,6 +168,8 @@ class EpisodeBuilder {
       children: [],
       outcome: { kind: 'running' },
       customStatus: instance.customStatus,
+      retriesExpired: [],
+      deferredByOpenTasks: 0,
     };
   }
 
@@ -197,7 +231,18 @@ class EpisodeBuilder {
     const slot = this.instance.slots.find((s) => s.ids[s.ids.length - 1] === id);
     if (!slot) return;
     if (failed && slot.retry && slot.attempt !== undefined) {
-      const delay = retryDelayMs(slot.retry, slot.attempt);
+      // RetryInterceptor.Invoke: after the last attempt a timer that fires at once ("Dummy timer for back-compat");
+      // before it, a timer for the computed delay, or none at all when the retry timeout has passed. In that last
+      // case DTFx ends the retries, but the durable-functions library still waits for a timer, so the orchestrator
+      // never resumes and stays Running, as durable-js issue #629 reports from Azure.
+      const isLast = slot.attempt >= slot.retry.maxNumberOfAttempts;
+      const firstAttemptMs = Date.parse(slot.firstAttemptAt ?? this.timestamp);
+      const delay = isLast ? 0 : retryDelayMs(slot.retry, slot.attempt, firstAttemptMs, this.nowMs);
+      if (delay === undefined) {
+        slot.retriesExpired = true;
+        this.effects.retriesExpired.push(slot.name ?? '');
+        return;
+      }
       slot.attempt += 1;
       slot.waitingOnRetryTimer = true;
       this.createTimer(slot, this.nowMs + delay);
@@ -222,6 +267,7 @@ class EpisodeBuilder {
       const unsupported = UNSUPPORTED[action.actionType];
       if (unsupported) {
         this.effects.outcome = { kind: 'failed', message: `${unsupported} is not supported by the local runtime.` };
+        this.refused = true;
         return;
       }
       const existing = this.instance.slots[slotIndex];
@@ -271,8 +317,29 @@ class EpisodeBuilder {
     ) {
       slot.retry = action.retryOptions;
       slot.attempt = 1;
+      slot.firstAttemptAt = this.timestamp;
     }
     this.schedule(slot);
+  }
+
+  /**
+   * The tasks DTFx still counts as open (TaskOrchestrationContext.openTasks): activities, sub-orchestrations and
+   * timers whose latest id has no completion event yet, except cancelled timers (cancelling removes a timer from
+   * openTasks). A retry loop is open while it waits for its timer or its next attempt. External events are not
+   * DTFx tasks, so a wait nobody answers does not count.
+   */
+  private openTasks(): number {
+    const closed = new Set<number>();
+    for (const event of this.instance.history) {
+      const id = closedId(event);
+      if (id !== undefined) closed.add(id);
+    }
+    for (const event of this.effects.added) {
+      const id = closedId(event);
+      if (id !== undefined) closed.add(id);
+    }
+    return this.instance.slots.filter((slot) => !slot.canceled && !closed.has(slot.ids[slot.ids.length - 1] ?? -1))
+      .length;
   }
 
   finish(state: OrchestratorState | undefined, failure: string | undefined): EpisodeEffects {
@@ -281,6 +348,17 @@ class EpisodeBuilder {
     if (failure !== undefined) this.effects.outcome = { kind: 'failed', message: failure };
     else if (this.effects.outcome.kind === 'running' && state?.isDone)
       this.effects.outcome = { kind: 'completed', output: jsonText(state.output) };
+    // TaskOrchestrationExecutor.ExecuteCore completes, fails or continues an orchestration as new only when
+    // `!this.context.HasOpenTasks` (durabletask src/DurableTask.Core/TaskOrchestrationExecutor.cs): an
+    // orchestrator that returns while a timer it did not cancel, or work it started, is still pending stays
+    // Running until that task finishes. Without a state the shim replayed nothing, so nothing is open.
+    if (this.effects.outcome.kind !== 'running' && state && !this.refused) {
+      const open = this.openTasks();
+      if (open > 0) {
+        this.effects.deferredByOpenTasks = open;
+        this.effects.outcome = { kind: 'running' };
+      }
+    }
     this.effects.added.push(historyEvent(EventType.OrchestratorCompleted, this.timestamp));
     const outcome = this.effects.outcome;
     if (outcome.kind === 'completed') {
@@ -306,7 +384,8 @@ class EpisodeBuilder {
 
 /**
  * Applies an episode's result to `instance` (its slots and id counter) and returns the events and work it produced.
- * `failure` is the orchestrator's failure message when the handler threw.
+ * `failure` is the orchestrator's failure message when the handler threw; `state` is then the library's state from
+ * the error, when it carried one.
  */
 export function decideEpisode(
   instance: Instance,
@@ -316,9 +395,11 @@ export function decideEpisode(
   failure: string | undefined,
 ): EpisodeEffects {
   const builder = new EpisodeBuilder(instance, timestamp, consumed);
-  if (failure === undefined) {
+  // OutOfProcOrchestrationShim.ScheduleDurableTaskEvents replays the library's actions before it raises the
+  // orchestrator's error, so a failing episode schedules its work too.
+  if (state) {
     builder.consume(consumed);
-    if (state) builder.actions(state);
+    builder.actions(state);
   }
   return builder.finish(state, failure);
 }

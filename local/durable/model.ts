@@ -41,6 +41,8 @@ export interface RetryPolicy {
   maxNumberOfAttempts: number;
   backoffCoefficient?: number;
   maxRetryIntervalInMilliseconds?: number;
+  /** How long after the first attempt a retry may still start (DTFx RetryOptions.RetryTimeout). */
+  retryTimeoutInMilliseconds?: number;
 }
 
 /**
@@ -60,6 +62,10 @@ export interface Slot {
   attempt?: number;
   /** A retry timer is pending between attempts. */
   waitingOnRetryTimer?: boolean;
+  /** When the first attempt was scheduled (ISO): the start of the retry timeout window. */
+  firstAttemptAt?: string;
+  /** The retry timeout passed after a failed attempt: no more attempts, and no timer the library waits for. */
+  retriesExpired?: boolean;
   /** Final fire time of a timer (ISO); a timer further out than 6 days is a chain of sub-timers. */
   fireAt?: string;
   /** The library made this a long timer (a chain of sub-timers). */
