@@ -66,19 +66,44 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
   return Buffer.concat(chunks);
 }
 
+/**
+ * Repeated values joined as Microsoft.Extensions.Primitives StringValues.ToString() joins them, which is what the host
+ * forwards for each Kestrel header and query key (GrpcMessageConversionExtensions.ToRpcHttp: `pair.Value.ToString()`):
+ * with ',' and no space, skipping empty values (a single value is kept as it is, even when empty).
+ */
+export function joinStringValues(values: string[]): string {
+  if (values.length === 1) return values[0]!;
+  return values.filter((v) => v.length > 0).join(',');
+}
+
+/**
+ * The request headers as the host forwards them: names lower-cased, repeated headers joined by
+ * {@link joinStringValues}. Node's own `req.headers` joins with ', ' (and '; ' for cookie), so the distinct values
+ * are used instead. Empty values stay: the Node worker asks for UseNullableValueDictionaryForHttp, under which the
+ * host keeps them.
+ */
 function headersOf(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    out[key] = Array.isArray(value) ? value.join(key === 'cookie' ? '; ' : ', ') : value;
+  for (const [key, values] of Object.entries(req.headersDistinct)) {
+    if (values) out[key] = joinStringValues(values);
   }
   return out;
 }
 
 function queryOf(url: URL): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of new Set(url.searchParams.keys())) out[key] = url.searchParams.getAll(key).join(',');
+  for (const key of new Set(url.searchParams.keys())) out[key] = joinStringValues(url.searchParams.getAll(key));
   return out;
+}
+
+/**
+ * Whether the host hands the worker this request's body. It reads the body only when `request.ContentLength > 0`
+ * (azure-functions-host src/WebJobs.Script.Grpc/MessageExtensions/GrpcMessageConversionExtensions.cs, ToRpcHttp), so
+ * a chunked body without Content-Length reaches the function empty (azure-functions-nodejs-worker#524,
+ * azure-functions-host#4926).
+ */
+export function hostReadsBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 /** The RPC http data the host sends the worker for this request. */
@@ -110,20 +135,46 @@ function bodyBytes(data: RpcTypedData | null | undefined): Buffer {
   return Buffer.alloc(0);
 }
 
+/** RFC 7230 token characters: what ASP.NET Core's CookieHeaderValue.CheckNameFormat accepts for a cookie name. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** .NET Uri.EscapeDataString: everything but the RFC 3986 unreserved characters A-Z a-z 0-9 - . _ ~ is %XX-escaped. */
+export function escapeDataString(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** An app's cookie the host cannot write: the response fails with 500, as an exception in ExecuteResultAsync does. */
+export class InvalidCookieError extends Error {}
+
+/**
+ * One Set-Cookie value as the host writes it. GrpcMessageExtensionUtilities.RpcHttpCookieConverter builds
+ * CookieOptions (whose Path defaults to "/"; SameSite "none" is Unspecified, "explicitNone" is None), and
+ * RawScriptResult calls ASP.NET Core's ResponseCookies.Append, which escapes the value with Uri.EscapeDataString
+ * (the name is left as it is) and formats it with SetCookieHeaderValue.ToString (dotnet/aspnetcore
+ * src/Http/Http/src/Internal/ResponseCookies.cs, src/Http/Headers/src/SetCookieHeaderValue.cs):
+ * `name=value; expires=…; max-age=…; domain=…; path=…; secure; samesite=…; httponly`.
+ */
 export function formatCookie(cookie: RpcHttpCookie): string {
-  const parts = [`${cookie.name ?? ''}=${cookie.value ?? ''}`];
-  if (cookie.domain?.value) parts.push(`Domain=${cookie.domain.value}`);
-  if (cookie.path?.value) parts.push(`Path=${cookie.path.value}`);
+  const name = cookie.name ?? '';
+  if (!COOKIE_NAME.test(name)) throw new InvalidCookieError(`The cookie name '${name}' is not a valid token.`);
+  const parts = [`${name}=${escapeDataString(cookie.value ?? '')}`];
   const seconds = cookie.expires?.value?.seconds;
   if (seconds !== undefined && seconds !== null)
-    parts.push(`Expires=${new Date(Number(seconds) * 1000).toUTCString()}`);
-  if (cookie.maxAge?.value !== undefined && cookie.maxAge.value !== null)
-    parts.push(`Max-Age=${Math.trunc(cookie.maxAge.value)}`);
-  if (cookie.secure?.value) parts.push('Secure');
-  if (cookie.httpOnly?.value) parts.push('HttpOnly');
-  if (cookie.sameSite === 'lax') parts.push('SameSite=Lax');
-  else if (cookie.sameSite === 'strict') parts.push('SameSite=Strict');
-  else if (cookie.sameSite === 'explicitNone') parts.push('SameSite=None');
+    parts.push(`expires=${new Date(Number(seconds) * 1000).toUTCString()}`);
+  const maxAge = cookie.maxAge?.value;
+  if (maxAge !== undefined && maxAge !== null) {
+    if (maxAge < 0) throw new InvalidCookieError(`The cookie '${name}' has a negative max-age.`);
+    parts.push(`max-age=${Math.trunc(maxAge)}`);
+  }
+  const domain = cookie.domain?.value;
+  if (domain !== undefined && domain !== null) parts.push(`domain=${domain}`);
+  const path = cookie.path?.value;
+  parts.push(`path=${path !== undefined && path !== null ? path : '/'}`);
+  if (cookie.secure?.value) parts.push('secure');
+  if (cookie.sameSite === 'explicitNone') parts.push('samesite=none');
+  else if (cookie.sameSite === 'lax') parts.push('samesite=lax');
+  else if (cookie.sameSite === 'strict') parts.push('samesite=strict');
+  if (cookie.httpOnly?.value) parts.push('httponly');
   return parts.join('; ');
 }
 
@@ -136,6 +187,7 @@ export function writeHttpResult(res: ServerResponse, returnValue: RpcTypedData |
   }
   const status = Number(http.statusCode ?? 200);
   const headers = http.headers ?? {};
+  const cookies = (http.cookies ?? []).map(formatCookie);
   for (const [key, value] of Object.entries(headers)) {
     try {
       res.setHeader(key, value);
@@ -143,7 +195,6 @@ export function writeHttpResult(res: ServerResponse, returnValue: RpcTypedData |
       // An invalid header name or value from the app is dropped rather than failing the response.
     }
   }
-  const cookies = (http.cookies ?? []).map(formatCookie);
   if (cookies.length > 0) {
     const existing = res.getHeader('set-cookie');
     res.setHeader('set-cookie', [...(existing ? ([] as string[]).concat(existing as string) : []), ...cookies]);
@@ -180,7 +231,7 @@ export async function serveHttpFunction(
   }
   let body: Buffer;
   try {
-    body = await readBody(req);
+    body = hostReadsBody(req) ? await readBody(req) : Buffer.alloc(0);
   } catch (err) {
     if (err instanceof BodyTooLargeError) {
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(err.message);
