@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LocalPlatform } from '../../local/testing';
-import { call, historyShape, startFixtureHost, status, untilStatus, waitFor } from '../fixtures/durable-host/client';
+import { call, historyShape, startFixtureHost, status, untilStatus, waitFor } from '../support/durable-host';
 
 const api = '/runtime/webhooks/durabletask';
 
