@@ -1,52 +1,31 @@
 /**
- * The approval wait (one orchestration per suggestion) and its activities. The orchestrator's logic lives in
- * shared/suggestions/approval-orchestrator.ts; activities call the suggestion service and the notifier.
+ * The approval wait (one orchestration per suggestion) and its activities: registrations only. The orchestrator lives
+ * in shared/suggestions/approval-orchestrator.ts, the activities and their retry policies in
+ * shared/suggestions/approval-activities.ts, built from the app's services.
  */
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
+import { activityHandles } from '../shared/platform/durable/activity-handles';
 import {
-  APPROVAL_ORCHESTRATOR,
-  EXECUTE_RETRY,
-  createApprovalOrchestrator,
+  APPROVAL_ACTIVITY_RETRIES,
+  type ApprovalActivities,
   type ApprovalInput,
-} from '../shared/suggestions/approval-orchestrator';
+} from '../shared/suggestions/approval-activities';
+import { APPROVAL_ORCHESTRATOR, createApprovalOrchestrator } from '../shared/suggestions/approval-orchestrator';
 
-const state = df.app.activity('approvalState', {
-  handler: (input: ApprovalInput) => getServices().suggestions().approvalState(input.tenantId, input.suggestionId),
-});
+const activities = () => getServices().approvalActivities();
 
-const remind = df.app.activity('approvalReminder', {
-  handler: async (input: ApprovalInput) => {
-    const services = getServices();
-    // Marked first: a retried activity never sends a second reminder.
-    if (!(await services.suggestions().markReminded(input.tenantId, input.suggestionId))) return false;
-    return services.notifier().reminder(input.tenantId, input.suggestionId);
-  },
-});
-
-const expire = df.app.activity('approvalExpire', {
-  handler: (input: ApprovalInput) => getServices().suggestions().expire(input.tenantId, input.suggestionId),
-});
-
-const execute = df.app.activity('approvalExecute', {
-  handler: (input: ApprovalInput) => getServices().suggestions().execute(input.tenantId, input.suggestionId),
-});
-
-const markFailed = df.app.activity('approvalMarkFailed', {
-  handler: (input: ApprovalInput & { error: string }) =>
-    getServices().suggestions().markFailed(input.tenantId, input.suggestionId, input.error),
-});
-
-const retryOptions = new df.RetryOptions(
-  EXECUTE_RETRY.firstRetryIntervalInMilliseconds,
-  EXECUTE_RETRY.maxNumberOfAttempts,
-);
-retryOptions.backoffCoefficient = EXECUTE_RETRY.backoffCoefficient;
-retryOptions.maxRetryIntervalInMilliseconds = EXECUTE_RETRY.maxRetryIntervalInMilliseconds;
+const registered = {
+  state: df.app.activity('approvalState', { handler: (input: ApprovalInput) => activities().state(input) }),
+  remind: df.app.activity('approvalReminder', { handler: (input: ApprovalInput) => activities().remind(input) }),
+  expire: df.app.activity('approvalExpire', { handler: (input: ApprovalInput) => activities().expire(input) }),
+  execute: df.app.activity('approvalExecute', { handler: (input: ApprovalInput) => activities().execute(input) }),
+  markFailed: df.app.activity('approvalMarkFailed', {
+    handler: (input: ApprovalInput & { error: string }) => activities().markFailed(input),
+  }),
+};
 
 df.app.orchestration(
   APPROVAL_ORCHESTRATOR,
-  createApprovalOrchestrator({ state, remind, expire, execute, markFailed }, (task) =>
-    (task as df.RegisteredActivityTask).withRetry(retryOptions),
-  ),
+  createApprovalOrchestrator(activityHandles<ApprovalActivities>(registered, APPROVAL_ACTIVITY_RETRIES)),
 );

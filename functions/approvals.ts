@@ -8,7 +8,7 @@ import { httpRoute } from '../shared/app/http-route';
 import { html } from '../shared/platform/http/responses';
 import { escapeHtml, renderPage } from '../shared/platform/http/html';
 import type { LinkOutcome } from '../shared/suggestions/approval-links';
-import { signalDecision } from '../shared/suggestions/approval-signal';
+import { signalDecisionOrLog } from '../shared/suggestions/approval-signal';
 
 const tokenParams = z.object({ token: z.string().min(10).max(2048) });
 
@@ -67,19 +67,8 @@ export const useApprovalLink = httpRoute({
   async handler({ services, params, correlationId, durableClient, log }) {
     const outcome = await services.approvalLinks().decide(params.token, correlationId);
     if (outcome.status === 200 && outcome.suggestion) {
-      try {
-        await signalDecision(
-          durableClient(),
-          {
-            tenantId: outcome.suggestion.tenantId,
-            suggestionId: outcome.suggestion.id,
-            reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
-          },
-          outcome.decision ?? 'approve',
-        );
-      } catch (err) {
-        log.warn(`could not signal the approval wait of ${outcome.suggestion.id}`, { error: (err as Error).message });
-      }
+      const reminderBeforeSeconds = services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS;
+      await signalDecisionOrLog(durableClient(), outcome.suggestion, reminderBeforeSeconds, log);
     }
     return outcomePage(outcome);
   },

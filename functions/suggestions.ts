@@ -10,7 +10,7 @@ import {
   toSuggestionView,
   type SuggestionDoc,
 } from '../shared/suggestions/model';
-import { signalDecision } from '../shared/suggestions/approval-signal';
+import { signalDecisionOrLog } from '../shared/suggestions/approval-signal';
 import type { DurableClient } from 'durable-functions';
 import type { Logger } from '../shared/platform/logging';
 
@@ -60,22 +60,8 @@ const bulkResponse = z.object({
   failed: z.number().int(),
 });
 
-/** Lets the approval wait know; the decision is already stored, so a failed signal is reconciled at expiry. */
-async function signal(services: Services, client: DurableClient, doc: SuggestionDoc, log: Logger) {
-  try {
-    await signalDecision(
-      client,
-      {
-        tenantId: doc.tenantId,
-        suggestionId: doc.id,
-        reminderBeforeSeconds: services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS,
-      },
-      doc.decision?.decision ?? 'approve',
-    );
-  } catch (err) {
-    log.warn(`could not signal the approval wait of ${doc.id}`, { error: (err as Error).message });
-  }
-}
+const signal = (services: Services, client: DurableClient, doc: SuggestionDoc, log: Logger) =>
+  signalDecisionOrLog(client, doc, services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS, log);
 
 export const listSuggestions = httpRoute({
   name: 'listSuggestions',

@@ -12,6 +12,7 @@ import type { PrivacyService } from '../identity/privacy';
 import type { ConnectorHub, SnapshotStore } from '../connectors/types';
 import type { ConnectorService } from '../connectors';
 import type { SuggestionService } from '../suggestions/suggestion-service';
+import type { ApprovalActivities } from '../suggestions/approval-activities';
 import type { ApprovalLinks } from '../suggestions/approval-links';
 import type { LinkSigner } from '../suggestions/link-signer';
 import type { SystemMarkers } from '../suggestions/system-markers';
@@ -47,6 +48,8 @@ export interface Services {
   privacy: () => PrivacyService;
   /** Suggestions, approvals and their execution (also the agents' SuggestionSink). */
   suggestions: () => SuggestionService;
+  /** The steps of a suggestion's approval wait (registered as Durable activities). */
+  approvalActivities: () => ApprovalActivities;
   /** Signed single-use approve/reject links for emails. */
   approvalLinks: () => ApprovalLinks;
   linkSigner: () => LinkSigner;

@@ -1,6 +1,8 @@
 import type * as df from 'durable-functions';
-import type { ApprovalState } from './service-contract';
+import { result, type ActivityHandles } from '../platform/durable/activity-handles';
+import type { ApprovalActivities, ApprovalInput } from './approval-activities';
 import type { SuggestionStatus } from './model';
+import type { ApprovalState } from './service-contract';
 
 export const APPROVAL_ORCHESTRATOR = 'suggestionApproval';
 export const DECISION_EVENT = 'decision';
@@ -10,44 +12,22 @@ export function approvalInstanceId(tenantId: string, suggestionId: string): stri
   return `approval:${tenantId}:${suggestionId}`;
 }
 
-export interface ApprovalInput {
-  tenantId: string;
-  suggestionId: string;
-  /** Send a reminder this long before expiry (0: none). */
-  reminderBeforeSeconds: number;
-}
-
-export interface ApprovalActivities {
-  state: (input: ApprovalInput) => df.Task;
-  remind: (input: ApprovalInput) => df.Task;
-  expire: (input: ApprovalInput) => df.Task;
-  execute: (input: ApprovalInput) => df.Task;
-  markFailed: (input: ApprovalInput & { error: string }) => df.Task;
-}
-
 /** Durable timers are kept under six days; longer waits are chained. */
 const MAX_TIMER_MS = 6 * 86_400_000 - 60_000;
-
-export const EXECUTE_RETRY = {
-  firstRetryIntervalInMilliseconds: 2_000,
-  maxNumberOfAttempts: 5,
-  backoffCoefficient: 2,
-  maxRetryIntervalInMilliseconds: 60_000,
-};
 
 /**
  * The approval wait: whichever comes first of the person's decision and the expiry deadline, with a reminder
  * before the deadline; then, if approved, the action is carried out (exactly once: see SuggestionService.execute).
  * The suggestion document is the source of truth: a decision made before this wait started is found by the first
  * state read, and one made while it runs arrives as the `decision` event (buffered if it comes early).
- * Deterministic: time comes from the orchestration context only.
+ * Deterministic: time comes from the orchestration context only. The handles carry each activity's retry policy.
  */
-export function createApprovalOrchestrator(activities: ApprovalActivities, retry: (task: df.Task) => df.Task) {
+export function createApprovalOrchestrator(activities: ActivityHandles<ApprovalActivities>) {
   return function* approvalOrchestrator(
     context: df.OrchestrationContext,
   ): Generator<df.Task, SuggestionStatus, unknown> {
-    const input = context.df.getInput() as ApprovalInput;
-    let state = (yield activities.state(input)) as ApprovalState;
+    const input = context.df.getInput<ApprovalInput>();
+    let state: ApprovalState = yield* result(activities.state(input));
 
     if (state.status === 'pending') {
       const deadline = Date.parse(state.expiresAt);
@@ -60,7 +40,7 @@ export function createApprovalOrchestrator(activities: ApprovalActivities, retry
         if (now >= deadline) {
           context.df.setCustomStatus({ stage: 'expiring' });
           // Expires only a still-pending suggestion; a decision whose signal was lost is carried out below.
-          state = { ...state, status: (yield activities.expire(input)) as SuggestionStatus };
+          state = { ...state, status: yield* result(activities.expire(input)) };
           break;
         }
         const next = Math.min(reminded ? deadline : Math.min(remindAt!, deadline), now + MAX_TIMER_MS);
@@ -72,12 +52,11 @@ export function createApprovalOrchestrator(activities: ApprovalActivities, retry
           // The event says which decision was stored; execute() checks the stored state again before acting.
           const said = (decision.result as { decision?: string } | undefined)?.decision;
           if (said === 'reject') return 'rejected';
-          state =
-            said === 'approve' ? { ...state, status: 'approved' } : ((yield activities.state(input)) as ApprovalState);
+          state = said === 'approve' ? { ...state, status: 'approved' } : yield* result(activities.state(input));
           break;
         }
         if (!reminded && context.df.currentUtcDateTime.getTime() >= remindAt!) {
-          yield activities.remind(input);
+          yield* result(activities.remind(input));
           reminded = true;
         }
       }
@@ -86,13 +65,10 @@ export function createApprovalOrchestrator(activities: ApprovalActivities, retry
     if (state.status === 'approved' || state.status === 'executing') {
       context.df.setCustomStatus({ stage: 'executing' });
       try {
-        return (yield retry(activities.execute(input))) as SuggestionStatus;
+        return yield* result(activities.execute(input));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        return (yield activities.markFailed({
-          ...input,
-          error: message.split('\n')[0]!.slice(0, 300),
-        })) as SuggestionStatus;
+        return yield* result(activities.markFailed({ ...input, error: message.split('\n')[0]!.slice(0, 300) }));
       }
     }
     return state.status;

@@ -1,5 +1,8 @@
 import type { DurableClient } from 'durable-functions';
-import { APPROVAL_ORCHESTRATOR, DECISION_EVENT, approvalInstanceId, type ApprovalInput } from './approval-orchestrator';
+import type { Logger } from '../platform/logging';
+import type { ApprovalInput } from './approval-activities';
+import { APPROVAL_ORCHESTRATOR, DECISION_EVENT, approvalInstanceId } from './approval-orchestrator';
+import type { SuggestionDoc } from './model';
 
 function statusCode(err: unknown): number | undefined {
   const text = err instanceof Error ? err.message : String(err);
@@ -27,7 +30,7 @@ export async function startApprovalWait(client: DurableClient, input: ApprovalIn
  * Tells the suggestion's approval wait that a decision was stored. If the wait has not started yet (the event that
  * starts it is still in flight), it is started here; it reads the decision from the suggestion on its first step.
  */
-export async function signalDecision(
+async function signalDecision(
   client: DurableClient,
   input: ApprovalInput,
   decision: 'approve' | 'reject',
@@ -41,5 +44,26 @@ export async function signalDecision(
   }
   if ((await startApprovalWait(client, input)) === 'exists') {
     await client.raiseEvent(instanceId, DECISION_EVENT, { decision });
+  }
+}
+
+/**
+ * After a decision (web, bulk or an email link): lets the suggestion's approval wait know. The decision is already
+ * stored, so a signal that fails is only logged; the wait finds the decision at its deadline and carries it out.
+ */
+export async function signalDecisionOrLog(
+  client: DurableClient,
+  decided: Pick<SuggestionDoc, 'tenantId' | 'id' | 'decision'>,
+  reminderBeforeSeconds: number,
+  log: Pick<Logger, 'warn'>,
+): Promise<void> {
+  try {
+    await signalDecision(
+      client,
+      { tenantId: decided.tenantId, suggestionId: decided.id, reminderBeforeSeconds },
+      decided.decision?.decision ?? 'approve',
+    );
+  } catch (err) {
+    log.warn(`could not signal the approval wait of ${decided.id}`, { error: (err as Error).message });
   }
 }

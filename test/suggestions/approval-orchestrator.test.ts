@@ -1,7 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as df from 'durable-functions';
-import { createApprovalOrchestrator, type ApprovalInput } from '../../shared/suggestions/approval-orchestrator';
+import { activityHandles } from '../../shared/platform/durable/activity-handles';
+import {
+  APPROVAL_ACTIVITY_RETRIES,
+  type ApprovalActivities,
+  type ApprovalInput,
+} from '../../shared/suggestions/approval-activities';
+import { createApprovalOrchestrator } from '../../shared/suggestions/approval-orchestrator';
 
 /**
  * Drives the approval orchestrator's generator the way the Durable replay does, with simulated time: activities
@@ -11,6 +17,8 @@ interface Step {
   kind: 'activity' | 'timer';
   name?: string;
   at: number;
+  /** Attempts Durable would make (the activity's retry policy); absent when it is not retried. */
+  attempts?: number;
 }
 
 function run(opts: {
@@ -25,14 +33,23 @@ function run(opts: {
   let now = start;
   const steps: Step[] = [];
   const input: ApprovalInput = { tenantId: 't', suggestionId: 's', reminderBeforeSeconds: opts.reminderBeforeSeconds };
-  const activity = (name: string) => () => ({ kind: 'activity', name }) as unknown as df.Task;
-  const activities = {
-    state: activity('state'),
-    remind: activity('remind'),
-    expire: activity('expire'),
-    execute: activity('execute'),
-    markFailed: activity('markFailed'),
-  };
+  // Stand-ins for the registered activities, behind the same typed handles (and retry policies) the app uses.
+  const activity = (name: string) => () =>
+    ({
+      kind: 'activity',
+      name,
+      withRetry: (retry: df.RetryOptions) => ({ kind: 'activity', name, attempts: retry.maxNumberOfAttempts }),
+    }) as unknown as df.RegisteredActivityTask;
+  const activities = activityHandles<ApprovalActivities>(
+    {
+      state: activity('state'),
+      remind: activity('remind'),
+      expire: activity('expire'),
+      execute: activity('execute'),
+      markFailed: activity('markFailed'),
+    },
+    APPROVAL_ACTIVITY_RETRIES,
+  );
   const event = { kind: 'event', result: { decision: opts.decision ?? 'approve' } };
   const context = {
     df: {
@@ -47,10 +64,7 @@ function run(opts: {
     },
   } as unknown as df.OrchestrationContext;
 
-  const orchestrator = createApprovalOrchestrator(
-    activities,
-    (task) => ({ ...(task as object), retried: true }) as unknown as df.Task,
-  );
+  const orchestrator = createApprovalOrchestrator(activities);
   const gen = orchestrator(context);
   let next = gen.next();
   const decisionAt = opts.decisionAfterMs === undefined ? Number.POSITIVE_INFINITY : start + opts.decisionAfterMs;
@@ -60,10 +74,10 @@ function run(opts: {
       kind: string;
       name?: string;
       tasks?: { kind: string; fireAt?: number }[];
-      retried?: boolean;
+      attempts?: number;
     };
     if (task.kind === 'activity') {
-      steps.push({ kind: 'activity', name: task.name, at: now });
+      steps.push({ kind: 'activity', name: task.name, at: now, ...(task.attempts ? { attempts: task.attempts } : {}) });
       if (task.name === 'state')
         next = gen.next({
           status: opts.initialStatus ?? 'pending',
@@ -120,6 +134,14 @@ describe('approval orchestrator', () => {
     assert.deepEqual(
       steps.filter((s) => s.kind === 'activity').map((s) => s.name),
       ['state', 'execute'],
+    );
+    assert.deepEqual(
+      steps.filter((s) => s.kind === 'activity').map((s) => [s.name, s.attempts]),
+      [
+        ['state', undefined],
+        ['execute', 5],
+      ],
+      'only carrying out the action is retried, up to five attempts',
     );
   });
 

@@ -3,6 +3,7 @@ import { createEmailTransport } from '../../communications/email-transport';
 import { createNotifier } from '../../communications/notifier';
 import { lazy } from '../../platform/lazy';
 import { createConnectorActionRunner } from '../../suggestions/actions';
+import { createApprovalActivities } from '../../suggestions/approval-activities';
 import { createApprovalLinks } from '../../suggestions/approval-links';
 import { createLinkSigner, loadLinkKey } from '../../suggestions/link-signer';
 import { createSuggestionService } from '../../suggestions/suggestion-service';
@@ -12,7 +13,10 @@ import type { Services } from '../services-type';
 /** Suggestions and approvals, email links and notifications, and the dashboard rollups they feed. */
 export function wireSuggestions(
   root: Services,
-): Pick<Services, 'suggestions' | 'approvalLinks' | 'linkSigner' | 'markers' | 'email' | 'notifier' | 'rollups'> {
+): Pick<
+  Services,
+  'suggestions' | 'approvalActivities' | 'approvalLinks' | 'linkSigner' | 'markers' | 'email' | 'notifier' | 'rollups'
+> {
   const { settings, clock } = root;
   const markers = lazy(() => createSystemMarkers(root.cosmos(), () => clock.now()));
   const linkSigner = lazy(() => createLinkSigner(loadLinkKey(settings)));
@@ -26,6 +30,12 @@ export function wireSuggestions(
       ownerEmail: async (tenantId) => (await root.tenants().find(tenantId))?.email || undefined,
       expirySeconds: settings.SUGGESTION_EXPIRY_SECONDS,
       undoWindowSeconds: settings.SUGGESTION_UNDO_WINDOW_SECONDS,
+    }),
+  );
+  const approvalActivities = lazy(() =>
+    createApprovalActivities({
+      suggestions,
+      sendReminder: (tenantId, suggestionId) => notifier().reminder(tenantId, suggestionId),
     }),
   );
   const approvalLinks = lazy(() =>
@@ -73,5 +83,5 @@ export function wireSuggestions(
       },
     }),
   );
-  return { suggestions, approvalLinks, linkSigner, markers, email, notifier, rollups };
+  return { suggestions, approvalActivities, approvalLinks, linkSigner, markers, email, notifier, rollups };
 }
