@@ -124,6 +124,9 @@ param keyVaultPurgeProtection bool = true
 @description('Recover the soft-deleted key vault of an earlier environment with the same name instead of creating it (after `azd down` without --purge).')
 param keyVaultRecover bool = false
 
+@description('Put Cosmos DB, both storage accounts, Service Bus (then Premium), Key Vault and Azure OpenAI behind private endpoints in a new virtual network, with the function app\'s outbound traffic through it (VNet integration) and private DNS zones. Off: the services are public, reached with Entra ID only.')
+param privateNetworking bool = false
+
 @description('Subscription tier new tenants start on.')
 @allowed(['free', 'pro', 'team'])
 param defaultTier string = 'free'
@@ -135,6 +138,7 @@ var names = {
   deploymentIdentity: 'id-deploy-${resourceToken}'
   deploymentStorage: 'stpkg${resourceToken}'
   durableTaskScheduler: 'dts-${resourceToken}'
+  network: 'vnet-${resourceToken}'
   logAnalytics: 'log-${resourceToken}'
   applicationInsights: 'appi-${resourceToken}'
   storage: 'st${resourceToken}'
@@ -155,6 +159,7 @@ var eventsTopicName = 'domain-events'
 var taskHubName = 'agents'
 var deployOpenAi = aiProvider == 'azure-openai'
 var useDurableTaskScheduler = durableBackend == 'durable-task-scheduler'
+var publicNetworkAccess = privateNetworking ? 'Disabled' : 'Enabled'
 
 // Every Cosmos container of shared/platform/cosmos/containers.ts (test/deploy checks the two agree).
 var cosmosContainers = [
@@ -225,6 +230,7 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     containerNames: [dataContainerName]
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 
@@ -237,6 +243,7 @@ module deploymentStorage 'modules/storage.bicep' = {
     location: location
     tags: tags
     containerNames: [deploymentContainerName]
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 
@@ -262,6 +269,7 @@ module cosmos 'modules/cosmos.bicep' = {
     containers: cosmosContainers
     throughputMode: cosmosThroughputMode
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 
@@ -274,6 +282,8 @@ module serviceBus 'modules/service-bus.bicep' = {
     tags: tags
     topicName: eventsTopicName
     subscriptions: eventSubscriptions
+    sku: privateNetworking ? 'Premium' : 'Standard'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 
@@ -300,6 +310,7 @@ module keyVault 'modules/key-vault.bicep' = {
     tags: tags
     purgeProtection: keyVaultPurgeProtection
     createMode: keyVaultRecover ? 'recover' : 'default'
+    publicNetworkAccess: publicNetworkAccess
     secrets: {
       '${secretNames.tokenKey}': tokenEncryptionKey
       '${secretNames.approvalLinkKey}': approvalLinkKey
@@ -321,6 +332,7 @@ module openAi 'modules/openai.bicep' = if (deployOpenAi) {
     deployments: [
       { name: openAiModel, model: openAiModel, version: openAiModelVersion, capacity: openAiCapacity }
     ]
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 
@@ -491,6 +503,55 @@ var durableSettings = useDurableTaskScheduler
       '${durableHostOverride}maxQueuePollingInterval': '00:00:05'
     }
 
+// ---- Private networking (privateNetworking) ----
+
+// Each service's private endpoint: its sub-resource and the DNS zone its private name lives in. Resource ids are
+// built from the names (known before the deployment starts), so the endpoints can be a loop.
+var rgId = '${subscription().id}/resourceGroups/rg-${environmentName}'
+var storageSuffix = environment().suffixes.storage
+var privateEndpointTargets = concat(
+  [
+    { name: 'cosmos', type: 'Microsoft.DocumentDB/databaseAccounts', resource: names.cosmos, groupId: 'Sql', zone: 'privatelink.documents.azure.com' }
+    { name: 'blob', type: 'Microsoft.Storage/storageAccounts', resource: names.storage, groupId: 'blob', zone: 'privatelink.blob.${storageSuffix}' }
+    { name: 'queue', type: 'Microsoft.Storage/storageAccounts', resource: names.storage, groupId: 'queue', zone: 'privatelink.queue.${storageSuffix}' }
+    { name: 'table', type: 'Microsoft.Storage/storageAccounts', resource: names.storage, groupId: 'table', zone: 'privatelink.table.${storageSuffix}' }
+    { name: 'package', type: 'Microsoft.Storage/storageAccounts', resource: names.deploymentStorage, groupId: 'blob', zone: 'privatelink.blob.${storageSuffix}' }
+    { name: 'servicebus', type: 'Microsoft.ServiceBus/namespaces', resource: names.serviceBus, groupId: 'namespace', zone: 'privatelink.servicebus.windows.net' }
+    { name: 'vault', type: 'Microsoft.KeyVault/vaults', resource: names.keyVault, groupId: 'vault', zone: 'privatelink.vaultcore.azure.net' }
+  ],
+  deployOpenAi
+    ? [{ name: 'openai', type: 'Microsoft.CognitiveServices/accounts', resource: names.openAi, groupId: 'account', zone: 'privatelink.openai.azure.com' }]
+    : []
+)
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: names.network
+    location: location
+    tags: tags
+    privateDnsZoneNames: union(map(privateEndpointTargets, t => t.zone), [])
+  }
+}
+
+module privateEndpoints 'modules/private-endpoint.bicep' = [
+  for t in (privateNetworking ? privateEndpointTargets : []): {
+    name: 'private-endpoint-${t.name}'
+    scope: rg
+    params: {
+      name: 'pe-${t.name}-${resourceToken}'
+      location: location
+      tags: tags
+      subnetId: network.?outputs.privateEndpointSubnetId ?? ''
+      targetResourceId: '${rgId}/providers/${t.type}/${t.resource}'
+      groupId: t.groupId
+      privateDnsZoneId: '${rgId}/providers/Microsoft.Network/privateDnsZones/${t.zone}'
+    }
+    dependsOn: [cosmos, storage, deploymentStorage, serviceBus, keyVault, openAi]
+  }
+]
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   scope: rg
@@ -506,11 +567,12 @@ module functionApp 'modules/function-app.bicep' = {
     // With queues and tables, Durable work is found by polling: keep one instance of the durable group ready so
     // orchestrations and timers do not wait for a scale-from-zero decision (Flex Consumption guidance).
     alwaysReady: useDurableTaskScheduler ? [] : [{ name: 'durable', instanceCount: 1 }]
+    virtualNetworkSubnetId: network.?outputs.appSubnetId ?? ''
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
   }
-  // Settings point at resources the app can only use once its identity holds its roles.
-  dependsOn: [roles]
+  // The app starts once its identity holds its roles and, with private networking, its endpoints exist.
+  dependsOn: [roles, privateEndpoints]
 }
 
 // https://<static web app>/api/* is proxied to the function app.

@@ -24,6 +24,10 @@ param autoscaleMaxThroughput int = 1000
 
 var serverless = throughputMode == 'serverless'
 
+@description('Enabled, or Disabled when the service is reached only through a private endpoint.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
+
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
   name: name
   location: location
@@ -37,7 +41,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
     disableLocalAuth: true
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 

@@ -20,6 +20,10 @@ param purgeProtection bool = true
 @allowed(['default', 'recover'])
 param createMode string = 'default'
 
+@description('Enabled, or Disabled when the service is reached only through a private endpoint.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
+
 resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
   name: name
   location: location
@@ -33,7 +37,7 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     softDeleteRetentionInDays: 90
     // Only `true` is accepted once set; leaving it out keeps it off.
     enablePurgeProtection: purgeProtection ? true : null
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 

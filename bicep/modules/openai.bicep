@@ -11,6 +11,10 @@ param tags object = {}
 @description('Model deployments: { name, model, version, capacity } (capacity in thousands of tokens per minute).')
 param deployments array
 
+@description('Enabled, or Disabled when the service is reached only through a private endpoint.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
+
 resource account 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   name: name
   location: location
@@ -20,7 +24,7 @@ resource account 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   properties: {
     customSubDomainName: name
     disableLocalAuth: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 

@@ -17,16 +17,24 @@ param subscriptions array
 @description('Deliveries before a message is dead-lettered.')
 param maxDeliveryCount int = 10
 
+@description('Enabled, or Disabled when the service is reached only through a private endpoint.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string = 'Enabled'
+
+@description('Standard, or Premium (needed for a private endpoint).')
+@allowed(['Standard', 'Premium'])
+param sku string = 'Standard'
+
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
-  // Topics need the Standard tier.
-  sku: { name: 'Standard', tier: 'Standard' }
+  // Topics need Standard; private endpoints need Premium.
+  sku: { name: sku, tier: sku, capacity: sku == 'Premium' ? 1 : null }
   properties: {
     disableLocalAuth: true
     minimumTlsVersion: '1.2'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 

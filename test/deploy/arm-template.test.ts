@@ -19,6 +19,7 @@ import {
   isDeployed,
   loadCompiledTemplate,
   moduleDeployment,
+  moduleInstances,
   resourceList,
   resourcesOfType,
   type Deployment,
@@ -269,6 +270,58 @@ describe('the compiled ARM template', { skip }, () => {
       'blob, queue and table roles for the task hub',
     );
     assert.ok(!grants(d).some((g) => g.role === '0ad04412-c4d5-4796-b79c-f76d14c8d402'), 'no scheduler role');
+  });
+
+  test('keeps every service public (Entra ID only) by default, with no network', () => {
+    const d = main();
+    assert.deepEqual(moduleInstances(d, 'network'), []);
+    assert.deepEqual(moduleInstances(d, 'private-endpoint'), []);
+    for (const name of ['cosmos', 'storage', 'deployment-storage', 'service-bus', 'key-vault', 'openai'])
+      assert.equal(moduleInstances(d, name)[0]!.parameters.publicNetworkAccess, 'Enabled', name);
+    assert.equal(moduleInstances(d, 'service-bus')[0]!.parameters.sku, 'Standard');
+    assert.equal(site(d).virtualNetworkSubnetId, null, 'no VNet integration');
+  });
+
+  test('puts every data service behind a private endpoint with privateNetworking', () => {
+    for (const aiProvider of ['azure-openai', 'offline']) {
+      const d = main({ privateNetworking: true, aiProvider });
+      const services = ['cosmos', 'storage', 'deployment-storage', 'service-bus', 'key-vault'];
+      if (aiProvider === 'azure-openai') services.push('openai');
+      for (const name of services)
+        assert.equal(moduleInstances(d, name)[0]!.parameters.publicNetworkAccess, 'Disabled', `${name} is private`);
+      assert.equal(moduleInstances(d, 'service-bus')[0]!.parameters.sku, 'Premium', 'private endpoints need Premium');
+      const endpoints = moduleInstances(d, 'private-endpoint').map((e) => [
+        String(e.parameters.targetResourceId).split('/providers/')[1]!.split('/').slice(0, 2).join('/'),
+        e.parameters.groupId,
+      ]);
+      const expected = [
+        ['Microsoft.DocumentDB/databaseAccounts', 'Sql'],
+        ['Microsoft.Storage/storageAccounts', 'blob'],
+        ['Microsoft.Storage/storageAccounts', 'queue'],
+        ['Microsoft.Storage/storageAccounts', 'table'],
+        ['Microsoft.Storage/storageAccounts', 'blob'],
+        ['Microsoft.ServiceBus/namespaces', 'namespace'],
+        ['Microsoft.KeyVault/vaults', 'vault'],
+        ...(aiProvider === 'azure-openai' ? [['Microsoft.CognitiveServices/accounts', 'account']] : []),
+      ];
+      assert.deepEqual(endpoints, expected, `private endpoints with ${aiProvider}`);
+      const network = moduleInstances(d, 'network');
+      assert.equal(network.length, 1);
+      const zones = network[0]!.parameters.privateDnsZoneNames as string[];
+      for (const e of moduleInstances(d, 'private-endpoint'))
+        assert.ok(
+          zones.some((zone) => String(e.parameters.privateDnsZoneId).endsWith(`/${zone}`)),
+          'its DNS zone exists',
+        );
+      assert.equal(site(d).virtualNetworkSubnetId, RUNTIME, "the app's outbound traffic goes through the network");
+    }
+    const network = resourceList(template!).find((r) => r.name === 'network')!.properties!.template!;
+    const vnet = resourceList(network).find((r) => r.type === 'Microsoft.Network/virtualNetworks')!;
+    assert.match(
+      JSON.stringify(vnet),
+      /"serviceName":"Microsoft\.App\/environments"/,
+      'the app subnet is delegated to Flex',
+    );
   });
 
   test('the evaluator keeps deployment-time values apart', () => {

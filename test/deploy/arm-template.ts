@@ -412,6 +412,29 @@ export function resourcesOfType(
   return out;
 }
 
+/** Each instance of a module (loops unrolled) that is deployed with these parameters, with the parameter values the
+ * parent passes it. `name` is the module's deployment name, or a prefix of it for a loop. */
+export function moduleInstances(
+  parent: Deployment,
+  name: string,
+): { name: Value; parameters: Record<string, Value> }[] {
+  const out: { name: Value; parameters: Record<string, Value> }[] = [];
+  for (const resource of resourceList(parent.template).filter((r) => r.type === 'Microsoft.Resources/deployments')) {
+    const count = resource.copy ? (evaluate(resource.copy.count, parent.scope) as number) : undefined;
+    for (const copyIndex of count === undefined ? [undefined] : [...Array(count).keys()]) {
+      const scope = { ...parent.scope, copyIndex };
+      const instanceName = evaluate(resource.name, scope);
+      if (typeof instanceName !== 'string' || !(instanceName === name || instanceName.startsWith(`${name}-`))) continue;
+      if (resource.condition !== undefined && evaluate(resource.condition, scope) === false) continue;
+      const parameters: Record<string, Value> = {};
+      for (const [key, entry] of Object.entries(resource.properties?.parameters ?? {}))
+        parameters[key] = (evaluate(entry, scope) as { value: Value }).value;
+      out.push({ name: instanceName, parameters });
+    }
+  }
+  return out;
+}
+
 /** Every resource of every template, nested ones included, as written (unevaluated). */
 export function allResources(template: ArmTemplate): ArmResource[] {
   return resourceList(template).flatMap((r) => [
