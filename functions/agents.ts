@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agentView, createAgentBody, updateAgentBody } from '../shared/catalog/agent-model';
+import { agentView, createAgentBody, updateAgentBody } from '../shared/agents/agent-model';
 import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';

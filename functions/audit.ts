@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
+import { auditRecordSchema } from '../shared/platform/audit/audit-view';
 
 const isoInstant = z
   .string()
@@ -20,20 +21,6 @@ export const auditQuery = pagingQuery
     to: isoInstant.optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before "from"', path: ['to'] });
-
-export const auditRecordSchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: z.object({ type: z.enum(['person', 'agent', 'system']), id: z.string(), name: z.string().optional() }),
-  action: z.string(),
-  target: z.object({ type: z.string(), id: z.string() }),
-  outcome: z.enum(['success', 'failure', 'denied']),
-  source: z.string(),
-  correlationId: z.string().optional(),
-  summary: z.string(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-});
 
 export const listAudit = httpRoute({
   name: 'listAudit',

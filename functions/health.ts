@@ -1,18 +1,7 @@
-import { z } from 'zod';
 import { checkHealth } from '../shared/platform/health/health';
+import { healthResponse } from '../shared/platform/health/health-view';
 import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
-
-const componentSchema = z.object({
-  status: z.enum(['ok', 'degraded', 'down']),
-  latencyMs: z.number(),
-  detail: z.string().optional(),
-});
-
-export const healthResponse = z.object({
-  status: z.enum(['ok', 'degraded']),
-  components: z.record(z.string(), componentSchema),
-});
 
 export const getHealth = httpRoute({
   name: 'health',

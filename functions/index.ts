@@ -4,8 +4,8 @@
  */
 import './telemetry';
 import './health';
-import './me';
 import './usage';
+import './me';
 import './audit';
 import './openapi';
 import './client-config';

@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { profileSchema, profileUpdateSchema, toProfileView } from '../shared/identity/tenant-profile';
+import { deletionSchema, exportDocumentSchema, exportReadySchema, meResponse } from '../shared/identity/views';
 import { NotFoundError } from '../shared/platform/errors';
 import { httpRoute } from '../shared/app/http-route';
 import { accepted, ok } from '../shared/platform/http/responses';
-import { limitsReportSchema } from './usage';
-
-export const meResponse = profileSchema.extend({
-  usage: limitsReportSchema,
-  /** Feature flags as they apply to this person. */
-  features: z.record(z.string(), z.boolean()),
-});
 
 /** The caller's profile; the first call creates their personal tenant. */
 export const getMe = httpRoute({
@@ -51,33 +45,6 @@ export const patchMe = httpRoute({
     return ok(toProfileView(saved), { etag: saved._etag });
   },
 });
-
-const exportReadySchema = z.object({
-  exportId: z.string().uuid(),
-  status: z.literal('ready'),
-  /** Where to download the export (same authentication). */
-  location: z.string(),
-  size: z.number().int(),
-});
-
-/** The export as a JSON document (its shape: `TenantExport` in shared/identity/privacy.ts). */
-const exportDocumentSchema = z
-  .object({
-    format: z.literal('personal-agents-export/1'),
-    exportedAt: z.string(),
-    tenantId: z.string(),
-    containers: z.record(z.string(), z.array(z.unknown())),
-    blobs: z.array(
-      z.object({
-        path: z.string(),
-        size: z.number(),
-        contentType: z.string().optional(),
-        base64: z.string().optional(),
-      }),
-    ),
-    participants: z.record(z.string(), z.unknown()),
-  })
-  .passthrough();
 
 export const exportMe = httpRoute({
   name: 'exportMe',
@@ -132,14 +99,6 @@ export const downloadExport = httpRoute({
       },
     };
   },
-});
-
-const deletionSchema = z.object({
-  deleted: z.literal(true),
-  deletionId: z.string().uuid(),
-  documents: z.record(z.string(), z.number()),
-  blobs: z.number().int(),
-  orchestrations: z.number().int(),
 });
 
 export const deleteMe = httpRoute({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agentView } from '../shared/catalog/agent-model';
+import { agentView } from '../shared/agents/agent-model';
 import type { InstallResult } from '../shared/packs/pack-install-service';
 import { workflowView } from '../shared/packs/workflow-model';
 import { httpRoute } from '../shared/app/http-route';

@@ -1,41 +1,6 @@
-import { z } from 'zod';
-import { tierSchema } from '../shared/platform/config/tiers';
+import { usageResponse } from '../shared/identity/views';
 import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
-
-const limitUsageSchema = z.object({
-  used: z.number().nullable(),
-  max: z.number(),
-  resetsAt: z.string().nullable(),
-});
-
-export const limitsReportSchema = z.object({
-  agents: limitUsageSchema,
-  workflows: limitUsageSchema,
-  connectors: limitUsageSchema,
-  runsPerDay: limitUsageSchema,
-  tokensPerMonth: limitUsageSchema,
-  approvalLinksPerDay: limitUsageSchema,
-  scheduleMinIntervalMinutes: limitUsageSchema,
-});
-
-const periodSchema = z.object({
-  start: z.string(),
-  resetsAt: z.string(),
-  runs: z.number(),
-  promptTokens: z.number(),
-  cachedPromptTokens: z.number(),
-  completionTokens: z.number(),
-  costUsd: z.number(),
-  approvalLinks: z.number(),
-});
-
-export const usageResponse = z.object({
-  tier: tierSchema,
-  limits: limitsReportSchema,
-  today: periodSchema,
-  month: periodSchema,
-});
 
 export const getUsage = httpRoute({
   name: 'getUsage',

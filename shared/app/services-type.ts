@@ -19,11 +19,11 @@ import type { SystemMarkers } from '../suggestions/system-markers';
 import type { EmailTransport } from '../communications/email-transport';
 import type { Notifier } from '../communications/notifier';
 import type { RollupStore } from '../analytics/rollups';
-import type { AgentService } from '../catalog/agent-service';
+import type { AgentService } from '../agents/agent-service';
 import type { WorkflowService } from '../packs/workflow-service';
 import type { PackInstallService } from '../packs/pack-install-service';
 import type { RunService } from '../orchestration/run-service';
-import type { ScheduleIndex } from '../orchestration/schedule-index';
+import type { ScheduleIndex } from '../schedules/schedule-index';
 import type { AiGateway } from '../ai/gateway';
 import type { RunActivities } from '../orchestration/run-activities';
 

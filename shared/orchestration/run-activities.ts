@@ -1,5 +1,5 @@
-import type { AgentService } from '../catalog/agent-service';
-import type { AgentDoc } from '../catalog/agent-model';
+import type { AgentService } from '../agents/agent-service';
+import type { AgentDoc } from '../agents/agent-model';
 import { getTemplate } from '../catalog/templates';
 import type { AgentInput, AgentTemplate, PreviousResult } from '../catalog/types';
 import type { AiGateway } from '../ai/gateway';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentService } from '../catalog/agent-service';
+import type { AgentService } from '../agents/agent-service';
 import { getTemplate } from '../catalog/templates';
 import type { UsageService } from '../identity/usage';
 import { auditedAs, type Actor } from '../platform/audit/actor';

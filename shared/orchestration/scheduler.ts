@@ -1,7 +1,7 @@
 import type { AuditLog } from '../platform/audit/audit-log';
 import { AppError, NotFoundError } from '../platform/errors';
-import { nextSlot } from './schedule';
-import type { ScheduleEntry, ScheduleIndex } from './schedule-index';
+import { nextSlot } from '../schedules/schedule';
+import type { ScheduleEntry, ScheduleIndex } from '../schedules/schedule-index';
 import type { OrchestrationStarter, RunService } from './run-service';
 
 export interface SchedulerDeps {

@@ -1,6 +1,6 @@
-import type { AgentService } from '../catalog/agent-service';
+import type { AgentService } from '../agents/agent-service';
 import { auditedAs, type Actor } from '../platform/audit/actor';
-import type { AgentView } from '../catalog/agent-model';
+import type { AgentView } from '../agents/agent-model';
 import { getTemplate } from '../catalog/templates';
 import type { ConnectorFamily } from '../connectors/types';
 import type { UsageService } from '../identity/usage';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
-import { scheduleSchema, type Schedule } from '../orchestration/schedule';
+import { scheduleSchema, type Schedule } from '../schedules/schedule';
 
 export type WorkflowMode = 'sequential' | 'parallel';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentService } from '../catalog/agent-service';
+import type { AgentService } from '../agents/agent-service';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import { findTemplate } from '../catalog/templates';
 import type { UsageService } from '../identity/usage';
@@ -9,8 +9,8 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { ValidationError, type FieldError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
-import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
-import type { ScheduleIndex } from '../orchestration/schedule-index';
+import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
+import type { ScheduleIndex } from '../schedules/schedule-index';
 import {
   createWorkflowBody,
   type CreateWorkflowInput,

@@ -1,10 +1,10 @@
 import { createAiGateway } from '../../ai/create-gateway';
-import { AgentService } from '../../catalog/agent-service';
+import { AgentService } from '../../agents/agent-service';
 import { PackInstallService } from '../../packs/pack-install-service';
 import { WorkflowService } from '../../packs/workflow-service';
 import { createRunActivities } from '../../orchestration/run-activities';
 import { RunService } from '../../orchestration/run-service';
-import { ScheduleIndex } from '../../orchestration/schedule-index';
+import { ScheduleIndex } from '../../schedules/schedule-index';
 import { lazy } from '../../platform/lazy';
 import type { Services } from '../services-type';
 

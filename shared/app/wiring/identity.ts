@@ -4,7 +4,7 @@ import { createUsageService } from '../../identity/usage';
 import { resolveTierLimits } from '../../platform/config/tiers';
 import { lazy } from '../../platform/lazy';
 import { connectorsPrivacy } from '../../connectors/privacy';
-import { schedulesPrivacy } from '../../orchestration/privacy';
+import { schedulesPrivacy } from '../../schedules/privacy';
 import { approvalsPrivacy } from '../../suggestions/privacy';
 import type { Services } from '../services-type';
 

@@ -6,7 +6,7 @@ export type { SuggestionKind } from '../../../shared/suggestions/kinds';
 import type { ProfileView } from '../../../shared/identity/tenant-profile';
 import type { SuggestionView } from '../../../shared/suggestions/model';
 import type { Dashboard as DashboardView } from '../../../shared/analytics/dashboard';
-import type { AgentView } from '../../../shared/catalog/agent-model';
+import type { AgentView } from '../../../shared/agents/agent-model';
 import type { WorkflowView } from '../../../shared/packs/workflow-model';
 import type { ConnectorInfo } from '../../../shared/connectors/types';
 import type { RunView } from '../../../shared/orchestration/run-model';

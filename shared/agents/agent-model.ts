@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
-import { scheduleSchema, type Schedule } from '../orchestration/schedule';
+import { scheduleSchema, type Schedule } from '../schedules/schedule';
 
 /** Per-agent token caps; null = no cap of its own (the tier's monthly cap still applies). */
 export const tokenBudgetSchema = z

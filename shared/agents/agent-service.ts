@@ -6,9 +6,9 @@ import { TenantRepository, type Stored, type TenantDoc } from '../platform/cosmo
 import { ConflictError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { UsageService } from '../identity/usage';
-import { shortestIntervalMinutes, type Schedule } from '../orchestration/schedule';
-import type { ScheduleIndex } from '../orchestration/schedule-index';
-import { getTemplate } from './templates';
+import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
+import type { ScheduleIndex } from '../schedules/schedule-index';
+import { getTemplate } from '../catalog/templates';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import {
   createAgentBody,

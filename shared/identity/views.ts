@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { tierSchema } from '../platform/config/tiers';
+import { profileSchema } from './tenant-profile';
+
+// Response bodies of the identity API (profile, usage, export, erasure), as the OpenAPI document and the web app see them.
+
+const limitUsageSchema = z.object({
+  used: z.number().nullable(),
+  max: z.number(),
+  resetsAt: z.string().nullable(),
+});
+
+export const limitsReportSchema = z.object({
+  agents: limitUsageSchema,
+  workflows: limitUsageSchema,
+  connectors: limitUsageSchema,
+  runsPerDay: limitUsageSchema,
+  tokensPerMonth: limitUsageSchema,
+  approvalLinksPerDay: limitUsageSchema,
+  scheduleMinIntervalMinutes: limitUsageSchema,
+});
+
+const periodSchema = z.object({
+  start: z.string(),
+  resetsAt: z.string(),
+  runs: z.number(),
+  promptTokens: z.number(),
+  cachedPromptTokens: z.number(),
+  completionTokens: z.number(),
+  costUsd: z.number(),
+  approvalLinks: z.number(),
+});
+
+export const usageResponse = z.object({
+  tier: tierSchema,
+  limits: limitsReportSchema,
+  today: periodSchema,
+  month: periodSchema,
+});
+
+export const meResponse = profileSchema.extend({
+  usage: limitsReportSchema,
+  /** Feature flags as they apply to this person. */
+  features: z.record(z.string(), z.boolean()),
+});
+
+export const exportReadySchema = z.object({
+  exportId: z.string().uuid(),
+  status: z.literal('ready'),
+  /** Where to download the export (same authentication). */
+  location: z.string(),
+  size: z.number().int(),
+});
+
+/** The export as a JSON document (its shape: `TenantExport` in shared/identity/privacy.ts). */
+export const exportDocumentSchema = z
+  .object({
+    format: z.literal('personal-agents-export/1'),
+    exportedAt: z.string(),
+    tenantId: z.string(),
+    containers: z.record(z.string(), z.array(z.unknown())),
+    blobs: z.array(
+      z.object({
+        path: z.string(),
+        size: z.number(),
+        contentType: z.string().optional(),
+        base64: z.string().optional(),
+      }),
+    ),
+    participants: z.record(z.string(), z.unknown()),
+  })
+  .passthrough();
+
+export const deletionSchema = z.object({
+  deleted: z.literal(true),
+  deletionId: z.string().uuid(),
+  documents: z.record(z.string(), z.number()),
+  blobs: z.number().int(),
+  orchestrations: z.number().int(),
+});

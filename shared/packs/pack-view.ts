@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { scopesView } from '../catalog/template-view';
+import { packScopes, type AgentPack } from './built-in-packs';
+
+/** A built-in pack as the catalog API shows it. */
+export const packView = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  agents: z.array(
+    z.object({ key: z.string(), templateId: z.string(), name: z.string(), config: z.record(z.string(), z.unknown()) }),
+  ),
+  workflows: z.array(
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      mode: z.enum(['sequential', 'parallel']),
+      stepKeys: z.array(z.string()),
+      coordinatorKey: z.string().nullable(),
+      cron: z.string().nullable(),
+    }),
+  ),
+  scopes: scopesView,
+});
+
+export function toPackView(p: AgentPack): z.infer<typeof packView> {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    agents: p.agents,
+    workflows: p.workflows.map((w) => ({
+      key: w.key,
+      name: w.name,
+      mode: w.mode,
+      stepKeys: w.stepKeys,
+      coordinatorKey: w.coordinatorKey ?? null,
+      cron: w.cron ?? null,
+    })),
+    scopes: packScopes(p) as Record<string, string[]>,
+  };
+}
