@@ -533,9 +533,9 @@ export class Engine implements DurableEngine {
     if (instance.runtimeStatus !== 'Suspended') instance.runtimeStatus = 'Running';
     instance.lastUpdatedTime = timestamp;
     instance.activities.push(...effects.activities);
-    instance.timers = instance.timers.filter((t) => !effects.canceledTimerIds.includes(t.timerId));
-    for (const timerId of effects.canceledTimerIds) this.disarm(instance, timerId);
-    instance.timers.push(...effects.timers.filter((t) => !effects.canceledTimerIds.includes(t.timerId)));
+    // A cancelled timer still fires: cancelling only drops it from DTFx's open tasks (TaskOrchestrationContext
+    // .CreateTimer), while its message stays queued and arrives as TimerFired if the instance is still running.
+    instance.timers.push(...effects.timers);
     const changes: Instance[] = [instance];
     for (const child of effects.children) {
       try {
@@ -556,8 +556,7 @@ export class Engine implements DurableEngine {
     for (const activity of effects.activities) {
       this.activityQueue.push({ instanceId: instance.instanceId, executionId: instance.executionId, activity });
     }
-    for (const timer of effects.timers)
-      if (!effects.canceledTimerIds.includes(timer.timerId)) this.arm(instance, timer);
+    for (const timer of effects.timers) this.arm(instance, timer);
     this.afterCommit(changes);
   }
 

@@ -46,7 +46,6 @@ export interface EpisodeEffects {
   added: HistoryEvent[];
   activities: PendingActivity[];
   timers: PendingTimer[];
-  canceledTimerIds: number[];
   children: ChildRequest[];
   outcome:
     | { kind: 'running' }
@@ -164,7 +163,6 @@ class EpisodeBuilder {
       added: [historyEvent(EventType.OrchestratorStarted, timestamp), { ...consumed, IsPlayed: false }],
       activities: [],
       timers: [],
-      canceledTimerIds: [],
       children: [],
       outcome: { kind: 'running' },
       customStatus: instance.customStatus,
@@ -273,10 +271,7 @@ class EpisodeBuilder {
       const existing = this.instance.slots[slotIndex];
       slotIndex++;
       if (existing) {
-        if (existing.kind === 'timer' && action.isCanceled && !existing.canceled) {
-          existing.canceled = true;
-          this.effects.canceledTimerIds.push(...existing.ids);
-        }
+        if (existing.kind === 'timer' && action.isCanceled) existing.canceled = true;
         continue;
       }
       this.addSlot(action);
@@ -303,10 +298,7 @@ class EpisodeBuilder {
         slot.kind = 'timer';
         slot.fireAt = new Date(action.fireAt ?? this.timestamp).toISOString();
         this.chainTimer(slot);
-        if (action.isCanceled) {
-          slot.canceled = true;
-          this.effects.canceledTimerIds.push(...slot.ids);
-        }
+        if (action.isCanceled) slot.canceled = true;
         return;
       default:
         throw new Error(`The orchestrator returned an action of unknown type ${action.actionType}.`);
