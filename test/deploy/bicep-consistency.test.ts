@@ -1,7 +1,8 @@
 /**
  * bicep/ must deploy what the code expects: every setting the config schema reads, every Cosmos container with its
  * partition key, indexing and TTL, every Service Bus subscription a function listens on; and nothing the code does
- * not read. There is no Bicep compiler here, so the templates are read as text.
+ * not read. Read as text, so these run without the .NET SDK too; arm-template.test.ts checks the template the Bicep
+ * CLI compiles.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,8 @@
  * In Azure the SPA and the API must share one origin: connecting an account binds the OAuth flow to the browser with an
  * HttpOnly SameSite=Lax cookie, which a cross-site API would never receive. The static web app (Standard) links the
  * function app as its backend so https://<static web app>/api/* reaches it, and every public URL the app builds
- * (OAuth redirect URIs, emailed links, the web app's address) is that origin. Read as text: there is no Bicep CLI here.
+ * (OAuth redirect URIs, emailed links, the web app's address) is that origin. Read as text, so it runs without the .NET
+ * SDK too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
