@@ -417,6 +417,9 @@ var appSettings = {
   AUTH_CLOCK_SKEW_SECONDS: '60'
   AUTH_JWKS_COOLDOWN_SECONDS: '30'
   AUTH_SPA_CLIENT_ID: authSpaClientId
+  // Only the web app's delegated tokens with the API's scope are accepted (never app-only tokens).
+  AUTH_ALLOWED_CLIENT_IDS: authSpaClientId
+  AUTH_REQUIRED_SCOPE: 'access_as_user'
   // Static Web Apps overwrites Authorization on requests it proxies to the linked function app.
   AUTH_TOKEN_HEADER: 'x-client-authorization'
   AUTH_API_SCOPE: 'openid profile email offline_access api://${authApiClientId}/access_as_user'

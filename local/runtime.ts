@@ -250,13 +250,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
     const summary = [
       `Local runtime for ${appDir}`,
       `  App:        ${origin}  (API under ${origin}${prefix || '/'})`,
-      ...started.map(
-        (s) =>
-          `  ${s.name.padEnd(11)} ${Object.entries(s.env)
-            .filter(([k]) => /ENDPOINT|ISSUER|URL|PORT/i.test(k))
-            .map(([k, v]) => `${k}=${v}`)
-            .join('  ')}`,
-      ),
+      ...started.flatMap((s) => [
+        `  ${s.name.padEnd(11)} ${Object.entries(s.env)
+          .filter(([k]) => /ENDPOINT|ISSUER|URL|PORT/i.test(k))
+          .map(([k, v]) => `${k}=${v}`)
+          .join('  ')}`,
+        ...(s.summary ?? []).map((line) => `  ${''.padEnd(11)} ${line}`),
+      ]),
       `  Broker:     ${origin}/runtime/broker${consumers.length ? `  (${consumers.join('; ')})` : ''}`,
       `  Durable:    ${origin}/runtime/webhooks/durabletask/  (task hub ${host.hubName})`,
       ...(timers.describe().length ? [`  Timers:     ${timers.describe().join('; ')}`] : []),

@@ -6,7 +6,7 @@
  * import { startLocalPlatform } from '../../local/testing';
  * const platform = await startLocalPlatform();                  // this app (built by `npm test`), all embedded services
  * after(() => platform.stop());
- * const token = await platform.token('ada@example.com', 'Ada');
+ * const token = await platform.token('ada@example.com', 'Ada');  // POST /dev/token with this start's secret
  * const res = await platform.api('/me', { token });             // GET http://localhost:<port>/api/me
  * await platform.api('/agents', { method: 'POST', token, json: { templateId: 'triage' } });
  * ```
@@ -42,6 +42,11 @@ export interface LocalPlatform {
   settings: Record<string, string>;
   /** An access token from the dev issuer. */
   token(email: string, name?: string): Promise<string>;
+  /**
+   * The secret `POST /dev/token` needs in `x-dev-token-secret`: generated at each start and kept in
+   * `<dataDir>/dev-oidc/token-secret` (read it from there in scripts too).
+   */
+  devTokenSecret(): string;
   /** fetch() on the API: `path` is below /api; `json` is sent as an application/json body (POST unless `method` says
    * otherwise); `token` as a bearer token. */
   api(path: string, init?: RequestInit & { token?: string; json?: unknown }): Promise<Response>;
@@ -163,10 +168,11 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
     get settings() {
       return settings;
     },
+    devTokenSecret: () => readFileSync(join(dataDir!, 'dev-oidc', 'token-secret'), 'utf8').trim(),
     async token(email, name) {
       const response = await fetch(`${origin}/dev/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-dev-token-secret': platform.devTokenSecret() },
         body: JSON.stringify({ email, name }),
       });
       if (!response.ok) throw new Error(`/dev/token answered ${response.status}: ${await response.text()}`);

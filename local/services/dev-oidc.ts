@@ -8,10 +8,14 @@
  *   POST /dev/oidc/token                              authorization_code (PKCE S256 required) and refresh_token grants
  *   GET  /dev/oidc/userinfo                           claims of a bearer access token
  *   GET  /dev/oidc/logout                             end of session (redirects to post_logout_redirect_uri)
- *   POST /dev/token  {email, name?, expiresInSeconds?, audience?, notBefore?}  tokens for scripts and tests
+ *   POST /dev/token  {email, name?, expiresInSeconds?, audience?, notBefore?, scope?, clientId?}  tokens for scripts
+ *                    and tests; needs the header `x-dev-token-secret` with the secret this start generated (printed
+ *                    in the start-up summary, kept in <data>/dev-oidc/token-secret), so no other page or process on
+ *                    this machine can mint tokens
  *
- * Access tokens: iss = issuer, aud = AUTH_AUDIENCE, sub = stable per email, email, name. Anyone can sign in as
- * anyone: it exists to develop and test, never to protect anything.
+ * Access tokens: iss = issuer, aud = AUTH_AUDIENCE, sub = stable per email, email (verified), name, azp = the client,
+ * scp = the API scopes asked for (`api://…/` prefixes dropped, as Entra does). Anyone can sign in as anyone on the
+ * sign-in page: it exists to develop and test, never to protect anything.
  */
 import {
   createHash,
@@ -20,6 +24,7 @@ import {
   generateKeyPairSync,
   randomBytes,
   sign,
+  timingSafeEqual,
   verify,
   type KeyObject,
 } from 'node:crypto';
@@ -132,6 +137,33 @@ async function readParams(req: IncomingMessage): Promise<URLSearchParams> {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
+/** The header scripts send the token secret in. */
+export const DEV_TOKEN_SECRET_HEADER = 'x-dev-token-secret';
+
+/** The API scopes of a requested scope list, as they appear in an access token's `scp`. */
+function apiScopes(scope: string): string {
+  return scope
+    .split(' ')
+    .filter((s) => s && !OIDC_SCOPES.has(s))
+    .map((s) => s.replace(/^api:\/\/[^/]+\//, ''))
+    .join(' ');
+}
+
+/** A fresh secret at every start, written where scripts of this machine's user can read it. */
+function newTokenSecret(dir: string): string {
+  const secret = b64url(randomBytes(24));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'token-secret'), secret, { mode: 0o600 });
+  return secret;
+}
+
+function sameSecret(given: string | string[] | undefined, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
   const configured = ctx.settings.AUTH_ISSUER;
@@ -142,6 +174,8 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
   const issuer = `${ctx.publicOrigin}/dev/oidc`;
   const audience = ctx.settings.AUTH_AUDIENCE || 'personal-agents-api';
   const privateKey = loadKey(join(ctx.dataDir, 'dev-oidc'));
+  const tokenSecret = newTokenSecret(join(ctx.dataDir, 'dev-oidc'));
+  const requiredScope = ctx.settings.AUTH_REQUIRED_SCOPE || 'access_as_user';
   const publicKey = createPublicKey(privateKey);
   const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
   const kid = createHash('sha256').update(`${jwk.n}.${jwk.e}`).digest('base64url').slice(0, 16);
@@ -188,15 +222,24 @@ export const createDevOidcService: EmbeddedServiceFactory = async (ctx) => {
     const name = o.name?.trim() || email.split('@')[0]!;
     const sub = subjectFor(email);
     const clientId = o.clientId ?? ctx.settings.AUTH_SPA_CLIENT_ID ?? 'personal-agents-web';
-    const scope = o.scope ?? 'openid profile email';
-    const base = { iss: issuer, sub, email, name, preferred_username: email, iat: now, exp: now + ttl };
+    const scope = o.scope ?? `openid profile email ${requiredScope}`;
+    const base = {
+      iss: issuer,
+      sub,
+      email,
+      email_verified: true,
+      name,
+      preferred_username: email,
+      iat: now,
+      exp: now + ttl,
+    };
     const nbf = o.notBefore ?? now;
     const accessToken = signJwt({
       ...base,
       aud: o.audience ?? audience,
       nbf,
-      scp: scope,
-      client_id: clientId,
+      scp: apiScopes(scope),
+      azp: clientId,
       jti: b64url(randomBytes(12)),
     });
     const authTime = o.authTime ?? now;
@@ -422,13 +465,20 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
   }
 
   async function devToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!sameSecret(req.headers[DEV_TOKEN_SECRET_HEADER], tokenSecret)) {
+      throw new OidcError(
+        401,
+        'invalid_client',
+        `Send the secret of this start (printed at start-up, in <data>/dev-oidc/token-secret) as ${DEV_TOKEN_SECRET_HEADER}.`,
+      );
+    }
     const params = await readParams(req);
     const email = (params.get('email') ?? '').trim();
     if (!EMAIL.test(email))
       throw new OidcError(
         400,
         'invalid_request',
-        'Send {"email": "name@example.com"} (name, expiresInSeconds, audience and notBefore are optional).',
+        'Send {"email": "name@example.com"} (name, expiresInSeconds, audience, notBefore, scope and clientId are optional).',
       );
     const numberParam = (key: string) => {
       const raw = params.get(key);
@@ -446,6 +496,8 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
         expiresInSeconds: numberParam('expiresInSeconds'),
         audience: params.get('audience') ?? undefined,
         notBefore: numberParam('notBefore'),
+        scope: params.get('scope') ?? undefined,
+        clientId: params.get('clientId') ?? undefined,
       }),
     );
   }
@@ -542,6 +594,7 @@ ${error ? `<p class="error" role="alert" id="form-error">${escapeHtml(error)}</p
   return {
     name: 'dev-oidc',
     env: { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience },
+    summary: [`POST /dev/token needs ${DEV_TOKEN_SECRET_HEADER}: ${tokenSecret}`],
     handle,
     async stop() {
       clearInterval(sweep);

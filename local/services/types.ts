@@ -25,6 +25,8 @@ export interface EmbeddedService {
   name: string;
   /** App settings it contributes (endpoints, ports); merged over the loaded settings. */
   env: Record<string, string>;
+  /** Lines for the start-up summary (what a person needs to use it). */
+  summary?: string[];
   /** Extra routes on the app port, e.g. /dev/oidc/*, /dev/mail/*. Resolves true when it answered the request. */
   handle?(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** Persists what it keeps and stops. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { JWTVerifyGetKey } from 'jose';
-import { UnauthorizedError, UpstreamError } from '../platform/errors';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import { AppError, UnauthorizedError, UpstreamError } from '../platform/errors';
 import type { Authenticator, Principal } from '../platform/http/principal';
 
 export interface JwtAuthenticatorOptions {
@@ -11,6 +11,10 @@ export interface JwtAuthenticatorOptions {
   clockSkewSeconds: number;
   /** Least time between two JWKS downloads; a token with an unknown `kid` triggers one after this. */
   jwksCooldownSeconds?: number;
+  /** Delegated scope every token must carry in `scp` (space-separated), e.g. `access_as_user`. */
+  requiredScope: string;
+  /** Client ids (`azp`, or `appid` in v1 tokens) whose tokens are accepted: the web app, nothing else. */
+  allowedClientIds: string[];
 }
 
 /** The personal tenant id: stable per (issuer, subject), opaque, and not guessable from an email address. */
@@ -22,8 +26,49 @@ const challenge = (error: string, description: string) =>
   `Bearer error="${error}", error_description="${description.replace(/"/g, "'")}"`;
 
 /**
+ * The notification address: only an `email` the issuer says it verified (`email_verified`, or Entra's `xms_edov`,
+ * "email domain owner verified"). `preferred_username` and unverified emails are typed by whoever made the account.
+ */
+function verifiedEmail(payload: JWTPayload): string | undefined {
+  if (typeof payload.email !== 'string') return undefined;
+  return payload.email_verified === true || payload.xms_edov === true ? payload.email : undefined;
+}
+
+/**
+ * Refuses tokens that were not issued to a person through our web app: app-only tokens (client credentials: no
+ * `scp`, `roles` or `idtyp: app`), tokens for other clients, tokens without the API's delegated scope.
+ */
+function checkDelegation(payload: JWTPayload, options: JwtAuthenticatorOptions): void {
+  const scp = typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [];
+  if (payload.idtyp === 'app' || scp.length === 0) {
+    throw new UnauthorizedError(
+      'The access token was not issued to a person: app-only tokens are not accepted.',
+      challenge('invalid_token', 'app-only token'),
+    );
+  }
+  const client = [payload.azp, payload.appid, payload.client_id].find((c): c is string => typeof c === 'string');
+  if (!client || !options.allowedClientIds.includes(client)) {
+    throw new UnauthorizedError(
+      'The access token was issued to an application this API does not accept.',
+      challenge('invalid_token', 'client not allowed'),
+    );
+  }
+  if (!scp.includes(options.requiredScope)) {
+    throw new AppError(
+      403,
+      'forbidden',
+      'Not allowed',
+      `The access token does not carry the "${options.requiredScope}" permission. Sign in through the web app again.`,
+      {},
+      { 'WWW-Authenticate': challenge('insufficient_scope', `scope ${options.requiredScope} required`) },
+    );
+  }
+}
+
+/**
  * Validates OIDC bearer JWTs with `jose`: signature against the issuer's JWKS (cached, refetched on an unknown
- * `kid`), issuer, audience, expiry and not-before with clock skew.
+ * `kid`), issuer, audience, expiry and not-before with clock skew; then that it is a person's delegated token for
+ * an allow-listed client with the API's scope.
  */
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authenticator {
   let keys: Promise<JWTVerifyGetKey> | undefined;
@@ -67,20 +112,17 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): Authen
           clockTolerance: options.clockSkewSeconds,
           requiredClaims: ['sub', 'exp'],
         });
+        checkDelegation(payload, options);
         const principal: Principal = {
           tenantId: tenantIdFor(payload.iss!, payload.sub!),
           issuer: payload.iss!,
           subject: payload.sub!,
-          email:
-            typeof payload.email === 'string'
-              ? payload.email
-              : typeof payload.preferred_username === 'string'
-                ? payload.preferred_username
-                : undefined,
+          email: verifiedEmail(payload),
           name: typeof payload.name === 'string' ? payload.name : undefined,
         };
         return principal;
       } catch (err) {
+        if (err instanceof AppError) throw err;
         if (err instanceof errors.JWTExpired)
           throw new UnauthorizedError(
             'Your session has expired. Sign in again.',

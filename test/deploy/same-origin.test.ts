@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bicepFiles, moduleCalls, objectKeys } from '../support/bicep-text';
+import { WEB_SECURITY_HEADERS } from '../../local/host/spa';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bicepDir = join(root, 'bicep');
@@ -116,4 +117,32 @@ test('the deployed SPA loads client-config from its own origin and never sends /
   assert.ok(config.navigationFallback?.exclude?.includes('/api/*'), 'navigationFallback excludes /api/*');
   const apiRoutes = (config.routes ?? []).filter((r) => r.route.startsWith('/api'));
   assert.deepEqual(apiRoutes, [], 'no route rule intercepts /api');
+});
+
+test('the deployed web app sends the same security headers as the local runtime, plus the sign-in service', () => {
+  const config = JSON.parse(readFileSync(join(root, 'web/public/staticwebapp.config.json'), 'utf8')) as {
+    globalHeaders?: Record<string, string>;
+  };
+  const deployed = Object.fromEntries(
+    Object.entries(config.globalHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  for (const [name, value] of Object.entries(WEB_SECURITY_HEADERS)) {
+    if (name !== 'content-security-policy') assert.equal(deployed[name], value, name);
+  }
+  const directives = (csp: string) =>
+    new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/) as [string, ...string[]])
+        .map(([k, ...v]) => [k, v]),
+    );
+  const local = directives(WEB_SECURITY_HEADERS['content-security-policy']!);
+  const azure = directives(deployed['content-security-policy'] ?? '');
+  assert.deepEqual([...azure.keys()].sort(), [...local.keys()].sort());
+  for (const [name, sources] of local) {
+    const expected = name === 'connect-src' ? [...sources, 'https://login.microsoftonline.com'] : sources;
+    assert.deepEqual(azure.get(name), expected, `${name}: the web app fetches Entra's discovery and token endpoints`);
+  }
+  assert.deepEqual(azure.get('frame-ancestors'), ["'none'"]);
+  assert.deepEqual(azure.get('default-src'), ["'self'"]);
 });

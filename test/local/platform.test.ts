@@ -43,7 +43,7 @@ describe('local platform: this app on embedded parts', () => {
       response_type: 'code',
       client_id: 'personal-agents-web',
       redirect_uri: redirectUri,
-      scope: 'openid profile email offline_access',
+      scope: 'openid profile email offline_access api://personal-agents-api/access_as_user',
       state: 'st-1',
       nonce: 'n-1',
       code_challenge: challenge,
@@ -101,6 +101,9 @@ describe('local platform: this app on embedded parts', () => {
     assert.equal(idClaims.nonce, 'n-1');
     assert.equal(idClaims.aud, 'personal-agents-web');
 
+    const accessClaims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString());
+    assert.equal(accessClaims.scp, 'access_as_user', 'the API scope, as Entra puts it in scp');
+    assert.equal(accessClaims.azp, 'personal-agents-web');
     const me = await platform.api('/me', { token: tokens.access_token });
     assert.equal(me.status, 200);
     assert.equal(((await me.json()) as { email: string }).email, 'ada@example.com');
@@ -146,7 +149,7 @@ describe('local platform: this app on embedded parts', () => {
     const devToken = async (body: Record<string, unknown>) => {
       const res = await fetch(`${platform.origin}/dev/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-dev-token-secret': platform.devTokenSecret() },
         body: JSON.stringify(body),
       });
       return ((await res.json()) as { access_token: string }).access_token;
@@ -162,10 +165,19 @@ describe('local platform: this app on embedded parts', () => {
     }
     const bad = await fetch(`${platform.origin}/dev/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-dev-token-secret': platform.devTokenSecret() },
       body: '{"email":"nope"}',
     });
     assert.equal(bad.status, 400);
+    for (const secret of [undefined, 'guessed', platform.devTokenSecret().slice(1)]) {
+      const refused = await fetch(`${platform.origin}/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(secret ? { 'x-dev-token-secret': secret } : {}) },
+        body: '{"email":"mallory@example.com"}',
+      });
+      assert.equal(refused.status, 401, 'no token without the secret of this start');
+    }
+    assert.match(platform.logs(), new RegExp(`x-dev-token-secret: ${platform.devTokenSecret()}`), 'printed at start');
   });
 
   it('stops within a few seconds with every service running and clients still connected, leaving no process behind', async () => {

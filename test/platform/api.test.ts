@@ -40,7 +40,7 @@ async function signIn(email: string, name?: string) {
 async function devToken(body: Json): Promise<string> {
   const res = await fetch(`${platform.origin}/dev/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-dev-token-secret': platform.devTokenSecret() },
     body: JSON.stringify(body),
   });
   assert.equal(res.status, 200, await res.clone().text());
@@ -129,12 +129,23 @@ describe('sign-in', () => {
       ['wrong signature', `Bearer ${forged}`, /signature invalid/],
       ['unknown kid', `Bearer ${unknownKid}`, /unknown signing key/],
       ['wrong issuer', `Bearer ${wrongIssuer}`, /invalid_token/],
+      [
+        'another application',
+        `Bearer ${await devToken({ email: 'eve@example.test', clientId: 'some-other-app' })}`,
+        /client not allowed/,
+      ],
+      ['no delegated scope', `Bearer ${await devToken({ email: 'eve@example.test', scope: 'openid' })}`, /app-only/],
     ];
     for (const [what, authorization, challenge] of cases) {
       const res = await call('/me', { headers: { authorization } });
       assertProblem(res, 401);
       assert.match(res.headers.get('www-authenticate') ?? '', challenge, what);
     }
+    const otherScope = await call('/me', {
+      headers: { authorization: `Bearer ${await devToken({ email: 'eve@example.test', scope: 'openid files.read' })}` },
+    });
+    assertProblem(otherScope, 403);
+    assert.match(otherScope.headers.get('www-authenticate') ?? '', /insufficient_scope/);
   });
 
   test('20 concurrent first calls create one personal tenant', async () => {

@@ -27,7 +27,14 @@ function token(
   opts: { key?: CryptoKey; kid?: string; iss?: string; aud?: string; exp?: number; nbf?: number } = {},
 ) {
   const now = Math.floor(Date.now() / 1000);
-  const jwt = new SignJWT({ email: 'ana@example.test', name: 'Ana', ...claims })
+  const jwt = new SignJWT({
+    email: 'ana@example.test',
+    email_verified: true,
+    name: 'Ana',
+    scp: 'access_as_user',
+    azp: 'web-client',
+    ...claims,
+  })
     .setProtectedHeader({ alg: 'RS256', kid: opts.kid ?? 'k1' })
     .setIssuer(opts.iss ?? issuer)
     .setAudience(opts.aud ?? AUDIENCE)
@@ -70,7 +77,14 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`;
-  auth = createJwtAuthenticator({ issuer, audience: AUDIENCE, clockSkewSeconds: 60, jwksCooldownSeconds: 0 });
+  auth = createJwtAuthenticator({
+    issuer,
+    audience: AUDIENCE,
+    clockSkewSeconds: 60,
+    jwksCooldownSeconds: 0,
+    requiredScope: 'access_as_user',
+    allowedClientIds: ['web-client'],
+  });
 });
 
 after(async () => {
@@ -149,5 +163,36 @@ describe('bearer tokens', () => {
     const k3 = await keyPair('k3');
     const unknown = await rejection(`Bearer ${await token({}, { key: k3.privateKey, kid: 'k3' })}`);
     assert.match(unknown.headers['WWW-Authenticate']!, /unknown signing key/);
+  });
+
+  test('only delegated tokens of the allowed client with the API scope', async () => {
+    // Entra v1 tokens name the client in appid; several scopes are space-separated.
+    const v1 = await auth.authenticate(
+      `Bearer ${await token({ azp: undefined, appid: 'web-client', scp: 'User.Read access_as_user' })}`,
+    );
+    assert.equal(v1.subject, 'user-ana');
+    const appOnly = await rejection(`Bearer ${await token({ scp: undefined, roles: ['Mail.Send'] })}`);
+    assert.match(appOnly.headers['WWW-Authenticate']!, /app-only/);
+    await rejection(`Bearer ${await token({ idtyp: 'app' })}`);
+    const other = await rejection(`Bearer ${await token({ azp: 'another-app' })}`);
+    assert.match(other.headers['WWW-Authenticate']!, /client not allowed/);
+    await rejection(`Bearer ${await token({ azp: undefined })}`);
+    const scope = await auth.authenticate(`Bearer ${await token({ scp: 'Files.Read' })}`).then(
+      () => undefined,
+      (e: unknown) => e as { status: number; headers: Record<string, string> },
+    );
+    assert.equal(scope?.status, 403);
+    assert.match(scope!.headers['WWW-Authenticate']!, /insufficient_scope/);
+  });
+
+  test('the notification address comes only from a verified email claim', async () => {
+    const unverified = await auth.authenticate(`Bearer ${await token({ email_verified: false })}`);
+    assert.equal(unverified.email, undefined);
+    const typedName = await auth.authenticate(
+      `Bearer ${await token({ email: undefined, preferred_username: 'boss@bank.example' })}`,
+    );
+    assert.equal(typedName.email, undefined, 'preferred_username is not an email address anyone verified');
+    const entra = await auth.authenticate(`Bearer ${await token({ email_verified: undefined, xms_edov: true })}`);
+    assert.equal(entra.email, 'ana@example.test');
   });
 });

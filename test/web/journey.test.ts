@@ -159,7 +159,13 @@ test('the web app', { skip: unavailable }, async (t) => {
   });
 
   await t.test('a person signs in through the issuer and lands on Home', async () => {
-    await page.goto(`${platform.origin}/settings`);
+    const shell = await page.goto(`${platform.origin}/settings`);
+    // The whole journey runs under the web app's Content Security Policy: a violation is a console error.
+    const csp = shell?.headers()['content-security-policy'] ?? '';
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(shell?.headers()['x-content-type-options'], 'nosniff');
+    assert.ok(shell?.headers()['referrer-policy']);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/dev\/oidc\/authorize/);
     await page.getByLabel('Email').fill(EMAIL);
@@ -844,6 +850,11 @@ test('the web app', { skip: unavailable }, async (t) => {
       /\/api\/orchestration\/runs\/run-that-does-not-exist/.test(e) ||
       (runPath !== '' && e.includes(`/api/orchestration${runPath}`));
     const provoked = (e: string) => expectedFailures.some((p) => p.test(e.replace(/ @ /, ' ')));
+    assert.deepEqual(
+      consoleErrors.filter((e) => /Content Security Policy/i.test(e)),
+      [],
+      'nothing the web app needs is refused by its Content Security Policy',
+    );
     const unexpected = ours(consoleErrors).filter((e) => !deliberate(e) && !provoked(e) && !fromAbsentRoute(e));
     assert.deepEqual(unexpected, []);
   });

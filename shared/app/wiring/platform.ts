@@ -24,6 +24,8 @@ export function wirePlatform(
         jwksUri: settings.AUTH_JWKS_URI,
         clockSkewSeconds: settings.AUTH_CLOCK_SKEW_SECONDS,
         jwksCooldownSeconds: settings.AUTH_JWKS_COOLDOWN_SECONDS,
+        requiredScope: settings.AUTH_REQUIRED_SCOPE,
+        allowedClientIds: settings.AUTH_ALLOWED_CLIENT_IDS,
       }),
     ),
     audit: lazy(

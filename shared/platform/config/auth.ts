@@ -15,6 +15,21 @@ export const authSettings = z.object({
   /** Public client id the SPA signs in with. */
   AUTH_SPA_CLIENT_ID: z.string().min(1).default('personal-agents-web'),
   /**
+   * Client ids (`azp`/`appid` of access tokens) the API accepts, comma-separated: the web app's. Tokens another
+   * application obtained for this API, and app-only tokens, are refused.
+   */
+  AUTH_ALLOWED_CLIENT_IDS: z
+    .string()
+    .default('personal-agents-web')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+  /** Delegated scope every access token must carry in `scp` (Entra: the API's exposed scope). */
+  AUTH_REQUIRED_SCOPE: z.string().min(1).default('access_as_user'),
+  /**
    * Request header that carries the person's bearer token. `authorization` by default; behind Azure Static Web Apps
    * (which overwrites Authorization on requests it proxies to a linked backend) the web app sends it in
    * `x-client-authorization` instead.
@@ -25,5 +40,5 @@ export const authSettings = z.object({
     .default('authorization')
     .transform((v) => v.toLowerCase()),
   /** Scope the SPA asks for to call the API. */
-  AUTH_API_SCOPE: z.string().default('openid profile email offline_access'),
+  AUTH_API_SCOPE: z.string().default('openid profile email offline_access access_as_user'),
 });
