@@ -9,6 +9,8 @@ import type { UsageService } from '../identity/usage';
 import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
 import type { ScheduleIndex } from '../schedules/schedule-index';
 import { getTemplate } from '../catalog/templates';
+import { combinedNeeds } from '../catalog/template-needs';
+import type { FamilyNeed } from '../connectors/types';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import {
   createAgentBody,
@@ -68,6 +70,15 @@ export class AgentService {
       createdAt: agent.createdAt,
       updatedAt: agent.updatedAt,
     };
+  }
+
+  /**
+   * Families the tenant's installed agents (their own and those of installed packs) read, and whether any of them
+   * sends or writes there: what a connection asks consent for (write access only while such an agent exists).
+   */
+  async installedNeeds(tenantId: string): Promise<FamilyNeed[]> {
+    const agents = await this.repo.queryAll(tenantId, 'SELECT c.templateId FROM c WHERE c.type = "agent"', []);
+    return combinedNeeds(agents.map((a) => a.templateId));
   }
 
   get(tenantId: string, agentId: string): Promise<Stored<AgentDoc>> {

@@ -14,6 +14,7 @@ import { GrantRejectedError, OAuthClient, type TokenSet } from './oauth/oauth-cl
 import {
   familiesGranted,
   familyOfScope,
+  isWriteScope,
   oauthProviderConfig,
   scopesFor,
   type OAuthProviderConfig,
@@ -22,7 +23,7 @@ import { OAuthStateStore, StateError } from './oauth/state-store';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
 import { AccessTokens, PROVIDER_LABEL } from './access-tokens';
-import type { ConnectorFamily, ConnectorInfo, ProviderName } from './types';
+import type { ConnectorFamily, ConnectorInfo, FamilyNeed, ProviderName } from './types';
 
 export interface ConnectorServiceDeps {
   settings: Settings;
@@ -33,8 +34,11 @@ export interface ConnectorServiceDeps {
   events: () => EventPublisher;
   oauth?: OAuthClient;
   fetch?: typeof fetch;
-  /** Families the tenant's installed packs need; decides the scopes asked for when the request names none. */
-  requiredFamilies?: (tenantId: string) => Promise<ConnectorFamily[]>;
+  /**
+   * What the tenant's installed agents read and write: the families asked for when the request names none, and
+   * whether write scopes are asked at all (only while an agent that sends or writes is installed).
+   */
+  installedNeeds?: (tenantId: string) => Promise<FamilyNeed[]>;
   /** Throws (LimitExceededError) when the tenant's plan allows no further connected account. */
   allowNewConnector?: (tenantId: string) => Promise<void>;
 }
@@ -117,6 +121,7 @@ export class ConnectorService {
       );
     }
     const asked = [...(request.families ?? [])];
+    const askedWrite = new Set<ConnectorFamily>();
     for (const [i, scope] of (request.scopes ?? []).entries()) {
       const family = familyOfScope(config, scope);
       if (!family)
@@ -124,23 +129,30 @@ export class ConnectorService {
           { path: `body.scopes[${i}]`, message: 'unknown scope' },
         ]);
       asked.push(family);
+      if (isWriteScope(config, scope)) askedWrite.add(family);
     }
     let families = [...new Set(asked)].filter((f) => config.families.includes(f));
     if (asked.length && families.length === 0) {
       throw new ConflictError(`${PROVIDER_LABEL[provider]} does not offer ${[...new Set(asked)].join(', ')}.`);
     }
-    if (families.length === 0 && this.deps.requiredFamilies) {
-      families = (await this.deps.requiredFamilies(tenantId)).filter((f) => config.families.includes(f));
-    }
+    const installed = ((await this.deps.installedNeeds?.(tenantId)) ?? []).filter((n) =>
+      config.families.includes(n.family),
+    );
+    if (families.length === 0) families = installed.map((n) => n.family);
     if (families.length === 0) families = [...config.families];
+    let existing: ConnectorRecord | undefined;
     if (request.connectorId) {
-      // Incremental consent: keep what the connector already has and add what is asked for.
-      const existing = await this.repo.getOrThrow(tenantId, request.connectorId);
+      // Incremental consent: keep the families the connector already reads and add what is asked for.
+      existing = await this.repo.getOrThrow(tenantId, request.connectorId);
       if (existing.provider !== provider)
         throw new ConflictError(`That connector is not a ${PROVIDER_LABEL[provider]} connector.`);
       families = [...new Set([...existing.families, ...families])];
     }
-    const scopes = scopesFor(config, families);
+    // Write scopes only where an installed agent sends or writes (or the request names one): read-only otherwise,
+    // and a write scope the last such agent needed is not asked again.
+    const writes = new Set([...askedWrite, ...installed.filter((n) => n.write).map((n) => n.family)]);
+    const needs: FamilyNeed[] = families.map((family) => ({ family, write: writes.has(family) }));
+    const scopes = scopesFor(config, needs);
     const { state, codeChallenge, expiresAt } = await this.states.create(
       { tenantId, provider, families, scopes, connectorId: request.connectorId },
       browserNonce,
@@ -155,6 +167,9 @@ export class ConnectorService {
       code_challenge_method: 'S256',
       ...config.authParams,
     };
+    // Google adds every scope granted before when asked to: not when this consent drops one.
+    const drops = existing?.scopes.some((scope) => !scopes.includes(scope)) ?? false;
+    if (drops) delete params.include_granted_scopes;
     if (scopes.length) params.scope = scopes.join(' ');
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     return { authorizationUrl: url.toString(), expiresAt, families, scopes };
@@ -281,7 +296,8 @@ export class ConnectorService {
       families: [...new Set([...(existing?.status === 'active' ? existing.families : []), ...grantedFamilies])],
       account: identity.account,
       accountId: identity.accountId,
-      scopes: [...new Set([...(existing?.status === 'active' ? existing.scopes : []), ...granted])],
+      // What the vendor granted this time: a consent that asked for fewer scopes leaves fewer on record.
+      scopes: [...new Set(granted)],
       status: 'active',
       connectedAt: existing?.connectedAt ?? now,
       updatedAt: now,

@@ -9,7 +9,7 @@ import { createConnectorHub } from './hub';
 import { createSnapshotStore } from './snapshots/snapshot-store';
 import { createKeySource } from './tokens/key-source';
 import { TokenCipher } from './tokens/token-cipher';
-import type { ConnectorFamily, ConnectorHub, SnapshotStore } from './types';
+import type { ConnectorHub, FamilyNeed, SnapshotStore } from './types';
 
 export interface ConnectorDeps {
   settings: Settings;
@@ -18,8 +18,8 @@ export interface ConnectorDeps {
   blobs: () => BlobStore;
   audit: () => AuditLog;
   events: () => EventPublisher;
-  /** Families the tenant's installed packs need, when the packs context can say. */
-  requiredFamilies?: (tenantId: string) => Promise<ConnectorFamily[]>;
+  /** What the tenant's installed agents read and write, when the catalog can say. */
+  installedNeeds?: (tenantId: string) => Promise<FamilyNeed[]>;
   allowNewConnector?: (tenantId: string) => Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export function createConnectorService(deps: ConnectorDeps): ConnectorService {
     cipher: new TokenCipher(createKeySource(deps.settings)),
     audit: deps.audit,
     events: deps.events,
-    requiredFamilies: deps.requiredFamilies,
+    installedNeeds: deps.installedNeeds,
     allowNewConnector: deps.allowNewConnector,
   });
 }

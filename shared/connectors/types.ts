@@ -7,6 +7,12 @@
 export type ProviderName = 'google' | 'microsoft' | 'notion';
 /** What a connector gives access to. One OAuth connection may serve several families (Google: mail, calendar, files). */
 export type ConnectorFamily = 'mail' | 'calendar' | 'files' | 'notes';
+
+/** A family a connection serves, and whether an installed agent sends or writes there. */
+export interface FamilyNeed {
+  family: ConnectorFamily;
+  write: boolean;
+}
 export type ConnectorHealth = 'ok' | 'expiring' | 'needs_reauth' | 'revoked';
 
 /** A connector as shown to the person and to other contexts. Never carries tokens. */

@@ -60,24 +60,6 @@ export class PackInstallService {
     return this.repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "packInstall" ORDER BY c.installedAt', [], paging);
   }
 
-  /**
-   * Families the tenant's installed packs read or act on: what a connection asks consent for when the person does
-   * not name families.
-   */
-  async requiredFamilies(tenantId: string): Promise<ConnectorFamily[]> {
-    const installs = await this.repo.queryAll(tenantId, 'SELECT c.packId FROM c WHERE c.type = "packInstall"', []);
-    const families = new Set<ConnectorFamily>();
-    for (const { packId } of installs) {
-      try {
-        for (const agent of getPack(packId).agents)
-          for (const need of getTemplate(agent.templateId).families) families.add(need.family);
-      } catch {
-        // A pack or template that no longer exists asks for nothing.
-      }
-    }
-    return [...families];
-  }
-
   async get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>> {
     const doc = await this.repo.get(tenantId, installId);
     if (!doc || doc.status !== 'installed') throw new NotFoundError('installed pack');

@@ -145,7 +145,8 @@ describe('Google connector against the emulator, through the real OAuth code flo
     const body = (await start.json()) as { families: string[]; scopes: string[]; authorizationUrl: string };
     assert.deepEqual(body.families, ['mail']);
     const scope = new URL(body.authorizationUrl).searchParams.get('scope')!;
-    assert.match(scope, /gmail\.modify/);
+    assert.match(scope, /gmail\.readonly/);
+    assert.doesNotMatch(scope, /gmail\.(modify|send)/, 'read-only while no installed agent sends or writes');
     assert.doesNotMatch(scope, /calendar|drive/);
     assert.equal(new URL(body.authorizationUrl).searchParams.get('code_challenge_method'), 'S256');
     // Incremental consent on an existing connection keeps what it has and adds what is asked.
@@ -153,13 +154,49 @@ describe('Google connector against the emulator, through the real OAuth code flo
       method: 'POST',
       json: { families: ['mail'], connectorId },
     });
-    assert.deepEqual(((await extend.json()) as { families: string[] }).families.sort(), ['calendar', 'files', 'mail']);
+    const extended = (await extend.json()) as { families: string[]; authorizationUrl: string };
+    assert.deepEqual(extended.families.sort(), ['calendar', 'files', 'mail']);
+    const extendScopes = new URL(extended.authorizationUrl).searchParams.get('scope')!.split(' ');
+    assert.ok(
+      !extendScopes.some((s) => /gmail\.(send|modify)$|calendar\.events$|drive\.file$/.test(s)),
+      'no write scope while no agent writes',
+    );
     const foreign = await platform.api('/connectors/google/authorize', {
       method: 'POST',
       token: await platform.token('eve@example.com'),
       json: { connectorId },
     });
     assert.equal(foreign.status, 404);
+  });
+
+  it('asks to send only while an agent that sends is installed, and stops asking once it is removed', async () => {
+    const scopesAsked = async () => {
+      const start = await api('/connectors/google/authorize', { method: 'POST', json: { connectorId } });
+      const url = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
+      return {
+        scope: url.searchParams.get('scope')!.split(' '),
+        incremental: url.searchParams.has('include_granted_scopes'),
+      };
+    };
+    const created = await api('/agents', { method: 'POST', json: { templateId: 'reply-drafter', name: 'Replies' } });
+    assert.equal(created.status, 201, await created.clone().text());
+    const agent = (await created.json()) as { id: string };
+    const withSender = await scopesAsked();
+    assert.ok(withSender.scope.includes('https://www.googleapis.com/auth/gmail.send'));
+    assert.ok(!withSender.scope.includes('https://www.googleapis.com/auth/calendar.events'), 'it writes no calendar');
+    assert.ok(withSender.scope.includes('https://www.googleapis.com/auth/calendar.events.readonly'));
+    // Consent with the sender installed: the connection now holds the send scope.
+    await consent(platform, token, 'google', GOOGLE_DEMO_USER.email, { connectorId });
+    const held = (await (await api(`/connectors/${connectorId}`)).json()) as { scopes: string[] };
+    assert.ok(held.scopes.includes('https://www.googleapis.com/auth/gmail.send'), JSON.stringify(held.scopes));
+
+    assert.equal((await api(`/agents/${agent.id}`, { method: 'DELETE' })).status, 204);
+    const withoutSender = await scopesAsked();
+    assert.ok(!withoutSender.scope.some((s) => /gmail\.(send|modify)$/.test(s)), withoutSender.scope.join(' '));
+    assert.equal(withoutSender.incremental, false, 'Google must not add back the scopes granted before');
+    await consent(platform, token, 'google', GOOGLE_DEMO_USER.email, { connectorId });
+    const after = (await (await api(`/connectors/${connectorId}`)).json()) as { scopes: string[] };
+    assert.ok(!after.scopes.some((s) => /gmail\.(send|modify)$/.test(s)), JSON.stringify(after.scopes));
   });
 
   it('Gmail: list, get, draft, send in thread (once per key), label, archive and undo', async () => {

@@ -11,7 +11,7 @@ export function wireConnectors(root: Services): Pick<Services, 'connectorService
     blobs: root.blobs,
     audit: root.audit,
     events: root.events,
-    requiredFamilies: (tenantId) => root.packs().requiredFamilies(tenantId),
+    installedNeeds: (tenantId) => root.agents().installedNeeds(tenantId),
     allowNewConnector: (tenantId) => root.usage().checkLimit(tenantId, 'connectors'),
   };
   const connectorService = lazy(() => createConnectorService(deps));

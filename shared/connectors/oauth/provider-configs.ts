@@ -1,5 +1,5 @@
 import type { Settings } from '../../platform/config';
-import type { ConnectorFamily, ProviderName } from '../types';
+import type { ConnectorFamily, FamilyNeed, ProviderName } from '../types';
 
 /** How to talk OAuth to one vendor. Built from the settings so the emulators and sovereign clouds can be used. */
 export interface OAuthProviderConfig {
@@ -13,8 +13,11 @@ export interface OAuthProviderConfig {
   revokeUrl?: string;
   /** Scopes always asked for (identity, offline access). */
   baseScopes: string[];
-  /** Scopes per family. */
-  familyScopes: Partial<Record<ConnectorFamily, string[]>>;
+  /**
+   * Scopes per family: `read` to read it, `write` added only while an installed agent sends or writes there (least
+   * privilege: a connection is read-only until then).
+   */
+  familyScopes: Partial<Record<ConnectorFamily, { read: string[]; write: string[] }>>;
   /** Extra query parameters of the authorization request. */
   authParams: Record<string, string>;
   /** How the client authenticates at the token endpoint. */
@@ -36,9 +39,12 @@ export function oauthProviderConfig(provider: ProviderName, settings: Settings):
         revokeUrl: settings.GOOGLE_REVOKE_URL,
         baseScopes: ['openid', 'email', 'profile'],
         familyScopes: {
-          mail: [`${GOOGLE}gmail.modify`],
-          calendar: [`${GOOGLE}calendar.events`, `${GOOGLE}calendar.freebusy`],
-          files: [`${GOOGLE}drive.readonly`, `${GOOGLE}drive.file`],
+          mail: { read: [`${GOOGLE}gmail.readonly`], write: [`${GOOGLE}gmail.modify`, `${GOOGLE}gmail.send`] },
+          calendar: {
+            read: [`${GOOGLE}calendar.events.readonly`, `${GOOGLE}calendar.freebusy`],
+            write: [`${GOOGLE}calendar.events`],
+          },
+          files: { read: [`${GOOGLE}drive.readonly`], write: [`${GOOGLE}drive.file`] },
         },
         // Offline access for a refresh token; include_granted_scopes for incremental consent.
         authParams: { access_type: 'offline', include_granted_scopes: 'true', prompt: 'consent' },
@@ -56,9 +62,9 @@ export function oauthProviderConfig(provider: ProviderName, settings: Settings):
         revokeUrl: settings.MICROSOFT_REVOKE_URL,
         baseScopes: ['openid', 'email', 'profile', 'offline_access', 'User.Read'],
         familyScopes: {
-          mail: ['Mail.ReadWrite', 'Mail.Send'],
-          calendar: ['Calendars.ReadWrite'],
-          files: ['Files.ReadWrite'],
+          mail: { read: ['Mail.Read'], write: ['Mail.ReadWrite', 'Mail.Send'] },
+          calendar: { read: ['Calendars.Read'], write: ['Calendars.ReadWrite'] },
+          files: { read: ['Files.Read'], write: ['Files.ReadWrite'] },
         },
         authParams: { response_mode: 'query' },
         tokenAuth: 'post',
@@ -74,26 +80,39 @@ export function oauthProviderConfig(provider: ProviderName, settings: Settings):
         tokenUrl: settings.NOTION_TOKEN_URL,
         revokeUrl: settings.NOTION_REVOKE_URL,
         baseScopes: [],
-        familyScopes: { notes: [] },
+        familyScopes: { notes: { read: [], write: [] } },
         authParams: { owner: 'user' },
         tokenAuth: 'basic-json',
       };
   }
 }
 
-/** Scopes for the given families (unknown families for this vendor are ignored). */
-export function scopesFor(config: OAuthProviderConfig, families: ConnectorFamily[]): string[] {
+/** Scopes for the given needs (unknown families for this vendor are ignored): read scopes, write ones where needed. */
+export function scopesFor(config: OAuthProviderConfig, needs: FamilyNeed[]): string[] {
   const scopes = new Set(config.baseScopes);
-  for (const family of families) for (const scope of config.familyScopes[family] ?? []) scopes.add(scope);
+  for (const { family, write } of needs) {
+    const known = config.familyScopes[family];
+    for (const scope of [...(known?.read ?? []), ...(write ? (known?.write ?? []) : [])]) scopes.add(scope);
+  }
   return [...scopes];
 }
 
-/** Families a granted scope list actually covers. */
+const normalized = (scope: string) => scope.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '');
+
+/** Families a granted scope list can read (all read scopes, or all write scopes, which include reading). */
 export function familiesGranted(config: OAuthProviderConfig, granted: string[]): ConnectorFamily[] {
-  const have = new Set(granted.map((s) => s.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '')));
-  return config.families.filter((family) =>
-    (config.familyScopes[family] ?? []).every((s) => have.has(s.toLowerCase())),
-  );
+  const have = new Set(granted.map(normalized));
+  const all = (scopes: string[]) => scopes.every((s) => have.has(s.toLowerCase()));
+  return config.families.filter((family) => {
+    const scopes = config.familyScopes[family];
+    return !scopes || all(scopes.read) || (scopes.write.length > 0 && all(scopes.write));
+  });
+}
+
+/** True when a requested vendor scope is one of a family's write scopes. */
+export function isWriteScope(config: OAuthProviderConfig, scope: string): boolean {
+  const lower = normalized(scope.trim());
+  return Object.values(config.familyScopes).some((s) => s.write.some((w) => w.toLowerCase() === lower));
 }
 
 /**
@@ -103,9 +122,10 @@ export function familiesGranted(config: OAuthProviderConfig, granted: string[]):
 export function familyOfScope(config: OAuthProviderConfig, scope: string): ConnectorFamily | undefined {
   const s = scope.trim();
   if ((config.families as string[]).includes(s)) return s as ConnectorFamily;
-  const lower = s.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '');
+  const lower = normalized(s);
   for (const family of config.families) {
-    if ((config.familyScopes[family] ?? []).some((known) => known.toLowerCase() === lower)) return family;
+    const known = config.familyScopes[family];
+    if ([...(known?.read ?? []), ...(known?.write ?? [])].some((k) => k.toLowerCase() === lower)) return family;
   }
   if (config.provider === 'notion') return 'notes';
   if (config.provider === 'google') {
