@@ -22,6 +22,8 @@ export interface Recipient {
   displayName: string;
   timezone: string;
   notifications: { mode: 'immediate' | 'digest' | 'off'; digestHour: number; approvalLinks: boolean };
+  /** Generation of approval links (see TenantProfile.linkEpoch). */
+  linkEpoch?: number;
 }
 
 export interface NotifierDeps {
@@ -133,7 +135,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       expiresAt: doc.expiresAt,
       openUrl: `${inboxUrl}/${encodeURIComponent(doc.id)}`,
       ...(withLinks
-        ? { approveUrl: deps.links().linkFor(doc, 'approve'), rejectUrl: deps.links().linkFor(doc, 'reject') }
+        ? {
+            approveUrl: deps.links().linkFor(doc, 'approve', r.linkEpoch ?? 0),
+            rejectUrl: deps.links().linkFor(doc, 'reject', r.linkEpoch ?? 0),
+          }
         : {}),
     }));
   }

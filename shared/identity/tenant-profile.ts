@@ -53,6 +53,11 @@ export interface TenantProfile extends TenantDoc {
   notifications: NotificationPreferences;
   /** Days the audit trail is kept (0 = forever). */
   auditRetentionDays: number;
+  /**
+   * Generation of the emailed approval links: every link carries the epoch it was signed in, and only links of the
+   * current epoch work. Turning approval links off or unsubscribing moves it on, revoking every link already sent.
+   */
+  linkEpoch?: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -93,13 +93,19 @@ export function createTenantService(deps: {
     async update(tenantId, update, options = {}) {
       const apply = (current: Stored<TenantProfile>): TenantProfile => {
         const { _etag: _version, ...rest } = current;
+        const notifications = { ...current.notifications, ...(update.notifications ?? {}) };
+        // Links already emailed stop working when the person turns them (or all emails) off.
+        const revokesLinks =
+          (current.notifications.approvalLinks && !notifications.approvalLinks) ||
+          (current.notifications.mode !== 'off' && notifications.mode === 'off');
         return {
           ...rest,
           ...(update.displayName !== undefined ? { displayName: update.displayName } : {}),
           ...(update.timezone !== undefined ? { timezone: update.timezone } : {}),
           ...(update.locale !== undefined ? { locale: update.locale } : {}),
           ...(update.auditRetentionDays !== undefined ? { auditRetentionDays: update.auditRetentionDays } : {}),
-          notifications: { ...current.notifications, ...(update.notifications ?? {}) },
+          notifications,
+          ...(revokesLinks ? { linkEpoch: (current.linkEpoch ?? 0) + 1 } : {}),
           updatedAt: deps.clock.now().toISOString(),
         };
       };

@@ -9,6 +9,7 @@ import type {
 } from '../connectors/types';
 import { ConflictError } from '../platform/errors';
 import { mapLimited } from '../platform/pool';
+import { scrubDeep } from '../platform/secret-shapes';
 
 /** What the step reads; everything but `previous`, `config`, `now` and `timezone`. */
 export type GatheredData = Pick<AgentInput, 'mail' | 'threads' | 'events' | 'documents' | 'account'>;
@@ -22,6 +23,8 @@ export interface Gathered {
 export interface GatherDeps {
   connectors: () => ConnectorHub;
   snapshots: () => SnapshotStore;
+  /** The address the platform's own notification emails come from: those are never gathered. */
+  platformSender?: string;
 }
 
 const SOURCES = {
@@ -43,6 +46,15 @@ async function collect<T>(
     cursor = result.nextCursor ?? undefined;
   } while (cursor && out.length < max);
   return out.slice(0, max);
+}
+
+/**
+ * What a model and a snapshot may see: not the platform's own notification emails (they hold live approval links),
+ * and no text shaped like a platform secret in anything else.
+ */
+function withoutPlatformMail<T extends { from: { email: string } }>(messages: T[], sender?: string): T[] {
+  const ours = sender?.toLowerCase();
+  return scrubDeep(ours ? messages.filter((m) => m.from.email.toLowerCase() !== ours) : messages);
 }
 
 function familiesOf(needs: InputNeeds): ConnectorFamily[] {
@@ -125,16 +137,20 @@ export async function gatherInput(
       const summaries = await collect(needs.mail.max, (limit, cursor) =>
         mail.listMessages({ since: query.since, label: query.label, limit, cursor }),
       );
+      const kept = withoutPlatformMail(summaries, deps.platformSender);
       data.mail = needs.mail.withText
-        ? await mapLimited(summaries, 5, async (m) => ({ ...m, text: (await mail.getMessage(m.id)).text }))
-        : summaries;
+        ? await mapLimited(kept, 5, async (m) => ({ ...m, text: scrubDeep((await mail.getMessage(m.id)).text) }))
+        : kept;
       await capture('mail', SOURCES.mail, query, { account: data.account, items: data.mail });
     }
     if (needs.threads) {
       const query = { since: since(needs.threads.lookbackHours), label: needs.threads.label, max: needs.threads.max };
-      data.threads = await collect(needs.threads.max, (limit, cursor) =>
+      const threads = await collect(needs.threads.max, (limit, cursor) =>
         mail.listThreads({ since: query.since, label: query.label, limit, cursor }),
       );
+      data.threads = threads
+        .map((t) => ({ ...scrubDeep(t), messages: withoutPlatformMail(t.messages, deps.platformSender) }))
+        .filter((t) => t.messages.length > 0);
       await capture('mail', SOURCES.threads, query, { account: data.account, items: data.threads });
     }
   }
@@ -144,8 +160,8 @@ export async function gatherInput(
       from: asOf.toISOString(),
       to: new Date(asOf.getTime() + needs.calendar.hoursAhead * 3_600_000).toISOString(),
     };
-    data.events = await collect(needs.calendar.max, (limit, cursor) =>
-      calendar.listEvents({ ...window, limit, cursor }),
+    data.events = scrubDeep(
+      await collect(needs.calendar.max, (limit, cursor) => calendar.listEvents({ ...window, limit, cursor })),
     );
     await capture('calendar', SOURCES.calendar, { ...window, max: needs.calendar.max }, data.events);
   }
@@ -157,8 +173,10 @@ export async function gatherInput(
           .filter((f) => f.kind !== 'folder')
           .map((f) => f.id);
     const texts = await mapLimited(ids, 4, (id) => files.readText(id));
-    data.documents = texts.flatMap((t) =>
-      t.supported ? [{ id: t.file.id, name: t.file.name, modifiedAt: t.file.modifiedAt, text: t.text }] : [],
+    data.documents = scrubDeep(
+      texts.flatMap((t) =>
+        t.supported ? [{ id: t.file.id, name: t.file.name, modifiedAt: t.file.modifiedAt, text: t.text }] : [],
+      ),
     );
     await capture('files', SOURCES.files, { ids, text: needs.files.text ?? null }, data.documents);
   }

@@ -1,8 +1,6 @@
 import type { AgentService } from '../agents/agent-service';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { AgentView } from '../agents/agent-model';
-import { getTemplate } from '../catalog/templates';
-import type { ConnectorFamily } from '../connectors/types';
 import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';

@@ -34,12 +34,18 @@ const USED: LinkOutcome = {
   title: 'This link was already used',
   message: 'Each approval link works once. Open the suggestion in the app to see what happened.',
 };
+const REVOKED: LinkOutcome = {
+  status: 410,
+  title: 'This link was turned off',
+  message:
+    'Approval links from earlier emails stop working when email approvals are turned off. Open the suggestion in the app to decide.',
+};
 const GONE: LinkOutcome = { status: 404, title: 'Suggestion not found', message: 'This suggestion no longer exists.' };
 
 /** Emailed approve/reject links: signed, single-use, expiring, bound to one tenant, suggestion and decision. */
 export interface ApprovalLinks {
-  /** A link for one decision; expires with the suggestion at the latest. */
-  linkFor(doc: SuggestionDoc, decision: 'approve' | 'reject'): string;
+  /** A link for one decision, of the tenant's current link `epoch`; expires with the suggestion at the latest. */
+  linkFor(doc: SuggestionDoc, decision: 'approve' | 'reject', epoch: number): string;
   /** GET: what the link would do. Changes nothing (mail scanners open links). */
   inspect(token: string): Promise<LinkOutcome>;
   /** POST: uses the link once and applies its decision. */
@@ -53,13 +59,18 @@ export function createApprovalLinks(deps: {
   clock: Clock;
   publicBaseUrl: string;
   linkTtlSeconds: number;
+  /** The tenant's current link epoch (0 for a tenant that never turned links off). */
+  linkEpoch: (tenantId: string) => Promise<number>;
 }): ApprovalLinks {
   const base = deps.publicBaseUrl.replace(/\/$/, '');
 
-  function check(token: string): { outcome: LinkOutcome } | { claims: Extract<LinkClaims, { purpose: 'decide' }> } {
+  async function check(
+    token: string,
+  ): Promise<{ outcome: LinkOutcome } | { claims: Extract<LinkClaims, { purpose: 'decide' }> }> {
     const result = deps.signer.verify(token, deps.clock.now());
     if (!result.ok) return { outcome: result.reason === 'expired' ? EXPIRED : INVALID };
     if (result.claims.purpose !== 'decide') return { outcome: INVALID };
+    if (result.claims.epoch !== (await deps.linkEpoch(result.claims.tenantId))) return { outcome: REVOKED };
     return { claims: result.claims };
   }
 
@@ -93,7 +104,7 @@ export function createApprovalLinks(deps: {
   }
 
   return {
-    linkFor(doc, decision) {
+    linkFor(doc, decision, epoch) {
       const expiresAt = Math.min(
         Math.floor(deps.clock.now().getTime() / 1000) + deps.linkTtlSeconds,
         Math.floor(Date.parse(doc.expiresAt) / 1000),
@@ -103,13 +114,14 @@ export function createApprovalLinks(deps: {
         tenantId: doc.tenantId,
         suggestionId: doc.id,
         decision,
+        epoch,
         expiresAt,
       });
       return `${base}/api/approvals/${token}`;
     },
 
     async inspect(token) {
-      const checked = check(token);
+      const checked = await check(token);
       if ('outcome' in checked) return checked.outcome;
       const { claims } = checked;
       if (await deps.markers.exists(USED_KIND, claims.nonce)) return USED;
@@ -126,7 +138,7 @@ export function createApprovalLinks(deps: {
     },
 
     async decide(token, correlationId) {
-      const checked = check(token);
+      const checked = await check(token);
       if ('outcome' in checked) return checked.outcome;
       const { claims } = checked;
       const doc = await load(claims);

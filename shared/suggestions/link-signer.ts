@@ -10,6 +10,8 @@ export type LinkClaims =
       tenantId: string;
       suggestionId: string;
       decision: 'approve' | 'reject';
+      /** The tenant's link epoch when signed: a link of an older epoch is revoked. */
+      epoch: number;
       expiresAt: number;
       nonce: string;
     }

@@ -20,7 +20,7 @@ const tokenOf = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 describe('email approval links', () => {
   test('looking at a link changes nothing; using it decides once; a replay is refused', async () => {
     const doc = await pendingSuggestion('Look then approve');
-    const token = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'approve'));
+    const token = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'approve', 0));
     for (let i = 0; i < 3; i++) {
       const seen = await ctx.services.approvalLinks().inspect(token);
       assert.equal(seen.status, 200);
@@ -46,7 +46,7 @@ describe('email approval links', () => {
 
   test('the reject link of a suggestion approved elsewhere ends on "already decided" (409)', async () => {
     const doc = await pendingSuggestion('Approved in the app');
-    const reject = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'reject'));
+    const reject = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'reject', 0));
     await ctx.services.suggestions().approve(tenant, doc.id, undefined, { source: 'web', actorId: 'me' });
     const seen = await ctx.services.approvalLinks().inspect(reject);
     assert.equal(seen.status, 409);
@@ -59,7 +59,7 @@ describe('email approval links', () => {
   test('a changed token is refused (400) and grants nothing', async () => {
     const doc = await pendingSuggestion('Tamper with me');
     const other = await pendingSuggestion('Not linked');
-    const token = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'reject'));
+    const token = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'reject', 0));
     const [v, body, sig] = token.split('.');
     const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
     const forged = [
@@ -77,7 +77,7 @@ describe('email approval links', () => {
 
   test('an expired link is refused (410) and the suggestion stays pending', async () => {
     const doc = await pendingSuggestion('Old link');
-    const token = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'approve'));
+    const token = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'approve', 0));
     ctx.clock.advance(3601_000);
     assert.equal((await ctx.services.approvalLinks().inspect(token)).status, 410);
     const used = await ctx.services.approvalLinks().decide(token, 'c');
@@ -89,13 +89,42 @@ describe('email approval links', () => {
   test('20 concurrent uses of approve links (two links) decide exactly once', async () => {
     const doc = await pendingSuggestion('Race');
     const links = [
-      ctx.services.approvalLinks().linkFor(doc, 'approve'),
-      ctx.services.approvalLinks().linkFor(doc, 'approve'),
+      ctx.services.approvalLinks().linkFor(doc, 'approve', 0),
+      ctx.services.approvalLinks().linkFor(doc, 'approve', 0),
     ].map(tokenOf);
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) => ctx.services.approvalLinks().decide(links[i % 2]!, `c${i}`)),
     );
     assert.equal(outcomes.filter((o) => o.status === 200).length, 1);
     assert.ok(outcomes.every((o) => o.status === 200 || o.status === 409 || o.status === 410));
+  });
+
+  test('turning approval links off, or unsubscribing, revokes every link already sent', async () => {
+    for (const [name, change] of [
+      ['links off', { approvalLinks: false }],
+      ['unsubscribed', { mode: 'off' }],
+    ] as const) {
+      const person = { tenantId: `tenant-epoch-${name.replace(/ /g, '-')}`, issuer: 'test', subject: name };
+      const profile = await ctx.services.tenants().ensure(person);
+      const epoch = profile.linkEpoch ?? 0;
+      const [id] = await ctx.services.suggestions().propose(origin(person.tenantId), [taskProposal(name)]);
+      const doc = await ctx.services.suggestions().get(person.tenantId, id!);
+      const sent = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'approve', epoch));
+      assert.equal((await ctx.services.approvalLinks().inspect(sent)).status, 200);
+      await ctx.services.tenants().update(person.tenantId, { notifications: change });
+      const refused = await ctx.services.approvalLinks().decide(sent, 'c');
+      assert.equal(refused.status, 410, name);
+      assert.match(refused.title, /turned off/);
+      assert.equal((await ctx.services.suggestions().get(person.tenantId, doc.id)).status, 'pending');
+      // Turning links on again does not bring the old ones back; new links work.
+      await ctx.services
+        .tenants()
+        .update(person.tenantId, { notifications: { approvalLinks: true, mode: 'immediate' } });
+      assert.equal((await ctx.services.approvalLinks().inspect(sent)).status, 410);
+      const current = (await ctx.services.tenants().get(person.tenantId)).linkEpoch ?? 0;
+      assert.equal(current, epoch + 1);
+      const fresh = tokenOf(ctx.services.approvalLinks().linkFor(doc, 'approve', current));
+      assert.equal((await ctx.services.approvalLinks().decide(fresh, 'c')).status, 200);
+    }
   });
 });

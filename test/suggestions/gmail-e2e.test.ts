@@ -68,7 +68,10 @@ describe('carrying out approved replies in the Gmail emulator', () => {
       email!.text.includes(marker) ? email!.text : (await p.mail(ADA)).find((x) => x.text.includes(marker))!.text,
     ).approve;
     const doc = await p.services.suggestions().get(ada.tenantId, id!);
-    const links = [...emailed, ...Array.from({ length: 9 }, () => p.services.approvalLinks().linkFor(doc, 'approve'))];
+    const links = [
+      ...emailed,
+      ...Array.from({ length: 9 }, () => p.services.approvalLinks().linkFor(doc, 'approve', 0)),
+    ];
 
     const attempts = await Promise.all([
       ...Array.from({ length: 10 }, () =>

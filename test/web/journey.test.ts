@@ -119,9 +119,12 @@ async function settle(name: string): Promise<void> {
     .waitFor({ state: 'detached', timeout: 15_000 })
     .catch(() => {});
   // Dialogs fade in and buttons change colour: check contrast once nothing is moving.
-  await page
-    .waitForFunction('document.getAnimations().every((a) => a.playState !== "running")', undefined, { timeout: 5_000 })
-    .catch(() => {});
+  // A function, not a string: Playwright compiles string predicates with eval, which the web app's CSP refuses.
+  const stillAnimations = () =>
+    (globalThis as unknown as { document: { getAnimations(): { playState: string }[] } }).document
+      .getAnimations()
+      .every((a) => a.playState !== 'running');
+  await page.waitForFunction(stillAnimations, undefined, { timeout: 5_000 }).catch(() => {});
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], `accessibility problems on ${name}`);
   await screenshot(page, name);

@@ -5,6 +5,7 @@ import { WorkflowService } from '../../packs/workflow-service';
 import { createRunActivities } from '../../orchestration/run-activities';
 import { RunService } from '../../orchestration/run-service';
 import { ScheduleIndex } from '../../schedules/schedule-index';
+import { parseAddress } from '../../connectors/text';
 import { lazy } from '../../platform/lazy';
 import type { Services } from '../services-type';
 
@@ -61,7 +62,12 @@ export function wireAgents(
       runs,
       gateway: ai,
       suggestions: root.suggestions,
-      data: { connectors: root.connectors, snapshots: root.snapshots },
+      data: {
+        connectors: root.connectors,
+        snapshots: root.snapshots,
+        // The platform's own notification emails are never gathered.
+        platformSender: parseAddress(settings.EMAIL_FROM).email,
+      },
       limits: { runMaxTokens: settings.RUN_MAX_TOKENS, batchMaxItems: settings.AI_BATCH_MAX_ITEMS },
     }),
   );

@@ -46,6 +46,7 @@ export function wireSuggestions(
       clock,
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       linkTtlSeconds: settings.APPROVAL_LINK_TTL_SECONDS,
+      linkEpoch: async (tenantId) => (await root.tenants().find(tenantId))?.linkEpoch ?? 0,
     }),
   );
   const email = lazy(() => createEmailTransport(settings));
