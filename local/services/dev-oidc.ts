@@ -139,7 +139,7 @@ async function readParams(req: IncomingMessage): Promise<URLSearchParams> {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
 /** The header scripts send the token secret in. */
-export const DEV_TOKEN_SECRET_HEADER = 'x-dev-token-secret';
+const DEV_TOKEN_SECRET_HEADER = 'x-dev-token-secret';
 
 /** The API scopes of a requested scope list, as they appear in an access token's `scp`. */
 function apiScopes(scope: string): string {

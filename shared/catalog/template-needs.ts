@@ -15,7 +15,7 @@ const WRITES: Record<SuggestionKind, FamilyNeed['family'] | undefined> = {
 };
 
 /** What one template reads, and where its suggestions write. */
-export function templateNeeds(templateId: string): FamilyNeed[] {
+function templateNeeds(templateId: string): FamilyNeed[] {
   const template = getTemplate(templateId);
   const writes = new Set(template.suggestionKinds.map((kind) => WRITES[kind]));
   const needs = new Map<FamilyNeed['family'], boolean>();

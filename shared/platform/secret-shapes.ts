@@ -14,8 +14,8 @@ const OAUTH_STATE = /\b[A-Za-z0-9_-]{16,}\.\d{9,11}\.(?:google|microsoft|notion)
 /** JWTs (access, id and refresh tokens). */
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g;
 
-export const REMOVED_LINK = '[link removed]';
-export const REMOVED_SECRET = '[secret removed]';
+const REMOVED_LINK = '[link removed]';
+const REMOVED_SECRET = '[secret removed]';
 
 /** The text with every platform secret replaced by a marker. */
 export function scrubSecrets(text: string): string {
