@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConnectFlowError } from '../shared/connectors/connector-service';
+import { authorizationStartView, connectorFamily, connectorView, providerName } from '../shared/connectors/view';
 import {
   browserNonceOf,
   clearFlowCookie,
@@ -10,22 +11,9 @@ import { escapeHtml, renderPage } from '../shared/platform/http/html';
 import { httpRoute } from '../shared/app/http-route';
 import { html, noContent, ok, redirect } from '../shared/platform/http/responses';
 
-const provider = z.enum(['google', 'microsoft', 'notion']);
-const family = z.enum(['mail', 'calendar', 'files', 'notes']);
+const provider = providerName;
+const family = connectorFamily;
 const connectorId = z.string().regex(/^(google|microsoft|notion)-[0-9a-f]{16}$/, 'not a connector id');
-
-export const connectorSchema = z.object({
-  id: z.string(),
-  provider,
-  families: z.array(family),
-  account: z.string(),
-  scopes: z.array(z.string()),
-  health: z.enum(['ok', 'expiring', 'needs_reauth', 'revoked']),
-  connectedAt: z.string(),
-  accessExpiresAt: z.string().optional(),
-  lastRefreshedAt: z.string().optional(),
-  lastError: z.string().optional(),
-});
 
 export const listConnectors = httpRoute({
   name: 'listConnectors',
@@ -33,7 +21,7 @@ export const listConnectors = httpRoute({
   route: 'connectors',
   summary: 'Your connected accounts and their health (tokens are never returned)',
   tags: ['connectors'],
-  response: z.object({ items: z.array(connectorSchema), nextCursor: z.null() }),
+  response: z.object({ items: z.array(connectorView), nextCursor: z.null() }),
   async handler({ services, principal }) {
     const items = await services.connectorService().list(principal.tenantId);
     return ok({ items, nextCursor: null }, { headers: { 'Cache-Control': 'no-store' } });
@@ -47,7 +35,7 @@ export const getConnector = httpRoute({
   summary: 'One connected account and its health',
   tags: ['connectors'],
   params: z.object({ connectorId }),
-  response: connectorSchema,
+  response: connectorView,
   async handler({ services, principal, params }) {
     return ok(await services.connectorService().get(principal.tenantId, params.connectorId), {
       headers: { 'Cache-Control': 'no-store' },
@@ -74,12 +62,7 @@ export const authorizeConnector = httpRoute({
     })
     .strict()
     .default({}),
-  response: z.object({
-    authorizationUrl: z.string().url(),
-    expiresAt: z.string(),
-    families: z.array(family),
-    scopes: z.array(z.string()),
-  }),
+  response: authorizationStartView,
   async handler({ services, principal, params, body, request }) {
     // A second start in the same browser (another tab, a double click) keeps the nonce, so both sign-ins stay valid.
     const nonce = browserNonceOf(request.headers.get('cookie'), params.provider) ?? newBrowserNonce();
@@ -138,7 +121,7 @@ export const checkConnector = httpRoute({
   summary: 'Tests a connection with one live call (renewing access when due) and returns its health',
   tags: ['connectors'],
   params: z.object({ connectorId }),
-  response: connectorSchema,
+  response: connectorView,
   async handler({ services, principal, params }) {
     return ok(await services.connectorService().check(principal.tenantId, params.connectorId), {
       headers: { 'Cache-Control': 'no-store' },

@@ -6,7 +6,7 @@ import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 
-const installView = z.object({
+export const installView = z.object({
   installId: z.string(),
   packId: z.string(),
   installedAt: z.string(),

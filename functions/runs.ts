@@ -8,7 +8,7 @@ import { durableStarter } from '../shared/orchestration/durable-starter';
 
 const params = z.object({ runId: z.string().min(1).max(200) });
 /** The run as `GET /api/orchestration/runs/{runId}` shows it, plus `runId` (same as `id`). */
-const startedRunView = runView.extend({ runId: z.string() });
+export const startedRunView = runView.extend({ runId: z.string() });
 
 /** The orchestrator's custom status (live progress), when the instance is known. */
 async function liveProgress(client: DurableClient, run: RunDoc): Promise<RunProgress | null> {

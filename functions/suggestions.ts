@@ -46,7 +46,7 @@ const bulkBody = z
   })
   .strict();
 
-const bulkResponse = z.object({
+export const bulkResponse = z.object({
   results: z.array(
     z.object({
       id: z.string(),

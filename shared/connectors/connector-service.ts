@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import type { Settings } from '../platform/config';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
@@ -24,6 +25,7 @@ import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
 import { AccessTokens, PROVIDER_LABEL } from './access-tokens';
 import type { ConnectorFamily, ConnectorInfo, FamilyNeed, ProviderName } from './types';
+import type { authorizationStartView } from './view';
 
 export interface ConnectorServiceDeps {
   settings: Settings;
@@ -43,12 +45,8 @@ export interface ConnectorServiceDeps {
   allowNewConnector?: (tenantId: string) => Promise<void>;
 }
 
-export interface AuthorizationStart {
-  authorizationUrl: string;
-  expiresAt: string;
-  families: ConnectorFamily[];
-  scopes: string[];
-}
+/** The start of a connect flow (`authorizationStartView`). */
+export type AuthorizationStart = z.infer<typeof authorizationStartView>;
 
 /** An OAuth flow that ended badly, shown to the person as a plain page. */
 export class ConnectFlowError extends AppError {

@@ -3,34 +3,23 @@
  * each vendor file under `providers/` maps its SDK's shapes to the ones below.
  */
 
+import type { z } from 'zod';
+import type { connectorFamily, connectorView, providerName } from './view';
+
 /** Vendors we connect to through OAuth. */
-export type ProviderName = 'google' | 'microsoft' | 'notion';
+export type ProviderName = z.infer<typeof providerName>;
 /** What a connector gives access to. One OAuth connection may serve several families (Google: mail, calendar, files). */
-export type ConnectorFamily = 'mail' | 'calendar' | 'files' | 'notes';
+export type ConnectorFamily = z.infer<typeof connectorFamily>;
 
 /** A family a connection serves, and whether an installed agent sends or writes there. */
 export interface FamilyNeed {
   family: ConnectorFamily;
   write: boolean;
 }
-export type ConnectorHealth = 'ok' | 'expiring' | 'needs_reauth' | 'revoked';
+export type ConnectorHealth = ConnectorInfo['health'];
 
-/** A connector as shown to the person and to other contexts. Never carries tokens. */
-export interface ConnectorInfo {
-  id: string;
-  provider: ProviderName;
-  families: ConnectorFamily[];
-  /** The connected account (email address or workspace name). */
-  account: string;
-  scopes: string[];
-  health: ConnectorHealth;
-  connectedAt: string;
-  /** When the access token expires (ISO); the hub refreshes ahead of it. */
-  accessExpiresAt?: string;
-  lastRefreshedAt?: string;
-  /** Safe words about the last failure, when health is not ok. */
-  lastError?: string;
-}
+/** A connector as shown to the person and to other contexts (`connectorView`). Never carries tokens. */
+export type ConnectorInfo = z.infer<typeof connectorView>;
 
 /** One page of a provider listing, with a cursor to continue and a note when results are incomplete. */
 export interface ProviderPage<T> {

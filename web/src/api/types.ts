@@ -1,15 +1,25 @@
 /**
- * Shapes of the API's JSON, as described by its OpenAPI document (`GET /api/openapi.json`).
- * Fields the web app does not rely on are left out; optional ones are those not every resource carries.
+ * Shapes of the API's JSON: the types inferred from the zod schemas the app validates and documents its answers with
+ * (the OpenAPI document, `GET /api/openapi.json`, is built from the same schemas). Type-only imports: nothing
+ * server-side is bundled.
  */
+import type { z } from 'zod';
 export type { SuggestionKind } from '../../../shared/suggestions/kinds';
-import type { ProfileView } from '../../../shared/identity/tenant-profile';
+export type { Page } from '../../../shared/platform/http/paging';
 import type { SuggestionView } from '../../../shared/suggestions/model';
 import type { Dashboard as DashboardView } from '../../../shared/analytics/dashboard';
 import type { AgentView } from '../../../shared/agents/agent-model';
 import type { WorkflowView } from '../../../shared/packs/workflow-model';
 import type { ConnectorInfo } from '../../../shared/connectors/types';
+import type { authorizationStartView } from '../../../shared/connectors/view';
 import type { RunView } from '../../../shared/orchestration/run-model';
+import type { auditRecordSchema } from '../../../functions/audit';
+import type { packView, templateView } from '../../../functions/catalog';
+import type { meResponse } from '../../../functions/me';
+import type { installView } from '../../../functions/packs';
+import type { startedRunView } from '../../../functions/runs';
+import type { bulkResponse } from '../../../functions/suggestions';
+import type { limitsReportSchema, usageResponse } from '../../../functions/usage';
 
 export type Agent = AgentView;
 export type Workflow = WorkflowView;
@@ -18,51 +28,34 @@ export type Dashboard = DashboardView;
 export type Connector = ConnectorInfo;
 export type Run = RunView;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** `POST /api/orchestration/runs` */
+export type StartedRun = z.infer<typeof startedRunView>;
 
-/** One limit of the plan: `used` of `max` (used is null for limits that are settings, e.g. shortest interval). */
-export interface LimitUsage {
-  used: number | null;
-  max: number;
-  resetsAt: string | null;
-}
+/** `POST /api/connectors/{provider}/authorize` */
+export type AuthorizationStart = z.infer<typeof authorizationStartView>;
 
-export type Limits = Record<
-  | 'agents'
-  | 'workflows'
-  | 'connectors'
-  | 'runsPerDay'
-  | 'tokensPerMonth'
-  | 'approvalLinksPerDay'
-  | 'scheduleMinIntervalMinutes',
-  LimitUsage
->;
-
-export interface UsagePeriod {
-  start: string;
-  resetsAt: string;
-  runs: number;
-  promptTokens: number;
-  cachedPromptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  approvalLinks: number;
-}
+/** Each limit of the plan: `used` of `max` (used is null for limits that are settings, e.g. shortest interval). */
+export type Limits = z.infer<typeof limitsReportSchema>;
 
 /** `GET /api/usage` */
-export interface Usage {
-  tier: string;
-  limits: Limits;
-  today: UsagePeriod;
-  month: UsagePeriod;
-}
+export type Usage = z.infer<typeof usageResponse>;
 
 /** `GET /api/me` */
-export type Profile = ProfileView & { usage: Limits; features: Record<string, boolean> };
+export type Profile = z.infer<typeof meResponse>;
 
+/** `GET /api/catalog/packs` items */
+export type Pack = z.infer<typeof packView>;
+
+/** `GET /api/packs` items */
+export type InstalledPack = z.infer<typeof installView>;
+
+/** `GET /api/audit` items */
+export type AuditEntry = z.infer<typeof auditRecordSchema>;
+
+/** `POST /api/suggestions/bulk`: one result per id. */
+export type BulkResult = z.infer<typeof bulkResponse>;
+
+/** The part of JSON Schema the settings form reads (the API describes agent settings with JSON Schema). */
 export interface JsonSchema {
   type?: string | string[];
   title?: string;
@@ -79,59 +72,5 @@ export interface JsonSchema {
   format?: string;
 }
 
-/** `GET /api/catalog/templates` items */
-export interface Template {
-  id: string;
-  name: string;
-  description: string;
-  families: { family: string; required: boolean }[];
-  /** OAuth scopes per provider. */
-  scopes: Record<string, string[]>;
-  /** JSON Schema of the agent's settings. */
-  configSchema: JsonSchema;
-  suggestionKinds: string[];
-  defaultModelClass: 'small' | 'large';
-  promptVersion: string;
-  coordinator: boolean;
-}
-
-/** `GET /api/catalog/packs` items */
-export interface Pack {
-  id: string;
-  name: string;
-  description: string;
-  agents: { key: string; templateId: string; name: string; config: Record<string, unknown> }[];
-  workflows: {
-    key: string;
-    name: string;
-    mode: 'sequential' | 'parallel';
-    stepKeys: string[];
-    coordinatorKey: string | null;
-    cron: string | null;
-  }[];
-  /** The connector scopes the pack needs, per provider. */
-  scopes: Record<string, string[]>;
-}
-
-/** `GET /api/packs` items */
-export interface InstalledPack {
-  installId: string;
-  packId: string;
-  installedAt: string;
-  timezone: string;
-  agentIds: string[];
-  workflowIds: string[];
-}
-
-/** `GET /api/audit` items */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: { type: 'person' | 'agent' | 'system'; id: string; name?: string };
-  action: string;
-  target: { type: string; id: string };
-  outcome: 'success' | 'failure' | 'denied';
-  source: string;
-  correlationId?: string;
-  summary: string;
-}
+/** `GET /api/catalog/templates` items; `configSchema` read as the JSON Schema it is. */
+export type Template = Omit<z.infer<typeof templateView>, 'configSchema'> & { configSchema: JsonSchema };

@@ -2,6 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { apiRequest } from '../api/client';
+import type { StartedRun } from '../api/types';
 import { invalidatePaths } from '../api/hooks';
 
 /** Starts a run of an agent or workflow and opens its live progress. */
@@ -15,12 +16,12 @@ export function useRunNow() {
     setStartingId(id);
     setError(null);
     try {
-      const run = await apiRequest<{ runId?: string; id?: string }>('/orchestration/runs', {
+      const run = await apiRequest<StartedRun>('/orchestration/runs', {
         method: 'POST',
         body: target,
       });
       await invalidatePaths(client, ['/orchestration/runs', '/usage']);
-      navigate(`/runs/${encodeURIComponent(run.runId ?? run.id ?? '')}`);
+      navigate(`/runs/${encodeURIComponent(run.runId)}`);
     } catch (err) {
       setError(err);
     } finally {

@@ -12,7 +12,7 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { apiRequest } from '../api/client';
 import { useApiMutation, useApiQuery } from '../api/hooks';
-import type { Connector, Page } from '../api/types';
+import type { AuthorizationStart, Connector, Page } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
 import { dateTime } from '../lib/format';
@@ -49,7 +49,7 @@ export function ConnectorsPage() {
     setStarting(provider);
     setAuthError(null);
     try {
-      const { authorizationUrl } = await apiRequest<{ authorizationUrl: string }>(`/connectors/${provider}/authorize`, {
+      const { authorizationUrl } = await apiRequest<AuthorizationStart>(`/connectors/${provider}/authorize`, {
         method: 'POST',
         body: connectorId ? { connectorId } : {},
       });

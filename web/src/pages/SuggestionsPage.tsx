@@ -15,7 +15,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { apiRequest, plainError } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
-import type { Page, Suggestion } from '../api/types';
+import type { BulkResult, Page, Suggestion } from '../api/types';
 import { Icon } from '../components/Icon';
 import { SuggestionDialog, type Decision } from '../components/SuggestionDialog';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states';
@@ -40,13 +40,6 @@ function sortItems(items: Suggestion[], sort: Sort): Suggestion[] {
   if (sort === 'expiring') return copy.sort((a, b) => t(a.expiresAt) - t(b.expiresAt));
   if (sort === 'oldest') return copy.sort((a, b) => t(a.createdAt) - t(b.createdAt));
   return copy.sort((a, b) => t(b.createdAt) - t(a.createdAt));
-}
-
-/** `POST /api/suggestions/bulk`: one result per id. */
-interface BulkResult {
-  results: { id: string; ok: boolean; status: number; error?: { type: string; title: string; detail: string } }[];
-  succeeded: number;
-  failed: number;
 }
 
 export function SuggestionsPage() {

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * What the API shows of connectors, declared once: the routes validate and document their answers with these
+ * schemas, and the service and the web app use the types inferred from them.
+ */
+
+/** Vendors we connect to through OAuth. */
+export const providerName = z.enum(['google', 'microsoft', 'notion']);
+/** What a connector gives access to. One OAuth connection may serve several families (Google: mail, calendar, files). */
+export const connectorFamily = z.enum(['mail', 'calendar', 'files', 'notes']);
+const connectorHealth = z.enum(['ok', 'expiring', 'needs_reauth', 'revoked']);
+
+/** A connector as shown to the person and to other contexts. Never carries tokens. */
+export const connectorView = z.object({
+  id: z.string(),
+  provider: providerName,
+  families: z.array(connectorFamily),
+  /** The connected account (email address or workspace name). */
+  account: z.string(),
+  scopes: z.array(z.string()),
+  health: connectorHealth,
+  connectedAt: z.string(),
+  /** When the access token expires (ISO); the hub refreshes ahead of it. */
+  accessExpiresAt: z.string().optional(),
+  lastRefreshedAt: z.string().optional(),
+  /** Safe words about the last failure, when health is not ok. */
+  lastError: z.string().optional(),
+});
+
+/** The start of a connect flow: where to send the browser, until when, and what access it asks for. */
+export const authorizationStartView = z.object({
+  authorizationUrl: z.string().url(),
+  expiresAt: z.string(),
+  families: z.array(connectorFamily),
+  scopes: z.array(z.string()),
+});
