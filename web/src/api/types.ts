@@ -13,13 +13,13 @@ import type { WorkflowView } from '../../../shared/packs/workflow-model';
 import type { ConnectorInfo } from '../../../shared/connectors/types';
 import type { authorizationStartView } from '../../../shared/connectors/view';
 import type { RunView } from '../../../shared/orchestration/run-model';
-import type { auditRecordSchema } from '../../../functions/audit';
-import type { packView, templateView } from '../../../functions/catalog';
-import type { meResponse } from '../../../functions/me';
+import type { auditRecordSchema } from '../../../shared/platform/audit/audit-view';
+import type { templateView } from '../../../shared/catalog/template-view';
+import type { packView } from '../../../shared/packs/pack-view';
 import type { installView } from '../../../functions/packs';
 import type { startedRunView } from '../../../functions/runs';
 import type { bulkResponse } from '../../../functions/suggestions';
-import type { limitsReportSchema, usageResponse } from '../../../functions/usage';
+import type { limitsReportSchema, meResponse, usageResponse } from '../../../shared/identity/views';
 
 export type Agent = AgentView;
 export type Workflow = WorkflowView;
