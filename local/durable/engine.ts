@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decideEpisode, historyEvent, type EpisodeEffects, type OrchestratorState } from './episode.js';
 import { clientBindingData, handleDurableHttp } from './http-api.js';
-import type { DurableEngine, DurableEngineOptions, RpcTypedData } from './index.js';
+import type { DurableEngine, DurableEngineOptions, InstanceQuery, ManagedInstances, RpcTypedData } from './contract.js';
 import {
   argumentError,
   checkInstanceId,
@@ -21,13 +21,6 @@ import {
   type RuntimeStatus,
 } from './model.js';
 import { DurableStore } from './store.js';
-
-export interface InstanceQuery {
-  createdTimeFrom?: number;
-  createdTimeTo?: number;
-  runtimeStatus?: RuntimeStatus[];
-  instanceIdPrefix?: string;
-}
 
 interface ActivityWork {
   instanceId: string;
@@ -54,7 +47,7 @@ function errorText(err: unknown): { message: string; details: string } {
   return { message: String(err), details: String(err) };
 }
 
-export class Engine implements DurableEngine {
+export class Engine implements DurableEngine, ManagedInstances {
   private readonly store: DurableStore;
   private readonly orchestrators: Set<string>;
   private readonly activityNames: Set<string>;

@@ -6,7 +6,7 @@
  * a7c6d694); the comments below name the method each behaviour comes from.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Engine, InstanceQuery } from './engine.js';
+import type { InstanceQuery, ManagedInstances } from './contract.js';
 import {
   argumentError,
   DurableRequestError,
@@ -237,7 +237,7 @@ function instanceQuery(params: URLSearchParams): InstanceQuery {
  * HttpApiHandler.CreateCheckStatusResponseMessage: 202 with exactly these eight fields (no rewindPostUri, unlike the
  * binding data's managementUrls), `Location` and `Retry-After: 10`.
  */
-function checkStatus(engine: Engine, req: IncomingMessage, res: ServerResponse, instanceId: string): void {
+function checkStatus(engine: ManagedInstances, req: IncomingMessage, res: ServerResponse, instanceId: string): void {
   const urls = managementUrls(originOf(req), engine.hubName, webUtilityUrlEncode(instanceId));
   const body = {
     id: instanceId,
@@ -253,7 +253,7 @@ function checkStatus(engine: Engine, req: IncomingMessage, res: ServerResponse, 
 }
 
 async function waitUntilDone(
-  engine: Engine,
+  engine: ManagedInstances,
   instanceId: string,
   timeoutMs: number,
   intervalMs: number,
@@ -272,7 +272,7 @@ function notFound(instanceId: string): DurableRequestError {
 }
 
 /** The instance of a management operation: 404 when unknown, 410 when it is in one of `gone`. */
-function instanceFor(engine: Engine, instanceId: string, gone: RuntimeStatus[]): Instance {
+function instanceFor(engine: ManagedInstances, instanceId: string, gone: RuntimeStatus[]): Instance {
   const instance = engine.getInstance(instanceId);
   if (!instance) throw notFound(instanceId);
   if (gone.includes(instance.runtimeStatus)) {
@@ -321,7 +321,7 @@ function sendStatus(
  * Canceled, otherwise the check-status answer.
  */
 async function startedAnswer(
-  engine: Engine,
+  engine: ManagedInstances,
   req: IncomingMessage,
   res: ServerResponse,
   instanceId: string,
@@ -343,7 +343,12 @@ async function startedAnswer(
   checkStatus(engine, req, res, instanceId);
 }
 
-async function route(engine: Engine, req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+async function route(
+  engine: ManagedInstances,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const params = url.searchParams;
   const segments = path
@@ -474,7 +479,7 @@ async function route(engine: Engine, req: IncomingMessage, res: ServerResponse, 
 
 /** Serves `path` (what follows /runtime/webhooks/durabletask/); false when it is not a Durable route. */
 export async function handleDurableHttp(
-  engine: Engine,
+  engine: ManagedInstances,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
