@@ -1,5 +1,5 @@
-// Runs the whole test suite with node's own test runner: builds the app, type-checks the app and the web app, lints
-// and checks formatting, then every test/**/*.test.ts.
+// Runs the whole test suite with node's own test runner: builds the app, type-checks the app and the web app, lints,
+// checks formatting and the architecture rules, then every test/**/*.test.ts.
 // Pass paths or name fragments to run a subset: `npm test -- connectors`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -36,6 +36,8 @@ if (filters.length === 0) {
   // Lint and formatting (`npm run format` fixes what can be fixed).
   run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
   run(process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level=warn', '.']);
+  // Architecture rules: no cycles, layers and contexts import only what docs/architecture.md allows.
+  run(process.execPath, [join(root, 'scripts/check-architecture.mjs')]);
 }
 
 const files = findTests(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
