@@ -3,6 +3,7 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import type { ApprovalLinks } from '../suggestions/approval-links';
 import type { LinkSigner } from '../suggestions/link-signer';
 import type { SuggestionDoc } from '../suggestions/model';
+import { blockedReason } from '../suggestions/risk';
 import type { SuggestionService } from '../suggestions/suggestion-service';
 import type { SystemMarkers } from '../suggestions/system-markers';
 import type { EmailTransport } from './email-transport';
@@ -126,21 +127,26 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function items(tenantId: string, r: Recipient, docs: SuggestionDoc[]): Promise<EmailSuggestion[]> {
     const withLinks = r.notifications.approvalLinks && (await deps.allowApprovalLinks(tenantId, docs.length * 2));
-    return docs.map((doc) => ({
-      action: doc.preview.action,
-      rationale: doc.rationale,
-      fields: doc.preview.fields,
-      ...(doc.preview.body ? { body: doc.preview.body } : {}),
-      riskMessages: doc.riskFlags.map((f) => f.message),
-      expiresAt: doc.expiresAt,
-      openUrl: `${inboxUrl}/${encodeURIComponent(doc.id)}`,
-      ...(withLinks
-        ? {
-            approveUrl: deps.links().linkFor(doc, 'approve', r.linkEpoch ?? 0),
-            rejectUrl: deps.links().linkFor(doc, 'reject', r.linkEpoch ?? 0),
-          }
-        : {}),
-    }));
+    return docs.map((doc) => {
+      const blocked = blockedReason(doc.riskFlags);
+      return {
+        action: doc.preview.action,
+        rationale: doc.rationale,
+        fields: doc.preview.fields,
+        ...(doc.preview.body ? { body: doc.preview.body } : {}),
+        riskMessages: doc.riskFlags.map((f) => f.message),
+        expiresAt: doc.expiresAt,
+        openUrl: `${inboxUrl}/${encodeURIComponent(doc.id)}`,
+        // No one-click approval for a proposal with a blocking flag: the person opens it in the app.
+        ...(blocked ? { blockedReason: blocked } : {}),
+        ...(withLinks && !blocked
+          ? {
+              approveUrl: deps.links().linkFor(doc, 'approve', r.linkEpoch ?? 0),
+              rejectUrl: deps.links().linkFor(doc, 'reject', r.linkEpoch ?? 0),
+            }
+          : {}),
+      };
+    });
   }
 
   async function pending(tenantId: string, runId?: string): Promise<SuggestionDoc[]> {

@@ -11,6 +11,8 @@ export interface EmailSuggestion {
   openUrl: string;
   approveUrl?: string;
   rejectUrl?: string;
+  /** Why it can only be approved in the app (no one-click buttons then). */
+  blockedReason?: string;
 }
 
 export interface RenderedEmail {
@@ -67,7 +69,7 @@ function suggestionHtml(s: EmailSuggestion, timezone: string): string {
   const links =
     s.approveUrl && s.rejectUrl
       ? `<p><a href="${escapeHtml(s.approveUrl)}" style="${BUTTON};background:#1f883d;color:#fff">Approve</a><a href="${escapeHtml(s.rejectUrl)}" style="${BUTTON};background:#fff;color:#1f2328;border:1px solid #d0d7de">Reject</a> <a href="${escapeHtml(s.openUrl)}">Open in the app</a></p>`
-      : `<p><a href="${escapeHtml(s.openUrl)}">Review in the app</a></p>`;
+      : `${s.blockedReason ? `<p style="color:#9a6700;font-weight:600">${escapeHtml(s.blockedReason)}</p>` : ''}<p><a href="${escapeHtml(s.openUrl)}">Open in the app</a></p>`;
   return `<div style="border:1px solid #d0d7de;border-radius:8px;padding:12px 16px;margin:12px 0">
 <p style="font-weight:600;margin:0 0 6px">${escapeHtml(s.action)}</p>
 <p style="color:#59636e;margin:0 0 8px">${escapeHtml(s.rationale)}</p>
@@ -85,6 +87,7 @@ function suggestionText(s: EmailSuggestion, timezone: string): string {
   for (const m of s.riskMessages) lines.push(`  ! ${m}`);
   lines.push(`  Waits for your decision until ${localTime(s.expiresAt, timezone)}.`);
   if (s.approveUrl && s.rejectUrl) lines.push(`  Approve: ${s.approveUrl}`, `  Reject:  ${s.rejectUrl}`);
+  else if (s.blockedReason) lines.push(`  ${s.blockedReason}`);
   lines.push(`  Open in the app: ${s.openUrl}`);
   return lines.join('\n');
 }

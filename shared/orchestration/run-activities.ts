@@ -16,6 +16,7 @@ import { domainEvent, type DomainEventType } from '../platform/events/domain-eve
 import type { EventPublisher } from '../platform/events/publisher';
 import type { SuggestionSink } from '../suggestions/kinds';
 import { gatherInput, type GatherDeps } from './gather';
+import { checkAgainstSources } from '../catalog/source-risk';
 import { closeSteps, TERMINAL, totalTokens, type RunDoc, type RunStatus, type RunStep, type Tokens } from './run-model';
 import type { RunService } from './run-service';
 
@@ -359,7 +360,11 @@ export function createRunActivities(deps: RunActivityDeps) {
       }
       const output = template.merge && outputs.length > 1 ? template.merge(outputs) : outputs[0];
       const summary = template.summarize(output);
-      const proposals = template.propose(output, { input: base, connectors: gathered.connectors });
+      // Checked in code against what the step read: the model may have been fooled by it.
+      const proposals = checkAgainstSources(
+        template.propose(output, { input: base, connectors: gathered.connectors }),
+        base,
+      );
       const suggestionIds = proposals.length
         ? await deps.suggestions().propose(
             {

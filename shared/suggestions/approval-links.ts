@@ -4,6 +4,7 @@ import { AppError, NotFoundError } from '../platform/errors';
 import type { Stored } from '../platform/cosmos/tenant-repository';
 import type { LinkClaims, LinkSigner } from './link-signer';
 import type { SuggestionDoc } from './model';
+import { blockedReason } from './risk';
 import type { SuggestionService } from './suggestion-service';
 import type { SystemMarkers } from './system-markers';
 
@@ -40,6 +41,10 @@ const REVOKED: LinkOutcome = {
   message:
     'Approval links from earlier emails stop working when email approvals are turned off. Open the suggestion in the app to decide.',
 };
+/** A suggestion with a blocking flag is approved only after opening it in the app; the page says why. */
+function blockedOutcome(doc: Stored<SuggestionDoc>, reason: string): LinkOutcome {
+  return { status: 409, title: 'Open this suggestion in the app', message: reason, suggestion: doc };
+}
 const GONE: LinkOutcome = { status: 404, title: 'Suggestion not found', message: 'This suggestion no longer exists.' };
 
 /** Emailed approve/reject links: signed, single-use, expiring, bound to one tenant, suggestion and decision. */
@@ -128,6 +133,8 @@ export function createApprovalLinks(deps: {
       const doc = await load(claims);
       if (!doc) return GONE;
       if (doc.status !== 'pending') return decided(doc);
+      const blocked = claims.decision === 'approve' ? blockedReason(doc.riskFlags) : undefined;
+      if (blocked) return blockedOutcome(doc, blocked);
       return {
         status: 200,
         title: claims.decision === 'approve' ? 'Approve this suggestion?' : 'Reject this suggestion?',
@@ -143,6 +150,8 @@ export function createApprovalLinks(deps: {
       const { claims } = checked;
       const doc = await load(claims);
       if (!doc) return GONE;
+      const blocked = claims.decision === 'approve' ? blockedReason(doc.riskFlags) : undefined;
+      if (blocked) return blockedOutcome(doc, blocked);
       const ttl = claims.expiresAt - Math.floor(deps.clock.now().getTime() / 1000) + 3600;
       if (
         !(await deps.markers.claim(USED_KIND, claims.nonce, ttl, {

@@ -6,6 +6,8 @@ import type { Proposal } from './kinds';
 import { canTransition } from './lifecycle';
 import type { DecisionSource, SuggestionDoc, SuggestionStatus } from './model';
 import { buildPreview } from './preview';
+import { blockedReason } from './risk';
+import { addedRecipientsFlag } from './recipients';
 import type { BulkItemResult, DecisionOptions, SuggestionParts, SuggestionService } from './service-contract';
 import { validateEdits } from './validation';
 
@@ -78,8 +80,12 @@ export function createDecisions({
         throw new ConflictError('This suggestion expired before a decision was made.', {
           suggestionStatus: 'expired',
         });
+      // A proposal that may have been steered by what it read is approved only by someone who opened it.
+      const blocked = source === 'web' ? undefined : blockedReason(current.riskFlags);
+      if (blocked) throw new ConflictError(blocked, { suggestionStatus: current.status, blocked: true });
       const hasEdits = !!edits && Object.keys(edits).length > 0;
       editedPayload = hasEdits ? validateEdits(current.kind, current.payload, edits) : undefined;
+      const added = editedPayload ? addedRecipientsFlag(current.kind, current.payload, editedPayload) : undefined;
       return {
         ...current,
         status: 'approved',
@@ -88,6 +94,7 @@ export function createDecisions({
               payload: editedPayload,
               proposedPayload: current.payload,
               preview: editedPreview(current, editedPayload),
+              ...(added ? { riskFlags: [...current.riskFlags.filter((f) => f.code !== added.code), added] } : {}),
             }
           : {}),
         decision: {

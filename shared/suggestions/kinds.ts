@@ -90,6 +90,19 @@ export const suggestionSource = z.object({
   connectorId: z.string().optional(),
 });
 
+/**
+ * What the person should look at twice. A `blocking` flag means the proposal may have been steered by what it read
+ * (or carries data that must not leave): it cannot be approved in bulk or from an email link, only after opening it
+ * in the app, where the flag is explained.
+ */
+export const riskFlagSchema = z.object({
+  code: z.string().min(1).max(60),
+  /** One sentence for the person. */
+  message: z.string().max(500),
+  blocking: z.boolean().optional(),
+});
+export type RiskFlag = z.infer<typeof riskFlagSchema>;
+
 /** What an agent run hands to the suggestion service: one proposed action. */
 export const proposalSchema = z.discriminatedUnion(
   'kind',
@@ -109,6 +122,8 @@ export const proposalSchema = z.discriminatedUnion(
         .min(1)
         .max(30 * 86_400)
         .optional(),
+      /** Flags the run found by checking the proposal against what it read (never written by the model). */
+      riskFlags: z.array(riskFlagSchema).max(20).optional(),
     }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]],
 );
@@ -121,6 +136,7 @@ export type Proposal = {
     sources: z.infer<typeof suggestionSource>[];
     confidence?: number;
     expiresInSeconds?: number;
+    riskFlags?: RiskFlag[];
   };
 }[SuggestionKind];
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
-import { suggestionKindSchema, suggestionSource, type SuggestionKind } from './kinds';
+import { riskFlagSchema, suggestionKindSchema, suggestionSource, type RiskFlag, type SuggestionKind } from './kinds';
 
 /** Where a suggestion is in its life; the moves between these are in `lifecycle.ts`. */
 export const SUGGESTION_STATUSES = [
@@ -18,19 +18,6 @@ export const suggestionStatusSchema = z.enum(SUGGESTION_STATUSES);
 
 /** Where a decision came from; recorded on the suggestion and in the audit trail. */
 export type DecisionSource = 'web' | 'email-link' | 'bulk';
-
-export interface RiskFlag {
-  code:
-    | 'untrusted-content'
-    | 'external-recipients'
-    | 'many-recipients'
-    | 'many-items'
-    | 'links-in-body'
-    | 'low-confidence'
-    | 'outside-hours';
-  /** One sentence for the person. */
-  message: string;
-}
 
 /** Exactly what will happen on approval, in words and values the person can check. */
 export interface SuggestionPreview {
@@ -99,8 +86,6 @@ export const UNDO_DESCRIPTIONS: Partial<Record<SuggestionKind, string>> = {
 };
 
 // ------------------------------------------------------------------ API shapes
-
-export const riskFlagSchema = z.object({ code: z.string(), message: z.string() });
 
 export const suggestionViewSchema = z.object({
   id: z.string(),

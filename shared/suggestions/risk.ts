@@ -1,11 +1,54 @@
-import type { Proposal } from './kinds';
-import type { RiskFlag } from './model';
+import type { Proposal, RiskFlag } from './kinds';
 
 const MANY_RECIPIENTS = 10;
 const MANY_ITEMS = 50;
 const MANY_ATTENDEES = 20;
 const LOW_CONFIDENCE = 0.5;
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/gi;
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'()\]]+/gi;
+
+/** One-time codes, passwords and payment numbers: never sent out on an approval given without a look. */
+const ONE_TIME_CODE =
+  /\b(?:code|otp|passcode|pin|tan|verification|security|one[- ]time)\b[^\n]{0,40}?\b\d{4,8}\b|\b\d{3}[- ]?\d{3}\b(?=[^\n]{0,40}\b(?:code|otp|expires|valid)\b)/i;
+const PASSWORD = /\b(?:password|passwort|passphrase|pwd)\b\s*(?:is|:|=)\s*\S{4,}/i;
+const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b/;
+const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
+
+/** Links in a text, as written. */
+export function linksIn(text: string): string[] {
+  return text.match(URL_PATTERN) ?? [];
+}
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** What kinds of sensitive data a text holds (empty when none). */
+export function sensitiveDataIn(text: string): string[] {
+  const found: string[] = [];
+  if (ONE_TIME_CODE.test(text)) found.push('a one-time code');
+  if (PASSWORD.test(text)) found.push('a password');
+  if ((text.match(CARD_CANDIDATE) ?? []).some((c) => luhn(c.replace(/\D/g, '')))) found.push('a card number');
+  if (IBAN.test(text)) found.push('a bank account number (IBAN)');
+  return found;
+}
+
+/** True when a flag keeps the suggestion from being approved in bulk or from an email link. */
+export function blockingFlags(flags: RiskFlag[]): RiskFlag[] {
+  return flags.filter((f) => f.blocking);
+}
+
+/** Why a suggestion must be opened in the app before approving, in one sentence; undefined when it need not. */
+export function blockedReason(flags: RiskFlag[]): string | undefined {
+  const blocking = blockingFlags(flags);
+  if (blocking.length === 0) return undefined;
+  return `Open it in the app to approve: ${blocking.map((f) => f.message.replace(/\.$/, '')).join('; ')}.`;
+}
 
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
@@ -23,36 +66,35 @@ function recipientsOf(proposal: Proposal): string[] {
   }
 }
 
-function textOf(proposal: Proposal): string {
-  switch (proposal.kind) {
+/** The free text a suggestion sends or writes somewhere (a task's notes stay in the app). */
+export function outboundText(proposal: Pick<Proposal, 'kind' | 'payload'>): string {
+  const p = proposal as Proposal;
+  switch (p.kind) {
     case 'email.reply':
     case 'email.draft':
-      return proposal.payload.body;
+      return `${p.payload.subject}\n${p.payload.body}`;
     case 'calendar.create':
-      return proposal.payload.description ?? '';
+      return [p.payload.title, p.payload.location ?? '', p.payload.description ?? ''].join('\n');
     case 'doc.create':
     case 'notion.page':
-      return proposal.payload.content;
-    case 'task':
-      return proposal.payload.notes ?? '';
+      return `${p.payload.title}\n${p.payload.content}`;
     default:
       return '';
   }
 }
 
+function textOf(proposal: Proposal): string {
+  return proposal.kind === 'task' ? (proposal.payload.notes ?? '') : outboundText(proposal);
+}
+
 /**
- * What the person should look at twice before approving. `ownEmail` is the person's address: recipients outside
- * its domain are external. Content drawn from mail or documents is untrusted (it may carry injected instructions).
+ * What the person should look at twice before approving: the flags the run found against the proposal's sources
+ * (`proposal.riskFlags`), plus what the proposal itself shows. `ownEmail` is the person's address: recipients outside
+ * its domain are external.
  */
 export function assessRisk(proposal: Proposal, ownEmail: string | undefined): RiskFlag[] {
-  const flags: RiskFlag[] = [];
-  const untrusted = proposal.sources.filter((s) => s.type !== 'run');
-  if (untrusted.length > 0) {
-    flags.push({
-      code: 'untrusted-content',
-      message: `Drawn from ${untrusted.length} item${untrusted.length === 1 ? '' : 's'} of mail or documents written by others; check the wording.`,
-    });
-  }
+  const flags: RiskFlag[] = [...(proposal.riskFlags ?? [])];
+  const has = (code: string) => flags.some((f) => f.code === code);
   const recipients = recipientsOf(proposal);
   const ownDomain = ownEmail?.includes('@') ? domainOf(ownEmail) : undefined;
   const external = ownDomain ? recipients.filter((r) => domainOf(r) !== ownDomain) : [];
@@ -60,7 +102,7 @@ export function assessRisk(proposal: Proposal, ownEmail: string | undefined): Ri
     const shown = external.slice(0, 3).join(', ');
     flags.push({
       code: 'external-recipients',
-      message: `Goes outside your domain: ${shown}${external.length > 3 ? ` and ${external.length - 3} more` : ''}.`,
+      message: `Goes to an outside domain: ${shown}${external.length > 3 ? ` and ${external.length - 3} more` : ''}.`,
     });
   }
   const manyLimit = proposal.kind === 'calendar.create' ? MANY_ATTENDEES : MANY_RECIPIENTS;
@@ -73,8 +115,16 @@ export function assessRisk(proposal: Proposal, ownEmail: string | undefined): Ri
   ) {
     flags.push({ code: 'many-items', message: `Changes ${proposal.payload.messageIds.length} messages at once.` });
   }
-  const links = textOf(proposal).match(URL_PATTERN) ?? [];
-  if (links.length > 0) {
+  const sensitive = sensitiveDataIn(outboundText(proposal));
+  if (sensitive.length > 0) {
+    flags.push({
+      code: 'sensitive-data',
+      message: `The text to send holds ${sensitive.join(' and ')}.`,
+      blocking: true,
+    });
+  }
+  const links = linksIn(textOf(proposal));
+  if (links.length > 0 && !has('link-not-in-source')) {
     flags.push({
       code: 'links-in-body',
       message: `Contains ${links.length} link${links.length === 1 ? '' : 's'}; check where they lead.`,

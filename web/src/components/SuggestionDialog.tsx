@@ -21,7 +21,11 @@ import { ServerPreview, SuggestionEditor, SuggestionPreview, draftsOf, editsFrom
 
 /** Short headings for the platform's risk flags; the flag's own message explains it. */
 const RISK_TITLES: Record<string, string> = {
-  'untrusted-content': 'Untrusted content',
+  'instructions-in-source': 'Instructions aimed at an assistant',
+  'link-not-in-source': 'A link from elsewhere',
+  'content-from-other-source': 'Text from another item',
+  'sensitive-data': 'Sensitive data',
+  'added-recipients': 'Recipients you added',
   'external-recipients': 'Outside recipients',
   'many-recipients': 'Many recipients',
   'many-items': 'Many items',
@@ -109,8 +113,14 @@ export function SuggestionDialog({
             )}
             {flags.length > 0 && (
               <Box component="section" aria-label="Risks">
+                {flags.some((f) => f.blocking) && pending && (
+                  <Typography variant="body2" sx={{ mb: 1 }}>
+                    The agent may have been steered by what it read, so this can only be approved here, after you check
+                    it: not in bulk and not from an email.
+                  </Typography>
+                )}
                 {flags.map((f) => (
-                  <Alert key={f.code} severity="warning" sx={{ mb: 1 }}>
+                  <Alert key={f.code} severity={f.blocking ? 'error' : 'warning'} sx={{ mb: 1 }}>
                     <strong>{RISK_TITLES[f.code] ?? 'Check this'}:</strong> {f.message}
                   </Alert>
                 ))}

@@ -292,6 +292,9 @@ export function SuggestionsPage() {
                         label={flags.length === 1 ? '1 risk' : `${flags.length} risks`}
                       />
                     )}
+                    {status === 'pending' && flags.some((f) => f.blocking) && (
+                      <Chip size="small" color="error" variant="outlined" label="Approve in the app only" />
+                    )}
                     {status !== 'pending' && <StatusChip status={s.status} />}
                   </Box>
                 </Box>
