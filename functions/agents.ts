@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { agentView, createAgentBody, updateAgentBody } from '../shared/agents/agent-model';
 import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
+import { idParams, resourceId } from '../shared/platform/ids';
 
-const params = z.object({ agentId: z.string().min(1).max(100) });
+const params = idParams('agentId');
 
 export const listAgents = httpRoute({
   name: 'agentsList',
@@ -12,7 +12,7 @@ export const listAgents = httpRoute({
   route: 'agents',
   summary: "The person's agents",
   tags: ['agents'],
-  query: pagingQuery.extend({ templateId: z.string().min(1).max(100).optional() }),
+  query: pagingQuery.extend({ templateId: resourceId.optional() }),
   response: pageOf(agentView),
   async handler({ services, principal, query }) {
     const agents = services.agents();

@@ -5,6 +5,7 @@ import { PACKS, getPack } from '../shared/packs/built-in-packs';
 import { packView, toPackView } from '../shared/packs/pack-view';
 import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
+import { idParams } from '../shared/platform/ids';
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.null() });
 
@@ -26,7 +27,7 @@ export const getTemplateRoute = httpRoute({
   route: 'catalog/templates/{templateId}',
   summary: 'One agent template, with its config schema and the scopes it needs',
   tags: ['catalog'],
-  params: z.object({ templateId: z.string().min(1).max(100) }),
+  params: idParams('templateId'),
   response: templateView,
   async handler({ params }) {
     return ok(toTemplateView(getTemplate(params.templateId)));
@@ -51,7 +52,7 @@ export const getPackRoute = httpRoute({
   route: 'catalog/packs/{packId}',
   summary: 'One pack: its agents, workflows, triggers and the connector scopes it needs',
   tags: ['catalog'],
-  params: z.object({ packId: z.string().min(1).max(100) }),
+  params: idParams('packId'),
   response: packView,
   async handler({ params }) {
     return ok(toPackView(getPack(params.packId)));

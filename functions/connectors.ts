@@ -10,10 +10,12 @@ import {
 import { escapeHtml, renderPage } from '../shared/platform/http/html';
 import { httpRoute } from '../shared/app/http-route';
 import { html, noContent, ok, redirect } from '../shared/platform/http/responses';
+import { resourceId } from '../shared/platform/ids';
 
 const provider = providerName;
 const family = connectorFamily;
-const connectorId = z.string().regex(/^(google|microsoft|notion)-[0-9a-f]{16}$/, 'not a connector id');
+/** Our id shape, narrowed to what connector ids look like. */
+const connectorId = resourceId.regex(/^(google|microsoft|notion)-[0-9a-f]{16}$/, 'not a connector id');
 
 export const listConnectors = httpRoute({
   name: 'listConnectors',

@@ -31,12 +31,18 @@ export const getDashboard = httpRoute({
       query.from ??
       new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     if (from > to)
-      throw new ValidationError('"from" must not be after "to".', [{ path: 'query.from', message: 'after "to"' }]);
+      throw new ValidationError(
+        '"from" must not be after "to".',
+        [{ path: 'query.from', message: 'after "to"' }],
+        'request',
+      );
     const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
     if (days > MAX_DAYS)
-      throw new ValidationError(`The period can be at most ${MAX_DAYS} days.`, [
-        { path: 'query.from', message: `more than ${MAX_DAYS} days before "to"` },
-      ]);
+      throw new ValidationError(
+        `The period can be at most ${MAX_DAYS} days.`,
+        [{ path: 'query.from', message: `more than ${MAX_DAYS} days before "to"` }],
+        'request',
+      );
     const dashboard = await buildDashboard(services.rollups(), principal.tenantId, from, to);
     return ok(dashboard, { headers: { 'Cache-Control': 'no-store' } });
   },

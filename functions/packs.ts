@@ -5,6 +5,7 @@ import { workflowView } from '../shared/packs/workflow-model';
 import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
+import { idParams } from '../shared/platform/ids';
 
 export const installView = z.object({
   installId: z.string(),
@@ -47,7 +48,7 @@ export const installPack = httpRoute({
   summary:
     'Install a pack: its agents, workflows and schedule triggers (idempotent; 201 when created, 200 when already installed)',
   tags: ['packs'],
-  params: z.object({ packId: z.string().min(1).max(100) }),
+  params: idParams('packId'),
   response: installResult,
   successStatus: 201,
   async handler({ services, principal, params, correlationId }) {
@@ -89,7 +90,7 @@ export const uninstallPack = httpRoute({
   route: 'packs/{installId}',
   summary: 'Uninstall a pack: removes the agents and workflows it created and cancels their schedules',
   tags: ['packs'],
-  params: z.object({ installId: z.string().min(1).max(100) }),
+  params: idParams('installId'),
   successStatus: 204,
   async handler({ services, principal, params, correlationId }) {
     await services

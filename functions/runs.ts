@@ -5,8 +5,9 @@ import { httpRoute } from '../shared/app/http-route';
 import { accepted, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
 import { durableStarter } from '../shared/orchestration/durable-starter';
+import { idParams, resourceId } from '../shared/platform/ids';
 
-const params = z.object({ runId: z.string().min(1).max(200) });
+const params = idParams('runId');
 /** The run as `GET /api/orchestration/runs/{runId}` shows it, plus `runId` (same as `id`). */
 export const startedRunView = runView.extend({ runId: z.string() });
 
@@ -55,8 +56,8 @@ export const listRuns = httpRoute({
   tags: ['runs'],
   query: pagingQuery.extend({
     status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'stopped']).optional(),
-    agentId: z.string().min(1).max(100).optional(),
-    workflowId: z.string().min(1).max(100).optional(),
+    agentId: resourceId.optional(),
+    workflowId: resourceId.optional(),
   }),
   response: pageOf(runView),
   async handler({ services, principal, query }) {

@@ -13,13 +13,14 @@ import {
 import { signalDecisionOrLog } from '../shared/suggestions/approval-signal';
 import type { DurableClient } from 'durable-functions';
 import type { Logger } from '../shared/platform/logging';
+import { idParams, resourceId } from '../shared/platform/ids';
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
+const suggestionParams = idParams('id');
 
 const listQuery = pagingQuery.extend({
   status: suggestionStatusSchema.optional(),
   kind: suggestionKindSchema.optional(),
-  runId: z.string().min(1).max(200).optional(),
+  runId: resourceId.optional(),
 });
 
 const approveBody = z
@@ -38,7 +39,7 @@ const rejectBody = z
 const bulkBody = z
   .object({
     ids: z
-      .array(z.string().min(1).max(100))
+      .array(resourceId)
       .min(1)
       .max(100)
       .refine((ids) => new Set(ids).size === ids.length, { message: 'ids must not repeat' }),
@@ -87,7 +88,7 @@ export const getSuggestion = httpRoute({
   route: 'suggestions/{id}',
   summary: 'One suggestion with its preview, risk flags, sources and outcome',
   tags: ['suggestions'],
-  params: idParams,
+  params: suggestionParams,
   response: suggestionViewSchema,
   async handler({ services, principal, params }) {
     const doc = await services.suggestions().get(principal.tenantId, params.id);
@@ -104,7 +105,7 @@ export const approveSuggestion = httpRoute({
   route: 'suggestions/{id}/approve',
   summary: 'Approve a pending suggestion, optionally with edits; it is then carried out once',
   tags: ['suggestions'],
-  params: idParams,
+  params: suggestionParams,
   body: approveBody,
   response: suggestionViewSchema,
   durable: true,
@@ -129,7 +130,7 @@ export const rejectSuggestion = httpRoute({
   route: 'suggestions/{id}/reject',
   summary: 'Reject a pending suggestion, with an optional reason',
   tags: ['suggestions'],
-  params: idParams,
+  params: suggestionParams,
   body: rejectBody,
   response: suggestionViewSchema,
   durable: true,
@@ -179,7 +180,7 @@ export const undoSuggestion = httpRoute({
   route: 'suggestions/{id}/undo',
   summary: 'Take back a carried-out action within the undo window (delete the event, unarchive, delete the draft, ...)',
   tags: ['suggestions'],
-  params: idParams,
+  params: suggestionParams,
   response: suggestionViewSchema,
   async handler({ services, principal, params, ifMatch, correlationId }) {
     const doc = await services

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { createWorkflowBody, updateWorkflowBody, workflowView } from '../shared/packs/workflow-model';
 import { httpRoute } from '../shared/app/http-route';
 import { created, noContent, ok } from '../shared/platform/http/responses';
 import { pageOf, pagingQuery } from '../shared/platform/http/paging';
+import { idParams } from '../shared/platform/ids';
 
-const params = z.object({ workflowId: z.string().min(1).max(100) });
+const params = idParams('workflowId');
 
 export const listWorkflows = httpRoute({
   name: 'workflowsList',

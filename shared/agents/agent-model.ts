@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import { scheduleSchema, type Schedule } from '../schedules/schedule';
+import { resourceId } from '../platform/ids';
 
 /** Per-agent token caps; null = no cap of its own (the tier's monthly cap still applies). */
 export const tokenBudgetSchema = z
@@ -28,7 +29,7 @@ export interface AgentDoc extends TenantDoc {
 
 export const createAgentBody = z
   .object({
-    templateId: z.string().min(1).max(100),
+    templateId: resourceId,
     name: z.string().trim().min(1).max(100).optional(),
     config: z.record(z.string(), z.unknown()).default({}),
     enabled: z.boolean().default(true),

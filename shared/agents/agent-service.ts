@@ -32,14 +32,7 @@ function validateConfig(templateId: string, config: unknown): Record<string, unk
   const template = getTemplate(templateId);
   const result = template.configSchema.safeParse(config ?? {});
   if (!result.success) {
-    const errors = result.error.issues.map((i) => ({
-      path: ['body', 'config', ...i.path.map(String)].join('.'),
-      message: i.message,
-    }));
-    throw new ValidationError(
-      `The config does not fit the ${template.name} template: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-      errors,
-    );
+    throw ValidationError.fromZod(result.error, ['config'], `The config does not fit the ${template.name} template`);
   }
   return result.data as Record<string, unknown>;
 }

@@ -124,7 +124,7 @@ export class ConnectorService {
       const family = familyOfScope(config, scope);
       if (!family)
         throw new ValidationError(`${PROVIDER_LABEL[provider]} has no permission called "${scope.slice(0, 100)}".`, [
-          { path: `body.scopes[${i}]`, message: 'unknown scope' },
+          { path: `scopes[${i}]`, message: 'unknown scope' },
         ]);
       asked.push(family);
       if (isWriteScope(config, scope)) askedWrite.add(family);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import type { SnapshotRef } from '../connectors/types';
+import { resourceId } from '../platform/ids';
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped';
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped' | 'skipped';
@@ -95,8 +96,8 @@ export const instanceIdOf = (tenantId: string, runId: string) => `run:${tenantId
 
 export const startRunBody = z
   .object({
-    agentId: z.string().min(1).max(100).optional(),
-    workflowId: z.string().min(1).max(100).optional(),
+    agentId: resourceId.optional(),
+    workflowId: resourceId.optional(),
     input: z
       .object({ config: z.record(z.string(), z.unknown()).optional() })
       .strict()

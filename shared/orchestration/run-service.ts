@@ -136,11 +136,7 @@ export class RunService {
       if (request.input?.config) {
         const check = template.configSchema.safeParse({ ...agent.config, ...request.input.config });
         if (!check.success) {
-          const errors = check.error.issues.map((i) => ({
-            path: ['body', 'input', 'config', ...i.path.map(String)].join('.'),
-            message: i.message,
-          }));
-          throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+          throw ValidationError.fromZod(check.error, ['input', 'config']);
         }
       }
       target = { type: 'agent', id: agent.id, name: agent.name };

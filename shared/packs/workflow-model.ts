@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import { scheduleSchema, type Schedule } from '../schedules/schedule';
+import { resourceId } from '../platform/ids';
 
 export type WorkflowMode = 'sequential' | 'parallel';
 
@@ -27,7 +28,7 @@ export interface WorkflowDoc extends TenantDoc {
   updatedAt: string;
 }
 
-const agentId = z.string().min(1).max(100);
+const agentId = resourceId;
 
 export const createWorkflowBody = z
   .object({

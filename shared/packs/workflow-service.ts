@@ -7,7 +7,7 @@ import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
-import { ValidationError, type FieldError } from '../platform/errors';
+import { describeFieldErrors, ValidationError, type FieldError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
 import type { ScheduleIndex } from '../schedules/schedule-index';
@@ -77,12 +77,12 @@ export class WorkflowService {
   ): Promise<void> {
     const errors: FieldError[] = [];
     if (agentIds.length > this.deps.maxSteps)
-      errors.push({ path: 'body.steps', message: `at most ${this.deps.maxSteps} steps` });
+      errors.push({ path: 'steps', message: `at most ${this.deps.maxSteps} steps` });
     const seen = new Set<string>();
     for (const [i, agentId] of agentIds.entries()) {
       if (seen.has(agentId))
         errors.push({
-          path: `body.steps[${i}].agentId`,
+          path: `steps[${i}].agentId`,
           message: 'this agent is already a step (no repeats or cycles)',
         });
       seen.add(agentId);
@@ -97,21 +97,20 @@ export class WorkflowService {
         errors.push({ path, message: 'a coordinator agent can only be the coordinatorAgentId of a parallel workflow' });
       return undefined;
     };
-    await Promise.all(agentIds.map((id, i) => check(id, `body.steps[${i}].agentId`, false)));
+    await Promise.all(agentIds.map((id, i) => check(id, `steps[${i}].agentId`, false)));
     if (mode === 'parallel') {
       if (!coordinatorAgentId)
-        errors.push({ path: 'body.coordinatorAgentId', message: 'a parallel workflow needs a coordinator agent' });
+        errors.push({ path: 'coordinatorAgentId', message: 'a parallel workflow needs a coordinator agent' });
       else {
         if (seen.has(coordinatorAgentId))
-          errors.push({ path: 'body.coordinatorAgentId', message: 'the coordinator cannot also be a step' });
-        await check(coordinatorAgentId, 'body.coordinatorAgentId', true);
+          errors.push({ path: 'coordinatorAgentId', message: 'the coordinator cannot also be a step' });
+        await check(coordinatorAgentId, 'coordinatorAgentId', true);
       }
-      if (agentIds.length < 2)
-        errors.push({ path: 'body.steps', message: 'a parallel workflow needs at least two steps' });
+      if (agentIds.length < 2) errors.push({ path: 'steps', message: 'a parallel workflow needs at least two steps' });
     } else if (coordinatorAgentId) {
-      errors.push({ path: 'body.coordinatorAgentId', message: 'only parallel workflows have a coordinator' });
+      errors.push({ path: 'coordinatorAgentId', message: 'only parallel workflows have a coordinator' });
     }
-    if (errors.length > 0) throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+    if (errors.length > 0) throw new ValidationError(describeFieldErrors(errors), errors);
   }
 
   private async checkSchedule(tenantId: string, schedule: Schedule | null | undefined) {

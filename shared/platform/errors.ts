@@ -4,13 +4,37 @@
  * tokens, stack traces or another tenant's data in it.
  */
 
+import type { z } from 'zod';
+
 export const PROBLEM_BASE = 'https://personal-agents.dev/problems/';
 
 export interface FieldError {
-  /** JSON path of the field, e.g. "schedule.cron" or "body.ids[3]". */
+  /**
+   * Path of the field: keys joined with ".", array positions as "[n]", e.g. "schedule.cron" or "ids[3]". Domain code
+   * names fields relative to the input it was given; the HTTP layer prefixes the request part ("body.ids[3]").
+   */
   path: string;
   message: string;
 }
+
+/** Joins path segments in the one format of field paths: `a.b[2].c`. */
+export function fieldPath(...segments: PropertyKey[]): string {
+  let out = '';
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += (out ? '.' : '') + String(segment);
+  }
+  return out;
+}
+
+/** A zod error as field errors, each path below `base` (e.g. `fieldErrorsOf(err, 'config')` → "config.tone"). */
+export function fieldErrorsOf(error: z.ZodError, ...base: PropertyKey[]): FieldError[] {
+  return error.issues.map((issue) => ({ path: fieldPath(...base, ...issue.path), message: issue.message }));
+}
+
+/** "path: message; path: message", the usual detail of a validation error. */
+export const describeFieldErrors = (errors: FieldError[]): string =>
+  errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
 
 export class AppError extends Error {
   constructor(
@@ -32,11 +56,48 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
+  /**
+   * @param scope `input` (domain code): paths are relative to the input the thrower was given, which over HTTP is the
+   *   request body, so the HTTP layer adds "body."; `request`: paths already name the request part ("query.from").
+   */
   constructor(
     detail: string,
     readonly errors: FieldError[],
+    readonly scope: 'input' | 'request' = 'input',
   ) {
     super(400, 'validation', 'Your request has invalid fields', detail, { errors });
+  }
+
+  /** This error as the HTTP layer reports it: every input path below the request `part` ("config" → "body.config"). */
+  inRequest(part: 'params' | 'query' | 'body'): ValidationError {
+    if (this.scope === 'request') return this;
+    const below = (path: string) => (!path ? part : path.startsWith('[') ? part + path : `${part}.${path}`);
+    const errors = this.errors.map((e) => ({ ...e, path: below(e.path) }));
+    return new ValidationError(this.detail, errors, 'request');
+  }
+
+  /** From a zod error: the fields under `base`, the detail listing them (after `intro`, when given). */
+  static fromZod(error: z.ZodError, base: PropertyKey[] = [], intro?: string): ValidationError {
+    const errors = fieldErrorsOf(error, ...base);
+    return new ValidationError(
+      intro ? `${intro}: ${describeFieldErrors(errors)}` : describeFieldErrors(errors),
+      errors,
+    );
+  }
+}
+
+/** A list cursor that is not one we issued for this list and this person (changed, foreign or from an old key). */
+export class InvalidCursorError extends AppError {
+  constructor() {
+    super(
+      400,
+      'invalid-cursor',
+      'The list cursor is not valid',
+      'The cursor is not valid for this list. Start again from the first page.',
+      {
+        errors: [{ path: 'query.cursor', message: 'not a cursor of this list' }],
+      },
+    );
   }
 }
 

@@ -1,20 +1,12 @@
-import { ValidationError, type FieldError } from '../platform/errors';
+import { describeFieldErrors, fieldErrorsOf, fieldPath, ValidationError, type FieldError } from '../platform/errors';
 import { proposalSchema, SUGGESTION_PAYLOADS, type Proposal, type SuggestionKind } from './kinds';
 
 /** Every proposal of a run, checked before anything is stored: a bad proposal stores none of the run's. */
 export function parseProposals(proposals: Proposal[]): Proposal[] {
   return proposals.map((raw, index) => {
     const parsed = proposalSchema.safeParse(raw);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((i) => ({
-        path: `proposals[${index}].${i.path.join('.')}`,
-        message: i.message,
-      }));
-      throw new ValidationError(
-        `Proposal ${index} is not valid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-        errors,
-      );
-    }
+    if (!parsed.success)
+      throw ValidationError.fromZod(parsed.error, ['proposals', index], `Proposal ${index} is not valid`);
     return parsed.data as Proposal;
   });
 }
@@ -32,17 +24,13 @@ export function validateEdits(
   const known = new Set(Object.keys(schema.shape));
   const errors: FieldError[] = Object.keys(edits)
     .filter((key) => !known.has(key))
-    .map((key) => ({ path: `body.edits.${key}`, message: `not a field of a ${kind} suggestion` }));
+    .map((key) => ({ path: fieldPath('edits', key), message: `not a field of a ${kind} suggestion` }));
   for (const fixed of ['connectorId', 'messageId', 'threadId'] as const) {
     if (fixed in edits && edits[fixed] !== payload[fixed])
-      errors.push({ path: `body.edits.${fixed}`, message: 'cannot be changed' });
+      errors.push({ path: fieldPath('edits', fixed), message: 'cannot be changed' });
   }
   const parsed = schema.safeParse({ ...payload, ...edits });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      errors.push({ path: ['body', 'edits', ...issue.path.map(String)].join('.'), message: issue.message });
-    }
-  }
-  if (errors.length > 0) throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  if (!parsed.success) errors.push(...fieldErrorsOf(parsed.error, 'edits'));
+  if (errors.length > 0) throw new ValidationError(describeFieldErrors(errors), errors);
   return parsed.data as Record<string, unknown>;
 }

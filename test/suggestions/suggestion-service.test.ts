@@ -114,7 +114,7 @@ describe('decisions', () => {
     const [id] = await ctx.services.suggestions().propose(origin('tenant-a'), [replyProposal(['ana@home.test'])]);
     await assert.rejects(
       ctx.services.suggestions().approve('tenant-a', id!, { to: ['nope'] }, web),
-      (err: unknown) => err instanceof ValidationError && err.errors.some((e) => e.path.startsWith('body.edits.to')),
+      (err: unknown) => err instanceof ValidationError && err.errors.some((e) => e.path.startsWith('edits.to')),
     );
     await assert.rejects(ctx.services.suggestions().approve('tenant-a', id!, { colour: 'red' }, web), ValidationError);
     await assert.rejects(

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import { type z } from 'zod';
 import {
+  describeFieldErrors,
+  fieldErrorsOf,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
@@ -65,35 +67,37 @@ export interface RouteSpec<B, Q, P, A extends 'user' | 'none', S> {
 
 const BODY_METHODS = new Set<Method>(['POST', 'PUT', 'PATCH']);
 
-function fieldErrors(prefix: string, error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
-      .join('.')
-      .replace(/\.\[/g, '['),
-    message: issue.message,
-  }));
-}
-
 /** Parses one part of the request; its field errors are added to `errors` (reported together, all parts at once). */
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string, errors: FieldError[]): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value);
   if (!result.success) {
-    errors.push(...fieldErrors(prefix, result.error));
+    errors.push(...fieldErrorsOf(result.error, prefix));
     return undefined as T;
   }
   return result.data;
 }
 
 function throwIfInvalid(errors: FieldError[]): void {
-  if (errors.length) throw new ValidationError(errors.map((e) => `${e.path}: ${e.message}`).join('; '), errors);
+  if (errors.length) throw new ValidationError(describeFieldErrors(errors), errors, 'request');
 }
 
 async function readBody(request: HttpRequest, format: 'json' | 'form', maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  const text = await request.text();
-  if (Buffer.byteLength(text, 'utf8') > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  let text: string;
+  try {
+    // Strict: bytes that are not UTF-8 are refused, never stored as replacement characters.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ValidationError(
+      'The request body is not valid UTF-8 text.',
+      [{ path: 'body', message: 'invalid UTF-8' }],
+      'request',
+    );
+  }
   if (text.trim() === '') return undefined;
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (format === 'form') {
@@ -105,7 +109,11 @@ async function readBody(request: HttpRequest, format: 'json' | 'form', maxBytes:
   try {
     return JSON.parse(text);
   } catch {
-    throw new ValidationError('The request body is not valid JSON.', [{ path: 'body', message: 'invalid JSON' }]);
+    throw new ValidationError(
+      'The request body is not valid JSON.',
+      [{ path: 'body', message: 'invalid JSON' }],
+      'request',
+    );
   }
 }
 
@@ -223,7 +231,9 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
           }
         }
         return toHttpResponse(result, correlationId);
-      } catch (err) {
+      } catch (thrown) {
+        // Domain code names fields relative to the body it was given; the request names them from its parts.
+        const err = thrown instanceof ValidationError ? thrown.inRequest('body') : thrown;
         const status = (err as AppError).status;
         if (typeof status !== 'number' || status >= 500) {
           log.error(`${spec.name} failed`, err);
