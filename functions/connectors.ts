@@ -39,9 +39,8 @@ export const getConnector = httpRoute({
   params: z.object({ connectorId }),
   response: connectorView,
   async handler({ services, principal, params }) {
-    return ok(await services.connectorService().get(principal.tenantId, params.connectorId), {
-      headers: { 'Cache-Control': 'no-store' },
-    });
+    const { connector, etag } = await services.connectorService().getVersioned(principal.tenantId, params.connectorId);
+    return ok(connector, { etag, headers: { 'Cache-Control': 'no-store' } });
   },
 });
 
@@ -135,12 +134,12 @@ export const deleteConnector = httpRoute({
   name: 'deleteConnector',
   method: 'DELETE',
   route: 'connectors/{connectorId}',
-  summary: 'Disconnects an account: revokes access at the provider and deletes its tokens',
+  summary: 'Disconnects an account: revokes access at the provider and deletes its tokens (If-Match honoured)',
   tags: ['connectors'],
   params: z.object({ connectorId }),
   successStatus: 204,
-  async handler({ services, principal, params, correlationId }) {
-    await services.connectorService().disconnect(principal.tenantId, params.connectorId, {
+  async handler({ services, principal, params, ifMatch, correlationId }) {
+    await services.connectorService().disconnect(principal.tenantId, params.connectorId, ifMatch, {
       actorId: principal.subject,
       source: 'web',
       correlationId,

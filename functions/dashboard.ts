@@ -7,11 +7,10 @@ import { ok } from '../shared/platform/http/responses';
 const MAX_DAYS = 366;
 const DEFAULT_DAYS = 30;
 
-/** Accepts a day (2026-03-01) or a date-time (its UTC day is used). */
+/** A day (2026-03-01) or a date-time (its UTC day is used); only real calendar dates (no 2026-02-30 rolled over). */
 const dayParam = z
-  .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T.*)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
-    message: 'must be a date (YYYY-MM-DD) or an ISO date-time',
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be a real date (YYYY-MM-DD) or an ISO date-time',
   })
   .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00Z` : v).toISOString().slice(0, 10));
 

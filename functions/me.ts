@@ -105,14 +105,15 @@ export const deleteMe = httpRoute({
   name: 'deleteMe',
   method: 'DELETE',
   route: 'me',
-  summary: 'Erase your workspace everywhere: documents, files, running work and connected-account tokens',
+  summary:
+    'Erase your workspace everywhere: documents, files, running work and connected-account tokens (If-Match: the ETag of GET /api/me)',
   tags: ['identity'],
   response: deletionSchema,
   durable: true,
-  async handler({ services, principal, correlationId, durableClient, log }) {
+  async handler({ services, principal, ifMatch, correlationId, durableClient, log }) {
     const report = await services
       .privacy()
-      .eraseTenant(principal.tenantId, { durable: durableClient(), correlationId });
+      .eraseTenant(principal.tenantId, { durable: durableClient(), correlationId }, ifMatch);
     if (report.failures.length) log.warn(`erasure ${report.deletionId} had failures`, { failures: report.failures });
     return ok({
       deleted: true,

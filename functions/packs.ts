@@ -63,7 +63,8 @@ export const installPack = httpRoute({
       triggers: result.triggers,
       created: result.created,
     };
-    return result.created ? created(body, `/api/packs/${result.install.id}`) : ok(body);
+    const etag = result.install._etag;
+    return result.created ? created(body, `/api/packs/${result.install.id}`, etag) : ok(body, { etag });
   },
 });
 
@@ -84,18 +85,35 @@ export const listInstalledPacks = httpRoute({
   },
 });
 
+export const getInstalledPack = httpRoute({
+  name: 'getInstalledPack',
+  method: 'GET',
+  route: 'packs/{installId}',
+  summary: 'One installed pack, with its ETag (for If-Match when uninstalling)',
+  tags: ['packs'],
+  params: idParams('installId'),
+  response: installView,
+  async handler({ services, principal, params }) {
+    const install = await services.packs().get(principal.tenantId, params.installId);
+    return ok(toInstallView(install), { etag: install._etag });
+  },
+});
+
 export const uninstallPack = httpRoute({
   name: 'packsUninstall',
   method: 'DELETE',
   route: 'packs/{installId}',
-  summary: 'Uninstall a pack: removes the agents and workflows it created and cancels their schedules',
+  summary:
+    'Uninstall a pack: removes the agents and workflows it created and cancels their schedules (If-Match honoured)',
   tags: ['packs'],
   params: idParams('installId'),
   successStatus: 204,
-  async handler({ services, principal, params, correlationId }) {
-    await services
-      .packs()
-      .uninstall(principal.tenantId, params.installId, { actorId: principal.subject, correlationId, source: 'api' });
+  async handler({ services, principal, params, ifMatch, correlationId }) {
+    await services.packs().uninstall(principal.tenantId, params.installId, ifMatch, {
+      actorId: principal.subject,
+      correlationId,
+      source: 'api',
+    });
     return noContent();
   },
 });

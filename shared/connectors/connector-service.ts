@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Settings } from '../platform/config';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository } from '../platform/cosmos/tenant-repository';
+import { TenantRepository, assertIfMatch } from '../platform/cosmos/tenant-repository';
 import type { AuditLog } from '../platform/audit/audit-log';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { EventPublisher } from '../platform/events/publisher';
@@ -100,6 +100,12 @@ export class ConnectorService {
 
   async get(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
     return this.info(await this.repo.getOrThrow(tenantId, connectorId));
+  }
+
+  /** The connection and its version (`etag`, for If-Match on disconnect). */
+  async getVersioned(tenantId: string, connectorId: string): Promise<{ connector: ConnectorInfo; etag: string }> {
+    const record = await this.repo.getOrThrow(tenantId, connectorId);
+    return { connector: this.info(record), etag: record._etag };
   }
 
   /** Starts a connection: the URL to send the person to. `browserNonce` is in the starting browser's flow cookie. */
@@ -375,8 +381,15 @@ export class ConnectorService {
   }
 
   /** Disconnects: revokes at the vendor (best effort), then forgets the tokens and the connector. */
-  async disconnect(tenantId: string, connectorId: string, actor: Actor): Promise<{ revokedAtProvider: boolean }> {
+  /** Revokes and deletes a connection; a stale `ifMatch` is a 412 and changes nothing (not even at the provider). */
+  async disconnect(
+    tenantId: string,
+    connectorId: string,
+    ifMatch: string | undefined,
+    actor: Actor,
+  ): Promise<{ revokedAtProvider: boolean }> {
     const record = await this.repo.getOrThrow(tenantId, connectorId);
+    assertIfMatch(ifMatch, record);
     const revokedAtProvider = await this.revokeAtProvider(record);
     await this.repo.delete(tenantId, connectorId).catch((err) => {
       if ((err as { status?: number }).status !== 404) throw err;

@@ -6,7 +6,8 @@ import type { BlobStore } from '../platform/blob/blob-store';
 import type { Clock } from '../platform/clock';
 import { CONTAINERS, type ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { TenantRepository, assertIfMatch, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { PreconditionFailedError } from '../platform/errors';
 
 /** What export and erasure hand to each participant. */
 export interface PrivacyContext {
@@ -87,7 +88,8 @@ export interface PrivacyService {
   deliverExport(tenantId: string, actor: Actor, ctx: PrivacyContext): Promise<DeliveredExport>;
   /** A stored export, or undefined. */
   readExport(tenantId: string, exportId: string): Promise<Buffer | undefined>;
-  eraseTenant(tenantId: string, ctx: PrivacyContext): Promise<ErasureReport>;
+  /** Erases everything; with `ifMatch` (the profile's ETag) only if the profile is still that version, else 412. */
+  eraseTenant(tenantId: string, ctx: PrivacyContext, ifMatch?: string): Promise<ErasureReport>;
 }
 
 export interface PrivacyDeps {
@@ -203,9 +205,13 @@ export function createPrivacyService(deps: PrivacyDeps): PrivacyService {
       return deps.blobs().get(tenantId, exportPath(exportId));
     },
 
-    async eraseTenant(tenantId, ctx) {
+    async eraseTenant(tenantId, ctx, ifMatch) {
       const failures: string[] = [];
       const profile = await repo('tenants').get(tenantId, tenantId);
+      if (ifMatch !== undefined) {
+        if (!profile) throw new PreconditionFailedError();
+        assertIfMatch(ifMatch, profile);
+      }
       const createdFrom = new Date(
         Date.parse((profile as { createdAt?: string } | undefined)?.createdAt ?? '') - 86_400_000 || 0,
       );

@@ -5,7 +5,7 @@ import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { TenantRepository, assertIfMatch, type Stored, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import { getPack } from './built-in-packs';
@@ -186,9 +186,11 @@ export class PackInstallService {
   }
 
   /** Removes what the install created (workflows first, then agents, with their schedules) and the install. */
-  async uninstall(tenantId: string, installId: string, ctx: Actor): Promise<void> {
+  /** Removes what the pack created; a stale `ifMatch` (the install's ETag) is a 412 and removes nothing. */
+  async uninstall(tenantId: string, installId: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
     const install = await this.repo.get(tenantId, installId);
     if (!install) throw new NotFoundError('installed pack');
+    assertIfMatch(ifMatch, install);
     for (const id of install.workflowIds) {
       await this.deps
         .workflows()

@@ -4,10 +4,11 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { httpRoute } from '../../shared/app/http-route';
 import { ok } from '../../shared/platform/http/responses';
-import { decodeCursor, encodeCursor } from '../../shared/platform/http/paging';
+import { createCursorSeal, pagingQuery } from '../../shared/platform/http/paging';
+import { idParams } from '../../shared/platform/ids';
 import { scopeToTenant } from '../../shared/platform/cosmos/tenant-repository';
 import { openApiPath } from '../../shared/platform/http/openapi';
-import { LimitExceededError, ValidationError } from '../../shared/platform/errors';
+import { InvalidCursorError, LimitExceededError, ValidationError } from '../../shared/platform/errors';
 
 process.env.HTTP_MAX_BODY_BYTES = '1024';
 
@@ -58,6 +59,28 @@ const limited = httpRoute({
   },
 });
 
+const paged = httpRoute({
+  name: 'testPaged',
+  method: 'DELETE',
+  route: 'test/paged/{itemId}',
+  auth: 'none',
+  summary: 'a state-changing route with paging, ids and a domain rule',
+  tags: ['test'],
+  params: idParams('itemId'),
+  query: pagingQuery,
+  async handler({ query, params, ifMatch }) {
+    if (params.itemId === 'domain-rule') {
+      // Domain code names fields relative to its input; the HTTP layer places them in the body.
+      throw new ValidationError('steps[1].agentId: no such agent', [
+        { path: 'steps[1].agentId', message: 'no such agent' },
+        { path: '', message: 'the whole input' },
+        { path: '[0]', message: 'first item' },
+      ]);
+    }
+    return ok({ limit: query.limit, ifMatch: ifMatch ?? null });
+  },
+});
+
 const guarded = httpRoute({
   name: 'testGuarded',
   method: 'GET',
@@ -76,6 +99,7 @@ function call(
     url?: string;
     headers?: Record<string, string>;
     body?: string;
+    bytes?: Uint8Array;
     params?: Record<string, string>;
   },
 ) {
@@ -84,7 +108,7 @@ function call(
     url: init.url ?? 'http://localhost/api/test/echo/abc?limit=5',
     headers: init.headers ?? {},
     params: init.params ?? { itemId: 'abc' },
-    body: init.body === undefined ? undefined : { string: init.body },
+    body: init.bytes ? { bytes: init.bytes } : init.body === undefined ? undefined : { string: init.body },
   });
   return handler(request, new InvocationContext({ functionName: 'test', logHandler: () => undefined }));
 }
@@ -174,6 +198,97 @@ describe('HTTP conventions', () => {
     assert.equal(missing.status, 400);
   });
 
+  test('a JSON body that is not valid UTF-8 is refused, not stored with replacement characters', async () => {
+    const text = Buffer.from(good.replace('"x"', '"caf\u00e9"'), 'utf8');
+    const at = text.indexOf(0xc3);
+    const invalid = Buffer.concat([text.subarray(0, at), Buffer.from([0xe9]), text.subarray(at + 2)]);
+    const res = await call(echo, { headers: { 'content-type': 'application/json' }, bytes: invalid });
+    assert.equal(res.status, 400);
+    assert.deepEqual(json(res).errors, [{ path: 'body', message: 'invalid UTF-8' }]);
+    const valid = await call(echo, { headers: { 'content-type': 'application/json' }, bytes: text });
+    assert.equal(valid.status, 200);
+    assert.equal(json(valid).name, 'caf\u00e9');
+  });
+
+  const pagedCall = (query: string, headers: Record<string, string> = {}, itemId = 'agt_1') =>
+    call(paged, {
+      method: 'DELETE',
+      url: `http://localhost/api/test/paged/item?${query}`,
+      headers,
+      params: { itemId },
+    });
+
+  test('limit is read strictly: decimal digits 1..100 or a 400 saying so', async () => {
+    assert.equal(json(await pagedCall('')).limit, 25);
+    assert.equal(json(await pagedCall('limit=16')).limit, 16);
+    for (const bad of ['0x10', '1e1', '16.0', '+16', '-1', '0', '101', '', ' 16', '99999999999']) {
+      const res = await pagedCall(`limit=${encodeURIComponent(bad)}`);
+      assert.equal(res.status, 400, bad);
+      assert.deepEqual(
+        json(res).errors.map((e: { path: string }) => e.path),
+        ['query.limit'],
+        bad,
+      );
+    }
+  });
+
+  test('ids have one shape: reserved characters, spaces, lone surrogates and overlong ids are a 400 naming the field', async () => {
+    for (const good of [
+      'agt_0123456789abcdef0123',
+      'run_20260301080000_ab12cd34ef',
+      'sch_a_x_20260301T080000.5Z',
+      'a',
+    ]) {
+      assert.equal((await pagedCall('', {}, good)).status, 200, good);
+    }
+    for (const bad of [
+      'a/b',
+      'a\\b',
+      'a#b',
+      'a?b',
+      '   ',
+      'a b',
+      '\ud800',
+      'x\udfff',
+      '_a',
+      'a.',
+      'a'.repeat(201),
+      'é',
+    ]) {
+      const res = await pagedCall('', {}, bad);
+      assert.equal(res.status, 400, JSON.stringify(bad));
+      assert.deepEqual(
+        json(res).errors.map((e: { path: string }) => e.path),
+        ['params.itemId'],
+      );
+    }
+  });
+
+  test('If-Match: "*" means any current version; a value that cannot be one of our ETags is a 412', async () => {
+    assert.equal(json(await pagedCall('', { 'if-match': '*' })).ifMatch, null);
+    assert.equal(json(await pagedCall('', { 'if-match': '"abc"' })).ifMatch, '"abc"');
+    assert.equal(json(await pagedCall('', {})).ifMatch, null);
+    for (const garbage of ['"\u00e9t\u00e9"', 'x'.repeat(600), '"a"\t\u0001']) {
+      const res = await pagedCall('', { 'if-match': garbage });
+      assert.equal(res.status, 412, garbage.slice(0, 20));
+      assert.equal(json(res).type, 'https://personal-agents.dev/problems/precondition-failed');
+    }
+  });
+
+  test('domain field errors are named relative to their input; only the HTTP layer adds "body."', async () => {
+    const res = await pagedCall('', {}, 'domain-rule');
+    assert.equal(res.status, 400);
+    assert.deepEqual(
+      json(res).errors.map((e: { path: string }) => e.path),
+      ['body.steps[1].agentId', 'body', 'body[0]'],
+    );
+    const zodError = z.object({ steps: z.array(z.object({ agentId: z.string() })) }).safeParse({ steps: [{}] }).error!;
+    assert.deepEqual(
+      ValidationError.fromZod(zodError, ['input']).errors.map((e) => e.path),
+      ['input.steps[0].agentId'],
+    );
+  });
+
   test('unknown errors become a 500 problem with the correlation id and no internals', async () => {
     const res = await call(broken, {
       method: 'GET',
@@ -212,11 +327,28 @@ describe('HTTP conventions', () => {
 });
 
 describe('paging cursors and tenant scoping', () => {
-  test('cursors round-trip and tampered ones are a 400', () => {
-    const cursor = encodeCursor('{"token":"+RID:~abc==#RT:1"}')!;
-    assert.equal(decodeCursor(cursor), '{"token":"+RID:~abc==#RT:1"}');
-    assert.throws(() => decodeCursor('not base64url!'), ValidationError);
-    assert.throws(() => decodeCursor(cursor + '=='), ValidationError);
+  test('cursors round-trip; changed, foreign and other-key ones are refused as invalid-cursor', () => {
+    const seal = createCursorSeal(() => Buffer.alloc(32, 7));
+    const binding = JSON.stringify(['suggestions', 'tenant-a', 'SELECT * FROM c', []]);
+    const token = '{"token":"+RID:~abc==#RT:1"}';
+    const cursor = seal.seal(token, binding)!;
+    assert.equal(seal.open(cursor, binding), token);
+    assert.equal(seal.open(undefined, binding), undefined, 'no cursor: the first page');
+    assert.equal(seal.seal(undefined, binding), null, 'no continuation: no next cursor');
+    const flipped = cursor.slice(0, 5) + (cursor[5] === 'A' ? 'B' : 'A') + cursor.slice(6);
+    for (const bad of [
+      cursor + 'x',
+      cursor + '==',
+      flipped,
+      'x'.repeat(4096),
+      'not a cursor!',
+      Buffer.from(token).toString('base64url'),
+      seal.seal(token, JSON.stringify(['suggestions', 'tenant-b', 'SELECT * FROM c', []]))!,
+      seal.seal(token, JSON.stringify(['suggestions', 'tenant-a', 'SELECT * FROM c WHERE c.kind = @k', []]))!,
+      createCursorSeal(() => Buffer.alloc(32, 8)).seal(token, binding)!,
+    ]) {
+      assert.throws(() => seal.open(bad, binding), InvalidCursorError, bad.slice(0, 60));
+    }
   });
 
   test('every repository query is narrowed to the tenant', () => {

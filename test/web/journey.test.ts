@@ -843,7 +843,13 @@ test('the web app', { skip: unavailable }, async (t) => {
     assert.equal(await confirm.isDisabled(), true, 'nothing is deleted before the person confirms');
     await dialog.getByLabel('Confirmation').fill('bob@example.com');
     await settle('delete-account');
+    const erasure = page.waitForRequest((r) => r.method() === 'DELETE' && new URL(r.url()).pathname === '/api/me');
     await confirm.click();
+    assert.match(
+      (await erasure).headers()['if-match'] ?? '',
+      /^(W\/)?".+"$/,
+      'the erasure names the version confirmed',
+    );
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 

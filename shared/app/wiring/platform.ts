@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { AuditLog } from '../../platform/audit/audit-log';
 import { createBlobStore } from '../../platform/blob/blob-store';
 import { createFeatureFlags } from '../../platform/config/features';
@@ -5,6 +6,7 @@ import { createCosmosStore } from '../../platform/cosmos/store';
 import { createEventPublisher } from '../../platform/events/publisher';
 import { lazy } from '../../platform/lazy';
 import { createJwtAuthenticator } from '../../identity/jwt-authenticator';
+import { loadLinkKey } from '../../suggestions/link-signer';
 import type { Services } from '../services-type';
 
 /** Stores, events, authentication, audit and feature flags. */
@@ -12,7 +14,9 @@ export function wirePlatform(
   root: Services,
 ): Pick<Services, 'cosmos' | 'blobs' | 'events' | 'authenticator' | 'audit' | 'flags'> {
   const { settings, clock } = root;
-  const cosmos = lazy(() => createCosmosStore(settings));
+  // List cursors are signed with a key derived from the app's link key: one secret to keep, a separate key per use.
+  const cursorKey = () => Buffer.from(hkdfSync('sha256', loadLinkKey(settings), '', 'list-cursors', 32));
+  const cosmos = lazy(() => createCosmosStore(settings, cursorKey));
   return {
     cosmos,
     blobs: lazy(() => createBlobStore(settings)),

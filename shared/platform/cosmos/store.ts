@@ -1,5 +1,6 @@
 import type { Container, CosmosClient } from '@azure/cosmos';
 import type { Settings } from '../config';
+import { createCursorSeal, type CursorSeal } from '../http/paging';
 import { CONTAINERS, type ContainerDef, type ContainerName } from './containers';
 
 /** Access to the app's Cosmos containers. The SDK is loaded on first use to keep cold start low. */
@@ -7,6 +8,8 @@ export interface CosmosStore {
   container(name: ContainerName): Promise<Container>;
   /** Round trip to the account; used by the health check. */
   ping(): Promise<void>;
+  /** Turns continuation tokens into the signed cursors clients see (and back). */
+  readonly cursors: CursorSeal;
 }
 
 async function createClient(settings: Settings): Promise<CosmosClient> {
@@ -127,7 +130,10 @@ export function guardTenantContainer(container: Container, name: string): Contai
   });
 }
 
-export function createCosmosStore(settings: Settings): CosmosStore {
+/**
+ * @param cursorKey secret bytes (32 or more) that sign list cursors; the same on every instance. Read on first use.
+ */
+export function createCosmosStore(settings: Settings, cursorKey: () => Buffer): CosmosStore {
   let ready: Promise<{ client: CosmosClient; containers: Map<ContainerName, Container> }> | undefined;
 
   const init = () =>
@@ -150,7 +156,11 @@ export function createCosmosStore(settings: Settings): CosmosStore {
       throw err;
     }));
 
+  let key: Buffer | undefined;
+  const cursors = createCursorSeal(() => (key ??= cursorKey()));
+
   return {
+    cursors,
     async container(name) {
       return (await init()).containers.get(name)!;
     },

@@ -1,6 +1,6 @@
 import type { Container, PatchOperation, SqlParameter } from '@azure/cosmos';
-import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors';
-import { decodeCursor, encodeCursor, type Page } from '../http/paging';
+import { ConflictError, InvalidCursorError, NotFoundError, PreconditionFailedError } from '../errors';
+import type { Page } from '../http/paging';
 import type { ContainerName } from './containers';
 import type { CosmosStore } from './store';
 import { mapLimited } from '../pool';
@@ -78,6 +78,11 @@ export function normaliseEtag(etag: string | undefined): string | undefined {
     .replace(/^W\//, '')
     .replace(/^"(.*)"$/, '$1');
   return storeEtagsQuoted === false ? bare : `"${bare}"`;
+}
+
+/** Refuses a change when the client's If-Match (`*` already dropped by the HTTP layer) is not the stored version. */
+export function assertIfMatch(ifMatch: string | undefined, stored: { _etag: string }): void {
+  if (ifMatch !== undefined && normaliseEtag(ifMatch) !== stored._etag) throw new PreconditionFailedError();
 }
 
 /**
@@ -225,27 +230,27 @@ export class TenantRepository<T extends TenantDoc> {
     paging: { limit: number; cursor?: string },
   ): Promise<Page<Stored<T>>> {
     const container = await this.container();
-    const iterator = container.items.query<Record<string, unknown>>(scoped(sql, parameters, requireTenant(tenantId)), {
+    // A cursor continues exactly one query of one tenant in one container.
+    const binding = JSON.stringify([this.containerName, requireTenant(tenantId), sql, parameters]);
+    const iterator = container.items.query<Record<string, unknown>>(scoped(sql, parameters, tenantId), {
       partitionKey: tenantId,
       maxItemCount: paging.limit,
-      continuationToken: decodeCursor(paging.cursor),
+      continuationToken: this.store.cursors.open(paging.cursor, binding),
     });
     let response;
     try {
       response = await iterator.fetchNext();
     } catch (err) {
-      // A continuation token from another query (or made up) is refused by the store: the client's cursor is bad.
+      // A genuine cursor the store no longer accepts (stale continuation) is still the client's to restart from.
       const status = statusOf(err);
       if (paging.cursor && (status === 400 || status === 500 || err instanceof SyntaxError)) {
-        throw new ValidationError('The cursor is not valid for this list. Start again from the first page.', [
-          { path: 'query.cursor', message: 'invalid cursor' },
-        ]);
+        throw new InvalidCursorError();
       }
       throw err;
     }
     return {
       items: response.resources.map((r) => clean<T>(r)),
-      nextCursor: response.hasMoreResults ? encodeCursor(response.continuationToken) : null,
+      nextCursor: response.hasMoreResults ? this.store.cursors.seal(response.continuationToken, binding) : null,
     };
   }
 

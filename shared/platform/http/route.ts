@@ -6,6 +6,7 @@ import {
   describeFieldErrors,
   fieldErrorsOf,
   PayloadTooLargeError,
+  PreconditionFailedError,
   UnsupportedMediaTypeError,
   ValidationError,
   type AppError,
@@ -32,7 +33,10 @@ export interface RouteContext<B, Q, P, A extends 'user' | 'none', S> {
   body: B;
   query: Q;
   params: P;
-  /** The If-Match header, when the client sent one. */
+  /**
+   * The If-Match header of a state-changing request, when it names versions; undefined when absent or `*` (RFC 9110:
+   * `*` matches any current representation, so only the resource's existence is required).
+   */
   ifMatch: string | undefined;
   /** The app's services, as the composition root hands them to routes. */
   services: S;
@@ -125,6 +129,19 @@ function queryObject(request: HttpRequest): Record<string, string> {
   return out;
 }
 
+/**
+ * If-Match of a state-changing request. A value that cannot be a list of our entity tags (control or non-ASCII
+ * characters, overlong) matches no version: 412, before anything reaches the store.
+ */
+function ifMatchOf(request: HttpRequest, method: Method): string | undefined {
+  if (method === 'GET') return undefined;
+  const value = request.headers.get('if-match')?.trim();
+  if (!value || value === '*') return undefined;
+  if (value.length > 512 || !/^[\x21-\x7e]+(?:[ \t]*,[ \t]*[\x21-\x7e]+)*$/.test(value))
+    throw new PreconditionFailedError();
+  return value;
+}
+
 /** Builds an `x-correlation-id`: the client's (if sane) or a new one. */
 export function correlationIdOf(request: HttpRequest): string {
   const sent = request.headers.get('x-correlation-id');
@@ -207,6 +224,7 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
           spec.body && BODY_METHODS.has(spec.method) ? await readBody(request, bodyFormat, maxBodyBytes) : undefined;
         const body = parsePart(spec.body, rawBody, 'body', errors);
         throwIfInvalid(errors);
+        const ifMatch = ifMatchOf(request, spec.method);
         const result = await spec.handler({
           request,
           invocation,
@@ -216,7 +234,7 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
           body,
           query,
           params,
-          ifMatch: request.headers.get('if-match') ?? undefined,
+          ifMatch,
           services,
           durableClient: () => {
             if (!spec.durable) throw new Error(`route ${spec.name} is not declared with durable: true`);

@@ -58,6 +58,8 @@ export function SettingsPage() {
   const [deleteOpen, setDeleteOpen] = useState(false);
   const [confirmText, setConfirmText] = useState('');
   const [deleteError, setDeleteError] = useState<unknown>(null);
+  /** The profile version the person confirms erasing; a change since then (another tab, device) stops the erasure. */
+  const [deleteEtag, setDeleteEtag] = useState<string | undefined>();
 
   useEffect(() => {
     if (!me.data) return;
@@ -107,10 +109,22 @@ export function SettingsPage() {
     }
   };
 
+  const openDelete = async () => {
+    setDeleteError(null);
+    setDeleteEtag(undefined);
+    setDeleteOpen(true);
+    try {
+      const { headers } = await apiRequestWithHeaders<Profile>('/me');
+      setDeleteEtag(headers.get('etag') ?? undefined);
+    } catch (err) {
+      setDeleteError(err);
+    }
+  };
+
   const deleteAccount = async () => {
     setDeleteError(null);
     try {
-      await apiRequest('/me', { method: 'DELETE' });
+      await apiRequest('/me', { method: 'DELETE', ifMatch: deleteEtag });
       await manager.removeUser();
       window.location.assign('/');
     } catch (err) {
@@ -223,7 +237,7 @@ export function SettingsPage() {
           Deletes your agents, runs, suggestions, connected accounts and files, everywhere, and stops anything running.
           This cannot be undone.
         </Typography>
-        <Button color="error" variant="outlined" onClick={() => setDeleteOpen(true)}>
+        <Button color="error" variant="outlined" onClick={() => void openDelete()}>
           Delete my account
         </Button>
       </Section>
@@ -247,7 +261,7 @@ export function SettingsPage() {
           <Button
             color="error"
             variant="contained"
-            disabled={confirmText.trim().toLowerCase() !== (email || 'DELETE').toLowerCase()}
+            disabled={!deleteEtag || confirmText.trim().toLowerCase() !== (email || 'DELETE').toLowerCase()}
             onClick={() => void deleteAccount()}
           >
             Delete everything
