@@ -2,22 +2,14 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import { type z } from 'zod';
-import {
-  describeFieldErrors,
-  fieldErrorsOf,
-  PayloadTooLargeError,
-  PreconditionFailedError,
-  UnsupportedMediaTypeError,
-  ValidationError,
-  type AppError,
-  type FieldError,
-} from '../errors';
+import { describeFieldErrors, fieldErrorsOf, ValidationError, type AppError, type FieldError } from '../errors';
 import { createLogger, type Logger } from '../logging';
 import { withCorrelation } from '../telemetry';
 import { renderPage, escapeHtml } from './html';
 import type { Principal } from './principal';
 import { registerOperation } from './openapi-registry';
 import { problemResponse, toProblem } from './problem';
+import { ifMatchOf, readBody } from './request-input';
 import { toHttpResponse, type RouteResult } from './responses';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -86,60 +78,12 @@ function throwIfInvalid(errors: FieldError[]): void {
   if (errors.length) throw new ValidationError(describeFieldErrors(errors), errors, 'request');
 }
 
-async function readBody(request: HttpRequest, format: 'json' | 'form', maxBytes: number): Promise<unknown> {
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  const bytes = new Uint8Array(await request.arrayBuffer());
-  if (bytes.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  let text: string;
-  try {
-    // Strict: bytes that are not UTF-8 are refused, never stored as replacement characters.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new ValidationError(
-      'The request body is not valid UTF-8 text.',
-      [{ path: 'body', message: 'invalid UTF-8' }],
-      'request',
-    );
-  }
-  if (text.trim() === '') return undefined;
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (format === 'form') {
-    if (type !== 'application/x-www-form-urlencoded')
-      throw new UnsupportedMediaTypeError('application/x-www-form-urlencoded');
-    return Object.fromEntries(new URLSearchParams(text));
-  }
-  if (type !== 'application/json' && !type.endsWith('+json')) throw new UnsupportedMediaTypeError();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationError(
-      'The request body is not valid JSON.',
-      [{ path: 'body', message: 'invalid JSON' }],
-      'request',
-    );
-  }
-}
-
 function queryObject(request: HttpRequest): Record<string, string> {
   const out: Record<string, string> = {};
   request.query.forEach((value, key) => {
     if (!(key in out)) out[key] = value;
   });
   return out;
-}
-
-/**
- * If-Match of a state-changing request. A value that cannot be a list of our entity tags (control or non-ASCII
- * characters, overlong) matches no version: 412, before anything reaches the store.
- */
-function ifMatchOf(request: HttpRequest, method: Method): string | undefined {
-  if (method === 'GET') return undefined;
-  const value = request.headers.get('if-match')?.trim();
-  if (!value || value === '*') return undefined;
-  if (value.length > 512 || !/^[\x21-\x7e]+(?:[ \t]*,[ \t]*[\x21-\x7e]+)*$/.test(value))
-    throw new PreconditionFailedError();
-  return value;
 }
 
 /** Builds an `x-correlation-id`: the client's (if sane) or a new one. */
