@@ -6,10 +6,10 @@ import { z } from 'zod';
  * `_`, `-` and `.` between them. Characters the store refuses in an id (`/`, `\`, `?`, `#`), spaces, control
  * characters and lone surrogates never match, so a malformed id is a 400 naming the field, never a store error.
  */
-export const ID_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
+const ID_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9])?$/;
 
 /** Longest id accepted (the store allows 255; ours are far shorter). */
-export const ID_MAX_LENGTH = 200;
+const ID_MAX_LENGTH = 200;
 
 /** An id in a path, query or body. An id of this shape that does not exist is a 404, a malformed one a 400. */
 export const resourceId = z
@@ -23,5 +23,3 @@ export function idParams<K extends string>(name: K): z.ZodObject<{ [P in K]: typ
   return z.object({ [name]: resourceId } as { [P in K]: typeof resourceId });
 }
 
-/** True when `value` has the shape of one of our ids. */
-export const isResourceId = (value: string): boolean => value.length <= ID_MAX_LENGTH && ID_PATTERN.test(value);
