@@ -22,4 +22,3 @@ export const resourceId = z
 export function idParams<K extends string>(name: K): z.ZodObject<{ [P in K]: typeof resourceId }> {
   return z.object({ [name]: resourceId } as { [P in K]: typeof resourceId });
 }
-

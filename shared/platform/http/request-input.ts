@@ -8,18 +8,26 @@ import {
   ValidationError,
 } from '../errors';
 
-/** The path of the first string or key in `value` that holds a lone surrogate (a `\ud800` escape), if any. */
-function loneSurrogateAt(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
-  if (typeof value === 'string') return /\p{Cs}/u.test(value) ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = loneSurrogateAt(item, [...path, i]);
-      if (found) return found;
+const LONE_SURROGATE = /\p{Cs}/u;
+/** Deeper JSON is refused: no request of ours nests that far, and validating it would exhaust the stack. */
+const MAX_DEPTH = 64;
+
+/** The first text problem of a parsed body: a lone surrogate (a `\ud800` escape) in a string or key, or deep nesting. */
+function textProblem(body: unknown): { path: PropertyKey[]; message: string } | undefined {
+  const pending: { value: unknown; path: PropertyKey[] }[] = [{ value: body, path: [] }];
+  while (pending.length > 0) {
+    const { value, path } = pending.pop()!;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return { path, message: 'a lone surrogate (\\uD800-\\uDFFF) is not text' };
+      continue;
     }
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = /\p{Cs}/u.test(key) ? [...path, key] : loneSurrogateAt(item, [...path, key]);
-      if (found) return found;
+    if (!value || typeof value !== 'object') continue;
+    if (path.length >= MAX_DEPTH) return { path: [], message: `nested deeper than ${MAX_DEPTH} levels` };
+    const entries: [PropertyKey, unknown][] = Array.isArray(value) ? [...value.entries()] : Object.entries(value);
+    for (const [key, item] of entries) {
+      if (typeof key === 'string' && LONE_SURROGATE.test(key))
+        return { path: [...path, key], message: 'a lone surrogate (\\uD800-\\uDFFF) is not text' };
+      pending.push({ value: item, path: [...path, key] });
     }
   }
   return undefined;
@@ -30,7 +38,7 @@ const invalidBody = (detail: string, message: string, path: PropertyKey[] = []) 
 
 /**
  * Reads the body strictly: within the size limit, of the declared media type, valid UTF-8 (never decoded into
- * replacement characters), valid JSON, and with no lone surrogates (text the stores cannot keep).
+ * replacement characters), valid JSON, with no lone surrogates (text the stores cannot keep) and no deep nesting.
  */
 export async function readBody(request: HttpRequest, format: 'json' | 'form', maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -57,13 +65,8 @@ export async function readBody(request: HttpRequest, format: 'json' | 'form', ma
   } catch {
     throw invalidBody('The request body is not valid JSON.', 'invalid JSON');
   }
-  const surrogate = loneSurrogateAt(value);
-  if (surrogate)
-    throw invalidBody(
-      'The request body has text that is not valid Unicode.',
-      'a lone surrogate (\\uD800-\\uDFFF) is not text',
-      surrogate,
-    );
+  const problem = textProblem(value);
+  if (problem) throw invalidBody('The request body is not text we can keep.', problem.message, problem.path);
   return value;
 }
 
