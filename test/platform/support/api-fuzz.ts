@@ -40,7 +40,7 @@ export interface FuzzReport {
 }
 
 /** A small deterministic PRNG (mulberry32), so a seed replays the same requests. */
-export function randomSource(seed: number): () => number {
+function randomSource(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -79,7 +79,7 @@ const BAD_PATH_IDS = [
 ];
 
 /** Values of a schema that the schema refuses (never `undefined`: a missing optional value is fine). */
-export function badValues(schema: Schema | undefined): unknown[] {
+function badValues(schema: Schema | undefined): unknown[] {
   if (!schema) return [];
   const variants = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
   if (variants) {
