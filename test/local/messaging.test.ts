@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
+import { eventually } from '../support/eventually';
 
 const APP = join(__dirname, '../fixtures/conformance-app');
 
@@ -10,19 +11,6 @@ interface Seen {
   fn: string;
   message: any;
   meta: Record<string, any>;
-}
-
-/** Polls `read` until `done` holds (or fails with the last value after `timeoutMs`). */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline)
-      assert.fail(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
 }
 
 describe('local runtime: broker and timers', () => {
@@ -53,7 +41,11 @@ describe('local runtime: broker and timers', () => {
       },
     ]);
     assert.equal(res.status, 202);
-    const all = await until(seen, (s) => s.filter((x) => x.fn === 'flaky').length === 3);
+    const all = await eventually(
+      seen,
+      (s) => s.filter((x) => x.fn === 'flaky').length === 3,
+      'three deliveries of the flaky message',
+    );
     await new Promise((r) => setTimeout(r, 200));
     const deliveries = (await seen()).filter((x) => x.fn === 'flaky');
     assert.equal(deliveries.length, 3, 'two failures, then one success, then no more deliveries');
@@ -72,9 +64,10 @@ describe('local runtime: broker and timers', () => {
 
   it('dead-letters a message after the maximum delivery count, readable over the broker API', async () => {
     await publish('poison', [{ messageId: 'poison-1', body: 'never works' }]);
-    const dead = await until(
+    const dead = await eventually(
       () => broker('/poison/deadletter'),
       (d: any[]) => d.length === 1,
+      'the poison message in the dead-letter queue',
     );
     assert.equal(dead[0].messageId, 'poison-1');
     assert.equal(dead[0].deliveryCount, 3, 'LOCAL_BROKER_MAX_DELIVERY_COUNT=3 from local.settings.json');
@@ -87,7 +80,11 @@ describe('local runtime: broker and timers', () => {
   it('copies a topic message to every subscription, and routes output bindings (extra outputs and return values)', async () => {
     const res = await platform.api('/enqueue', { json: { batch: true, items: [{ job: 'a' }, { job: 'b' }] } });
     assert.equal(res.status, 202);
-    const all = await until(seen, (s) => s.filter((x) => x.fn === 'auditEvents' || x.fn === 'mailEvents').length === 4);
+    const all = await eventually(
+      seen,
+      (s) => s.filter((x) => x.fn === 'auditEvents' || x.fn === 'mailEvents').length === 4,
+      'both subscriptions to receive both events',
+    );
     const jobs = all
       .filter((x) => x.fn === 'jobWorker')
       .map((x) => x.message.job)
@@ -124,7 +121,11 @@ describe('local runtime: broker and timers', () => {
   it('runs runOnStartup timers once at start and schedules 6-field NCRONTAB timers every second', async () => {
     const ticks = async () =>
       (await (await platform.api('/ticks')).json()) as { fn: string; isPastDue: boolean; status: any; at: number }[];
-    const all = await until(ticks, (t) => t.filter((x) => x.fn === 'everySecond').length >= 2, 10_000);
+    const all = await eventually(
+      ticks,
+      (t) => t.filter((x) => x.fn === 'everySecond').length >= 2,
+      'two every-second ticks',
+    );
     const startup = all.filter((x) => x.fn === 'startup');
     assert.equal(startup.length, 1);
     assert.equal(startup[0]!.isPastDue, false);

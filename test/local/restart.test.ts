@@ -7,20 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CosmosClient } from '@azure/cosmos';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
+import { eventually } from '../support/eventually';
 
 const APP = join(__dirname, '../fixtures/conformance-app');
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline)
-      assert.fail(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
-}
 
 describe('local runtime: kill and restart', () => {
   let platform: LocalPlatform;
@@ -59,12 +48,17 @@ describe('local runtime: kill and restart', () => {
     const seen = async () =>
       (await (await platform.api('/seen')).json()) as { fn: string; meta: Record<string, any> }[];
     // The first message is being handled (and held); the second waits behind it (maxConcurrentCalls 1).
-    await until(seen, (s) => s.some((x) => x.fn === 'parked:start' && x.meta.messageId === 'held'));
+    await eventually(
+      seen,
+      (s) => s.some((x) => x.fn === 'parked:start' && x.meta.messageId === 'held'),
+      'the first message to be in hand',
+    );
     // The Cosmos export follows each write within a moment: wait until it holds the document, then crash.
     const snapshot = join(platform.dataDir, 'cosmos', 'snapshot.json');
-    await until(
+    await eventually(
       async () => (existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : ''),
       (text) => text.includes('survives a crash'),
+      'the Cosmos export to hold the document',
     );
 
     await platform.kill();
@@ -74,25 +68,30 @@ describe('local runtime: kill and restart', () => {
       { next: string }
     >;
     const missed = Date.parse(timers.everySecond!.next);
-    await until(
+    await eventually(
       async () => Date.now(),
       (now) => now > missed + 1500,
-      10_000,
+      'a timer occurrence to pass while the runtime is down',
     );
     await platform.restart();
 
-    const after = await until(seen, (s) => s.filter((x) => x.fn === 'parked').length === 2);
+    const after = await eventually(
+      seen,
+      (s) => s.filter((x) => x.fn === 'parked').length === 2,
+      'both messages handled',
+    );
     const handled = Object.fromEntries(
       after.filter((x) => x.fn === 'parked').map((x) => [x.meta.messageId, x.meta.deliveryCount]),
     );
     assert.deepEqual(handled, { held: 2, queued: 1 }, 'the in-flight message is delivered again; the queued one once');
 
-    const firstTick = await until(
+    const firstTick = await eventually(
       async () =>
         ((await (await platform.api('/ticks')).json()) as { fn: string; isPastDue: boolean }[]).find(
           (t) => t.fn === 'everySecond',
         ),
       (t) => t !== undefined,
+      'the first tick after the restart',
     );
     assert.equal(firstTick!.isPastDue, true, 'the occurrence missed while down runs at start as past due');
 

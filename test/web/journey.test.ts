@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
+import { eventually } from '../support/eventually';
 import {
   browserUnavailable,
   launchBrowser,
@@ -57,12 +58,11 @@ function missing(...needed: string[]): string | undefined {
   return absent.length ? `the API does not offer ${absent.join(', ')} yet` : undefined;
 }
 
-/** Polls the emulated Gmail's sent mail for a message containing `text`. */
-async function waitForSentMail(text: string, timeoutMs = 30_000): Promise<boolean> {
+/** Waits until the emulated Gmail's sent mail holds a message containing `text`; false if it never does. */
+async function waitForSentMail(text: string): Promise<boolean> {
   const base = platform.settings.GOOGLE_EMULATOR!.replace(/\/$/, '');
   const headers = { authorization: 'Bearer emulator' };
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const sentHasIt = async () => {
     const list = (await (
       await fetch(`${base}/gmail/v1/users/me/messages?labelIds=SENT&maxResults=50`, { headers })
     ).json()) as { messages?: { id: string }[] };
@@ -74,9 +74,9 @@ async function waitForSentMail(text: string, timeoutMs = 30_000): Promise<boolea
       const parsed = await simpleParser(Buffer.from(message.raw, 'base64url'));
       if (parsed.text?.includes(text)) return true;
     }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return false;
+    return false;
+  };
+  return eventually(sentHasIt, Boolean, `a sent message containing "${text}"`).catch(() => false);
 }
 
 /** A failed request to an endpoint the running API does not register (yet): "GET /api/agents?limit=100" -> "GET /agents". */
@@ -367,13 +367,11 @@ test('the web app', { skip: unavailable }, async (t) => {
       const html = await page.getByRole('article', { name: 'Reply Drafter' }).innerHTML();
       throw new Error(`could not switch: ${html}`, { cause: err });
     });
-    const deadline = Date.now() + 10_000;
-    let enabled = true;
-    while (enabled && Date.now() < deadline) {
-      enabled = ((await (await platform.api(`/agents/${drafter.id}`, { token })).json()) as { enabled: boolean })
-        .enabled;
-      if (enabled) await new Promise((r) => setTimeout(r, 250));
-    }
+    const { enabled } = await eventually(
+      async () => (await (await platform.api(`/agents/${drafter.id}`, { token })).json()) as { enabled: boolean },
+      (agent) => !agent.enabled,
+      'the switch to disable the agent',
+    );
     assert.equal(enabled, false, 'the switch disabled the agent');
 
     // The pack's workflow runs on working hours; move it to once a day.
@@ -778,12 +776,11 @@ test('the web app', { skip: unavailable }, async (t) => {
       const untilRenewal = before.expires_at * 1000 - (await tab.evaluate<number>('Date.now()')) - 50_000;
       await tab.clock.fastForward(Math.max(0, untilRenewal));
       await refreshed;
-      let after = before;
-      const deadline = Date.now() + 10_000;
-      while (after.access_token === before.access_token && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        after = await tab.evaluate<{ access_token: string; expires_at: number }>(storedUser);
-      }
+      const after = await eventually(
+        () => tab.evaluate<{ access_token: string; expires_at: number }>(storedUser),
+        (stored) => stored.access_token !== before.access_token,
+        'the renewed session to be stored',
+      );
       assert.notEqual(after.access_token, before.access_token, 'a new access token was stored');
       assert.ok(after.expires_at > before.expires_at, 'the new token lasts longer');
       // Still signed in: the next screen loads its data with the new token.
