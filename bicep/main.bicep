@@ -483,6 +483,9 @@ var appSettings = {
   // Tiers, retention and feature flags
   DEFAULT_TIER: defaultTier
   TIER_LIMITS: ''
+  // Per-tenant (by tier) and per-address token buckets of the API, per instance (see README, Rate limits).
+  API_RATE_LIMIT_ENABLED: 'true'
+  API_RATE_LIMITS: ''
   AUDIT_RETENTION_DAYS: '365'
   FEATURE_FLAGS: ''
 

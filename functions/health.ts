@@ -12,6 +12,8 @@ export const getHealth = httpRoute({
   tags: ['health'],
   response: healthResponse,
   durable: true,
+  // Probed by the platform; its checks are cached, so a burst of probes costs nothing downstream.
+  rateLimited: false,
   async handler({ services, durableClient }) {
     const report = await checkHealth({
       cosmos: () => services.cosmos().ping(),

@@ -13,5 +13,6 @@ export const httpRoute = createHttpRoute<Services>(() => {
     authenticate: (request) => services.authenticator().authenticate(request.headers.get(settings.AUTH_TOKEN_HEADER)),
     maxBodyBytes: settings.HTTP_MAX_BODY_BYTES,
     checkResponses: settings.APP_ENV === 'local',
+    rateLimiter: services.rateLimiter(),
   };
 });

@@ -4,6 +4,7 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import type { BlobStore } from '../platform/blob/blob-store';
 import type { EventPublisher } from '../platform/events/publisher';
 import type { Authenticator } from '../platform/http/principal';
+import type { RateLimiter } from '../platform/http/rate-limit';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { FeatureFlags } from '../platform/config/features';
 import type { TenantService } from '../identity/tenants';
@@ -40,6 +41,8 @@ export interface Services {
   authenticator: () => Authenticator;
   audit: () => AuditLog;
   flags: () => FeatureFlags;
+  /** The API's per-tenant and per-address rate limits; undefined when turned off. */
+  rateLimiter: () => RateLimiter | undefined;
   /** Personal tenants and profiles. */
   tenants: () => TenantService;
   /** Tier limits and usage meters. */

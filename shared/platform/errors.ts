@@ -166,6 +166,23 @@ export class LimitExceededError extends AppError {
   }
 }
 
+/**
+ * Too many requests in a short time (the API's rate limit, not a plan limit). `headers` carry `Retry-After` and the
+ * `RateLimit-Policy` / `RateLimit` fields.
+ */
+export class RateLimitedError extends AppError {
+  constructor(retryAfterSeconds: number, headers: Record<string, string>) {
+    super(
+      429,
+      'rate-limited',
+      'Too many requests',
+      `Too many requests in a short time. Try again in ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+      { ...headers, 'Retry-After': String(retryAfterSeconds) },
+    );
+  }
+}
+
 /** A dependency (provider, model, store) failed in a way the person can retry later. */
 export class UpstreamError extends AppError {
   constructor(detail: string, status = 502) {

@@ -5,6 +5,8 @@ import { createFeatureFlags } from '../../platform/config/features';
 import { createCosmosStore } from '../../platform/cosmos/store';
 import { createEventPublisher } from '../../platform/events/publisher';
 import { lazy } from '../../platform/lazy';
+import { resolveRateLimits } from '../../platform/config/rate-limits';
+import { createRateLimiter } from '../../platform/http/rate-limit';
 import { createJwtAuthenticator } from '../../identity/jwt-authenticator';
 import { loadLinkKey } from '../../suggestions/link-signer';
 import type { Services } from '../services-type';
@@ -12,7 +14,7 @@ import type { Services } from '../services-type';
 /** Stores, events, authentication, audit and feature flags. */
 export function wirePlatform(
   root: Services,
-): Pick<Services, 'cosmos' | 'blobs' | 'events' | 'authenticator' | 'audit' | 'flags'> {
+): Pick<Services, 'cosmos' | 'blobs' | 'events' | 'authenticator' | 'audit' | 'flags' | 'rateLimiter'> {
   const { settings, clock } = root;
   // List cursors are signed with a key derived from the app's link key: one secret to keep, a separate key per use.
   const cursorKey = () => Buffer.from(hkdfSync('sha256', loadLinkKey(settings), '', 'list-cursors', 32));
@@ -40,5 +42,14 @@ export function wirePlatform(
         }),
     ),
     flags: lazy(() => createFeatureFlags(settings)),
+    rateLimiter: lazy(() =>
+      settings.API_RATE_LIMIT_ENABLED
+        ? createRateLimiter({
+            clock,
+            sizes: resolveRateLimits(settings.API_RATE_LIMITS),
+            tierOf: async (tenantId) => (await root.tenants().find(tenantId))?.tier ?? settings.DEFAULT_TIER,
+          })
+        : undefined,
+    ),
   };
 }

@@ -7,6 +7,7 @@ import { agentSettings } from './agents';
 import { tierSettings } from './tiers';
 import { featureSettings } from './features';
 import { privacySettings } from './privacy';
+import { rateLimitSettings } from './rate-limits';
 import { ValidationError } from '../errors';
 
 /**
@@ -20,7 +21,8 @@ export const settingsSchema = coreSettings
   .extend(agentSettings.shape)
   .extend(tierSettings.shape)
   .extend(featureSettings.shape)
-  .extend(privacySettings.shape);
+  .extend(privacySettings.shape)
+  .extend(rateLimitSettings.shape);
 
 export type Settings = z.infer<typeof settingsSchema>;
 

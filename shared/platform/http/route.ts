@@ -10,6 +10,7 @@ import type { Principal } from './principal';
 import { registerOperation } from './openapi-registry';
 import { problemResponse, toProblem } from './problem';
 import { ifMatchOf, readBody } from './request-input';
+import { clientAddress, type RateLimiter } from './rate-limit';
 import { toHttpResponse, type RouteResult } from './responses';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -58,6 +59,11 @@ export interface RouteSpec<B, Q, P, A extends 'user' | 'none', S> {
   produces?: string;
   /** Adds the Durable client input binding (start, query, signal orchestrations). */
   durable?: boolean;
+  /**
+   * Counts requests against the caller's rate limit (default): the tenant's bucket on `auth: 'user'` routes, the client
+   * address's on `auth: 'none'` routes. `false` only for the health probe.
+   */
+  rateLimited?: boolean;
   handler(ctx: RouteContext<B, Q, P, A, S>): Promise<RouteResult>;
 }
 
@@ -93,13 +99,18 @@ export function correlationIdOf(request: HttpRequest): string {
 }
 
 function htmlError(err: unknown, correlationId: string): HttpResponseInit {
-  const { problem } = toProblem(err, correlationId);
+  const { problem, headers } = toProblem(err, correlationId);
   const page = renderPage(problem.title, `<h1>${escapeHtml(problem.title)}</h1><p>${escapeHtml(problem.detail)}</p>`);
   return {
     status: problem.status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'x-correlation-id': correlationId },
+    headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'x-correlation-id': correlationId },
     body: page,
   };
+}
+
+/** Adds `extra` below the response's own headers (which win). */
+function withHeaders(response: HttpResponseInit, extra: Record<string, string>): HttpResponseInit {
+  return { ...response, headers: { ...extra, ...(response.headers as Record<string, string>) } };
 }
 
 /** What routes need from the app; the composition root provides it (see `createHttpRoute`). */
@@ -112,6 +123,8 @@ export interface RouteHost<S> {
   maxBodyBytes: number;
   /** Check success bodies against the route's `response` schema (local mode), so the OpenAPI document never drifts. */
   checkResponses: boolean;
+  /** The API's rate limits; absent when they are turned off. */
+  rateLimiter: RateLimiter | undefined;
 }
 
 /** The `httpRoute` function of an app whose routes get `S` as their services. */
@@ -137,6 +150,7 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
   host: () => RouteHost<S>,
 ): (request: HttpRequest, invocation: InvocationContext) => Promise<HttpResponseInit> {
   const auth = (spec.auth ?? 'user') as A;
+  const rateLimited = spec.rateLimited ?? true;
   const bodyFormat = spec.bodyFormat ?? 'json';
   registerOperation({
     name: spec.name,
@@ -158,9 +172,14 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
     const correlationId = correlationIdOf(request);
     const log = createLogger(invocation, correlationId);
     return withCorrelation(correlationId, async () => {
+      // The caller's rate limit state, sent on every answer once known.
+      let limitHeaders: Record<string, string> = {};
       try {
-        const { services, authenticate, maxBodyBytes, checkResponses } = host();
+        const { services, authenticate, maxBodyBytes, checkResponses, rateLimiter } = host();
+        if (rateLimiter && rateLimited && auth === 'none')
+          limitHeaders = rateLimiter.takeForAddress(clientAddress(request));
         const principal = auth === 'user' ? await authenticate(request) : undefined;
+        if (rateLimiter && rateLimited && principal) limitHeaders = await rateLimiter.takeForTenant(principal.tenantId);
         const errors: FieldError[] = [];
         const params = parsePart(spec.params, request.params, 'params', errors);
         const query = parsePart(spec.query, queryObject(request), 'query', errors);
@@ -192,7 +211,7 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
             throw new Error(`response of ${spec.name} does not match its schema`);
           }
         }
-        return toHttpResponse(result, correlationId);
+        return withHeaders(toHttpResponse(result, correlationId), limitHeaders);
       } catch (thrown) {
         // Domain code names fields relative to the body it was given; the request names them from its parts.
         const err = thrown instanceof ValidationError ? thrown.inRequest('body') : thrown;
@@ -200,7 +219,9 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
         if (typeof status !== 'number' || status >= 500) {
           log.error(`${spec.name} failed`, err);
         }
-        return spec.errorFormat === 'html' ? htmlError(err, correlationId) : problemResponse(err, correlationId);
+        const response =
+          spec.errorFormat === 'html' ? htmlError(err, correlationId) : problemResponse(err, correlationId);
+        return withHeaders(response, limitHeaders);
       }
     });
   };
