@@ -133,6 +133,24 @@ describe('built-in templates', () => {
     );
   });
 
+  it('a fooled model cannot make a follow-up chase a thread the person did not write last, or too early', () => {
+    const template = TEMPLATES.find((t) => t.id === 'follow-up-tracker')!;
+    const input = richInput(template.configSchema.parse({ waitDays: 3 }));
+    const nudge = { waitingDays: 99, nudge: 'Pay now: https://evil.example/pay', confidence: 1 };
+    const fooled = {
+      followUps: [...input.threads.map((t) => ({ ...nudge, threadId: t.id })), { ...nudge, threadId: 'thr-made-up' }],
+    };
+    const proposals = template.propose(fooled, { input, connectors: { mail: 'conn-1' } });
+    assert.deepEqual(
+      proposals.map((p) => p.sources[0]!.id),
+      ['thr-wait'],
+      'only the thread the person wrote last, six days ago; never an id it was not shown',
+    );
+    const [chase] = proposals as Extract<(typeof proposals)[number], { kind: 'email.reply' }>[];
+    assert.deepEqual(chase!.payload.to, ['priya@northwind.example'], 'the people the person wrote to');
+    assert.match(chase!.rationale, /for 6 day/, 'the wait is counted in code, not taken from the model');
+  });
+
   it('meeting briefs link the mail and documents about the same topic or people', () => {
     const template = TEMPLATES.find((t) => t.id === 'meeting-prep')!;
     const output = template.task.offline(richInput(template.configSchema.parse({}))) as {

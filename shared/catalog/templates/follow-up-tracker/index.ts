@@ -1,6 +1,6 @@
 import type { Proposal } from '../../../suggestions/kinds';
 import type { AgentTemplate } from '../../types';
-import { reSubject } from '../rules';
+import { hoursBetween, reSubject } from '../rules';
 import { followUpOffline } from './offline';
 import { FOLLOW_UP_INSTRUCTIONS, FOLLOW_UP_PROMPT_VERSION } from './prompt';
 import { followUpConfig, followUpOutput, type FollowUpConfig, type FollowUpOutput } from './schema';
@@ -38,10 +38,15 @@ export const followUpTracker: AgentTemplate<FollowUpConfig, FollowUpOutput> = {
     const connectorId = connectors.mail;
     if (!connectorId) return [];
     const threads = new Map(input.threads.map((t) => [t.id, t]));
+    const me = input.account?.toLowerCase();
     return output.followUps.flatMap((f): Proposal[] => {
       const thread = threads.get(f.threadId);
       const last = thread?.messages[thread.messages.length - 1];
       if (!thread || !last || last.to.length === 0 || f.confidence < 0.3) return [];
+      // Checked here, whatever the model said: the last message is the person's own, and old enough to chase.
+      const mine = me ? last.from.email.toLowerCase() === me : last.labels.includes('SENT');
+      const waitingDays = Math.floor(hoursBetween(last.date, input.now) / 24);
+      if (!mine || waitingDays < (input.config as FollowUpConfig).waitDays) return [];
       return [
         {
           kind: 'email.reply',
@@ -54,7 +59,7 @@ export const followUpTracker: AgentTemplate<FollowUpConfig, FollowUpOutput> = {
             subject: reSubject(thread.subject).slice(0, 998),
             body: f.nudge,
           },
-          rationale: `No answer to "${thread.subject}" for ${f.waitingDays} day(s).`.slice(0, 2000),
+          rationale: `No answer to "${thread.subject}" for ${waitingDays} day(s).`.slice(0, 2000),
           sources: [{ type: 'thread', id: thread.id, title: thread.subject.slice(0, 500), connectorId }],
           confidence: f.confidence,
         },
