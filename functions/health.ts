@@ -1,4 +1,3 @@
-import { checkHealth } from '../shared/platform/health/health';
 import { healthResponse } from '../shared/platform/health/health-view';
 import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
@@ -14,15 +13,21 @@ export const getHealth = httpRoute({
   durable: true,
   // Probed by the platform; its checks are cached, so a burst of probes costs nothing downstream.
   rateLimited: false,
-  async handler({ services, durableClient }) {
-    const report = await checkHealth({
-      cosmos: () => services.cosmos().ping(),
-      blob: () => services.blobs().ping(),
-      durable: async () => {
-        await durableClient().getStatusBy({ createdTimeFrom: new Date(Date.now() - 1000), createdTimeTo: new Date() });
+  async handler({ services, durableClient, log }) {
+    const report = await services.health().report(
+      {
+        cosmos: () => services.cosmos().ping(),
+        blob: () => services.blobs().ping(),
+        durable: async () => {
+          await durableClient().getStatusBy({
+            createdTimeFrom: new Date(Date.now() - 1000),
+            createdTimeTo: new Date(),
+          });
+        },
+        broker: () => services.events().ping(),
       },
-      broker: () => services.events().ping(),
-    });
+      (component, err) => log.warn(`health check of ${component} failed`, { error: (err as Error)?.message }),
+    );
     return { ...ok(report), status: report.status === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } };
   },
 });

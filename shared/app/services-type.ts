@@ -5,6 +5,7 @@ import type { BlobStore } from '../platform/blob/blob-store';
 import type { EventPublisher } from '../platform/events/publisher';
 import type { Authenticator } from '../platform/http/principal';
 import type { RateLimiter } from '../platform/http/rate-limit';
+import type { HealthMonitor } from '../platform/health/health';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { FeatureFlags } from '../platform/config/features';
 import type { TenantService } from '../identity/tenants';
@@ -43,6 +44,8 @@ export interface Services {
   flags: () => FeatureFlags;
   /** The API's per-tenant and per-address rate limits; undefined when turned off. */
   rateLimiter: () => RateLimiter | undefined;
+  /** GET /api/health's dependency checks, cached for a few seconds. */
+  health: () => HealthMonitor;
   /** Personal tenants and profiles. */
   tenants: () => TenantService;
   /** Tier limits and usage meters. */

@@ -7,6 +7,7 @@ import { createEventPublisher } from '../../platform/events/publisher';
 import { lazy } from '../../platform/lazy';
 import { resolveRateLimits } from '../../platform/config/rate-limits';
 import { createRateLimiter } from '../../platform/http/rate-limit';
+import { createHealthMonitor } from '../../platform/health/health';
 import { createJwtAuthenticator } from '../../identity/jwt-authenticator';
 import { loadLinkKey } from '../../suggestions/link-signer';
 import type { Services } from '../services-type';
@@ -14,7 +15,7 @@ import type { Services } from '../services-type';
 /** Stores, events, authentication, audit and feature flags. */
 export function wirePlatform(
   root: Services,
-): Pick<Services, 'cosmos' | 'blobs' | 'events' | 'authenticator' | 'audit' | 'flags' | 'rateLimiter'> {
+): Pick<Services, 'cosmos' | 'blobs' | 'events' | 'authenticator' | 'audit' | 'flags' | 'rateLimiter' | 'health'> {
   const { settings, clock } = root;
   // List cursors are signed with a key derived from the app's link key: one secret to keep, a separate key per use.
   const cursorKey = () => Buffer.from(hkdfSync('sha256', loadLinkKey(settings), '', 'list-cursors', 32));
@@ -42,6 +43,8 @@ export function wirePlatform(
         }),
     ),
     flags: lazy(() => createFeatureFlags(settings)),
+    // Dependency checks are reused for a few seconds: probes and bursts of callers cost the stores nothing.
+    health: lazy(() => createHealthMonitor({ clock, cacheMs: 5_000 })),
     rateLimiter: lazy(() =>
       settings.API_RATE_LIMIT_ENABLED
         ? createRateLimiter({

@@ -9,5 +9,6 @@ const componentSchema = z.object({
 /** The health report as the health endpoint shows it. */
 export const healthResponse = z.object({
   status: z.enum(['ok', 'degraded']),
+  checkedAt: z.string(),
   components: z.record(z.string(), componentSchema),
 });
