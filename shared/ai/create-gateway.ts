@@ -23,5 +23,6 @@ export function createAiGateway(settings: Settings): AiGateway {
     timeoutMs: settings.AI_TIMEOUT_MS,
     maxRetries: settings.AI_MAX_RETRIES,
     maxRetryDelayMs: settings.AI_MAX_RETRY_DELAY_MS,
+    maxOutputTokens: { default: settings.AI_MAX_OUTPUT_TOKENS, perTask: settings.AI_TASK_MAX_OUTPUT_TOKENS },
   });
 }

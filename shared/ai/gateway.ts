@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { retryAfterMs, retryDelayMs, sleep } from '../platform/retry';
+import type { CallBudget, HeldTokens } from './budget';
 import { StructuredOutputError, ModelUnavailableError, isRetryable, type ProviderFailure } from './errors';
 import type { PriceTable } from './pricing';
 import { buildMessages } from './prompt';
+import { countPromptTokens } from './token-count';
 import type { AiTask, ChatMessage, GenerateResult, ModelClass, ModelProvider, TokenUsage } from './types';
 
 export interface AiGatewayOptions {
@@ -13,6 +15,8 @@ export interface AiGatewayOptions {
   timeoutMs: number;
   maxRetries: number;
   maxRetryDelayMs: number;
+  /** Longest answer of every request, in tokens: a default and per-task overrides (by task id). */
+  maxOutputTokens: { default: number; perTask?: Record<string, number> };
   /** Injected for tests; real timers by default. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -22,6 +26,8 @@ export interface GenerateOptions {
   tier: string;
   /** A short, non-secret line placed before the data (date, time zone, what to focus on). */
   context: string;
+  /** Holds each request's worst case before it is sent and settles it after (limits and budgets). */
+  budget?: CallBudget;
 }
 
 const OFFLINE_MODEL = 'offline';
@@ -88,6 +94,17 @@ export class AiGateway {
     return this.options.models[tier === 'free' ? 'small' : task.modelClass];
   }
 
+  /** The longest answer a task's requests allow (tokens). */
+  maxOutputTokens(task: { id: string }): number {
+    return this.options.maxOutputTokens.perTask?.[task.id] ?? this.options.maxOutputTokens.default;
+  }
+
+  /** How long one request may take at most, retries and their waits included: how long its reservation lives. */
+  get longestRequestMs(): number {
+    const { timeoutMs, maxRetries, maxRetryDelayMs } = this.options;
+    return timeoutMs * (maxRetries + 1) + maxRetryDelayMs * maxRetries + 60_000;
+  }
+
   /** The prompt a task sends for an input (also used by the benchmark to count tokens). */
   messagesFor<I, O>(task: AiTask<I, O>, input: I, context: string): ChatMessage[] {
     return buildMessages(task.instructions, schemaText(task.output), context, task.sections(input));
@@ -96,13 +113,24 @@ export class AiGateway {
   async generate<I, O>(task: AiTask<I, O>, input: I, options: GenerateOptions): Promise<GenerateResult<O>> {
     const messages = this.messagesFor(task, input, options.context);
     const provider = this.options.provider;
+    const maxOutputTokens = this.maxOutputTokens(task);
     if (!provider) {
-      const output = task.output.parse(task.offline(input));
-      const usage = {
-        promptTokens: estimateTokens(messages.map((m) => m.content).join('\n')),
-        cachedPromptTokens: 0,
-        completionTokens: estimateTokens(JSON.stringify(output)),
-      };
+      // The offline rules count in estimated tokens, and budgets apply to them the same way.
+      const promptTokens = estimateTokens(messages.map((m) => m.content).join('\n'));
+      const held = await options.budget?.reserve({
+        attempt: 0,
+        tokens: promptTokens + maxOutputTokens,
+        holdForMs: this.longestRequestMs,
+      });
+      let output: O;
+      try {
+        output = task.output.parse(task.offline(input));
+      } catch (err) {
+        await held?.release();
+        throw err;
+      }
+      const usage = { promptTokens, cachedPromptTokens: 0, completionTokens: estimateTokens(JSON.stringify(output)) };
+      await held?.settle(usage, 0);
       return { output, usage, costUsd: 0, model: OFFLINE_MODEL, requests: 0 };
     }
 
@@ -113,10 +141,29 @@ export class AiGateway {
     let answeredBy = model;
     let conversation = messages;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const response = await this.withRetries(provider, () => {
-        requests++;
-        return { model, messages: conversation, schemaName: task.id.replace(/[^\w-]/g, '_'), jsonSchema };
-      });
+      let held: HeldTokens | undefined;
+      if (options.budget) {
+        const tokens = (await countPromptTokens(conversation)) + maxOutputTokens;
+        held = await options.budget.reserve({ attempt, tokens, holdForMs: this.longestRequestMs });
+      }
+      const sent = conversation;
+      let response: Awaited<ReturnType<ModelProvider['complete']>>;
+      try {
+        response = await this.withRetries(provider, () => {
+          requests++;
+          return {
+            model,
+            messages: sent,
+            schemaName: task.id.replace(/[^\w-]/g, '_'),
+            jsonSchema,
+            maxOutputTokens,
+          };
+        });
+      } catch (err) {
+        await held?.release();
+        throw err;
+      }
+      await held?.settle(response.usage, this.options.prices.cost(response.model, response.usage));
       usage = addUsage(usage, response.usage);
       answeredBy = response.model;
       const parsed = parseAnswer(task.output, response.content);

@@ -55,7 +55,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
             type: 'json_schema',
             json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: false },
           },
-          ...(request.maxOutputTokens ? { max_completion_tokens: request.maxOutputTokens } : {}),
+          max_completion_tokens: request.maxOutputTokens,
         },
         { signal },
       );

@@ -18,7 +18,8 @@ export interface ModelRequest {
   /** JSON schema the answer must follow (structured outputs). */
   schemaName: string;
   jsonSchema: Record<string, unknown>;
-  maxOutputTokens?: number;
+  /** Longest answer allowed (tokens); always set by the gateway, so a reservation is a true bound. */
+  maxOutputTokens: number;
 }
 
 export interface ModelResponse {

@@ -5,8 +5,22 @@ import type { ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { LimitExceededError } from '../platform/errors';
+import { MeterFullError, Meters } from './meters';
+import { Reservations, type Reservation } from './reservations';
+import {
+  countedMeter,
+  limitError,
+  periods,
+  tenantMonthMeter,
+  tokenMeter,
+  type CountedLimit,
+  type NamedMeter,
+  type TokenMeter,
+} from './limit-meters';
 
 export type { LimitName, TierLimits } from '../platform/config/tiers';
+export type { Reservation } from './reservations';
+export type { CountedLimit, TokenMeter } from './limit-meters';
 
 /** Counters kept per tenant and period (UTC day and UTC month). */
 export interface UsageCounters {
@@ -20,7 +34,7 @@ export interface UsageCounters {
 
 export type UsageDeltas = Partial<UsageCounters>;
 
-interface MeterDoc extends TenantDoc, UsageCounters {
+interface SpendDoc extends TenantDoc, UsageCounters {
   period: 'day' | 'month';
   /** Start of the period (ISO). */
   start: string;
@@ -47,11 +61,49 @@ export interface UsageReport {
   month: PeriodUsage;
 }
 
+export interface TokenReservationRequest {
+  /** Deterministic per model call (run, step, batch, attempt): a retried activity finds its own reservation. */
+  id: string;
+  /** The call's worst case: prompt tokens counted plus the maximum output tokens the request allows. */
+  tokens: number;
+  meters: TokenMeter[];
+  /** How long the call may take at most; after that the sweep releases the reservation. */
+  holdForMs: number;
+}
+
+/** What a model call used, as the provider reported it. */
+export interface SpentTokens {
+  promptTokens: number;
+  cachedPromptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
 export interface UsageService {
-  /** Throws LimitExceededError (429, limit-exceeded) when doing `amount` more would pass the tenant's tier limit. */
+  /**
+   * Throws LimitExceededError (429, limit-exceeded) when doing `amount` more would pass the tenant's tier limit. A
+   * read, for early refusals and the schedule interval; what enforces a limit is `take` or `reserveTokens`.
+   */
   checkLimit(tenantId: string, limit: LimitName, opts?: { amount?: number; current?: number }): Promise<void>;
-  /** Adds to the tenant's counters for today and this month, atomically (Cosmos patch increments). */
+  /** Adds to the tenant's spend counters for today and this month (Cosmos patch increments); no limit. */
   record(tenantId: string, deltas: UsageDeltas): Promise<void>;
+  /** Counts `amount` more in one atomic step, or throws LimitExceededError and counts nothing. */
+  take(tenantId: string, limit: CountedLimit, amount?: number): Promise<void>;
+  /** Uncounts what `take` counted (a start that did not happen, a deleted item). */
+  giveBack(tenantId: string, limit: CountedLimit, amount?: number): Promise<void>;
+  /**
+   * Reserves a model call's worst case on the tenant's month and on every given meter, all or nothing. Throws
+   * LimitExceededError naming the full meter (`limit`: a TokenLimitName).
+   */
+  reserveTokens(tenantId: string, request: TokenReservationRequest): Promise<Reservation>;
+  /** Charges what the call used (never more than reserved), returns the rest, and records the spend. Once per id. */
+  settleTokens(reservation: Reservation, spent: SpentTokens): Promise<void>;
+  /** Returns a failed or timed-out call's reservation whole. */
+  releaseTokens(reservation: Reservation): Promise<void>;
+  /** Releases reservations whose call never finished (expired). Returns how many. */
+  sweepReservations(): Promise<number>;
+  /** A token meter as it is now (used and reserved), for reports and checks. */
+  tokenMeter(tenantId: string, meter: TokenMeter | 'tenantMonth'): Promise<{ used: number; reserved: number }>;
   report(tenantId: string): Promise<UsageReport>;
   tierLimits(tier: Tier): TierLimits;
 }
@@ -80,38 +132,10 @@ const COUNTED: Partial<Record<LimitName, ContainerName>> = {
   connectors: 'connectors',
 };
 
-const DAY_TTL = 100 * 86_400;
-const MONTH_TTL = 800 * 86_400;
-
-function periods(now: Date) {
-  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const dayEnd = new Date(dayStart.getTime() + 86_400_000);
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return {
-    day: {
-      id: `day:${dayStart.toISOString().slice(0, 10)}`,
-      start: dayStart.toISOString(),
-      resetsAt: dayEnd.toISOString(),
-      ttl: DAY_TTL,
-    },
-    month: {
-      id: `month:${monthStart.toISOString().slice(0, 7)}`,
-      start: monthStart.toISOString(),
-      resetsAt: monthEnd.toISOString(),
-      ttl: MONTH_TTL,
-    },
-  };
-}
-
-const LIMIT_LABELS: Record<LimitName, string> = {
-  agents: 'agents',
-  workflows: 'workflows',
-  connectors: 'connected accounts',
-  runsPerDay: 'runs today',
-  tokensPerMonth: 'model tokens this month',
-  approvalLinksPerDay: 'approval links today',
-  scheduleMinIntervalMinutes: 'minutes between scheduled runs',
+/** Spend counters that move with a counted limit (the daily report shows them too). */
+const SPEND_OF: Partial<Record<CountedLimit, 'runs' | 'approvalLinks'>> = {
+  runsPerDay: 'runs',
+  approvalLinksPerDay: 'approvalLinks',
 };
 
 export function createUsageService(deps: {
@@ -121,30 +145,73 @@ export function createUsageService(deps: {
   /** The tenant's tier (the tenant service's profile). */
   tierOf(tenantId: string): Promise<Tier>;
 }): UsageService {
-  const meters = new TenantRepository<MeterDoc>(deps.store, 'usage', 'usage meter');
+  const spend = new TenantRepository<SpendDoc>(deps.store, 'usage', 'usage meter');
   const counted = (name: ContainerName) => new TenantRepository<TenantDoc>(deps.store, name, name);
+  const meters = new Meters(deps.store);
+  const reservations = new Reservations(deps.store, meters);
+  // Agent monthly tokens were kept in the runs container before the meters; a new month's meter starts from them.
+  const legacyAgentMonth = new TenantRepository<TenantDoc & { tokens?: number }>(deps.store, 'runs', 'agent usage');
 
-  async function meter(tenantId: string, p: { id: string; start: string; resetsAt: string }): Promise<PeriodUsage> {
-    const doc = await meters.get(tenantId, p.id);
+  async function period(tenantId: string, p: { id: string; start: string; resetsAt: string }): Promise<PeriodUsage> {
+    const doc = await spend.get(tenantId, p.id);
     const counters = { ...ZERO };
     for (const key of COUNTERS) counters[key] = typeof doc?.[key] === 'number' ? doc[key] : 0;
     return { ...counters, start: p.start, resetsAt: p.resetsAt };
   }
 
-  async function increment(
-    tenantId: string,
-    p: { id: string; start: string; ttl: number },
-    period: 'day' | 'month',
-    ops: PatchOperation[],
-  ) {
+  async function increment(tenantId: string, p: { id: string; start: string; ttl: number }, ops: PatchOperation[]) {
+    const kind = p.id.startsWith('day:') ? 'day' : 'month';
     try {
-      await meters.patch(tenantId, p.id, ops);
+      await spend.patch(tenantId, p.id, ops);
     } catch (err) {
       if ((err as { status?: number }).status !== 404) throw err;
-      // First use in this period: create the meter at zero (a concurrent creator may win; both then increment).
-      await meters.createIfAbsent({ id: p.id, tenantId, period, start: p.start, ttl: p.ttl, ...ZERO });
-      await meters.patch(tenantId, p.id, ops);
+      // First use in this period: create the counters at zero (a concurrent creator may win; both then increment).
+      await spend.createIfAbsent({ id: p.id, tenantId, period: kind, start: p.start, ttl: p.ttl, ...ZERO });
+      await spend.patch(tenantId, p.id, ops);
     }
+  }
+
+  async function addSpend(tenantId: string, deltas: UsageDeltas, allowNegative = false) {
+    const ops: PatchOperation[] = [];
+    for (const key of COUNTERS) {
+      const value = deltas[key];
+      if (value === undefined || value === 0) continue;
+      if (!Number.isFinite(value) || (value < 0 && !allowNegative))
+        throw new Error(`usage delta ${key} must be a non-negative number`);
+      ops.push({ op: 'incr', path: `/${key}`, value });
+    }
+    if (ops.length === 0) return;
+    const p = periods(deps.clock.now());
+    await increment(tenantId, p.day, ops);
+    await increment(tenantId, p.month, ops);
+  }
+
+  async function counterMeter(tenantId: string, limit: CountedLimit): Promise<NamedMeter> {
+    const tier = await deps.tierOf(tenantId);
+    const now = deps.clock.now();
+    const container = COUNTED[limit];
+    const initial = async () => {
+      if (container) return counted(container).count(tenantId);
+      return (await period(tenantId, periods(now).day))[SPEND_OF[limit]!];
+    };
+    return countedMeter(limit, deps.limits[tier][limit], tier, now, initial);
+  }
+
+  async function monthMeter(tenantId: string): Promise<NamedMeter> {
+    const tier = await deps.tierOf(tenantId);
+    const now = deps.clock.now();
+    const initial = async () => {
+      const month = await period(tenantId, periods(now).month);
+      return month.promptTokens + month.completionTokens;
+    };
+    return tenantMonthMeter(deps.limits[tier].tokensPerMonth, tier, now, initial);
+  }
+
+  function runMeter(tenantId: string, meter: TokenMeter): NamedMeter {
+    const now = deps.clock.now();
+    if (meter.kind !== 'agentMonth') return tokenMeter(meter, now);
+    const legacyId = `agent-usage:${meter.agentId}:${now.toISOString().slice(0, 7)}`;
+    return tokenMeter(meter, now, async () => (await legacyAgentMonth.get(tenantId, legacyId))?.tokens ?? 0);
   }
 
   const service: UsageService = {
@@ -152,63 +219,75 @@ export function createUsageService(deps: {
       return deps.limits[tier];
     },
 
-    async record(tenantId, deltas) {
-      const ops: PatchOperation[] = [];
-      for (const key of COUNTERS) {
-        const value = deltas[key];
-        if (value === undefined || value === 0) continue;
-        if (!Number.isFinite(value) || value < 0) throw new Error(`usage delta ${key} must be a non-negative number`);
-        ops.push({ op: 'incr', path: `/${key}`, value });
+    record: (tenantId, deltas) => addSpend(tenantId, deltas),
+
+    async take(tenantId, limit, amount = 1) {
+      const meter = await counterMeter(tenantId, limit);
+      try {
+        await meters.take(tenantId, meter, amount);
+      } catch (err) {
+        if (err instanceof MeterFullError) throw limitError(meter, err, amount);
+        throw err;
       }
-      if (ops.length === 0) return;
-      const p = periods(deps.clock.now());
-      await increment(tenantId, p.day, 'day', ops);
-      await increment(tenantId, p.month, 'month', ops);
+      const counter = SPEND_OF[limit];
+      if (counter) await addSpend(tenantId, { [counter]: amount });
+    },
+
+    async giveBack(tenantId, limit, amount = 1) {
+      await meters.giveBack(tenantId, await counterMeter(tenantId, limit), amount);
+      const counter = SPEND_OF[limit];
+      if (counter) await addSpend(tenantId, { [counter]: -amount }, true);
+    },
+
+    async reserveTokens(tenantId, request) {
+      const all = [await monthMeter(tenantId), ...request.meters.map((m) => runMeter(tenantId, m))];
+      const expiresAt = new Date(deps.clock.now().getTime() + request.holdForMs);
+      try {
+        return await reservations.reserve(tenantId, request.id, request.tokens, all, expiresAt);
+      } catch (err) {
+        const full = err instanceof MeterFullError ? all.find((m) => m.id === err.meter.id) : undefined;
+        if (full && err instanceof MeterFullError) throw limitError(full, err, request.tokens);
+        throw err;
+      }
+    },
+
+    async settleTokens(reservation, spent) {
+      await reservations.settle(reservation, spent.promptTokens + spent.completionTokens);
+      await addSpend(reservation.tenantId, spent);
+    },
+
+    releaseTokens: (reservation) => reservations.release(reservation),
+
+    sweepReservations: () => reservations.sweep(deps.clock.now()),
+
+    async tokenMeter(tenantId, meter) {
+      const spec = meter === 'tenantMonth' ? await monthMeter(tenantId) : runMeter(tenantId, meter);
+      const doc = await meters.read(tenantId, spec.id);
+      return { used: doc?.used ?? (spec.initial ? await spec.initial() : 0), reserved: doc?.reserved ?? 0 };
     },
 
     async checkLimit(tenantId, limit, opts = {}) {
       const tier = await deps.tierOf(tenantId);
       const max = deps.limits[tier][limit];
-      const label = LIMIT_LABELS[limit];
       if (limit === 'scheduleMinIntervalMinutes') {
         const requested = opts.amount ?? max;
         if (requested < max) {
           throw new LimitExceededError(
             limit,
             `Your ${tier} plan runs schedules at most every ${max} minutes; this one asks for every ${requested}.`,
-            {
-              used: requested,
-              max,
-            },
+            { used: requested, max },
           );
         }
         return;
       }
       const amount = opts.amount ?? 1;
-      const p = periods(deps.clock.now());
-      let used: number;
-      let resetsAt: string | undefined;
+      const meter = limit === 'tokensPerMonth' ? await monthMeter(tenantId) : await counterMeter(tenantId, limit);
       const container = COUNTED[limit];
-      if (container) {
-        used = opts.current ?? (await counted(container).count(tenantId));
-      } else if (limit === 'runsPerDay') {
-        used = opts.current ?? (await meter(tenantId, p.day)).runs;
-        resetsAt = p.day.resetsAt;
-      } else if (limit === 'approvalLinksPerDay') {
-        used = opts.current ?? (await meter(tenantId, p.day)).approvalLinks;
-        resetsAt = p.day.resetsAt;
-      } else {
-        const month = await meter(tenantId, p.month);
-        used = opts.current ?? month.promptTokens + month.completionTokens;
-        resetsAt = p.month.resetsAt;
-      }
-      if (used + amount > max) {
-        const when = resetsAt ? ` It resets at ${resetsAt}.` : ' Remove one or upgrade your plan to add more.';
-        throw new LimitExceededError(limit, `You have used ${used} of ${max} ${label} on the ${tier} plan.${when}`, {
-          used,
-          max,
-          ...(resetsAt ? { resetsAt } : {}),
-        });
+      const doc = container ? undefined : await meters.read(tenantId, meter.id);
+      const used = opts.current ?? doc?.used ?? (meter.initial ? await meter.initial() : 0);
+      const reserved = doc?.reserved ?? 0;
+      if (used + reserved + amount > max) {
+        throw limitError(meter, new MeterFullError(meter, used, reserved), amount);
       }
     },
 
@@ -216,30 +295,29 @@ export function createUsageService(deps: {
       const tier = await deps.tierOf(tenantId);
       const limits = deps.limits[tier];
       const p = periods(deps.clock.now());
-      const [today, month, agents, workflows, connectors] = await Promise.all([
-        meter(tenantId, p.day),
-        meter(tenantId, p.month),
-        counted('agents').count(tenantId),
-        counted('workflows').count(tenantId),
-        counted('connectors').count(tenantId),
+      // Standing counts are the documents themselves; daily counts and tokens are what the meters charged.
+      const used = async (meter: NamedMeter) =>
+        (COUNTED[meter.name as LimitName] ? undefined : (await meters.read(tenantId, meter.id))?.used) ??
+        (meter.initial ? await meter.initial() : 0);
+      const counts = {} as Record<CountedLimit, number>;
+      const countedNames: CountedLimit[] = ['agents', 'workflows', 'connectors', 'runsPerDay', 'approvalLinksPerDay'];
+      const [today, month, tokens] = await Promise.all([
+        period(tenantId, p.day),
+        period(tenantId, p.month),
+        monthMeter(tenantId).then(used),
+        ...countedNames.map(async (name) => (counts[name] = await used(await counterMeter(tenantId, name)))),
       ]);
-      const standing = (used: number, max: number): LimitUsage => ({ used, max, resetsAt: null });
       const report = {} as Record<LimitName, LimitUsage>;
       for (const name of LIMIT_NAMES) {
-        if (name === 'agents') report[name] = standing(agents, limits.agents);
-        else if (name === 'workflows') report[name] = standing(workflows, limits.workflows);
-        else if (name === 'connectors') report[name] = standing(connectors, limits.connectors);
-        else if (name === 'runsPerDay')
-          report[name] = { used: today.runs, max: limits.runsPerDay, resetsAt: today.resetsAt };
-        else if (name === 'approvalLinksPerDay')
-          report[name] = { used: today.approvalLinks, max: limits.approvalLinksPerDay, resetsAt: today.resetsAt };
+        if (name === 'scheduleMinIntervalMinutes') report[name] = { used: null, max: limits[name], resetsAt: null };
         else if (name === 'tokensPerMonth')
+          report[name] = { used: tokens, max: limits[name], resetsAt: month.resetsAt };
+        else
           report[name] = {
-            used: month.promptTokens + month.completionTokens,
-            max: limits.tokensPerMonth,
-            resetsAt: month.resetsAt,
+            used: counts[name],
+            max: limits[name],
+            resetsAt: name === 'runsPerDay' || name === 'approvalLinksPerDay' ? today.resetsAt : null,
           };
-        else report[name] = { used: null, max: limits.scheduleMinIntervalMinutes, resetsAt: null };
       }
       return { tenantId, tier, limits: report, today, month };
     },

@@ -12,6 +12,12 @@ export interface Tokens {
   cached: number;
   completion: number;
 }
+/** A reached limit: a tier limit (`runsPerDay`, `tokensPerMonth`) or a budget (`agentTokensPerRun`…). */
+export interface StopLimit {
+  name: string;
+  resetsAt: string | null;
+}
+
 export const ZERO_TOKENS: Tokens = { prompt: 0, cached: 0, completion: 0 };
 export const totalTokens = (t: Tokens) => t.prompt + t.completion;
 
@@ -54,6 +60,10 @@ export interface RunDoc extends TenantDoc {
   reason: string | null;
   /** `budget` or `limit` for stopped runs. */
   stopKind: 'budget' | 'limit' | null;
+  /** For stopped runs: the limit or budget that was reached, and when it starts over (null: it does not). */
+  stopLimit?: StopLimit | null;
+  /** The run was counted against the day's runs when it was accepted (scheduled runs are counted when they start). */
+  counted?: boolean;
   steps: RunStep[];
   tokens: Tokens;
   costUsd: number;
@@ -120,6 +130,8 @@ export const runView = z.object({
   status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'stopped']),
   reason: z.string().nullable(),
   stopKind: z.enum(['budget', 'limit']).nullable(),
+  /** The limit or budget a stopped run reached, and when it resets (null: it does not reset by itself). */
+  stopLimit: z.object({ name: z.string(), resetsAt: z.string().nullable() }).nullable(),
   progress: z.object({
     stage: z.string(),
     completedSteps: z.number(),
@@ -187,6 +199,7 @@ export function toRunView(run: RunDoc, live?: RunProgress | null): RunView {
     status: run.status,
     reason: run.reason,
     stopKind: run.stopKind,
+    stopLimit: run.stopLimit ?? null,
     progress,
     steps: run.steps.map(({ snapshots: _s, outputPath: _o, ...step }) => step),
     tokens: run.tokens,

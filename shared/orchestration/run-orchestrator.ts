@@ -1,29 +1,10 @@
-import {
-  RetryOptions,
-  type OrchestrationContext,
-  type OrchestrationHandler,
-  type RegisteredActivity,
-  type Task,
-} from 'durable-functions';
-import type { FinishRequest, PrepareResult, StepRequest, StepResult } from './run-activities';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import type { FinishRequest, RunActivityHandles, StepRequest, StepResult } from './run-activities';
+import { result, type TypedTask } from '../platform/durable/activity-handles';
 import type { RunOrchestrationInput } from './run-service';
 import type { RunProgress } from './run-model';
 
-/** The typed activity handles the orchestrator calls (from `df.app.activity`). */
-export interface RunActivityHandles {
-  prepare: RegisteredActivity;
-  step: RegisteredActivity;
-  finish: RegisteredActivity;
-}
-
 export const RUN_ORCHESTRATION = 'agentRun';
-
-/**
- * Prepare and finish only touch our own stores and are idempotent, so a transient store failure is retried. Steps are
- * not retried by Durable: the gateway already retries the model, the hub the connectors, and a step that failed
- * records why on the run.
- */
-const STORE_RETRY = new RetryOptions(2_000, 3);
 
 /**
  * One run = one orchestration: prepare (limits, status), the steps (sequential: each reads the previous results;
@@ -34,9 +15,10 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
   return function* runOrchestrator(context: OrchestrationContext): Generator<Task, string, unknown> {
     const { tenantId, runId } = context.df.getInput() as RunOrchestrationInput;
     const progress = (p: RunProgress) => context.df.setCustomStatus(p);
+    const all = <T>(tasks: TypedTask<T>[]) => context.df.Task.all(tasks) as TypedTask<T[]>;
     progress({ stage: 'preparing', completedSteps: 0, totalSteps: 0, currentStep: null });
 
-    const plan = (yield handles.prepare({ tenantId, runId }).withRetry(STORE_RETRY)) as PrepareResult;
+    const plan = yield* result(handles.prepare({ tenantId, runId }));
     if (!plan.proceed) {
       progress({ stage: 'done', completedSteps: 0, totalSteps: 0, currentStep: null });
       return 'not-started';
@@ -44,22 +26,17 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
     const total = plan.stepIds.length + (plan.coordinatorStepId ? 1 : 0);
     let completed = 0;
     let outcome: FinishRequest['outcome'] = 'completed';
-    const stepRequest = (stepId: string, previousStepIds: string[]): StepRequest => ({
-      tenantId,
-      runId,
-      stepId,
-      previousStepIds,
-    });
+    const step = (stepId: string, previousStepIds: string[]) =>
+      handles.runStep({ tenantId, runId, stepId, previousStepIds } satisfies StepRequest);
+    const halted = (r: StepResult) => (r.status === 'completed' ? undefined : r.status);
 
     try {
       if (plan.mode === 'parallel') {
         progress({ stage: 'running', completedSteps: 0, totalSteps: total, currentStep: plan.stepIds.join(',') });
-        const results = (yield context.df.Task.all(
-          plan.stepIds.map((id) => handles.step(stepRequest(id, []))),
-        )) as StepResult[];
+        const results = yield* result(all(plan.stepIds.map((id) => step(id, []))));
         completed += results.length;
-        const halted = results.find((r) => r.status !== 'completed');
-        if (halted) outcome = halted.status as FinishRequest['outcome'];
+        const stopped = results.map(halted).find(Boolean);
+        if (stopped) outcome = stopped;
         else if (plan.coordinatorStepId) {
           progress({
             stage: 'coordinating',
@@ -67,18 +44,19 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
             totalSteps: total,
             currentStep: plan.coordinatorStepId,
           });
-          const merged = (yield handles.step(stepRequest(plan.coordinatorStepId, plan.stepIds))) as StepResult;
+          const merged = yield* result(step(plan.coordinatorStepId, plan.stepIds));
           completed++;
-          if (merged.status !== 'completed') outcome = merged.status as FinishRequest['outcome'];
+          outcome = halted(merged) ?? outcome;
         }
       } else {
         const done: string[] = [];
         for (const stepId of plan.stepIds) {
           progress({ stage: 'running', completedSteps: completed, totalSteps: total, currentStep: stepId });
-          const result = (yield handles.step(stepRequest(stepId, [...done]))) as StepResult;
+          const stepResult = yield* result(step(stepId, [...done]));
           completed++;
-          if (result.status !== 'completed') {
-            outcome = result.status as FinishRequest['outcome'];
+          const stopped = halted(stepResult);
+          if (stopped) {
+            outcome = stopped;
             break;
           }
           done.push(stepId);
@@ -89,9 +67,7 @@ export function createRunOrchestrator(handles: RunActivityHandles): Orchestratio
       outcome = 'failed';
     }
     progress({ stage: 'finishing', completedSteps: completed, totalSteps: total, currentStep: null });
-    const status = (yield handles
-      .finish({ tenantId, runId, outcome } satisfies FinishRequest)
-      .withRetry(STORE_RETRY)) as string;
+    const status = yield* result(handles.finish({ tenantId, runId, outcome }));
     progress({ stage: 'done', completedSteps: completed, totalSteps: total, currentStep: null });
     return status;
   };

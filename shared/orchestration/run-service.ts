@@ -36,7 +36,7 @@ export interface RunServiceDeps {
   store: CosmosStore;
   clock: Clock;
   audit: () => AuditLog;
-  usage: () => Pick<UsageService, 'checkLimit'>;
+  usage: () => Pick<UsageService, 'checkLimit' | 'take' | 'giveBack'>;
   agents: () => AgentService;
   workflows: () => WorkflowService;
 }
@@ -49,8 +49,9 @@ export interface RunRequest extends Actor {
   /** Deterministic id for scheduled runs (one per target and slot). */
   runId?: string;
   /**
-   * Check the daily run and monthly token limits before creating the run (default). Scheduled runs skip this: the
-   * run is created and then stops with a visible "limit" status, so the person sees why it did not run.
+   * Count the run against today's runs when it is accepted, and refuse it (429, no run created) beyond the limit or
+   * when this month's tokens are used up (default). Scheduled runs skip this: the run is created, counted when it
+   * starts, and stops with a visible "limit" status, so the person sees why it did not run.
    */
   checkLimits?: boolean;
 }
@@ -174,9 +175,11 @@ export class RunService {
       const existing = await this.repo.get(tenantId, runId);
       if (existing) return { run: existing, created: false };
     }
-    if (request.checkLimits !== false) {
-      await this.deps.usage().checkLimit(tenantId, 'runsPerDay');
+    const counted = request.checkLimits !== false;
+    if (counted) {
       await this.deps.usage().checkLimit(tenantId, 'tokensPerMonth');
+      // One conditional increment: of simultaneous starts, exactly as many as the day has left are accepted.
+      await this.deps.usage().take(tenantId, 'runsPerDay');
     }
 
     const doc: RunDoc = {
@@ -203,9 +206,20 @@ export class RunService {
       startedAt: null,
       finishedAt: null,
       durationMs: null,
+      counted,
     };
-    const { doc: run, created } = await this.repo.createIfAbsent(doc);
-    if (!created) return { run, created };
+    let stored: { doc: Stored<RunDoc>; created: boolean };
+    try {
+      stored = await this.repo.createIfAbsent(doc);
+    } catch (err) {
+      if (counted) await this.deps.usage().giveBack(tenantId, 'runsPerDay');
+      throw err;
+    }
+    const { doc: run, created } = stored;
+    if (!created) {
+      if (counted) await this.deps.usage().giveBack(tenantId, 'runsPerDay');
+      return { run, created };
+    }
     await this.deps.audit().record({
       tenantId,
       actor: { type: request.source === 'schedule' ? 'system' : 'person', id: request.actorId },
@@ -233,6 +247,7 @@ export class RunService {
               durationMs: Math.max(0, at.getTime() - Date.parse(current.createdAt)),
             },
       );
+      if (counted) await this.deps.usage().giveBack(tenantId, 'runsPerDay');
       throw err;
     }
     return { run, created };

@@ -32,6 +32,7 @@ describe('AI gateway with the openai client against an OpenAI-compatible server'
       timeoutMs: opts.timeoutMs ?? 5_000,
       maxRetries: opts.maxRetries ?? 3,
       maxRetryDelayMs: 20_000,
+      maxOutputTokens: { default: 4000, perTask: { 'reply-drafter': 900 } },
       sleep: async (ms) => {
         sleeps.push(ms);
       },
@@ -73,6 +74,45 @@ describe('AI gateway with the openai client against an OpenAI-compatible server'
     assert.equal((user.match(/<data /g) ?? []).length, 3, 'one data section per message');
     assert.equal((user.match(/<\/data>/g) ?? []).length, 3, 'the injected closing tag was neutralised');
     assert.deepEqual((request.response_format as { type: string }).type, 'json_schema');
+  });
+
+  it('sets a maximum output length on every request and holds its worst case before sending it', async () => {
+    const events: string[] = [];
+    const budget = {
+      async reserve(r: { attempt: number; tokens: number; holdForMs: number }) {
+        events.push(`reserve ${r.attempt} (${fake.requests.length} sent)`);
+        assert.ok(r.tokens > 4000, 'the prompt tokens plus the maximum output');
+        assert.ok(r.holdForMs >= 5_000, 'held at least as long as a request may take');
+        return {
+          settle: async (usage: { promptTokens: number; completionTokens: number }) => {
+            events.push(`settle ${usage.promptTokens + usage.completionTokens}`);
+          },
+          release: async () => {
+            events.push('release');
+          },
+        };
+      },
+    };
+    fake.queue.push({ content: 'not json', usage: { prompt: 300, completion: 10 } });
+    fake.queue.push({ content: validAnswer(['m1']), usage: { prompt: 350, completion: 30 } });
+    await gateway().generate(inboxTriage.task, agentInput(config, mailbox(1)), { tier: 'free', context: '', budget });
+    assert.deepEqual(events, ['reserve 0 (0 sent)', 'settle 310', 'reserve 1 (1 sent)', 'settle 380']);
+    assert.deepEqual(
+      fake.requests.map((r) => r.max_completion_tokens),
+      [4000, 4000],
+    );
+
+    events.length = 0;
+    fake.queue.push({ status: 400, content: 'bad request' });
+    await assert.rejects(
+      gateway({ maxRetries: 0 }).generate(inboxTriage.task, agentInput(config, mailbox(1)), {
+        tier: 'free',
+        context: '',
+        budget,
+      }),
+      ModelUnavailableError,
+    );
+    assert.deepEqual(events, ['reserve 0 (2 sent)', 'release'], 'a failed request gives its reservation back');
   });
 
   it('keeps the system prompt identical across requests so provider prompt caching applies', async () => {
@@ -169,6 +209,7 @@ describe('offline provider', () => {
     timeoutMs: 1000,
     maxRetries: 0,
     maxRetryDelayMs: 0,
+    maxOutputTokens: { default: 4000 },
   });
 
   it('produces the same structured output from rules, deterministically, with estimated tokens and no cost', async () => {

@@ -26,6 +26,10 @@ export interface FakeOpenAi {
   fallback: (body: FakeOpenAi['requests'][number]) => FakeReply;
   /** Lets held requests answer. */
   release(): void;
+  /** Every answer waits this long first (a deliberately slow model); 0 by default. */
+  delayMs: number;
+  /** Requests received and not answered yet. */
+  inFlight: number;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     requests: [],
     queue: [],
     fallback: () => ({ status: 500, content: 'no scripted reply' }),
+    delayMs: 0,
+    inFlight: 0,
     release() {
       releaseHeld();
       held = new Promise<void>((resolve) => (releaseHeld = resolve));
@@ -57,7 +63,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
     const body = await readJson(req);
     fake.requests.push(body);
+    fake.inFlight++;
+    res.once('close', () => fake.inFlight--);
     const reply = fake.queue.shift() ?? fake.fallback(body);
+    if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
     if (reply.hold) await held;
     const status = reply.status ?? 200;
     if (status !== 200) {

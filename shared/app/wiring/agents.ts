@@ -48,7 +48,6 @@ export function wireAgents(
   const ai = lazy(() => createAiGateway(settings));
   const runActivities = lazy(() =>
     createRunActivities({
-      store: root.cosmos(),
       blobs: root.blobs,
       clock,
       audit: root.audit,

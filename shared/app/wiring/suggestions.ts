@@ -2,6 +2,7 @@ import { createRollupStore, DEFAULT_TIME_SAVED_MINUTES } from '../../analytics/r
 import { createEmailTransport } from '../../communications/email-transport';
 import { createNotifier } from '../../communications/notifier';
 import { lazy } from '../../platform/lazy';
+import { LimitExceededError } from '../../platform/errors';
 import { createConnectorActionRunner } from '../../suggestions/actions';
 import { createApprovalActivities } from '../../suggestions/approval-activities';
 import { createApprovalLinks } from '../../suggestions/approval-links';
@@ -62,12 +63,12 @@ export function wireSuggestions(
       recipient: (tenantId) => root.tenants().find(tenantId),
       allowApprovalLinks: async (tenantId, count) => {
         try {
-          await root.usage().checkLimit(tenantId, 'approvalLinksPerDay', { amount: count });
-        } catch {
-          return false;
+          await root.usage().take(tenantId, 'approvalLinksPerDay', count);
+          return true;
+        } catch (err) {
+          if (err instanceof LimitExceededError) return false;
+          throw err;
         }
-        await root.usage().record(tenantId, { approvalLinks: count });
-        return true;
       },
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       webBaseUrl: settings.WEB_BASE_URL,

@@ -26,6 +26,29 @@ export const agentSettings = z.object({
   AI_MAX_RETRIES: intSetting(3),
   /** Longest wait between retries, even when the server's retry-after asks for more. */
   AI_MAX_RETRY_DELAY_MS: intSetting(20_000),
+  /**
+   * Longest answer a model request may give, in tokens: every request sets it, so a reservation (prompt tokens +
+   * this) bounds what the call can use. `AI_TASK_MAX_OUTPUT_TOKENS` sets it per task, JSON: {"inbox-triage":3000}.
+   */
+  AI_MAX_OUTPUT_TOKENS: intSetting(4_000),
+  AI_TASK_MAX_OUTPUT_TOKENS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return {};
+      const parsed = z.record(z.string(), z.number().int().min(1)).safeParse(
+        (() => {
+          try {
+            return JSON.parse(v);
+          } catch {
+            return undefined;
+          }
+        })(),
+      );
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: 'custom', message: 'expected JSON: {"<task id>": <max output tokens>}' });
+      return z.NEVER;
+    }),
   /** Items (messages, events, documents) per model request; a step sends ceil(n / this) requests. */
   AI_BATCH_MAX_ITEMS: intSetting(100),
   /** Upper bound of tokens a single run may use, whatever the agent's own budget. */

@@ -206,6 +206,23 @@ export class TenantRepository<T extends TenantDoc> {
     }
   }
 
+  /**
+   * Applies `operations` only if the document matches `condition` (`from c where …`), atomically in the store (a
+   * conditional patch). Answers false when the condition is not met; a missing document is a NotFoundError.
+   */
+  async patchWhere(tenantId: string, id: string, condition: string, operations: PatchOperation[]): Promise<boolean> {
+    const container = await this.container();
+    try {
+      await container.item(id, requireTenant(tenantId)).patch({ condition, operations });
+      return true;
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 412) return false;
+      if (status === 404) throw new NotFoundError(this.what);
+      throw err;
+    }
+  }
+
   /** Deletes the document; a missing one is a 404, a stale `ifMatch` a 412. */
   async delete(tenantId: string, id: string, ifMatch?: string): Promise<void> {
     const container = await this.container();

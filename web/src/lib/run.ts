@@ -1,4 +1,5 @@
 import type { Run } from '../api/types';
+import { dateTime } from './format';
 
 const ACTIVE = new Set<string>(['pending', 'running']);
 
@@ -39,4 +40,19 @@ export function runErrorText(run: Run): string | null {
   if (run.status === 'cancelled') return 'You cancelled this run.';
   if (run.status === 'failed') return 'The run failed. Try again; if it keeps failing, check your connected accounts.';
   return null;
+}
+
+const LIMIT_WORDS: Record<string, string> = {
+  tokensPerMonth: "Your plan's model tokens for this month are used up.",
+  runsPerDay: "Your plan's runs for today are used up.",
+  agentTokensPerMonth: 'This agent reached its monthly token budget.',
+  agentTokensPerRun: 'This agent reached its token budget for one run.',
+  runMaxTokens: 'The run reached the most tokens one run may use.',
+};
+
+/** For a run stopped by a limit or budget: which one, in plain words, and when it starts over. */
+export function stopLimitText(run: Run): string | null {
+  if (run.status !== 'stopped' || !run.stopLimit) return null;
+  const words = LIMIT_WORDS[run.stopLimit.name] ?? 'The run reached a limit of your plan.';
+  return run.stopLimit.resetsAt ? `${words} It starts over on ${dateTime(run.stopLimit.resetsAt)}.` : words;
 }

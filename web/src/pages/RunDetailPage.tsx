@@ -1,4 +1,5 @@
 import Alert from '@mui/material/Alert';
+import AlertTitle from '@mui/material/AlertTitle';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
@@ -22,7 +23,7 @@ import { ErrorNotice, Loading, PageHeader, Section } from '../components/states'
 import { StatusChip } from '../components/StatusChip';
 import { count, dateTime, money } from '../lib/format';
 import { suggestionTitle } from '../lib/labels';
-import { isActive, progressOf, runErrorText, totalTokens } from '../lib/run';
+import { isActive, progressOf, runErrorText, stopLimitText, totalTokens } from '../lib/run';
 
 function Stat({ label, value }: { label: string; value: string }) {
   return (
@@ -65,6 +66,7 @@ export function RunDetailPage() {
   const active = isActive(r);
   const progress = progressOf(r);
   const error = runErrorText(r);
+  const limit = stopLimitText(r);
   const produced = suggestions.data?.items ?? [];
 
   return (
@@ -117,6 +119,7 @@ export function RunDetailPage() {
           )}
           {error && (
             <Alert severity={r.status === 'failed' ? 'error' : 'info'} sx={{ mt: 1 }}>
+              {limit && <AlertTitle>{limit}</AlertTitle>}
               {error}
             </Alert>
           )}

@@ -1,0 +1,172 @@
+/**
+ * Limits under concurrency, on the local runtime (embedded Cosmos-API server) with a deliberately slow
+ * OpenAI-compatible fake model. For 10 and 50 simultaneous runs it prints:
+ *   - runs accepted versus `runsPerDay` (simultaneous starts of one person);
+ *   - tokens used and reserved versus `tokensPerMonth`, at their highest while the runs were in flight (sampled), and
+ *     the overrun (must be 0);
+ *   - the latency a reservation adds to one model call: reserve before + settle after, on the four meters a step
+ *     uses, with as many calls in flight as runs (p50 / p99, ms).
+ *
+ *   npm run bench:limits            # MODEL_DELAY_MS=500 by default
+ */
+import { startFakeOpenAi } from '../test/support/fake-openai';
+import { startTestPlatform, type Person, type TestPlatform } from '../test/support/platform';
+import { answerTasks } from '../test/support/task-answers';
+
+const CONCURRENCY = [10, 50];
+const MODEL_DELAY_MS = Number(process.env.MODEL_DELAY_MS ?? 500);
+const RUNS_PER_DAY = 5;
+const TOKENS_PER_MONTH = 50_000;
+const MAX_OUTPUT = 2_000;
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+
+async function person(p: TestPlatform, email: string, tier: 'free' | 'pro'): Promise<{ who: Person; agentId: string }> {
+  const who = await p.person(email);
+  await p.services.tenants().setTier(who.tenantId, tier);
+  await p.connectGoogle(who);
+  const agent = await p.json('/agents', { method: 'POST', token: who.token, json: { templateId: 'daily-digest' } });
+  if (agent.status !== 201) throw new Error(`agent: ${agent.status} ${JSON.stringify(agent.body)}`);
+  return { who, agentId: agent.body.id };
+}
+
+async function startRuns(p: TestPlatform, who: Person, agentId: string, n: number) {
+  return Promise.all(
+    Array.from({ length: n }, () =>
+      p.json('/orchestration/runs', { method: 'POST', token: who.token, json: { agentId } }),
+    ),
+  );
+}
+
+async function runsLimit(p: TestPlatform, n: number) {
+  const { who, agentId } = await person(p, `runs-${n}@bench.test`, 'free');
+  const answers = await startRuns(p, who, agentId, n);
+  const accepted = answers.filter((a) => a.status === 202);
+  await Promise.all(accepted.map((a) => p.finishedRun(who, a.body.id, 600_000)));
+  return { accepted: accepted.length, refused: answers.filter((a) => a.status === 429).length };
+}
+
+async function tokensLimit(p: TestPlatform, n: number) {
+  const { who, agentId } = await person(p, `tokens-${n}@bench.test`, 'pro');
+  const meter = () => p.services.usage().tokenMeter(who.tenantId, 'tenantMonth');
+  let sampling = true;
+  let peak = { used: 0, reserved: 0 };
+  const sampler = (async () => {
+    while (sampling) {
+      const m = await meter();
+      if (m.used + m.reserved > peak.used + peak.reserved) peak = m;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const answers = await startRuns(p, who, agentId, n);
+  const runs = await Promise.all(
+    answers.filter((a) => a.status === 202).map((a) => p.finishedRun(who, a.body.id, 600_000)),
+  );
+  sampling = false;
+  await sampler;
+  const end = await meter();
+  return {
+    completed: runs.filter((r) => r.status === 'completed').length,
+    stopped: runs.filter((r) => r.status === 'stopped').length,
+    peak,
+    end,
+    overrun: Math.max(0, peak.used + peak.reserved - TOKENS_PER_MONTH, end.used + end.reserved - TOKENS_PER_MONTH),
+  };
+}
+
+/** Reserve → (the model's time) → settle, `n` at once, on a step's four meters; the store round trips are timed. */
+async function reservationLatency(p: TestPlatform, n: number) {
+  const who = await p.person(`latency-${n}@bench.test`);
+  const usage = p.services.usage();
+  const samples: number[] = [];
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const runId = `run_bench_${n}_${i}`;
+      const t0 = performance.now();
+      const reservation = await usage.reserveTokens(who.tenantId, {
+        id: `${runId}:main:0:0`,
+        tokens: 3_000,
+        meters: [
+          { kind: 'run', runId, limit: 400_000 },
+          { kind: 'agentMonth', agentId: 'agent_bench', agentName: 'Bench', limit: null },
+          { kind: 'agentRun', agentId: 'agent_bench', agentName: 'Bench', runId, limit: 100_000 },
+        ],
+        holdForMs: 600_000,
+      });
+      const reserved = performance.now() - t0;
+      await new Promise((r) => setTimeout(r, MODEL_DELAY_MS));
+      const t1 = performance.now();
+      await usage.settleTokens(reservation, {
+        promptTokens: 1_000,
+        cachedPromptTokens: 0,
+        completionTokens: 100,
+        costUsd: 0,
+      });
+      samples.push(reserved + performance.now() - t1);
+    }),
+  );
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+async function main() {
+  const fake = await startFakeOpenAi();
+  fake.fallback = answerTasks();
+  fake.delayMs = MODEL_DELAY_MS;
+  console.log(`starting the local platform (fake model answering after ${MODEL_DELAY_MS} ms)…`);
+  const p = await startTestPlatform({
+    settings: {
+      AI_PROVIDER: 'compatible',
+      AI_BASE_URL: fake.baseUrl,
+      AI_API_KEY: 'bench',
+      AI_MAX_RETRIES: '0',
+      AI_MAX_OUTPUT_TOKENS: String(MAX_OUTPUT),
+      TIER_LIMITS: JSON.stringify({
+        free: { runsPerDay: RUNS_PER_DAY },
+        pro: { runsPerDay: 10_000, tokensPerMonth: TOKENS_PER_MONTH },
+      }),
+    },
+  });
+  try {
+    const rows: string[][] = [];
+    for (const n of CONCURRENCY) {
+      console.log(`${n} simultaneous runs…`);
+      const runs = await runsLimit(p, n);
+      const tokens = await tokensLimit(p, n);
+      const latency = await reservationLatency(p, n);
+      rows.push([
+        String(n),
+        `${runs.accepted} / ${RUNS_PER_DAY} (${runs.refused} refused)`,
+        `${tokens.peak.used} + ${tokens.peak.reserved} / ${TOKENS_PER_MONTH}`,
+        `${tokens.end.used} + ${tokens.end.reserved}`,
+        String(tokens.overrun),
+        `${tokens.completed} completed, ${tokens.stopped} stopped`,
+        `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)}`,
+      ]);
+    }
+    const header = [
+      'runs',
+      'accepted / runsPerDay',
+      'peak used + reserved / tokensPerMonth',
+      'end used + reserved',
+      'overrun',
+      'runs against the token limit',
+      'reservation ms p50 / p99',
+    ];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+    console.log(`\nLimits under concurrency (model ${MODEL_DELAY_MS} ms, max output ${MAX_OUTPUT} tokens per request)`);
+    console.log(line(header));
+    for (const row of rows) console.log(line(row));
+  } finally {
+    await p.platform.stop();
+    await fake.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

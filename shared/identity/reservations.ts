@@ -1,0 +1,117 @@
+import type { Container } from '@azure/cosmos';
+import type { CosmosStore } from '../platform/cosmos/store';
+import { holdKey, MeterFullError, type MeterLimit, type Meters } from './meters';
+
+/** A reservation held on several meters at once (what one model call may use), settled or released as one. */
+export interface Reservation {
+  /** The caller's id (deterministic per call, so a retried activity finds its own reservation). */
+  id: string;
+  tenantId: string;
+  /** The hold key on every meter (derived from `id`). */
+  key: string;
+  amount: number;
+  meterIds: string[];
+  expiresAt: string;
+}
+
+/**
+ * The index of open reservations, one document each in one partition of the `system` container, so the sweep finds
+ * expired ones (a worker that died mid-call) with one indexed query instead of scanning every tenant's meters.
+ */
+interface ReservationDoc extends Reservation {
+  pk: typeof RESERVATIONS_PK;
+  ttl: number;
+}
+
+const RESERVATIONS_PK = 'reservations';
+
+const statusOf = (err: unknown) => (err as { code?: unknown }).code;
+
+export class Reservations {
+  constructor(
+    private readonly store: CosmosStore,
+    private readonly meters: Meters,
+  ) {}
+
+  private container(): Promise<Container> {
+    return this.store.container('system');
+  }
+
+  /**
+   * Holds `amount` on every meter, or on none: when one is full, the holds already taken are released and the
+   * MeterFullError of the full meter is thrown. The index document is written first, so a crash at any point leaves
+   * nothing the sweep cannot find.
+   */
+  async reserve(
+    tenantId: string,
+    id: string,
+    amount: number,
+    meters: MeterLimit[],
+    expiresAt: Date,
+  ): Promise<Reservation> {
+    const reservation: Reservation = {
+      id,
+      tenantId,
+      key: holdKey(id),
+      amount,
+      meterIds: meters.map((m) => m.id),
+      expiresAt: expiresAt.toISOString(),
+    };
+    const ttl = Math.max(3_600, Math.ceil((expiresAt.getTime() - Date.now()) / 1000) + 86_400);
+    await (
+      await this.container()
+    ).items.upsert<ReservationDoc>({ ...reservation, id: reservation.key, pk: RESERVATIONS_PK, ttl });
+    const results = await Promise.allSettled(meters.map((m) => this.meters.hold(tenantId, m, reservation.key, amount)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return reservation;
+    const taken = meters.filter((_, i) => results[i]!.status === 'fulfilled').map((m) => m.id);
+    await this.end({ ...reservation, meterIds: taken }, 0);
+    const full = results
+      .map((r) => (r.status === 'rejected' ? r.reason : undefined))
+      .find((e): e is MeterFullError => e instanceof MeterFullError);
+    throw full ?? failed.reason;
+  }
+
+  /** Charges what the call used (at most what was held) and returns the rest. Settling twice changes nothing. */
+  settle(reservation: Reservation, used: number): Promise<void> {
+    return this.end(reservation, used);
+  }
+
+  /** Returns everything held (a failed or timed-out call). */
+  release(reservation: Reservation): Promise<void> {
+    return this.end(reservation, 0);
+  }
+
+  private async end(reservation: Reservation, used: number): Promise<void> {
+    await Promise.all(
+      reservation.meterIds.map((meterId) =>
+        this.meters.settle(reservation.tenantId, meterId, reservation.key, reservation.amount, used),
+      ),
+    );
+    try {
+      await (await this.container()).item(reservation.key, RESERVATIONS_PK).delete();
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+  }
+
+  /** Releases every reservation that expired before `now` (its call never finished). Returns how many. */
+  async sweep(now: Date, max = 500): Promise<number> {
+    const { resources } = await (
+      await this.container()
+    ).items
+      .query<ReservationDoc>(
+        {
+          query: 'SELECT * FROM c WHERE c.pk = @pk AND c.expiresAt < @now',
+          parameters: [
+            { name: '@pk', value: RESERVATIONS_PK },
+            { name: '@now', value: now.toISOString() },
+          ],
+        },
+        { partitionKey: RESERVATIONS_PK, maxItemCount: max },
+      )
+      .fetchNext();
+    for (const doc of resources) await this.release(doc);
+    return resources.length;
+  }
+}
