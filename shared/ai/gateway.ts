@@ -33,7 +33,7 @@ export interface GenerateOptions {
 const OFFLINE_MODEL = 'offline';
 
 /** Rough token estimate (4 characters per token) used for offline accounting and budgets. */
-export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
 const schemaCache = new WeakMap<object, string>();
 function schemaText(schema: z.ZodType): string {
