@@ -2,6 +2,8 @@
 // against the local runtime (embedded Cosmos-API server) and a deliberately slow OpenAI-compatible fake model.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TokenMeter } from '../../shared/identity/usage';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { eventually, startTestPlatform, type TestPlatform, type Person } from '../support/platform';
@@ -177,6 +179,9 @@ describe('limits hold under concurrency', () => {
       },
     });
     assert.equal(workflow.status, 201, JSON.stringify(workflow.body));
+    // The model answers nobody until a step has stopped, so the parallel steps are in flight together whatever the
+    // machine's speed: two reservations (prompt + 6000 tokens of output each) fill the run's cap, the third cannot fit.
+    fake.queue.push({ hold: true }, { hold: true });
     const started = await p.json('/orchestration/runs', {
       method: 'POST',
       token: di.token,
@@ -184,6 +189,12 @@ describe('limits hold under concurrency', () => {
     });
     const runMeter: TokenMeter = { kind: 'run', runId: started.body.id, limit: RUN_MAX_TOKENS };
     const watch = watchMeter(() => p.services.usage().tokenMeter(di.tenantId, runMeter), RUN_MAX_TOKENS);
+    await eventually(
+      () => p.json(`/orchestration/runs/${started.body.id}`, { token: di.token }),
+      (r) => r.body.steps.some((s: { status: string }) => s.status === 'stopped'),
+      'a parallel step to stop at the run cap',
+    );
+    fake.release();
     const run = await p.finishedRun(di, started.body.id, 120_000);
     await watch.done();
     assert.equal(run.status, 'stopped');
@@ -282,5 +293,38 @@ describe('reservations', () => {
     assert.deepEqual(run, { used: 0, reserved: 0 });
     await usage.settleTokens(leaked, { promptTokens: 100, cachedPromptTokens: 0, completionTokens: 10, costUsd: 0 });
     assert.deepEqual(await usage.tokenMeter(flo.tenantId, 'tenantMonth'), before);
+  });
+});
+
+describe('a host killed in the middle of a model call', () => {
+  test('the step runs again after restart and its model call is settled once; nothing stays reserved', async () => {
+    const gus = await personWithMail('gus@limits.test', 'team');
+    const agentId = await createAgent(gus, { templateId: 'daily-digest' });
+    const month = () => p.services.usage().tokenMeter(gus.tenantId, 'tenantMonth');
+    const sent = fake.requests.length;
+    fake.queue.push({ hold: true });
+    const started = await p.json('/orchestration/runs', { method: 'POST', token: gus.token, json: { agentId } });
+    assert.equal(started.status, 202);
+    await eventually(month, (m) => m.reserved > 0 && fake.inFlight > 0, 'the model call to be reserved and sent');
+    // The embedded Cosmos-API server keeps data in memory and saves it shortly after writes; a SIGKILL loses what was
+    // not saved yet (Azure Cosmos DB loses nothing). Kill once the reservation is on disk, as it would be in Azure.
+    const snapshot = join(p.platform.dataDir, 'cosmos', 'snapshot.json');
+    await eventually(
+      async () => (existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : ''),
+      (text) => text.includes('"pk":"reservations"') && text.includes(`limit:run:${started.body.id}`),
+      'the reservation to be saved by the embedded store',
+    );
+
+    await p.platform.kill();
+    fake.release();
+    await p.platform.restart();
+
+    const run = await p.finishedRun(gus, started.body.id, 180_000);
+    assert.equal(run.status, 'completed', run.reason);
+    assert.equal(fake.requests.length - sent, 2, 'the lost call and the one made again after the restart');
+    const after = await month();
+    assert.equal(after.reserved, 0, 'the first attempt’s reservation was taken over and settled, not leaked');
+    assert.equal(after.used, run.tokens.prompt + run.tokens.completion, 'charged once, for the call that answered');
+    assert.equal(await p.services.usage().sweepReservations(), 0, 'nothing left for the sweep');
   });
 });
