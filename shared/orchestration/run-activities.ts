@@ -13,7 +13,6 @@ export type {
   StepRequest,
   StepResult,
 } from './run-context';
-export { safeReason } from './run-context';
 
 /**
  * The run's activities, built from their dependencies. Each is idempotent enough to be retried and records
