@@ -2,7 +2,7 @@
 // against the local runtime (embedded Cosmos-API server) and a deliberately slow OpenAI-compatible fake model.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenMeter } from '../../shared/identity/usage';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
@@ -306,13 +306,27 @@ describe('a host killed in the middle of a model call', () => {
     const started = await p.json('/orchestration/runs', { method: 'POST', token: gus.token, json: { agentId } });
     assert.equal(started.status, 202);
     await eventually(month, (m) => m.reserved > 0 && fake.inFlight > 0, 'the model call to be reserved and sent');
-    // The embedded Cosmos-API server keeps data in memory and saves it shortly after writes; a SIGKILL loses what was
-    // not saved yet (Azure Cosmos DB loses nothing). Kill once the reservation is on disk, as it would be in Azure.
-    const snapshot = join(p.platform.dataDir, 'cosmos', 'snapshot.json');
+    // The embedded stores keep data in memory and save it shortly after writes (Cosmos-API server) or every few
+    // seconds (Azurite); a SIGKILL loses what was not saved yet, where Azure loses nothing. Kill once the step's
+    // snapshot and the reservation are on disk, as they would be in Azure.
+    const saved = (dir: string, match: (name: string) => boolean) =>
+      existsSync(dir)
+        ? readdirSync(dir)
+            .filter(match)
+            .map((name) => readFileSync(join(dir, name), 'utf8'))
+            .join('\n')
+        : '';
     await eventually(
-      async () => (existsSync(snapshot) ? readFileSync(snapshot, 'utf8') : ''),
-      (text) => text.includes('"pk":"reservations"') && text.includes(`limit:run:${started.body.id}`),
-      'the reservation to be saved by the embedded store',
+      async () => ({
+        cosmos: saved(join(p.platform.dataDir, 'cosmos'), (n) => n === 'snapshot.json'),
+        blobs: saved(join(p.platform.dataDir, 'azurite'), (n) => n.includes('blob') && n.endsWith('.json')),
+      }),
+      ({ cosmos, blobs }) =>
+        cosmos.includes('"pk":"reservations"') &&
+        cosmos.includes(`limit:run:${started.body.id}`) &&
+        blobs.includes(`tenants/${gus.tenantId}/snapshots/`),
+      'the step snapshot and the reservation to be saved by the embedded stores',
+      60_000,
     );
 
     await p.platform.kill();
