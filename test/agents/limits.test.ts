@@ -191,9 +191,14 @@ describe('limits hold under concurrency', () => {
     const watch = watchMeter(() => p.services.usage().tokenMeter(di.tenantId, runMeter), RUN_MAX_TOKENS);
     await eventually(
       () => p.json(`/orchestration/runs/${started.body.id}`, { token: di.token }),
-      (r) => r.body.steps.some((s: { status: string }) => s.status === 'stopped'),
-      'a parallel step to stop at the run cap',
+      (r) => {
+        const stopped = r.body.steps.filter((s: { status: string }) => s.status === 'stopped').length;
+        return stopped > 0 && stopped + fake.inFlight === 3;
+      },
+      'every parallel step to be waiting for the model or stopped at the run cap',
+      120_000,
     );
+    fake.queue.length = 0;
     fake.release();
     const run = await p.finishedRun(di, started.body.id, 120_000);
     await watch.done();
