@@ -66,8 +66,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     fake.inFlight++;
     res.once('close', () => fake.inFlight--);
     const reply = fake.queue.shift() ?? fake.fallback(body);
+    // A request held when it arrives answers at the next release(), even one that comes while it is still delayed.
+    const gate = reply.hold ? held : undefined;
     if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
-    if (reply.hold) await held;
+    if (gate) await gate;
     const status = reply.status ?? 200;
     if (status !== 200) {
       res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
