@@ -16,8 +16,8 @@ import { answerTasks } from '../test/support/task-answers';
 const CONCURRENCY = [10, 50];
 const MODEL_DELAY_MS = Number(process.env.MODEL_DELAY_MS ?? 500);
 const RUNS_PER_DAY = 5;
-const TOKENS_PER_MONTH = 50_000;
-const MAX_OUTPUT = 2_000;
+const TOKENS_PER_MONTH = 6_000;
+const MAX_OUTPUT = 1_000;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -71,6 +71,7 @@ async function tokensLimit(p: TestPlatform, n: number) {
   return {
     completed: runs.filter((r) => r.status === 'completed').length,
     stopped: runs.filter((r) => r.status === 'stopped').length,
+    failed: runs.filter((r) => r.status === 'failed').map((r) => r.reason as string),
     peak,
     end,
     overrun: Math.max(0, peak.used + peak.reserved - TOKENS_PER_MONTH, end.used + end.reserved - TOKENS_PER_MONTH),
@@ -136,13 +137,14 @@ async function main() {
       const runs = await runsLimit(p, n);
       const tokens = await tokensLimit(p, n);
       const latency = await reservationLatency(p, n);
+      for (const reason of new Set(tokens.failed)) console.log(`  a run failed: ${reason}`);
       rows.push([
         String(n),
         `${runs.accepted} / ${RUNS_PER_DAY} (${runs.refused} refused)`,
         `${tokens.peak.used} + ${tokens.peak.reserved} / ${TOKENS_PER_MONTH}`,
         `${tokens.end.used} + ${tokens.end.reserved}`,
         String(tokens.overrun),
-        `${tokens.completed} completed, ${tokens.stopped} stopped`,
+        `${tokens.completed} completed, ${tokens.stopped} stopped, ${tokens.failed.length} failed`,
         `${latency.p50.toFixed(1)} / ${latency.p99.toFixed(1)}`,
       ]);
     }
