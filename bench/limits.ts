@@ -119,6 +119,8 @@ async function main() {
   console.log(`starting the local platform (fake model answering after ${MODEL_DELAY_MS} ms)…`);
   const p = await startTestPlatform({
     settings: {
+      // The meters are what this measures; one person's hundreds of polls a second would meet the API rate limit.
+      API_RATE_LIMIT_ENABLED: 'false',
       AI_PROVIDER: 'compatible',
       AI_BASE_URL: fake.baseUrl,
       AI_API_KEY: 'bench',

@@ -22,6 +22,8 @@ before(async () => {
   fake.delayMs = 400;
   p = await startTestPlatform({
     settings: {
+      // The meters are what this measures; one person's hundreds of polls a second would meet the API rate limit.
+      API_RATE_LIMIT_ENABLED: 'false',
       AI_PROVIDER: 'compatible',
       AI_BASE_URL: fake.baseUrl,
       AI_API_KEY: 'test-key',
