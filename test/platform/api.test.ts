@@ -6,6 +6,7 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import { createServices, type Services } from '../../shared/app/services';
 import { loadSettings } from '../../shared/platform/config';
+import { mapLimited } from '../../shared/platform/pool';
 import { TENANT_CONTAINERS } from '../../shared/identity/privacy';
 
 let platform: LocalPlatform;
@@ -243,27 +244,27 @@ describe('audit', () => {
     const audit = await services.cosmos().container('audit');
     const base = Date.parse('2026-01-01T00:00:00Z');
     const ids: string[] = [];
-    for (let batch = 0; batch < 6; batch++) {
-      await Promise.all(
-        Array.from({ length: 50 }, (_, i) => {
-          const n = batch * 50 + i;
-          const at = new Date(base + n * 1000).toISOString();
-          const id = `${at}-${String(n).padStart(8, '0')}`;
-          ids.push(id);
-          return audit.items.create({
-            id,
-            tenantId: cy.tenantId,
-            at,
-            action: n % 3 ? 'run.completed' : 'suggestion.approved',
-            actor: { type: 'agent', id: 'a1' },
-            target: { type: 'run', id: `r${n}` },
-            outcome: 'success',
-            source: 'schedule',
-            summary: `#${n}`,
-          });
-        }),
-      );
-    }
+    // A few writes at a time: fifty connections at once to the embedded server drop some on a busy machine.
+    await mapLimited(
+      Array.from({ length: 300 }, (_, n) => n),
+      8,
+      (n) => {
+        const at = new Date(base + n * 1000).toISOString();
+        const id = `${at}-${String(n).padStart(8, '0')}`;
+        ids.push(id);
+        return audit.items.create({
+          id,
+          tenantId: cy.tenantId,
+          at,
+          action: n % 3 ? 'run.completed' : 'suggestion.approved',
+          actor: { type: 'agent', id: 'a1' },
+          target: { type: 'run', id: `r${n}` },
+          outcome: 'success',
+          source: 'schedule',
+          summary: `#${n}`,
+        });
+      },
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
