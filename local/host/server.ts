@@ -6,6 +6,42 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
+/**
+ * Kestrel's defaults, which the Functions host keeps (it only raises the body limit): a request line of at most 8 KB
+ * (longer: 414), request headers of at most 32 KB in all and 100 in number (more: 431). Kestrel answers these, and
+ * any request it cannot parse (400), with an empty body and `Connection: close`.
+ */
+const MAX_REQUEST_LINE_BYTES = 8 * 1024;
+const MAX_HEADER_BYTES = 32 * 1024;
+const MAX_HEADER_COUNT = 100;
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  414: 'URI Too Long',
+  431: 'Request Header Fields Too Large',
+};
+
+/** 414 or 431 when a parsed request is over Kestrel's limits, else undefined. */
+function overLimits(req: IncomingMessage): 414 | 431 | undefined {
+  const requestLine = `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`;
+  if (Buffer.byteLength(requestLine) > MAX_REQUEST_LINE_BYTES) return 414;
+  const raw = req.rawHeaders;
+  if (raw.length / 2 > MAX_HEADER_COUNT) return 431;
+  let bytes = 0;
+  for (let i = 0; i < raw.length; i += 2) bytes += Buffer.byteLength(raw[i]!) + Buffer.byteLength(raw[i + 1]!) + 4;
+  return bytes > MAX_HEADER_BYTES ? 431 : undefined;
+}
+
+/** What Kestrel answers to a request Node could not parse: 414 for an endless request line, 431 for headers, else 400. */
+function clientErrorStatus(err: NodeJS.ErrnoException & { rawPacket?: Buffer }): number {
+  if (err.code !== 'HPE_HEADER_OVERFLOW') return 400;
+  const firstLineEnd = err.rawPacket?.indexOf('\r\n') ?? -1;
+  return firstLineEnd < 0 || firstLineEnd > MAX_REQUEST_LINE_BYTES ? 414 : 431;
+}
+
+const emptyAnswer = (status: number) =>
+  `HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`;
+
 export interface RequestRouter {
   (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void>;
 }
@@ -29,7 +65,14 @@ export async function listenRuntimeServer(
   const active = new Set<Promise<void>>();
   const sockets = new Set<Socket>();
 
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  // Node's own header limit sits above Kestrel's, so the checks below decide, with Kestrel's answers.
+  const maxHeaderSize = MAX_REQUEST_LINE_BYTES + MAX_HEADER_BYTES + 1024;
+  const server = createServer({ keepAliveTimeout: 5000, maxHeaderSize }, (req, res) => {
+    const limit = overLimits(req);
+    if (limit) {
+      res.writeHead(limit, { 'content-length': 0, connection: 'close' }).end();
+      return;
+    }
     if (closing) res.setHeader('connection', 'close');
     if (!router) {
       res
@@ -57,8 +100,8 @@ export async function listenRuntimeServer(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) socket.end(emptyAnswer(clientErrorStatus(err)));
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -78,6 +78,20 @@ const BAD_PATH_IDS = [
   'a%0Ab',
 ];
 
+/** Characters no id of ours, no enum value and no number has; a random value with one of them is always refused. */
+const HOSTILE = ['/', '\\', '#', '?', ' ', '%', '\u00e9', '"', '<', '\u0001', '\u200b', '\ufffd'];
+const PLAIN = 'aZ09_-.';
+
+/** Random text of 1..`max` characters with at least one hostile character. */
+function hostileText(random: () => number, max: number): string {
+  const length = 1 + Math.floor(random() * max);
+  const chars = Array.from({ length }, () =>
+    random() < 0.3 ? HOSTILE[Math.floor(random() * HOSTILE.length)]! : PLAIN[Math.floor(random() * PLAIN.length)]!,
+  );
+  chars[Math.floor(random() * length)] = HOSTILE[Math.floor(random() * HOSTILE.length)]!;
+  return chars.join('');
+}
+
 /** Values of a schema that the schema refuses (never `undefined`: a missing optional value is fine). */
 function badValues(schema: Schema | undefined): unknown[] {
   if (!schema) return [];
@@ -187,6 +201,48 @@ function fillPath(template: string, values: PathValues, override?: { name: strin
 
 const json = (value: unknown) => JSON.stringify(value);
 const INVALID_UTF8 = Uint8Array.from([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]); // {"n":"\xc3("}
+
+/** Random bad cases of one operation: hostile ids, query values and body texts (a longer run sends many more). */
+function randomCasesOf(op: Operation, values: PathValues, random: () => number, count: number): FuzzCase[] {
+  const out: FuzzCase[] = [];
+  const path = fillPath(op.template, values);
+  for (let i = 0; i < count; i++) {
+    const text = hostileText(random, random() < 0.9 ? 40 : 400);
+    const pick = random();
+    const param = op.pathParams.find((p) => !p.schema.enum);
+    const query = op.queryParams.filter((p) => p.schema.pattern || p.schema.enum || p.schema.type === 'integer');
+    const props = Object.keys((op.body?.type === 'application/json' && op.body.schema.properties) || {});
+    const base = { operation: op.id, method: op.method, headers: {} as Record<string, string> };
+    if (param && pick < 0.4) {
+      const raw = encodeURIComponent(text);
+      out.push({
+        ...base,
+        path: fillPath(op.template, values, { name: param.name, raw }),
+        what: `params.${param.name} = ${JSON.stringify(text)}`,
+      });
+    } else if (query.length && pick < 0.7) {
+      const q = query[Math.floor(random() * query.length)]!;
+      out.push({
+        ...base,
+        path: `${path}?${new URLSearchParams({ [q.name]: text })}`,
+        what: `query.${q.name} = ${JSON.stringify(text)}`,
+        field: `query.${q.name}`,
+      });
+    } else if (props.length) {
+      const prop = props[Math.floor(random() * props.length)]!;
+      const body = JSON.stringify({ [prop]: `${text}${LONE_SURROGATE}` });
+      out.push({
+        ...base,
+        path,
+        body,
+        headers: { 'content-type': 'application/json' },
+        what: `body.${prop} = ${JSON.stringify(text)} + a lone surrogate`,
+        field: `body.${prop}`,
+      });
+    }
+  }
+  return out;
+}
 
 /** Every bad case of one operation. */
 function casesOf(op: Operation, values: PathValues, cursors: string[]): FuzzCase[] {
@@ -327,7 +383,14 @@ export async function fuzzApi(target: FuzzTarget, seed: number, maxRequests: num
   const random = randomSource(seed);
   const doc = (await (await platform.api('/openapi.json')).json()) as Schema;
   const operations = operationsOf(doc);
-  const perOperation = operations.map((op) => shuffle(casesOf(op, target.values, target.badCursors), random));
+  // Each operation's fixed cases plus random ones, enough to fill the budget; the seed decides order and values.
+  const randomCount = Math.ceil(maxRequests / operations.length);
+  const perOperation = operations.map((op) =>
+    shuffle(
+      [...casesOf(op, target.values, target.badCursors), ...randomCasesOf(op, target.values, random, randomCount)],
+      random,
+    ),
+  );
   // Round robin over the operations, so a small budget still reaches every one.
   const chosen = new Map<Operation, FuzzCase[]>(operations.map((op) => [op, []]));
   for (let round = 0, taken = 0; taken < maxRequests; round++) {
