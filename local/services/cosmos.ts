@@ -88,6 +88,10 @@ export const createCosmosService: EmbeddedServiceFactory = async (ctx) => {
   }
   const { createHttpsServer } = await import('@vercel/cosmosdb-server');
   const server: Server = createHttpsServer({ keepAlive: true } as never) as Server;
+  // Clients keep idle sockets open (keep-alive agents without an idle timeout). With Node's 5 s default the server
+  // closes an idle socket just as a client reuses it, and that request fails with ECONNRESET on a busy machine.
+  // Keep idle sockets as long as the Cosmos DB gateway does in practice (minutes), so the client never loses the race.
+  server.keepAliveTimeout = 5 * 60_000;
 
   let dirty = false;
   let flushTimer: NodeJS.Timeout | undefined;
