@@ -7,7 +7,7 @@ import { idParams, resourceId } from '../shared/platform/ids';
 const params = idParams('agentId');
 
 export const listAgents = httpRoute({
-  name: 'agentsList',
+  name: 'listAgents',
   method: 'GET',
   route: 'agents',
   summary: "The person's agents",
@@ -22,7 +22,7 @@ export const listAgents = httpRoute({
 });
 
 export const createAgent = httpRoute({
-  name: 'agentsCreate',
+  name: 'createAgent',
   method: 'POST',
   route: 'agents',
   summary: 'Create an agent from a template (config validated by the template, optional schedule and token budget)',
@@ -42,7 +42,7 @@ export const createAgent = httpRoute({
 });
 
 export const getAgent = httpRoute({
-  name: 'agentsGet',
+  name: 'getAgent',
   method: 'GET',
   route: 'agents/{agentId}',
   summary: 'One agent',
@@ -57,7 +57,7 @@ export const getAgent = httpRoute({
 });
 
 export const updateAgent = httpRoute({
-  name: 'agentsUpdate',
+  name: 'updateAgent',
   method: 'PATCH',
   route: 'agents/{agentId}',
   summary: 'Change an agent: name, config, enabled, schedule, token budget (If-Match honoured)',
@@ -77,7 +77,7 @@ export const updateAgent = httpRoute({
 });
 
 export const deleteAgent = httpRoute({
-  name: 'agentsDelete',
+  name: 'deleteAgent',
   method: 'DELETE',
   route: 'agents/{agentId}',
   summary: 'Delete an agent and its schedule (If-Match honoured)',

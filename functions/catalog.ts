@@ -10,7 +10,7 @@ import { idParams } from '../shared/platform/ids';
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.null() });
 
 export const listTemplates = httpRoute({
-  name: 'catalogTemplatesList',
+  name: 'listTemplates',
   method: 'GET',
   route: 'catalog/templates',
   summary: 'The built-in agent templates',
@@ -22,7 +22,7 @@ export const listTemplates = httpRoute({
 });
 
 export const getTemplateRoute = httpRoute({
-  name: 'catalogTemplatesGet',
+  name: 'getTemplate',
   method: 'GET',
   route: 'catalog/templates/{templateId}',
   summary: 'One agent template, with its config schema and the scopes it needs',
@@ -35,7 +35,7 @@ export const getTemplateRoute = httpRoute({
 });
 
 export const listPacks = httpRoute({
-  name: 'catalogPacksList',
+  name: 'listPacks',
   method: 'GET',
   route: 'catalog/packs',
   summary: 'The built-in agent packs',
@@ -47,7 +47,7 @@ export const listPacks = httpRoute({
 });
 
 export const getPackRoute = httpRoute({
-  name: 'catalogPacksGet',
+  name: 'getPack',
   method: 'GET',
   route: 'catalog/packs/{packId}',
   summary: 'One pack: its agents, workflows, triggers and the connector scopes it needs',

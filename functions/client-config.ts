@@ -4,7 +4,7 @@ import { clientConfigResponse, type ClientConfig } from '../shared/platform/http
 
 /** Everything the web app needs to sign in and reach the API, from the app settings (nothing secret). */
 export const getClientConfig = httpRoute({
-  name: 'clientConfig',
+  name: 'getClientConfig',
   method: 'GET',
   route: 'client-config',
   auth: 'none',

@@ -83,7 +83,7 @@ const callbackPage = (title: string, detail: string, connectorsUrl: string) =>
   );
 
 export const connectorCallback = httpRoute({
-  name: 'connectorCallback',
+  name: 'completeConnectorAuthorization',
   method: 'GET',
   route: 'connectors/{provider}/callback',
   summary:

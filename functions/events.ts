@@ -8,44 +8,25 @@
  */
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { z } from 'zod';
 import { getServices } from '../shared/app/services';
+import { createEventNotifications } from '../shared/communications/event-notifications';
+import { bindingSettings } from '../shared/platform/config';
+import { parseDomainEvent } from '../shared/platform/events/consumed-event';
 import type { DomainEvent } from '../shared/platform/events/domain-event';
 import { startApprovalWait } from '../shared/suggestions/approval-signal';
 
 const CONNECTION = 'ServiceBusConnection';
-const DEDUPE_TTL_SECONDS = 14 * 86_400;
-
-const eventSchema = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
-  tenantId: z.string().min(1),
-  occurredAt: z.string(),
-  correlationId: z.string().optional(),
-  subject: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});
-
-/** Read at registration (app settings are in the environment by then); the same setting the publisher uses. */
-const TOPIC = process.env.EVENTS_TOPIC || 'domain-events';
+/** The same topic the publisher sends to. */
+const TOPIC = bindingSettings().EVENTS_TOPIC;
 
 /** Parses the message; a malformed one is logged and dropped (redelivery would not make it valid). */
 function parse(message: unknown, context: InvocationContext): DomainEvent | undefined {
-  const body = typeof message === 'string' ? safeJson(message) : message;
-  const result = eventSchema.safeParse(body);
-  if (!result.success) {
-    context.warn('dropping a malformed domain event', result.error.issues.slice(0, 3));
+  const parsed = parseDomainEvent(message);
+  if ('issues' in parsed) {
+    context.warn('dropping a malformed domain event', parsed.issues);
     return undefined;
   }
-  return result.data as DomainEvent;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  return parsed.event;
 }
 
 function messageIdOf(event: DomainEvent, context: InvocationContext): string {
@@ -53,23 +34,7 @@ function messageIdOf(event: DomainEvent, context: InvocationContext): string {
   return typeof id === 'string' && id ? id : event.id;
 }
 
-/** Runs `work` once per message id for this subscription; a failure releases the claim so a redelivery retries. */
-async function once(subscription: string, event: DomainEvent, context: InvocationContext, work: () => Promise<void>) {
-  const markers = getServices().markers();
-  const key = messageIdOf(event, context);
-  if (!(await markers.claim(`event-${subscription}`, key, DEDUPE_TTL_SECONDS, { type: event.type }))) {
-    context.log(`${subscription}: ${event.type} ${key} already handled`);
-    return;
-  }
-  try {
-    await work();
-  } catch (err) {
-    await markers.release(`event-${subscription}`, key);
-    throw err;
-  }
-}
-
-app.serviceBusTopic('approvalsOnEvents', {
+app.serviceBusTopic('startApprovalWaits', {
   connection: CONNECTION,
   topicName: TOPIC,
   subscriptionName: 'approvals',
@@ -88,60 +53,23 @@ app.serviceBusTopic('approvalsOnEvents', {
   },
 });
 
-/** The new-suggestions email of a run that ended, listing every pending suggestion of the run. */
-async function runSuggestions(event: DomainEvent) {
-  const { runId, suggestionIds } = event.data;
-  if (typeof runId !== 'string' || !Array.isArray(suggestionIds) || suggestionIds.length === 0) return;
-  await getServices().notifier().suggestionsCreated(event.tenantId, runId);
-}
-
-app.serviceBusTopic('notificationsOnEvents', {
+app.serviceBusTopic('notifyOnEvents', {
   connection: CONNECTION,
   topicName: TOPIC,
   subscriptionName: 'notifications',
   async handler(message, context) {
     const event = parse(message, context);
     if (!event) return;
-    const notifier = () => getServices().notifier();
-    const data = event.data;
-    switch (event.type) {
-      case 'SuggestionCreated':
-        // Proposals made by a run's step are announced when the run ends (below), so a workflow whose steps run in
-        // parallel still makes one email; others at once. One email per run either way (the notifier claims the run).
-        if (typeof data.runId === 'string' && data.stepId === undefined)
-          await notifier().suggestionsCreated(event.tenantId, data.runId);
-        return;
-      case 'RunCompleted':
-      case 'RunCancelled':
-        await runSuggestions(event);
-        return;
-      case 'RunFailed':
-        // Steps that finished before the failure may have proposed; those wait for a decision all the same.
-        await runSuggestions(event);
-        await once('notifications', event, context, async () => {
-          await notifier().runFailed(event.tenantId, {
-            runId: String(data.runId ?? event.subject.split('/').pop() ?? ''),
-            agentName: String(data.agentName ?? data.agentId ?? data.workflowId ?? 'an agent'),
-            error: String(data.error ?? 'The run stopped with an error.'),
-            at: event.occurredAt,
-          });
-        });
-        return;
-      case 'ConnectorNeedsReauth':
-        await once('notifications', event, context, async () => {
-          await notifier().connectorNeedsReauth(event.tenantId, {
-            provider: String(data.provider ?? 'a connected account'),
-            ...(typeof data.account === 'string' ? { account: data.account } : {}),
-          });
-        });
-        return;
-      default:
-        return;
-    }
+    const services = getServices();
+    await createEventNotifications({
+      notifier: services.notifier,
+      markers: services.markers,
+      log: (line) => context.log(line),
+    }).handle(event, messageIdOf(event, context));
   },
 });
 
-app.serviceBusTopic('analyticsOnEvents', {
+app.serviceBusTopic('updateAnalytics', {
   connection: CONNECTION,
   topicName: TOPIC,
   subscriptionName: 'analytics',

@@ -3,7 +3,7 @@ import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 
 export const getHealth = httpRoute({
-  name: 'health',
+  name: 'getHealth',
   method: 'GET',
   route: 'health',
   auth: 'none',

@@ -4,7 +4,7 @@ import { httpRoute } from '../shared/app/http-route';
 let cached: string | undefined;
 
 export const getOpenApi = httpRoute({
-  name: 'openapi',
+  name: 'getOpenApi',
   method: 'GET',
   route: 'openapi.json',
   auth: 'none',

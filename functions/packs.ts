@@ -42,7 +42,7 @@ const toInstallView = (i: InstallResult['install']) => ({
 });
 
 export const installPack = httpRoute({
-  name: 'packsInstall',
+  name: 'installPack',
   method: 'POST',
   route: 'packs/{packId}/install',
   summary:
@@ -69,7 +69,7 @@ export const installPack = httpRoute({
 });
 
 export const listInstalledPacks = httpRoute({
-  name: 'packsList',
+  name: 'listInstalledPacks',
   method: 'GET',
   route: 'packs',
   summary: 'Installed packs',
@@ -100,7 +100,7 @@ export const getInstalledPack = httpRoute({
 });
 
 export const uninstallPack = httpRoute({
-  name: 'packsUninstall',
+  name: 'uninstallPack',
   method: 'DELETE',
   route: 'packs/{installId}',
   summary:

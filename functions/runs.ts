@@ -22,7 +22,7 @@ async function liveProgress(client: DurableClient, run: RunDoc): Promise<RunProg
 }
 
 export const startRun = httpRoute({
-  name: 'runsStart',
+  name: 'startRun',
   method: 'POST',
   route: 'orchestration/runs',
   summary: 'Run an agent or a workflow now; answers 202 with the run to poll',
@@ -49,7 +49,7 @@ export const startRun = httpRoute({
 });
 
 export const listRuns = httpRoute({
-  name: 'runsList',
+  name: 'listRuns',
   method: 'GET',
   route: 'orchestration/runs',
   summary: 'Runs, newest first, filtered by status, agent or workflow',
@@ -67,7 +67,7 @@ export const listRuns = httpRoute({
 });
 
 export const getRun = httpRoute({
-  name: 'runsGet',
+  name: 'getRun',
   method: 'GET',
   route: 'orchestration/runs/{runId}',
   summary: 'A run: status, progress, steps with tokens and cost, suggestion ids, safe error',
@@ -85,7 +85,7 @@ export const getRun = httpRoute({
 });
 
 export const cancelRun = httpRoute({
-  name: 'runsCancel',
+  name: 'cancelRun',
   method: 'POST',
   route: 'orchestration/runs/{runId}/cancel',
   summary: 'Cancel a run: it stops before its next step (409 when it already finished)',

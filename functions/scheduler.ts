@@ -23,4 +23,4 @@ async function schedulerTimer(_timer: Timer, context: InvocationContext): Promis
   }
 }
 
-app.timer('scheduler', { schedule: '0 * * * * *', handler: schedulerTimer, extraInputs: [df.input.durableClient()] });
+app.timer('startScheduledRuns', { schedule: '0 * * * * *', handler: schedulerTimer, extraInputs: [df.input.durableClient()] });

@@ -7,7 +7,7 @@ import { idParams } from '../shared/platform/ids';
 const params = idParams('workflowId');
 
 export const listWorkflows = httpRoute({
-  name: 'workflowsList',
+  name: 'listWorkflows',
   method: 'GET',
   route: 'workflows',
   summary: "The person's workflows",
@@ -22,7 +22,7 @@ export const listWorkflows = httpRoute({
 });
 
 export const createWorkflow = httpRoute({
-  name: 'workflowsCreate',
+  name: 'createWorkflow',
   method: 'POST',
   route: 'workflows',
   summary: "Create a sequential or parallel (+ coordinator) workflow of the person's agents",
@@ -42,7 +42,7 @@ export const createWorkflow = httpRoute({
 });
 
 export const getWorkflow = httpRoute({
-  name: 'workflowsGet',
+  name: 'getWorkflow',
   method: 'GET',
   route: 'workflows/{workflowId}',
   summary: 'One workflow',
@@ -57,7 +57,7 @@ export const getWorkflow = httpRoute({
 });
 
 export const updateWorkflow = httpRoute({
-  name: 'workflowsUpdate',
+  name: 'updateWorkflow',
   method: 'PATCH',
   route: 'workflows/{workflowId}',
   summary: 'Change a workflow (validated again; If-Match honoured)',
@@ -77,7 +77,7 @@ export const updateWorkflow = httpRoute({
 });
 
 export const deleteWorkflow = httpRoute({
-  name: 'workflowsDelete',
+  name: 'deleteWorkflow',
   method: 'DELETE',
   route: 'workflows/{workflowId}',
   summary: 'Delete a workflow and its schedule (If-Match honoured)',

@@ -41,7 +41,7 @@ test('the built app starts from its code cache, and ignores a damaged, stale or 
     const cached = start(dir);
     assert.equal(cached.cacheRejected, false, 'V8 took the cache');
     assert.ok(
-      cached.functions.includes('openapi') && cached.functions.length > 50,
+      cached.functions.includes('getOpenApi') && cached.functions.length > 50,
       `registered ${cached.functions.length}`,
     );
 

@@ -48,3 +48,11 @@ export function getSettings(): Settings {
 export function resetSettingsCache(): void {
   cached = undefined;
 }
+
+/**
+ * Settings trigger bindings need when functions register (before any invocation). Parsed on their own, so a bad
+ * setting elsewhere still surfaces at first use, as with `getSettings()`.
+ */
+export function bindingSettings(env: Record<string, string | undefined> = process.env): { EVENTS_TOPIC: string } {
+  return coreSettings.pick({ EVENTS_TOPIC: true }).parse({ EVENTS_TOPIC: env.EVENTS_TOPIC || undefined });
+}
