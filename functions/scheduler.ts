@@ -23,4 +23,8 @@ async function schedulerTimer(_timer: Timer, context: InvocationContext): Promis
   }
 }
 
-app.timer('startScheduledRuns', { schedule: '0 * * * * *', handler: schedulerTimer, extraInputs: [df.input.durableClient()] });
+app.timer('startScheduledRuns', {
+  schedule: '0 * * * * *',
+  handler: schedulerTimer,
+  extraInputs: [df.input.durableClient()],
+});

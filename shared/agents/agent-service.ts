@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { ConflictError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { UsageService } from '../identity/usage';
@@ -26,6 +26,8 @@ export interface AgentServiceDeps {
   audit: () => AuditLog;
   usage: () => Pick<UsageService, 'checkLimit'>;
   schedules: () => ScheduleIndex;
+  /** Workflows that use the agent (a few are enough), to refuse deleting it. */
+  workflowsUsing(tenantId: string, agentId: string): Promise<{ id: string; name: string }[]>;
 }
 
 function validateConfig(templateId: string, config: unknown): Record<string, unknown> {
@@ -37,212 +39,240 @@ function validateConfig(templateId: string, config: unknown): Record<string, unk
   return result.data as Record<string, unknown>;
 }
 
-export class AgentService {
-  readonly repo: TenantRepository<AgentDoc>;
-  /** Only to refuse deleting an agent that a workflow still uses. */
-  private readonly workflows: TenantRepository<TenantDoc & { name: string }>;
-
-  constructor(private readonly deps: AgentServiceDeps) {
-    this.repo = new TenantRepository<AgentDoc>(deps.store, 'agents', 'agent');
-    this.workflows = new TenantRepository(deps.store, 'workflows', 'workflow');
-  }
-
-  async view(agent: Stored<AgentDoc> | AgentDoc): Promise<AgentView> {
-    const entry =
-      agent.schedule && agent.enabled ? await this.deps.schedules().get(agent.tenantId, 'agent', agent.id) : undefined;
-    return {
-      id: agent.id,
-      templateId: agent.templateId,
-      name: agent.name,
-      config: agent.config,
-      enabled: agent.enabled,
-      schedule: agent.schedule,
-      nextRunAt: entry?.nextRunAt ?? null,
-      tokenBudget: agent.tokenBudget,
-      packInstallId: agent.packInstallId,
-      createdAt: agent.createdAt,
-      updatedAt: agent.updatedAt,
-    };
-  }
-
+/** Agents made from templates: their config, schedule and budget. */
+export interface AgentService {
+  view(agent: Stored<AgentDoc> | AgentDoc): Promise<AgentView>;
   /**
    * Families the tenant's installed agents (their own and those of installed packs) read, and whether any of them
    * sends or writes there: what a connection asks consent for (write access only while such an agent exists).
    */
-  async installedNeeds(tenantId: string): Promise<FamilyNeed[]> {
-    const agents = await this.repo.queryAll(tenantId, 'SELECT c.templateId FROM c WHERE c.type = "agent"', []);
-    return combinedNeeds(agents.map((a) => a.templateId));
-  }
-
-  get(tenantId: string, agentId: string): Promise<Stored<AgentDoc>> {
-    return this.repo.getOrThrow(tenantId, agentId);
-  }
-
+  installedNeeds(tenantId: string): Promise<FamilyNeed[]>;
+  /** The agent; NotFoundError when it does not exist. */
+  get(tenantId: string, agentId: string): Promise<Stored<AgentDoc>>;
+  /** The agent, or undefined (no error) when it does not exist. */
+  find(tenantId: string, agentId: string): Promise<Stored<AgentDoc> | undefined>;
   list(
     tenantId: string,
     paging: { limit: number; cursor?: string },
-    filter: { templateId?: string } = {},
-  ): Promise<Page<Stored<AgentDoc>>> {
-    const where = ['c.type = "agent"'];
-    const parameters = [];
-    if (filter.templateId) {
-      where.push('c.templateId = @templateId');
-      parameters.push({ name: '@templateId', value: filter.templateId });
-    }
-    return this.repo.query(
-      tenantId,
-      `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt`,
-      parameters,
-      paging,
-    );
-  }
-
-  private async checkSchedule(tenantId: string, schedule: Schedule | null | undefined): Promise<void> {
-    if (!schedule) return;
-    await this.deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', {
-      amount: shortestIntervalMinutes(schedule, this.deps.clock.now()),
-    });
-  }
-
-  private async syncSchedule(agent: AgentDoc): Promise<void> {
-    if (agent.schedule && agent.enabled)
-      await this.deps.schedules().set(agent.tenantId, 'agent', agent.id, agent.schedule, this.deps.clock.now());
-    else await this.deps.schedules().remove(agent.tenantId, 'agent', agent.id);
-  }
-
+    filter?: { templateId?: string },
+  ): Promise<Page<Stored<AgentDoc>>>;
   /**
    * Creates an agent from a template; its config is validated by the template's schema. `id` and
    * `packInstallId` are given by pack installs (deterministic ids make installs idempotent).
    */
-  async create(
+  create(
     tenantId: string,
     input: CreateAgentInput,
     ctx: Actor,
-    opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
-  ): Promise<{ agent: Stored<AgentDoc>; created: boolean }> {
-    const body = createAgentBody.parse(input);
-    const template = getTemplate(body.templateId);
-    const config = validateConfig(template.id, body.config);
-    const id = opts.id ?? `agt_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-    if (opts.id) {
-      const existing = await this.repo.get(tenantId, id);
-      if (existing) return { agent: existing, created: false };
-    }
-    if (!opts.skipLimit) await this.deps.usage().checkLimit(tenantId, 'agents');
-    await this.checkSchedule(tenantId, body.schedule);
-    const now = this.deps.clock.now().toISOString();
-    const doc: AgentDoc = {
-      id,
-      tenantId,
-      type: 'agent',
-      templateId: template.id,
-      name: body.name ?? template.name,
-      config,
-      enabled: body.enabled,
-      schedule: body.schedule,
-      tokenBudget: body.tokenBudget,
-      packInstallId: opts.packInstallId ?? null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const { doc: agent, created } = await this.repo.createIfAbsent(doc);
-    if (!created) return { agent, created };
-    await this.syncSchedule(agent);
-    await this.deps.audit().record({
-      tenantId,
-      ...auditedAs(ctx),
-      action: 'agent.created',
-      target: { type: 'agent', id },
-      outcome: 'success',
-      summary: `Created agent "${agent.name}" (${template.name})${agent.schedule ? ` scheduled "${agent.schedule.cron}" in ${agent.schedule.timezone}` : ''}`,
-      after: {
-        templateId: agent.templateId,
-        name: agent.name,
-        enabled: agent.enabled,
-        schedule: agent.schedule,
-        tokenBudget: agent.tokenBudget,
-      },
-    });
-    return { agent, created };
-  }
-
-  async update(
+    opts?: { id?: string; packInstallId?: string; skipLimit?: boolean },
+  ): Promise<{ agent: Stored<AgentDoc>; created: boolean }>;
+  update(
     tenantId: string,
     agentId: string,
     change: UpdateAgentInput,
     ifMatch: string | undefined,
     ctx: Actor,
-  ): Promise<Stored<AgentDoc>> {
-    const current = await this.repo.getOrThrow(tenantId, agentId);
-    const config = change.config !== undefined ? validateConfig(current.templateId, change.config) : current.config;
-    if (change.schedule !== undefined) await this.checkSchedule(tenantId, change.schedule);
-    const { _etag, ...body } = current;
-    const next: AgentDoc = {
-      ...body,
-      name: change.name ?? current.name,
-      config,
-      enabled: change.enabled ?? current.enabled,
-      schedule: change.schedule !== undefined ? change.schedule : current.schedule,
-      tokenBudget: change.tokenBudget ?? current.tokenBudget,
-      updatedAt: this.deps.clock.now().toISOString(),
-    };
-    const saved = await this.repo.replace(next, ifMatch ?? _etag);
-    await this.syncSchedule(saved);
-    const verb =
-      change.enabled === false && current.enabled
-        ? 'disabled'
-        : change.enabled === true && !current.enabled
-          ? 'enabled'
-          : 'updated';
-    await this.deps.audit().record({
-      tenantId,
-      ...auditedAs(ctx),
-      action: `agent.${verb}`,
-      target: { type: 'agent', id: agentId },
-      outcome: 'success',
-      summary: `Agent "${saved.name}" ${verb} (${Object.keys(change).join(', ')})`,
-      before: {
-        name: current.name,
-        config: current.config,
-        enabled: current.enabled,
-        schedule: current.schedule,
-        tokenBudget: current.tokenBudget,
-      },
-      after: {
-        name: saved.name,
-        config: saved.config,
-        enabled: saved.enabled,
-        schedule: saved.schedule,
-        tokenBudget: saved.tokenBudget,
-      },
+  ): Promise<Stored<AgentDoc>>;
+  /** Refused (409) while a workflow uses the agent. */
+  delete(tenantId: string, agentId: string, ifMatch: string | undefined, ctx: Actor): Promise<void>;
+}
+
+export function createAgentService(deps: AgentServiceDeps): AgentService {
+  const repo = new TenantRepository<AgentDoc>(deps.store, 'agents', 'agent');
+
+  async function checkSchedule(tenantId: string, schedule: Schedule | null | undefined): Promise<void> {
+    if (!schedule) return;
+    await deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', {
+      amount: shortestIntervalMinutes(schedule, deps.clock.now()),
     });
-    return saved;
   }
 
-  async delete(tenantId: string, agentId: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
-    const current = await this.repo.getOrThrow(tenantId, agentId);
-    const usedBy = await this.workflows.queryAll(
-      tenantId,
-      'SELECT c.id, c.tenantId, c.name FROM c WHERE c.coordinatorAgentId = @id OR ARRAY_CONTAINS(c.steps, {"agentId": @id}, true)',
-      [{ name: '@id', value: agentId }],
-      5,
-    );
-    if (usedBy.length > 0) {
-      throw new ConflictError(
-        `This agent is a step of the workflow "${usedBy[0]!.name}". Remove it from the workflow first.`,
-        { workflowIds: usedBy.map((w) => w.id) },
-      );
-    }
-    await this.repo.delete(tenantId, agentId, ifMatch);
-    await this.deps.schedules().remove(tenantId, 'agent', agentId);
-    await this.deps.audit().record({
-      tenantId,
-      ...auditedAs(ctx),
-      action: 'agent.deleted',
-      target: { type: 'agent', id: agentId },
-      outcome: 'success',
-      summary: `Deleted agent "${current.name}"`,
-      before: { templateId: current.templateId, name: current.name },
-    });
+  async function syncSchedule(agent: AgentDoc): Promise<void> {
+    if (agent.schedule && agent.enabled)
+      await deps.schedules().set(agent.tenantId, 'agent', agent.id, agent.schedule, deps.clock.now());
+    else await deps.schedules().remove(agent.tenantId, 'agent', agent.id);
   }
+
+  return {
+    async view(agent: Stored<AgentDoc> | AgentDoc): Promise<AgentView> {
+      const entry =
+        agent.schedule && agent.enabled ? await deps.schedules().get(agent.tenantId, 'agent', agent.id) : undefined;
+      return {
+        id: agent.id,
+        templateId: agent.templateId,
+        name: agent.name,
+        config: agent.config,
+        enabled: agent.enabled,
+        schedule: agent.schedule,
+        nextRunAt: entry?.nextRunAt ?? null,
+        tokenBudget: agent.tokenBudget,
+        packInstallId: agent.packInstallId,
+        createdAt: agent.createdAt,
+        updatedAt: agent.updatedAt,
+      };
+    },
+
+    get(tenantId: string, agentId: string): Promise<Stored<AgentDoc>> {
+      return repo.getOrThrow(tenantId, agentId);
+    },
+
+    async installedNeeds(tenantId: string): Promise<FamilyNeed[]> {
+      const agents = await repo.queryAll(tenantId, 'SELECT c.templateId FROM c WHERE c.type = "agent"', []);
+      return combinedNeeds(agents.map((a) => a.templateId));
+    },
+
+    find(tenantId: string, agentId: string): Promise<Stored<AgentDoc> | undefined> {
+      return repo.get(tenantId, agentId);
+    },
+
+    list(
+      tenantId: string,
+      paging: { limit: number; cursor?: string },
+      filter: { templateId?: string } = {},
+    ): Promise<Page<Stored<AgentDoc>>> {
+      const where = ['c.type = "agent"'];
+      const parameters = [];
+      if (filter.templateId) {
+        where.push('c.templateId = @templateId');
+        parameters.push({ name: '@templateId', value: filter.templateId });
+      }
+      return repo.query(
+        tenantId,
+        `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt`,
+        parameters,
+        paging,
+      );
+    },
+
+    /**
+     * Creates an agent from a template; its config is validated by the template's schema. `id` and
+     * `packInstallId` are given by pack installs (deterministic ids make installs idempotent).
+     */
+    async create(
+      tenantId: string,
+      input: CreateAgentInput,
+      ctx: Actor,
+      opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
+    ): Promise<{ agent: Stored<AgentDoc>; created: boolean }> {
+      const body = createAgentBody.parse(input);
+      const template = getTemplate(body.templateId);
+      const config = validateConfig(template.id, body.config);
+      const id = opts.id ?? `agt_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+      if (opts.id) {
+        const existing = await repo.get(tenantId, id);
+        if (existing) return { agent: existing, created: false };
+      }
+      if (!opts.skipLimit) await deps.usage().checkLimit(tenantId, 'agents');
+      await checkSchedule(tenantId, body.schedule);
+      const now = deps.clock.now().toISOString();
+      const doc: AgentDoc = {
+        id,
+        tenantId,
+        type: 'agent',
+        templateId: template.id,
+        name: body.name ?? template.name,
+        config,
+        enabled: body.enabled,
+        schedule: body.schedule,
+        tokenBudget: body.tokenBudget,
+        packInstallId: opts.packInstallId ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const { doc: agent, created } = await repo.createIfAbsent(doc);
+      if (!created) return { agent, created };
+      await syncSchedule(agent);
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(ctx),
+        action: 'agent.created',
+        target: { type: 'agent', id },
+        outcome: 'success',
+        summary: `Created agent "${agent.name}" (${template.name})${agent.schedule ? ` scheduled "${agent.schedule.cron}" in ${agent.schedule.timezone}` : ''}`,
+        after: {
+          templateId: agent.templateId,
+          name: agent.name,
+          enabled: agent.enabled,
+          schedule: agent.schedule,
+          tokenBudget: agent.tokenBudget,
+        },
+      });
+      return { agent, created };
+    },
+
+    async update(
+      tenantId: string,
+      agentId: string,
+      change: UpdateAgentInput,
+      ifMatch: string | undefined,
+      ctx: Actor,
+    ): Promise<Stored<AgentDoc>> {
+      const current = await repo.getOrThrow(tenantId, agentId);
+      const config = change.config !== undefined ? validateConfig(current.templateId, change.config) : current.config;
+      if (change.schedule !== undefined) await checkSchedule(tenantId, change.schedule);
+      const { _etag, ...body } = current;
+      const next: AgentDoc = {
+        ...body,
+        name: change.name ?? current.name,
+        config,
+        enabled: change.enabled ?? current.enabled,
+        schedule: change.schedule !== undefined ? change.schedule : current.schedule,
+        tokenBudget: change.tokenBudget ?? current.tokenBudget,
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      const saved = await repo.replace(next, ifMatch ?? _etag);
+      await syncSchedule(saved);
+      const verb =
+        change.enabled === false && current.enabled
+          ? 'disabled'
+          : change.enabled === true && !current.enabled
+            ? 'enabled'
+            : 'updated';
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(ctx),
+        action: `agent.${verb}`,
+        target: { type: 'agent', id: agentId },
+        outcome: 'success',
+        summary: `Agent "${saved.name}" ${verb} (${Object.keys(change).join(', ')})`,
+        before: {
+          name: current.name,
+          config: current.config,
+          enabled: current.enabled,
+          schedule: current.schedule,
+          tokenBudget: current.tokenBudget,
+        },
+        after: {
+          name: saved.name,
+          config: saved.config,
+          enabled: saved.enabled,
+          schedule: saved.schedule,
+          tokenBudget: saved.tokenBudget,
+        },
+      });
+      return saved;
+    },
+
+    async delete(tenantId: string, agentId: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
+      const current = await repo.getOrThrow(tenantId, agentId);
+      const usedBy = await deps.workflowsUsing(tenantId, agentId);
+      if (usedBy.length > 0) {
+        throw new ConflictError(
+          `This agent is a step of the workflow "${usedBy[0]!.name}". Remove it from the workflow first.`,
+          { workflowIds: usedBy.map((w) => w.id) },
+        );
+      }
+      await repo.delete(tenantId, agentId, ifMatch);
+      await deps.schedules().remove(tenantId, 'agent', agentId);
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(ctx),
+        action: 'agent.deleted',
+        target: { type: 'agent', id: agentId },
+        outcome: 'success',
+        summary: `Deleted agent "${current.name}"`,
+        before: { templateId: current.templateId, name: current.name },
+      });
+    },
+  };
 }

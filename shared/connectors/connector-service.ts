@@ -61,6 +61,7 @@ export class ConnectFlowError extends AppError {
  * a bearer string handed to a provider client.
  */
 export class ConnectorService {
+  /** For tests that stage connector states; other contexts use the methods. */
   readonly repo: TenantRepository<ConnectorRecord>;
   private readonly states: OAuthStateStore;
   private readonly oauth: OAuthClient;
@@ -96,6 +97,11 @@ export class ConnectorService {
       { name: '@t', value: tenantId },
     ]);
     return records.map((r) => this.info(r));
+  }
+
+  /** The stored connector (with its sealed tokens), for the hub that builds providers; NotFoundError when missing. */
+  record(tenantId: string, connectorId: string): Promise<ConnectorRecord> {
+    return this.repo.getOrThrow(tenantId, connectorId);
   }
 
   async get(tenantId: string, connectorId: string): Promise<ConnectorInfo> {

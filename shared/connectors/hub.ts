@@ -73,7 +73,7 @@ export function createConnectorHub(deps: {
     tenantId: string,
     connectorId: string,
   ): Promise<FamilyProviders[F]> {
-    const record = await service.repo.getOrThrow(tenantId, connectorId);
+    const record = await service.record(tenantId, connectorId);
     const factory = FACTORIES[family][record.provider] as Factory<F> | undefined;
     if (!factory || !record.families.includes(family)) {
       throw new ConflictError(

@@ -146,7 +146,7 @@ export class RunService {
     } else {
       const workflow = await this.deps.workflows().get(tenantId, request.target.id);
       if (!workflow.enabled) throw new ConflictError('This workflow is disabled. Enable it to run it.');
-      const agents = await Promise.all(workflow.steps.map((s) => this.deps.agents().repo.get(tenantId, s.agentId)));
+      const agents = await Promise.all(workflow.steps.map((s) => this.deps.agents().find(tenantId, s.agentId)));
       const missing = agents.findIndex((a) => !a);
       if (missing >= 0)
         throw new ConflictError(
@@ -155,7 +155,7 @@ export class RunService {
       steps = workflow.steps.map((s, i) => step(s.id, agents[i]!, 'step'));
       if (workflow.mode === 'parallel') {
         const coordinator = workflow.coordinatorAgentId
-          ? await this.deps.agents().repo.get(tenantId, workflow.coordinatorAgentId)
+          ? await this.deps.agents().find(tenantId, workflow.coordinatorAgentId)
           : undefined;
         if (!coordinator)
           throw new ConflictError("This workflow's coordinator agent was deleted. Edit the workflow first.");

@@ -9,7 +9,7 @@ import { callModel, tallyOf, type StepTally } from './run-step-model';
 import { recordCompleted, recordFailed, recordStopped } from './run-step-record';
 
 async function loadAgent(ctx: RunContext, run: RunDoc, step: RunStep) {
-  const agent: AgentDoc | undefined = await ctx.deps.agents().repo.get(run.tenantId, step.agentId);
+  const agent: AgentDoc | undefined = await ctx.deps.agents().find(run.tenantId, step.agentId);
   if (!agent) throw new AppError(409, 'conflict', 'Agent missing', 'The agent of this step was deleted.');
   const template: AgentTemplate = getTemplate(agent.templateId);
   const config = template.configSchema.parse({

@@ -48,7 +48,7 @@ export const installIdOf = (packId: string) => `pack_${packId}`;
 const partId = (installId: string, key: string) => `${installId}_${key}`;
 
 export class PackInstallService {
-  readonly repo: TenantRepository<PackInstallDoc>;
+  private readonly repo: TenantRepository<PackInstallDoc>;
 
   constructor(private readonly deps: PackInstallDeps) {
     this.repo = new TenantRepository<PackInstallDoc>(deps.store, 'packs', 'installed pack');
@@ -99,10 +99,10 @@ export class PackInstallService {
     const workflowIds = pack.workflows.map((w) => partId(installId, w.key));
     // Count only parts that do not exist yet (a resumed install already has some).
     const [missingAgents, missingWorkflows] = await Promise.all([
-      Promise.all(agentIds.map((id) => this.deps.agents().repo.get(tenantId, id))).then(
+      Promise.all(agentIds.map((id) => this.deps.agents().find(tenantId, id))).then(
         (found) => found.filter((f) => !f).length,
       ),
-      Promise.all(workflowIds.map((id) => this.deps.workflows().repo.get(tenantId, id))).then(
+      Promise.all(workflowIds.map((id) => this.deps.workflows().find(tenantId, id))).then(
         (found) => found.filter((f) => !f).length,
       ),
     ]);

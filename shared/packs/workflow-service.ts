@@ -31,7 +31,7 @@ export interface WorkflowServiceDeps {
 }
 
 export class WorkflowService {
-  readonly repo: TenantRepository<WorkflowDoc>;
+  private readonly repo: TenantRepository<WorkflowDoc>;
 
   constructor(private readonly deps: WorkflowServiceDeps) {
     this.repo = new TenantRepository<WorkflowDoc>(deps.store, 'workflows', 'workflow');
@@ -61,6 +61,22 @@ export class WorkflowService {
     return this.repo.getOrThrow(tenantId, id);
   }
 
+  /** The workflow, or undefined (no error) when it does not exist. */
+  find(tenantId: string, id: string): Promise<Stored<WorkflowDoc> | undefined> {
+    return this.repo.get(tenantId, id);
+  }
+
+  /** Workflows that use the agent as a step or coordinator (at most `max`). */
+  async usingAgent(tenantId: string, agentId: string, max = 5): Promise<{ id: string; name: string }[]> {
+    const found = await this.repo.queryAll(
+      tenantId,
+      'SELECT c.id, c.tenantId, c.name FROM c WHERE c.coordinatorAgentId = @id OR ARRAY_CONTAINS(c.steps, {"agentId": @id}, true)',
+      [{ name: '@id', value: agentId }],
+      max,
+    );
+    return found.map((w) => ({ id: w.id, name: w.name }));
+  }
+
   list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<WorkflowDoc>>> {
     return this.repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "workflow" ORDER BY c.createdAt', [], paging);
   }
@@ -88,7 +104,7 @@ export class WorkflowService {
       seen.add(agentId);
     }
     const check = async (agentId: string, path: string, wantCoordinator: boolean) => {
-      const agent = await this.deps.agents().repo.get(tenantId, agentId);
+      const agent = await this.deps.agents().find(tenantId, agentId);
       if (!agent) return errors.push({ path, message: 'no such agent' });
       const isCoordinator = Boolean(findTemplate(agent.templateId)?.coordinator);
       if (wantCoordinator && !isCoordinator)

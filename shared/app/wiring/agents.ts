@@ -1,5 +1,5 @@
 import { createAiGateway } from '../../ai/create-gateway';
-import { AgentService } from '../../agents/agent-service';
+import { createAgentService } from '../../agents/agent-service';
 import { PackInstallService } from '../../packs/pack-install-service';
 import { WorkflowService } from '../../packs/workflow-service';
 import { createRunActivities } from '../../orchestration/run-activities';
@@ -15,10 +15,17 @@ export function wireAgents(
 ): Pick<Services, 'agents' | 'workflows' | 'packs' | 'runs' | 'schedules' | 'ai' | 'runActivities'> {
   const { settings, clock } = root;
   const schedules = lazy(() => new ScheduleIndex(root.cosmos()));
-  const agents = lazy(
-    () => new AgentService({ store: root.cosmos(), clock, audit: root.audit, usage: root.usage, schedules }),
+  const agents = lazy(() =>
+    createAgentService({
+      store: root.cosmos(),
+      clock,
+      audit: root.audit,
+      usage: root.usage,
+      schedules,
+      workflowsUsing: (tenantId, agentId) => workflows().usingAgent(tenantId, agentId),
+    }),
   );
-  const workflows = lazy(
+  const workflows: () => WorkflowService = lazy(
     () =>
       new WorkflowService({
         store: root.cosmos(),
