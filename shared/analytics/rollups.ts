@@ -31,7 +31,7 @@ export interface SuggestionCounters {
 
 /** One tenant's figures for one UTC day, kept up to date by the analytics consumer (the dashboard never scans). */
 export interface DailyRollup extends TenantDoc {
-  docType: 'rollup-day';
+  type: 'rollup-day';
   day: string;
   runs: { started: number; completed: number; failed: number; cancelled: number };
   byAgent: Record<string, UsageCounters>;
@@ -62,7 +62,7 @@ export function emptyRollup(tenantId: string, day: string): DailyRollup {
   return {
     id: `day:${day}`,
     tenantId,
-    docType: 'rollup-day',
+    type: 'rollup-day',
     day,
     runs: { started: 0, completed: 0, failed: 0, cancelled: 0 },
     byAgent: {},
@@ -267,7 +267,8 @@ export function createRollupStore(deps: {
     days(tenantId, fromDay, toDay) {
       return repo.queryAll(
         tenantId,
-        'SELECT * FROM c WHERE c.docType = "rollup-day" AND c.day >= @from AND c.day <= @to',
+        // Days stored before the field was named `type` carry `docType`.
+        'SELECT * FROM c WHERE (c.type = "rollup-day" OR c.docType = "rollup-day") AND c.day >= @from AND c.day <= @to',
         [
           { name: '@from', value: fromDay },
           { name: '@to', value: toDay },

@@ -47,179 +47,186 @@ export interface PackInstallDeps {
 export const installIdOf = (packId: string) => `pack_${packId}`;
 const partId = (installId: string, key: string) => `${installId}_${key}`;
 
-export class PackInstallService {
-  private readonly repo: TenantRepository<PackInstallDoc>;
-
-  constructor(private readonly deps: PackInstallDeps) {
-    this.repo = new TenantRepository<PackInstallDoc>(deps.store, 'packs', 'installed pack');
-  }
-
-  list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>> {
-    return this.repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "packInstall" ORDER BY c.installedAt', [], paging);
-  }
-
-  async get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>> {
-    const doc = await this.repo.get(tenantId, installId);
-    if (!doc || doc.status !== 'installed') throw new NotFoundError('installed pack');
-    return doc;
-  }
-
-  async describe(install: Stored<PackInstallDoc>, created: boolean): Promise<InstallResult> {
-    const agents = await Promise.all(
-      install.agentIds.map(async (id) => this.deps.agents().view(await this.deps.agents().get(install.tenantId, id))),
-    );
-    const workflows = await Promise.all(
-      install.workflowIds.map(async (id) =>
-        this.deps.workflows().view(await this.deps.workflows().get(install.tenantId, id)),
-      ),
-    );
-    const triggers = workflows
-      .filter((w) => w.schedule)
-      .map((w) => ({
-        type: 'schedule' as const,
-        workflowId: w.id,
-        cron: w.schedule!.cron,
-        timezone: w.schedule!.timezone,
-        nextRunAt: w.nextRunAt,
-      }));
-    return { install, agents, workflows, triggers, created };
-  }
-
+export interface PackInstallService {
+  list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>>;
+  get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>>;
+  describe(install: Stored<PackInstallDoc>, created: boolean): Promise<InstallResult>;
   /**
    * Installs a pack: its agents, workflows and schedule triggers. Idempotent (deterministic ids; a second install
    * returns the first) and all-or-nothing (a failure removes what this attempt created and leaves no install).
    */
-  async install(tenantId: string, packId: string, ctx: Actor): Promise<InstallResult> {
-    const pack = getPack(packId);
-    const installId = installIdOf(pack.id);
-    const existing = await this.repo.get(tenantId, installId);
-    if (existing?.status === 'installed') return this.describe(existing, false);
+  install(tenantId: string, packId: string, ctx: Actor): Promise<InstallResult>;
+  /**
+   * Removes what the install created (workflows first, then agents, with their schedules) and the install; a stale
+   * `ifMatch` (the install's ETag) is a 412 and removes nothing.
+   */
+  uninstall(tenantId: string, installId: string, ifMatch: string | undefined, ctx: Actor): Promise<void>;
+}
 
-    const agentIds = pack.agents.map((a) => partId(installId, a.key));
-    const workflowIds = pack.workflows.map((w) => partId(installId, w.key));
-    // Count only parts that do not exist yet (a resumed install already has some).
-    const [missingAgents, missingWorkflows] = await Promise.all([
-      Promise.all(agentIds.map((id) => this.deps.agents().find(tenantId, id))).then(
-        (found) => found.filter((f) => !f).length,
-      ),
-      Promise.all(workflowIds.map((id) => this.deps.workflows().find(tenantId, id))).then(
-        (found) => found.filter((f) => !f).length,
-      ),
-    ]);
-    if (missingAgents > 0) await this.deps.usage().checkLimit(tenantId, 'agents', { amount: missingAgents });
-    if (missingWorkflows > 0) await this.deps.usage().checkLimit(tenantId, 'workflows', { amount: missingWorkflows });
+export function createPackInstallService(deps: PackInstallDeps): PackInstallService {
+  const repo = new TenantRepository<PackInstallDoc>(deps.store, 'packs', 'installed pack');
 
-    const timezone = existing?.timezone ?? (await this.deps.timezoneOf(tenantId));
-    const now = this.deps.clock.now().toISOString();
-    const { doc: marker } = await this.repo.createIfAbsent({
-      id: installId,
-      tenantId,
-      type: 'packInstall',
-      packId: pack.id,
-      status: 'installing',
-      agentIds,
-      workflowIds,
-      timezone,
-      installedAt: now,
-    });
-    const partCtx: Actor = { ...ctx };
-    const createdHere: { kind: 'agent' | 'workflow'; id: string }[] = [];
-    try {
-      for (const agent of pack.agents) {
-        const { created } = await this.deps
-          .agents()
-          .create(tenantId, { templateId: agent.templateId, name: agent.name, config: agent.config }, partCtx, {
-            id: partId(installId, agent.key),
-            packInstallId: installId,
-            skipLimit: true,
-          });
-        if (created) createdHere.push({ kind: 'agent', id: partId(installId, agent.key) });
-      }
-      for (const workflow of pack.workflows) {
-        const { created } = await this.deps.workflows().create(
-          tenantId,
-          {
-            name: workflow.name,
-            mode: workflow.mode,
-            steps: workflow.stepKeys.map((key) => ({ agentId: partId(installId, key) })),
-            coordinatorAgentId: workflow.coordinatorKey ? partId(installId, workflow.coordinatorKey) : null,
-            schedule: workflow.cron ? { cron: workflow.cron, timezone } : null,
-          },
-          partCtx,
-          { id: partId(installId, workflow.key), packInstallId: installId, skipLimit: true },
-        );
-        if (created) createdHere.push({ kind: 'workflow', id: partId(installId, workflow.key) });
-      }
-      const done = await this.repo.replace({ ...stripEtag(marker), status: 'installed', installedAt: now });
-      await this.deps.audit().record({
+  const service: PackInstallService = {
+    list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>> {
+      return repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "packInstall" ORDER BY c.installedAt', [], paging);
+    },
+
+    async get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>> {
+      const doc = await repo.get(tenantId, installId);
+      if (!doc || doc.status !== 'installed') throw new NotFoundError('installed pack');
+      return doc;
+    },
+
+    async describe(install: Stored<PackInstallDoc>, created: boolean): Promise<InstallResult> {
+      const agents = await Promise.all(
+        install.agentIds.map(async (id) => deps.agents().view(await deps.agents().get(install.tenantId, id))),
+      );
+      const workflows = await Promise.all(
+        install.workflowIds.map(async (id) => deps.workflows().view(await deps.workflows().get(install.tenantId, id))),
+      );
+      const triggers = workflows
+        .filter((w) => w.schedule)
+        .map((w) => ({
+          type: 'schedule' as const,
+          workflowId: w.id,
+          cron: w.schedule!.cron,
+          timezone: w.schedule!.timezone,
+          nextRunAt: w.nextRunAt,
+        }));
+      return { install, agents, workflows, triggers, created };
+    },
+
+    async install(tenantId: string, packId: string, ctx: Actor): Promise<InstallResult> {
+      const pack = getPack(packId);
+      const installId = installIdOf(pack.id);
+      const existing = await repo.get(tenantId, installId);
+      if (existing?.status === 'installed') return service.describe(existing, false);
+
+      const agentIds = pack.agents.map((a) => partId(installId, a.key));
+      const workflowIds = pack.workflows.map((w) => partId(installId, w.key));
+      // Count only parts that do not exist yet (a resumed install already has some).
+      const [missingAgents, missingWorkflows] = await Promise.all([
+        Promise.all(agentIds.map((id) => deps.agents().find(tenantId, id))).then(
+          (found) => found.filter((f) => !f).length,
+        ),
+        Promise.all(workflowIds.map((id) => deps.workflows().find(tenantId, id))).then(
+          (found) => found.filter((f) => !f).length,
+        ),
+      ]);
+      if (missingAgents > 0) await deps.usage().checkLimit(tenantId, 'agents', { amount: missingAgents });
+      if (missingWorkflows > 0) await deps.usage().checkLimit(tenantId, 'workflows', { amount: missingWorkflows });
+
+      const timezone = existing?.timezone ?? (await deps.timezoneOf(tenantId));
+      const now = deps.clock.now().toISOString();
+      const { doc: marker } = await repo.createIfAbsent({
+        id: installId,
         tenantId,
-        ...auditedAs(ctx),
-        action: 'pack.installed',
-        target: { type: 'pack', id: installId },
-        outcome: 'success',
-        summary: `Installed the ${pack.name} pack (${agentIds.length} agent(s), ${workflowIds.length} workflow(s))`,
-        after: { packId: pack.id, agentIds, workflowIds, timezone },
+        type: 'packInstall',
+        packId: pack.id,
+        status: 'installing',
+        agentIds,
+        workflowIds,
+        timezone,
+        installedAt: now,
       });
-      return this.describe(done, true);
-    } catch (err) {
-      for (const part of createdHere.reverse()) {
-        const remove =
-          part.kind === 'agent'
-            ? this.deps.agents().delete(tenantId, part.id, undefined, partCtx)
-            : this.deps.workflows().delete(tenantId, part.id, undefined, partCtx);
-        await remove.catch(() => undefined);
-      }
-      if (!existing) await this.repo.delete(tenantId, installId).catch(() => undefined);
-      await this.deps
-        .audit()
-        .record({
+      const partCtx: Actor = { ...ctx };
+      const createdHere: { kind: 'agent' | 'workflow'; id: string }[] = [];
+      try {
+        for (const agent of pack.agents) {
+          const { created } = await deps
+            .agents()
+            .create(tenantId, { templateId: agent.templateId, name: agent.name, config: agent.config }, partCtx, {
+              id: partId(installId, agent.key),
+              packInstallId: installId,
+              skipLimit: true,
+            });
+          if (created) createdHere.push({ kind: 'agent', id: partId(installId, agent.key) });
+        }
+        for (const workflow of pack.workflows) {
+          const { created } = await deps.workflows().create(
+            tenantId,
+            {
+              name: workflow.name,
+              mode: workflow.mode,
+              steps: workflow.stepKeys.map((key) => ({ agentId: partId(installId, key) })),
+              coordinatorAgentId: workflow.coordinatorKey ? partId(installId, workflow.coordinatorKey) : null,
+              schedule: workflow.cron ? { cron: workflow.cron, timezone } : null,
+            },
+            partCtx,
+            { id: partId(installId, workflow.key), packInstallId: installId, skipLimit: true },
+          );
+          if (created) createdHere.push({ kind: 'workflow', id: partId(installId, workflow.key) });
+        }
+        const done = await repo.replace({ ...stripEtag(marker), status: 'installed', installedAt: now });
+        await deps.audit().record({
           tenantId,
           ...auditedAs(ctx),
-          action: 'pack.install.failed',
+          action: 'pack.installed',
           target: { type: 'pack', id: installId },
-          outcome: 'failure',
-          summary: `Installing the ${pack.name} pack failed; nothing was kept`,
-        })
-        .catch(() => undefined);
-      throw err;
-    }
-  }
+          outcome: 'success',
+          summary: `Installed the ${pack.name} pack (${agentIds.length} agent(s), ${workflowIds.length} workflow(s))`,
+          after: { packId: pack.id, agentIds, workflowIds, timezone },
+        });
+        return service.describe(done, true);
+      } catch (err) {
+        for (const part of createdHere.reverse()) {
+          const remove =
+            part.kind === 'agent'
+              ? deps.agents().delete(tenantId, part.id, undefined, partCtx)
+              : deps.workflows().delete(tenantId, part.id, undefined, partCtx);
+          await remove.catch(() => undefined);
+        }
+        if (!existing) await repo.delete(tenantId, installId).catch(() => undefined);
+        await deps
+          .audit()
+          .record({
+            tenantId,
+            ...auditedAs(ctx),
+            action: 'pack.install.failed',
+            target: { type: 'pack', id: installId },
+            outcome: 'failure',
+            summary: `Installing the ${pack.name} pack failed; nothing was kept`,
+          })
+          .catch(() => undefined);
+        throw err;
+      }
+    },
 
-  /** Removes what the install created (workflows first, then agents, with their schedules) and the install. */
-  /** Removes what the pack created; a stale `ifMatch` (the install's ETag) is a 412 and removes nothing. */
-  async uninstall(tenantId: string, installId: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
-    const install = await this.repo.get(tenantId, installId);
-    if (!install) throw new NotFoundError('installed pack');
-    assertIfMatch(ifMatch, install);
-    for (const id of install.workflowIds) {
-      await this.deps
-        .workflows()
-        .delete(tenantId, id, undefined, ctx)
-        .catch((err) => {
-          if (!(err instanceof NotFoundError)) throw err;
-        });
-    }
-    for (const id of install.agentIds) {
-      await this.deps
-        .agents()
-        .delete(tenantId, id, undefined, ctx)
-        .catch((err) => {
-          if (!(err instanceof NotFoundError)) throw err;
-        });
-    }
-    await this.repo.delete(tenantId, installId).catch((err) => {
-      if (!(err instanceof NotFoundError)) throw err;
-    });
-    await this.deps.audit().record({
-      tenantId,
-      ...auditedAs(ctx),
-      action: 'pack.uninstalled',
-      target: { type: 'pack', id: installId },
-      outcome: 'success',
-      summary: `Uninstalled the ${install.packId} pack; its agents, workflows and schedules were removed`,
-      before: { agentIds: install.agentIds, workflowIds: install.workflowIds },
-    });
-  }
+    async uninstall(tenantId: string, installId: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
+      const install = await repo.get(tenantId, installId);
+      if (!install) throw new NotFoundError('installed pack');
+      assertIfMatch(ifMatch, install);
+      for (const id of install.workflowIds) {
+        await deps
+          .workflows()
+          .delete(tenantId, id, undefined, ctx)
+          .catch((err) => {
+            if (!(err instanceof NotFoundError)) throw err;
+          });
+      }
+      for (const id of install.agentIds) {
+        await deps
+          .agents()
+          .delete(tenantId, id, undefined, ctx)
+          .catch((err) => {
+            if (!(err instanceof NotFoundError)) throw err;
+          });
+      }
+      await repo.delete(tenantId, installId).catch((err) => {
+        if (!(err instanceof NotFoundError)) throw err;
+      });
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(ctx),
+        action: 'pack.uninstalled',
+        target: { type: 'pack', id: installId },
+        outcome: 'success',
+        summary: `Uninstalled the ${install.packId} pack; its agents, workflows and schedules were removed`,
+        before: { agentIds: install.agentIds, workflowIds: install.workflowIds },
+      });
+    },
+  };
+  return service;
 }
 
 function stripEtag<T extends { _etag?: string }>(doc: T): Omit<T, '_etag'> {

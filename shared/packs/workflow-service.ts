@@ -30,245 +30,270 @@ export interface WorkflowServiceDeps {
   maxSteps: number;
 }
 
-export class WorkflowService {
-  private readonly repo: TenantRepository<WorkflowDoc>;
-
-  constructor(private readonly deps: WorkflowServiceDeps) {
-    this.repo = new TenantRepository<WorkflowDoc>(deps.store, 'workflows', 'workflow');
-  }
-
-  async view(workflow: WorkflowDoc): Promise<WorkflowView> {
-    const entry =
-      workflow.schedule && workflow.enabled
-        ? await this.deps.schedules().get(workflow.tenantId, 'workflow', workflow.id)
-        : undefined;
-    return {
-      id: workflow.id,
-      name: workflow.name,
-      mode: workflow.mode,
-      steps: workflow.steps,
-      coordinatorAgentId: workflow.coordinatorAgentId,
-      enabled: workflow.enabled,
-      schedule: workflow.schedule,
-      nextRunAt: entry?.nextRunAt ?? null,
-      packInstallId: workflow.packInstallId,
-      createdAt: workflow.createdAt,
-      updatedAt: workflow.updatedAt,
-    };
-  }
-
-  get(tenantId: string, id: string): Promise<Stored<WorkflowDoc>> {
-    return this.repo.getOrThrow(tenantId, id);
-  }
-
+export interface WorkflowService {
+  view(workflow: WorkflowDoc): Promise<WorkflowView>;
+  get(tenantId: string, id: string): Promise<Stored<WorkflowDoc>>;
   /** The workflow, or undefined (no error) when it does not exist. */
-  find(tenantId: string, id: string): Promise<Stored<WorkflowDoc> | undefined> {
-    return this.repo.get(tenantId, id);
-  }
-
+  find(tenantId: string, id: string): Promise<Stored<WorkflowDoc> | undefined>;
   /** Workflows that use the agent as a step or coordinator (at most `max`). */
-  async usingAgent(tenantId: string, agentId: string, max = 5): Promise<{ id: string; name: string }[]> {
-    const found = await this.repo.queryAll(
-      tenantId,
-      'SELECT c.id, c.tenantId, c.name FROM c WHERE c.coordinatorAgentId = @id OR ARRAY_CONTAINS(c.steps, {"agentId": @id}, true)',
-      [{ name: '@id', value: agentId }],
-      max,
-    );
-    return found.map((w) => ({ id: w.id, name: w.name }));
-  }
-
-  list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<WorkflowDoc>>> {
-    return this.repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "workflow" ORDER BY c.createdAt', [], paging);
-  }
-
+  usingAgent(tenantId: string, agentId: string, max?: number): Promise<{ id: string; name: string }[]>;
+  list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<WorkflowDoc>>>;
   /**
    * Validates the shape against the tenant's agents: size limit, every agent exists and is the tenant's, no agent
    * twice (a workflow is acyclic by construction: steps reference agents, never workflows), the coordinator rules.
    */
-  async validate(
-    tenantId: string,
-    mode: WorkflowMode,
-    agentIds: string[],
-    coordinatorAgentId: string | null,
-  ): Promise<void> {
-    const errors: FieldError[] = [];
-    if (agentIds.length > this.deps.maxSteps)
-      errors.push({ path: 'steps', message: `at most ${this.deps.maxSteps} steps` });
-    const seen = new Set<string>();
-    for (const [i, agentId] of agentIds.entries()) {
-      if (seen.has(agentId))
-        errors.push({
-          path: `steps[${i}].agentId`,
-          message: 'this agent is already a step (no repeats or cycles)',
-        });
-      seen.add(agentId);
-    }
-    const check = async (agentId: string, path: string, wantCoordinator: boolean) => {
-      const agent = await this.deps.agents().find(tenantId, agentId);
-      if (!agent) return errors.push({ path, message: 'no such agent' });
-      const isCoordinator = Boolean(findTemplate(agent.templateId)?.coordinator);
-      if (wantCoordinator && !isCoordinator)
-        errors.push({ path, message: 'the coordinator must be an agent of the Coordinator template' });
-      if (!wantCoordinator && isCoordinator)
-        errors.push({ path, message: 'a coordinator agent can only be the coordinatorAgentId of a parallel workflow' });
-      return undefined;
-    };
-    await Promise.all(agentIds.map((id, i) => check(id, `steps[${i}].agentId`, false)));
-    if (mode === 'parallel') {
-      if (!coordinatorAgentId)
-        errors.push({ path: 'coordinatorAgentId', message: 'a parallel workflow needs a coordinator agent' });
-      else {
-        if (seen.has(coordinatorAgentId))
-          errors.push({ path: 'coordinatorAgentId', message: 'the coordinator cannot also be a step' });
-        await check(coordinatorAgentId, 'coordinatorAgentId', true);
-      }
-      if (agentIds.length < 2) errors.push({ path: 'steps', message: 'a parallel workflow needs at least two steps' });
-    } else if (coordinatorAgentId) {
-      errors.push({ path: 'coordinatorAgentId', message: 'only parallel workflows have a coordinator' });
-    }
-    if (errors.length > 0) throw new ValidationError(describeFieldErrors(errors), errors);
-  }
-
-  private async checkSchedule(tenantId: string, schedule: Schedule | null | undefined) {
-    if (!schedule) return;
-    await this.deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', {
-      amount: shortestIntervalMinutes(schedule, this.deps.clock.now()),
-    });
-  }
-
-  private async syncSchedule(workflow: WorkflowDoc) {
-    if (workflow.schedule && workflow.enabled)
-      await this.deps
-        .schedules()
-        .set(workflow.tenantId, 'workflow', workflow.id, workflow.schedule, this.deps.clock.now());
-    else await this.deps.schedules().remove(workflow.tenantId, 'workflow', workflow.id);
-  }
-
-  async create(
+  validate(tenantId: string, mode: WorkflowMode, agentIds: string[], coordinatorAgentId: string | null): Promise<void>;
+  create(
     tenantId: string,
     input: CreateWorkflowInput,
     ctx: Actor,
-    opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
-  ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }> {
-    const body = createWorkflowBody.parse(input);
-    const id = opts.id ?? `wf_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
-    if (opts.id) {
-      const existing = await this.repo.get(tenantId, id);
-      if (existing) return { workflow: existing, created: false };
-    }
-    await this.validate(
-      tenantId,
-      body.mode,
-      body.steps.map((s) => s.agentId),
-      body.coordinatorAgentId,
-    );
-    if (!opts.skipLimit) await this.deps.usage().checkLimit(tenantId, 'workflows');
-    await this.checkSchedule(tenantId, body.schedule);
-    const now = this.deps.clock.now().toISOString();
-    const doc: WorkflowDoc = {
-      id,
-      tenantId,
-      type: 'workflow',
-      name: body.name,
-      mode: body.mode,
-      steps: body.steps.map((s, i) => ({ id: `s${i + 1}`, agentId: s.agentId })),
-      coordinatorAgentId: body.coordinatorAgentId,
-      enabled: body.enabled,
-      schedule: body.schedule,
-      packInstallId: opts.packInstallId ?? null,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const { doc: workflow, created } = await this.repo.createIfAbsent(doc);
-    if (!created) return { workflow, created };
-    await this.syncSchedule(workflow);
-    await this.deps.audit().record({
-      tenantId,
-      ...auditedAs(ctx),
-      action: 'workflow.created',
-      target: { type: 'workflow', id },
-      outcome: 'success',
-      summary: `Created ${workflow.mode} workflow "${workflow.name}" with ${workflow.steps.length} step(s)`,
-      after: {
-        name: workflow.name,
-        mode: workflow.mode,
-        steps: workflow.steps,
-        coordinatorAgentId: workflow.coordinatorAgentId,
-        schedule: workflow.schedule,
-      },
-    });
-    return { workflow, created };
-  }
-
-  async update(
+    opts?: { id?: string; packInstallId?: string; skipLimit?: boolean },
+  ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }>;
+  update(
     tenantId: string,
     id: string,
     change: UpdateWorkflowInput,
     ifMatch: string | undefined,
     ctx: Actor,
-  ): Promise<Stored<WorkflowDoc>> {
-    const current = await this.repo.getOrThrow(tenantId, id);
-    const mode = change.mode ?? current.mode;
-    const steps = change.steps ? change.steps.map((s, i) => ({ id: `s${i + 1}`, agentId: s.agentId })) : current.steps;
-    const coordinatorAgentId =
-      change.coordinatorAgentId !== undefined ? change.coordinatorAgentId : current.coordinatorAgentId;
-    await this.validate(
-      tenantId,
-      mode,
-      steps.map((s) => s.agentId),
-      coordinatorAgentId,
-    );
-    if (change.schedule !== undefined) await this.checkSchedule(tenantId, change.schedule);
-    const { _etag, ...body } = current;
-    const next: WorkflowDoc = {
-      ...body,
-      name: change.name ?? current.name,
-      mode,
-      steps,
-      coordinatorAgentId,
-      enabled: change.enabled ?? current.enabled,
-      schedule: change.schedule !== undefined ? change.schedule : current.schedule,
-      updatedAt: this.deps.clock.now().toISOString(),
-    };
-    const saved = await this.repo.replace(next, ifMatch ?? _etag);
-    await this.syncSchedule(saved);
-    await this.deps.audit().record({
-      tenantId,
-      ...auditedAs(ctx),
-      action: 'workflow.updated',
-      target: { type: 'workflow', id },
-      outcome: 'success',
-      summary: `Workflow "${saved.name}" updated (${Object.keys(change).join(', ')})`,
-      before: {
-        name: current.name,
-        mode: current.mode,
-        steps: current.steps,
-        enabled: current.enabled,
-        schedule: current.schedule,
-      },
-      after: {
-        name: saved.name,
-        mode: saved.mode,
-        steps: saved.steps,
-        enabled: saved.enabled,
-        schedule: saved.schedule,
-      },
+  ): Promise<Stored<WorkflowDoc>>;
+  delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: Actor): Promise<void>;
+}
+
+export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowService {
+  const repo = new TenantRepository<WorkflowDoc>(deps.store, 'workflows', 'workflow');
+
+  async function checkSchedule(tenantId: string, schedule: Schedule | null | undefined) {
+    if (!schedule) return;
+    await deps.usage().checkLimit(tenantId, 'scheduleMinIntervalMinutes', {
+      amount: shortestIntervalMinutes(schedule, deps.clock.now()),
     });
-    return saved;
   }
 
-  async delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
-    const current = await this.repo.getOrThrow(tenantId, id);
-    await this.repo.delete(tenantId, id, ifMatch);
-    await this.deps.schedules().remove(tenantId, 'workflow', id);
-    await this.deps.audit().record({
-      tenantId,
-      ...auditedAs(ctx),
-      action: 'workflow.deleted',
-      target: { type: 'workflow', id },
-      outcome: 'success',
-      summary: `Deleted workflow "${current.name}"`,
-      before: { name: current.name, mode: current.mode },
-    });
+  async function syncSchedule(workflow: WorkflowDoc) {
+    if (workflow.schedule && workflow.enabled)
+      await deps.schedules().set(workflow.tenantId, 'workflow', workflow.id, workflow.schedule, deps.clock.now());
+    else await deps.schedules().remove(workflow.tenantId, 'workflow', workflow.id);
   }
+
+  const service: WorkflowService = {
+    async view(workflow: WorkflowDoc): Promise<WorkflowView> {
+      const entry =
+        workflow.schedule && workflow.enabled
+          ? await deps.schedules().get(workflow.tenantId, 'workflow', workflow.id)
+          : undefined;
+      return {
+        id: workflow.id,
+        name: workflow.name,
+        mode: workflow.mode,
+        steps: workflow.steps,
+        coordinatorAgentId: workflow.coordinatorAgentId,
+        enabled: workflow.enabled,
+        schedule: workflow.schedule,
+        nextRunAt: entry?.nextRunAt ?? null,
+        packInstallId: workflow.packInstallId,
+        createdAt: workflow.createdAt,
+        updatedAt: workflow.updatedAt,
+      };
+    },
+
+    get(tenantId: string, id: string): Promise<Stored<WorkflowDoc>> {
+      return repo.getOrThrow(tenantId, id);
+    },
+
+    find(tenantId: string, id: string): Promise<Stored<WorkflowDoc> | undefined> {
+      return repo.get(tenantId, id);
+    },
+
+    async usingAgent(tenantId: string, agentId: string, max = 5): Promise<{ id: string; name: string }[]> {
+      const found = await repo.queryAll(
+        tenantId,
+        'SELECT c.id, c.tenantId, c.name FROM c WHERE c.coordinatorAgentId = @id OR ARRAY_CONTAINS(c.steps, {"agentId": @id}, true)',
+        [{ name: '@id', value: agentId }],
+        max,
+      );
+      return found.map((w) => ({ id: w.id, name: w.name }));
+    },
+
+    list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<WorkflowDoc>>> {
+      return repo.query(tenantId, 'SELECT * FROM c WHERE c.type = "workflow" ORDER BY c.createdAt', [], paging);
+    },
+
+    async validate(
+      tenantId: string,
+      mode: WorkflowMode,
+      agentIds: string[],
+      coordinatorAgentId: string | null,
+    ): Promise<void> {
+      const errors: FieldError[] = [];
+      if (agentIds.length > deps.maxSteps) errors.push({ path: 'steps', message: `at most ${deps.maxSteps} steps` });
+      const seen = new Set<string>();
+      for (const [i, agentId] of agentIds.entries()) {
+        if (seen.has(agentId))
+          errors.push({
+            path: `steps[${i}].agentId`,
+            message: 'this agent is already a step (no repeats or cycles)',
+          });
+        seen.add(agentId);
+      }
+      const check = async (agentId: string, path: string, wantCoordinator: boolean) => {
+        const agent = await deps.agents().find(tenantId, agentId);
+        if (!agent) return errors.push({ path, message: 'no such agent' });
+        const isCoordinator = Boolean(findTemplate(agent.templateId)?.coordinator);
+        if (wantCoordinator && !isCoordinator)
+          errors.push({ path, message: 'the coordinator must be an agent of the Coordinator template' });
+        if (!wantCoordinator && isCoordinator)
+          errors.push({
+            path,
+            message: 'a coordinator agent can only be the coordinatorAgentId of a parallel workflow',
+          });
+        return undefined;
+      };
+      await Promise.all(agentIds.map((id, i) => check(id, `steps[${i}].agentId`, false)));
+      if (mode === 'parallel') {
+        if (!coordinatorAgentId)
+          errors.push({ path: 'coordinatorAgentId', message: 'a parallel workflow needs a coordinator agent' });
+        else {
+          if (seen.has(coordinatorAgentId))
+            errors.push({ path: 'coordinatorAgentId', message: 'the coordinator cannot also be a step' });
+          await check(coordinatorAgentId, 'coordinatorAgentId', true);
+        }
+        if (agentIds.length < 2)
+          errors.push({ path: 'steps', message: 'a parallel workflow needs at least two steps' });
+      } else if (coordinatorAgentId) {
+        errors.push({ path: 'coordinatorAgentId', message: 'only parallel workflows have a coordinator' });
+      }
+      if (errors.length > 0) throw new ValidationError(describeFieldErrors(errors), errors);
+    },
+
+    async create(
+      tenantId: string,
+      input: CreateWorkflowInput,
+      ctx: Actor,
+      opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
+    ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }> {
+      const body = createWorkflowBody.parse(input);
+      const id = opts.id ?? `wf_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+      if (opts.id) {
+        const existing = await repo.get(tenantId, id);
+        if (existing) return { workflow: existing, created: false };
+      }
+      await service.validate(
+        tenantId,
+        body.mode,
+        body.steps.map((s) => s.agentId),
+        body.coordinatorAgentId,
+      );
+      if (!opts.skipLimit) await deps.usage().checkLimit(tenantId, 'workflows');
+      await checkSchedule(tenantId, body.schedule);
+      const now = deps.clock.now().toISOString();
+      const doc: WorkflowDoc = {
+        id,
+        tenantId,
+        type: 'workflow',
+        name: body.name,
+        mode: body.mode,
+        steps: body.steps.map((s, i) => ({ id: `s${i + 1}`, agentId: s.agentId })),
+        coordinatorAgentId: body.coordinatorAgentId,
+        enabled: body.enabled,
+        schedule: body.schedule,
+        packInstallId: opts.packInstallId ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      const { doc: workflow, created } = await repo.createIfAbsent(doc);
+      if (!created) return { workflow, created };
+      await syncSchedule(workflow);
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(ctx),
+        action: 'workflow.created',
+        target: { type: 'workflow', id },
+        outcome: 'success',
+        summary: `Created ${workflow.mode} workflow "${workflow.name}" with ${workflow.steps.length} step(s)`,
+        after: {
+          name: workflow.name,
+          mode: workflow.mode,
+          steps: workflow.steps,
+          coordinatorAgentId: workflow.coordinatorAgentId,
+          schedule: workflow.schedule,
+        },
+      });
+      return { workflow, created };
+    },
+
+    async update(
+      tenantId: string,
+      id: string,
+      change: UpdateWorkflowInput,
+      ifMatch: string | undefined,
+      ctx: Actor,
+    ): Promise<Stored<WorkflowDoc>> {
+      const current = await repo.getOrThrow(tenantId, id);
+      const mode = change.mode ?? current.mode;
+      const steps = change.steps
+        ? change.steps.map((s, i) => ({ id: `s${i + 1}`, agentId: s.agentId }))
+        : current.steps;
+      const coordinatorAgentId =
+        change.coordinatorAgentId !== undefined ? change.coordinatorAgentId : current.coordinatorAgentId;
+      await service.validate(
+        tenantId,
+        mode,
+        steps.map((s) => s.agentId),
+        coordinatorAgentId,
+      );
+      if (change.schedule !== undefined) await checkSchedule(tenantId, change.schedule);
+      const { _etag, ...body } = current;
+      const next: WorkflowDoc = {
+        ...body,
+        name: change.name ?? current.name,
+        mode,
+        steps,
+        coordinatorAgentId,
+        enabled: change.enabled ?? current.enabled,
+        schedule: change.schedule !== undefined ? change.schedule : current.schedule,
+        updatedAt: deps.clock.now().toISOString(),
+      };
+      const saved = await repo.replace(next, ifMatch ?? _etag);
+      await syncSchedule(saved);
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(ctx),
+        action: 'workflow.updated',
+        target: { type: 'workflow', id },
+        outcome: 'success',
+        summary: `Workflow "${saved.name}" updated (${Object.keys(change).join(', ')})`,
+        before: {
+          name: current.name,
+          mode: current.mode,
+          steps: current.steps,
+          enabled: current.enabled,
+          schedule: current.schedule,
+        },
+        after: {
+          name: saved.name,
+          mode: saved.mode,
+          steps: saved.steps,
+          enabled: saved.enabled,
+          schedule: saved.schedule,
+        },
+      });
+      return saved;
+    },
+
+    async delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
+      const current = await repo.getOrThrow(tenantId, id);
+      await repo.delete(tenantId, id, ifMatch);
+      await deps.schedules().remove(tenantId, 'workflow', id);
+      await deps.audit().record({
+        tenantId,
+        ...auditedAs(ctx),
+        action: 'workflow.deleted',
+        target: { type: 'workflow', id },
+        outcome: 'success',
+        summary: `Deleted workflow "${current.name}"`,
+        before: { name: current.name, mode: current.mode },
+      });
+    },
+  };
+  return service;
 }

@@ -50,7 +50,7 @@ export interface SuggestionExecution {
 }
 
 export interface SuggestionDoc extends TenantDoc {
-  docType: 'suggestion';
+  type: 'suggestion';
   kind: SuggestionKind;
   /** The payload that will be (or was) executed: the proposal's, or the person's edit of it. */
   payload: Record<string, unknown>;

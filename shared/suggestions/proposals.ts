@@ -27,7 +27,7 @@ function newSuggestion(
   return {
     id,
     tenantId: origin.tenantId,
-    docType: 'suggestion',
+    type: 'suggestion',
     kind: proposal.kind,
     payload: proposal.payload as Record<string, unknown>,
     rationale: proposal.rationale,

@@ -98,7 +98,8 @@ export function createSuggestionStore(store: CosmosStore): SuggestionStore {
     get: (tenantId, id) => repo.getOrThrow(tenantId, id),
 
     list(tenantId, query) {
-      const where = ['c.docType = "suggestion"'];
+      // Suggestions stored before the field was named `type` carry `docType`.
+      const where = ['(c.type = "suggestion" OR c.docType = "suggestion")'];
       const parameters: { name: string; value: string }[] = [];
       if (query.status) {
         where.push('c.status = @status');

@@ -32,7 +32,7 @@ async function seed(status: SuggestionStatus): Promise<Stored<SuggestionDoc>> {
   const { doc } = await store.createIfAbsent({
     id: `sug_lifecycle_${status}_${++counter}`,
     tenantId: TENANT,
-    docType: 'suggestion',
+    type: 'suggestion',
     kind: 'task',
     payload: { title: `A ${status} task` },
     rationale: 'You asked to be reminded.',

@@ -1,10 +1,10 @@
 import { createAiGateway } from '../../ai/create-gateway';
 import { createAgentService } from '../../agents/agent-service';
-import { PackInstallService } from '../../packs/pack-install-service';
-import { WorkflowService } from '../../packs/workflow-service';
+import { createPackInstallService } from '../../packs/pack-install-service';
+import { createWorkflowService, type WorkflowService } from '../../packs/workflow-service';
 import { createRunActivities } from '../../orchestration/run-activities';
 import { RunService } from '../../orchestration/run-service';
-import { ScheduleIndex } from '../../schedules/schedule-index';
+import { createScheduleIndex } from '../../schedules/schedule-index';
 import { parseAddress } from '../../connectors/text';
 import { lazy } from '../../platform/lazy';
 import type { Services } from '../services-type';
@@ -14,7 +14,7 @@ export function wireAgents(
   root: Services,
 ): Pick<Services, 'agents' | 'workflows' | 'packs' | 'runs' | 'schedules' | 'ai' | 'runActivities'> {
   const { settings, clock } = root;
-  const schedules = lazy(() => new ScheduleIndex(root.cosmos()));
+  const schedules = lazy(() => createScheduleIndex(root.cosmos()));
   const agents = lazy(() =>
     createAgentService({
       store: root.cosmos(),
@@ -25,29 +25,27 @@ export function wireAgents(
       workflowsUsing: (tenantId, agentId) => workflows().usingAgent(tenantId, agentId),
     }),
   );
-  const workflows: () => WorkflowService = lazy(
-    () =>
-      new WorkflowService({
-        store: root.cosmos(),
-        clock,
-        audit: root.audit,
-        usage: root.usage,
-        schedules,
-        agents,
-        maxSteps: settings.WORKFLOW_MAX_STEPS,
-      }),
+  const workflows: () => WorkflowService = lazy(() =>
+    createWorkflowService({
+      store: root.cosmos(),
+      clock,
+      audit: root.audit,
+      usage: root.usage,
+      schedules,
+      agents,
+      maxSteps: settings.WORKFLOW_MAX_STEPS,
+    }),
   );
-  const packs = lazy(
-    () =>
-      new PackInstallService({
-        store: root.cosmos(),
-        clock,
-        audit: root.audit,
-        usage: root.usage,
-        agents,
-        workflows,
-        timezoneOf: async (tenantId) => (await root.tenants().find(tenantId))?.timezone ?? 'UTC',
-      }),
+  const packs = lazy(() =>
+    createPackInstallService({
+      store: root.cosmos(),
+      clock,
+      audit: root.audit,
+      usage: root.usage,
+      agents,
+      workflows,
+      timezoneOf: async (tenantId) => (await root.tenants().find(tenantId))?.timezone ?? 'UTC',
+    }),
   );
   const runs = lazy(
     () => new RunService({ store: root.cosmos(), clock, audit: root.audit, usage: root.usage, agents, workflows }),

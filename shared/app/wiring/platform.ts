@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { AuditLog } from '../../platform/audit/audit-log';
+import { createAuditLog } from '../../platform/audit/audit-log';
 import { createBlobStore } from '../../platform/blob/blob-store';
 import { createFeatureFlags } from '../../platform/config/features';
 import { createCosmosStore } from '../../platform/cosmos/store';
@@ -35,12 +35,11 @@ export function wirePlatform(
         allowedClientIds: settings.AUTH_ALLOWED_CLIENT_IDS,
       }),
     ),
-    audit: lazy(
-      () =>
-        new AuditLog(cosmos(), clock, async (tenantId) => {
-          const days = (await root.tenants().find(tenantId))?.auditRetentionDays ?? settings.AUDIT_RETENTION_DAYS;
-          return days > 0 ? days : undefined;
-        }),
+    audit: lazy(() =>
+      createAuditLog(cosmos(), clock, async (tenantId) => {
+        const days = (await root.tenants().find(tenantId))?.auditRetentionDays ?? settings.AUDIT_RETENTION_DAYS;
+        return days > 0 ? days : undefined;
+      }),
     ),
     flags: lazy(() => createFeatureFlags(settings)),
     // Dependency checks are reused for a few seconds: probes and bursts of callers cost the stores nothing.

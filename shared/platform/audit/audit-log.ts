@@ -38,75 +38,80 @@ export interface AuditQuery {
 }
 
 /** Append-only audit trail, newest first. Before/after summaries are redacted on the way in. */
-export class AuditLog {
-  private readonly repo: TenantRepository<AuditRecord>;
+export interface AuditLog {
+  record(entry: AuditEntryInput): Promise<AuditRecord>;
+  /** The tenant's trail, newest first, filtered by action prefix and time window. */
+  list(tenantId: string, query: AuditQuery): Promise<Page<AuditRecord>>;
+  /** Call when a tenant's retention policy changed, so the next record and list use it. */
+  retentionChanged(tenantId: string): void;
+  deleteAllOfTenant(tenantId: string): Promise<number>;
+}
+
+export function createAuditLog(
+  store: CosmosStore,
+  clock: Clock,
+  /** Days to keep records; undefined keeps them forever. */
+  retentionDays?: (tenantId: string) => Promise<number | undefined>,
+): AuditLog {
+  const repo = new TenantRepository<AuditRecord>(store, 'audit', 'audit record');
   /** Retention per tenant, kept a minute: it is read on every write and list, and changes rarely. */
-  private readonly retentionCache = new Map<string, { days: number | undefined; until: number }>();
+  const retentionCache = new Map<string, { days: number | undefined; until: number }>();
 
-  constructor(
-    store: CosmosStore,
-    private readonly clock: Clock,
-    /** Days to keep records; undefined keeps them forever. */
-    private readonly retentionDays?: (tenantId: string) => Promise<number | undefined>,
-  ) {
-    this.repo = new TenantRepository<AuditRecord>(store, 'audit', 'audit record');
-  }
-
-  private async retention(tenantId: string): Promise<number | undefined> {
-    if (!this.retentionDays) return undefined;
-    const cached = this.retentionCache.get(tenantId);
+  async function retention(tenantId: string): Promise<number | undefined> {
+    if (!retentionDays) return undefined;
+    const cached = retentionCache.get(tenantId);
     if (cached && cached.until > Date.now()) return cached.days;
-    const days = await this.retentionDays(tenantId);
-    if (this.retentionCache.size > 10_000) this.retentionCache.clear();
-    this.retentionCache.set(tenantId, { days, until: Date.now() + 60_000 });
+    const days = await retentionDays(tenantId);
+    if (retentionCache.size > 10_000) retentionCache.clear();
+    retentionCache.set(tenantId, { days, until: Date.now() + 60_000 });
     return days;
   }
 
-  /** Call when a tenant's retention policy changed, so the next record and list use it. */
-  retentionChanged(tenantId: string): void {
-    this.retentionCache.delete(tenantId);
-  }
+  return {
+    retentionChanged(tenantId) {
+      retentionCache.delete(tenantId);
+    },
 
-  async record(entry: AuditEntryInput): Promise<AuditRecord> {
-    const at = this.clock.now().toISOString();
-    const days = await this.retention(entry.tenantId);
-    const doc: AuditRecord = {
-      ...entry,
-      // Sortable ids keep "newest first" stable for records written in the same millisecond.
-      id: `${at}-${randomUUID().slice(0, 8)}`,
-      at,
-      before: entry.before === undefined ? undefined : redact(entry.before),
-      after: entry.after === undefined ? undefined : redact(entry.after),
-      ...(days ? { ttl: days * 86_400 } : {}),
-    };
-    return this.repo.create(doc);
-  }
+    async record(entry) {
+      const at = clock.now().toISOString();
+      const days = await retention(entry.tenantId);
+      const doc: AuditRecord = {
+        ...entry,
+        // Sortable ids keep "newest first" stable for records written in the same millisecond.
+        id: `${at}-${randomUUID().slice(0, 8)}`,
+        at,
+        before: entry.before === undefined ? undefined : redact(entry.before),
+        after: entry.after === undefined ? undefined : redact(entry.after),
+        ...(days ? { ttl: days * 86_400 } : {}),
+      };
+      return repo.create(doc);
+    },
 
-  /** The tenant's trail, newest first, filtered by action prefix and time window. */
-  async list(tenantId: string, query: AuditQuery): Promise<Page<AuditRecord>> {
-    const where = ['c.tenantId = @tenantId'];
-    const parameters = [{ name: '@tenantId', value: tenantId }];
-    if (query.type) {
-      where.push('STARTSWITH(c.action, @type)');
-      parameters.push({ name: '@type', value: query.type });
-    }
-    // Retention is enforced here too: TTL reclaims space in Azure, but records past the policy are never shown.
-    const days = await this.retention(tenantId);
-    const cutoff = days ? new Date(this.clock.now().getTime() - days * 86_400_000).toISOString() : undefined;
-    const from = cutoff && (!query.from || query.from < cutoff) ? cutoff : query.from;
-    if (from) {
-      where.push('c.at >= @from');
-      parameters.push({ name: '@from', value: from });
-    }
-    if (query.to) {
-      where.push('c.at < @to');
-      parameters.push({ name: '@to', value: query.to });
-    }
-    const sql = `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.id DESC`;
-    return this.repo.query(tenantId, sql, parameters, { limit: query.limit, cursor: query.cursor });
-  }
+    async list(tenantId, query) {
+      const where = ['c.tenantId = @tenantId'];
+      const parameters = [{ name: '@tenantId', value: tenantId }];
+      if (query.type) {
+        where.push('STARTSWITH(c.action, @type)');
+        parameters.push({ name: '@type', value: query.type });
+      }
+      // Retention is enforced here too: TTL reclaims space in Azure, but records past the policy are never shown.
+      const days = await retention(tenantId);
+      const cutoff = days ? new Date(clock.now().getTime() - days * 86_400_000).toISOString() : undefined;
+      const from = cutoff && (!query.from || query.from < cutoff) ? cutoff : query.from;
+      if (from) {
+        where.push('c.at >= @from');
+        parameters.push({ name: '@from', value: from });
+      }
+      if (query.to) {
+        where.push('c.at < @to');
+        parameters.push({ name: '@to', value: query.to });
+      }
+      const sql = `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.id DESC`;
+      return repo.query(tenantId, sql, parameters, { limit: query.limit, cursor: query.cursor });
+    },
 
-  deleteAllOfTenant(tenantId: string): Promise<number> {
-    return this.repo.deleteAllOfTenant(tenantId);
-  }
+    deleteAllOfTenant(tenantId) {
+      return repo.deleteAllOfTenant(tenantId);
+    },
+  };
 }
