@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectFlowError } from '../shared/connectors/connector-service';
+import { ConnectFlowError } from '../shared/connectors/oauth/connect-flow-errors';
 import { authorizationStartView, connectorFamily, connectorView, providerName } from '../shared/connectors/view';
 import {
   browserNonceOf,

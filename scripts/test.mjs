@@ -1,5 +1,5 @@
 // Runs the whole test suite with node's own test runner: builds the app, type-checks the app and the web app, lints,
-// checks formatting and the architecture rules, then every test/**/*.test.ts.
+// checks formatting, the architecture rules and unused code, then every test/**/*.test.ts.
 // Pass paths or name fragments to run a subset: `npm test -- connectors`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -38,6 +38,8 @@ if (filters.length === 0) {
   run(process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level=warn', '.']);
   // Architecture rules: no cycles, layers and contexts import only what docs/architecture.md allows.
   run(process.execPath, [join(root, 'scripts/check-architecture.mjs')]);
+  // Unused files, exports and dependencies.
+  run(process.execPath, [join(root, 'node_modules/knip/bin/knip.js'), '--no-progress']);
 }
 
 const files = findTests(join(root, 'test')).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));

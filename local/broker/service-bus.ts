@@ -15,7 +15,7 @@ function bodyData(body: unknown): RpcTypedData {
   return { json: JSON.stringify(body ?? null) };
 }
 
-export function triggerMetadataOf(message: BrokerMessage): Record<string, RpcTypedData> {
+function triggerMetadataOf(message: BrokerMessage): Record<string, RpcTypedData> {
   const meta: Record<string, RpcTypedData> = {
     MessageId: { string: message.messageId },
     DeliveryCount: { int: message.deliveryCount },
@@ -75,7 +75,7 @@ export function connectServiceBusTriggers(core: FunctionsCore, broker: Broker, m
 }
 
 /** Turns one Service Bus output value into broker messages (an array sends one message per element). */
-export function outputMessages(data: RpcTypedData): IncomingMessage[] {
+function outputMessages(data: RpcTypedData): IncomingMessage[] {
   let value: unknown;
   if (typeof data.json === 'string') value = JSON.parse(data.json);
   else if (typeof data.string === 'string') value = data.string;

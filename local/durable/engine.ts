@@ -47,7 +47,7 @@ function errorText(err: unknown): { message: string; details: string } {
   return { message: String(err), details: String(err) };
 }
 
-export class Engine implements DurableEngine, ManagedInstances {
+class Engine implements DurableEngine, ManagedInstances {
   private readonly store: DurableStore;
   private readonly orchestrators: Set<string>;
   private readonly activityNames: Set<string>;

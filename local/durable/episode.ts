@@ -90,7 +90,7 @@ export function historyEvent(
 }
 
 /** Inputs of CallActivity, CallActivityWithRetry and ContinueAsNew arrive JSON-encoded when they were strings. */
-export function decodeInput(input: unknown): unknown {
+function decodeInput(input: unknown): unknown {
   if (typeof input !== 'string') return input;
   try {
     return JSON.parse(input) as unknown;
@@ -120,12 +120,7 @@ function flatten(actions: unknown[], into: Action[] = []): Action[] {
  * (durabletask src/DurableTask.Core/RetryInterceptor.cs): first · coefficient^(attempt−1), capped by the maximum
  * interval; undefined once the retry timeout, counted from the first attempt, has passed.
  */
-export function retryDelayMs(
-  policy: RetryPolicy,
-  failedAttempt: number,
-  firstAttemptMs = 0,
-  nowMs = 0,
-): number | undefined {
+function retryDelayMs(policy: RetryPolicy, failedAttempt: number, firstAttemptMs = 0, nowMs = 0): number | undefined {
   const timeout = policy.retryTimeoutInMilliseconds;
   if (timeout !== undefined && timeout !== null && nowMs >= firstAttemptMs + timeout) return undefined;
   const delay = policy.firstRetryIntervalInMilliseconds * (policy.backoffCoefficient ?? 1) ** (failedAttempt - 1);

@@ -60,7 +60,7 @@ export function clientBindingData(origin: string, hubName: string): Record<strin
  * .NET WebUtility.UrlEncode, which GetClientResponseLinks applies to the instance id: letters, digits and -_.!*()
  * stay, a space becomes '+', everything else is %XX (upper-case hex) of its UTF-8 bytes.
  */
-export function webUtilityUrlEncode(text: string): string {
+function webUtilityUrlEncode(text: string): string {
   let out = '';
   for (const byte of Buffer.from(text, 'utf8')) {
     const ch = String.fromCharCode(byte);
@@ -108,12 +108,12 @@ function historyJson(events: HistoryEvent[], withOutput: boolean): Record<string
 }
 
 /** HttpApiHandler.ConvertFrom writes times as `ToString("s") + "Z"`: whole seconds, no fraction. */
-export function wholeSeconds(iso: string): string {
+function wholeSeconds(iso: string): string {
   return `${new Date(iso).toISOString().slice(0, 19)}Z`;
 }
 
 /** The instance status JSON the extension answers with (`input` and `output` always present, as the client requires). */
-export function statusJson(
+function statusJson(
   instance: Instance,
   options: { showInput: boolean; showHistory?: boolean; showHistoryOutput?: boolean },
 ) {

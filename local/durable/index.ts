@@ -3,5 +3,5 @@
  * (history, ids, timers, events, retries, the client RPC endpoints), with orchestrators replayed by the
  * durable-functions library itself through the host's invocation path. State is persisted under <dataDir>/durable/.
  */
-export type { DurableEngine, DurableEngineOptions, RpcTypedData } from './contract.js';
+export type { DurableEngine, RpcTypedData } from './contract.js';
 export { createDurableEngine } from './engine.js';

@@ -71,7 +71,7 @@ export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Pr
  * forwards for each Kestrel header and query key (GrpcMessageConversionExtensions.ToRpcHttp: `pair.Value.ToString()`):
  * with ',' and no space, skipping empty values (a single value is kept as it is, even when empty).
  */
-export function joinStringValues(values: string[]): string {
+function joinStringValues(values: string[]): string {
   if (values.length === 1) return values[0]!;
   return values.filter((v) => v.length > 0).join(',');
 }
@@ -102,17 +102,12 @@ function queryOf(url: URL): Record<string, string> {
  * a chunked body without Content-Length reaches the function empty (azure-functions-nodejs-worker#524,
  * azure-functions-host#4926).
  */
-export function hostReadsBody(req: IncomingMessage): boolean {
+function hostReadsBody(req: IncomingMessage): boolean {
   return Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 /** The RPC http data the host sends the worker for this request. */
-export function toRpcHttpRequest(
-  req: IncomingMessage,
-  url: URL,
-  params: Record<string, string>,
-  body: Buffer,
-): RpcHttpData {
+function toRpcHttpRequest(req: IncomingMessage, url: URL, params: Record<string, string>, body: Buffer): RpcHttpData {
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     url: url.toString(),
@@ -139,12 +134,12 @@ function bodyBytes(data: RpcTypedData | null | undefined): Buffer {
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** .NET Uri.EscapeDataString: everything but the RFC 3986 unreserved characters A-Z a-z 0-9 - . _ ~ is %XX-escaped. */
-export function escapeDataString(value: string): string {
+function escapeDataString(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** An app's cookie the host cannot write: the response fails with 500, as an exception in ExecuteResultAsync does. */
-export class InvalidCookieError extends Error {}
+class InvalidCookieError extends Error {}
 
 /**
  * One Set-Cookie value as the host writes it. GrpcMessageExtensionUtilities.RpcHttpCookieConverter builds
@@ -154,7 +149,7 @@ export class InvalidCookieError extends Error {}
  * src/Http/Http/src/Internal/ResponseCookies.cs, src/Http/Headers/src/SetCookieHeaderValue.cs):
  * `name=value; expires=…; max-age=…; domain=…; path=…; secure; samesite=…; httponly`.
  */
-export function formatCookie(cookie: RpcHttpCookie): string {
+function formatCookie(cookie: RpcHttpCookie): string {
   const name = cookie.name ?? '';
   if (!COOKIE_NAME.test(name)) throw new InvalidCookieError(`The cookie name '${name}' is not a valid token.`);
   const parts = [`${name}=${escapeDataString(cookie.value ?? '')}`];
@@ -179,7 +174,7 @@ export function formatCookie(cookie: RpcHttpCookie): string {
 }
 
 /** Writes the worker's http return value (or its absence: 204) to the response. */
-export function writeHttpResult(res: ServerResponse, returnValue: RpcTypedData | undefined, method: string): void {
+function writeHttpResult(res: ServerResponse, returnValue: RpcTypedData | undefined, method: string): void {
   const http = returnValue?.http;
   if (!http) {
     res.writeHead(204).end();

@@ -19,7 +19,7 @@ export interface InvokeOptions {
 }
 
 /** Thrown when a function cannot be invoked at all (unknown name, unsupported binding); not a handler failure. */
-export class InvocationSetupError extends Error {
+class InvocationSetupError extends Error {
   override name = 'InvocationSetupError';
 }
 

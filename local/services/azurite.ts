@@ -15,7 +15,7 @@ const ACCOUNT = 'devstoreaccount1';
 const ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** True for `UseDevelopmentStorage=true` and for connection strings whose endpoints are on this machine. */
-export function isLocalStorage(connection: string | undefined): boolean {
+function isLocalStorage(connection: string | undefined): boolean {
   if (!connection) return false;
   if (/UseDevelopmentStorage\s*=\s*true/i.test(connection)) return true;
   const endpoints = [...connection.matchAll(/(?:Blob|Queue|Table)Endpoint\s*=\s*([^;]+)/gi)].map((m) => m[1]!);

@@ -13,7 +13,7 @@ import { isLoopback, listenOn } from '../host/ports';
 import type { EmbeddedServiceFactory } from './types';
 
 /** The Cosmos DB emulator's well-known key (public; only ever used against local servers). */
-export const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
 const SYSTEM_FIELDS = ['_rid', '_self', '_etag', '_attachments', '_ts'];
 const FLUSH_DELAY_MS = 250;

@@ -72,7 +72,7 @@ function loadKey(dir: string): KeyObject {
 }
 
 /** The stable subject of an email address at this issuer. */
-export function subjectFor(email: string): string {
+function subjectFor(email: string): string {
   return 'dev-' + createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
 }
 

@@ -8,7 +8,7 @@ export interface ModelPrice {
 }
 
 /** List prices of common models (USD / 1M tokens). Deployments can override or extend with `AI_PRICES`. */
-export const DEFAULT_PRICES: Record<string, ModelPrice> = {
+const DEFAULT_PRICES: Record<string, ModelPrice> = {
   offline: { input: 0, cachedInput: 0, output: 0 },
   'gpt-4o-mini': { input: 0.15, cachedInput: 0.075, output: 0.6 },
   'gpt-4o': { input: 2.5, cachedInput: 1.25, output: 10 },

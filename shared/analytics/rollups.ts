@@ -58,7 +58,7 @@ export const emptySuggestionCounters = (): SuggestionCounters => ({
   undone: 0,
 });
 
-export function emptyRollup(tenantId: string, day: string): DailyRollup {
+function emptyRollup(tenantId: string, day: string): DailyRollup {
   return {
     id: `day:${day}`,
     tenantId,
@@ -125,7 +125,7 @@ function bump(rollup: DailyRollup, kind: string, field: keyof SuggestionCounters
 }
 
 /** Applies one event to a day's rollup (pure). Returns false for events the dashboard does not count. */
-export function applyEvent(rollup: DailyRollup, event: DomainEvent, timeSaved: Record<string, number>): boolean {
+function applyEvent(rollup: DailyRollup, event: DomainEvent, timeSaved: Record<string, number>): boolean {
   const data = event.data as Record<string, unknown>;
   const kind = typeof data.kind === 'string' ? data.kind : 'unknown';
   switch (event.type) {

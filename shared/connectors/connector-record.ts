@@ -34,7 +34,7 @@ export interface StoredTokens {
 /** Associated data for a connector's ciphertext. */
 export const tokenContext = (tenantId: string, connectorId: string) => `connector:${tenantId}:${connectorId}`;
 
-export function healthOf(record: ConnectorRecord, now: Date, refreshAheadMs: number): ConnectorHealth {
+function healthOf(record: ConnectorRecord, now: Date, refreshAheadMs: number): ConnectorHealth {
   if (record.status === 'revoked') return 'revoked';
   if (record.status === 'needs_reauth') return 'needs_reauth';
   if (record.accessExpiresAt && Date.parse(record.accessExpiresAt) - now.getTime() <= refreshAheadMs) return 'expiring';

@@ -8,18 +8,13 @@ import type { AuditLog } from '../platform/audit/audit-log';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { EventPublisher } from '../platform/events/publisher';
 import { domainEvent } from '../platform/events/domain-event';
-import { AppError, ConflictError, UpstreamError, ValidationError } from '../platform/errors';
+import { AppError, ConflictError, UpstreamError } from '../platform/errors';
 import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
 import { lookupAccount } from './oauth/account-identity';
-import { GrantRejectedError, OAuthClient, type TokenSet } from './oauth/oauth-client';
-import {
-  familiesGranted,
-  familyOfScope,
-  isWriteScope,
-  oauthProviderConfig,
-  scopesFor,
-  type OAuthProviderConfig,
-} from './oauth/provider-configs';
+import { OAuthClient, type TokenSet } from './oauth/oauth-client';
+import { codeNotExchanged, ConnectFlowError, refusedAtProvider, unusableState } from './oauth/connect-flow-errors';
+import { consentUrl, planConsent } from './oauth/consent-url';
+import { familiesGranted, oauthProviderConfig, type OAuthProviderConfig } from './oauth/provider-configs';
 import { OAuthStateStore, StateError } from './oauth/state-store';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
@@ -47,13 +42,6 @@ export interface ConnectorServiceDeps {
 
 /** The start of a connect flow (`authorizationStartView`). */
 export type AuthorizationStart = z.infer<typeof authorizationStartView>;
-
-/** An OAuth flow that ended badly, shown to the person as a plain page. */
-export class ConnectFlowError extends AppError {
-  constructor(status: number, title: string, detail: string) {
-    super(status, 'connect-failed', title, detail);
-  }
-}
 
 /**
  * Connections to vendors: OAuth (authorization code + PKCE), encrypted token storage, refresh ahead of expiry with
@@ -130,59 +118,23 @@ export class ConnectorService {
         `${PROVIDER_LABEL[provider]} is not set up on this installation.`,
       );
     }
-    const asked = [...(request.families ?? [])];
-    const askedWrite = new Set<ConnectorFamily>();
-    for (const [i, scope] of (request.scopes ?? []).entries()) {
-      const family = familyOfScope(config, scope);
-      if (!family)
-        throw new ValidationError(`${PROVIDER_LABEL[provider]} has no permission called "${scope.slice(0, 100)}".`, [
-          { path: `scopes[${i}]`, message: 'unknown scope' },
-        ]);
-      asked.push(family);
-      if (isWriteScope(config, scope)) askedWrite.add(family);
-    }
-    let families = [...new Set(asked)].filter((f) => config.families.includes(f));
-    if (asked.length && families.length === 0) {
-      throw new ConflictError(`${PROVIDER_LABEL[provider]} does not offer ${[...new Set(asked)].join(', ')}.`);
-    }
-    const installed = ((await this.deps.installedNeeds?.(tenantId)) ?? []).filter((n) =>
-      config.families.includes(n.family),
-    );
-    if (families.length === 0) families = installed.map((n) => n.family);
-    if (families.length === 0) families = [...config.families];
-    let existing: ConnectorRecord | undefined;
-    if (request.connectorId) {
-      // Incremental consent: keep the families the connector already reads and add what is asked for.
-      existing = await this.repo.getOrThrow(tenantId, request.connectorId);
-      if (existing.provider !== provider)
-        throw new ConflictError(`That connector is not a ${PROVIDER_LABEL[provider]} connector.`);
-      families = [...new Set([...existing.families, ...families])];
-    }
-    // Write scopes only where an installed agent sends or writes (or the request names one): read-only otherwise,
-    // and a write scope the last such agent needed is not asked again.
-    const writes = new Set([...askedWrite, ...installed.filter((n) => n.write).map((n) => n.family)]);
-    const needs: FamilyNeed[] = families.map((family) => ({ family, write: writes.has(family) }));
-    const scopes = scopesFor(config, needs);
+    const existing = request.connectorId ? await this.repo.getOrThrow(tenantId, request.connectorId) : undefined;
+    const installed = (await this.deps.installedNeeds?.(tenantId)) ?? [];
+    const { families, scopes } = planConsent(provider, config, request, installed, existing);
     const { state, codeChallenge, expiresAt } = await this.states.create(
       { tenantId, provider, families, scopes, connectorId: request.connectorId },
       browserNonce,
     );
-    const url = new URL(config.authUrl);
-    const params: Record<string, string> = {
-      client_id: config.clientId,
-      redirect_uri: this.redirectUri(provider),
-      response_type: 'code',
+    const authorizationUrl = consentUrl(config, {
+      clientId: config.clientId,
+      redirectUri: this.redirectUri(provider),
       state,
-      code_challenge: codeChallenge,
-      code_challenge_method: 'S256',
-      ...config.authParams,
-    };
-    // Google adds every scope granted before when asked to: not when this consent drops one.
-    const drops = existing?.scopes.some((scope) => !scopes.includes(scope)) ?? false;
-    if (drops) delete params.include_granted_scopes;
-    if (scopes.length) params.scope = scopes.join(' ');
-    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-    return { authorizationUrl: url.toString(), expiresAt, families, scopes };
+      codeChallenge,
+      scopes,
+      // Google adds every scope granted before when asked to: not when this consent drops one.
+      dropsScopes: existing?.scopes.some((scope) => !scopes.includes(scope)) ?? false,
+    });
+    return { authorizationUrl, expiresAt, families, scopes };
   }
 
   /**
@@ -198,18 +150,7 @@ export class ConnectorService {
     const label = PROVIDER_LABEL[provider];
     if (query.error) {
       if (query.state) await this.states.consume(query.state, provider, browserNonce).catch(() => undefined);
-      if (query.error === 'access_denied') {
-        throw new ConnectFlowError(
-          403,
-          'Access not granted',
-          `You did not give access to your ${label} account, so nothing was connected. You can try again from the Connections page.`,
-        );
-      }
-      throw new ConnectFlowError(
-        400,
-        'Connection failed',
-        `${label} could not complete the sign-in (${query.error.slice(0, 60)}). Try again from the Connections page.`,
-      );
+      throw refusedAtProvider(label, query.error);
     }
     if (!query.code || !query.state) {
       throw new ConnectFlowError(
@@ -223,22 +164,7 @@ export class ConnectorService {
       pending = await this.states.consume(query.state, provider, browserNonce);
     } catch (err) {
       if (!(err instanceof StateError)) throw err;
-      const detail: Record<StateError['reason'], [number, string]> = {
-        malformed: [400, 'This sign-in response is not valid. Start again from the Connections page.'],
-        'bad-signature': [400, 'This sign-in response is not valid. Start again from the Connections page.'],
-        'wrong-provider': [400, 'This sign-in response is not valid. Start again from the Connections page.'],
-        expired: [410, 'The sign-in took too long and expired. Start again from the Connections page.'],
-        used: [
-          409,
-          'This sign-in response was already used. If your account is not connected yet, start again from the Connections page.',
-        ],
-        'other-browser': [
-          400,
-          'This sign-in was not started in this browser, so nothing was connected. Start again from the Connections page in the browser you use here (and allow its cookies).',
-        ],
-      };
-      const [status, text] = detail[err.reason];
-      throw new ConnectFlowError(status, 'Connection failed', text);
+      throw unusableState(err);
     }
     const config = this.config(provider);
     let tokens: TokenSet;
@@ -251,18 +177,7 @@ export class ConnectorService {
         `${label} connection failed: the code could not be exchanged`,
         correlationId,
       );
-      if (err instanceof GrantRejectedError) {
-        throw new ConnectFlowError(
-          400,
-          'Connection failed',
-          `${label} did not accept the sign-in. Start again from the Connections page.`,
-        );
-      }
-      throw new ConnectFlowError(
-        502,
-        'Connection failed',
-        `${label} could not be reached to finish the sign-in. Try again in a moment.`,
-      );
+      throw codeNotExchanged(label, err);
     }
     let identity;
     try {

@@ -1,7 +1,7 @@
 import type { convert as ConvertFn } from 'html-to-text';
 
 /** Longest text handed on from one message or document. */
-export const MAX_TEXT_CHARS = 20_000;
+const MAX_TEXT_CHARS = 20_000;
 
 let converter: Promise<typeof ConvertFn> | undefined;
 

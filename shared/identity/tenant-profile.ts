@@ -3,7 +3,7 @@ import { tierSchema, type Tier } from '../platform/config/tiers';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 
 /** True when `zone` is an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC"). */
-export function isIanaTimeZone(zone: string): boolean {
+function isIanaTimeZone(zone: string): boolean {
   if (!zone || zone.length > 64) return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -14,7 +14,7 @@ export function isIanaTimeZone(zone: string): boolean {
 }
 
 /** True when `locale` is a well-formed BCP 47 tag (e.g. "en-GB", "fr"). */
-export function isLocale(locale: string): boolean {
+function isLocale(locale: string): boolean {
   try {
     return Intl.getCanonicalLocales(locale).length === 1;
   } catch {
@@ -22,13 +22,8 @@ export function isLocale(locale: string): boolean {
   }
 }
 
-export const timezoneSchema = z
-  .string()
-  .refine(isIanaTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Paris"' });
-export const localeSchema = z
-  .string()
-  .max(35)
-  .refine(isLocale, { message: 'must be a BCP 47 language tag, e.g. "en-GB"' });
+const timezoneSchema = z.string().refine(isIanaTimeZone, { message: 'must be an IANA time zone, e.g. "Europe/Paris"' });
+const localeSchema = z.string().max(35).refine(isLocale, { message: 'must be a BCP 47 language tag, e.g. "en-GB"' });
 
 export const notificationPreferencesSchema = z.object({
   /** immediate: an email per suggestion; digest: one email a day at `digestHour` local time; off: none. */

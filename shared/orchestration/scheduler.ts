@@ -22,7 +22,7 @@ export interface TickReport {
 }
 
 /** Run ids of scheduled runs are deterministic per target and slot: a slot can never produce two runs. */
-export const scheduledRunId = (entry: Pick<ScheduleEntry, 'targetType' | 'targetId'>, slot: Date) =>
+const scheduledRunId = (entry: Pick<ScheduleEntry, 'targetType' | 'targetId'>, slot: Date) =>
   `sch_${entry.targetType === 'agent' ? 'a' : 'w'}_${entry.targetId}_${slot.toISOString().replace(/[-:]/g, '').replace('.000', '')}`;
 
 /**

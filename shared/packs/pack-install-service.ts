@@ -44,7 +44,7 @@ export interface PackInstallDeps {
 }
 
 /** One install per pack and tenant: the id is deterministic, so installing twice never duplicates. */
-export const installIdOf = (packId: string) => `pack_${packId}`;
+const installIdOf = (packId: string) => `pack_${packId}`;
 const partId = (installId: string, key: string) => `${installId}_${key}`;
 
 export interface PackInstallService {

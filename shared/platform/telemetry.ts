@@ -13,7 +13,7 @@ import type * as OtelApi from '@opentelemetry/api';
 
 type Attributes = Record<string, unknown>;
 
-export const CORRELATION_ATTRIBUTE = 'app.correlation_id';
+const CORRELATION_ATTRIBUTE = 'app.correlation_id';
 const REDACTED = '[redacted]';
 
 /** Query parameters whose values are credentials (OAuth codes and tokens, signatures, keys, approval link tokens). */
@@ -70,7 +70,7 @@ interface MutableSpan {
 }
 
 /** Span processor (structural type of @opentelemetry/sdk-trace-base's) that tags and redacts spans. */
-export const redactingSpanProcessor = {
+const redactingSpanProcessor = {
   onStart(span: { setAttribute(key: string, value: string): unknown }, parentContext: OtelApi.Context): void {
     const correlationId = correlationKey && parentContext.getValue(correlationKey);
     if (typeof correlationId === 'string') span.setAttribute(CORRELATION_ATTRIBUTE, correlationId);
@@ -93,7 +93,7 @@ interface MutableLogRecord {
 }
 
 /** Log record processor that redacts log lines (context.log output and SDK logs) before export. */
-export const redactingLogProcessor = {
+const redactingLogProcessor = {
   onEmit(record: unknown): void {
     const r = record as MutableLogRecord;
     if (typeof r.body === 'string') {

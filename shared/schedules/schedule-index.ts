@@ -19,7 +19,7 @@ export interface ScheduleEntry {
 
 export const SCHEDULE_PK = 'schedules';
 
-export const scheduleEntryId = (tenantId: string, type: ScheduleTargetType, id: string) =>
+const scheduleEntryId = (tenantId: string, type: ScheduleTargetType, id: string) =>
   `schedule:${tenantId}:${type}:${id}`;
 
 function statusOf(err: unknown): number | undefined {

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 const emailAddress = z.string().trim().email().max(320);
 
-export const emailReplyPayload = z.object({
+const emailReplyPayload = z.object({
   connectorId: z.string().min(1),
   /** Provider id of the message being answered. */
   messageId: z.string().min(1),
@@ -18,19 +18,19 @@ export const emailReplyPayload = z.object({
   body: z.string().min(1).max(100_000),
 });
 
-export const emailLabelPayload = z.object({
+const emailLabelPayload = z.object({
   connectorId: z.string().min(1),
   messageIds: z.array(z.string().min(1)).min(1).max(500),
   /** Label / category names to add. */
   labels: z.array(z.string().min(1).max(100)).min(1).max(20),
 });
 
-export const emailArchivePayload = z.object({
+const emailArchivePayload = z.object({
   connectorId: z.string().min(1),
   messageIds: z.array(z.string().min(1)).min(1).max(500),
 });
 
-export const calendarCreatePayload = z.object({
+const calendarCreatePayload = z.object({
   connectorId: z.string().min(1),
   title: z.string().min(1).max(500),
   /** ISO date-time with offset. */
@@ -43,7 +43,7 @@ export const calendarCreatePayload = z.object({
   description: z.string().max(20_000).optional(),
 });
 
-export const docCreatePayload = z.object({
+const docCreatePayload = z.object({
   connectorId: z.string().min(1),
   title: z.string().min(1).max(500),
   /** Plain text / Markdown content of the document. */
@@ -51,7 +51,7 @@ export const docCreatePayload = z.object({
   folderId: z.string().optional(),
 });
 
-export const notionPagePayload = z.object({
+const notionPagePayload = z.object({
   connectorId: z.string().min(1),
   parentPageId: z.string().optional(),
   title: z.string().min(1).max(500),
@@ -59,7 +59,7 @@ export const notionPagePayload = z.object({
 });
 
 /** A note for the person; approving it records it, it touches no external system. */
-export const taskPayload = z.object({
+const taskPayload = z.object({
   title: z.string().min(1).max(500),
   notes: z.string().max(20_000).optional(),
   due: z.string().datetime({ offset: true }).optional(),
@@ -77,7 +77,7 @@ export const SUGGESTION_PAYLOADS = {
 } as const;
 
 export type SuggestionKind = keyof typeof SUGGESTION_PAYLOADS;
-export const suggestionKinds = Object.keys(SUGGESTION_PAYLOADS) as [SuggestionKind, ...SuggestionKind[]];
+const suggestionKinds = Object.keys(SUGGESTION_PAYLOADS) as [SuggestionKind, ...SuggestionKind[]];
 export const suggestionKindSchema = z.enum(suggestionKinds);
 
 export type SuggestionPayload<K extends SuggestionKind> = z.infer<(typeof SUGGESTION_PAYLOADS)[K]>;

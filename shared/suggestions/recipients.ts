@@ -1,7 +1,7 @@
 import type { RiskFlag, SuggestionKind } from './kinds';
 
 /** Who a payload sends to or invites (lower-cased). */
-export function recipientsOfPayload(kind: SuggestionKind, payload: Record<string, unknown>): string[] {
+function recipientsOfPayload(kind: SuggestionKind, payload: Record<string, unknown>): string[] {
   const list = (value: unknown) =>
     Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   switch (kind) {

@@ -29,7 +29,7 @@ function luhn(digits: string): boolean {
 }
 
 /** What kinds of sensitive data a text holds (empty when none). */
-export function sensitiveDataIn(text: string): string[] {
+function sensitiveDataIn(text: string): string[] {
   const found: string[] = [];
   if (ONE_TIME_CODE.test(text)) found.push('a one-time code');
   if (PASSWORD.test(text)) found.push('a password');
@@ -39,7 +39,7 @@ export function sensitiveDataIn(text: string): string[] {
 }
 
 /** True when a flag keeps the suggestion from being approved in bulk or from an email link. */
-export function blockingFlags(flags: RiskFlag[]): RiskFlag[] {
+function blockingFlags(flags: RiskFlag[]): RiskFlag[] {
   return flags.filter((f) => f.blocking);
 }
 

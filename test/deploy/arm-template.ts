@@ -54,7 +54,7 @@ const KEYWORDS = new Map<string, boolean | null>([
 ]);
 
 /** Parses the inside of a `[...]` template expression. */
-export function parseExpression(source: string): Node {
+function parseExpression(source: string): Node {
   let pos = 0;
   const skip = () => {
     while (source[pos] === ' ') pos++;
@@ -334,7 +334,7 @@ function evaluateNode(node: Node, scope: Scope): Value {
 }
 
 /** Evaluates a template value: `[expr]` strings are expressions, objects and arrays are evaluated member by member. */
-export function evaluate(value: unknown, scope: Scope): Value {
+function evaluate(value: unknown, scope: Scope): Value {
   if (typeof value === 'string') {
     if (value.startsWith('[[')) return value.slice(1);
     if (value.startsWith('[') && value.endsWith(']')) return evaluateNode(parseExpression(value.slice(1, -1)), scope);

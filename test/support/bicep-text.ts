@@ -20,7 +20,7 @@ type Token =
 const PUNCT = new Set(['{', '}', '[', ']', '(', ')', ':', ',', '?', '.', '=', '@', '!']);
 
 /** Splits Bicep source into tokens; comments are dropped, newlines kept (they separate properties). */
-export function tokenize(source: string): Token[] {
+function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {

@@ -32,7 +32,7 @@ function signInForm(page: string, email: string): { action: string; fields: Reco
 }
 
 /** The `name=value` of the flow cookie an authorize answer sets, as the browser would send it back. */
-export function flowCookieOf(response: Response): string {
+function flowCookieOf(response: Response): string {
   const set = response.headers.getSetCookie().find((c) => c.startsWith('connect_flow_'));
   assert.ok(set, 'authorize sets the flow cookie');
   return set.split(';')[0]!;

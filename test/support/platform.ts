@@ -49,7 +49,7 @@ export interface SinkMessage {
   headers: Record<string, string>;
 }
 
-export const FINAL = ['completed', 'failed', 'cancelled', 'stopped'];
+const FINAL = ['completed', 'failed', 'cancelled', 'stopped'];
 
 export async function startTestPlatform(opts: StartOptions = {}): Promise<TestPlatform> {
   const platform = await startLocalPlatform(opts);

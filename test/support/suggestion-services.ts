@@ -4,7 +4,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServicesOnEmbeddedCosmos } from './embedded-cosmos';
-import type { Services } from '../../shared/app/services';
 import type { DomainEvent } from '../../shared/platform/events/domain-event';
 import type { Proposal, ProposalOrigin } from '../../shared/suggestions/kinds';
 
@@ -15,7 +14,7 @@ export interface EventCapture {
   stop(): Promise<void>;
 }
 
-export async function startEventCapture(): Promise<EventCapture> {
+async function startEventCapture(): Promise<EventCapture> {
   const events: DomainEvent[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -41,7 +40,7 @@ export interface TestClock {
   advance(ms: number): void;
 }
 
-export function testClock(start = Date.now()): TestClock {
+function testClock(start = Date.now()): TestClock {
   let t = start;
   return { now: () => new Date(t), advance: (ms) => (t += ms) };
 }
@@ -105,5 +104,3 @@ export function replyProposal(to: string[], extra: Partial<Proposal> = {}): Prop
     ...extra,
   } as Proposal;
 }
-
-export type SuggestionServices = Services;

@@ -10,7 +10,7 @@ import type { ProviderName } from '../types';
 const COOKIE_PATH = '/api/connectors/';
 const NONCE = /^[A-Za-z0-9_-]{43}$/;
 
-export const flowCookieName = (provider: ProviderName) => `connect_flow_${provider}`;
+const flowCookieName = (provider: ProviderName) => `connect_flow_${provider}`;
 
 export const newBrowserNonce = () => randomBytes(32).toString('base64url');
 

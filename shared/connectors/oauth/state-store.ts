@@ -42,7 +42,7 @@ export class StateError extends Error {
 
 const PK = 'oauth-state';
 
-export const pkceChallenge = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
+const pkceChallenge = (verifier: string) => createHash('sha256').update(verifier).digest('base64url');
 
 /**
  * Signed, expiring, single-use OAuth `state`. The URL carries `<id>.<expiry>.<provider>.<hmac>`; the PKCE verifier and

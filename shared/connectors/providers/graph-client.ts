@@ -26,7 +26,7 @@ export async function createGraphClient(settings: Settings, fetchImpl: typeof fe
   });
 }
 
-export const graphBase = (settings: Settings) => settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '');
+const graphBase = (settings: Settings) => settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '');
 
 /** Our cursor for a Graph `@odata.nextLink`: opaque to callers, and only ever a link on the Graph host. */
 export function encodeNextLink(link: string | undefined, settings: Settings): string | null {

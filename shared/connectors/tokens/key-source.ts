@@ -24,7 +24,7 @@ function parseKey(text: string): Buffer {
 }
 
 /** Local mode: a key file under the local data folder, created with 0600 permissions on first use. */
-export function fileKeySource(path: string): KeySource {
+function fileKeySource(path: string): KeySource {
   let loaded: Promise<DataKey> | undefined;
   const load = () =>
     (loaded ??= (async () => {
@@ -60,7 +60,7 @@ export function fileKeySource(path: string): KeySource {
  * Azure: the key is a Key Vault secret read with the app's managed identity (Key Vault Secrets User).
  * The secret's version is the key id; rotating means adding a new version, old versions stay readable.
  */
-export function keyVaultKeySource(settings: Settings): KeySource {
+function keyVaultKeySource(settings: Settings): KeySource {
   const vault = settings.CONNECTOR_KEY_VAULT_URL!.replace(/\/$/, '');
   const name = settings.CONNECTOR_KEY_SECRET_NAME;
   const cache = new Map<string, Promise<DataKey>>();

@@ -58,5 +58,3 @@ export const agentSettings = z.object({
   /** Workflow size limit (steps). */
   WORKFLOW_MAX_STEPS: intSetting(10),
 });
-
-export type AgentSettings = z.infer<typeof agentSettings>;

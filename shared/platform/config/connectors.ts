@@ -48,5 +48,3 @@ export const connectorSettings = z.object({
   /** Days a data snapshot is kept. */
   SNAPSHOT_RETENTION_DAYS: intSetting(30),
 });
-
-export type ConnectorSettings = z.infer<typeof connectorSettings>;

@@ -41,5 +41,3 @@ export const coreSettings = z.object({
   HTTP_MAX_BODY_BYTES: intSetting(1_048_576),
   TASKHUB_NAME: z.string().default('LocalHub'),
 });
-
-export type CoreSettings = z.infer<typeof coreSettings>;

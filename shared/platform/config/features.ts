@@ -56,11 +56,7 @@ function bucket(flag: string, tenantId: string): number {
   return (h >>> 0) % 100;
 }
 
-export function evaluateFlag(
-  flag: string,
-  rule: FlagRule | undefined,
-  subject?: { tenantId: string; tier?: Tier },
-): boolean {
+function evaluateFlag(flag: string, rule: FlagRule | undefined, subject?: { tenantId: string; tier?: Tier }): boolean {
   if (rule === undefined) return false;
   if (typeof rule === 'boolean') return rule;
   if (rule.enabled) return true;

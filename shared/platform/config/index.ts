@@ -44,11 +44,6 @@ export function getSettings(): Settings {
   return cached;
 }
 
-/** For tests that change process.env between cases. */
-export function resetSettingsCache(): void {
-  cached = undefined;
-}
-
 /**
  * Settings trigger bindings need when functions register (before any invocation). Parsed on their own, so a bad
  * setting elsewhere still surfaces at first use, as with `getSettings()`.

@@ -34,5 +34,3 @@ export const suggestionSettings = z.object({
   /** Minutes a person's time is estimated to be saved per executed suggestion, by kind (JSON, partial). */
   TIME_SAVED_MINUTES: optionalSetting(),
 });
-
-export type SuggestionSettings = z.infer<typeof suggestionSettings>;

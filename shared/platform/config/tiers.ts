@@ -27,7 +27,7 @@ export const LIMIT_NAMES: readonly LimitName[] = [
   'scheduleMinIntervalMinutes',
 ];
 
-export const tierLimitsSchema = z.object({
+const tierLimitsSchema = z.object({
   agents: z.number().int().min(0),
   workflows: z.number().int().min(0),
   connectors: z.number().int().min(0),
@@ -38,7 +38,7 @@ export const tierLimitsSchema = z.object({
 });
 
 /** The built-in tier table. `TIER_LIMITS` (JSON, partial per tier) overrides it per deployment. */
-export const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
+const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
   free: {
     agents: 5,
     workflows: 2,

@@ -96,7 +96,7 @@ function onlyPartition<I extends object>(iterator: I, tenantId: unknown): I {
  * A tenant container whose queries and scans must name a partition key: a query over every tenant's data cannot
  * be issued through the app, whatever the calling code does.
  */
-export function guardTenantContainer(container: Container, name: string): Container {
+function guardTenantContainer(container: Container, name: string): Container {
   let items: Container['items'] | undefined;
   const guardItems = (real: Container['items']) =>
     new Proxy(real, {

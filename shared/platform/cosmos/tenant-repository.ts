@@ -41,7 +41,7 @@ function statusOf(err: unknown): number | undefined {
  * The partition key of every tenant operation. An empty or missing tenant id would turn a query into a
  * cross-partition fan-out over every tenant's data, so it is refused before anything reaches Cosmos.
  */
-export function requireTenant(tenantId: unknown): string {
+function requireTenant(tenantId: unknown): string {
   if (typeof tenantId !== 'string' || tenantId.trim() === '') {
     throw new Error('tenant id is required: tenant data is only read and written inside one tenant partition');
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { listOperations, type OperationDoc } from './openapi-registry';
 
 /** The problem document every error response carries (RFC 9457). */
-export const problemSchema = z
+const problemSchema = z
   .object({
     type: z.string().url(),
     title: z.string(),

@@ -17,8 +17,6 @@ export const pagingQuery = z.object({
   cursor: z.string().min(1).max(4096).optional(),
 });
 
-export type PagingQuery = z.infer<typeof pagingQuery>;
-
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

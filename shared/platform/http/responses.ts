@@ -1,7 +1,7 @@
 import type { Cookie, HttpResponseInit } from '@azure/functions';
 
 /** An HTTP entity tag (always quoted) for a stored version. */
-export const etagHeader = (version: string): string => (version.startsWith('"') ? version : `"${version}"`);
+const etagHeader = (version: string): string => (version.startsWith('"') ? version : `"${version}"`);
 
 /** What a route handler returns. `body` is serialised as JSON unless `raw` is set. */
 export interface RouteResult {

@@ -93,7 +93,7 @@ function queryObject(request: HttpRequest): Record<string, string> {
 }
 
 /** Builds an `x-correlation-id`: the client's (if sane) or a new one. */
-export function correlationIdOf(request: HttpRequest): string {
+function correlationIdOf(request: HttpRequest): string {
   const sent = request.headers.get('x-correlation-id');
   return sent && /^[\w.:-]{1,128}$/.test(sent) ? sent : randomUUID();
 }

@@ -4,7 +4,6 @@
  * server-side is bundled.
  */
 import type { z } from 'zod';
-export type { SuggestionKind } from '../../../shared/suggestions/kinds';
 export type { Page } from '../../../shared/platform/http/paging';
 import type { SuggestionView } from '../../../shared/suggestions/model';
 import type { Dashboard as DashboardView } from '../../../shared/analytics/dashboard';

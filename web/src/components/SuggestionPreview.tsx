@@ -8,7 +8,7 @@ import { dateTime } from '../lib/format';
 type Payload = Record<string, unknown>;
 
 /** The payload fields a person may change before approving, per kind (others are fixed, e.g. ids). */
-export const EDITABLE: Record<string, { key: string; label: string; multiline?: boolean; list?: boolean }[]> = {
+const EDITABLE: Record<string, { key: string; label: string; multiline?: boolean; list?: boolean }[]> = {
   'email.reply': [
     { key: 'to', label: 'To', list: true },
     { key: 'cc', label: 'Cc', list: true },

@@ -5,7 +5,7 @@ export function setDisplayTimeZone(timeZone: string | undefined): void {
   zone = timeZone && isValidTimeZone(timeZone) ? timeZone : undefined;
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
+function isValidTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone });
     return true;

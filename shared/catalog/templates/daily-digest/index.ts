@@ -4,7 +4,7 @@ import { digestOffline } from './offline';
 import { DIGEST_INSTRUCTIONS, DIGEST_PROMPT_VERSION } from './prompt';
 import { digestConfig, digestOutput, type DigestConfig, type DigestOutput } from './schema';
 
-export function renderDigest(output: DigestOutput): string {
+function renderDigest(output: DigestOutput): string {
   return [output.headline, ...output.sections.flatMap((s) => ['', s.title, ...s.bullets.map((b) => `- ${b}`)])].join(
     '\n',
   );

@@ -13,7 +13,7 @@ export const triageConfig = z
   .strict();
 export type TriageConfig = z.infer<typeof triageConfig>;
 
-export const triageCategory = z.enum(['urgent', 'needs_reply', 'fyi', 'newsletter', 'other']);
+const triageCategory = z.enum(['urgent', 'needs_reply', 'fyi', 'newsletter', 'other']);
 
 export const triageOutput = z.object({
   items: z.array(
