@@ -49,8 +49,7 @@ export type AuthorizationStart = z.infer<typeof authorizationStartView>;
  * a bearer string handed to a provider client.
  */
 export class ConnectorService {
-  /** For tests that stage connector states; other contexts use the methods. */
-  readonly repo: TenantRepository<ConnectorRecord>;
+  private readonly repo: TenantRepository<ConnectorRecord>;
   private readonly states: OAuthStateStore;
   private readonly oauth: OAuthClient;
   private readonly fetchImpl: typeof fetch;

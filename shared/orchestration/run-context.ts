@@ -4,7 +4,6 @@ import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { BlobStore } from '../platform/blob/blob-store';
 import type { Clock } from '../platform/clock';
-import type { TenantRepository } from '../platform/cosmos/tenant-repository';
 import { AppError, type LimitExceededError } from '../platform/errors';
 import { domainEvent, type DomainEventType } from '../platform/events/domain-event';
 import type { EventPublisher } from '../platform/events/publisher';
@@ -81,7 +80,8 @@ export function stopOf(err: LimitExceededError): RunStop {
 /** What the run activities share: the runs, the clock, step updates and events. */
 export interface RunContext {
   deps: RunActivityDeps;
-  runs(): TenantRepository<RunDoc>;
+  /** The runs, read and changed through the run service. */
+  runs(): Pick<RunService, 'update'> & { getOrThrow: RunService['get'] };
   now(): Date;
   /** Changes one step (and optionally the run) in one optimistic write. */
   updateStep(
@@ -95,7 +95,11 @@ export interface RunContext {
 }
 
 export function runContext(deps: RunActivityDeps): RunContext {
-  const runs = () => deps.runs().repo;
+  const runs = () => ({
+    getOrThrow: (tenantId: string, runId: string) => deps.runs().get(tenantId, runId),
+    update: (tenantId: string, runId: string, change: (run: RunDoc) => RunDoc | undefined) =>
+      deps.runs().update(tenantId, runId, change),
+  });
   const now = () => deps.clock.now();
   return {
     deps,

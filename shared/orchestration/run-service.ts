@@ -79,7 +79,7 @@ const step = (id: string, agent: { id: string; templateId: string; name: string 
 });
 
 export class RunService {
-  readonly repo: TenantRepository<RunDoc>;
+  private readonly repo: TenantRepository<RunDoc>;
 
   constructor(private readonly deps: RunServiceDeps) {
     this.repo = new TenantRepository<RunDoc>(deps.store, 'runs', 'run');
@@ -87,6 +87,14 @@ export class RunService {
 
   get(tenantId: string, runId: string): Promise<Stored<RunDoc>> {
     return this.repo.getOrThrow(tenantId, runId);
+  }
+
+  /**
+   * Changes a run in one optimistic write (the run activities' progress); `change` answers undefined to leave it
+   * as it is. Returns the run as stored afterwards.
+   */
+  update(tenantId: string, runId: string, change: (run: RunDoc) => RunDoc | undefined): Promise<Stored<RunDoc>> {
+    return this.repo.update(tenantId, runId, change);
   }
 
   list(

@@ -148,19 +148,20 @@ test('a run refused by the monthly token limit is never stored as stopped while 
   );
 
   // Every version of the run document that reaches the store, as a person reading the run at that moment would see it.
-  const repo = platform.runs().repo;
-  const stored = repo.replace.bind(repo);
+  const runs = platform.runs();
+  const update = runs.update.bind(runs);
   const written: RunDoc[] = [];
-  repo.replace = async (doc, ifMatch) => {
-    written.push(structuredClone(doc));
-    return stored(doc, ifMatch);
+  runs.update = async (tenantId, runId, change) => {
+    const stored = await update(tenantId, runId, change);
+    written.push(structuredClone(stored));
+    return stored;
   };
   try {
     assert.deepEqual(await platform.runActivities().prepare({ tenantId: lea.tenantId, runId: run.id }), {
       proceed: false,
     });
   } finally {
-    delete (repo as Partial<typeof repo>).replace;
+    delete (runs as Partial<typeof runs>).update;
   }
   assert.ok(written.length >= 1);
   for (const doc of written.filter((d) => TERMINAL.includes(d.status))) {

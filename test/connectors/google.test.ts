@@ -6,7 +6,15 @@ import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import type { Services } from '../../shared/app/services';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
 import { createSnapshotStore } from '../../shared/connectors/snapshots/snapshot-store';
-import { consent, openCallback, servicesOf, signIn, startFlow, storedTokens } from '../support/connectors';
+import {
+  connectorRecords,
+  consent,
+  openCallback,
+  servicesOf,
+  signIn,
+  startFlow,
+  storedTokens,
+} from '../support/connectors';
 
 describe('Google connector against the emulator, through the real OAuth code flow', () => {
   let platform: LocalPlatform;
@@ -385,7 +393,7 @@ describe('Google connector against the emulator, through the real OAuth code flo
   it('refreshes ahead of expiry, once, and shows needs_reauth when the provider refuses', async () => {
     const before = await storedTokens(services, tenantId, connectorId);
     // Access expiring within the refresh window: the next use refreshes it.
-    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({
+    await connectorRecords(services).update(tenantId, connectorId, (doc) => ({
       ...doc,
       accessExpiresAt: new Date(Date.now() + 60_000).toISOString(),
     }));
@@ -407,7 +415,7 @@ describe('Google connector against the emulator, through the real OAuth code flo
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: before.tokens.refreshToken! }),
     });
-    await services.connectorService().repo.update(tenantId, connectorId, (doc) => ({
+    await connectorRecords(services).update(tenantId, connectorId, (doc) => ({
       ...doc,
       accessExpiresAt: new Date(Date.now() - 1000).toISOString(),
     }));
@@ -435,7 +443,7 @@ describe('Google connector against the emulator, through the real OAuth code flo
   it('waits for a refresh that another instance holds instead of refreshing too', async () => {
     const service = services.connectorService();
     const before = await storedTokens(services, tenantId, connectorId);
-    await service.repo.update(tenantId, connectorId, (doc) => ({
+    await connectorRecords(services).update(tenantId, connectorId, (doc) => ({
       ...doc,
       accessExpiresAt: new Date(Date.now() + 30_000).toISOString(),
       refreshLease: { holder: 'another-instance', until: new Date(Date.now() + 20_000).toISOString() },
@@ -445,7 +453,7 @@ describe('Google connector against the emulator, through the real OAuth code flo
     await new Promise((r) => setTimeout(r, 600));
     assert.equal(settled, false, 'it does not refresh while the lease is held');
     // The other instance finishes: fresh expiry, lease released.
-    await service.repo.update(tenantId, connectorId, ({ refreshLease: _lease, ...doc }) => ({
+    await connectorRecords(services).update(tenantId, connectorId, ({ refreshLease: _lease, ...doc }) => ({
       ...doc,
       accessExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       lastRefreshedAt: new Date().toISOString(),

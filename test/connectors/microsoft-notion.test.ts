@@ -5,7 +5,7 @@ import type { Services } from '../../shared/app/services';
 import { MICROSOFT_DEMO_USER } from '../../local/demo-data/microsoft';
 import { cosmosSendLedger } from '../../shared/connectors/send-ledger';
 import { startFakeNotion, type FakeNotion } from '../support/fake-notion';
-import { consent, openCallback, servicesOf, startFlow, storedTokens } from '../support/connectors';
+import { connectorRecords, consent, openCallback, servicesOf, startFlow, storedTokens } from '../support/connectors';
 
 describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   let platform: LocalPlatform;
@@ -268,9 +268,10 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     const consented = await fetch(authorizationUrl, { redirect: 'manual' });
     assert.equal((await openCallback(consented.headers.get('location')!, cookie)).status, 302);
     const conn = (await connectors()).find((c) => c.provider === 'notion')!;
-    await services
-      .connectorService()
-      .repo.update(tenantId, conn.id, (doc) => ({ ...doc, tokens: { ...doc.tokens, keyId: 'file:retired-key' } }));
+    await connectorRecords(services).update(tenantId, conn.id, (doc) => ({
+      ...doc,
+      tokens: { ...doc.tokens, keyId: 'file:retired-key' },
+    }));
     const checked = await platform.api(`/connectors/${conn.id}/check`, { method: 'POST', token });
     assert.equal(checked.status, 200);
     assert.equal(((await checked.json()) as { health: string }).health, 'needs_reauth');

@@ -5,6 +5,7 @@ import { loadSettings } from '../../shared/platform/config';
 import { tokenContext, type ConnectorRecord } from '../../shared/connectors/connector-record';
 import { createKeySource } from '../../shared/connectors/tokens/key-source';
 import { TokenCipher } from '../../shared/connectors/tokens/token-cipher';
+import { TenantRepository } from '../../shared/platform/cosmos/tenant-repository';
 
 /** The app's services in this process, wired to the running platform's stores and emulators. */
 export function servicesOf(platform: LocalPlatform): Services {
@@ -94,9 +95,17 @@ export async function consent(
   return { callbackUrl, response, authorizationUrl, cookie };
 }
 
+/**
+ * The connectors container as the connector service stores it, for tests that stage a record's state directly
+ * (an expiring token, a refresh held elsewhere, a retired key) or read what was stored.
+ */
+export function connectorRecords(services: Services): TenantRepository<ConnectorRecord> {
+  return new TenantRepository<ConnectorRecord>(services.cosmos(), 'connectors', 'connector');
+}
+
 /** The stored record and its decrypted tokens (tests only: to prove they never leak). */
 export async function storedTokens(services: Services, tenantId: string, connectorId: string) {
-  const record = (await services.connectorService().repo.getOrThrow(tenantId, connectorId)) as ConnectorRecord;
+  const record = await connectorRecords(services).getOrThrow(tenantId, connectorId);
   const cipher = new TokenCipher(createKeySource(services.settings));
   const tokens = JSON.parse(await cipher.open(record.tokens, tokenContext(tenantId, connectorId))) as {
     accessToken: string;
