@@ -41,3 +41,23 @@ export function localOnly<T extends z.ZodType>(schema: T): T {
 export function isLocalOnlySetting(schema: z.ZodType): boolean {
   return z.globalRegistry.get(schema)?.localOnly === true;
 }
+
+/** Reads an optional JSON app setting checked against `schema` (absent or blank: undefined; invalid: the issues). */
+export const jsonSetting = <T>(schema: z.ZodType<T>) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx): T | undefined => {
+      if (v === undefined || v.trim() === '') return undefined;
+      try {
+        const parsed = schema.safeParse(JSON.parse(v));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({
+          code: 'custom',
+          message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
+      }
+      return z.NEVER;
+    });

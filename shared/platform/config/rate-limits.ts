@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boolSetting } from './env';
+import { boolSetting, jsonSetting } from './env';
 import { TIER_NAMES, type Tier } from './tiers';
 
 /** A token bucket: `burst` requests at once, refilled at `perMinute` requests a minute. */
@@ -31,23 +31,7 @@ export const rateLimitSettings = z.object({
   /** Turns the API's per-tenant and per-address rate limits on (default) or off. */
   API_RATE_LIMIT_ENABLED: boolSetting(true),
   /** e.g. {"free":{"burst":50,"perMinute":120},"address":{"perMinute":60}} */
-  API_RATE_LIMITS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return undefined;
-      try {
-        const parsed = overridesSchema.safeParse(JSON.parse(v));
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({
-          code: 'custom',
-          message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        });
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
-      }
-      return z.NEVER;
-    }),
+  API_RATE_LIMITS: jsonSetting(overridesSchema),
 });
 
 /** The bucket sizes with the deployment's overrides applied. */

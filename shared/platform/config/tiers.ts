@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonSetting } from './env';
 
 /** Subscription tiers. Every tenant has one; `free` until changed. */
 export const TIER_NAMES = ['free', 'pro', 'team'] as const;
@@ -74,23 +75,7 @@ const overridesSchema = z.partialRecord(tierSchema, tierLimitsSchema.partial()).
 export const tierSettings = z.object({
   DEFAULT_TIER: tierSchema.default('free'),
   /** e.g. {"free":{"runsPerDay":20}} */
-  TIER_LIMITS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return undefined;
-      try {
-        const parsed = overridesSchema.safeParse(JSON.parse(v));
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({
-          code: 'custom',
-          message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        });
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON' });
-      }
-      return z.NEVER;
-    }),
+  TIER_LIMITS: jsonSetting(overridesSchema),
   /** Days audit records are kept unless the tenant chose otherwise (0 = forever). */
   AUDIT_RETENTION_DAYS: z
     .string()
