@@ -50,6 +50,8 @@ export interface MailSummary {
   from: MailAddress;
   to: MailAddress[];
   cc: MailAddress[];
+  /** The Reply-To header, when the sender set one: replies go there instead of to `from`. */
+  replyTo?: MailAddress[];
   /** ISO date-time the message was received/sent. */
   date: string;
   /** Short plain-text preview. */

@@ -183,6 +183,18 @@ describe('built-in templates', () => {
     );
   });
 
+  it('a reply goes to the Reply-To addresses when the sender set them, otherwise to the sender', () => {
+    const template = TEMPLATES.find((t) => t.id === 'reply-drafter')!;
+    const [plain, redirected] = mailbox(3).filter((m) => m.subject.startsWith('Can you review') || m.id === 'm3');
+    const input = richInput(template.configSchema.parse({}));
+    input.mail = [plain!, { ...redirected!, replyTo: [{ email: 'contracts@contoso.example' }] }];
+    const output = { replies: input.mail.map((m) => ({ messageId: m.id, body: 'Thanks!', confidence: 0.9 })) };
+    const recipients = template
+      .propose(output, { input, connectors })
+      .map((p) => (p as Extract<typeof p, { kind: 'email.reply' }>).payload.to);
+    assert.deepEqual(recipients, [['priya@northwind.example'], ['contracts@contoso.example']]);
+  });
+
   it('config schemas reject unknown and out-of-range settings', () => {
     for (const template of TEMPLATES) {
       assert.equal(template.configSchema.safeParse({ surprise: true }).success, false, template.id);

@@ -67,6 +67,17 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
     assert.ok(page2.items.length > 0 && !page2.items.some((m) => page1.items.some((p) => p.id === m.id)));
     const full = await mail.getMessage(proposal.id);
     assert.match(full.text, /revised timeline/);
+    assert.equal(full.replyTo, undefined, 'no Reply-To header, no reply-to addresses');
+    // A sender who sets Reply-To: the summary carries it (replies go there, not to the sender).
+    const { tokens } = await storedTokens(services, tenantId, ms.id);
+    const patched = await fetch(`${platform.settings.MICROSOFT_GRAPH_BASE_URL}/v1.0/me/messages/${proposal.id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ replyTo: [{ emailAddress: { address: 'projects@contoso.example', name: 'Projects' } }] }),
+    });
+    assert.equal(patched.status, 200, await patched.clone().text());
+    const relisted = (await mail.listMessages({ limit: 50 })).items.find((m) => m.id === proposal.id)!;
+    assert.deepEqual(relisted.replyTo, [{ email: 'projects@contoso.example', name: 'Projects' }]);
     const followUp = inbox.items.find((m) => m.subject.startsWith('Re: Contract renewal'))!;
     const trimmed = await mail.getMessage(followUp.id);
     assert.doesNotMatch(trimmed.text, /Let us check the term length/, 'Outlook-style quoted history is trimmed');

@@ -87,3 +87,12 @@ export function mailAttributes(m: {
     unread: m.unread,
   };
 }
+
+/**
+ * Who a reply to an incoming message goes to, from its headers only: the Reply-To addresses when the sender set
+ * them, otherwise the sender.
+ */
+export function replyRecipients(message: { from: { email: string }; replyTo?: { email: string }[] }): string[] {
+  const replyTo = (message.replyTo ?? []).map((a) => a.email).filter(Boolean);
+  return replyTo.length > 0 ? replyTo.slice(0, 50) : [message.from.email];
+}

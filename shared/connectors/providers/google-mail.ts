@@ -17,7 +17,7 @@ import { vendorStatus } from '../provider-errors';
 import type { SendLedger } from '../send-ledger';
 
 type Header = gmail_v1.Schema$MessagePartHeader;
-const HEADERS = ['From', 'To', 'Cc', 'Subject', 'Date', 'Message-ID', 'References', 'In-Reply-To'];
+const HEADERS = ['From', 'Reply-To', 'To', 'Cc', 'Subject', 'Date', 'Message-ID', 'References', 'In-Reply-To'];
 
 const header = (headers: Header[] | undefined, name: string) =>
   headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? undefined;
@@ -79,6 +79,7 @@ export async function createGmailProvider(
   const summarise = async (m: gmail_v1.Schema$Message): Promise<MailSummary> => {
     const h = m.payload?.headers ?? [];
     const internal = Number(m.internalDate);
+    const replyTo = parseAddressList(header(h, 'Reply-To'));
     return {
       id: m.id!,
       threadId: m.threadId!,
@@ -86,6 +87,7 @@ export async function createGmailProvider(
       from: parseAddress(header(h, 'From') ?? ''),
       to: parseAddressList(header(h, 'To')),
       cc: parseAddressList(header(h, 'Cc')),
+      ...(replyTo.length > 0 ? { replyTo } : {}),
       date:
         Number.isFinite(internal) && internal > 0
           ? new Date(internal).toISOString()

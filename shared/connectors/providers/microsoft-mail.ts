@@ -21,6 +21,7 @@ interface GraphMessage {
   from?: GraphRecipient;
   toRecipients?: GraphRecipient[];
   ccRecipients?: GraphRecipient[];
+  replyTo?: GraphRecipient[];
   receivedDateTime?: string;
   bodyPreview?: string;
   isRead?: boolean;
@@ -32,7 +33,7 @@ interface GraphMessage {
 }
 
 const SELECT =
-  'id,conversationId,subject,from,toRecipients,ccRecipients,receivedDateTime,bodyPreview,isRead,isDraft,categories,internetMessageId,parentFolderId';
+  'id,conversationId,subject,from,replyTo,toRecipients,ccRecipients,receivedDateTime,bodyPreview,isRead,isDraft,categories,internetMessageId,parentFolderId';
 const odataString = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 function summarise(m: GraphMessage): MailSummary {
@@ -43,6 +44,7 @@ function summarise(m: GraphMessage): MailSummary {
     from: toAddress(m.from),
     to: (m.toRecipients ?? []).map(toAddress),
     cc: (m.ccRecipients ?? []).map(toAddress),
+    ...(m.replyTo?.length ? { replyTo: m.replyTo.map(toAddress) } : {}),
     date: utc(m.receivedDateTime),
     snippet: (m.bodyPreview ?? '').slice(0, 300),
     unread: m.isRead === false,

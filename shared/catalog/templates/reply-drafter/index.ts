@@ -1,6 +1,6 @@
 import type { Proposal } from '../../../suggestions/kinds';
 import type { AgentTemplate } from '../../types';
-import { mailAttributes, reSubject } from '../rules';
+import { mailAttributes, replyRecipients, reSubject } from '../rules';
 import { replyOffline } from './offline';
 import { REPLY_INSTRUCTIONS, REPLY_PROMPT_VERSION } from './prompt';
 import { replyConfig, replyOutput, type ReplyConfig, type ReplyOutput } from './schema';
@@ -56,7 +56,7 @@ export const replyDrafter: AgentTemplate<ReplyConfig, ReplyOutput> = {
           connectorId,
           messageId: message.id,
           threadId: message.threadId,
-          to: [message.from.email],
+          to: replyRecipients(message),
           cc: [],
           subject: reSubject(message.subject).slice(0, 998),
           body: reply.body,
