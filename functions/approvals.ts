@@ -25,12 +25,38 @@ function suggestionCard(outcome: LinkOutcome): string {
 <table>${fields}</table>${s.preview.body ? `<pre>${escapeHtml(s.preview.body)}</pre>` : ''}${risks}</div>`;
 }
 
-function outcomePage(outcome: LinkOutcome, form?: { action: string; label: string }) {
+/** Where a page of an emailed link leads into the app: the suggestion it was about, or the person's settings. */
+interface AppLink {
+  href: string;
+  label: string;
+}
+
+function appLinks(services: Services, outcome: LinkOutcome): AppLink[] {
+  const web = services.settings.WEB_BASE_URL.replace(/\/$/, '');
+  const id = outcome.suggestion?.id ?? outcome.suggestionId;
+  return id
+    ? [
+        { href: `${web}/suggestions/${encodeURIComponent(id)}`, label: 'Open this suggestion in the app' },
+        { href: `${web}/suggestions`, label: 'All your suggestions' },
+      ]
+    : [{ href: `${web}/suggestions`, label: 'Open Personal Agents' }];
+}
+
+/** Every page behind an emailed link ends with a way into the app: none of them is a dead end. */
+function outcomePage(outcome: LinkOutcome, links: AppLink[], form?: { action: string; label: string }) {
   const button = form
     ? `<form method="post" action="${escapeHtml(form.action)}"><button type="submit">${escapeHtml(form.label)}</button></form>`
     : '';
-  const body = `<h1>${escapeHtml(outcome.title)}</h1><p>${escapeHtml(outcome.message)}</p>${suggestionCard(outcome)}${button}`;
+  const nav = `<nav aria-label="Personal Agents"><ul class="links">${links
+    .map((l) => `<li><a href="${escapeHtml(l.href)}">${escapeHtml(l.label)}</a></li>`)
+    .join('')}</ul></nav>`;
+  const body = `<h1>${escapeHtml(outcome.title)}</h1><p>${escapeHtml(outcome.message)}</p>${suggestionCard(outcome)}${button}${nav}`;
   return html(renderPage(outcome.title, body), outcome.status);
+}
+
+function settingsLinks(services: Services): AppLink[] {
+  const web = services.settings.WEB_BASE_URL.replace(/\/$/, '');
+  return [{ href: `${web}/settings`, label: 'Notification settings in the app' }];
 }
 
 export const showApprovalLink = httpRoute({
@@ -49,7 +75,7 @@ export const showApprovalLink = httpRoute({
       outcome.status === 200 && outcome.decision
         ? { action: `/api/approvals/${params.token}`, label: outcome.decision === 'approve' ? 'Approve' : 'Reject' }
         : undefined;
-    return outcomePage(outcome, form);
+    return outcomePage(outcome, appLinks(services, outcome), form);
   },
 });
 
@@ -70,7 +96,7 @@ export const useApprovalLink = httpRoute({
       const reminderBeforeSeconds = services.settings.SUGGESTION_REMINDER_BEFORE_SECONDS;
       await signalDecisionOrLog(durableClient(), outcome.suggestion, reminderBeforeSeconds, log);
     }
-    return outcomePage(outcome);
+    return outcomePage(outcome, appLinks(services, outcome));
   },
 });
 
@@ -97,7 +123,7 @@ export const showUnsubscribe = httpRoute({
   errorFormat: 'html',
   produces: 'text/html',
   async handler({ services, params }) {
-    if (!unsubscribeClaims(services, params.token)) return outcomePage(INVALID_UNSUBSCRIBE);
+    if (!unsubscribeClaims(services, params.token)) return outcomePage(INVALID_UNSUBSCRIBE, settingsLinks(services));
     return outcomePage(
       {
         status: 200,
@@ -105,6 +131,7 @@ export const showUnsubscribe = httpRoute({
         message:
           'You will no longer get emails about suggestions, reminders or failed runs. You can turn them on again in the settings.',
       },
+      settingsLinks(services),
       { action: `/api/notifications/unsubscribe/${params.token}`, label: 'Unsubscribe' },
     );
   },
@@ -122,19 +149,25 @@ export const confirmUnsubscribe = httpRoute({
   produces: 'text/html',
   async handler({ services, params, correlationId }) {
     const claims = unsubscribeClaims(services, params.token);
-    if (!claims) return outcomePage(INVALID_UNSUBSCRIBE);
+    if (!claims) return outcomePage(INVALID_UNSUBSCRIBE, settingsLinks(services));
     const profile = await services.tenants().find(claims.tenantId);
     if (!profile)
-      return outcomePage({ status: 404, title: 'Account not found', message: 'This account no longer exists.' });
+      return outcomePage(
+        { status: 404, title: 'Account not found', message: 'This account no longer exists.' },
+        settingsLinks(services),
+      );
     if (profile.notifications.mode !== 'off') {
       await services
         .tenants()
         .update(claims.tenantId, { notifications: { mode: 'off' } }, { correlationId, source: 'email-link' });
     }
-    return outcomePage({
-      status: 200,
-      title: 'Unsubscribed',
-      message: 'You will no longer get notification emails. You can turn them on again in the settings.',
-    });
+    return outcomePage(
+      {
+        status: 200,
+        title: 'Unsubscribed',
+        message: 'You will no longer get notification emails. You can turn them on again in the settings.',
+      },
+      settingsLinks(services),
+    );
   },
 });

@@ -16,6 +16,8 @@ export interface LinkOutcome {
   /** Present when the link is valid for a pending suggestion (GET) or after a decision (POST). */
   suggestion?: Stored<SuggestionDoc>;
   decision?: 'approve' | 'reject';
+  /** The suggestion the link was for, when the link was genuine: the page links to it in the app. */
+  suggestionId?: string;
 }
 
 const USED_KIND = 'approval-link';
@@ -129,7 +131,7 @@ export function createApprovalLinks(deps: {
       const checked = await check(token);
       if ('outcome' in checked) return checked.outcome;
       const { claims } = checked;
-      if (await deps.markers.exists(USED_KIND, claims.nonce)) return USED;
+      if (await deps.markers.exists(USED_KIND, claims.nonce)) return { ...USED, suggestionId: claims.suggestionId };
       const doc = await load(claims);
       if (!doc) return GONE;
       if (doc.status !== 'pending') return decided(doc);
@@ -159,7 +161,7 @@ export function createApprovalLinks(deps: {
           suggestionId: claims.suggestionId,
         }))
       )
-        return USED;
+        return { ...USED, suggestionId: claims.suggestionId };
       const actor: Actor = { actorId: claims.tenantId, source: 'email-link', correlationId };
       try {
         const after =

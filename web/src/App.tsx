@@ -4,7 +4,7 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import type { User, UserManager } from 'oidc-client-ts';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { Link as RouterLink, Route, Routes, useLocation } from 'react-router-dom';
+import { Navigate, Link as RouterLink, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { useApiQuery } from './api/hooks';
 import type { Profile } from './api/types';
 import { AuthContext, type AuthState } from './auth/AuthContext';
@@ -60,6 +60,12 @@ function NotFound() {
       The link may be old or mistyped.
     </EmptyState>
   );
+}
+
+/** The address emails link to (`/suggestions/<id>`): the suggestions screen with that suggestion open. */
+function SuggestionLink() {
+  const { suggestionId = '' } = useParams();
+  return <Navigate to={`/suggestions?${new URLSearchParams({ open: suggestionId }).toString()}`} replace />;
 }
 
 /** Applies the person's own time zone to every date shown. */
@@ -120,6 +126,7 @@ export function App({ manager, initialUser }: { manager: UserManager; initialUse
           <Route path="/runs" element={<RunsPage />} />
           <Route path="/runs/:runId" element={<RunDetailPage />} />
           <Route path="/suggestions" element={<SuggestionsPage />} />
+          <Route path="/suggestions/:suggestionId" element={<SuggestionLink />} />
           <Route path="/connectors" element={<ConnectorsPage />} />
           <Route
             path="/dashboard"

@@ -62,7 +62,8 @@ async function start(): Promise<void> {
     tokenHeader: config.tokenHeader,
     token: () => currentToken(manager),
     unauthorized: () => {
-      void manager.removeUser().then(() => window.location.assign(window.location.pathname));
+      // Back to the same address signed out: signing in again returns there (path and query, e.g. an open suggestion).
+      void manager.removeUser().then(() => window.location.assign(window.location.pathname + window.location.search));
     },
   });
   let user = await manager.getUser();
