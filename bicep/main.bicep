@@ -69,6 +69,11 @@ param tokenEncryptionKey string
 @minLength(44)
 param approvalLinkKey string
 
+@description('Key of the keyed hash (HMAC) under which personal access tokens are stored (base64 of at least 32 random bytes). Stored only in Key Vault; changing it invalidates every token.')
+@secure()
+@minLength(44)
+param apiTokenKey string
+
 // ---- Model ----
 
 @description('offline: deterministic rules, no model; azure-openai: deploy Azure OpenAI here and call it with the app identity; openai / compatible: an external endpoint with an API key.')
@@ -174,6 +179,9 @@ var cosmosContainers = [
   { name: 'connectors', partitionKey: '/tenantId' }
   { name: 'snapshots', partitionKey: '/tenantId', defaultTtl: -1 }
   { name: 'analytics', partitionKey: '/tenantId', defaultTtl: -1 }
+  { name: 'apiTokens', partitionKey: '/tenantId', defaultTtl: -1 }
+  { name: 'webhooks', partitionKey: '/tenantId' }
+  { name: 'webhookDeliveries', partitionKey: '/tenantId', defaultTtl: -1 }
   { name: 'system', partitionKey: '/pk', defaultTtl: -1 }
 ]
 
@@ -295,6 +303,7 @@ var hasNotionSecret = !empty(notionClientId) && !empty(notionClientSecret)
 var secretNames = {
   tokenKey: 'connector-token-key'
   approvalLinkKey: 'approval-link-key'
+  apiTokenKey: 'api-token-key'
   googleClientSecret: 'google-client-secret'
   microsoftClientSecret: 'microsoft-client-secret'
   notionClientSecret: 'notion-client-secret'
@@ -314,6 +323,7 @@ module keyVault 'modules/key-vault.bicep' = {
     secrets: {
       '${secretNames.tokenKey}': tokenEncryptionKey
       '${secretNames.approvalLinkKey}': approvalLinkKey
+      '${secretNames.apiTokenKey}': apiTokenKey
       '${secretNames.googleClientSecret}': hasGoogleSecret ? googleClientSecret : ''
       '${secretNames.microsoftClientSecret}': hasMicrosoftSecret ? microsoftClientSecret : ''
       '${secretNames.notionClientSecret}': hasNotionSecret ? notionClientSecret : ''
@@ -430,6 +440,12 @@ var appSettings = {
   SUGGESTION_UNDO_WINDOW_SECONDS: '900'
   APPROVAL_LINK_TTL_SECONDS: '172800'
   APPROVAL_LINK_KEY: '@Microsoft.KeyVault(${keyVaultReference}${secretNames.approvalLinkKey})'
+
+  // Personal access tokens and webhooks (webhooks reach public HTTPS addresses only: no loopback setting here)
+  API_TOKEN_KEY: '@Microsoft.KeyVault(${keyVaultReference}${secretNames.apiTokenKey})'
+  WEBHOOK_RETRY_FIRST_SECONDS: '30'
+  WEBHOOK_MAX_ATTEMPTS: '8'
+  WEBHOOK_TIMEOUT_MS: '10000'
   EMAIL_TRANSPORT: 'acs'
   EMAIL_FROM: 'Personal Agents <${communication.outputs.senderAddress}>'
   ACS_EMAIL_ENDPOINT: communication.outputs.endpoint

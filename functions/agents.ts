@@ -12,6 +12,7 @@ export const listAgents = httpRoute({
   route: 'agents',
   summary: "The person's agents",
   tags: ['agents'],
+  scope: 'agents:read',
   query: pagingQuery.extend({ templateId: resourceId.optional() }),
   response: pageOf(agentView),
   async handler({ services, principal, query }) {
@@ -27,6 +28,7 @@ export const createAgent = httpRoute({
   route: 'agents',
   summary: 'Create an agent from a template (config validated by the template, optional schedule and token budget)',
   tags: ['agents'],
+  scope: 'agents:write',
   body: createAgentBody,
   response: agentView,
   successStatus: 201,
@@ -47,6 +49,7 @@ export const getAgent = httpRoute({
   route: 'agents/{agentId}',
   summary: 'One agent',
   tags: ['agents'],
+  scope: 'agents:read',
   params,
   response: agentView,
   async handler({ services, principal, params }) {
@@ -62,6 +65,7 @@ export const updateAgent = httpRoute({
   route: 'agents/{agentId}',
   summary: 'Change an agent: name, config, enabled, schedule, token budget (If-Match honoured)',
   tags: ['agents'],
+  scope: 'agents:write',
   params,
   body: updateAgentBody,
   response: agentView,
@@ -82,6 +86,7 @@ export const deleteAgent = httpRoute({
   route: 'agents/{agentId}',
   summary: 'Delete an agent and its schedule (If-Match honoured)',
   tags: ['agents'],
+  scope: 'agents:write',
   params,
   successStatus: 204,
   async handler({ services, principal, params, ifMatch, correlationId }) {

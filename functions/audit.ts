@@ -28,12 +28,13 @@ export const listAudit = httpRoute({
   route: 'audit',
   summary: 'Your audit trail, newest first',
   tags: ['audit'],
+  scope: 'audit:read',
   query: auditQuery,
   response: pageOf(auditRecordSchema),
   async handler({ services, principal, query }) {
     const page = await services.audit().list(principal.tenantId, query);
     const items = page.items.map(
-      ({ id, at, actor, action, target, outcome, source, correlationId, summary, before, after }) => ({
+      ({ id, at, actor, action, target, outcome, source, correlationId, token, summary, before, after }) => ({
         id,
         at,
         actor,
@@ -42,6 +43,7 @@ export const listAudit = httpRoute({
         outcome,
         source,
         ...(correlationId ? { correlationId } : {}),
+        ...(token ? { token } : {}),
         summary,
         ...(before !== undefined ? { before } : {}),
         ...(after !== undefined ? { after } : {}),

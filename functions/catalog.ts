@@ -15,6 +15,7 @@ export const listTemplates = httpRoute({
   route: 'catalog/templates',
   summary: 'The built-in agent templates',
   tags: ['catalog'],
+  scope: 'agents:read',
   response: list(templateView),
   async handler() {
     return ok({ items: TEMPLATES.map(toTemplateView), nextCursor: null });
@@ -27,6 +28,7 @@ export const getTemplateRoute = httpRoute({
   route: 'catalog/templates/{templateId}',
   summary: 'One agent template, with its config schema and the scopes it needs',
   tags: ['catalog'],
+  scope: 'agents:read',
   params: idParams('templateId'),
   response: templateView,
   async handler({ params }) {
@@ -40,6 +42,7 @@ export const listPacks = httpRoute({
   route: 'catalog/packs',
   summary: 'The built-in agent packs',
   tags: ['catalog'],
+  scope: 'agents:read',
   response: list(packView),
   async handler() {
     return ok({ items: PACKS.map(toPackView), nextCursor: null });
@@ -52,6 +55,7 @@ export const getPackRoute = httpRoute({
   route: 'catalog/packs/{packId}',
   summary: 'One pack: its agents, workflows, triggers and the connector scopes it needs',
   tags: ['catalog'],
+  scope: 'agents:read',
   params: idParams('packId'),
   response: packView,
   async handler({ params }) {

@@ -23,6 +23,7 @@ export const listConnectors = httpRoute({
   route: 'connectors',
   summary: 'Your connected accounts and their health (tokens are never returned)',
   tags: ['connectors'],
+  scope: 'connectors:read',
   response: z.object({ items: z.array(connectorView), nextCursor: z.null() }),
   async handler({ services, principal }) {
     const items = await services.connectorService().list(principal.tenantId);
@@ -36,6 +37,7 @@ export const getConnector = httpRoute({
   route: 'connectors/{connectorId}',
   summary: 'One connected account and its health',
   tags: ['connectors'],
+  scope: 'connectors:read',
   params: z.object({ connectorId }),
   response: connectorView,
   async handler({ services, principal, params }) {
@@ -121,6 +123,7 @@ export const checkConnector = httpRoute({
   route: 'connectors/{connectorId}/check',
   summary: 'Tests a connection with one live call (renewing access when due) and returns its health',
   tags: ['connectors'],
+  scope: 'connectors:read',
   params: z.object({ connectorId }),
   response: connectorView,
   async handler({ services, principal, params }) {

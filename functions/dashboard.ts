@@ -21,6 +21,7 @@ export const getDashboard = httpRoute({
   summary:
     'Runs, tokens and cost, suggestion outcomes, approval latency and time saved over a period (UTC days, inclusive)',
   tags: ['insight'],
+  scope: 'dashboard:read',
   query: z.object({ from: dayParam.optional(), to: dayParam.optional() }),
   response: dashboardSchema,
   async handler({ services, principal, query }) {

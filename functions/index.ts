@@ -22,3 +22,4 @@ import './packs';
 import './runs';
 import './orchestration-run';
 import './scheduler';
+import './tokens';

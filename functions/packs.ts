@@ -48,6 +48,7 @@ export const installPack = httpRoute({
   summary:
     'Install a pack: its agents, workflows and schedule triggers (idempotent; 201 when created, 200 when already installed)',
   tags: ['packs'],
+  scope: 'agents:write',
   params: idParams('packId'),
   response: installResult,
   successStatus: 201,
@@ -74,6 +75,7 @@ export const listInstalledPacks = httpRoute({
   route: 'packs',
   summary: 'Installed packs',
   tags: ['packs'],
+  scope: 'agents:read',
   query: pagingQuery,
   response: pageOf(installView),
   async handler({ services, principal, query }) {
@@ -91,6 +93,7 @@ export const getInstalledPack = httpRoute({
   route: 'packs/{installId}',
   summary: 'One installed pack, with its ETag (for If-Match when uninstalling)',
   tags: ['packs'],
+  scope: 'agents:read',
   params: idParams('installId'),
   response: installView,
   async handler({ services, principal, params }) {
@@ -106,6 +109,7 @@ export const uninstallPack = httpRoute({
   summary:
     'Uninstall a pack: removes the agents and workflows it created and cancels their schedules (If-Match honoured)',
   tags: ['packs'],
+  scope: 'agents:write',
   params: idParams('installId'),
   successStatus: 204,
   async handler({ services, principal, params, ifMatch, correlationId }) {

@@ -70,6 +70,7 @@ export const listSuggestions = httpRoute({
   route: 'suggestions',
   summary: 'Your suggestions, newest first, filtered by status, kind or run',
   tags: ['suggestions'],
+  scope: 'suggestions:read',
   query: listQuery,
   response: pageOf(suggestionViewSchema),
   async handler({ services, principal, query }) {
@@ -88,6 +89,7 @@ export const getSuggestion = httpRoute({
   route: 'suggestions/{id}',
   summary: 'One suggestion with its preview, risk flags, sources and outcome',
   tags: ['suggestions'],
+  scope: 'suggestions:read',
   params: suggestionParams,
   response: suggestionViewSchema,
   async handler({ services, principal, params }) {
@@ -105,6 +107,7 @@ export const approveSuggestion = httpRoute({
   route: 'suggestions/{id}/approve',
   summary: 'Approve a pending suggestion, optionally with edits; it is then carried out once',
   tags: ['suggestions'],
+  scope: 'suggestions:decide',
   params: suggestionParams,
   body: approveBody,
   response: suggestionViewSchema,
@@ -130,6 +133,7 @@ export const rejectSuggestion = httpRoute({
   route: 'suggestions/{id}/reject',
   summary: 'Reject a pending suggestion, with an optional reason',
   tags: ['suggestions'],
+  scope: 'suggestions:decide',
   params: suggestionParams,
   body: rejectBody,
   response: suggestionViewSchema,
@@ -155,6 +159,7 @@ export const bulkDecide = httpRoute({
   route: 'suggestions/bulk',
   summary: 'Approve or reject up to 100 suggestions at once; each item has its own result',
   tags: ['suggestions'],
+  scope: 'suggestions:decide',
   body: bulkBody,
   response: bulkResponse,
   durable: true,
@@ -180,6 +185,7 @@ export const undoSuggestion = httpRoute({
   route: 'suggestions/{id}/undo',
   summary: 'Take back a carried-out action within the undo window (delete the event, unarchive, delete the draft, ...)',
   tags: ['suggestions'],
+  scope: 'suggestions:decide',
   params: suggestionParams,
   response: suggestionViewSchema,
   async handler({ services, principal, params, ifMatch, correlationId }) {

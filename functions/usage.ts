@@ -10,6 +10,7 @@ export const getUsage = httpRoute({
   route: 'usage',
   summary: "Your usage against your plan's limits, today and this month (UTC periods)",
   tags: ['identity'],
+  scope: 'usage:read',
   response: usageResponse,
   async handler({ services, principal }) {
     const { tier, limits, today, month } = await services.usage().report(principal.tenantId);

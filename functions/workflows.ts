@@ -12,6 +12,7 @@ export const listWorkflows = httpRoute({
   route: 'workflows',
   summary: "The person's workflows",
   tags: ['workflows'],
+  scope: 'agents:read',
   query: pagingQuery,
   response: pageOf(workflowView),
   async handler({ services, principal, query }) {
@@ -27,6 +28,7 @@ export const createWorkflow = httpRoute({
   route: 'workflows',
   summary: "Create a sequential or parallel (+ coordinator) workflow of the person's agents",
   tags: ['workflows'],
+  scope: 'agents:write',
   body: createWorkflowBody,
   response: workflowView,
   successStatus: 201,
@@ -47,6 +49,7 @@ export const getWorkflow = httpRoute({
   route: 'workflows/{workflowId}',
   summary: 'One workflow',
   tags: ['workflows'],
+  scope: 'agents:read',
   params,
   response: workflowView,
   async handler({ services, principal, params }) {
@@ -62,6 +65,7 @@ export const updateWorkflow = httpRoute({
   route: 'workflows/{workflowId}',
   summary: 'Change a workflow (validated again; If-Match honoured)',
   tags: ['workflows'],
+  scope: 'agents:write',
   params,
   body: updateWorkflowBody,
   response: workflowView,
@@ -82,6 +86,7 @@ export const deleteWorkflow = httpRoute({
   route: 'workflows/{workflowId}',
   summary: 'Delete a workflow and its schedule (If-Match honoured)',
   tags: ['workflows'],
+  scope: 'agents:write',
   params,
   successStatus: 204,
   async handler({ services, principal, params, ifMatch, correlationId }) {

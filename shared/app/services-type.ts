@@ -28,6 +28,7 @@ import type { RunService } from '../orchestration/run-service';
 import type { ScheduleIndex } from '../schedules/schedule-index';
 import type { AiGateway } from '../ai/gateway';
 import type { RunActivities } from '../orchestration/run-activities';
+import type { ApiTokenService } from '../api-access/token-service';
 
 /**
  * What the composition root (services.ts) provides: each adapter and service as a lazy getter. Each context's
@@ -83,4 +84,6 @@ export interface Services {
   ai: () => AiGateway;
   /** What the run orchestration's activities do. */
   runActivities: () => RunActivities;
+  /** Personal access tokens: made with the person's sign-in, accepted in its place on scoped routes. */
+  apiTokens: () => ApiTokenService;
 }

@@ -2,7 +2,8 @@ import { LimitExceededError } from '../platform/errors';
 import type { MeterFullError, MeterLimit } from './meters';
 
 /** Limits counted as the things they limit are created: the count is the charge, nothing is reserved. */
-export type CountedLimit = 'runsPerDay' | 'approvalLinksPerDay' | 'agents' | 'workflows' | 'connectors';
+export type CountedLimit =
+  'runsPerDay' | 'approvalLinksPerDay' | 'agents' | 'workflows' | 'connectors' | 'apiTokens' | 'webhooks';
 
 /** Token meters a model call is reserved against, besides the tenant's month (`tokensPerMonth`). */
 export type TokenMeter =
@@ -51,6 +52,8 @@ const STANDING: Partial<Record<CountedLimit, string>> = {
   agents: 'agents',
   workflows: 'workflows',
   connectors: 'connected accounts',
+  apiTokens: 'access tokens',
+  webhooks: 'webhooks',
 };
 
 /** The meter of a counted limit (runs and approval links a day; standing counts of agents, workflows, connectors). */

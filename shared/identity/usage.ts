@@ -130,6 +130,8 @@ const COUNTED: Partial<Record<LimitName, ContainerName>> = {
   agents: 'agents',
   workflows: 'workflows',
   connectors: 'connectors',
+  apiTokens: 'apiTokens',
+  webhooks: 'webhooks',
 };
 
 /** Spend counters that move with a counted limit (the daily report shows them too). */
@@ -300,7 +302,15 @@ export function createUsageService(deps: {
         (COUNTED[meter.name as LimitName] ? undefined : (await meters.read(tenantId, meter.id))?.used) ??
         (meter.initial ? await meter.initial() : 0);
       const counts = {} as Record<CountedLimit, number>;
-      const countedNames: CountedLimit[] = ['agents', 'workflows', 'connectors', 'runsPerDay', 'approvalLinksPerDay'];
+      const countedNames: CountedLimit[] = [
+        'agents',
+        'workflows',
+        'connectors',
+        'runsPerDay',
+        'approvalLinksPerDay',
+        'apiTokens',
+        'webhooks',
+      ];
       const [today, month, tokens] = await Promise.all([
         period(tenantId, p.day),
         period(tenantId, p.month),

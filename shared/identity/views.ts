@@ -18,6 +18,8 @@ export const limitsReportSchema = z.object({
   tokensPerMonth: limitUsageSchema,
   approvalLinksPerDay: limitUsageSchema,
   scheduleMinIntervalMinutes: limitUsageSchema,
+  apiTokens: limitUsageSchema,
+  webhooks: limitUsageSchema,
 });
 
 const periodSchema = z.object({

@@ -6,6 +6,7 @@ import { lazy } from '../../platform/lazy';
 import { connectorsPrivacy } from '../../connectors/privacy';
 import { schedulesPrivacy } from '../../schedules/privacy';
 import { approvalsPrivacy } from '../../suggestions/privacy';
+import { apiAccessPrivacy } from '../../api-access/privacy';
 import type { Services } from '../services-type';
 
 /** Tenants, usage meters and limits, and export and erasure with every context's participant. */
@@ -46,6 +47,7 @@ export function wireIdentity(root: Services): Pick<Services, 'tenants' | 'usage'
           connectorsPrivacy(root.connectorService),
           schedulesPrivacy(root.schedules),
           approvalsPrivacy({ suggestions: root.suggestions, markers: root.markers }),
+          apiAccessPrivacy(() => root.apiTokens()),
         ]),
       }),
     ),

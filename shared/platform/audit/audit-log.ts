@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { CosmosStore } from '../cosmos/store';
 import { TenantRepository, type TenantDoc } from '../cosmos/tenant-repository';
 import type { Page } from '../http/paging';
+import { actingToken } from './acting-token';
 import { redact } from './redact';
 
 export type ActorType = 'person' | 'agent' | 'system';
@@ -21,6 +22,8 @@ export interface AuditEntryInput {
   summary: string;
   before?: unknown;
   after?: unknown;
+  /** The personal access token the action was taken with (set from the request, see `actAsToken`). */
+  token?: { id: string; name: string };
 }
 
 export interface AuditRecord extends TenantDoc, Omit<AuditEntryInput, 'before' | 'after'> {
@@ -75,8 +78,11 @@ export function createAuditLog(
     async record(entry) {
       const at = clock.now().toISOString();
       const days = await retention(entry.tenantId);
+      // An action taken with an access token names it and came through the API, whatever the caller wrote.
+      const token = entry.token ?? actingToken();
       const doc: AuditRecord = {
         ...entry,
+        ...(token ? { token: { id: token.id, name: token.name }, source: 'api' as const } : {}),
         // Sortable ids keep "newest first" stable for records written in the same millisecond.
         id: `${at}-${randomUUID().slice(0, 8)}`,
         at,

@@ -10,6 +10,8 @@ export const auditRecordSchema = z.object({
   outcome: z.enum(['success', 'failure', 'denied']),
   source: z.string(),
   correlationId: z.string().optional(),
+  /** The personal access token the action was taken with. */
+  token: z.object({ id: z.string(), name: z.string() }).optional(),
   summary: z.string(),
   before: z.unknown().optional(),
   after: z.unknown().optional(),

@@ -8,6 +8,7 @@ import { tierSettings } from './tiers';
 import { featureSettings } from './features';
 import { privacySettings } from './privacy';
 import { rateLimitSettings } from './rate-limits';
+import { apiAccessSettings } from './api-access';
 import { ValidationError } from '../errors';
 
 /**
@@ -22,7 +23,8 @@ export const settingsSchema = coreSettings
   .extend(tierSettings.shape)
   .extend(featureSettings.shape)
   .extend(privacySettings.shape)
-  .extend(rateLimitSettings.shape);
+  .extend(rateLimitSettings.shape)
+  .extend(apiAccessSettings.shape);
 
 export type Settings = z.infer<typeof settingsSchema>;
 

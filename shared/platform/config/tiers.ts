@@ -15,6 +15,9 @@ export interface TierLimits {
   tokensPerMonth: number;
   approvalLinksPerDay: number;
   scheduleMinIntervalMinutes: number;
+  /** Personal access tokens a person may hold at once. */
+  apiTokens: number;
+  webhooks: number;
 }
 
 export type LimitName = keyof TierLimits;
@@ -26,6 +29,8 @@ export const LIMIT_NAMES: readonly LimitName[] = [
   'tokensPerMonth',
   'approvalLinksPerDay',
   'scheduleMinIntervalMinutes',
+  'apiTokens',
+  'webhooks',
 ];
 
 const tierLimitsSchema = z.object({
@@ -36,6 +41,8 @@ const tierLimitsSchema = z.object({
   tokensPerMonth: z.number().int().min(0),
   approvalLinksPerDay: z.number().int().min(0),
   scheduleMinIntervalMinutes: z.number().int().min(1),
+  apiTokens: z.number().int().min(0),
+  webhooks: z.number().int().min(0),
 });
 
 /** The built-in tier table. `TIER_LIMITS` (JSON, partial per tier) overrides it per deployment. */
@@ -48,6 +55,8 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     tokensPerMonth: 500_000,
     approvalLinksPerDay: 50,
     scheduleMinIntervalMinutes: 60,
+    apiTokens: 5,
+    webhooks: 2,
   },
   pro: {
     agents: 50,
@@ -57,6 +66,8 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     tokensPerMonth: 10_000_000,
     approvalLinksPerDay: 500,
     scheduleMinIntervalMinutes: 15,
+    apiTokens: 25,
+    webhooks: 10,
   },
   team: {
     agents: 200,
@@ -66,6 +77,8 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     tokensPerMonth: 100_000_000,
     approvalLinksPerDay: 5_000,
     scheduleMinIntervalMinutes: 5,
+    apiTokens: 100,
+    webhooks: 50,
   },
 };
 

@@ -34,6 +34,11 @@ export const CONTAINERS = {
   snapshots: { name: 'snapshots', partitionKey: '/tenantId', defaultTtl: -1 },
   /** Dashboard rollups kept by event consumers. */
   analytics: { name: 'analytics', partitionKey: '/tenantId', defaultTtl: -1 },
+  /** Personal access tokens (their keyed hashes, never the tokens); expired ones are reclaimed a while after expiry. */
+  apiTokens: { name: 'apiTokens', partitionKey: '/tenantId', defaultTtl: -1 },
+  webhooks: { name: 'webhooks', partitionKey: '/tenantId' },
+  /** One document per webhook delivery (its attempts), kept 30 days. */
+  webhookDeliveries: { name: 'webhookDeliveries', partitionKey: '/tenantId', defaultTtl: -1 },
   /**
    * System-wide documents that are not a tenant's data path: schedule index (due-time lookups), processed
    * message ids for idempotent consumers, single-use token markers. Partitioned by a synthetic /pk.

@@ -1,3 +1,4 @@
+import type { ApiScope } from './scopes';
 import type { z } from 'zod';
 
 /** What the OpenAPI document needs to know about one operation. Filled in by `httpRoute`. */
@@ -9,6 +10,8 @@ export interface OperationDoc {
   summary: string;
   tags: string[];
   auth: 'user' | 'none';
+  /** The personal access token scope the operation accepts; none: the person's sign-in only. */
+  scope?: ApiScope;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;

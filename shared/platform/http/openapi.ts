@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listOperations, type OperationDoc } from './openapi-registry';
+import { API_SCOPES } from './scopes';
 
 /** The problem document every error response carries (RFC 9457). */
 const problemSchema = z
@@ -57,7 +58,10 @@ function responses(op: OperationDoc): Record<string, unknown> {
   else if (op.produces) success.content = { [op.produces]: {} };
   const out: Record<string, unknown> = { [String(op.successStatus)]: success };
   if (op.params || op.query || op.body) out['400'] = problemRef;
-  if (op.auth === 'user') out['401'] = problemRef;
+  if (op.auth === 'user') {
+    out['401'] = problemRef;
+    out['403'] = problemRef;
+  }
   if (op.route.includes('{')) out['404'] = problemRef;
   if (op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE') out['412'] = problemRef;
   if (op.body) {
@@ -87,7 +91,9 @@ export function buildOpenApiDocument(info: { title: string; version: string; ser
           : []),
       ],
       responses: responses(op),
-      security: op.auth === 'user' ? [{ bearer: [] }] : [],
+      // Either the person's sign-in, or (where the route names a scope) an access token with that scope.
+      security: op.auth === 'user' ? [{ bearer: [] }, ...(op.scope ? [{ accessToken: [op.scope] }] : [])] : [],
+      ...(op.auth === 'user' ? { 'x-token-scope': op.scope ?? null } : {}),
     };
     if (op.body) {
       const type = op.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
@@ -114,6 +120,15 @@ export function buildOpenApiDocument(info: { title: string; version: string; ser
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description: `OIDC access token from ${info.issuer} (issuer, audience, signature, expiry and not-before are checked).`,
+        },
+        accessToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'pap_…',
+          description:
+            'A personal access token (POST /api/tokens, with your sign-in). Each operation lists the scope it needs ' +
+            `(${API_SCOPES.join(', ')}); operations without one (x-token-scope: null) take only your sign-in. ` +
+            'A missing scope answers 403 insufficient-scope.',
         },
       },
       parameters: {

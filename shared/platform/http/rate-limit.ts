@@ -13,6 +13,11 @@ import { RateLimitedError } from '../errors';
 export interface RateLimiter {
   /** Takes a token from the tenant's bucket: the response headers, or RateLimitedError (429) when it is empty. */
   takeForTenant(tenantId: string): Promise<Record<string, string>>;
+  /**
+   * The same for a personal access token: each token has its own bucket, sized by the tenant's tier, so a runaway
+   * script slows down only itself, never the person's web app or their other tokens.
+   */
+  takeForToken(tenantId: string, tokenId: string): Promise<Record<string, string>>;
   /** The same for a client address (routes without sign-in). */
   takeForAddress(address: string): Record<string, string>;
 }
@@ -106,6 +111,9 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimiter {
   return {
     async takeForTenant(tenantId) {
       return takeFrom(await tierOf(tenantId), tenantId);
+    },
+    async takeForToken(tenantId, tokenId) {
+      return takeFrom(await tierOf(tenantId), `token/${tokenId}`);
     },
     takeForAddress(address) {
       return takeFrom('address', address);

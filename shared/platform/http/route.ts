@@ -12,6 +12,8 @@ import { problemResponse, toProblem } from './problem';
 import { ifMatchOf, readBody } from './request-input';
 import { clientAddress, type RateLimiter } from './rate-limit';
 import { toHttpResponse, type RouteResult } from './responses';
+import { InsufficientScopeError, SignInRequiredError, type ApiScope } from './scopes';
+import { actAsToken } from '../audit/acting-token';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -47,6 +49,11 @@ export interface RouteSpec<B, Q, P, A extends 'user' | 'none', S> {
   tags: string[];
   /** `user` (default) needs a bearer token; `none` is for health, docs, OAuth callbacks and email-link pages. */
   auth?: A;
+  /**
+   * The scope a personal access token needs for this route. Without one, the route takes only the person's own
+   * sign-in (token management, account deletion, export, connecting accounts): tokens are refused with 403.
+   */
+  scope?: ApiScope;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -159,6 +166,7 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
     summary: spec.summary,
     tags: spec.tags,
     auth,
+    scope: spec.scope,
     params: spec.params,
     query: spec.query,
     body: spec.body,
@@ -179,7 +187,14 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
         if (rateLimiter && rateLimited && auth === 'none')
           limitHeaders = rateLimiter.takeForAddress(clientAddress(request));
         const principal = auth === 'user' ? await authenticate(request) : undefined;
-        if (rateLimiter && rateLimited && principal) limitHeaders = await rateLimiter.takeForTenant(principal.tenantId);
+        if (principal?.token) {
+          if (!spec.scope) throw new SignInRequiredError();
+          if (!principal.token.scopes.includes(spec.scope)) throw new InsufficientScopeError(spec.scope);
+        }
+        if (rateLimiter && rateLimited && principal)
+          limitHeaders = principal.token
+            ? await rateLimiter.takeForToken(principal.tenantId, principal.token.id)
+            : await rateLimiter.takeForTenant(principal.tenantId);
         const errors: FieldError[] = [];
         const params = parsePart(spec.params, request.params, 'params', errors);
         const query = parsePart(spec.query, queryObject(request), 'query', errors);
@@ -188,7 +203,7 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
         const body = parsePart(spec.body, rawBody, 'body', errors);
         throwIfInvalid(errors);
         const ifMatch = ifMatchOf(request, spec.method);
-        const result = await spec.handler({
+        const context: RouteContext<B, Q, P, A, S> = {
           request,
           invocation,
           correlationId,
@@ -203,7 +218,11 @@ function registerRoute<B, Q, P, A extends 'user' | 'none', S>(
             if (!spec.durable) throw new Error(`route ${spec.name} is not declared with durable: true`);
             return df.getClient(invocation);
           },
-        });
+        };
+        const token = principal?.token;
+        const result = token
+          ? await actAsToken({ id: token.id, name: token.name }, () => spec.handler(context))
+          : await spec.handler(context);
         if (spec.response && checkResponses && result.body !== undefined && result.status < 300) {
           const check = spec.response.safeParse(result.body);
           if (!check.success) {
