@@ -190,6 +190,7 @@ var eventSubscriptions = [
   'approvals'
   'notifications'
   'analytics'
+  'event-runs'
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -497,6 +498,10 @@ var appSettings = {
   RUN_MAX_TOKENS: '400000'
   SCHEDULE_CATCH_UP_MINUTES: '60'
   WORKFLOW_MAX_STEPS: '10'
+  // Event triggers: polling where no push notification arrives
+  EVENT_POLL_SECONDS: '60'
+  EVENT_POLL_CONCURRENCY: '16'
+  EVENT_POLL_BATCH: '1000'
 
   // Tiers, retention and feature flags
   DEFAULT_TIER: defaultTier

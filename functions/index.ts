@@ -23,3 +23,4 @@ import './runs';
 import './orchestration-run';
 import './scheduler';
 import './tokens';
+import './events-triggers';

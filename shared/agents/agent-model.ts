@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import { scheduleSchema, type Schedule } from '../schedules/schedule';
 import { resourceId } from '../platform/ids';
+import { eventTriggerView, eventTriggersSchema, type EventTrigger } from '../events/event-kinds';
 
 /** Per-agent token caps; null = no cap of its own (the tier's monthly cap still applies). */
 export const tokenBudgetSchema = z
@@ -20,6 +21,8 @@ export interface AgentDoc extends TenantDoc {
   config: Record<string, unknown>;
   enabled: boolean;
   schedule: Schedule | null;
+  /** Changes that start the agent (absent on agents saved before event triggers: none). */
+  events?: EventTrigger[];
   tokenBudget: TokenBudget;
   /** Set when a pack installed it; uninstalling the pack removes it. */
   packInstallId: string | null;
@@ -34,6 +37,7 @@ export const createAgentBody = z
     config: z.record(z.string(), z.unknown()).default({}),
     enabled: z.boolean().default(true),
     schedule: scheduleSchema.nullable().default(null),
+    events: eventTriggersSchema.default([]),
     tokenBudget: tokenBudgetSchema.default({ perRun: null, perMonth: null }),
   })
   .strict();
@@ -45,6 +49,7 @@ export const updateAgentBody = z
     config: z.record(z.string(), z.unknown()).optional(),
     enabled: z.boolean().optional(),
     schedule: scheduleSchema.nullable().optional(),
+    events: eventTriggersSchema.optional(),
     tokenBudget: tokenBudgetSchema.optional(),
   })
   .strict()
@@ -59,6 +64,7 @@ export const agentView = z.object({
   enabled: z.boolean(),
   schedule: z.object({ cron: z.string(), timezone: z.string() }).nullable(),
   nextRunAt: z.string().nullable(),
+  events: z.array(eventTriggerView),
   tokenBudget: z.object({ perRun: z.number().nullable(), perMonth: z.number().nullable() }),
   packInstallId: z.string().nullable(),
   createdAt: z.string(),

@@ -8,9 +8,11 @@ import type { Page } from '../platform/http/paging';
 import type { UsageService } from '../identity/usage';
 import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
 import type { ScheduleIndex } from '../schedules/schedule-index';
+import { checkTriggersUsable, type EventTrigger } from '../events/event-kinds';
+import type { TriggerIndex } from '../events/trigger-index';
 import { getTemplate } from '../catalog/templates';
 import { combinedNeeds } from '../catalog/template-needs';
-import type { FamilyNeed } from '../connectors/types';
+import type { ConnectorFamily, FamilyNeed } from '../connectors/types';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import {
   createAgentBody,
@@ -26,6 +28,10 @@ export interface AgentServiceDeps {
   audit: () => AuditLog;
   usage: () => Pick<UsageService, 'checkLimit'>;
   schedules: () => ScheduleIndex;
+  /** Which agents react to which changes (kept in step on every save). */
+  triggers: () => Pick<TriggerIndex, 'set' | 'remove'>;
+  /** Whether the tenant has a connected account serving the family (event triggers need one). */
+  hasFamily(tenantId: string, family: ConnectorFamily): Promise<boolean>;
   /** Workflows that use the agent (a few are enough), to refuse deleting it. */
   workflowsUsing(tenantId: string, agentId: string): Promise<{ id: string; name: string }[]>;
 }
@@ -87,10 +93,17 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
     });
   }
 
+  async function checkTriggers(tenantId: string, events: EventTrigger[] | undefined): Promise<void> {
+    if (events?.length) await checkTriggersUsable(events, (family) => deps.hasFamily(tenantId, family));
+  }
+
   async function syncSchedule(agent: AgentDoc): Promise<void> {
     if (agent.schedule && agent.enabled)
       await deps.schedules().set(agent.tenantId, 'agent', agent.id, agent.schedule, deps.clock.now());
     else await deps.schedules().remove(agent.tenantId, 'agent', agent.id);
+    await deps
+      .triggers()
+      .set(agent.tenantId, 'agent', agent.id, agent.enabled ? (agent.events ?? []) : [], deps.clock.now());
   }
 
   return {
@@ -105,6 +118,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
         enabled: agent.enabled,
         schedule: agent.schedule,
         nextRunAt: entry?.nextRunAt ?? null,
+        events: agent.events ?? [],
         tokenBudget: agent.tokenBudget,
         packInstallId: agent.packInstallId,
         createdAt: agent.createdAt,
@@ -164,6 +178,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       }
       if (!opts.skipLimit) await deps.usage().checkLimit(tenantId, 'agents');
       await checkSchedule(tenantId, body.schedule);
+      await checkTriggers(tenantId, body.events);
       const now = deps.clock.now().toISOString();
       const doc: AgentDoc = {
         id,
@@ -174,6 +189,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
         config,
         enabled: body.enabled,
         schedule: body.schedule,
+        events: body.events,
         tokenBudget: body.tokenBudget,
         packInstallId: opts.packInstallId ?? null,
         createdAt: now,
@@ -194,6 +210,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
           name: agent.name,
           enabled: agent.enabled,
           schedule: agent.schedule,
+          events: agent.events,
           tokenBudget: agent.tokenBudget,
         },
       });
@@ -210,6 +227,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       const current = await repo.getOrThrow(tenantId, agentId);
       const config = change.config !== undefined ? validateConfig(current.templateId, change.config) : current.config;
       if (change.schedule !== undefined) await checkSchedule(tenantId, change.schedule);
+      if (change.events !== undefined) await checkTriggers(tenantId, change.events);
       const { _etag, ...body } = current;
       const next: AgentDoc = {
         ...body,
@@ -217,6 +235,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
         config,
         enabled: change.enabled ?? current.enabled,
         schedule: change.schedule !== undefined ? change.schedule : current.schedule,
+        events: change.events ?? current.events ?? [],
         tokenBudget: change.tokenBudget ?? current.tokenBudget,
         updatedAt: deps.clock.now().toISOString(),
       };
@@ -240,6 +259,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
           config: current.config,
           enabled: current.enabled,
           schedule: current.schedule,
+          events: current.events ?? [],
           tokenBudget: current.tokenBudget,
         },
         after: {
@@ -247,6 +267,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
           config: saved.config,
           enabled: saved.enabled,
           schedule: saved.schedule,
+          events: saved.events ?? [],
           tokenBudget: saved.tokenBudget,
         },
       });
@@ -264,6 +285,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       }
       await repo.delete(tenantId, agentId, ifMatch);
       await deps.schedules().remove(tenantId, 'agent', agentId);
+      await deps.triggers().remove(tenantId, 'agent', agentId, deps.clock.now());
       await deps.audit().record({
         tenantId,
         ...auditedAs(ctx),

@@ -29,6 +29,10 @@ import type { ScheduleIndex } from '../schedules/schedule-index';
 import type { AiGateway } from '../ai/gateway';
 import type { RunActivities } from '../orchestration/run-activities';
 import type { ApiTokenService } from '../api-access/token-service';
+import type { TriggerIndex } from '../events/trigger-index';
+import type { Coalescer } from '../events/coalescer';
+import type { ChangeProbe } from '../events/change-probe';
+import type { ChangeSignals } from '../events/change-signals';
 
 /**
  * What the composition root (services.ts) provides: each adapter and service as a lazy getter. Each context's
@@ -86,4 +90,12 @@ export interface Services {
   runActivities: () => RunActivities;
   /** Personal access tokens: made with the person's sign-in, accepted in its place on scoped routes. */
   apiTokens: () => ApiTokenService;
+  /** Which agents and workflows react to which changes, and which sources are polled when (system container). */
+  triggers: () => TriggerIndex;
+  /** One event-triggered run per target in flight; changes during it start exactly one follow-up. */
+  coalescer: () => Coalescer;
+  /** The poller's and the trigger filters' cheap looks at connected accounts. */
+  changeProbe: () => ChangeProbe;
+  /** The seam every change notification (push or poll) calls. */
+  changeSignals: () => ChangeSignals;
 }

@@ -7,6 +7,7 @@ import { wireSuggestions } from './wiring/suggestions';
 import { wireConnectors } from './wiring/connectors';
 import { wireAgents } from './wiring/agents';
 import { wireApiAccess } from './wiring/api-access';
+import { wireEvents } from './wiring/events';
 
 export type { Services };
 
@@ -19,7 +20,15 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
   // Every getter is lazy, so a context's wiring may use any other context's getters inside its factories; getters it
   // hands on as they are (e.g. `audit: root.audit`) must come from a context wired before it.
   const root = { settings, clock } as Services;
-  for (const wire of [wirePlatform, wireIdentity, wireSuggestions, wireConnectors, wireAgents, wireApiAccess])
+  for (const wire of [
+    wirePlatform,
+    wireIdentity,
+    wireSuggestions,
+    wireConnectors,
+    wireAgents,
+    wireApiAccess,
+    wireEvents,
+  ])
     Object.assign(root, wire(root));
   return root;
 }

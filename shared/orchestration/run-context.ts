@@ -129,4 +129,5 @@ export const targetIds = (run: RunDoc) => ({
   workflowId: run.target.type === 'workflow' ? run.target.id : undefined,
 });
 
-export const auditSource = (run: RunDoc): 'schedule' | 'api' => (run.trigger.type === 'schedule' ? 'schedule' : 'api');
+export const auditSource = (run: RunDoc): 'schedule' | 'event' | 'api' =>
+  run.trigger.type === 'schedule' ? 'schedule' : run.trigger.type === 'event' ? 'event' : 'api';

@@ -46,6 +46,7 @@ export function createFinish(ctx: RunContext) {
       run,
       {
         ...targetIds(run),
+        trigger: run.trigger.type,
         status: run.status,
         reason: run.reason,
         stopKind: run.stopKind,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import type { SnapshotRef } from '../connectors/types';
 import { resourceId } from '../platform/ids';
+import type { EventKind } from '../events/event-kinds';
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped';
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped' | 'skipped';
@@ -54,7 +55,8 @@ export interface RunDoc extends TenantDoc {
   type: 'run';
   target: { type: 'agent' | 'workflow'; id: string; name: string };
   mode: 'single' | 'sequential' | 'parallel';
-  trigger: { type: 'manual' | 'schedule'; slot: string | null };
+  /** What started the run; `on` names the event kind of event-triggered runs. */
+  trigger: { type: 'manual' | 'schedule' | 'event'; slot: string | null; on?: EventKind };
   status: RunStatus;
   /** Safe words for failed / stopped / cancelled runs. */
   reason: string | null;
@@ -126,7 +128,11 @@ export const runView = z.object({
   id: z.string(),
   target: z.object({ type: z.enum(['agent', 'workflow']), id: z.string(), name: z.string() }),
   mode: z.enum(['single', 'sequential', 'parallel']),
-  trigger: z.object({ type: z.enum(['manual', 'schedule']), slot: z.string().nullable() }),
+  trigger: z.object({
+    type: z.enum(['manual', 'schedule', 'event']),
+    slot: z.string().nullable(),
+    on: z.enum(['mail.received', 'calendar.changed', 'files.changed']).optional(),
+  }),
   status: z.enum(['pending', 'running', 'completed', 'failed', 'cancelled', 'stopped']),
   reason: z.string().nullable(),
   stopKind: z.enum(['budget', 'limit']).nullable(),

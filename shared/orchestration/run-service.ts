@@ -230,13 +230,16 @@ export class RunService {
     }
     await this.deps.audit().record({
       tenantId,
-      actor: { type: request.source === 'schedule' ? 'system' : 'person', id: request.actorId },
+      actor: {
+        type: request.source === 'schedule' || request.source === 'event' ? 'system' : 'person',
+        id: request.actorId,
+      },
       action: 'run.requested',
       target: { type: 'run', id: runId },
       outcome: 'success',
       source: request.source,
       correlationId: request.correlationId,
-      summary: `Run of ${target.type} "${target.name}" requested (${request.trigger.type}${request.trigger.slot ? ` slot ${request.trigger.slot}` : ''})`,
+      summary: `Run of ${target.type} "${target.name}" requested (${request.trigger.type}${request.trigger.slot ? ` slot ${request.trigger.slot}` : ''}${request.trigger.on ? ` ${request.trigger.on}` : ''})`,
     });
     try {
       await starter.start(run.instanceId, { tenantId, runId });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import { scheduleSchema, type Schedule } from '../schedules/schedule';
 import { resourceId } from '../platform/ids';
+import { eventTriggerView, eventTriggersSchema, type EventTrigger } from '../events/event-kinds';
 
 export type WorkflowMode = 'sequential' | 'parallel';
 
@@ -23,6 +24,8 @@ export interface WorkflowDoc extends TenantDoc {
   coordinatorAgentId: string | null;
   enabled: boolean;
   schedule: Schedule | null;
+  /** Changes that start the workflow (absent on workflows saved before event triggers: none). */
+  events?: EventTrigger[];
   packInstallId: string | null;
   createdAt: string;
   updatedAt: string;
@@ -39,6 +42,7 @@ export const createWorkflowBody = z
     coordinatorAgentId: agentId.nullable().default(null),
     enabled: z.boolean().default(true),
     schedule: scheduleSchema.nullable().default(null),
+    events: eventTriggersSchema.default([]),
   })
   .strict();
 export type CreateWorkflowInput = z.input<typeof createWorkflowBody>;
@@ -51,6 +55,7 @@ export const updateWorkflowBody = z
     coordinatorAgentId: agentId.nullable().optional(),
     enabled: z.boolean().optional(),
     schedule: scheduleSchema.nullable().optional(),
+    events: eventTriggersSchema.optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'send at least one field to change');
@@ -65,6 +70,7 @@ export const workflowView = z.object({
   enabled: z.boolean(),
   schedule: z.object({ cron: z.string(), timezone: z.string() }).nullable(),
   nextRunAt: z.string().nullable(),
+  events: z.array(eventTriggerView),
   packInstallId: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -11,6 +11,9 @@ import { describeFieldErrors, ValidationError, type FieldError } from '../platfo
 import type { Page } from '../platform/http/paging';
 import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
 import type { ScheduleIndex } from '../schedules/schedule-index';
+import type { ConnectorFamily } from '../connectors/types';
+import { checkTriggersUsable, type EventTrigger } from '../events/event-kinds';
+import type { TriggerIndex } from '../events/trigger-index';
 import {
   createWorkflowBody,
   type CreateWorkflowInput,
@@ -26,6 +29,10 @@ export interface WorkflowServiceDeps {
   audit: () => AuditLog;
   usage: () => Pick<UsageService, 'checkLimit'>;
   schedules: () => ScheduleIndex;
+  /** Which workflows react to which changes (kept in step on every save). */
+  triggers: () => Pick<TriggerIndex, 'set' | 'remove'>;
+  /** Whether the tenant has a connected account serving the family (event triggers need one). */
+  hasFamily(tenantId: string, family: ConnectorFamily): Promise<boolean>;
   agents: () => AgentService;
   maxSteps: number;
 }
@@ -69,10 +76,16 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
     });
   }
 
+  async function checkTriggers(tenantId: string, events: EventTrigger[] | undefined) {
+    if (events?.length) await checkTriggersUsable(events, (family) => deps.hasFamily(tenantId, family));
+  }
+
   async function syncSchedule(workflow: WorkflowDoc) {
     if (workflow.schedule && workflow.enabled)
       await deps.schedules().set(workflow.tenantId, 'workflow', workflow.id, workflow.schedule, deps.clock.now());
     else await deps.schedules().remove(workflow.tenantId, 'workflow', workflow.id);
+    const events = workflow.enabled ? (workflow.events ?? []) : [];
+    await deps.triggers().set(workflow.tenantId, 'workflow', workflow.id, events, deps.clock.now());
   }
 
   const service: WorkflowService = {
@@ -90,6 +103,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         enabled: workflow.enabled,
         schedule: workflow.schedule,
         nextRunAt: entry?.nextRunAt ?? null,
+        events: workflow.events ?? [],
         packInstallId: workflow.packInstallId,
         createdAt: workflow.createdAt,
         updatedAt: workflow.updatedAt,
@@ -185,6 +199,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       );
       if (!opts.skipLimit) await deps.usage().checkLimit(tenantId, 'workflows');
       await checkSchedule(tenantId, body.schedule);
+      await checkTriggers(tenantId, body.events);
       const now = deps.clock.now().toISOString();
       const doc: WorkflowDoc = {
         id,
@@ -196,6 +211,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         coordinatorAgentId: body.coordinatorAgentId,
         enabled: body.enabled,
         schedule: body.schedule,
+        events: body.events,
         packInstallId: opts.packInstallId ?? null,
         createdAt: now,
         updatedAt: now,
@@ -242,6 +258,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         coordinatorAgentId,
       );
       if (change.schedule !== undefined) await checkSchedule(tenantId, change.schedule);
+      if (change.events !== undefined) await checkTriggers(tenantId, change.events);
       const { _etag, ...body } = current;
       const next: WorkflowDoc = {
         ...body,
@@ -251,6 +268,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         coordinatorAgentId,
         enabled: change.enabled ?? current.enabled,
         schedule: change.schedule !== undefined ? change.schedule : current.schedule,
+        events: change.events ?? current.events ?? [],
         updatedAt: deps.clock.now().toISOString(),
       };
       const saved = await repo.replace(next, ifMatch ?? _etag);
@@ -268,6 +286,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
           steps: current.steps,
           enabled: current.enabled,
           schedule: current.schedule,
+          events: current.events ?? [],
         },
         after: {
           name: saved.name,
@@ -275,6 +294,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
           steps: saved.steps,
           enabled: saved.enabled,
           schedule: saved.schedule,
+          events: saved.events ?? [],
         },
       });
       return saved;
@@ -284,6 +304,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       const current = await repo.getOrThrow(tenantId, id);
       await repo.delete(tenantId, id, ifMatch);
       await deps.schedules().remove(tenantId, 'workflow', id);
+      await deps.triggers().remove(tenantId, 'workflow', id, deps.clock.now());
       await deps.audit().record({
         tenantId,
         ...auditedAs(ctx),

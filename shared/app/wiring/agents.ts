@@ -22,6 +22,8 @@ export function wireAgents(
       audit: root.audit,
       usage: root.usage,
       schedules,
+      triggers: root.triggers,
+      hasFamily: async (tenantId, family) => Boolean(await root.connectors().find(tenantId, family)),
       workflowsUsing: (tenantId, agentId) => workflows().usingAgent(tenantId, agentId),
     }),
   );
@@ -32,6 +34,8 @@ export function wireAgents(
       audit: root.audit,
       usage: root.usage,
       schedules,
+      triggers: root.triggers,
+      hasFamily: async (tenantId, family) => Boolean(await root.connectors().find(tenantId, family)),
       agents,
       maxSteps: settings.WORKFLOW_MAX_STEPS,
     }),

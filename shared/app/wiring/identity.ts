@@ -5,6 +5,7 @@ import { resolveTierLimits } from '../../platform/config/tiers';
 import { lazy } from '../../platform/lazy';
 import { connectorsPrivacy } from '../../connectors/privacy';
 import { schedulesPrivacy } from '../../schedules/privacy';
+import { eventsPrivacy } from '../../events/privacy';
 import { approvalsPrivacy } from '../../suggestions/privacy';
 import { apiAccessPrivacy } from '../../api-access/privacy';
 import type { Services } from '../services-type';
@@ -46,6 +47,7 @@ export function wireIdentity(root: Services): Pick<Services, 'tenants' | 'usage'
         participants: lazy(() => [
           connectorsPrivacy(root.connectorService),
           schedulesPrivacy(root.schedules),
+          eventsPrivacy(root.triggers),
           approvalsPrivacy({ suggestions: root.suggestions, markers: root.markers }),
           apiAccessPrivacy(() => root.apiTokens()),
         ]),

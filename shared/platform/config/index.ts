@@ -4,6 +4,7 @@ import { coreSettings } from './core';
 import { connectorSettings } from './connectors';
 import { suggestionSettings } from './suggestions';
 import { agentSettings } from './agents';
+import { eventSettings } from './events';
 import { tierSettings } from './tiers';
 import { featureSettings } from './features';
 import { privacySettings } from './privacy';
@@ -20,6 +21,7 @@ export const settingsSchema = coreSettings
   .extend(suggestionSettings.shape)
   .extend(connectorSettings.shape)
   .extend(agentSettings.shape)
+  .extend(eventSettings.shape)
   .extend(tierSettings.shape)
   .extend(featureSettings.shape)
   .extend(privacySettings.shape)

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
+import { durableStarter } from '../../shared/orchestration/durable-starter';
+import type { RunView } from '../../shared/orchestration/run-model';
+import { consent, storedTokens } from '../support/connectors';
+import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
+
+export interface EventsWorld {
+  p: TestPlatform;
+  person: { token: string; tenantId: string; email: string };
+  connectorId: string;
+}
+
+/** A platform with the Google emulator, polling every `pollSeconds`, and a person with Google connected. */
+export async function startEventsWorld(opts: { pollSeconds?: number; settings?: Record<string, string> } = {}) {
+  const p = await startTestPlatform({
+    services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator', 'smtp-sink'],
+    settings: { EVENT_POLL_SECONDS: String(opts.pollSeconds ?? 1), API_RATE_LIMIT_ENABLED: 'false', ...opts.settings },
+  });
+  const person = await p.person(`ev-${Date.now()}@example.com`, 'Eve');
+  const { response } = await consent(p.platform, person.token, 'google', GOOGLE_DEMO_USER.email);
+  assert.equal(response.status, 302);
+  const list = await p.json<{ items: { id: string }[] }>('/connectors', { token: person.token });
+  return { p, person, connectorId: list.body.items[0]!.id } satisfies EventsWorld;
+}
+
+let sequence = 0;
+
+/** Delivers a new mail into the Gmail emulator's inbox, as `messages.import` does for a mail from outside. */
+export async function importMail(
+  w: EventsWorld,
+  mail: { from: string; subject: string; text: string },
+): Promise<string> {
+  const { tokens } = await storedTokens(w.p.services, w.person.tenantId, w.connectorId);
+  const raw = [
+    `From: ${mail.from}`,
+    `To: ${GOOGLE_DEMO_USER.name} <${GOOGLE_DEMO_USER.email}>`,
+    `Subject: ${mail.subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <import-${Date.now()}-${++sequence}@events.example>`,
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    mail.text,
+  ].join('\r\n');
+  const root = w.p.platform.settings.GOOGLE_API_ROOT_URL!;
+  const res = await fetch(`${root}gmail/v1/users/me/messages/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ raw: Buffer.from(raw).toString('base64url') }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  return ((await res.json()) as { id: string }).id;
+}
+
+export async function createAgent(w: EventsWorld, body: Record<string, unknown>): Promise<string> {
+  const res = await w.p.json<{ id: string }>('/agents', { token: w.person.token, json: body });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.id;
+}
+
+export async function runsOf(w: EventsWorld, agentId: string): Promise<RunView[]> {
+  const res = await w.p.json<{ items: RunView[] }>(`/orchestration/runs?agentId=${agentId}&limit=100`, {
+    token: w.person.token,
+  });
+  assert.equal(res.status, 200);
+  return res.body.items;
+}
+
+const FINAL = ['completed', 'failed', 'cancelled', 'stopped'];
+
+/** Waits until the agent has at least `count` finished runs and none in progress. */
+export async function settledRuns(w: EventsWorld, agentId: string, count: number, timeoutMs = 60_000) {
+  return eventually(
+    () => runsOf(w, agentId),
+    (runs) => runs.length >= count && runs.every((r) => FINAL.includes(r.status)),
+    `${count} finished run(s) of ${agentId}`,
+    timeoutMs,
+  );
+}
+
+/** The system-container poll entry of the tenant's source (the test reads the index itself). */
+export async function pollEntry(w: EventsWorld, source: 'mail' | 'calendar' | 'files') {
+  const container = await w.p.services.cosmos().container('system');
+  const { resource } = await container
+    .item(`poll:${w.person.tenantId}:${source}`, 'event-polls')
+    .read<{ cursor: { value: string } | null; nextPollAt: string }>();
+  return resource;
+}
+
+/** Starts runs as a function with a Durable client would. */
+export const launcherOf = (w: EventsWorld) => durableStarter(w.p.durableClient());
