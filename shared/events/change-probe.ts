@@ -14,7 +14,8 @@ export interface ProbeResult {
 export interface ChangeProbe {
   /**
    * Whether the source changed since `cursor` (null: first look, which only sets the cursor). Mail and files: the
-   * newest item's time; calendar: a fingerprint of the coming weeks' events (the contract offers no change feed).
+   * newest item's time; calendar: a fingerprint of the next four weeks' events from the start of the day (the
+   * calendar contract offers no change feed).
    */
   probe(tenantId: string, connectorId: string, source: ChangeSource, cursor: string | null): Promise<ProbeResult>;
   /** True when an item changed since `since` passes the filter. */
@@ -53,7 +54,9 @@ export function createChangeProbe(deps: { connectors: () => ConnectorHub; now: (
 
   async function calendarFingerprint(tenantId: string, connectorId: string) {
     const calendar = await hub().calendar(tenantId, connectorId);
-    const from = deps.now();
+    // Anchored at the start of the day (UTC), so events merely passing by do not count as changes.
+    const from = new Date(deps.now());
+    from.setUTCHours(0, 0, 0, 0);
     const page = await calendar.listEvents({
       from: from.toISOString(),
       to: new Date(from.getTime() + CALENDAR_DAYS * 86_400_000).toISOString(),
@@ -69,11 +72,12 @@ export function createChangeProbe(deps: { connectors: () => ConnectorHub; now: (
         const fingerprint = await calendarFingerprint(tenantId, connectorId);
         return { changed: cursor !== null && fingerprint !== cursor, cursor: fingerprint };
       }
-      if (cursor === null) return { changed: false, cursor: deps.now().toISOString() };
       const newest =
         source === 'mail'
-          ? await newestMailAt(tenantId, connectorId, cursor)
-          : await newestFileAt(tenantId, connectorId, cursor);
+          ? await newestMailAt(tenantId, connectorId, cursor ?? undefined)
+          : await newestFileAt(tenantId, connectorId, cursor ?? undefined);
+      // The first look only learns where the account stands (the newest item's time).
+      if (cursor === null) return { changed: false, cursor: newest ?? new Date(0).toISOString() };
       return newest && newest > cursor ? { changed: true, cursor: newest } : { changed: false, cursor };
     },
 
