@@ -2,15 +2,21 @@
  * Runs over mailboxes of 10, 100 and 1000 messages on the local runtime with the offline (zero-latency) model.
  * Prints, per mailbox size: orchestration overhead per run (wall time minus model and connector time), activity
  * calls per run (from the orchestration history), and prompt tokens per message of our batched prompt compared
- * with a naive one-request-per-message prompt (js-tiktoken, o200k_base).
+ * with a naive one-request-per-message prompt (js-tiktoken, o200k_base). Then the price of generating outbound text
+ * per source item: the reply drafter's prompt tokens per message, one request per message (as runs make them) against
+ * the same messages in batches of 100 (as they were made before), and how much of the per-item prompt is the static
+ * prefix every request shares (cacheable by the provider).
  *
  *   npm run bench:runs            # RUNS_PER_SIZE=3 by default
  */
 import { getEncoding } from 'js-tiktoken';
 import { createAiGateway } from '../shared/ai/create-gateway';
+import { itemInputs } from '../shared/catalog/per-item';
 import { inboxTriage } from '../shared/catalog/templates/inbox-triage';
 import { triageConfig } from '../shared/catalog/templates/inbox-triage/schema';
-import type { AgentInput, AgentMail } from '../shared/catalog/types';
+import { replyDrafter } from '../shared/catalog/templates/reply-drafter';
+import { replyConfig } from '../shared/catalog/templates/reply-drafter/schema';
+import type { AgentInput, AgentMail, ItemInput } from '../shared/catalog/types';
 import { mapLimited } from '../shared/platform/pool';
 import { startTestPlatform, type TestPlatform, type Person } from '../test/support/platform';
 
@@ -92,6 +98,52 @@ async function seedMailbox(p: TestPlatform, count: number): Promise<void> {
   });
 }
 
+function printTable(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  console.log(title);
+  console.log(header.map((c, i) => c.padStart(widths[i]!)).join('  '));
+  for (const row of rows) console.log(row.map((c, i) => c.padStart(widths[i]!)).join('  '));
+}
+
+type MessagesFor = (
+  args: Parameters<ReturnType<typeof createAiGateway>['messagesFor']>,
+) => { role: string; content: string }[];
+
+/** The reply drafter's prompt tokens for these messages: per item (as runs send them) and batched (as before). */
+function replyTokens(mail: AgentMail[], messagesFor: MessagesFor, tokens: (text: string) => number): string[] {
+  const config = replyConfig.parse({});
+  const input: AgentInput = {
+    now: new Date().toISOString(),
+    timezone: 'UTC',
+    config,
+    mail,
+    threads: [],
+    events: [],
+    documents: [],
+    previous: [],
+  };
+  const context = `Today is ${input.now} (time zone UTC). Settings: ${JSON.stringify(config)}.`;
+  const items = itemInputs(replyDrafter, input);
+  const count = (messages: { content: string }[]) => tokens(messages.map((x) => x.content).join('\n'));
+  const perItem = items.reduce((n, item) => n + count(messagesFor([replyDrafter.task, item, context])), 0);
+  const prefix = items.length * tokens(messagesFor([replyDrafter.task, items[0]!, context])[0]!.content);
+  // The same sections, many per request: what one batched request per 100 messages held.
+  const batchTask = {
+    ...replyDrafter.task,
+    sections: (batch: ItemInput<typeof config, AgentMail>[]) => batch.flatMap((i) => replyDrafter.task.sections(i)),
+  };
+  let batched = 0;
+  for (let i = 0; i < items.length; i += BATCH)
+    batched += count(messagesFor([batchTask as never, items.slice(i, i + BATCH), context]));
+  return [
+    String(mail.length),
+    (perItem / mail.length).toFixed(1),
+    (prefix / mail.length).toFixed(1),
+    (batched / mail.length).toFixed(1),
+    `${((100 * perItem) / batched).toFixed(0)}%`,
+  ];
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Activities the orchestration scheduled, counted in its history (the Durable HTTP API's `showHistory`). */
@@ -118,6 +170,7 @@ async function main() {
     const tokens = (text: string) => encoder.encode(text).length;
     const gateway = createAiGateway({ ...p.services.settings, AI_PROVIDER: 'offline' });
     const rows: string[][] = [];
+    const replyRows: string[][] = [];
     for (const size of SIZES) {
       const agent = await p.json('/agents', {
         method: 'POST',
@@ -172,6 +225,7 @@ async function main() {
       let ours = 0;
       for (let i = 0; i < mail.length; i += BATCH) ours += promptTokens(mail.slice(i, i + BATCH));
       const naive = mail.reduce((n, m) => n + promptTokens([m]), 0);
+      replyRows.push(replyTokens(mail, (m) => gateway.messagesFor(...m), tokens));
       rows.push([
         String(size),
         String(mail.length),
@@ -200,6 +254,11 @@ async function main() {
     );
     console.log(line(header));
     for (const row of rows) console.log(line(row));
+    printTable(
+      '\nReply drafter (text that leaves the mailbox): one request per message vs the same messages in batches of 100',
+      ['mailbox', 'per-item tok/msg', 'static prefix tok/msg', 'batched tok/msg', 'per-item vs batched'],
+      replyRows,
+    );
   } finally {
     await p.platform.stop();
   }

@@ -55,15 +55,42 @@ export interface InputNeeds {
   files?: { ids: string[]; text?: string; max: number };
 }
 
-export interface ProposalContext {
-  input: AgentInput;
+export interface ProposalContext<I = AgentInput> {
+  input: I;
   /** The connector used per family for this step. */
   connectors: Partial<Record<ConnectorFamily, string>>;
 }
 
-/** A built-in agent archetype. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalog holds templates of every config and output type
-export interface AgentTemplate<C = any, O = any> {
+/** The kinds of source item a per-item template answers, by the field of `AgentInput` that holds them. */
+export interface SourceItems {
+  mail: AgentMail;
+  threads: AgentThread;
+  documents: AgentDocument;
+}
+export type SourceField = keyof SourceItems;
+
+/**
+ * What one per-item model request sees: its one source item and the person's settings. Nothing else can reach the
+ * prompt: not the other items read by the step, not the results of earlier steps (model text about other items).
+ */
+export interface ItemInput<C = Record<string, unknown>, T = unknown> {
+  now: string;
+  timezone: string;
+  account?: string;
+  config: C;
+  item: T;
+  /** An earlier step of the workflow picked this item (e.g. triage said it needs a reply); decided in code. */
+  pickedByEarlierStep: boolean;
+}
+
+/** Which source items are worth a request, decided in code over everything the step read. */
+export interface ItemChoice {
+  ids: Set<string>;
+  /** True when earlier steps' results made the choice. */
+  byEarlierSteps: boolean;
+}
+
+interface TemplateInfo<C> {
   id: string;
   name: string;
   description: string;
@@ -78,6 +105,15 @@ export interface AgentTemplate<C = any, O = any> {
   /** True for the coordinator: reads the other steps' results, not connectors. */
   coordinator?: boolean;
   needs(config: C): InputNeeds;
+}
+
+/**
+ * A template whose output stays in the app or touches no free text (labels, archive, digests, briefs): its requests
+ * may hold many items at once (batches of mail for templates that can merge results).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalog holds templates of every config and output type
+export interface BatchTemplate<C = any, O = any> extends TemplateInfo<C> {
+  generation: 'batch';
   task: AiTask<AgentInput<C>, O>;
   /** For list-shaped outputs: results of several batches of mail joined into one. */
   merge?(outputs: O[]): O;
@@ -85,3 +121,27 @@ export interface AgentTemplate<C = any, O = any> {
   /** One line for the run's step list. */
   summarize(output: O): string;
 }
+
+/**
+ * A template whose output can leave the mailbox (a reply, a follow-up, a document): the run makes one model request
+ * per source item, whose input holds only that item (`ItemInput`), and proposes from each answer with only that
+ * item in reach. So a model fooled by one message cannot copy another message into its answer, nor point at it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalog holds templates of every config and output type
+export interface PerItemTemplate<C = any, O = any, F extends SourceField = SourceField> extends TemplateInfo<C> {
+  generation: 'per-item';
+  /** Which gathered items are the sources: one request each. */
+  source: F;
+  /** Which of them get a request (undefined: all), decided in code over everything the step read. */
+  choose?(input: AgentInput<C>): ItemChoice | undefined;
+  task: AiTask<ItemInput<C, SourceItems[F]>, O>;
+  /** The answers of every item joined into the step's one output. */
+  merge(outputs: O[]): O;
+  propose(output: O, context: ProposalContext<ItemInput<C, SourceItems[F]>>): Proposal[];
+  /** One line for the run's step list. */
+  summarize(output: O): string;
+}
+
+/** A built-in agent archetype. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the catalog holds templates of every config and output type
+export type AgentTemplate<C = any, O = any> = BatchTemplate<C, O> | PerItemTemplate<C, O, any>;

@@ -1,6 +1,7 @@
 import type { AgentDoc } from '../agents/agent-model';
+import { itemInputs, type StepAnswers } from '../catalog/per-item';
 import type { AgentInput, AgentTemplate } from '../catalog/types';
-import type { TokenUsage } from '../ai/types';
+import type { AiTask, TokenUsage } from '../ai/types';
 import { LimitExceededError } from '../platform/errors';
 import { stepBudget } from './run-budget';
 import type { RunContext } from './run-context';
@@ -56,23 +57,20 @@ function chunk<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-/**
- * The model part of a step: the input in batches (templates that can merge results), one generate call each, every
- * request reserved against the step's meters. A limit or budget reached stops the loop with the error that says
- * which; anything else is thrown.
- */
-export async function callModel(
+type Call = { run: RunDoc; step: RunStep; agent: AgentDoc; template: AgentTemplate; input: AgentInput; tier: string };
+
+/** One generate call per input, in order, each reserved against the step's meters; a reached limit stops the loop. */
+async function generateEach<I>(
   ctx: RunContext,
-  call: { run: RunDoc; step: RunStep; agent: AgentDoc; template: AgentTemplate; input: AgentInput; tier: string },
+  call: Call,
+  task: AiTask<I, unknown>,
+  inputs: I[],
   tally: StepTally,
 ): Promise<{ outputs: unknown[] } | { stop: LimitExceededError }> {
-  const { run, step, agent, template, input } = call;
-  const batches = template.merge
-    ? chunk(input.mail, ctx.deps.limits.batchMaxItems).map((mail) => ({ ...input, mail }))
-    : [input];
-  const context = `Today is ${run.asOf} (time zone ${input.timezone}). Settings: ${JSON.stringify(input.config)}.`;
+  const { run, step, agent } = call;
+  const context = `Today is ${run.asOf} (time zone ${call.input.timezone}). Settings: ${JSON.stringify(call.input.config)}.`;
   const outputs: unknown[] = [];
-  for (const [batch, batchInput] of batches.entries()) {
+  for (const [batch, input] of inputs.entries()) {
     const budget = stepBudget(ctx.deps.usage(), {
       tenantId: run.tenantId,
       runId: run.id,
@@ -83,7 +81,7 @@ export async function callModel(
     });
     const started = performance.now();
     try {
-      const result = await ctx.deps.gateway().generate(template.task, batchInput, { tier: call.tier, context, budget });
+      const result = await ctx.deps.gateway().generate(task, input, { tier: call.tier, context, budget });
       outputs.push(result.output);
       addUsage(tally, result.usage, result.costUsd);
       tally.modelRequests += result.requests;
@@ -96,4 +94,29 @@ export async function callModel(
     }
   }
   return { outputs };
+}
+
+/**
+ * The model part of a step. A per-item template (its output can leave the mailbox) gets one request per chosen source
+ * item, whose prompt is built from that item alone; a batch template gets its input in batches (templates that can
+ * merge results) or whole. Every request is reserved against the step's meters. A limit or budget reached stops the
+ * step with the error that says which; anything else is thrown.
+ */
+export async function callModel(
+  ctx: RunContext,
+  call: Call,
+  tally: StepTally,
+): Promise<StepAnswers | { stop: LimitExceededError }> {
+  const { template, input } = call;
+  if (template.generation === 'per-item') {
+    const items = itemInputs(template, input);
+    const answer = await generateEach(ctx, call, template.task, items, tally);
+    if ('stop' in answer) return answer;
+    return { generation: 'per-item', answers: answer.outputs.map((output, i) => ({ output, input: items[i]! })) };
+  }
+  const batches = template.merge
+    ? chunk(input.mail, ctx.deps.limits.batchMaxItems).map((mail) => ({ ...input, mail }))
+    : [input];
+  const answer = await generateEach(ctx, call, template.task, batches, tally);
+  return 'stop' in answer ? answer : { generation: 'batch', outputs: answer.outputs };
 }

@@ -6,6 +6,7 @@ import { auditSource, safeReason, stopOf, type RunContext, type StepResult } fro
 import type { LimitExceededError } from '../platform/errors';
 import type { TokenUsage } from '../ai/types';
 import { addUsage, runTotals, type StepTally } from './run-step-model';
+import { proposalsOf, type StepAnswers } from '../catalog/per-item';
 import type { RunDoc, RunStep } from './run-model';
 
 /** Proposals, the output blob, the completed step on the run, the audit line. */
@@ -18,19 +19,16 @@ export async function recordCompleted(
     template: AgentTemplate;
     input: AgentInput;
     connectors: Partial<Record<ConnectorFamily, string>>;
-    outputs: unknown[];
+    answers: StepAnswers;
   },
   tally: StepTally,
 ): Promise<StepResult> {
   const { run, step, agent, template } = done;
   const { tenantId, id: runId } = run;
-  const output = template.merge && done.outputs.length > 1 ? template.merge(done.outputs) : done.outputs[0];
+  const { output, proposed } = proposalsOf(template, done.answers, done.input, done.connectors);
   const summary = template.summarize(output);
-  // Checked in code against what the step read: the model may have been fooled by it.
-  const proposals = checkAgainstSources(
-    template.propose(output, { input: done.input, connectors: done.connectors }),
-    done.input,
-  );
+  // Checked in code against everything the step read: the model may have been fooled by it.
+  const proposals = checkAgainstSources(proposed, done.input);
   const suggestionIds = proposals.length
     ? await ctx.deps.suggestions().propose(
         {

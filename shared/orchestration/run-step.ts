@@ -66,7 +66,8 @@ async function gather(
 }
 
 /**
- * One agent step: gather (snapshots), model (batched, every request reserved against the limits), propose, record.
+ * One agent step: gather (snapshots), model (per source item for text that leaves the mailbox, batched otherwise; every
+ * request reserved against the limits), propose, record.
  * A completed step is not run again; a step that reaches a limit stops with it; a failure is recorded and thrown.
  */
 export function createRunStep(ctx: RunContext) {
@@ -97,7 +98,7 @@ export function createRunStep(ctx: RunContext) {
       if ('stop' in answer) return await recordStopped(ctx, run, step, answer.stop, tally);
       return await recordCompleted(
         ctx,
-        { run, step, agent, template, input: read.input, connectors: read.connectors, outputs: answer.outputs },
+        { run, step, agent, template, input: read.input, connectors: read.connectors, answers: answer },
         tally,
       );
     } catch (err) {

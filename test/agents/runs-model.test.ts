@@ -84,30 +84,34 @@ test('a run through an OpenAI-compatible model records its tokens and cost per s
     cached: 2 * USAGE.cached,
     completion: 2 * USAGE.completion,
   });
-  assert.equal(replies.modelRequests, 1);
-  assert.equal(fake.requests.length - requestsBefore, 3);
-  assert.deepEqual(run.tokens, {
-    prompt: 3 * USAGE.prompt,
-    cached: 3 * USAGE.cached,
-    completion: 3 * USAGE.completion,
-  });
-  assert.ok(Math.abs(run.costUsd - 3 * COST_PER_REQUEST) < 1e-9, `cost ${run.costUsd}`);
-  assert.equal(replies.suggestionIds.length, 1);
-  const replyRequest = fake.requests
+  // Replies are written one message per request: each prompt holds the one message it answers, nothing else.
+  const replyRequests = fake.requests
     .slice(requestsBefore)
-    .find((r) => (r.response_format as any).json_schema.name === 'reply-drafter')!;
-  assert.match(
-    replyRequest.messages[1]!.content,
-    /<data kind="result" id="s1" agent="Inbox Triage">/,
-    "the second step receives the first step's results",
-  );
-  assert.equal(replyRequest.model, 'gpt-4o-mini');
+    .filter((r) => (r.response_format as any).json_schema.name === 'reply-drafter');
+  const drafts = replyRequests.length;
+  assert.ok(drafts > 1, 'triage marked several messages as needing a reply');
+  assert.equal(replies.modelRequests, drafts);
+  for (const request of replyRequests) {
+    assert.equal(request.messages[1]!.content.match(/<data kind=/g)?.length, 1, request.messages[1]!.content);
+    assert.doesNotMatch(request.messages[1]!.content, /kind="result"/, "earlier steps' results stay out");
+    assert.match(request.messages[1]!.content, /picked="true"/, 'triage picked it, in code');
+    assert.equal(request.model, 'gpt-4o-mini');
+  }
+  const requests = 2 + drafts;
+  assert.equal(fake.requests.length - requestsBefore, requests);
+  assert.deepEqual(run.tokens, {
+    prompt: requests * USAGE.prompt,
+    cached: requests * USAGE.cached,
+    completion: requests * USAGE.completion,
+  });
+  assert.ok(Math.abs(run.costUsd - requests * COST_PER_REQUEST) < 1e-9, `cost ${run.costUsd}`);
+  assert.equal(replies.suggestionIds.length, drafts);
 
   const after = await p.json('/usage', { token: gus.token });
-  assert.equal(after.body.month.promptTokens - before.body.month.promptTokens, 3 * USAGE.prompt);
-  assert.equal(after.body.month.cachedPromptTokens - before.body.month.cachedPromptTokens, 3 * USAGE.cached);
+  assert.equal(after.body.month.promptTokens - before.body.month.promptTokens, requests * USAGE.prompt);
+  assert.equal(after.body.month.cachedPromptTokens - before.body.month.cachedPromptTokens, requests * USAGE.cached);
   assert.equal(after.body.today.runs - before.body.today.runs, 1);
-  assert.ok(Math.abs(after.body.month.costUsd - before.body.month.costUsd - 3 * COST_PER_REQUEST) < 1e-9);
+  assert.ok(Math.abs(after.body.month.costUsd - before.body.month.costUsd - requests * COST_PER_REQUEST) < 1e-9);
 });
 
 test('when the model fails in the second step, the run fails with a safe reason and keeps the first step', async () => {

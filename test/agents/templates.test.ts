@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEMPLATES } from '../../shared/catalog/templates';
-import type { AgentInput } from '../../shared/catalog/types';
+import type { AgentInput, PerItemTemplate } from '../../shared/catalog/types';
 import { proposalSchema } from '../../shared/suggestions/kinds';
 import { agentInput, mailbox } from '../support/mailbox';
+import { offlineRun, requestSections } from '../support/template-run';
+import { itemInputs, proposalsOf } from '../../shared/catalog/per-item';
 
 const NOW = '2026-11-27T09:00:00Z';
 
@@ -110,8 +112,7 @@ describe('built-in templates', () => {
             },
           ]
         : [];
-      const output = template.task.output.parse(template.task.offline(input));
-      const proposals = template.propose(output, { input, connectors });
+      const { output, proposed: proposals } = offlineRun(template, input, connectors);
       assert.ok(proposals.length > 0, 'the demo day gives it something to propose');
       for (const proposal of proposals) {
         assert.ok(template.suggestionKinds.includes(proposal.kind), `${proposal.kind} is one of its kinds`);
@@ -119,14 +120,23 @@ describe('built-in templates', () => {
         assert.ok(check.success, JSON.stringify(check.error?.issues));
       }
       assert.ok(template.summarize(output).length > 0);
-      assert.ok(template.task.sections(input).every((s) => s.id && s.kind));
+      const requests = requestSections(template, input);
+      assert.ok(requests.flat().every((s) => s.id && s.kind));
+      if (template.generation === 'per-item') {
+        assert.ok(
+          requests.every((sections) => sections.length === 1 && sections[0]!.id),
+          'each request of a template whose text leaves the mailbox holds exactly one source item',
+        );
+      }
     });
   }
 
   it('follow-ups only for threads where the person wrote last and waited long enough', () => {
     const template = TEMPLATES.find((t) => t.id === 'follow-up-tracker')!;
     const input = richInput(template.configSchema.parse({ waitDays: 3 }));
-    const output = template.task.offline(input) as { followUps: { threadId: string; waitingDays: number }[] };
+    const { output } = offlineRun(template, input, connectors) as {
+      output: { followUps: { threadId: string; waitingDays: number }[] };
+    };
     assert.deepEqual(
       output.followUps.map((f) => [f.threadId, f.waitingDays]),
       [['thr-wait', 6]],
@@ -140,7 +150,10 @@ describe('built-in templates', () => {
     const fooled = {
       followUps: [...input.threads.map((t) => ({ ...nudge, threadId: t.id })), { ...nudge, threadId: 'thr-made-up' }],
     };
-    const proposals = template.propose(fooled, { input, connectors: { mail: 'conn-1' } });
+    // The model is asked once per chosen thread; a fooled one answers every thread id it ever heard of, each time.
+    const proposals = itemInputs(template as PerItemTemplate, input).flatMap((item) =>
+      template.propose(fooled, { input: item as never, connectors: { mail: 'conn-1' } }),
+    );
     assert.deepEqual(
       proposals.map((p) => p.sources[0]!.id),
       ['thr-wait'],
@@ -153,8 +166,10 @@ describe('built-in templates', () => {
 
   it('meeting briefs link the mail and documents about the same topic or people', () => {
     const template = TEMPLATES.find((t) => t.id === 'meeting-prep')!;
-    const output = template.task.offline(richInput(template.configSchema.parse({}))) as {
-      briefs: { eventId: string; relatedMessageIds: string[]; relatedDocumentIds: string[] }[];
+    const { output } = offlineRun(template, richInput(template.configSchema.parse({})), connectors) as {
+      output: {
+        briefs: { eventId: string; relatedMessageIds: string[]; relatedDocumentIds: string[] }[];
+      };
     };
     const budget = output.briefs.find((b) => b.eventId === 'evt-budget')!;
     assert.ok(budget.relatedMessageIds.includes('m1'), 'mail from an attendee');
@@ -176,10 +191,15 @@ describe('built-in templates', () => {
         output: { items: [{ messageId: 'm4', category: 'needs_reply' }] },
       },
     ];
-    const output = template.task.offline(input) as { replies: { messageId: string }[] };
+    const { output } = offlineRun(template, input, connectors) as { output: { replies: { messageId: string }[] } };
     assert.deepEqual(
       output.replies.map((r) => r.messageId),
       ['m4'],
+    );
+    assert.deepEqual(
+      requestSections(template, input).map((sections) => sections.map((s) => [s.id, s.attributes?.picked])),
+      [[['m4', true]]],
+      'one request, for the message triage picked; the triage result itself never reaches the prompt',
     );
   });
 
@@ -189,9 +209,15 @@ describe('built-in templates', () => {
     const input = richInput(template.configSchema.parse({}));
     input.mail = [plain!, { ...redirected!, replyTo: [{ email: 'contracts@contoso.example' }] }];
     const output = { replies: input.mail.map((m) => ({ messageId: m.id, body: 'Thanks!', confidence: 0.9 })) };
-    const recipients = template
-      .propose(output, { input, connectors })
-      .map((p) => (p as Extract<typeof p, { kind: 'email.reply' }>).payload.to);
+    const recipients = proposalsOf(
+      template,
+      {
+        generation: 'per-item',
+        answers: itemInputs(template as PerItemTemplate, input).map((i) => ({ output, input: i })),
+      },
+      input,
+      connectors,
+    ).proposed.map((p) => (p as Extract<typeof p, { kind: 'email.reply' }>).payload.to);
     assert.deepEqual(recipients, [['priya@northwind.example'], ['contracts@contoso.example']]);
   });
 

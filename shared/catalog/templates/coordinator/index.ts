@@ -1,10 +1,10 @@
-import type { AgentTemplate } from '../../types';
+import type { BatchTemplate } from '../../types';
 import { localDate } from '../rules';
 import { coordinatorOffline } from './offline';
 import { COORDINATOR_INSTRUCTIONS, COORDINATOR_PROMPT_VERSION } from './prompt';
 import { coordinatorConfig, coordinatorOutput, type CoordinatorConfig, type CoordinatorOutput } from './schema';
 
-export const coordinator: AgentTemplate<CoordinatorConfig, CoordinatorOutput> = {
+export const coordinator: BatchTemplate<CoordinatorConfig, CoordinatorOutput> = {
   id: 'coordinator',
   name: 'Coordinator',
   description: 'Merges the results of agents that ran in parallel into one summary.',
@@ -16,6 +16,7 @@ export const coordinator: AgentTemplate<CoordinatorConfig, CoordinatorOutput> = 
   promptVersion: COORDINATOR_PROMPT_VERSION,
   coordinator: true,
   needs: () => ({}),
+  generation: 'batch',
   task: {
     id: 'coordinator',
     promptVersion: COORDINATOR_PROMPT_VERSION,

@@ -1,4 +1,4 @@
-import type { AgentTemplate } from '../../types';
+import type { BatchTemplate } from '../../types';
 import { localDate, mailAttributes } from '../rules';
 import { digestOffline } from './offline';
 import { DIGEST_INSTRUCTIONS, DIGEST_PROMPT_VERSION } from './prompt';
@@ -10,7 +10,7 @@ function renderDigest(output: DigestOutput): string {
   );
 }
 
-export const dailyDigest: AgentTemplate<DigestConfig, DigestOutput> = {
+export const dailyDigest: BatchTemplate<DigestConfig, DigestOutput> = {
   id: 'daily-digest',
   name: 'Daily Digest',
   description: "A short summary of the day's mail and calendar.",
@@ -30,6 +30,7 @@ export const dailyDigest: AgentTemplate<DigestConfig, DigestOutput> = {
     mail: { lookbackHours: config.lookbackHours, max: config.maxMessages },
     calendar: { hoursAhead: config.hoursAhead, max: 50 },
   }),
+  generation: 'batch',
   task: {
     id: 'daily-digest',
     promptVersion: DIGEST_PROMPT_VERSION,

@@ -1,10 +1,10 @@
 import type { Proposal } from '../../../suggestions/kinds';
-import type { AgentTemplate } from '../../types';
+import type { PerItemTemplate } from '../../types';
 import { summarizerOffline } from './offline';
 import { SUMMARIZER_INSTRUCTIONS, SUMMARIZER_PROMPT_VERSION } from './prompt';
 import { summarizerConfig, summarizerOutput, type SummarizerConfig, type SummarizerOutput } from './schema';
 
-export const documentSummarizer: AgentTemplate<SummarizerConfig, SummarizerOutput> = {
+export const documentSummarizer: PerItemTemplate<SummarizerConfig, SummarizerOutput, 'documents'> = {
   id: 'document-summarizer',
   name: 'Document Summarizer',
   description:
@@ -19,35 +19,39 @@ export const documentSummarizer: AgentTemplate<SummarizerConfig, SummarizerOutpu
   defaultModelClass: 'large',
   promptVersion: SUMMARIZER_PROMPT_VERSION,
   needs: (config) => ({ files: { ids: config.fileIds, text: config.search, max: config.maxDocuments } }),
+  generation: 'per-item',
+  source: 'documents',
   task: {
     id: 'document-summarizer',
     promptVersion: SUMMARIZER_PROMPT_VERSION,
     modelClass: 'large',
     instructions: SUMMARIZER_INSTRUCTIONS,
     output: summarizerOutput,
-    sections: (input) =>
-      input.documents.map((d) => ({
+    sections: ({ item }) => [
+      {
         kind: 'document',
-        id: d.id,
-        attributes: { name: d.name, modified: d.modifiedAt },
-        text: d.text.slice(0, 12_000),
-      })),
+        id: item.id,
+        attributes: { name: item.name, modified: item.modifiedAt },
+        text: item.text.slice(0, 12_000),
+      },
+    ],
     offline: summarizerOffline,
   },
+  merge: (outputs) => ({ summaries: outputs.flatMap((o) => o.summaries) }),
   propose(output, { input, connectors }) {
-    const docs = new Map(input.documents.map((d) => [d.id, d]));
-    return output.summaries.flatMap((s): Proposal[] => {
-      const doc = docs.get(s.documentId);
-      if (!doc) return [];
-      const content = [s.summary, '', ...s.keyPoints.map((p) => `- ${p}`)].join('\n');
-      const source = {
-        type: 'document' as const,
-        id: doc.id,
-        title: doc.name.slice(0, 500),
-        connectorId: connectors.files,
-      };
-      return [
-        connectors.files
+    const doc = input.item;
+    return output.summaries
+      .filter((s) => s.documentId === doc.id)
+      .slice(0, 1)
+      .map((s): Proposal => {
+        const content = [s.summary, '', ...s.keyPoints.map((p) => `- ${p}`)].join('\n');
+        const source = {
+          type: 'document' as const,
+          id: doc.id,
+          title: doc.name.slice(0, 500),
+          connectorId: connectors.files,
+        };
+        return connectors.files
           ? {
               kind: 'doc.create',
               payload: { connectorId: connectors.files, title: `Summary of ${doc.name}`.slice(0, 500), content },
@@ -59,9 +63,8 @@ export const documentSummarizer: AgentTemplate<SummarizerConfig, SummarizerOutpu
               payload: { title: `Summary of ${doc.name}`.slice(0, 500), notes: content.slice(0, 20_000) },
               rationale: `Summary of "${doc.name}".`.slice(0, 2000),
               sources: [source],
-            },
-      ];
-    });
+            };
+      });
   },
   summarize: (output) => `${output.summaries.length} document summary(ies).`,
 };

@@ -1,5 +1,5 @@
 import type { Proposal } from '../../../suggestions/kinds';
-import type { AgentTemplate } from '../../types';
+import type { BatchTemplate } from '../../types';
 import { mailAttributes } from '../rules';
 import { triageOffline } from './offline';
 import { TRIAGE_INSTRUCTIONS, TRIAGE_PROMPT_VERSION } from './prompt';
@@ -12,7 +12,7 @@ const LABELS: Record<string, string> = {
   newsletter: 'Newsletter',
 };
 
-export const inboxTriage: AgentTemplate<TriageConfig, TriageOutput> = {
+export const inboxTriage: BatchTemplate<TriageConfig, TriageOutput> = {
   id: 'inbox-triage',
   name: 'Inbox Triage',
   description: 'Classifies and prioritises new mail and proposes labels (and, if you want, archiving newsletters).',
@@ -26,6 +26,7 @@ export const inboxTriage: AgentTemplate<TriageConfig, TriageOutput> = {
   defaultModelClass: 'small',
   promptVersion: TRIAGE_PROMPT_VERSION,
   needs: (config) => ({ mail: { lookbackHours: config.lookbackHours, max: config.maxMessages } }),
+  generation: 'batch',
   task: {
     id: 'inbox-triage',
     promptVersion: TRIAGE_PROMPT_VERSION,

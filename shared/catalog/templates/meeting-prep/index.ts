@@ -1,10 +1,10 @@
-import type { AgentTemplate } from '../../types';
+import type { BatchTemplate } from '../../types';
 import { localTime, mailAttributes } from '../rules';
 import { meetingPrepOffline } from './offline';
 import { MEETING_PREP_INSTRUCTIONS, MEETING_PREP_PROMPT_VERSION } from './prompt';
 import { meetingPrepConfig, meetingPrepOutput, type MeetingPrepConfig, type MeetingPrepOutput } from './schema';
 
-export const meetingPrep: AgentTemplate<MeetingPrepConfig, MeetingPrepOutput> = {
+export const meetingPrep: BatchTemplate<MeetingPrepConfig, MeetingPrepOutput> = {
   id: 'meeting-prep',
   name: 'Meeting Prep',
   description: 'Writes a brief for each upcoming meeting from related mail and documents.',
@@ -30,6 +30,7 @@ export const meetingPrep: AgentTemplate<MeetingPrepConfig, MeetingPrepOutput> = 
     mail: { lookbackHours: config.mailLookbackHours, max: config.maxMessages },
     files: { ids: [], max: 10 },
   }),
+  generation: 'batch',
   task: {
     id: 'meeting-prep',
     promptVersion: MEETING_PREP_PROMPT_VERSION,

@@ -1,11 +1,11 @@
 import type { Proposal } from '../../../suggestions/kinds';
-import type { AgentTemplate } from '../../types';
+import type { PerItemTemplate } from '../../types';
 import { mailAttributes, replyRecipients, reSubject } from '../rules';
-import { replyOffline } from './offline';
+import { chosenByEarlierSteps, replyOffline } from './offline';
 import { REPLY_INSTRUCTIONS, REPLY_PROMPT_VERSION } from './prompt';
 import { replyConfig, replyOutput, type ReplyConfig, type ReplyOutput } from './schema';
 
-export const replyDrafter: AgentTemplate<ReplyConfig, ReplyOutput> = {
+export const replyDrafter: PerItemTemplate<ReplyConfig, ReplyOutput, 'mail'> = {
   id: 'reply-drafter',
   name: 'Reply Drafter',
   description: 'Drafts replies to mail that waits for your answer; nothing is sent until you approve.',
@@ -19,38 +19,35 @@ export const replyDrafter: AgentTemplate<ReplyConfig, ReplyOutput> = {
   defaultModelClass: 'large',
   promptVersion: REPLY_PROMPT_VERSION,
   needs: (config) => ({ mail: { lookbackHours: config.lookbackHours, max: config.maxMessages, withText: true } }),
+  generation: 'per-item',
+  source: 'mail',
+  choose: chosenByEarlierSteps,
   task: {
     id: 'reply-drafter',
     promptVersion: REPLY_PROMPT_VERSION,
     modelClass: 'large',
     instructions: REPLY_INSTRUCTIONS,
     output: replyOutput,
-    sections: (input) => [
-      ...input.previous.map((p) => ({
-        kind: 'result',
-        id: p.stepId,
-        attributes: { agent: p.name },
-        text: JSON.stringify(p.output).slice(0, 20_000),
-      })),
-      ...input.mail.map((m) => ({
+    sections: ({ item, config, pickedByEarlierStep }) => [
+      {
         kind: 'mail',
-        id: m.id,
-        attributes: { ...mailAttributes(m), tone: input.config.tone },
-        text: (m.text ?? m.snippet).slice(0, 4000),
-      })),
+        id: item.id,
+        attributes: { ...mailAttributes(item), tone: config.tone, picked: pickedByEarlierStep || undefined },
+        text: (item.text ?? item.snippet).slice(0, 4000),
+      },
     ],
     offline: replyOffline,
   },
   merge: (outputs) => ({ replies: outputs.flatMap((o) => o.replies) }),
   propose(output, { input, connectors }) {
     const connectorId = connectors.mail;
+    const message = input.item;
     if (!connectorId) return [];
-    const byId = new Map(input.mail.map((m) => [m.id, m]));
-    const proposals: Proposal[] = [];
-    for (const reply of output.replies) {
-      const message = byId.get(reply.messageId);
-      if (!message || reply.confidence < 0.3) continue;
-      proposals.push({
+    // Whatever id the model wrote, the reply answers the one message it was shown, to that message's headers.
+    return output.replies
+      .filter((reply) => reply.messageId === message.id && reply.confidence >= 0.3)
+      .slice(0, 1)
+      .map((reply): Proposal => ({
         kind: 'email.reply',
         payload: {
           connectorId,
@@ -67,9 +64,7 @@ export const replyDrafter: AgentTemplate<ReplyConfig, ReplyOutput> = {
         ),
         sources: [{ type: 'message', id: message.id, title: message.subject.slice(0, 500), connectorId }],
         confidence: reply.confidence,
-      });
-    }
-    return proposals;
+      }));
   },
   summarize: (output) => `${output.replies.length} reply draft(s).`,
 };
