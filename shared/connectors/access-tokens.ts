@@ -35,70 +35,63 @@ const LEASE_MS = 30_000;
  * flight (a shared promise in this process, a lease on the document across instances), and moves a connector to
  * needs_reauth / revoked when the vendor refuses, with an audit record and a ConnectorNeedsReauth event.
  */
-export class AccessTokens {
-  private readonly inflight = new Map<string, Promise<string>>();
-
-  constructor(private readonly deps: AccessTokenDeps) {}
-
-  private get repo() {
-    return this.deps.repo;
-  }
-
-  private get oauth() {
-    return this.deps.oauth;
-  }
-
-  private get refreshAheadMs() {
-    return this.deps.settings.CONNECTOR_REFRESH_AHEAD_SECONDS * 1000;
-  }
-
-  private config(provider: ProviderName) {
-    return oauthProviderConfig(provider, this.deps.settings);
-  }
-
-  async openTokens(record: ConnectorRecord): Promise<StoredTokens> {
-    return JSON.parse(
-      await this.deps.cipher.open(record.tokens, tokenContext(record.tenantId, record.id)),
-    ) as StoredTokens;
-  }
-
+export interface AccessTokens {
+  /** The connector's stored tokens, unsealed. */
+  openTokens(record: ConnectorRecord): Promise<StoredTokens>;
   /**
    * A valid access token for the connector, refreshed when it expires within the refresh window (or when `force`,
    * after the vendor said 401). One refresh per connector at a time: in this process by a shared promise, across
    * instances by a lease on the document.
    */
-  accessToken(tenantId: string, connectorId: string, opts: { force?: boolean } = {}): Promise<string> {
+  accessToken(tenantId: string, connectorId: string, opts?: { force?: boolean }): Promise<string>;
+  /** The error that tells the person to reconnect this connector (409 with its health). */
+  reauthError(record: ConnectorRecord): ConflictError;
+  /** The vendor refused even a fresh token: access was withdrawn at the vendor. */
+  markRevoked(tenantId: string, connectorId: string): Promise<void>;
+}
+
+export function createAccessTokens(deps: AccessTokenDeps): AccessTokens {
+  const { repo, oauth } = deps;
+  const inflight = new Map<string, Promise<string>>();
+  const refreshAheadMs = () => deps.settings.CONNECTOR_REFRESH_AHEAD_SECONDS * 1000;
+  const config = (provider: ProviderName) => oauthProviderConfig(provider, deps.settings);
+
+  async function openTokens(record: ConnectorRecord): Promise<StoredTokens> {
+    return JSON.parse(await deps.cipher.open(record.tokens, tokenContext(record.tenantId, record.id))) as StoredTokens;
+  }
+
+  function accessToken(tenantId: string, connectorId: string, opts: { force?: boolean } = {}): Promise<string> {
     const key = `${tenantId}/${connectorId}/${opts.force ? 'force' : 'normal'}`;
-    let pending = this.inflight.get(key);
+    let pending = inflight.get(key);
     if (!pending) {
-      pending = this.resolveToken(tenantId, connectorId, Boolean(opts.force)).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
+      pending = resolveToken(tenantId, connectorId, Boolean(opts.force)).finally(() => inflight.delete(key));
+      inflight.set(key, pending);
     }
     return pending;
   }
 
-  private async resolveToken(tenantId: string, connectorId: string, force: boolean): Promise<string> {
+  async function resolveToken(tenantId: string, connectorId: string, force: boolean): Promise<string> {
     const deadline = Date.now() + 20_000;
     let forced = force;
     for (;;) {
-      const record = await this.repo.getOrThrow(tenantId, connectorId);
-      this.assertUsable(record);
+      const record = await repo.getOrThrow(tenantId, connectorId);
+      assertUsable(record);
       let tokens: StoredTokens;
       try {
-        tokens = await this.openTokens(record);
+        tokens = await openTokens(record);
       } catch {
         // The key that sealed them is gone (or the record was tampered with): only re-consent helps.
-        await this.markNeedsReauth(record, 'The stored access can no longer be read. Reconnect it.');
-        throw this.reauthError(record);
+        await markNeedsReauth(record, 'The stored access can no longer be read. Reconnect it.');
+        throw reauthError(record);
       }
-      const now = this.deps.clock.now().getTime();
+      const now = deps.clock.now().getTime();
       const expiresAt = record.accessExpiresAt ? Date.parse(record.accessExpiresAt) : undefined;
-      const due = forced || (expiresAt !== undefined && expiresAt - now <= this.refreshAheadMs);
+      const due = forced || (expiresAt !== undefined && expiresAt - now <= refreshAheadMs());
       if (!due) return tokens.accessToken;
       if (!tokens.refreshToken) {
         if (expiresAt !== undefined && expiresAt <= now) {
-          await this.markNeedsReauth(record, 'The access expired and cannot be renewed automatically.');
-          throw this.reauthError(record);
+          await markNeedsReauth(record, 'The access expired and cannot be renewed automatically.');
+          throw reauthError(record);
         }
         return tokens.accessToken;
       }
@@ -111,7 +104,7 @@ export class AccessTokens {
             503,
           );
         await sleep(150);
-        const after = await this.repo.getOrThrow(tenantId, connectorId);
+        const after = await repo.getOrThrow(tenantId, connectorId);
         if (after.lastRefreshedAt !== record.lastRefreshedAt) forced = false;
         continue;
       }
@@ -119,7 +112,7 @@ export class AccessTokens {
       let leased: Stored<ConnectorRecord>;
       try {
         const { _etag, ...body } = record;
-        leased = await this.repo.replace(
+        leased = await repo.replace(
           { ...body, refreshLease: { holder, until: new Date(now + LEASE_MS).toISOString() } },
           _etag,
         );
@@ -127,25 +120,24 @@ export class AccessTokens {
         if (err instanceof PreconditionFailedError) continue;
         throw err;
       }
-      return this.refreshWithLease(leased, tokens, Boolean(expiresAt !== undefined && expiresAt > now));
+      return refreshWithLease(leased, tokens, Boolean(expiresAt !== undefined && expiresAt > now));
     }
   }
 
-  private async refreshWithLease(
+  async function refreshWithLease(
     record: Stored<ConnectorRecord>,
     tokens: StoredTokens,
     stillValid: boolean,
   ): Promise<string> {
     const { _etag, refreshLease: _lease, ...body } = record;
-    const config = this.config(record.provider);
     try {
-      const fresh = await this.oauth.refresh(config, tokens.refreshToken!, record.scopes);
-      const now = this.deps.clock.now().toISOString();
+      const fresh = await oauth.refresh(config(record.provider), tokens.refreshToken!, record.scopes);
+      const now = deps.clock.now().toISOString();
       const stored: StoredTokens = {
         accessToken: fresh.accessToken,
         refreshToken: fresh.refreshToken ?? tokens.refreshToken,
       };
-      await this.repo.replace(
+      await repo.replace(
         {
           ...body,
           status: 'active',
@@ -153,21 +145,21 @@ export class AccessTokens {
           updatedAt: now,
           lastRefreshedAt: now,
           accessExpiresAt: fresh.expiresAt ? new Date(fresh.expiresAt).toISOString() : undefined,
-          tokens: await this.deps.cipher.seal(JSON.stringify(stored), tokenContext(record.tenantId, record.id)),
+          tokens: await deps.cipher.seal(JSON.stringify(stored), tokenContext(record.tenantId, record.id)),
         },
         _etag,
       );
       return fresh.accessToken;
     } catch (err) {
       if (err instanceof GrantRejectedError) {
-        await this.markNeedsReauth(
+        await markNeedsReauth(
           { ...body, _etag } as Stored<ConnectorRecord>,
           `${PROVIDER_LABEL[record.provider]} no longer accepts this connection. Reconnect it.`,
         );
-        throw this.reauthError(record);
+        throw reauthError(record);
       }
       // A passing failure: release the lease and, when the old token still works, use it.
-      await this.repo.replace({ ...body }, _etag).catch(() => undefined);
+      await repo.replace({ ...body }, _etag).catch(() => undefined);
       if (stillValid) return tokens.accessToken;
       if (err instanceof TokenEndpointError)
         throw new UpstreamError(
@@ -178,11 +170,11 @@ export class AccessTokens {
     }
   }
 
-  private assertUsable(record: ConnectorRecord) {
-    if (record.status !== 'active') throw this.reauthError(record);
+  function assertUsable(record: ConnectorRecord) {
+    if (record.status !== 'active') throw reauthError(record);
   }
 
-  reauthError(record: ConnectorRecord) {
+  function reauthError(record: ConnectorRecord) {
     return new ConflictError(
       `The ${PROVIDER_LABEL[record.provider]} connection (${record.account}) needs to be reconnected.`,
       {
@@ -192,31 +184,34 @@ export class AccessTokens {
     );
   }
 
-  /** The vendor refused even a fresh token: access was withdrawn at the vendor. */
-  async markRevoked(tenantId: string, connectorId: string): Promise<void> {
-    const record = await this.repo.get(tenantId, connectorId);
+  async function markRevoked(tenantId: string, connectorId: string): Promise<void> {
+    const record = await repo.get(tenantId, connectorId);
     if (!record || record.status !== 'active') return;
-    await this.transition(
+    await transition(
       record,
       'revoked',
       `${PROVIDER_LABEL[record.provider]} refused access: it was withdrawn. Reconnect it.`,
     );
   }
 
-  private async markNeedsReauth(record: Stored<ConnectorRecord> | ConnectorRecord, reason: string): Promise<void> {
-    await this.transition(record, 'needs_reauth', reason);
+  async function markNeedsReauth(record: Stored<ConnectorRecord> | ConnectorRecord, reason: string): Promise<void> {
+    await transition(record, 'needs_reauth', reason);
   }
 
-  private async transition(record: ConnectorRecord, status: 'needs_reauth' | 'revoked', reason: string): Promise<void> {
+  async function transition(
+    record: ConnectorRecord,
+    status: 'needs_reauth' | 'revoked',
+    reason: string,
+  ): Promise<void> {
     let changed = false;
-    await this.repo.update(record.tenantId, record.id, (current) => {
+    await repo.update(record.tenantId, record.id, (current) => {
       if (current.status === status) return undefined;
       changed = true;
       const { _etag, refreshLease: _l, ...body } = current;
-      return { ...body, status, lastError: reason, updatedAt: this.deps.clock.now().toISOString() };
+      return { ...body, status, lastError: reason, updatedAt: deps.clock.now().toISOString() };
     });
     if (!changed) return;
-    await this.deps.audit().record({
+    await deps.audit().record({
       tenantId: record.tenantId,
       actor: { type: 'system', id: 'connectors' },
       action: 'connector.refresh_failed',
@@ -225,7 +220,7 @@ export class AccessTokens {
       source: 'system',
       summary: `${PROVIDER_LABEL[record.provider]} account ${record.account}: ${reason}`,
     });
-    await this.deps.events().publish([
+    await deps.events().publish([
       domainEvent('ConnectorNeedsReauth', record.tenantId, `connectors/${record.id}`, {
         connectorId: record.id,
         provider: record.provider,
@@ -236,4 +231,6 @@ export class AccessTokens {
       }),
     ]);
   }
+
+  return { openTokens, accessToken, reauthError, markRevoked };
 }

@@ -18,7 +18,7 @@ import { familiesGranted, oauthProviderConfig, type OAuthProviderConfig } from '
 import { OAuthStateStore, StateError } from './oauth/state-store';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
-import { AccessTokens, PROVIDER_LABEL } from './access-tokens';
+import { createAccessTokens, PROVIDER_LABEL, type AccessTokens } from './access-tokens';
 import type { ConnectorFamily, ConnectorInfo, FamilyNeed, ProviderName } from './types';
 import type { authorizationStartView } from './view';
 
@@ -60,7 +60,7 @@ export class ConnectorService {
     this.states = new OAuthStateStore(deps.store, deps.cipher, deps.clock, deps.settings.CONNECTOR_STATE_TTL_SECONDS);
     this.fetchImpl = deps.fetch ?? fetch;
     this.oauth = deps.oauth ?? new OAuthClient(this.fetchImpl, () => deps.clock.now().getTime());
-    this.tokens = new AccessTokens({ ...deps, repo: this.repo, oauth: this.oauth });
+    this.tokens = createAccessTokens({ ...deps, repo: this.repo, oauth: this.oauth });
   }
 
   private get refreshAheadMs() {
