@@ -15,7 +15,7 @@ import { OAuthClient, type TokenSet } from './oauth/oauth-client';
 import { codeNotExchanged, ConnectFlowError, refusedAtProvider, unusableState } from './oauth/connect-flow-errors';
 import { consentUrl, planConsent } from './oauth/consent-url';
 import { familiesGranted, oauthProviderConfig, type OAuthProviderConfig } from './oauth/provider-configs';
-import { OAuthStateStore, StateError } from './oauth/state-store';
+import { createOAuthStateStore, StateError, type OAuthStateStore } from './oauth/state-store';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
 import { createAccessTokens, PROVIDER_LABEL, type AccessTokens } from './access-tokens';
@@ -57,7 +57,12 @@ export class ConnectorService {
 
   constructor(private readonly deps: ConnectorServiceDeps) {
     this.repo = new TenantRepository<ConnectorRecord>(deps.store, 'connectors', 'connector');
-    this.states = new OAuthStateStore(deps.store, deps.cipher, deps.clock, deps.settings.CONNECTOR_STATE_TTL_SECONDS);
+    this.states = createOAuthStateStore({
+      store: deps.store,
+      cipher: deps.cipher,
+      clock: deps.clock,
+      ttlSeconds: deps.settings.CONNECTOR_STATE_TTL_SECONDS,
+    });
     this.fetchImpl = deps.fetch ?? fetch;
     this.oauth = deps.oauth ?? new OAuthClient(this.fetchImpl, () => deps.clock.now().getTime());
     this.tokens = createAccessTokens({ ...deps, repo: this.repo, oauth: this.oauth });

@@ -49,82 +49,88 @@ const pkceChallenge = (verifier: string) => createHash('sha256').update(verifier
  * the tenant stay server-side in the `system` container, and consuming deletes the document, so a replay finds nothing.
  * Each state is bound to the browser that started it (see browser-binding): only that browser's nonce consumes it.
  */
-export class OAuthStateStore {
-  constructor(
-    private readonly store: CosmosStore,
-    private readonly cipher: TokenCipher,
-    private readonly clock: Clock,
-    private readonly ttlSeconds: number,
-  ) {}
-
-  async create(
+export interface OAuthStateStore {
+  /** Stores a new state for `pending`, bound to the browser holding `browserNonce`. */
+  create(
     pending: Omit<PendingAuthorization, 'codeVerifier'>,
     browserNonce: string,
-  ): Promise<{ state: string; codeChallenge: string; expiresAt: string }> {
-    const id = randomUUID();
-    const codeVerifier = randomBytes(48).toString('base64url');
-    const expires = new Date(this.clock.now().getTime() + this.ttlSeconds * 1000);
-    const doc: StateDoc = {
-      id,
-      pk: PK,
-      tenantId: pending.tenantId,
-      provider: pending.provider,
-      families: pending.families,
-      scopes: pending.scopes,
-      ...(pending.connectorId ? { connectorId: pending.connectorId } : {}),
-      verifier: await this.cipher.seal(codeVerifier, `oauth-state:${id}`),
-      browser: browserNonceHash(browserNonce),
-      expiresAt: expires.toISOString(),
-      ttl: this.ttlSeconds + 3600,
-    };
-    await (await this.store.container('system')).items.create(doc);
-    const unsigned = `${id}.${Math.floor(expires.getTime() / 1000)}.${pending.provider}`;
-    return {
-      state: `${unsigned}.${await this.cipher.sign(unsigned)}`,
-      codeChallenge: pkceChallenge(codeVerifier),
-      expiresAt: doc.expiresAt,
-    };
-  }
-
+  ): Promise<{ state: string; codeChallenge: string; expiresAt: string }>;
   /**
    * Verifies and consumes a state (once), if `browserNonce` is the starting browser's. Another browser's attempt
    * leaves the state for its own browser. Throws StateError.
    */
-  async consume(
-    state: string,
-    provider: ProviderName,
-    browserNonce: string | undefined,
-  ): Promise<PendingAuthorization> {
-    const parts = state.split('.');
-    if (parts.length !== 4 || !/^[0-9a-f-]{36}$/.test(parts[0]!) || !/^\d+$/.test(parts[1]!))
-      throw new StateError('malformed');
-    const [id, exp, stateProvider, signature] = parts as [string, string, string, string];
-    if (!(await this.cipher.verify(`${id}.${exp}.${stateProvider}`, signature))) throw new StateError('bad-signature');
-    if (stateProvider !== provider) throw new StateError('wrong-provider');
-    if (Number(exp) * 1000 < this.clock.now().getTime()) throw new StateError('expired');
-    const container = await this.store.container('system');
-    let doc: StateDoc | undefined;
-    try {
-      doc = (await container.item(id, PK).read<StateDoc>()).resource;
-    } catch (err) {
-      if ((err as { code?: number }).code !== 404) throw err;
-    }
-    if (!doc) throw new StateError('used');
-    if (!browserNonceMatches(browserNonce, doc.browser)) throw new StateError('other-browser');
-    try {
-      await container.item(id, PK).delete();
-    } catch (err) {
-      // Someone consumed it between our read and delete: a replay.
-      if ((err as { code?: number }).code === 404) throw new StateError('used');
-      throw err;
-    }
-    return {
-      tenantId: doc.tenantId,
-      provider: doc.provider,
-      families: doc.families,
-      scopes: doc.scopes,
-      connectorId: doc.connectorId,
-      codeVerifier: await this.cipher.open(doc.verifier, `oauth-state:${id}`),
-    };
-  }
+  consume(state: string, provider: ProviderName, browserNonce: string | undefined): Promise<PendingAuthorization>;
+}
+
+export interface OAuthStateStoreDeps {
+  store: CosmosStore;
+  cipher: TokenCipher;
+  clock: Clock;
+  /** How long a state can be used. */
+  ttlSeconds: number;
+}
+
+export function createOAuthStateStore(deps: OAuthStateStoreDeps): OAuthStateStore {
+  const { store, cipher, clock, ttlSeconds } = deps;
+  return {
+    async create(pending, browserNonce) {
+      const id = randomUUID();
+      const codeVerifier = randomBytes(48).toString('base64url');
+      const expires = new Date(clock.now().getTime() + ttlSeconds * 1000);
+      const doc: StateDoc = {
+        id,
+        pk: PK,
+        tenantId: pending.tenantId,
+        provider: pending.provider,
+        families: pending.families,
+        scopes: pending.scopes,
+        ...(pending.connectorId ? { connectorId: pending.connectorId } : {}),
+        verifier: await cipher.seal(codeVerifier, `oauth-state:${id}`),
+        browser: browserNonceHash(browserNonce),
+        expiresAt: expires.toISOString(),
+        ttl: ttlSeconds + 3600,
+      };
+      await (await store.container('system')).items.create(doc);
+      const unsigned = `${id}.${Math.floor(expires.getTime() / 1000)}.${pending.provider}`;
+      return {
+        state: `${unsigned}.${await cipher.sign(unsigned)}`,
+        codeChallenge: pkceChallenge(codeVerifier),
+        expiresAt: doc.expiresAt,
+      };
+    },
+
+    async consume(state, provider, browserNonce) {
+      const parts = state.split('.');
+      if (parts.length !== 4 || !/^[0-9a-f-]{36}$/.test(parts[0]!) || !/^\d+$/.test(parts[1]!))
+        throw new StateError('malformed');
+      const [id, exp, stateProvider, signature] = parts as [string, string, string, string];
+      if (!(await cipher.verify(`${id}.${exp}.${stateProvider}`, signature))) throw new StateError('bad-signature');
+      if (stateProvider !== provider) throw new StateError('wrong-provider');
+      if (Number(exp) * 1000 < clock.now().getTime()) throw new StateError('expired');
+      const container = await store.container('system');
+      let doc: StateDoc | undefined;
+      try {
+        doc = (await container.item(id, PK).read<StateDoc>()).resource;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 404) throw err;
+      }
+      if (!doc) throw new StateError('used');
+      if (!browserNonceMatches(browserNonce, doc.browser)) throw new StateError('other-browser');
+      try {
+        await container.item(id, PK).delete();
+      } catch (err) {
+        // Someone consumed it between our read and delete: a replay.
+        if ((err as { code?: number }).code === 404) throw new StateError('used');
+        throw err;
+      }
+      return {
+        tenantId: doc.tenantId,
+        provider: doc.provider,
+        families: doc.families,
+        scopes: doc.scopes,
+        connectorId: doc.connectorId,
+        codeVerifier: await cipher.open(doc.verifier, `oauth-state:${id}`),
+      };
+    },
+  };
 }
