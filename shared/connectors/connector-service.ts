@@ -11,7 +11,7 @@ import { domainEvent } from '../platform/events/domain-event';
 import { AppError, ConflictError, UpstreamError } from '../platform/errors';
 import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
 import { lookupAccount } from './oauth/account-identity';
-import { OAuthClient, type TokenSet } from './oauth/oauth-client';
+import { createOAuthClient, type OAuthClient, type TokenSet } from './oauth/oauth-client';
 import { codeNotExchanged, ConnectFlowError, refusedAtProvider, unusableState } from './oauth/connect-flow-errors';
 import { consentUrl, planConsent } from './oauth/consent-url';
 import { familiesGranted, oauthProviderConfig, type OAuthProviderConfig } from './oauth/provider-configs';
@@ -64,7 +64,7 @@ export class ConnectorService {
       ttlSeconds: deps.settings.CONNECTOR_STATE_TTL_SECONDS,
     });
     this.fetchImpl = deps.fetch ?? fetch;
-    this.oauth = deps.oauth ?? new OAuthClient(this.fetchImpl, () => deps.clock.now().getTime());
+    this.oauth = deps.oauth ?? createOAuthClient({ fetch: this.fetchImpl, now: () => deps.clock.now().getTime() });
     this.tokens = createAccessTokens({ ...deps, repo: this.repo, oauth: this.oauth });
   }
 

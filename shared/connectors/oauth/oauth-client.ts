@@ -85,58 +85,67 @@ async function postToken(
   };
 }
 
-/** Token endpoint calls for one vendor. `fetch` is injected for tests. */
-export class OAuthClient {
-  constructor(
-    private readonly fetchImpl: typeof fetch = fetch,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  exchangeCode(
-    config: OAuthProviderConfig,
-    code: string,
-    redirectUri: string,
-    codeVerifier: string,
-  ): Promise<TokenSet> {
-    return postToken(
-      config,
-      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier },
-      this.fetchImpl,
-      this.now(),
-    );
-  }
-
-  refresh(config: OAuthProviderConfig, refreshToken: string, scopes: string[]): Promise<TokenSet> {
-    const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
-    if (config.provider === 'microsoft') params.scope = scopes.join(' ');
-    return postToken(config, params, this.fetchImpl, this.now());
-  }
-
+/** Token endpoint calls for one vendor. */
+export interface OAuthClient {
+  /** Trades an authorization code (with its PKCE verifier) for tokens. */
+  exchangeCode(config: OAuthProviderConfig, code: string, redirectUri: string, codeVerifier: string): Promise<TokenSet>;
+  /** Renews the access token with the refresh token. */
+  refresh(config: OAuthProviderConfig, refreshToken: string, scopes: string[]): Promise<TokenSet>;
   /** Best effort: true when the vendor confirmed. Vendors without a revocation endpoint return false. */
-  async revoke(config: OAuthProviderConfig, token: string): Promise<boolean> {
-    if (!config.revokeUrl) return false;
-    try {
-      const response =
-        config.tokenAuth === 'basic-json'
-          ? await this.fetchImpl(config.revokeUrl, {
-              method: 'POST',
-              headers: {
-                authorization: `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64')}`,
-                'content-type': 'application/json',
-              },
-              body: JSON.stringify({ token }),
-              signal: AbortSignal.timeout(10_000),
-            })
-          : await this.fetchImpl(config.revokeUrl, {
-              method: 'POST',
-              headers: { 'content-type': 'application/x-www-form-urlencoded' },
-              body: new URLSearchParams({ token, ...(config.clientId ? { client_id: config.clientId } : {}) }),
-              signal: AbortSignal.timeout(10_000),
-            });
-      // 400 "invalid_token" means it is already gone: that is what we wanted.
-      return response.ok || response.status === 400;
-    } catch {
-      return false;
-    }
-  }
+  revoke(config: OAuthProviderConfig, token: string): Promise<boolean>;
+}
+
+export interface OAuthClientDeps {
+  /** Injected for tests; the global `fetch` by default. */
+  fetch?: typeof fetch;
+  /** Milliseconds since the epoch, for token expiry; `Date.now` by default. */
+  now?: () => number;
+}
+
+export function createOAuthClient(deps: OAuthClientDeps = {}): OAuthClient {
+  const fetchImpl = deps.fetch ?? fetch;
+  const now = deps.now ?? Date.now;
+  return {
+    exchangeCode(config, code, redirectUri, codeVerifier) {
+      return postToken(
+        config,
+        { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: codeVerifier },
+        fetchImpl,
+        now(),
+      );
+    },
+
+    refresh(config, refreshToken, scopes) {
+      const params: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken };
+      if (config.provider === 'microsoft') params.scope = scopes.join(' ');
+      return postToken(config, params, fetchImpl, now());
+    },
+
+    async revoke(config, token) {
+      if (!config.revokeUrl) return false;
+      try {
+        const response =
+          config.tokenAuth === 'basic-json'
+            ? await fetchImpl(config.revokeUrl, {
+                method: 'POST',
+                headers: {
+                  authorization: `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64')}`,
+                  'content-type': 'application/json',
+                },
+                body: JSON.stringify({ token }),
+                signal: AbortSignal.timeout(10_000),
+              })
+            : await fetchImpl(config.revokeUrl, {
+                method: 'POST',
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: new URLSearchParams({ token, ...(config.clientId ? { client_id: config.clientId } : {}) }),
+                signal: AbortSignal.timeout(10_000),
+              });
+        // 400 "invalid_token" means it is already gone: that is what we wanted.
+        return response.ok || response.status === 400;
+      } catch {
+        return false;
+      }
+    },
+  };
 }
