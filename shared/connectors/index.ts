@@ -8,7 +8,7 @@ import { ConnectorService } from './connector-service';
 import { createConnectorHub } from './hub';
 import { createSnapshotStore } from './snapshots/snapshot-store';
 import { createKeySource } from './tokens/key-source';
-import { TokenCipher } from './tokens/token-cipher';
+import { createTokenCipher } from './tokens/token-cipher';
 import type { ConnectorHub, FamilyNeed, SnapshotStore } from './types';
 
 export interface ConnectorDeps {
@@ -29,7 +29,7 @@ export function createConnectorService(deps: ConnectorDeps): ConnectorService {
     settings: deps.settings,
     clock: deps.clock,
     store: deps.cosmos(),
-    cipher: new TokenCipher(createKeySource(deps.settings)),
+    cipher: createTokenCipher(createKeySource(deps.settings)),
     audit: deps.audit,
     events: deps.events,
     installedNeeds: deps.installedNeeds,

@@ -4,7 +4,7 @@ import { createServices, type Services } from '../../shared/app/services';
 import { loadSettings } from '../../shared/platform/config';
 import { tokenContext, type ConnectorRecord } from '../../shared/connectors/connector-record';
 import { createKeySource } from '../../shared/connectors/tokens/key-source';
-import { TokenCipher } from '../../shared/connectors/tokens/token-cipher';
+import { createTokenCipher } from '../../shared/connectors/tokens/token-cipher';
 import { TenantRepository } from '../../shared/platform/cosmos/tenant-repository';
 
 /** The app's services in this process, wired to the running platform's stores and emulators. */
@@ -106,7 +106,7 @@ export function connectorRecords(services: Services): TenantRepository<Connector
 /** The stored record and its decrypted tokens (tests only: to prove they never leak). */
 export async function storedTokens(services: Services, tenantId: string, connectorId: string) {
   const record = await connectorRecords(services).getOrThrow(tenantId, connectorId);
-  const cipher = new TokenCipher(createKeySource(services.settings));
+  const cipher = createTokenCipher(createKeySource(services.settings));
   const tokens = JSON.parse(await cipher.open(record.tokens, tokenContext(tenantId, connectorId))) as {
     accessToken: string;
     refreshToken?: string;
