@@ -1,7 +1,7 @@
 import type { Settings } from '../platform/config';
 import { AiGateway } from './gateway';
 import { createOpenAiProvider } from './openai-provider';
-import { PriceTable } from './pricing';
+import { createPriceTable } from './pricing';
 
 /** The gateway configured from the app settings (offline unless a provider is set). */
 export function createAiGateway(settings: Settings): AiGateway {
@@ -19,7 +19,7 @@ export function createAiGateway(settings: Settings): AiGateway {
   return new AiGateway({
     provider,
     models: { small: settings.AI_MODEL_SMALL, large: settings.AI_MODEL_LARGE },
-    prices: new PriceTable(settings.AI_PRICES),
+    prices: createPriceTable(settings.AI_PRICES),
     timeoutMs: settings.AI_TIMEOUT_MS,
     maxRetries: settings.AI_MAX_RETRIES,
     maxRetryDelayMs: settings.AI_MAX_RETRY_DELAY_MS,

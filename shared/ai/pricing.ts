@@ -18,36 +18,39 @@ const DEFAULT_PRICES: Record<string, ModelPrice> = {
   'o4-mini': { input: 1.1, cachedInput: 0.275, output: 4.4 },
 };
 
-export class PriceTable {
-  private readonly prices: Record<string, ModelPrice>;
+/** Model prices: the list prices above, overridden or extended by the deployment's `AI_PRICES`. */
+export interface PriceTable {
+  /** The price of a model; dated variants ("gpt-4o-2024-08-06") use their base model's price. Unknown: undefined. */
+  priceOf(model: string): ModelPrice | undefined;
+  /** Cost in USD; cached prompt tokens are billed at the cached rate. Unknown models cost 0 (and are reported). */
+  cost(model: string, usage: TokenUsage): number;
+}
 
-  constructor(overridesJson?: string) {
-    this.prices = { ...DEFAULT_PRICES };
-    if (overridesJson) {
-      const parsed = JSON.parse(overridesJson) as Record<string, Partial<ModelPrice>>;
-      for (const [model, price] of Object.entries(parsed)) {
-        const input = Number(price.input ?? 0);
-        this.prices[model] = {
-          input,
-          cachedInput: Number(price.cachedInput ?? input),
-          output: Number(price.output ?? 0),
-        };
-      }
+/** A price table from the list prices and `overridesJson` (`AI_PRICES`: model -> partial price), if given. */
+export function createPriceTable(overridesJson?: string): PriceTable {
+  const prices: Record<string, ModelPrice> = { ...DEFAULT_PRICES };
+  if (overridesJson) {
+    const parsed = JSON.parse(overridesJson) as Record<string, Partial<ModelPrice>>;
+    for (const [model, price] of Object.entries(parsed)) {
+      const input = Number(price.input ?? 0);
+      prices[model] = {
+        input,
+        cachedInput: Number(price.cachedInput ?? input),
+        output: Number(price.output ?? 0),
+      };
     }
   }
 
-  /** The price of a model; dated variants ("gpt-4o-2024-08-06") use their base model's price. Unknown: undefined. */
-  priceOf(model: string): ModelPrice | undefined {
-    if (this.prices[model]) return this.prices[model];
-    const base = Object.keys(this.prices)
+  function priceOf(model: string): ModelPrice | undefined {
+    if (prices[model]) return prices[model];
+    const base = Object.keys(prices)
       .filter((name) => model.startsWith(`${name}-`))
       .sort((a, b) => b.length - a.length)[0];
-    return base ? this.prices[base] : undefined;
+    return base ? prices[base] : undefined;
   }
 
-  /** Cost in USD; cached prompt tokens are billed at the cached rate. Unknown models cost 0 (and are reported). */
-  cost(model: string, usage: TokenUsage): number {
-    const price = this.priceOf(model);
+  function cost(model: string, usage: TokenUsage): number {
+    const price = priceOf(model);
     if (!price) return 0;
     const uncached = Math.max(0, usage.promptTokens - usage.cachedPromptTokens);
     const usd =
@@ -55,4 +58,6 @@ export class PriceTable {
       1e6;
     return Math.round(usd * 1e8) / 1e8;
   }
+
+  return { priceOf, cost };
 }

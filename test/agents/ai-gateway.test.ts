@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AiGateway } from '../../shared/ai/gateway';
 import { StructuredOutputError, ModelUnavailableError } from '../../shared/ai/errors';
 import { createOpenAiProvider } from '../../shared/ai/openai-provider';
-import { PriceTable } from '../../shared/ai/pricing';
+import { createPriceTable } from '../../shared/ai/pricing';
 import { inboxTriage } from '../../shared/catalog/templates/inbox-triage';
 import { triageConfig } from '../../shared/catalog/templates/inbox-triage/schema';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
@@ -28,7 +28,7 @@ describe('AI gateway with the openai client against an OpenAI-compatible server'
     new AiGateway({
       provider: createOpenAiProvider({ kind: 'compatible', baseUrl: fake.baseUrl, apiKey: 'test-key' }),
       models: { small: 'gpt-4o-mini', large: 'gpt-4o' },
-      prices: new PriceTable(),
+      prices: createPriceTable(),
       timeoutMs: opts.timeoutMs ?? 5_000,
       maxRetries: opts.maxRetries ?? 3,
       maxRetryDelayMs: 20_000,
@@ -205,7 +205,7 @@ describe('AI gateway with the openai client against an OpenAI-compatible server'
 describe('offline provider', () => {
   const offline = new AiGateway({
     models: { small: 'a', large: 'b' },
-    prices: new PriceTable(),
+    prices: createPriceTable(),
     timeoutMs: 1000,
     maxRetries: 0,
     maxRetryDelayMs: 0,
@@ -230,7 +230,7 @@ describe('offline provider', () => {
 
 describe('price table', () => {
   it('prices dated model names like their base model and accepts overrides', () => {
-    const prices = new PriceTable('{"my-llama":{"input":1,"output":2}}');
+    const prices = createPriceTable('{"my-llama":{"input":1,"output":2}}');
     const usage = { promptTokens: 1_000_000, cachedPromptTokens: 0, completionTokens: 1_000_000 };
     assert.equal(prices.cost('gpt-4o-2024-08-06', usage), 12.5);
     assert.equal(prices.cost('my-llama', usage), 3);
