@@ -1,5 +1,5 @@
 import type { Settings } from '../platform/config';
-import { AiGateway } from './gateway';
+import { createGateway, type AiGateway } from './gateway';
 import { createOpenAiProvider } from './openai-provider';
 import { createPriceTable } from './pricing';
 
@@ -16,7 +16,7 @@ export function createAiGateway(settings: Settings): AiGateway {
           azureApiVersion: settings.AZURE_OPENAI_API_VERSION,
           azureClientId: settings.AZURE_CLIENT_ID,
         });
-  return new AiGateway({
+  return createGateway({
     provider,
     models: { small: settings.AI_MODEL_SMALL, large: settings.AI_MODEL_LARGE },
     prices: createPriceTable(settings.AI_PRICES),

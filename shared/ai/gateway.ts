@@ -77,50 +77,52 @@ function parseAnswer<O>(
  * The one way agents call a model: routing by tier and task, structured outputs validated with zod (one repair
  * attempt), retries with backoff that honour retry-after, timeouts, token accounting and cost.
  */
-export class AiGateway {
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(private readonly options: AiGatewayOptions) {
-    this.sleep = options.sleep ?? sleep;
-  }
-
-  get offline(): boolean {
-    return !this.options.provider;
-  }
-
+export interface AiGateway {
+  /** True without a model provider: tasks answer with their deterministic offline rules. */
+  readonly offline: boolean;
   /** The model a task uses for a tier: free tier → small; otherwise the task's class. */
-  route(task: { modelClass: ModelClass }, tier: string): string {
-    if (this.offline) return OFFLINE_MODEL;
-    return this.options.models[tier === 'free' ? 'small' : task.modelClass];
-  }
-
+  route(task: { modelClass: ModelClass }, tier: string): string;
   /** The longest answer a task's requests allow (tokens). */
-  maxOutputTokens(task: { id: string }): number {
-    return this.options.maxOutputTokens.perTask?.[task.id] ?? this.options.maxOutputTokens.default;
-  }
-
+  maxOutputTokens(task: { id: string }): number;
   /** How long one request may take at most, retries and their waits included: how long its reservation lives. */
-  get longestRequestMs(): number {
-    const { timeoutMs, maxRetries, maxRetryDelayMs } = this.options;
-    return timeoutMs * (maxRetries + 1) + maxRetryDelayMs * maxRetries + 60_000;
+  readonly longestRequestMs: number;
+  /** The prompt a task sends for an input (also used by the benchmark to count tokens). */
+  messagesFor<I, O>(task: AiTask<I, O>, input: I, context: string): ChatMessage[];
+  /** Runs a task on an input: its validated output, the tokens it used and what they cost. */
+  generate<I, O>(task: AiTask<I, O>, input: I, options: GenerateOptions): Promise<GenerateResult<O>>;
+}
+
+/** The gateway over `config.provider` (the offline rules without one); `createAiGateway` builds it from the settings. */
+export function createGateway(config: AiGatewayOptions): AiGateway {
+  const wait = config.sleep ?? sleep;
+  const offline = !config.provider;
+  const longestRequestMs =
+    config.timeoutMs * (config.maxRetries + 1) + config.maxRetryDelayMs * config.maxRetries + 60_000;
+
+  function route(task: { modelClass: ModelClass }, tier: string): string {
+    if (offline) return OFFLINE_MODEL;
+    return config.models[tier === 'free' ? 'small' : task.modelClass];
   }
 
-  /** The prompt a task sends for an input (also used by the benchmark to count tokens). */
-  messagesFor<I, O>(task: AiTask<I, O>, input: I, context: string): ChatMessage[] {
+  function maxOutputTokensOf(task: { id: string }): number {
+    return config.maxOutputTokens.perTask?.[task.id] ?? config.maxOutputTokens.default;
+  }
+
+  function messagesFor<I, O>(task: AiTask<I, O>, input: I, context: string): ChatMessage[] {
     return buildMessages(task.instructions, schemaText(task.output), context, task.sections(input));
   }
 
-  async generate<I, O>(task: AiTask<I, O>, input: I, options: GenerateOptions): Promise<GenerateResult<O>> {
-    const messages = this.messagesFor(task, input, options.context);
-    const provider = this.options.provider;
-    const maxOutputTokens = this.maxOutputTokens(task);
+  async function generate<I, O>(task: AiTask<I, O>, input: I, options: GenerateOptions): Promise<GenerateResult<O>> {
+    const messages = messagesFor(task, input, options.context);
+    const provider = config.provider;
+    const maxOutputTokens = maxOutputTokensOf(task);
     if (!provider) {
       // The offline rules count in estimated tokens, and budgets apply to them the same way.
       const promptTokens = estimateTokens(messages.map((m) => m.content).join('\n'));
       const held = await options.budget?.reserve({
         attempt: 0,
         tokens: promptTokens + maxOutputTokens,
-        holdForMs: this.longestRequestMs,
+        holdForMs: longestRequestMs,
       });
       let output: O;
       try {
@@ -134,7 +136,7 @@ export class AiGateway {
       return { output, usage, costUsd: 0, model: OFFLINE_MODEL, requests: 0 };
     }
 
-    const model = this.route(task, options.tier);
+    const model = route(task, options.tier);
     const jsonSchema = JSON.parse(schemaText(task.output)) as Record<string, unknown>;
     let usage: TokenUsage = { promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 };
     let requests = 0;
@@ -144,12 +146,12 @@ export class AiGateway {
       let held: HeldTokens | undefined;
       if (options.budget) {
         const tokens = (await countPromptTokens(conversation)) + maxOutputTokens;
-        held = await options.budget.reserve({ attempt, tokens, holdForMs: this.longestRequestMs });
+        held = await options.budget.reserve({ attempt, tokens, holdForMs: longestRequestMs });
       }
       const sent = conversation;
       let response: Awaited<ReturnType<ModelProvider['complete']>>;
       try {
-        response = await this.withRetries(provider, () => {
+        response = await withRetries(provider, () => {
           requests++;
           return {
             model,
@@ -163,7 +165,7 @@ export class AiGateway {
         await held?.release();
         throw err;
       }
-      await held?.settle(response.usage, this.options.prices.cost(response.model, response.usage));
+      await held?.settle(response.usage, config.prices.cost(response.model, response.usage));
       usage = addUsage(usage, response.usage);
       answeredBy = response.model;
       const parsed = parseAnswer(task.output, response.content);
@@ -171,7 +173,7 @@ export class AiGateway {
         return {
           output: parsed.value,
           usage,
-          costUsd: this.options.prices.cost(answeredBy, usage),
+          costUsd: config.prices.cost(answeredBy, usage),
           model: answeredBy,
           requests,
         };
@@ -185,20 +187,20 @@ export class AiGateway {
     }
     const error = new StructuredOutputError(task.id);
     (error as StructuredOutputError & { usage?: TokenUsage; costUsd?: number }).usage = usage;
-    (error as StructuredOutputError & { costUsd?: number }).costUsd = this.options.prices.cost(answeredBy, usage);
+    (error as StructuredOutputError & { costUsd?: number }).costUsd = config.prices.cost(answeredBy, usage);
     throw error;
   }
 
-  private async withRetries(provider: ModelProvider, request: () => Parameters<ModelProvider['complete']>[0]) {
+  async function withRetries(provider: ModelProvider, request: () => Parameters<ModelProvider['complete']>[0]) {
     for (let retry = 0; ; retry++) {
       const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(new Error('model request timed out')), this.options.timeoutMs);
+      const timer = setTimeout(() => controller.abort(new Error('model request timed out')), config.timeoutMs);
       try {
         return await provider.complete(request(), controller.signal);
       } catch (err) {
         const failure = err as ProviderFailure;
-        if (controller.signal.aborted) failure.message = `timed out after ${this.options.timeoutMs} ms`;
-        if (!isRetryable(failure) || retry >= this.options.maxRetries) {
+        if (controller.signal.aborted) failure.message = `timed out after ${config.timeoutMs} ms`;
+        if (!isRetryable(failure) || retry >= config.maxRetries) {
           const what = failure.status
             ? `status ${failure.status}`
             : controller.signal.aborted
@@ -208,11 +210,13 @@ export class AiGateway {
             `The AI model did not answer (${what}) after ${retry + 1} attempt(s). Try again later.`,
           );
         }
-        const backoff = { baseDelayMs: 500, maxDelayMs: this.options.maxRetryDelayMs };
-        await this.sleep(retryDelayMs(backoff, retry, retryAfterMs(failure.headers)));
+        const backoff = { baseDelayMs: 500, maxDelayMs: config.maxRetryDelayMs };
+        await wait(retryDelayMs(backoff, retry, retryAfterMs(failure.headers)));
       } finally {
         clearTimeout(timer);
       }
     }
   }
+
+  return { offline, route, maxOutputTokens: maxOutputTokensOf, longestRequestMs, messagesFor, generate };
 }

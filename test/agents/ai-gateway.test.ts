@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AiGateway } from '../../shared/ai/gateway';
+import { createGateway } from '../../shared/ai/gateway';
 import { StructuredOutputError, ModelUnavailableError } from '../../shared/ai/errors';
 import { createOpenAiProvider } from '../../shared/ai/openai-provider';
 import { createPriceTable } from '../../shared/ai/pricing';
@@ -25,7 +25,7 @@ describe('AI gateway with the openai client against an OpenAI-compatible server'
   let fake: FakeOpenAi;
   let sleeps: number[];
   const gateway = (opts: { maxRetries?: number; timeoutMs?: number } = {}) =>
-    new AiGateway({
+    createGateway({
       provider: createOpenAiProvider({ kind: 'compatible', baseUrl: fake.baseUrl, apiKey: 'test-key' }),
       models: { small: 'gpt-4o-mini', large: 'gpt-4o' },
       prices: createPriceTable(),
@@ -203,7 +203,7 @@ describe('AI gateway with the openai client against an OpenAI-compatible server'
 });
 
 describe('offline provider', () => {
-  const offline = new AiGateway({
+  const offline = createGateway({
     models: { small: 'a', large: 'b' },
     prices: createPriceTable(),
     timeoutMs: 1000,
