@@ -26,7 +26,7 @@ export interface AgentServiceDeps {
   store: CosmosStore;
   clock: Clock;
   audit: () => AuditLog;
-  usage: () => Pick<UsageService, 'checkLimit'>;
+  usage: () => Pick<UsageService, 'checkLimit' | 'createCounted' | 'giveBack'>;
   schedules: () => ScheduleIndex;
   /** Which agents react to which changes (kept in step on every save). */
   triggers: () => Pick<TriggerIndex, 'set' | 'remove'>;
@@ -70,7 +70,7 @@ export interface AgentService {
     tenantId: string,
     input: CreateAgentInput,
     ctx: Actor,
-    opts?: { id?: string; packInstallId?: string; skipLimit?: boolean },
+    opts?: { id?: string; packInstallId?: string },
   ): Promise<{ agent: Stored<AgentDoc>; created: boolean }>;
   update(
     tenantId: string,
@@ -166,7 +166,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       tenantId: string,
       input: CreateAgentInput,
       ctx: Actor,
-      opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
+      opts: { id?: string; packInstallId?: string } = {},
     ): Promise<{ agent: Stored<AgentDoc>; created: boolean }> {
       const body = createAgentBody.parse(input);
       const template = getTemplate(body.templateId);
@@ -176,7 +176,6 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
         const existing = await repo.get(tenantId, id);
         if (existing) return { agent: existing, created: false };
       }
-      if (!opts.skipLimit) await deps.usage().checkLimit(tenantId, 'agents');
       await checkSchedule(tenantId, body.schedule);
       await checkTriggers(tenantId, body.events);
       const now = deps.clock.now().toISOString();
@@ -195,7 +194,10 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
         createdAt: now,
         updatedAt: now,
       };
-      const { doc: agent, created } = await repo.createIfAbsent(doc);
+      // Counted as it is written: concurrent creates can never pass the plan's limit.
+      const { doc: agent, created } = await deps
+        .usage()
+        .createCounted(tenantId, 'agents', id, () => repo.createIfAbsent(doc));
       if (!created) return { agent, created };
       await syncSchedule(agent);
       await deps.audit().record({
@@ -284,6 +286,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
         );
       }
       await repo.delete(tenantId, agentId, ifMatch);
+      await deps.usage().giveBack(tenantId, 'agents');
       await deps.schedules().remove(tenantId, 'agent', agentId);
       await deps.triggers().remove(tenantId, 'agent', agentId, deps.clock.now());
       await deps.audit().record({

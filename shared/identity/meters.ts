@@ -105,11 +105,18 @@ export class Meters {
     if (!ok) throw await this.full(tenantId, meter);
   }
 
-  /** Gives back what `take` counted (an item deleted, a start that did not happen); never below zero. */
+  /**
+   * Gives back what was counted (an item deleted, a start that did not happen); never below zero. A meter that does
+   * not exist yet is left alone: when it is created it counts what exists then.
+   */
   async giveBack(tenantId: string, meter: MeterLimit, amount: number): Promise<void> {
-    await this.patch(tenantId, meter, `from c where c.used >= ${amount}`, [
-      { op: 'incr', path: '/used', value: -amount },
-    ]);
+    try {
+      await this.repo.patchWhere(tenantId, docId(tenantId, meter.id), `from c where c.used >= ${amount}`, [
+        { op: 'incr', path: '/used', value: -amount },
+      ]);
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
   }
 
   /**

@@ -27,8 +27,12 @@ export interface PrivacyParticipant {
   name: string;
   /** Extra data for the export document (must contain no secrets). */
   export?(tenantId: string, ctx: PrivacyContext): Promise<unknown>;
-  /** Removes what the defaults would miss. Runs before the tenant's documents are deleted, so it can still read them. */
-  erase(tenantId: string, ctx: PrivacyContext): Promise<void>;
+  /**
+   * Removes what the defaults would miss. Runs before the tenant's documents are deleted, so it can still read them:
+   * orchestration instances are found from the tenant's own documents (their ids are derived from them), never by
+   * listing the task hub. Answers how many instances it purged, if it purges any.
+   */
+  erase(tenantId: string, ctx: PrivacyContext): Promise<void | { orchestrations: number }>;
   /** Top-level fields left out of the export, per container (e.g. a connector's encrypted tokens). */
   exportOmit?: Partial<Record<ContainerName, string[]>>;
 }
@@ -103,35 +107,9 @@ export interface PrivacyDeps {
   exportInlineMaxBytes: number;
 }
 
-function instanceBelongsTo(instanceId: string, tenantId: string): boolean {
-  return instanceId.split(':').includes(tenantId);
-}
-
 export function createPrivacyService(deps: PrivacyDeps): PrivacyService {
   const repo = (name: ContainerName) => new TenantRepository<TenantDoc>(deps.cosmos(), name, name);
   const exportPath = (exportId: string) => `${EXPORTS_PREFIX}${exportId}.json`;
-
-  async function eraseOrchestrations(
-    tenantId: string,
-    durable: DurableClient | undefined,
-    createdFrom: Date,
-  ): Promise<number> {
-    if (!durable) return 0;
-    const instances = await durable.getStatusBy({
-      createdTimeFrom: createdFrom,
-      createdTimeTo: new Date(Date.now() + 60_000),
-    });
-    let purged = 0;
-    for (const instance of instances) {
-      if (!instance.instanceId || !instanceBelongsTo(instance.instanceId, tenantId)) continue;
-      if (['Running', 'Pending', 'Suspended'].includes(String(instance.runtimeStatus))) {
-        await durable.terminate(instance.instanceId, 'The person deleted their account').catch(() => undefined);
-      }
-      await durable.purgeInstanceHistory(instance.instanceId);
-      purged++;
-    }
-    return purged;
-  }
 
   const service: PrivacyService = {
     async exportTenant(tenantId, ctx) {
@@ -212,22 +190,14 @@ export function createPrivacyService(deps: PrivacyDeps): PrivacyService {
         if (!profile) throw new PreconditionFailedError();
         assertIfMatch(ifMatch, profile);
       }
-      const createdFrom = new Date(
-        Date.parse((profile as { createdAt?: string } | undefined)?.createdAt ?? '') - 86_400_000 || 0,
-      );
-      // Participants first: revoking provider tokens needs the stored connector documents.
+      // Participants first: revoking provider tokens and finding orchestration instances need the stored documents.
+      let orchestrations = 0;
       for (const p of deps.participants()) {
         try {
-          await p.erase(tenantId, ctx);
+          orchestrations += (await p.erase(tenantId, ctx))?.orchestrations ?? 0;
         } catch (err) {
           failures.push(`${p.name}: ${(err as Error).message}`);
         }
-      }
-      let orchestrations = 0;
-      try {
-        orchestrations = await eraseOrchestrations(tenantId, ctx.durable, createdFrom);
-      } catch (err) {
-        failures.push(`orchestrations: ${(err as Error).message}`);
       }
       const documents: Record<string, number> = {};
       // Two passes: anything written by work that was still finishing during the first pass goes in the second.

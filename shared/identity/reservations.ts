@@ -1,5 +1,7 @@
 import type { Container } from '@azure/cosmos';
+import type { ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
+import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { holdKey, MeterFullError, type MeterLimit, type Meters } from './meters';
 
 /** A reservation held on several meters at once (what one model call may use), settled or released as one. */
@@ -12,6 +14,12 @@ export interface Reservation {
   amount: number;
   meterIds: string[];
   expiresAt: string;
+  /**
+   * The document a counted reservation pays for (a new agent, workflow or connector). When the reservation expires
+   * unsettled, the sweep charges it if the document exists (the creator died after writing it) and releases it
+   * otherwise, so a crash neither leaks a slot nor leaves an item uncounted.
+   */
+  item?: { container: ContainerName; id: string };
 }
 
 /**
@@ -48,6 +56,7 @@ export class Reservations {
     amount: number,
     meters: MeterLimit[],
     expiresAt: Date,
+    item?: Reservation['item'],
   ): Promise<Reservation> {
     const reservation: Reservation = {
       id,
@@ -56,6 +65,7 @@ export class Reservations {
       amount,
       meterIds: meters.map((m) => m.id),
       expiresAt: expiresAt.toISOString(),
+      ...(item ? { item } : {}),
     };
     const ttl = Math.max(3_600, Math.ceil((expiresAt.getTime() - Date.now()) / 1000) + 86_400);
     await (
@@ -111,7 +121,14 @@ export class Reservations {
         { partitionKey: RESERVATIONS_PK, maxItemCount: max },
       )
       .fetchNext();
-    for (const doc of resources) await this.release(doc);
+    for (const doc of resources) await this.end(doc, (await this.itemWritten(doc)) ? doc.amount : 0);
     return resources.length;
+  }
+
+  private async itemWritten({ item, tenantId }: Reservation): Promise<boolean> {
+    if (!item) return false;
+    return (await new TenantRepository<TenantDoc>(this.store, item.container, item.container).get(tenantId, item.id))
+      ? true
+      : false;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PatchOperation } from '@azure/cosmos';
 import type { Clock } from '../platform/clock';
 import { LIMIT_NAMES, type LimitName, type Tier, type TierLimits } from '../platform/config/tiers';
@@ -21,6 +22,12 @@ import {
 export type { LimitName, TierLimits } from '../platform/config/tiers';
 export type { Reservation } from './reservations';
 export type { CountedLimit, TokenMeter } from './limit-meters';
+
+/** Limits on how many of a thing a tenant has at once (their documents are what is counted). */
+export type StandingLimit = 'agents' | 'workflows' | 'connectors';
+
+/** How long creating one counted item may take; after that the sweep settles or releases its slot. */
+const ITEM_HOLD_MS = 5 * 60_000;
 
 /** Counters kept per tenant and period (UTC day and UTC month). */
 export interface UsageCounters {
@@ -89,8 +96,20 @@ export interface UsageService {
   record(tenantId: string, deltas: UsageDeltas): Promise<void>;
   /** Counts `amount` more in one atomic step, or throws LimitExceededError and counts nothing. */
   take(tenantId: string, limit: CountedLimit, amount?: number): Promise<void>;
-  /** Uncounts what `take` counted (a start that did not happen, a deleted item). */
+  /** Uncounts what `take` or `createCounted` counted (a start that did not happen, a deleted item). */
   giveBack(tenantId: string, limit: CountedLimit, amount?: number): Promise<void>;
+  /**
+   * Creates one item of a standing limit under reserve-then-settle: a slot is held on the tenant's count (or
+   * LimitExceededError is thrown and `create` never runs), `create` writes the item, and the slot is charged when it
+   * reports `created` and released otherwise (an item that already existed, an error). Deleting the item gives the
+   * slot back (`giveBack`). `itemId` is the new document's id in the limit's container, for the sweep.
+   */
+  createCounted<R extends { created: boolean }>(
+    tenantId: string,
+    limit: StandingLimit,
+    itemId: string,
+    create: () => Promise<R>,
+  ): Promise<R>;
   /**
    * Reserves a model call's worst case on the tenant's month and on every given meter, all or nothing. Throws
    * LimitExceededError naming the full meter (`limit`: a TokenLimitName).
@@ -126,7 +145,7 @@ const ZERO: UsageCounters = {
 };
 
 /** Containers whose document count is the standing count of a limit. */
-const COUNTED: Partial<Record<LimitName, ContainerName>> = {
+const COUNTED: Partial<Record<LimitName, ContainerName>> & Record<StandingLimit, ContainerName> = {
   agents: 'agents',
   workflows: 'workflows',
   connectors: 'connectors',
@@ -239,6 +258,44 @@ export function createUsageService(deps: {
       await meters.giveBack(tenantId, await counterMeter(tenantId, limit), amount);
       const counter = SPEND_OF[limit];
       if (counter) await addSpend(tenantId, { [counter]: -amount }, true);
+    },
+
+    async createCounted<R extends { created: boolean }>(
+      tenantId: string,
+      limit: StandingLimit,
+      itemId: string,
+      create: () => Promise<R>,
+    ): Promise<R> {
+      const meter = await counterMeter(tenantId, limit);
+      const expiresAt = new Date(deps.clock.now().getTime() + ITEM_HOLD_MS);
+      // One reservation per attempt: two attempts at the same id (a repeated pack install) each hold their own slot,
+      // and only the one that wrote the document keeps it.
+      let reservation: Reservation;
+      try {
+        reservation = await reservations.reserve(
+          tenantId,
+          `${limit}:${itemId}:${randomUUID()}`,
+          1,
+          [meter],
+          expiresAt,
+          {
+            container: COUNTED[limit],
+            id: itemId,
+          },
+        );
+      } catch (err) {
+        if (err instanceof MeterFullError) throw limitError(meter, err, 1);
+        throw err;
+      }
+      let result: R;
+      try {
+        result = await create();
+      } catch (err) {
+        await reservations.release(reservation);
+        throw err;
+      }
+      await reservations.settle(reservation, result.created ? 1 : 0);
+      return result;
     },
 
     async reserveTokens(tenantId, request) {

@@ -113,6 +113,8 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
           (found) => found.filter((f) => !f).length,
         ),
       ]);
+      // An early refusal of a pack that cannot fit; each part is still counted as it is created (and a part refused
+      // by a concurrent create rolls the whole install back).
       if (missingAgents > 0) await deps.usage().checkLimit(tenantId, 'agents', { amount: missingAgents });
       if (missingWorkflows > 0) await deps.usage().checkLimit(tenantId, 'workflows', { amount: missingWorkflows });
 
@@ -138,7 +140,6 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
             .create(tenantId, { templateId: agent.templateId, name: agent.name, config: agent.config }, partCtx, {
               id: partId(installId, agent.key),
               packInstallId: installId,
-              skipLimit: true,
             });
           if (created) createdHere.push({ kind: 'agent', id: partId(installId, agent.key) });
         }
@@ -153,7 +154,7 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
               schedule: workflow.cron ? { cron: workflow.cron, timezone } : null,
             },
             partCtx,
-            { id: partId(installId, workflow.key), packInstallId: installId, skipLimit: true },
+            { id: partId(installId, workflow.key), packInstallId: installId },
           );
           if (created) createdHere.push({ kind: 'workflow', id: partId(installId, workflow.key) });
         }

@@ -27,7 +27,7 @@ export interface WorkflowServiceDeps {
   store: CosmosStore;
   clock: Clock;
   audit: () => AuditLog;
-  usage: () => Pick<UsageService, 'checkLimit'>;
+  usage: () => Pick<UsageService, 'checkLimit' | 'createCounted' | 'giveBack'>;
   schedules: () => ScheduleIndex;
   /** Which workflows react to which changes (kept in step on every save). */
   triggers: () => Pick<TriggerIndex, 'set' | 'remove'>;
@@ -54,7 +54,7 @@ export interface WorkflowService {
     tenantId: string,
     input: CreateWorkflowInput,
     ctx: Actor,
-    opts?: { id?: string; packInstallId?: string; skipLimit?: boolean },
+    opts?: { id?: string; packInstallId?: string },
   ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }>;
   update(
     tenantId: string,
@@ -183,7 +183,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       tenantId: string,
       input: CreateWorkflowInput,
       ctx: Actor,
-      opts: { id?: string; packInstallId?: string; skipLimit?: boolean } = {},
+      opts: { id?: string; packInstallId?: string } = {},
     ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }> {
       const body = createWorkflowBody.parse(input);
       const id = opts.id ?? `wf_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
@@ -197,7 +197,6 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         body.steps.map((s) => s.agentId),
         body.coordinatorAgentId,
       );
-      if (!opts.skipLimit) await deps.usage().checkLimit(tenantId, 'workflows');
       await checkSchedule(tenantId, body.schedule);
       await checkTriggers(tenantId, body.events);
       const now = deps.clock.now().toISOString();
@@ -216,7 +215,10 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         createdAt: now,
         updatedAt: now,
       };
-      const { doc: workflow, created } = await repo.createIfAbsent(doc);
+      // Counted as it is written: concurrent creates can never pass the plan's limit.
+      const { doc: workflow, created } = await deps
+        .usage()
+        .createCounted(tenantId, 'workflows', id, () => repo.createIfAbsent(doc));
       if (!created) return { workflow, created };
       await syncSchedule(workflow);
       await deps.audit().record({
@@ -303,6 +305,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
     async delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: Actor): Promise<void> {
       const current = await repo.getOrThrow(tenantId, id);
       await repo.delete(tenantId, id, ifMatch);
+      await deps.usage().giveBack(tenantId, 'workflows');
       await deps.schedules().remove(tenantId, 'workflow', id);
       await deps.triggers().remove(tenantId, 'workflow', id, deps.clock.now());
       await deps.audit().record({

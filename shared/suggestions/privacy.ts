@@ -11,6 +11,7 @@ export function approvalsPrivacy(deps: {
   return {
     name: 'approvals',
     async erase(tenantId, ctx) {
+      let orchestrations = 0;
       let cursor: string | undefined;
       do {
         const page = await deps.suggestions().list(tenantId, { limit: 100, cursor });
@@ -18,7 +19,8 @@ export function approvalsPrivacy(deps: {
           for (const doc of page.items) {
             const instanceId = approvalInstanceId(tenantId, doc.id);
             await ctx.durable.terminate(instanceId, 'tenant erased').catch(() => undefined);
-            await ctx.durable.purgeInstanceHistory(instanceId).catch(() => undefined);
+            const purged = await ctx.durable.purgeInstanceHistory(instanceId).catch(() => undefined);
+            orchestrations += purged?.instancesDeleted ?? 0;
           }
         }
         cursor = page.nextCursor ?? undefined;
@@ -26,6 +28,7 @@ export function approvalsPrivacy(deps: {
       await deps.markers().release('digest', tenantId);
       await deps.markers().eraseTenant('approval-link', tenantId);
       await deps.markers().eraseTenant('notified-run', tenantId);
+      return { orchestrations };
     },
   };
 }

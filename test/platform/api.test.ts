@@ -541,7 +541,16 @@ describe('privacy', () => {
       404,
     );
 
-    // Orchestration instances carry the tenant in their id; erasure finds and purges them (and only them).
+    // Orchestration instance ids are derived from the tenant's documents (here a suggestion's approval wait):
+    // erasure purges those, and never lists, or touches, another tenant's instances.
+    const suggestions = await services.cosmos().container('suggestions');
+    await suggestions.items.create({
+      id: 'gone-suggestion',
+      tenantId: dee.tenantId,
+      type: 'suggestion',
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+    });
     const durable = `${platform.origin}/runtime/webhooks/durabletask`;
     const mine = `approval:${dee.tenantId}:gone-suggestion`;
     const theirs = `approval:${other.tenantId}:kept-suggestion`;

@@ -8,6 +8,7 @@ import { schedulesPrivacy } from '../../schedules/privacy';
 import { eventsPrivacy } from '../../events/privacy';
 import { approvalsPrivacy } from '../../suggestions/privacy';
 import { apiAccessPrivacy } from '../../api-access/privacy';
+import { runsPrivacy } from '../../orchestration/privacy';
 import type { Services } from '../services-type';
 
 /** Tenants, usage meters and limits, and export and erasure with every context's participant. */
@@ -50,6 +51,7 @@ export function wireIdentity(root: Services): Pick<Services, 'tenants' | 'usage'
           eventsPrivacy(root.triggers),
           approvalsPrivacy({ suggestions: root.suggestions, markers: root.markers }),
           apiAccessPrivacy(() => root.apiTokens()),
+          runsPrivacy(root.runs),
         ]),
       }),
     ),

@@ -1,0 +1,136 @@
+// Counts of agents and workflows under reserve-then-settle: many simultaneous creates through the API never pass the
+// plan's limit, a delete frees a slot, and a create that died half-way neither leaks a slot nor goes uncounted.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Meters } from '../../shared/identity/meters';
+import { createUsageService } from '../../shared/identity/usage';
+import { TenantRepository, type TenantDoc } from '../../shared/platform/cosmos/tenant-repository';
+import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
+
+const AGENTS = 4;
+const WORKFLOWS = 2;
+
+let p: TestPlatform;
+
+before(async () => {
+  p = await startTestPlatform({
+    settings: {
+      // The count limits are what this measures, not the per-person request rate.
+      API_RATE_LIMIT_ENABLED: 'false',
+      TIER_LIMITS: JSON.stringify({ free: { agents: AGENTS, workflows: WORKFLOWS } }),
+    },
+  });
+});
+after(async () => {
+  await p?.platform.stop();
+});
+
+const createAgent = (person: Person, name: string) =>
+  p.json<{ id: string; limit?: string }>('/agents', {
+    method: 'POST',
+    token: person.token,
+    json: { templateId: 'daily-digest', name },
+  });
+
+/** The tenant's count meter as the store holds it: what is charged and what creates in flight hold. */
+async function meter(person: Person, limit: 'agents' | 'workflows') {
+  const doc = await new Meters(p.services.cosmos()).read(person.tenantId, `limit:${limit}`);
+  return { used: doc?.used ?? 0, reserved: doc?.reserved ?? 0 };
+}
+
+async function documents(person: Person, container: 'agents' | 'workflows', type: string): Promise<number> {
+  return new TenantRepository<TenantDoc>(p.services.cosmos(), container, container).count(
+    person.tenantId,
+    'c.type = @type',
+    [{ name: '@type', value: type }],
+  );
+}
+
+describe('counts of agents and workflows under concurrency', () => {
+  test(`20 simultaneous agent creates against a limit of ${AGENTS}: exactly ${AGENTS} exist, the rest answer 429`, async () => {
+    const ada = await p.person('ada@standing.test');
+    // One agent already there, made before the first counted create: the meter starts from the documents.
+    assert.equal((await createAgent(ada, 'first')).status, 201);
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => createAgent(ada, `agent ${i}`)));
+    const created = answers.filter((a) => a.status === 201);
+    const refused = answers.filter((a) => a.status === 429);
+    assert.equal(created.length, AGENTS - 1);
+    assert.equal(refused.length, 20 - (AGENTS - 1));
+    assert.equal(refused[0]!.body.limit, 'agents');
+    assert.equal(await documents(ada, 'agents', 'agent'), AGENTS);
+    assert.deepEqual(await meter(ada, 'agents'), { used: AGENTS, reserved: 0 });
+
+    // A delete frees exactly one slot, even when many creates race for it.
+    const gone = created[0]!.body.id;
+    const deleted = await p.platform.api(`/agents/${gone}`, { method: 'DELETE', token: ada.token });
+    assert.equal(deleted.status, 204);
+    const again = await Promise.all(Array.from({ length: 10 }, (_, i) => createAgent(ada, `again ${i}`)));
+    assert.equal(again.filter((a) => a.status === 201).length, 1);
+    assert.equal(await documents(ada, 'agents', 'agent'), AGENTS);
+    assert.deepEqual(await meter(ada, 'agents'), { used: AGENTS, reserved: 0 });
+    const usage = await p.json<{ limits: { agents: { used: number; max: number } } }>('/usage', { token: ada.token });
+    assert.deepEqual(usage.body.limits.agents, { used: AGENTS, max: AGENTS, resetsAt: null });
+  });
+
+  test(`simultaneous workflow creates against a limit of ${WORKFLOWS}; another person's count is their own`, async () => {
+    const bea = await p.person('bea@standing.test');
+    const cid = await p.person('cid@standing.test');
+    const agent = (await createAgent(bea, 'step')).body.id;
+    const workflow = (person: Person, steps: string[], i: number) =>
+      p.json<{ id: string }>('/workflows', {
+        method: 'POST',
+        token: person.token,
+        json: { name: `workflow ${i}`, mode: 'sequential', steps: steps.map((agentId) => ({ agentId })) },
+      });
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => workflow(bea, [agent], i)));
+    assert.equal(answers.filter((a) => a.status === 201).length, WORKFLOWS);
+    assert.equal(answers.filter((a) => a.status === 429).length, 12 - WORKFLOWS);
+    assert.equal(await documents(bea, 'workflows', 'workflow'), WORKFLOWS);
+    assert.deepEqual(await meter(bea, 'workflows'), { used: WORKFLOWS, reserved: 0 });
+
+    const cidAgent = (await createAgent(cid, 'step')).body.id;
+    assert.equal((await workflow(cid, [cidAgent], 0)).status, 201, "Bea's full count is not Cid's");
+
+    const first = answers.find((a) => a.status === 201)!.body.id;
+    assert.equal((await p.platform.api(`/workflows/${first}`, { method: 'DELETE', token: bea.token })).status, 204);
+    assert.deepEqual(await meter(bea, 'workflows'), { used: WORKFLOWS - 1, reserved: 0 });
+    assert.equal((await workflow(bea, [agent], 99)).status, 201, 'the freed slot can be used again');
+  });
+});
+
+describe('a create that never finished', () => {
+  test('the sweep releases the slot when nothing was written, and charges it when the item was', async () => {
+    const dan = await p.person('dan@standing.test');
+    const usage = p.services.usage();
+    const repo = new TenantRepository<TenantDoc & { type: string }>(p.services.cosmos(), 'agents', 'agent');
+    let wrote!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    // Two creates whose process "dies" mid-way: their create callbacks never return.
+    void usage.createCounted(
+      dan.tenantId,
+      'agents',
+      'agt_never_written',
+      () => new Promise<{ created: boolean }>(() => undefined),
+    );
+    void usage.createCounted(dan.tenantId, 'agents', 'agt_written', async () => {
+      await repo.create({ id: 'agt_written', tenantId: dan.tenantId, type: 'agent' });
+      wrote();
+      return new Promise<{ created: boolean }>(() => undefined);
+    });
+    await written;
+    assert.deepEqual(await meter(dan, 'agents'), { used: 0, reserved: 2 });
+
+    // Nothing is swept before the holds expire; then one slot is released and the written agent is counted.
+    await usage.sweepReservations();
+    assert.deepEqual(await meter(dan, 'agents'), { used: 0, reserved: 2 });
+    const later = new Date(Date.now() + 10 * 60_000);
+    const sweepAt = createUsageService({
+      store: p.services.cosmos(),
+      clock: { now: () => later },
+      limits: { free: usage.tierLimits('free'), pro: usage.tierLimits('pro'), team: usage.tierLimits('team') },
+      tierOf: async () => 'free',
+    });
+    assert.ok((await sweepAt.sweepReservations()) >= 2);
+    assert.deepEqual(await meter(dan, 'agents'), { used: 1, reserved: 0 });
+  });
+});
