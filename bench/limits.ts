@@ -5,10 +5,15 @@
  *   - tokens used and reserved versus `tokensPerMonth`, at their highest while the runs were in flight (sampled), and
  *     the overrun (must be 0);
  *   - the latency a reservation adds to one model call: reserve before + settle after, on the four meters a step
- *     uses, with as many calls in flight as runs (p50 / p99, ms).
+ *     uses, with as many calls in flight as runs (p50 / p99, ms);
+ *   - API throughput with the per-tenant rate limiter on versus off (aim: at least 95%): one signed-in list route,
+ *     on two local platforms that differ only in `API_RATE_LIMIT_ENABLED` (buckets large enough that nothing is
+ *     refused, so what is measured is what taking a token costs), in interleaved rounds, the median round of each.
  *
- *   npm run bench:limits            # MODEL_DELAY_MS=500 by default
+ *   npm run bench:limits            # MODEL_DELAY_MS=500 by default; RATE_SECONDS=5 per round, RATE_ROUNDS=5
+ *   npm run bench:limits -- --rate  # only the rate-limit line
  */
+import { startLocalPlatform, type LocalPlatform } from '../local/testing';
 import { startFakeOpenAi } from '../test/support/fake-openai';
 import { startTestPlatform, type Person, type TestPlatform } from '../test/support/platform';
 import { answerTasks } from '../test/support/task-answers';
@@ -112,7 +117,70 @@ async function reservationLatency(p: TestPlatform, n: number) {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
+interface Cannon {
+  requests: { average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  timeout: number;
+  headers: Record<string, string>;
+}) => Promise<Cannon>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as Autocannon;
+
+/** Requests/s of `GET /api/agents` with the rate limiter on and off (median of interleaved rounds). */
+async function rateLimitThroughput(): Promise<{ on: number; off: number; rounds: Record<'on' | 'off', number[]> }> {
+  const seconds = Number(process.env.RATE_SECONDS ?? 5);
+  const rounds = Number(process.env.RATE_ROUNDS ?? 5);
+  // Large enough that no request is refused: the cost of counting is measured, not the refusals.
+  const huge = JSON.stringify({ free: { burst: 100_000_000, perMinute: 100_000_000 } });
+  const platforms: Record<'on' | 'off', LocalPlatform> = {
+    on: await startLocalPlatform({ settings: { API_RATE_LIMIT_ENABLED: 'true', API_RATE_LIMITS: huge } }),
+    off: await startLocalPlatform({ settings: { API_RATE_LIMIT_ENABLED: 'false' } }),
+  };
+  try {
+    const targets = {} as Record<'on' | 'off', { url: string; headers: Record<string, string> }>;
+    for (const [name, platform] of Object.entries(platforms) as ['on' | 'off', LocalPlatform][]) {
+      const token = await platform.token(`rate-${name}@bench.test`);
+      if ((await platform.api('/me', { token })).status !== 200) throw new Error(`${name}: GET /api/me failed`);
+      targets[name] = { url: `${platform.apiUrl}/agents?limit=5`, headers: { authorization: `Bearer ${token}` } };
+      await autocannon({ ...targets[name], connections: 10, duration: 2, timeout: 60 }); // warm-up
+    }
+    const results: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    for (let round = 0; round < rounds; round++) {
+      for (const name of round % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+        const r = await autocannon({ ...targets[name], connections: 10, duration: seconds, timeout: 60 });
+        if (r.non2xx || r.errors || r.timeouts)
+          throw new Error(`rate limiting ${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
+        results[name].push(r.requests.average);
+      }
+    }
+    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]!;
+    return { on: median(results.on), off: median(results.off), rounds: results };
+  } finally {
+    await Promise.all(Object.values(platforms).map((platform) => platform.stop()));
+  }
+}
+
 async function main() {
+  if (!process.argv.includes('--rate')) await meters();
+  console.log('\nAPI throughput with rate limiting on versus off (GET /api/agents, 10 connections)…');
+  const rate = await rateLimitThroughput();
+  console.log(
+    `rate limiting on: ${rate.on.toFixed(0)} req/s, off: ${rate.off.toFixed(0)} req/s, ` +
+      `on/off ${((100 * rate.on) / rate.off).toFixed(1)}% (aim: at least 95%)`,
+  );
+  // The rounds show how much the machine's own load moves the numbers.
+  const each = (list: number[]) => list.map((n) => n.toFixed(0)).join(', ');
+  console.log(`  rounds (req/s) on: ${each(rate.rounds.on)}; off: ${each(rate.rounds.off)}`);
+}
+
+async function meters() {
   const fake = await startFakeOpenAi();
   fake.fallback = answerTasks();
   fake.delayMs = MODEL_DELAY_MS;
