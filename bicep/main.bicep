@@ -57,6 +57,20 @@ param notionClientId string = ''
 @secure()
 param notionClientSecret string = ''
 
+// ---- Push notifications (leave pushBaseUrl empty to find changes by polling only) ----
+
+@description('Public https origin Google Pub/Sub and Microsoft Graph post change notifications to: the function app\'s own origin (a proxy that replaces the Authorization header would drop the token Pub/Sub signs). Empty: no push.')
+param pushBaseUrl string = ''
+
+@description('Gmail push: the Pub/Sub topic users.watch publishes to, projects/<project>/topics/<topic> (Gmail must be allowed to publish to it). Empty: Gmail is polled.')
+param gmailPushTopic string = ''
+
+@description('Gmail push: the audience configured on the topic\'s push subscription (the aud of its OIDC token).')
+param gmailPushAudience string = ''
+
+@description('Gmail push: the service account the push subscription signs its OIDC tokens as.')
+param gmailPushServiceAccount string = ''
+
 // ---- Keys (generate each with: openssl rand -base64 32) ----
 
 @description('Key that encrypts OAuth tokens at rest (base64 of 32 random bytes). Stored only in Key Vault; a new value adds a new secret version, older versions keep decrypting older tokens.')
@@ -479,6 +493,16 @@ var appSettings = {
   CONNECTOR_MAX_RETRY_DELAY_MS: '10000'
   CONNECTOR_MAX_PAGES: '10'
   SNAPSHOT_RETENTION_DAYS: '30'
+
+  // Push notifications (empty PUSH_BASE_URL: changes are polled)
+  PUSH_BASE_URL: pushBaseUrl
+  GMAIL_PUSH_TOPIC: gmailPushTopic
+  GMAIL_PUSH_AUDIENCE: gmailPushAudience
+  GMAIL_PUSH_SERVICE_ACCOUNT: gmailPushServiceAccount
+  GOOGLE_PUSH_JWKS_URL: 'https://www.googleapis.com/oauth2/v3/certs'
+  GRAPH_SUBSCRIPTION_MINUTES: '4200'
+  PUSH_RENEW_AHEAD_MINUTES: '720'
+  PUSH_RENEW_CONCURRENCY: '4'
 
   // Agents and the AI gateway
   AI_PROVIDER: aiProvider

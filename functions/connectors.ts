@@ -26,7 +26,11 @@ export const listConnectors = httpRoute({
   scope: 'connectors:read',
   response: z.object({ items: z.array(connectorView), nextCursor: z.null() }),
   async handler({ services, principal }) {
-    const items = await services.connectorService().list(principal.tenantId);
+    const [connectors, push] = await Promise.all([
+      services.connectorService().list(principal.tenantId),
+      services.pushSubscriptions().statesOf(principal.tenantId),
+    ]);
+    const items = connectors.map((c) => (push[c.id] ? { ...c, push: push[c.id] } : c));
     return ok({ items, nextCursor: null }, { headers: { 'Cache-Control': 'no-store' } });
   },
 });
@@ -42,7 +46,8 @@ export const getConnector = httpRoute({
   response: connectorView,
   async handler({ services, principal, params }) {
     const { connector, etag } = await services.connectorService().getVersioned(principal.tenantId, params.connectorId);
-    return ok(connector, { etag, headers: { 'Cache-Control': 'no-store' } });
+    const push = (await services.pushSubscriptions().statesOf(principal.tenantId))[connector.id];
+    return ok(push ? { ...connector, push } : connector, { etag, headers: { 'Cache-Control': 'no-store' } });
   },
 });
 

@@ -38,6 +38,7 @@ async function pollWatchedSources(_timer: Timer, context: InvocationContext): Pr
       pollSeconds: services.settings.EVENT_POLL_SECONDS,
       concurrency: services.settings.EVENT_POLL_CONCURRENCY,
       batch: services.settings.EVENT_POLL_BATCH,
+      startPush: (tenantId, connectorId, source) => services.pushSubscriptions().ensure(tenantId, connectorId, source),
     },
     services.clock.now(),
     durableStarter(df.getClient(context)),

@@ -24,3 +24,6 @@ import './orchestration-run';
 import './scheduler';
 import './tokens';
 import './events-triggers';
+import './hooks-graph';
+import './hooks-gmail';
+import './hooks-renewal';

@@ -33,6 +33,8 @@ import type { TriggerIndex } from '../events/trigger-index';
 import type { Coalescer } from '../events/coalescer';
 import type { ChangeProbe } from '../events/change-probe';
 import type { ChangeSignals } from '../events/change-signals';
+import type { PushSubscriptions } from '../events/push/push-subscriptions';
+import type { PushReceivers } from '../events/push/receivers';
 
 /**
  * What the composition root (services.ts) provides: each adapter and service as a lazy getter. Each context's
@@ -98,4 +100,8 @@ export interface Services {
   changeProbe: () => ChangeProbe;
   /** The seam every change notification (push or poll) calls. */
   changeSignals: () => ChangeSignals;
+  /** Push channels (Graph subscriptions, Gmail watches) of connected accounts, and their renewal. */
+  pushSubscriptions: () => PushSubscriptions;
+  /** What the endpoints providers post notifications to do. */
+  pushReceivers: () => PushReceivers;
 }

@@ -8,6 +8,7 @@ import { wireConnectors } from './wiring/connectors';
 import { wireAgents } from './wiring/agents';
 import { wireApiAccess } from './wiring/api-access';
 import { wireEvents } from './wiring/events';
+import { wirePush } from './wiring/push';
 
 export type { Services };
 
@@ -28,6 +29,7 @@ export function createServices(settings: Settings, clock: Clock = systemClock): 
     wireAgents,
     wireApiAccess,
     wireEvents,
+    wirePush,
   ])
     Object.assign(root, wire(root));
   return root;

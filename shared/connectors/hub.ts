@@ -6,6 +6,7 @@ import type { ConnectorRecord } from './connector-record';
 import { trackTokenFailures, withSafeErrors } from './provider-errors';
 import { createResilientFetch } from './resilient-fetch';
 import { cosmosSendLedger } from './send-ledger';
+import type { PushProvider } from './push';
 import type { ConnectorFamily, ConnectorHub, FamilyProviders, ProviderName } from './types';
 
 const LABEL: Record<ProviderName, Record<ConnectorFamily, string>> = {
@@ -14,12 +15,14 @@ const LABEL: Record<ProviderName, Record<ConnectorFamily, string>> = {
   notion: { mail: 'Notion', calendar: 'Notion', files: 'Notion', notes: 'Notion' },
 };
 
-type Factory<F extends ConnectorFamily> = (ctx: {
+interface FactoryContext {
   settings: Settings;
   fetch: typeof fetch;
   record: ConnectorRecord;
   store: CosmosStore;
-}) => Promise<FamilyProviders[F]>;
+}
+
+type Factory<F extends ConnectorFamily> = (ctx: FactoryContext) => Promise<FamilyProviders[F]>;
 
 /** Which vendor file serves which family. Vendor SDKs load only when a provider is first built. */
 const FACTORIES: { [F in ConnectorFamily]: Partial<Record<ProviderName, Factory<F>>> } = {
@@ -52,6 +55,14 @@ const FACTORIES: { [F in ConnectorFamily]: Partial<Record<ProviderName, Factory<
   notes: {
     notion: async ({ settings, fetch }) => (await import('./providers/notion')).createNotionProvider(settings, fetch),
   },
+};
+
+/** Which vendor file starts push channels for a provider's accounts (Notion has none: it is polled). */
+const PUSH_FACTORIES: Partial<Record<ProviderName, (ctx: FactoryContext) => Promise<PushProvider>>> = {
+  google: async ({ settings, fetch, record }) =>
+    (await import('./providers/gmail-watch')).createGmailWatch(settings, fetch, record.account),
+  microsoft: async ({ settings, fetch }) =>
+    (await import('./providers/graph-subscriptions')).createGraphSubscriptions(settings, fetch),
 };
 
 const HEALTH_ORDER = { ok: 0, expiring: 1, needs_reauth: 2, revoked: 3 } as const;
@@ -89,6 +100,14 @@ export function createConnectorHub(deps: {
         },
       );
     }
+    const { fetchImpl, tokenFailure } = connectorFetch(record);
+    const provider = await factory({ settings, fetch: fetchImpl, record, store: deps.store });
+    return withSafeErrors(provider as object, LABEL[record.provider][family], tokenFailure) as FamilyProviders[F];
+  }
+
+  /** The connector's fetch: its token (refreshed on 401), retries with backoff, revocation noticed. */
+  function connectorFetch(record: ConnectorRecord) {
+    const { tenantId, id: connectorId } = record;
     const tokens = trackTokenFailures(({ force }) => service.accessToken(tenantId, connectorId, { force }));
     const fetchImpl = createResilientFetch({
       token: tokens.token,
@@ -97,8 +116,7 @@ export function createConnectorHub(deps: {
       maxDelayMs: settings.CONNECTOR_MAX_RETRY_DELAY_MS,
       fetchImpl: deps.fetch,
     });
-    const provider = await factory({ settings, fetch: fetchImpl, record, store: deps.store });
-    return withSafeErrors(provider as object, LABEL[record.provider][family], tokens.failure) as FamilyProviders[F];
+    return { fetchImpl, tokenFailure: tokens.failure };
   }
 
   return {
@@ -115,5 +133,13 @@ export function createConnectorHub(deps: {
     calendar: (tenantId, connectorId) => build('calendar', tenantId, connectorId),
     files: (tenantId, connectorId) => build('files', tenantId, connectorId),
     notes: (tenantId, connectorId) => build('notes', tenantId, connectorId),
+    async push(tenantId, connectorId) {
+      const record = await service.record(tenantId, connectorId);
+      const factory = PUSH_FACTORIES[record.provider];
+      if (!factory || record.status !== 'active') return undefined;
+      const { fetchImpl, tokenFailure } = connectorFetch(record);
+      const provider = await factory({ settings, fetch: fetchImpl, record, store: deps.store });
+      return withSafeErrors(provider, LABEL[record.provider].notes, tokenFailure);
+    },
   };
 }

@@ -5,6 +5,7 @@
 
 import type { z } from 'zod';
 import type { connectorFamily, connectorView, providerName } from './view';
+import type { PushProvider } from './push';
 
 /** Vendors we connect to through OAuth. */
 export type ProviderName = z.infer<typeof providerName>;
@@ -280,6 +281,8 @@ export interface ConnectorHub {
   calendar(tenantId: string, connectorId: string): Promise<CalendarProvider>;
   files(tenantId: string, connectorId: string): Promise<FilesProvider>;
   notes(tenantId: string, connectorId: string): Promise<NotesProvider>;
+  /** Push channels of an active connector's provider; undefined where the provider has none (then poll). */
+  push(tenantId: string, connectorId: string): Promise<PushProvider | undefined>;
 }
 
 // ---------------------------------------------------------------- snapshots

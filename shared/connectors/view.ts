@@ -11,6 +11,18 @@ export const providerName = z.enum(['google', 'microsoft', 'notion']);
 export const connectorFamily = z.enum(['mail', 'calendar', 'files', 'notes']);
 const connectorHealth = z.enum(['ok', 'expiring', 'needs_reauth', 'revoked']);
 
+/**
+ * One source's push channel: `push` while the provider sends its changes, `polling` when the channel could not be
+ * started or renewed (changes are then found by polling; `reason` says why).
+ */
+export const pushStateView = z.object({
+  source: z.enum(['mail', 'calendar', 'files']),
+  mode: z.enum(['push', 'polling']),
+  /** When the provider stops pushing unless the channel is renewed (renewed ahead of it). */
+  expiresAt: z.string().optional(),
+  reason: z.string().optional(),
+});
+
 /** A connector as shown to the person and to other contexts. Never carries tokens. */
 export const connectorView = z.object({
   id: z.string(),
@@ -26,6 +38,8 @@ export const connectorView = z.object({
   lastRefreshedAt: z.string().optional(),
   /** Safe words about the last failure, when health is not ok. */
   lastError: z.string().optional(),
+  /** How changes of each watched source reach the app; absent when no source is pushed. */
+  push: z.array(pushStateView).optional(),
 });
 
 /** The start of a connect flow: where to send the browser, until when, and what access it asks for. */

@@ -16,6 +16,11 @@ export interface PollerDeps {
   concurrency: number;
   /** Entries taken per tick (the rest are due at the next tick). */
   batch: number;
+  /**
+   * Asks the provider to push this source's changes too, on the first look at an account's source (push receivers
+   * then call the same seam sooner; polling goes on). Failures are the push side's to report.
+   */
+  startPush?: (tenantId: string, connectorId: string, source: PollEntry['source']) => Promise<unknown>;
 }
 
 export interface PollReport {
@@ -41,6 +46,7 @@ export async function runPollTick(deps: PollerDeps, now: Date, launcher: Orchest
       const connector = await deps.connectors().find(entry.tenantId, familyOf(entry.source));
       if (connector && connector.health === 'ok') {
         const known = cursor?.connectorId === connector.id ? cursor.value : null;
+        if (known === null) await deps.startPush?.(entry.tenantId, connector.id, entry.source).catch(() => undefined);
         const seen = await deps.probe().probe(entry.tenantId, connector.id, entry.source, known);
         if (seen.changed) {
           report.changed += 1;

@@ -6,6 +6,7 @@ import { lazy } from '../../platform/lazy';
 import { connectorsPrivacy } from '../../connectors/privacy';
 import { schedulesPrivacy } from '../../schedules/privacy';
 import { eventsPrivacy } from '../../events/privacy';
+import { pushPrivacy } from '../../events/push/privacy';
 import { approvalsPrivacy } from '../../suggestions/privacy';
 import { apiAccessPrivacy } from '../../api-access/privacy';
 import { runsPrivacy } from '../../orchestration/privacy';
@@ -46,6 +47,8 @@ export function wireIdentity(root: Services): Pick<Services, 'tenants' | 'usage'
         exportInlineMaxBytes: settings.EXPORT_INLINE_MAX_BYTES,
         // Every context whose data the default export and erasure (tenant containers, blobs, orchestrations) miss.
         participants: lazy(() => [
+          // Push channels are stopped while the connectors' tokens still exist.
+          pushPrivacy(root.pushSubscriptions),
           connectorsPrivacy(root.connectorService),
           schedulesPrivacy(root.schedules),
           eventsPrivacy(root.triggers),

@@ -10,6 +10,7 @@ import { featureSettings } from './features';
 import { privacySettings } from './privacy';
 import { rateLimitSettings } from './rate-limits';
 import { apiAccessSettings } from './api-access';
+import { pushSettings } from './push';
 import { ValidationError } from '../errors';
 
 /**
@@ -26,7 +27,8 @@ export const settingsSchema = coreSettings
   .extend(featureSettings.shape)
   .extend(privacySettings.shape)
   .extend(rateLimitSettings.shape)
-  .extend(apiAccessSettings.shape);
+  .extend(apiAccessSettings.shape)
+  .extend(pushSettings.shape);
 
 export type Settings = z.infer<typeof settingsSchema>;
 
