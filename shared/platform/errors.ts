@@ -140,6 +140,18 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A body sent without a length that the platform does not hand to the app (chunked, no Content-Length). */
+export class LengthRequiredError extends AppError {
+  constructor() {
+    super(
+      411,
+      'length-required',
+      'Length required',
+      'Send the request body with a Content-Length header; a chunked body without one is not read.',
+    );
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   constructor(expected = 'application/json') {
     super(415, 'unsupported-media-type', 'Unsupported media type', `Send the request body as ${expected}.`);

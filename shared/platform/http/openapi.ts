@@ -65,6 +65,7 @@ function responses(op: OperationDoc): Record<string, unknown> {
   if (op.route.includes('{')) out['404'] = problemRef;
   if (op.method === 'PATCH' || op.method === 'PUT' || op.method === 'DELETE') out['412'] = problemRef;
   if (op.body) {
+    out['411'] = problemRef;
     out['413'] = problemRef;
     out['415'] = problemRef;
   }
