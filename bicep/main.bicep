@@ -205,6 +205,7 @@ var eventSubscriptions = [
   'notifications'
   'analytics'
   'event-runs'
+  'webhooks'
 ]
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {

@@ -27,3 +27,5 @@ import './events-triggers';
 import './hooks-graph';
 import './hooks-gmail';
 import './hooks-renewal';
+import './webhooks';
+import './webhooks-delivery';

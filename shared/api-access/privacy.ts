@@ -8,7 +8,7 @@ import type { ApiTokenService } from './token-service';
 export function apiAccessPrivacy(tokens: () => Pick<ApiTokenService, 'eraseTenant'>): PrivacyParticipant {
   return {
     name: 'api-access',
-    exportOmit: { apiTokens: ['hash'], webhooks: ['secret'] },
+    exportOmit: { apiTokens: ['hash'], webhooks: ['sealedSecret'] },
     async erase(tenantId) {
       await tokens().eraseTenant(tenantId);
     },

@@ -35,6 +35,8 @@ import type { ChangeProbe } from '../events/change-probe';
 import type { ChangeSignals } from '../events/change-signals';
 import type { PushSubscriptions } from '../events/push/push-subscriptions';
 import type { PushReceivers } from '../events/push/receivers';
+import type { WebhookService } from '../api-access/webhook-service';
+import type { WebhookDelivery } from '../api-access/webhook-delivery';
 
 /**
  * What the composition root (services.ts) provides: each adapter and service as a lazy getter. Each context's
@@ -104,4 +106,8 @@ export interface Services {
   pushSubscriptions: () => PushSubscriptions;
   /** What the endpoints providers post notifications to do. */
   pushReceivers: () => PushReceivers;
+  /** The person's webhooks and their deliveries. */
+  webhooks: () => WebhookService;
+  /** Which webhooks an event goes to, and signed delivery attempts. */
+  webhookDelivery: () => WebhookDelivery;
 }

@@ -13,6 +13,7 @@ import {
   newSuggestionsEmail,
   reminderEmail,
   runFailedEmail,
+  webhookDisabledEmail,
   type EmailSuggestion,
   type RenderedEmail,
 } from './templates';
@@ -49,6 +50,8 @@ export interface Notifier {
   reminder(tenantId: string, suggestionId: string): Promise<boolean>;
   connectorNeedsReauth(tenantId: string, connector: { provider: string; account?: string }): Promise<boolean>;
   runFailed(tenantId: string, run: { runId: string; agentName: string; error: string; at: string }): Promise<boolean>;
+  /** A webhook was turned off after its deliveries kept failing. */
+  webhookDisabled(tenantId: string, webhook: { url: string; reason: string }): Promise<boolean>;
   /** Sends the digests whose time has come. Returns how many went out. */
   sendDueDigests(): Promise<number>;
 }
@@ -217,6 +220,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!r || !r.email || r.notifications.mode === 'off') return false;
       const f = frame(tenantId, r);
       await send(r, f, runFailedEmail(f, run, `${web}/runs/${encodeURIComponent(run.runId)}`));
+      return true;
+    },
+
+    async webhookDisabled(tenantId, webhook) {
+      const r = await deps.recipient(tenantId);
+      if (!r || !r.email || r.notifications.mode === 'off') return false;
+      const f = frame(tenantId, r);
+      await send(r, f, webhookDisabledEmail(f, webhook, `${web}/settings/api-access`));
       return true;
     },
 

@@ -170,3 +170,23 @@ export function runFailedEmail(
     text: `Hi ${frame.displayName},\n\n${intro}\n\nSee the run: ${runUrl}\n${footerText(frame)}`,
   };
 }
+
+export function webhookDisabledEmail(
+  frame: Frame,
+  webhook: { url: string; reason: string },
+  settingsUrl: string,
+): RenderedEmail {
+  const subject = 'A webhook was turned off: its endpoint kept failing';
+  const intro =
+    `We stopped sending events to ${webhook.url}: ${webhook.reason} ` +
+    'Check the receiver, then turn the webhook back on in Settings → API access (you can redeliver what it missed).';
+  return {
+    subject,
+    html: layout(
+      frame,
+      subject,
+      `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(settingsUrl)}">Open API access</a></p>`,
+    ),
+    text: `Hi ${frame.displayName},\n\n${intro}\n\nOpen API access: ${settingsUrl}\n${footerText(frame)}`,
+  };
+}
