@@ -134,7 +134,12 @@ export async function checkTarget(raw: string, opts: Pick<SafeFetchOptions, 'all
   const url = checkUrlShape(raw, opts.allowLoopback);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) checkAll(host, [{ address: host, family: isIP(host) as 4 | 6 }], opts.allowLoopback);
-  else checkAll(host, await (opts.resolve ?? systemResolver)(host), opts.allowLoopback);
+  else {
+    const addresses = await (opts.resolve ?? systemResolver)(host).catch(() => {
+      throw new UnsafeTargetError(`${host} does not resolve to any address.`);
+    });
+    checkAll(host, addresses, opts.allowLoopback);
+  }
   return url;
 }
 

@@ -130,6 +130,8 @@ export function createWebhookService(deps: WebhookServiceDeps): WebhookService {
     },
 
     async update(tenantId, webhookId, input, actor, ifMatch) {
+      // Another person's webhook is a 404 before anything about the body is said.
+      assertIfMatch(ifMatch, await service.get(tenantId, webhookId));
       if (input.url) await check(input.url);
       let before: WebhookDoc | undefined;
       const saved = await hooks.update(tenantId, webhookId, (current) => {
