@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConnectFlowError } from '../shared/connectors/oauth/connect-flow-errors';
+import { ConnectFlowError, startedElsewhere } from '../shared/connectors/oauth/connect-flow-errors';
+import { PROVIDER_LABEL } from '../shared/connectors/access-tokens';
 import { authorizationStartView, connectorFamily, connectorView, providerName } from '../shared/connectors/view';
 import {
   browserNonceOf,
@@ -56,7 +57,7 @@ export const authorizeConnector = httpRoute({
   method: 'POST',
   route: 'connectors/{provider}/authorize',
   summary:
-    'Starts connecting an account: returns the provider sign-in URL (OAuth code flow with PKCE) and sets a cookie binding the sign-in to this browser',
+    'Starts connecting an account: checks the request and returns a single-use start ticket, which the browser posts to startUrl (a top-level navigation) within two minutes',
   tags: ['connectors'],
   params: z.object({ provider }),
   body: z
@@ -71,13 +72,50 @@ export const authorizeConnector = httpRoute({
     .strict()
     .default({}),
   response: authorizationStartView,
-  async handler({ services, principal, params, body, request }) {
+  async handler({ services, principal, params, body }) {
+    const issued = await services.connectorService().issueStartTicket(principal.tenantId, params.provider, body ?? {});
+    const startUrl = `${services.settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/connectors/${params.provider}/start`;
+    return ok({ startUrl, ...issued }, { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+/** The origins a start may be posted from: the web app's and the API's own (they are one in the linked setup). */
+function startOriginAllowed(origin: string | null, settings: { WEB_BASE_URL: string; PUBLIC_BASE_URL: string }) {
+  const allowed = [settings.WEB_BASE_URL, settings.PUBLIC_BASE_URL].map((url) => new URL(url).origin);
+  return origin !== null && allowed.includes(origin);
+}
+
+const continuePage = (label: string, authorizationUrl: string) => {
+  const url = escapeHtml(authorizationUrl);
+  return renderPage(
+    `Continue to ${label}`,
+    `<h1>Continue to ${escapeHtml(label)}</h1><p>Taking you to ${escapeHtml(label)} to choose what to share.</p><p><a href="${url}">Continue</a></p>`,
+  ).replace('<title>', `<meta http-equiv="refresh" content="0;url=${url}"><title>`);
+};
+
+export const startConnectorAuthorization = httpRoute({
+  name: 'startConnectorAuthorization',
+  method: 'POST',
+  route: 'connectors/{provider}/start',
+  summary:
+    "Where the web app's browser posts a start ticket (a top-level form post, from the web app's origin only): binds the sign-in to this browser with a cookie on the API's origin and continues to the provider",
+  tags: ['connectors'],
+  auth: 'none',
+  errorFormat: 'html',
+  produces: 'text/html',
+  params: z.object({ provider }),
+  bodyFormat: 'form',
+  body: z.object({ ticket: z.string().max(200) }),
+  async handler({ services, params, body, request }) {
+    // Browsers send Origin with every form post: a page elsewhere cannot start a flow with a ticket it obtained.
+    if (!startOriginAllowed(request.headers.get('origin'), services.settings)) throw startedElsewhere();
     // A second start in the same browser (another tab, a double click) keeps the nonce, so both sign-ins stay valid.
     const nonce = browserNonceOf(request.headers.get('cookie'), params.provider) ?? newBrowserNonce();
-    const start = await services.connectorService().authorize(principal.tenantId, params.provider, body ?? {}, nonce);
+    const authorizationUrl = await services.connectorService().authorize(params.provider, body.ticket, nonce);
     const { CONNECTOR_STATE_TTL_SECONDS, PUBLIC_BASE_URL } = services.settings;
+    // A page, not a redirect: the web app's CSP (form-action) would refuse a redirect of its form to the provider.
     return {
-      ...ok(start, { headers: { 'Cache-Control': 'no-store' } }),
+      ...html(continuePage(PROVIDER_LABEL[params.provider], authorizationUrl)),
       cookies: [setFlowCookie(params.provider, nonce, CONNECTOR_STATE_TTL_SECONDS, PUBLIC_BASE_URL)],
     };
   },

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import type { Settings } from '../platform/config';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
@@ -13,14 +12,19 @@ import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } 
 import { lookupAccount } from './oauth/account-identity';
 import { createOAuthClient, type OAuthClient, type TokenSet } from './oauth/oauth-client';
 import { codeNotExchanged, ConnectFlowError, refusedAtProvider, unusableState } from './oauth/connect-flow-errors';
-import { consentUrl, planConsent } from './oauth/consent-url';
 import { familiesGranted, oauthProviderConfig, type OAuthProviderConfig } from './oauth/provider-configs';
 import { createOAuthStateStore, StateError, type OAuthStateStore } from './oauth/state-store';
+import { createStartTickets } from './oauth/start-tickets';
+import {
+  createConnectStart,
+  type ConnectRequest,
+  type ConnectStart,
+  type IssuedStartTicket,
+} from './oauth/connect-start';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
 import { createAccessTokens, PROVIDER_LABEL, type AccessTokens } from './access-tokens';
-import type { ConnectorFamily, ConnectorInfo, FamilyNeed, ProviderName } from './types';
-import type { authorizationStartView } from './view';
+import type { ConnectorInfo, FamilyNeed, ProviderName } from './types';
 
 export interface ConnectorServiceDeps {
   settings: Settings;
@@ -40,9 +44,6 @@ export interface ConnectorServiceDeps {
   allowNewConnector?: (tenantId: string) => Promise<void>;
 }
 
-/** The start of a connect flow (`authorizationStartView`). */
-export type AuthorizationStart = z.infer<typeof authorizationStartView>;
-
 /**
  * Connections to vendors: OAuth (authorization code + PKCE), encrypted token storage, refresh ahead of expiry with
  * one refresh in flight per connector, health, disconnect with revocation. Tokens never leave this class except as
@@ -51,6 +52,7 @@ export type AuthorizationStart = z.infer<typeof authorizationStartView>;
 export class ConnectorService {
   private readonly repo: TenantRepository<ConnectorRecord>;
   private readonly states: OAuthStateStore;
+  private readonly start: ConnectStart;
   private readonly oauth: OAuthClient;
   private readonly fetchImpl: typeof fetch;
   private readonly tokens: AccessTokens;
@@ -66,6 +68,14 @@ export class ConnectorService {
     this.fetchImpl = deps.fetch ?? fetch;
     this.oauth = deps.oauth ?? createOAuthClient({ fetch: this.fetchImpl, now: () => deps.clock.now().getTime() });
     this.tokens = createAccessTokens({ ...deps, repo: this.repo, oauth: this.oauth });
+    this.start = createConnectStart({
+      config: (provider) => this.config(provider),
+      redirectUri: (provider) => this.redirectUri(provider),
+      connector: (tenantId, connectorId) => this.repo.getOrThrow(tenantId, connectorId),
+      installedNeeds: deps.installedNeeds,
+      states: this.states,
+      tickets: createStartTickets({ store: deps.store, clock: deps.clock }),
+    });
   }
 
   private get refreshAheadMs() {
@@ -106,39 +116,14 @@ export class ConnectorService {
     return { connector: this.info(record), etag: record._etag };
   }
 
-  /** Starts a connection: the URL to send the person to. `browserNonce` is in the starting browser's flow cookie. */
-  async authorize(
-    tenantId: string,
-    provider: ProviderName,
-    request: { families?: ConnectorFamily[]; scopes?: string[]; connectorId?: string },
-    browserNonce: string,
-  ): Promise<AuthorizationStart> {
-    const config = this.config(provider);
-    if (!config.clientId || !config.clientSecret) {
-      throw new AppError(
-        503,
-        'provider-not-configured',
-        'Provider not available',
-        `${PROVIDER_LABEL[provider]} is not set up on this installation.`,
-      );
-    }
-    const existing = request.connectorId ? await this.repo.getOrThrow(tenantId, request.connectorId) : undefined;
-    const installed = (await this.deps.installedNeeds?.(tenantId)) ?? [];
-    const { families, scopes } = planConsent(provider, config, request, installed, existing);
-    const { state, codeChallenge, expiresAt } = await this.states.create(
-      { tenantId, provider, families, scopes, connectorId: request.connectorId },
-      browserNonce,
-    );
-    const authorizationUrl = consentUrl(config, {
-      clientId: config.clientId,
-      redirectUri: this.redirectUri(provider),
-      state,
-      codeChallenge,
-      scopes,
-      // Google adds every scope granted before when asked to: not when this consent drops one.
-      dropsScopes: existing?.scopes.some((scope) => !scopes.includes(scope)) ?? false,
-    });
-    return { authorizationUrl, expiresAt, families, scopes };
+  /** Checks and plans a connection for the signed-in person and issues its start ticket (see connect-start). */
+  issueStartTicket(tenantId: string, provider: ProviderName, request: ConnectRequest): Promise<IssuedStartTicket> {
+    return this.start.issueTicket(tenantId, provider, request);
+  }
+
+  /** Redeems a start ticket in the browser that posted it: the provider's sign-in URL (see connect-start). */
+  authorize(provider: ProviderName, ticket: string, browserNonce: string): Promise<string> {
+    return this.start.authorize(provider, ticket, browserNonce);
   }
 
   /**

@@ -44,7 +44,10 @@ export const connectorView = z.object({
 
 /** The start of a connect flow: where to send the browser, until when, and what access it asks for. */
 export const authorizationStartView = z.object({
-  authorizationUrl: z.string().url(),
+  /** Where the browser posts `ticket` (a form, `application/x-www-form-urlencoded`): the API's own origin. */
+  startUrl: z.string().url(),
+  /** Single use, for this person only, valid until `expiresAt` (two minutes). */
+  ticket: z.string(),
   expiresAt: z.string(),
   families: z.array(connectorFamily),
   scopes: z.array(z.string()),

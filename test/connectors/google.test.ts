@@ -9,11 +9,15 @@ import { createSnapshotStore } from '../../shared/connectors/snapshots/snapshot-
 import {
   connectorRecords,
   consent,
+  continueUrlOf,
   openCallback,
+  postTicket,
   servicesOf,
   signIn,
   startFlow,
+  startTicket,
   storedTokens,
+  webOrigin,
 } from '../support/connectors';
 
 describe('Google connector against the emulator, through the real OAuth code flow', () => {
@@ -146,25 +150,23 @@ describe('Google connector against the emulator, through the real OAuth code flo
   });
 
   it('asks only for the scopes of what is requested (pack scopes map to families)', async () => {
-    const start = await api('/connectors/google/authorize', {
-      method: 'POST',
-      json: { scopes: ['https://www.googleapis.com/auth/gmail.readonly'] },
-    });
-    const body = (await start.json()) as { families: string[]; scopes: string[]; authorizationUrl: string };
-    assert.deepEqual(body.families, ['mail']);
-    const scope = new URL(body.authorizationUrl).searchParams.get('scope')!;
+    const body = { scopes: ['https://www.googleapis.com/auth/gmail.readonly'] };
+    const start = await startFlow(platform, token, 'google', body);
+    const issued = (await (await api('/connectors/google/authorize', { method: 'POST', json: body })).json()) as {
+      families: string[];
+    };
+    assert.deepEqual(issued.families, ['mail']);
+    const scope = new URL(start.authorizationUrl).searchParams.get('scope')!;
     assert.match(scope, /gmail\.readonly/);
     assert.doesNotMatch(scope, /gmail\.(modify|send)/, 'read-only while no installed agent sends or writes');
     assert.doesNotMatch(scope, /calendar|drive/);
-    assert.equal(new URL(body.authorizationUrl).searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(new URL(start.authorizationUrl).searchParams.get('code_challenge_method'), 'S256');
     // Incremental consent on an existing connection keeps what it has and adds what is asked.
-    const extend = await api('/connectors/google/authorize', {
-      method: 'POST',
-      json: { families: ['mail'], connectorId },
-    });
-    const extended = (await extend.json()) as { families: string[]; authorizationUrl: string };
+    const extend = await startTicket(platform, token, 'google', { families: ['mail'], connectorId });
+    const extended = (await extend.response.json()) as { families: string[] };
     assert.deepEqual(extended.families.sort(), ['calendar', 'files', 'mail']);
-    const extendScopes = new URL(extended.authorizationUrl).searchParams.get('scope')!.split(' ');
+    const extendPage = await postTicket(extend.startUrl, extend.ticket, { origin: webOrigin(platform) });
+    const extendScopes = new URL(continueUrlOf(await extendPage.text())).searchParams.get('scope')!.split(' ');
     assert.ok(
       !extendScopes.some((s) => /gmail\.(send|modify)$|calendar\.events$|drive\.file$/.test(s)),
       'no write scope while no agent writes',
@@ -179,8 +181,7 @@ describe('Google connector against the emulator, through the real OAuth code flo
 
   it('asks to send only while an agent that sends is installed, and stops asking once it is removed', async () => {
     const scopesAsked = async () => {
-      const start = await api('/connectors/google/authorize', { method: 'POST', json: { connectorId } });
-      const url = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
+      const url = new URL((await startFlow(platform, token, 'google', { connectorId })).authorizationUrl);
       return {
         scope: url.searchParams.get('scope')!.split(' '),
         incremental: url.searchParams.has('include_granted_scopes'),

@@ -183,8 +183,8 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
   });
 
   it('Notion: connect, search, read a page, create and archive a page; Retry-After is honoured', async () => {
-    const { authorizationUrl, cookie, response: start } = await startFlow(platform, token, 'notion');
-    const { families } = (await start.json()) as { families: string[] };
+    const { authorizationUrl, cookie, issued } = await startFlow(platform, token, 'notion');
+    const { families } = issued;
     assert.deepEqual(families, ['notes']);
     const consented = await fetch(authorizationUrl, { redirect: 'manual' });
     const done = await openCallback(consented.headers.get('location')!, cookie);

@@ -32,30 +32,90 @@ function signInForm(page: string, email: string): { action: string; fields: Reco
   throw new Error(`no sign-in button for ${email}`);
 }
 
-/** The `name=value` of the flow cookie an authorize answer sets, as the browser would send it back. */
+/** The `name=value` of the flow cookie a start answer sets, as the browser would send it back. */
 function flowCookieOf(response: Response): string {
   const set = response.headers.getSetCookie().find((c) => c.startsWith('connect_flow_'));
-  assert.ok(set, 'authorize sets the flow cookie');
+  assert.ok(set, 'the start sets the flow cookie');
   return set.split(';')[0]!;
 }
 
-/** Starts a flow as the web app does (POST authorize with the bearer): the provider URL and this browser's cookie. */
+const unescapeHtml = (text: string) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** Where the start's continue page sends the browser (its meta refresh): the provider's consent URL. */
+export function continueUrlOf(page: string): string {
+  const url = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(page)?.[1];
+  assert.ok(url, 'the start page continues to the provider');
+  return unescapeHtml(url);
+}
+
+/** The web app's origin, where a person's browser posts start tickets from. */
+export const webOrigin = (platform: LocalPlatform) => new URL(platform.settings.WEB_BASE_URL!).origin;
+
+/**
+ * Posts a start ticket as a browser submits the web app's form: a top-level POST with the page's Origin (the web
+ * app's unless `origin` says otherwise) and the cookies this browser holds for the API.
+ */
+export function postTicket(
+  startUrl: string,
+  ticket: string,
+  browser: { origin: string | null; cookie?: string },
+): Promise<Response> {
+  return fetch(startUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(browser.origin === null ? {} : { origin: browser.origin }),
+      ...(browser.cookie ? { cookie: browser.cookie } : {}),
+    },
+    body: new URLSearchParams({ ticket }),
+    redirect: 'manual',
+  });
+}
+
+/** The answer of `POST /connectors/{provider}/authorize`. */
+interface Issued {
+  startUrl: string;
+  ticket: string;
+  expiresAt: string;
+  families: string[];
+  scopes: string[];
+}
+
+/** Asks for a start ticket as the web app does (POST authorize with the bearer). */
+export async function startTicket(
+  platform: LocalPlatform,
+  token: string,
+  provider: 'google' | 'microsoft' | 'notion',
+  body: Record<string, unknown> = {},
+): Promise<Issued & { response: Response }> {
+  const response = await platform.api(`/connectors/${provider}/authorize`, { method: 'POST', token, json: body });
+  assert.equal(response.status, 200, await response.clone().text());
+  return { ...((await response.clone().json()) as Issued), response };
+}
+
+/**
+ * Starts a flow as the web app in a browser does: a start ticket with the bearer, posted from the web app's page.
+ * Returns the provider URL, this browser's flow cookie, the ticket's answer (`issued`) and the start's answer.
+ */
 export async function startFlow(
   platform: LocalPlatform,
   token: string,
   provider: 'google' | 'microsoft' | 'notion',
   body: Record<string, unknown> = {},
   cookie?: string,
-): Promise<{ authorizationUrl: string; cookie: string; response: Response }> {
-  const response = await platform.api(`/connectors/${provider}/authorize`, {
-    method: 'POST',
-    token,
-    json: body,
-    headers: cookie ? { cookie } : {},
-  });
+): Promise<{ authorizationUrl: string; cookie: string; response: Response; issued: Issued }> {
+  const { startUrl, ticket, expiresAt, families, scopes } = await startTicket(platform, token, provider, body);
+  const issued = { startUrl, ticket, expiresAt, families, scopes };
+  const response = await postTicket(issued.startUrl, issued.ticket, { origin: webOrigin(platform), cookie });
   assert.equal(response.status, 200, await response.clone().text());
-  const { authorizationUrl } = (await response.clone().json()) as { authorizationUrl: string };
-  return { authorizationUrl, cookie: flowCookieOf(response), response };
+  const authorizationUrl = continueUrlOf(await response.clone().text());
+  return { authorizationUrl, cookie: flowCookieOf(response), response, issued };
 }
 
 /** Picks `email` on the emulator's sign-in page; returns where the provider sends the browser back (our callback). */
@@ -78,7 +138,7 @@ export const openCallback = (callbackUrl: string, cookie?: string) =>
   fetch(callbackUrl, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 
 /**
- * The real authorization code flow, as a browser would do it: ask the API for the URL (keeping its cookie), open the
+ * The real authorization code flow, as a browser would do it: start it (keeping the API's cookie), open the
  * provider's sign-in page, pick the account, follow the redirect back to our callback with the cookie. Returns the
  * callback URL and its response.
  */

@@ -5,6 +5,7 @@ import { clientBindingData } from '../../local/durable/http-api';
 import { createServices, type Services } from '../../shared/app/services';
 import { loadSettings } from '../../shared/platform/config';
 
+import { startFlow } from './connectors';
 import { eventually } from './eventually';
 
 export { eventually };
@@ -70,19 +71,12 @@ export async function startTestPlatform(opts: StartOptions = {}): Promise<TestPl
       return { email, token, tenantId: me.body.tenantId };
     },
     async connectGoogle(person) {
-      // As the web app in a browser: POST authorize (which may set a cookie binding the sign-in to this browser),
-      // pick the account on the provider page, then open the callback with the cookies the browser holds.
-      const start = await platform.api('/connectors/google/authorize', {
-        method: 'POST',
-        token: person.token,
-        json: { families: ['mail', 'calendar', 'files'] },
-      });
-      if (start.status !== 200) throw new Error(`authorize answered ${start.status}: ${await start.text()}`);
-      const cookie = start.headers
-        .getSetCookie()
-        .map((c) => c.split(';')[0]!)
-        .join('; ');
-      const url = new URL(((await start.json()) as { authorizationUrl: string }).authorizationUrl);
+      // As the web app in a browser: a start ticket with the bearer, posted from the web app's page (the API sets the
+      // cookie binding the sign-in to this browser), the account picked on the provider page, then the callback
+      // opened with the cookie the browser holds.
+      const start = await startFlow(platform, person.token, 'google', { families: ['mail', 'calendar', 'files'] });
+      const { cookie } = start;
+      const url = new URL(start.authorizationUrl);
       const form = new URLSearchParams({ email: 'alex.morgan@gmail.example' });
       for (const key of [
         'redirect_uri',

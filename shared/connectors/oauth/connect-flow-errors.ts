@@ -1,5 +1,6 @@
 import { AppError } from '../../platform/errors';
 import { GrantRejectedError } from './oauth-client';
+import type { StartTicketError } from './start-tickets';
 import type { StateError } from './state-store';
 
 /** An OAuth flow that ended badly, shown to the person as a plain page. */
@@ -46,6 +47,30 @@ export function unusableState(err: StateError): ConnectFlowError {
   const [status, text] = STATE_PAGES[err.reason];
   return new ConnectFlowError(status, 'Connection failed', text);
 }
+
+const TICKET_PAGES: Record<StartTicketError['reason'], [number, string]> = {
+  malformed: [400, 'This link to start connecting is not valid. Start again from the Connections page.'],
+  unknown: [
+    409,
+    'This link to start connecting was already used. If your account is not connected yet, start again from the Connections page.',
+  ],
+  expired: [410, 'This link to start connecting has expired. Start again from the Connections page.'],
+  'wrong-provider': [400, 'This link to start connecting is not valid. Start again from the Connections page.'],
+};
+
+/** The start ticket could not be used (malformed, used before, expired or for another provider). */
+export function unusableTicket(err: StartTicketError): ConnectFlowError {
+  const [status, text] = TICKET_PAGES[err.reason];
+  return new ConnectFlowError(status, 'Connection not started', text);
+}
+
+/** A start posted from a page that is not the web app: someone else's link, never the person's own click. */
+export const startedElsewhere = () =>
+  new ConnectFlowError(
+    403,
+    'Connection not started',
+    'Connecting an account can only be started from the Connections page of Personal Agents. Nothing was connected.',
+  );
 
 /** The code could not be exchanged for tokens: refused by the provider, or the provider could not be reached. */
 export function codeNotExchanged(label: string, err: unknown): ConnectFlowError {

@@ -11,6 +11,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { apiRequest } from '../api/client';
+import { postStartTicket } from '../api/connect-start';
 import { useApiMutation, useApiQuery } from '../api/hooks';
 import type { AuthorizationStart, Connector, Page } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
@@ -49,11 +50,11 @@ export function ConnectorsPage() {
     setStarting(provider);
     setAuthError(null);
     try {
-      const { authorizationUrl } = await apiRequest<AuthorizationStart>(`/connectors/${provider}/authorize`, {
+      const start = await apiRequest<AuthorizationStart>(`/connectors/${provider}/authorize`, {
         method: 'POST',
         body: connectorId ? { connectorId } : {},
       });
-      window.location.assign(authorizationUrl);
+      postStartTicket(start);
     } catch (err) {
       setAuthError(err);
       setStarting(null);
