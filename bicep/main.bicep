@@ -11,6 +11,10 @@ param environmentName string
 @description('Azure region for the resources (one that offers Flex Consumption).')
 param location string
 
+@description('How the web app reaches the API. direct: the API answers on the function app\'s own address, with CORS for the static web app\'s origin only and the bearer token in Authorization (the static web app is on the Free plan). linked: the function app is the static web app\'s linked backend (Standard plan) and the API shares the web app\'s origin under /api; Static Web Apps documents linking for Consumption, Premium and Dedicated function apps, not for Flex Consumption.')
+@allowed(['direct', 'linked'])
+param webApiMode string = 'direct'
+
 @description('Region of the static web app (Static Web Apps run in a few regions: westus2, centralus, eastus2, westeurope, eastasia).')
 param staticWebAppLocation string = 'westeurope'
 
@@ -179,6 +183,7 @@ var taskHubName = 'agents'
 var deployOpenAi = aiProvider == 'azure-openai'
 var useDurableTaskScheduler = durableBackend == 'durable-task-scheduler'
 var publicNetworkAccess = privateNetworking ? 'Disabled' : 'Enabled'
+var linkedBackend = webApiMode == 'linked'
 
 // Every Cosmos container of shared/platform/cosmos/containers.ts (test/deploy checks the two agree).
 var cosmosContainers = [
@@ -380,6 +385,8 @@ module web 'modules/static-web-app.bicep' = {
     name: names.staticWebApp
     location: staticWebAppLocation
     tags: union(tags, { 'azd-service-name': 'web' })
+    // Only a linked backend needs the Standard plan.
+    sku: linkedBackend ? 'Standard' : 'Free'
   }
 }
 
@@ -420,9 +427,10 @@ var appSettings = {
 
   // Core
   APP_ENV: 'azure'
-  // One origin for the SPA and the API (the function app is the static web app's linked backend): OAuth redirect
-  // URIs, emailed links and the connectors' browser-binding cookie all use it.
-  PUBLIC_BASE_URL: web.outputs.url
+  // The API's public address (OAuth redirect URIs, the connect flow's start, the OpenAPI server): the static web app's
+  // with a linked backend; empty for the function app's own, which its module fills in once the app has a host name.
+  PUBLIC_BASE_URL: linkedBackend ? web.outputs.url : ''
+  // Where people are sent back to (OAuth callbacks, emailed links).
   WEB_BASE_URL: web.outputs.url
   AZURE_CLIENT_ID: identity.outputs.clientId
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
@@ -446,8 +454,8 @@ var appSettings = {
   // Only the web app's delegated tokens with the API's scope are accepted (never app-only tokens).
   AUTH_ALLOWED_CLIENT_IDS: authSpaClientId
   AUTH_REQUIRED_SCOPE: 'access_as_user'
-  // Static Web Apps overwrites Authorization on requests it proxies to the linked function app.
-  AUTH_TOKEN_HEADER: 'x-client-authorization'
+  // Static Web Apps overwrites Authorization on requests it proxies to a linked function app.
+  AUTH_TOKEN_HEADER: linkedBackend ? 'x-client-authorization' : 'authorization'
   AUTH_API_SCOPE: 'openid profile email offline_access api://${authApiClientId}/access_as_user'
 
   // Suggestions, approvals and email
@@ -618,6 +626,9 @@ module functionApp 'modules/function-app.bicep' = {
     deploymentIdentityId: deploymentIdentity.outputs.id
     deploymentContainerUrl: '${deploymentStorage.outputs.blobEndpoint}${deploymentContainerName}'
     appSettings: union(appSettings, durableSettings)
+    publicBaseUrlIsOwnAddress: !linkedBackend
+    // Browsers call the API across origins only from the web app, with the bearer token (no cookies).
+    corsAllowedOrigins: linkedBackend ? [] : [web.outputs.url]
     // With queues and tables, Durable work is found by polling: keep one instance of the durable group ready so
     // orchestrations and timers do not wait for a scale-from-zero decision (Flex Consumption guidance).
     alwaysReady: useDurableTaskScheduler ? [] : [{ name: 'durable', instanceCount: 1 }]
@@ -629,8 +640,8 @@ module functionApp 'modules/function-app.bicep' = {
   dependsOn: [roles, privateEndpoints]
 }
 
-// https://<static web app>/api/* is proxied to the function app.
-module webBackend 'modules/static-web-app-backend.bicep' = {
+// linked: https://<static web app>/api/* is proxied to the function app.
+module webBackend 'modules/static-web-app-backend.bicep' = if (linkedBackend) {
   name: 'static-web-app-backend'
   scope: rg
   params: {
@@ -644,7 +655,8 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_TENANT_ID string = tenant().tenantId
 output WEB_URL string = web.outputs.url
-output API_URL string = '${web.outputs.url}/api'
+output API_URL string = linkedBackend ? '${web.outputs.url}/api' : '${functionApp.outputs.url}/api'
+output WEB_API_MODE string = webApiMode
 output FUNCTION_APP_NAME string = functionApp.outputs.name
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output KEY_VAULT_NAME string = keyVault.outputs.name

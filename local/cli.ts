@@ -1,8 +1,8 @@
 /**
- * `npm run host -- [--app <dir>] [--port <n>] [--data <dir>] [--ports default|random|reuse] [--services a,b]
+ * `npm run host -- [--app <dir>] [--port <n>] [--web-port <n>] [--data <dir>] [--ports default|random|reuse] [--services a,b]
  *                  [--set NAME=VALUE ...] [--ready-probe <path>]`
  * Hosts a Functions v4 Node app with its embedded parts and prints one machine-readable line when ready:
- *   LOCAL_RUNTIME_READY {"origin":"http://localhost:7071","ports":{...},"dataDir":"...","pid":123}
+ *   LOCAL_RUNTIME_READY {"origin":"http://localhost:7071","webOrigin":undefined,"ports":{...},"dataDir":"...","pid":123}
  * With --ready-probe (e.g. /api/health) that line waits until a GET of the path on the app answers 200, so the app has
  * done its first-request work (store clients, containers) before anyone is told it is ready.
  * Stops gracefully on SIGINT/SIGTERM (and when the process that started it with an IPC channel goes away).
@@ -15,6 +15,7 @@ const HELP = `Usage: npm run host -- [options]
   --port <n>         HTTP port (default: 7071; 0 = any free port)
   --data <dir>       data folder for stores, queues and Durable state (default: <app>/.local)
   --ports <mode>     default | random | reuse (ports of the last run with this data folder)
+  --web-port <n>     also serve the web app on http://127.0.0.1:<n> (0 = any free port), calling the API across origins
   --services <list>  embedded services to start, comma-separated (default: all)
   --set NAME=VALUE   an app setting that overrides everything else (repeatable)
   --ready-probe <p>  a path on the app (e.g. /api/health) that must answer 200 before the runtime reports ready
@@ -24,6 +25,7 @@ function parseArgs(argv: string[]) {
   const out = {
     app: join(__dirname, '..'),
     port: undefined as number | undefined,
+    webPort: undefined as number | undefined,
     data: undefined as string | undefined,
     ports: 'default' as PortMode,
     services: undefined as string[] | undefined,
@@ -47,6 +49,13 @@ function parseArgs(argv: string[]) {
         if (!Number.isInteger(n) || n < 0 || n > 65535)
           throw new Error('--port must be a port number (0 = any free port).');
         out.port = n;
+        break;
+      }
+      case '--web-port': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          throw new Error('--web-port must be a port number (0 = any free port).');
+        out.webPort = n;
         break;
       }
       case '--data':
@@ -128,6 +137,7 @@ async function main(): Promise<void> {
     dataDir,
     overrides: args.overrides,
     services: args.services,
+    webPort: args.webPort,
     portMode: args.port === 0 && args.ports === 'default' ? 'random' : args.ports,
   });
   let stopping: Promise<void> | undefined;
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
   console.log(platform.summary);
   console.log(`Ready in ${Math.round(performance.now() - started)} ms. Press Ctrl+C to stop.`);
   console.log(
-    `LOCAL_RUNTIME_READY ${JSON.stringify({ origin: platform.origin, ports: platform.ports, dataDir: platform.dataDir, pid: process.pid })}`,
+    `LOCAL_RUNTIME_READY ${JSON.stringify({ origin: platform.origin, webOrigin: platform.webOrigin, ports: platform.ports, dataDir: platform.dataDir, pid: process.pid })}`,
   );
 }
 

@@ -38,11 +38,19 @@ export interface RuntimeOptions {
   portMode?: PortMode;
   /** The built web app to serve (default: <appDir>/web/dist). */
   webDist?: string;
+  /**
+   * Also serve the web app on its own origin, http://127.0.0.1:<webPort> (0 = any free port), another site than the
+   * API's http://localhost:<port>: it calls the API across origins, as with webApiMode direct in Azure. WEB_BASE_URL
+   * and CORS name it.
+   */
+  webPort?: number;
   log?: (message: string) => void;
 }
 
 export interface RunningPlatform {
   origin: string;
+  /** The web app's own origin, with `webPort`. */
+  webOrigin?: string;
   port: number;
   dataDir: string;
   settings: Record<string, string>;
@@ -100,6 +108,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
   const origin = `http://localhost:${server.port}`;
   followPort(settings, defaultPort, server.port);
   Object.assign(settings, { WEBSITE_HOSTNAME: `localhost:${server.port}`, AZURE_FUNCTIONS_ENVIRONMENT: 'Development' });
+  const webServer =
+    options.webPort === undefined ? undefined : await listenRuntimeServer(options.webPort, '127.0.0.1', log);
+  const webOrigin = webServer ? `http://127.0.0.1:${webServer.port}` : undefined;
+  if (webServer) {
+    ports.web = webServer.port;
+    settings.WEB_BASE_URL = webOrigin!;
+  }
   Object.assign(settings, options.overrides ?? {});
 
   const started: EmbeddedService[] = [];
@@ -113,6 +128,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
     const steps: string[] = [];
     const step = (what: string) => steps.push(`${what} ${Math.round(performance.now() - t0)} ms`);
     await server.close(10_000);
+    await webServer?.close(10_000);
     step('http');
     await timers?.stop().catch((err) => log(`Timers: ${(err as Error).message}`));
     await broker?.stop().catch((err) => log(`Broker: ${(err as Error).message}`));
@@ -212,9 +228,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
 
     const httpFunctions = httpFunctionsOf(core);
     const prefix = host.routePrefix ? `/${host.routePrefix.toLowerCase()}` : '';
-    const serveSpa = createSpaHandler(resolve(options.webDist ?? join(appDir, 'web/dist')));
+    const webDist = resolve(options.webDist ?? join(appDir, 'web/dist'));
+    const serveSpa = createSpaHandler(webDist);
     const handlers = started.filter((s) => s.handle);
-    const cors = { origins: local.corsOrigins, credentials: local.corsCredentials };
+    const cors = {
+      origins: [...local.corsOrigins, ...(webOrigin ? [webOrigin] : [])],
+      credentials: local.corsCredentials,
+    };
     const activeBroker = broker;
 
     server.ready(async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -241,6 +261,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
       serveSpa(req, res, url);
     });
 
+    if (webServer) {
+      const serveWeb = createSpaHandler(webDist, { apiOrigin: origin });
+      webServer.ready(async (req, res, url) => serveWeb(req, res, url));
+    }
     broker.start();
     timers = createTimerHost({ core, settings, statusFile: join(dataDir, 'timers.json'), log });
     await timers.start();
@@ -250,6 +274,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
     const summary = [
       `Local runtime for ${appDir}`,
       `  App:        ${origin}  (API under ${origin}${prefix || '/'})`,
+      ...(webOrigin ? [`  Web app:    ${webOrigin}  (calls the API across origins)`] : []),
       ...started.flatMap((s) => [
         `  ${s.name.padEnd(11)} ${Object.entries(s.env)
           .filter(([k]) => /ENDPOINT|ISSUER|URL|PORT/i.test(k))
@@ -266,6 +291,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<RunningPlat
 
     return {
       origin,
+      webOrigin,
       port: server.port,
       dataDir,
       settings: { ...settings },

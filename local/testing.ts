@@ -14,7 +14,8 @@
  * Options: `app` (folder of a Functions app, default this repository), `settings` (app settings that override
  * everything, e.g. a fake OpenAI URL), `dataDir` (reuse a data folder), `services` (names from
  * local/services/index.ts; default all), `readyProbe` (a path on the app that must answer 200 before the platform
- * counts as started; default `/api/health` for this repository's app, none for other apps; `null` for none).
+ * counts as started; default `/api/health` for this repository's app, none for other apps; `null` for none),
+ * `separateWebOrigin` (the web app also on http://127.0.0.1:<port>, `webOrigin`, calling the API across origins).
  * `settings` holds the effective app settings (endpoints of the embedded services included).
  * `kill()` ends the runtime with SIGKILL (no graceful shutdown); `restart()` starts it again with the same data folder
  * and ports; `logs()` returns everything it printed so far.
@@ -31,10 +32,14 @@ export interface StartOptions {
   dataDir?: string;
   services?: string[];
   readyProbe?: string | null;
+  /** Also serve the web app on its own origin (http://127.0.0.1:<port>), calling the API across origins. */
+  separateWebOrigin?: boolean;
 }
 
 export interface LocalPlatform {
   origin: string;
+  /** Where the web app is: `origin`, or its own origin with `separateWebOrigin`. */
+  webOrigin: string;
   /** `${origin}/api` */
   apiUrl: string;
   dataDir: string;
@@ -72,6 +77,7 @@ interface Running {
   child: ChildProcess;
   exited: Promise<void>;
   origin: string;
+  webOrigin?: string;
   port: number;
 }
 
@@ -87,12 +93,13 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
   let current: Running | undefined;
   let settings: Record<string, string> = {};
 
-  async function launch(port: number | undefined): Promise<Running> {
+  async function launch(port: number | undefined, webPort?: number): Promise<Running> {
     const args = ['--import', 'tsx', CLI, '--app', app, '--data', dataDir!];
     args.push(
       ...(port === undefined ? ['--port', '0', '--ports', 'random'] : ['--port', String(port), '--ports', 'reuse']),
     );
     if (opts.services) args.push('--services', opts.services.join(','));
+    if (opts.separateWebOrigin) args.push('--web-port', String(webPort ?? 0));
     if (readyProbe) args.push('--ready-probe', readyProbe, '--probe-timeout', String(READY_PROBE_TIMEOUT_S));
     for (const [key, value] of Object.entries(opts.settings ?? {})) args.push('--set', `${key}=${value}`);
     const child = spawn(process.execPath, args, {
@@ -102,7 +109,7 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
     });
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     let lineBuffer = '';
-    const ready = new Promise<{ origin: string; port: number }>((resolveReady, reject) => {
+    const ready = new Promise<{ origin: string; webOrigin?: string; port: number }>((resolveReady, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(
@@ -119,8 +126,12 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
           lineBuffer = lineBuffer.slice(newline + 1);
           if (line.startsWith(READY)) {
             clearTimeout(timer);
-            const info = JSON.parse(line.slice(READY.length)) as { origin: string; ports: { app: number } };
-            resolveReady({ origin: info.origin, port: info.ports.app });
+            const info = JSON.parse(line.slice(READY.length)) as {
+              origin: string;
+              webOrigin?: string;
+              ports: { app: number };
+            };
+            resolveReady({ origin: info.origin, webOrigin: info.webOrigin, port: info.ports.app });
           }
         }
       };
@@ -160,9 +171,11 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
   current = await launch(undefined);
   const port = current.port;
   const origin = current.origin;
+  const webOrigin = current.webOrigin ?? origin;
 
   const platform: LocalPlatform = {
     origin,
+    webOrigin,
     apiUrl: `${origin}/api`,
     dataDir,
     get settings() {
@@ -199,7 +212,7 @@ export async function startLocalPlatform(opts: StartOptions = {}): Promise<Local
     kill: () => end('SIGKILL'),
     async restart() {
       await end('SIGTERM');
-      current = await launch(port);
+      current = await launch(port, opts.separateWebOrigin ? Number(new URL(webOrigin).port) : undefined);
     },
     logs: () => output,
   };

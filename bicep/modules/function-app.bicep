@@ -30,6 +30,12 @@ param virtualNetworkSubnetId string = ''
 @description('App settings (names as the code reads them). Never keys or connection strings.')
 param appSettings object
 
+@description('Set PUBLIC_BASE_URL to this app\'s own address (the API is called on it), known only once the app exists.')
+param publicBaseUrlIsOwnAddress bool = false
+
+@description('Origins browsers may call the API from (CORS, without credentials); empty for none.')
+param corsAllowedOrigins array = []
+
 @description('Memory per instance in MB (2048 or 4096 on Flex Consumption).')
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
@@ -66,8 +72,9 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
-      // Browsers reach the API only through the static web app's /api (same origin), never cross-origin.
-      cors: { allowedOrigins: [], supportCredentials: false }
+      // Only the web app's origin, with the bearer token: no cookies cross origins (connecting an account posts a
+      // start ticket in a top-level navigation instead).
+      cors: { allowedOrigins: corsAllowedOrigins, supportCredentials: false }
     }
     functionAppConfig: {
       deployment: {
@@ -89,7 +96,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: appSettings
+    properties: union(
+      appSettings,
+      publicBaseUrlIsOwnAddress ? { PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}' } : {}
+    )
   }
 
   // No publishing credentials: deployments authenticate with Entra ID.

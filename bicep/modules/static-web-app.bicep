@@ -1,5 +1,5 @@
-// Static Web App hosting the SPA (built by azd from web/). The Standard plan is required: the function app is linked
-// to it as its backend (modules/static-web-app-backend.bicep), so the SPA and the API share this one origin.
+// Static Web App hosting the SPA (built by azd from web/). The Standard plan is needed only to link the function app
+// as its backend (modules/static-web-app-backend.bicep, webApiMode linked); the SPA alone runs on Free.
 @description('Name of the static web app.')
 param name string
 
@@ -9,11 +9,15 @@ param location string
 @description('Tags for the resource; include azd-service-name so azd deploys the SPA here.')
 param tags object = {}
 
+@description('Free, or Standard for a linked backend.')
+@allowed(['Free', 'Standard'])
+param sku string
+
 resource site 'Microsoft.Web/staticSites@2024-11-01' = {
   name: name
   location: location
   tags: tags
-  sku: { name: 'Standard', tier: 'Standard' }
+  sku: { name: sku, tier: sku }
   properties: {
     allowConfigFileUpdates: true
     stagingEnvironmentPolicy: 'Disabled'

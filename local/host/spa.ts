@@ -41,23 +41,60 @@ export const WEB_SECURITY_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
-function sendFile(req: IncomingMessage, res: ServerResponse, path: string, cache: string): void {
+/**
+ * The security headers when the API is on another origin (`apiOrigin`): the web app may also fetch from it and post
+ * the connect flow's form to it. The deployment writes the same into staticwebapp.config.json
+ * (scripts/web-runtime-config.mjs).
+ */
+export function webSecurityHeaders(apiOrigin?: string): Record<string, string> {
+  if (!apiOrigin) return WEB_SECURITY_HEADERS;
+  const csp = WEB_SECURITY_HEADERS['content-security-policy']!.split(';')
+    .map((directive) => {
+      const [name] = directive.trim().split(/\s+/);
+      return name === 'connect-src' || name === 'form-action' ? `${directive.trimEnd()} ${apiOrigin}` : directive;
+    })
+    .join(';');
+  return { ...WEB_SECURITY_HEADERS, 'content-security-policy': csp };
+}
+
+function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  cache: string,
+  headers: Record<string, string>,
+): void {
   const size = statSync(path).size;
   res.writeHead(200, {
     'content-type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
     'content-length': size,
     'cache-control': cache,
-    ...WEB_SECURITY_HEADERS,
+    ...headers,
   });
   if (req.method === 'HEAD') res.end();
   else createReadStream(path).pipe(res);
 }
 
-export function createSpaHandler(distDir: string) {
+/**
+ * Serves web/dist. With `apiOrigin` (the web app on its own origin, the API on another, as with webApiMode direct in
+ * Azure) `/config.json` names the API there and the CSP admits it.
+ */
+export function createSpaHandler(distDir: string, options: { apiOrigin?: string } = {}) {
+  const headers = webSecurityHeaders(options.apiOrigin);
   return function serveSpa(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
+      return;
+    }
+    if (options.apiOrigin && url.pathname === '/config.json') {
+      const body = JSON.stringify({ apiBase: `${options.apiOrigin}/api` });
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-cache',
+        ...headers,
+      });
+      res.end(method === 'HEAD' ? undefined : body);
       return;
     }
     const index = join(distDir, 'index.html');
@@ -78,13 +115,13 @@ export function createSpaHandler(distDir: string) {
     if (candidate.startsWith(distDir + sep) && existsSync(candidate) && statSync(candidate).isFile()) {
       // Vite's hashed assets never change; everything else is revalidated.
       const immutable = relative.startsWith('/assets/');
-      sendFile(req, res, candidate, immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      sendFile(req, res, candidate, immutable ? 'public, max-age=31536000, immutable' : 'no-cache', headers);
       return;
     }
     if (extname(relative) !== '' && !relative.endsWith('.html')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found.');
       return;
     }
-    sendFile(req, res, index, 'no-cache');
+    sendFile(req, res, index, 'no-cache', headers);
   };
 }

@@ -49,8 +49,10 @@ function main(overrides: Record<string, Value> = {}): Deployment {
   return deployment(template!, { ...required, ...overrides });
 }
 
+/** The function app's settings as its `appsettings` resource writes them (what the app reads at run time). */
 function appSettings(d: Deployment): Record<string, Value> {
-  const settings = moduleDeployment(d, 'function-app').scope.parameters.appSettings;
+  const configs = resourcesOfType(moduleDeployment(d, 'function-app'), 'Microsoft.Web/sites/config');
+  const settings = configs.find((c) => String(c.name).endsWith('/appsettings'))?.body.properties;
   assert.ok(settings && typeof settings === 'object' && !Array.isArray(settings), 'app settings are an object');
   return settings as Record<string, Value>;
 }
@@ -322,6 +324,35 @@ describe('the compiled ARM template', { skip }, () => {
       /"serviceName":"Microsoft\.App\/environments"/,
       'the app subnet is delegated to Flex',
     );
+  });
+
+  test("serves the API on the function app's own origin by default, with CORS for the web app only", () => {
+    for (const d of [main(), main({ webApiMode: 'direct' })]) {
+      assert.deepEqual(moduleInstances(d, 'static-web-app-backend'), [], 'no linked backend');
+      assert.equal(moduleDeployment(d, 'static-web-app').scope.parameters.sku, 'Free', 'nothing needs Standard');
+      const cors = site(d).siteConfig as { cors: { allowedOrigins: Value[]; supportCredentials: boolean } };
+      assert.equal(cors.cors.allowedOrigins.length, 1, "the static web app's origin and no other");
+      assert.equal(cors.cors.supportCredentials, false, 'the bearer token, never cookies, crosses origins');
+      const settings = appSettings(d);
+      assert.equal(settings.AUTH_TOKEN_HEADER, 'authorization');
+      assert.match(String(settings.PUBLIC_BASE_URL), /^https:\/\//, "the function app's own address");
+      assert.equal(settings.WEB_BASE_URL, RUNTIME, "the static web app's address");
+    }
+  });
+
+  test("links the function app as the static web app's backend with webApiMode linked", () => {
+    const d = main({ webApiMode: 'linked' });
+    const [link] = moduleInstances(d, 'static-web-app-backend');
+    assert.ok(link, 'the linked backend is deployed');
+    assert.equal(moduleDeployment(d, 'static-web-app').scope.parameters.sku, 'Standard');
+    const cors = site(d).siteConfig as { cors: { allowedOrigins: Value[]; supportCredentials: boolean } };
+    assert.deepEqual(cors.cors, { allowedOrigins: [], supportCredentials: false }, 'no browser calls it directly');
+    const settings = appSettings(d);
+    assert.equal(settings.AUTH_TOKEN_HEADER, 'x-client-authorization', 'the proxy overwrites Authorization');
+    assert.equal(settings.PUBLIC_BASE_URL, RUNTIME, "the static web app's address");
+    const parameter = template!.parameters!.webApiMode as { allowedValues?: Value[]; defaultValue?: Value };
+    assert.deepEqual(parameter.allowedValues, ['direct', 'linked']);
+    assert.equal(parameter.defaultValue, 'direct');
   });
 
   test('the evaluator keeps deployment-time values apart', () => {

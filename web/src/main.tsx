@@ -6,6 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
 import { ApiError, configureApi } from './api/client';
+import { loadApiBase } from './api/runtime-config';
 import { completeSignIn, createSession, currentToken, isSignInCallback, type ClientConfig } from './auth/session';
 import { theme } from './theme';
 import './styles.css';
@@ -28,7 +29,8 @@ function renderFatal(message: string): void {
 }
 
 async function start(): Promise<void> {
-  const response = await fetch('/api/client-config').catch(() => null);
+  const apiBase = await loadApiBase();
+  const response = await fetch(`${apiBase}/client-config`).catch(() => null);
   if (!response || !response.ok) {
     renderFatal('The service is not reachable right now. Check that it is running and reload the page.');
     return;
@@ -58,7 +60,7 @@ async function start(): Promise<void> {
     },
   });
   configureApi({
-    base: config.apiBase,
+    base: apiBase,
     tokenHeader: config.tokenHeader,
     token: () => currentToken(manager),
     unauthorized: () => {

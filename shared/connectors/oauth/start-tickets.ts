@@ -12,7 +12,7 @@ import type { ConnectorFamily, ProviderName } from '../types';
  */
 const PK = 'connect-ticket';
 /** Long enough for a click, a redirect and a slow network; short enough that a copied ticket is soon worthless. */
-export const START_TICKET_TTL_SECONDS = 120;
+const START_TICKET_TTL_SECONDS = 120;
 const TICKET = /^[A-Za-z0-9_-]{43}$/;
 
 /** The consent a ticket starts: what the person asked for, already checked and planned. */

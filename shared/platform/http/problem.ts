@@ -1,5 +1,6 @@
 import type { HttpResponseInit } from '@azure/functions';
 import { AppError, PROBLEM_BASE } from '../errors';
+import { EXPOSED_HEADERS } from './responses';
 
 export interface Problem {
   type: string;
@@ -42,7 +43,12 @@ export function problemResponse(err: unknown, correlationId: string): HttpRespon
   const { problem, headers } = toProblem(err, correlationId);
   return {
     status: problem.status,
-    headers: { ...headers, 'content-type': 'application/problem+json', 'x-correlation-id': correlationId },
+    headers: {
+      ...headers,
+      ...EXPOSED_HEADERS,
+      'content-type': 'application/problem+json',
+      'x-correlation-id': correlationId,
+    },
     body: JSON.stringify(problem),
   };
 }

@@ -49,9 +49,16 @@ export const html = (markup: string, status = 200): RouteResult => ({
 
 export const redirect = (location: string, status = 302): RouteResult => ({ status, headers: { Location: location } });
 
+/**
+ * Response headers a web app on another origin may read (the API may run on the function app's own origin, with CORS
+ * for the web app): versions for If-Match, the correlation id people quote, where a created resource is, when to
+ * retry. The host's CORS adds the allow-origin; which headers are readable is the app's to say.
+ */
+export const EXPOSED_HEADERS = { 'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, x-correlation-id' };
+
 /** Serialises a RouteResult for the Functions host. */
 export function toHttpResponse(result: RouteResult, correlationId: string): HttpResponseInit {
-  const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...result.headers };
+  const headers: Record<string, string> = { 'x-correlation-id': correlationId, ...EXPOSED_HEADERS, ...result.headers };
   const cookies = result.cookies?.length ? { cookies: result.cookies } : {};
   if (result.raw !== undefined) {
     headers['content-type'] = result.contentType ?? 'application/octet-stream';

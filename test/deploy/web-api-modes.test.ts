@@ -1,17 +1,21 @@
 /**
- * In Azure the SPA and the API must share one origin: connecting an account binds the OAuth flow to the browser with an
- * HttpOnly SameSite=Lax cookie, which a cross-site API would never receive. The static web app (Standard) links the
- * function app as its backend so https://<static web app>/api/* reaches it, and every public URL the app builds
- * (OAuth redirect URIs, emailed links, the web app's address) is that origin. Read as text, so it runs without the .NET
- * SDK too.
+ * How the deployed web app reaches the API, in both values of main.bicep's `webApiMode`, read as text (so it runs
+ * without the .NET SDK too; arm-template.test.ts evaluates the compiled template for each value):
+ * - direct (default): the SPA on the static web app calls the API on the function app's own origin, which admits the
+ *   web app's origin by CORS (no credentials) and reads the bearer token from Authorization;
+ * - linked: the function app is the static web app's linked backend, so both share one origin under /api.
+ * In both, the deployed web app learns where the API is from /config.json, written at deployment.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bicepFiles, moduleCalls, objectKeys } from '../support/bicep-text';
-import { WEB_SECURITY_HEADERS } from '../../local/host/spa';
+import { WEB_SECURITY_HEADERS, webSecurityHeaders } from '../../local/host/spa';
+import { cspAdmittingApi, runtimeConfig } from '../../scripts/web-runtime-config';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bicepDir = join(root, 'bicep');
@@ -52,14 +56,21 @@ const staticWebApp = moduleDeclaring('Microsoft.Web/staticSites');
 const functionApp = moduleDeclaring('Microsoft.Web/sites');
 const backendLink = moduleDeclaring('Microsoft.Web/staticSites/linkedBackends');
 
-test('the static web app is on the Standard plan (linked backends need it)', () => {
-  const source = moduleSource(staticWebApp.path);
-  assert.match(source, /sku: \{ name: 'Standard', tier: 'Standard' \}/);
-  for (const file of files)
-    assert.doesNotMatch(file.source, /'Free'/, `${file.path} offers the Free plan, which cannot link a backend`);
+test('main.bicep offers both modes, direct by default', () => {
+  assert.match(main, /^@allowed\(\['direct', 'linked'\]\)\nparam webApiMode string = 'direct'$/m);
+  assert.match(main, /^var linkedBackend = webApiMode == 'linked'$/m);
 });
 
-test('the function app is linked as the backend of the static web app', () => {
+test('the static web app is on the Standard plan only with a linked backend', () => {
+  assert.equal(passedParam(staticWebApp.body, 'sku'), "linkedBackend ? 'Standard' : 'Free'");
+  assert.match(moduleSource(staticWebApp.path), /sku: \{ name: sku, tier: sku \}/);
+});
+
+test('with a linked backend the function app is linked to the static web app', () => {
+  assert.match(
+    backendLink.body,
+    /^module webBackend 'modules\/static-web-app-backend\.bicep' = if \(linkedBackend\) \{/,
+  );
   const source = moduleSource(backendLink.path);
   const resource = /resource (\w+) 'Microsoft\.Web\/staticSites\/linkedBackends@[^']+' = \{([\s\S]*?)\n\}/.exec(source);
   assert.ok(resource, 'a linkedBackends resource');
@@ -72,7 +83,6 @@ test('the function app is linked as the backend of the static web app', () => {
   );
   assert.match(body, /backendResourceId: backendResourceId/);
   assert.match(body, /region: backendRegion/);
-
   assert.equal(passedParam(backendLink.body, 'staticWebAppName'), `${staticWebApp.symbol}.outputs.name`);
   assert.equal(passedParam(backendLink.body, 'backendResourceId'), `${functionApp.symbol}.outputs.id`);
   assert.equal(
@@ -83,26 +93,93 @@ test('the function app is linked as the backend of the static web app', () => {
   assert.match(moduleSource(functionApp.path), /^output id string = site\.id$/m);
 });
 
-test('PUBLIC_BASE_URL and WEB_BASE_URL are both the static web app, so client-config answers apiBase /api', () => {
+test("PUBLIC_BASE_URL is the API's address in each mode; WEB_BASE_URL is always the static web app", () => {
   const swaUrl = `${staticWebApp.symbol}.outputs.url`;
-  assert.equal(appSetting('PUBLIC_BASE_URL'), swaUrl, 'OAuth redirect URIs and emailed links use the static web app');
-  assert.equal(appSetting('WEB_BASE_URL'), swaUrl);
+  assert.equal(appSetting('WEB_BASE_URL'), swaUrl, 'people return to the web app');
+  assert.equal(appSetting('PUBLIC_BASE_URL'), `linkedBackend ? ${swaUrl} : ''`);
+  // direct: the function app's own host name, known once it exists, so its module writes it.
+  assert.equal(passedParam(functionApp.body, 'publicBaseUrlIsOwnAddress'), '!linkedBackend');
+  assert.match(
+    moduleSource(functionApp.path),
+    /publicBaseUrlIsOwnAddress \? \{ PUBLIC_BASE_URL: 'https:\/\/\$\{site\.properties\.defaultHostName\}' \} : \{\}/,
+  );
   assert.match(
     moduleSource(staticWebApp.path),
     /^output url string = 'https:\/\/\$\{site\.properties\.defaultHostname\}'$/m,
   );
   for (const file of files) {
-    assert.doesNotMatch(file.source, /azurewebsites\.net/, `${file.path} builds a URL on the function app's own host`);
+    assert.doesNotMatch(file.source, /azurewebsites\.net/, `${file.path} spells out a host name`);
+  }
+  assert.equal(appSetting('AUTH_TOKEN_HEADER'), "linkedBackend ? 'x-client-authorization' : 'authorization'");
+});
+
+test("CORS admits the static web app's origin only in direct mode, never with credentials", () => {
+  assert.equal(
+    passedParam(functionApp.body, 'corsAllowedOrigins'),
+    `linkedBackend ? [] : [${staticWebApp.symbol}.outputs.url]`,
+  );
+  const source = moduleSource(functionApp.path);
+  assert.match(source, /cors: \{ allowedOrigins: corsAllowedOrigins, supportCredentials: false \}/);
+  assert.match(source, /^param corsAllowedOrigins array = \[\]$/m);
+});
+
+test('the deployment tells the web app where the API is, and lets its CSP reach it', () => {
+  const web = 'https://swa-x.azurestaticapps.net';
+  assert.deepEqual(runtimeConfig({ apiUrl: `${web}/api`, webUrl: web }), { apiBase: '/api' });
+  assert.deepEqual(runtimeConfig({ apiUrl: 'https://func-x.example.net/api', webUrl: web }), {
+    apiBase: 'https://func-x.example.net/api',
+  });
+  const shipped = JSON.parse(readFileSync(join(root, 'web/public/config.json'), 'utf8')) as { apiBase: string };
+  assert.deepEqual(shipped, { apiBase: '/api' }, 'a build alone reaches the API on its own origin');
+  const azure = readFileSync(join(root, 'azure.yaml'), 'utf8');
+  assert.match(azure, /postbuild:\s*\n\s*shell: sh\n\s*run: npx tsx scripts\/web-runtime-config\.ts/);
+  assert.match(
+    main,
+    /^output API_URL string = linkedBackend \? '\$\{web\.outputs\.url\}\/api' : '\$\{functionApp\.outputs\.url\}\/api'$/m,
+  );
+
+  // The same CSP as the local runtime's web app on its own origin, plus the sign-in service.
+  const config = JSON.parse(readFileSync(join(root, 'web/public/staticwebapp.config.json'), 'utf8')) as {
+    globalHeaders: Record<string, string>;
+  };
+  const api = 'https://func-x.example.net';
+  const deployed = cspAdmittingApi(config.globalHeaders['Content-Security-Policy']!, api, web);
+  const local = webSecurityHeaders(api)['content-security-policy']!.replace(
+    `connect-src 'self' ${api}`,
+    `connect-src 'self' https://login.microsoftonline.com ${api}`,
+  );
+  assert.equal(deployed.replace(/;\s*/g, '; '), local.replace(/;\s*/g, '; '));
+  assert.equal(
+    cspAdmittingApi(config.globalHeaders['Content-Security-Policy']!, web, web),
+    config.globalHeaders['Content-Security-Policy'],
+  );
+});
+
+test('the postbuild hook writes config.json and the CSP into the build it is given', () => {
+  const dist = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  try {
+    copyFileSync(join(root, 'web/public/staticwebapp.config.json'), join(dist, 'staticwebapp.config.json'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/web-runtime-config.ts'), dist], {
+      env: { ...process.env, API_URL: 'https://func-x.example.net/api', WEB_URL: 'https://swa-x.azurestaticapps.net' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(join(dist, 'config.json'), 'utf8')), {
+      apiBase: 'https://func-x.example.net/api',
+    });
+    const written = JSON.parse(readFileSync(join(dist, 'staticwebapp.config.json'), 'utf8')) as {
+      globalHeaders: Record<string, string>;
+    };
+    assert.match(
+      written.globalHeaders['Content-Security-Policy']!,
+      /form-action 'self' https:\/\/func-x\.example\.net/,
+    );
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
   }
 });
 
-test('no browser calls the function app cross-origin: no CORS origins, no credentials', () => {
-  const source = moduleSource(functionApp.path);
-  assert.match(source, /cors: \{ allowedOrigins: \[\], supportCredentials: false \}/);
-  assert.equal(passedParam(functionApp.body, 'allowedOrigins'), undefined);
-});
-
-test('the deployed SPA loads client-config from its own origin and never sends /api to index.html', () => {
+test('the deployed SPA never sends /api or its config to index.html', () => {
   const azure = readFileSync(join(root, 'azure.yaml'), 'utf8')
     .split('\n')
     .filter((line) => !line.trim().startsWith('#'))
