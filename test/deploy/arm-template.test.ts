@@ -43,6 +43,7 @@ const required: Record<string, Value> = {
   authSpaClientId: '00000000-0000-0000-0000-0000000000a2',
   tokenEncryptionKey: 'k'.repeat(44),
   approvalLinkKey: 'l'.repeat(44),
+  apiTokenKey: 't'.repeat(44),
 };
 
 function main(overrides: Record<string, Value> = {}): Deployment {
