@@ -201,6 +201,7 @@ var cosmosContainers = [
   { name: 'apiTokens', partitionKey: '/tenantId', defaultTtl: -1 }
   { name: 'webhooks', partitionKey: '/tenantId' }
   { name: 'webhookDeliveries', partitionKey: '/tenantId', defaultTtl: -1 }
+  { name: 'eventState', partitionKey: '/tenantId' }
   { name: 'system', partitionKey: '/pk', defaultTtl: -1 }
 ]
 

@@ -7,7 +7,9 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { httpRoute } from '../shared/app/http-route';
-import { eventCatalog, eventCatalogView } from '../shared/events/event-kinds';
+import { z } from 'zod';
+import { connectorSyncView, eventCatalog, eventCatalogView, triggerStatusView } from '../shared/events/event-kinds';
+import { idParams, resourceId } from '../shared/platform/ids';
 import { runPollTick } from '../shared/events/poller';
 import { durableStarter } from '../shared/orchestration/durable-starter';
 import { bindingSettings } from '../shared/platform/config';
@@ -21,9 +23,57 @@ export const listEventKinds = httpRoute({
   route: 'catalog/events',
   summary: 'The event kinds a trigger can name, the connector families each needs and the filters each takes',
   tags: ['catalog'],
+  scope: 'agents:read',
   response: eventCatalogView,
   async handler() {
     return ok(eventCatalog());
+  },
+});
+
+export const getTriggerStatus = httpRoute({
+  name: 'getTriggerStatus',
+  method: 'GET',
+  route: 'triggers/{targetType}/{targetId}',
+  summary: "An agent's or workflow's event triggers: how changes reach them, the last trigger, the run in flight",
+  tags: ['agents'],
+  scope: 'agents:read',
+  params: z.object({ targetType: z.enum(['agent', 'workflow']), targetId: resourceId }),
+  response: triggerStatusView,
+  async handler({ services, principal, params }) {
+    const target =
+      params.targetType === 'agent'
+        ? await services.agents().get(principal.tenantId, params.targetId)
+        : await services.workflows().get(principal.tenantId, params.targetId);
+    const state = await services.coalescer().get(principal.tenantId, { type: params.targetType, id: params.targetId });
+    return ok({
+      events: target.events ?? [],
+      delivery: { mode: 'polling' as const, pollSeconds: services.settings.EVENT_POLL_SECONDS },
+      lastTrigger: state?.lastTrigger
+        ? { on: state.lastTrigger.on, at: state.lastTrigger.at, runId: state.lastTrigger.runId }
+        : null,
+      inFlightRunId: state?.inFlightRunId ?? null,
+      followUpPending: state?.dirty ?? false,
+    });
+  },
+});
+
+export const getConnectorSync = httpRoute({
+  name: 'getConnectorSync',
+  method: 'GET',
+  route: 'connectors/{connectorId}/sync',
+  summary: 'How reading changes at a connected account went: saved positions it refused (a full window was read once)',
+  tags: ['connectors'],
+  scope: 'connectors:read',
+  params: idParams('connectorId'),
+  response: connectorSyncView,
+  async handler({ services, principal, params }) {
+    await services.connectors().get(principal.tenantId, params.connectorId);
+    const sync = await services.watermarks().syncOf(principal.tenantId, params.connectorId);
+    return ok({
+      connectorId: params.connectorId,
+      fallbacks: sync?.fallbacks ?? 0,
+      lastFallback: sync?.lastFallback ?? null,
+    });
   },
 });
 

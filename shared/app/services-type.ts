@@ -37,6 +37,7 @@ import type { PushSubscriptions } from '../events/push/push-subscriptions';
 import type { PushReceivers } from '../events/push/receivers';
 import type { WebhookService } from '../api-access/webhook-service';
 import type { WebhookDelivery } from '../api-access/webhook-delivery';
+import type { Watermarks } from '../events/watermarks';
 
 /**
  * What the composition root (services.ts) provides: each adapter and service as a lazy getter. Each context's
@@ -110,4 +111,6 @@ export interface Services {
   webhooks: () => WebhookService;
   /** Which webhooks an event goes to, and signed delivery attempts. */
   webhookDelivery: () => WebhookDelivery;
+  /** Where each agent stands in each source of each connected account. */
+  watermarks: () => Watermarks;
 }

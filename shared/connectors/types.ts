@@ -118,7 +118,23 @@ export interface SentMessage {
   alreadySent: boolean;
 }
 
+/**
+ * A mailbox's change feed (Gmail history): where the mailbox stands, and what arrived since a position. Providers
+ * without one leave `MailProvider.changes` out; their readers go by the messages' times.
+ */
+export interface MailChangeFeed {
+  /** The mailbox's position now; undefined for an empty mailbox. */
+  position(): Promise<string | undefined>;
+  /**
+   * Ids of messages added since `position` (oldest first, at most `max`) and the position after them. Throws
+   * PositionExpiredError when the provider no longer knows `position`.
+   */
+  addedSince(position: string, max: number): Promise<{ messageIds: string[]; position: string }>;
+}
+
 export interface MailProvider {
+  /** The change feed, where the provider offers one. */
+  changes?: MailChangeFeed;
   /** Recent messages, newest first. */
   listMessages(query: MailQuery): Promise<ProviderPage<MailSummary>>;
   /** Recent threads, newest first. */

@@ -81,14 +81,15 @@ function statusOf(err: unknown): number | undefined {
 
 export function createChangeSignals(deps: ChangeSignalDeps): ChangeSignals {
   const system = () => deps.store.container('system');
-  const markerId = (key: string) => `signal:${key.replace(/[/\\?#]/g, '_').slice(0, 240)}`;
+  const markerId = (tenantId: string, key: string) =>
+    `signal:${tenantId}:${key.replace(/[/\\?#]/g, '_')}`.slice(0, 250);
 
   async function claim(change: ChangeSignal): Promise<boolean> {
     try {
       await (
         await system()
       ).items.create({
-        id: markerId(change.dedupeKey),
+        id: markerId(change.tenantId, change.dedupeKey),
         pk: DEDUPE_PK,
         tenantId: change.tenantId,
         at: deps.now().toISOString(),
@@ -103,7 +104,7 @@ export function createChangeSignals(deps: ChangeSignalDeps): ChangeSignals {
 
   async function release(change: ChangeSignal): Promise<void> {
     try {
-      await (await system()).item(markerId(change.dedupeKey), DEDUPE_PK).delete();
+      await (await system()).item(markerId(change.tenantId, change.dedupeKey), DEDUPE_PK).delete();
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
     }

@@ -4,7 +4,7 @@ import type { ChangeSource, EventKind } from './event-kinds';
 import type { TriggerTargetType } from './trigger-index';
 
 /**
- * The event state of one agent or workflow (in the `agents` container, beside the agents): the event-triggered run
+ * The event state of one agent or workflow (in the `eventState` container): the event-triggered run
  * in flight, whether changes arrived during it, and the last trigger (shown on the agent page).
  */
 export interface TriggerStateDoc extends TenantDoc {
@@ -14,6 +14,8 @@ export interface TriggerStateDoc extends TenantDoc {
   /** Number of event-triggered runs started so far; the next run id is derived from it. */
   seq: number;
   inFlightRunId: string | null;
+  /** When the run in flight was claimed (its run document is created just after). */
+  inFlightSince?: string | null;
   /** Changes arrived while a run was in flight: exactly one follow-up run starts when it ends. */
   dirty: boolean;
   lastTrigger: { on: EventKind; source: ChangeSource; at: string; runId: string | null } | null;
@@ -32,8 +34,8 @@ export interface OrchestrationLauncher {
 export interface CoalescerDeps {
   store: CosmosStore;
   now: () => Date;
-  /** True when the run has reached a final status (or does not exist). */
-  runFinished(tenantId: string, runId: string): Promise<boolean>;
+  /** Whether the run has reached a final status, is still going, or does not exist. */
+  runState(tenantId: string, runId: string): Promise<'finished' | 'running' | 'missing'>;
   /** Starts the event-triggered run under this id; idempotent by id (a second call starts nothing). */
   startRun(
     tenantId: string,
@@ -84,7 +86,7 @@ export interface Coalescer {
 }
 
 export function createCoalescer(deps: CoalescerDeps): Coalescer {
-  const repo = new TenantRepository<TriggerStateDoc>(deps.store, 'agents', 'trigger state');
+  const repo = new TenantRepository<TriggerStateDoc>(deps.store, 'eventState', 'trigger state');
 
   const fresh = (tenantId: string, target: { type: TriggerTargetType; id: string }): TriggerStateDoc => ({
     id: triggerStateId(target.type, target.id),
@@ -100,14 +102,31 @@ export function createCoalescer(deps: CoalescerDeps): Coalescer {
     updatedAt: deps.now().toISOString(),
   });
 
+  /** Writers racing on one target: enough attempts for a burst of notifications arriving at once. */
+  const ATTEMPTS = 100;
+  /** A claimed run whose document never appeared (the start crashed) stops blocking after this long. */
+  const CLAIM_GRACE_MS = 120_000;
+
+  async function stillInFlight(tenantId: string, state: TriggerStateDoc): Promise<boolean> {
+    if (!state.inFlightRunId) return false;
+    const run = await deps.runState(tenantId, state.inFlightRunId);
+    if (run !== 'missing') return run === 'running';
+    const since = Date.parse(state.inFlightSince ?? '') || 0;
+    return deps.now().getTime() - since < CLAIM_GRACE_MS;
+  }
+
   const ensure = async (tenantId: string, target: { type: TriggerTargetType; id: string }) =>
     (await repo.get(tenantId, triggerStateId(target.type, target.id))) ??
     (await repo.createIfAbsent(fresh(tenantId, target))).doc;
 
   /** Frees the claimed run id when its run could not be started, so the next change can try again. */
   const release = (tenantId: string, target: { type: TriggerTargetType; id: string }, runId: string) =>
-    repo.update(tenantId, triggerStateId(target.type, target.id), (s) =>
-      s.inFlightRunId === runId ? { ...s, inFlightRunId: null, updatedAt: deps.now().toISOString() } : undefined,
+    repo.update(
+      tenantId,
+      triggerStateId(target.type, target.id),
+      (s) =>
+        s.inFlightRunId === runId ? { ...s, inFlightRunId: null, updatedAt: deps.now().toISOString() } : undefined,
+      ATTEMPTS,
     );
 
   async function start(
@@ -129,24 +148,32 @@ export function createCoalescer(deps: CoalescerDeps): Coalescer {
     async request(tenantId, target, cause, launcher) {
       await ensure(tenantId, target);
       let outcome: CoalesceOutcome | undefined;
-      await repo.update(tenantId, triggerStateId(target.type, target.id), async (state) => {
-        const at = deps.now().toISOString();
-        const inFlight = state.inFlightRunId;
-        if (inFlight && !(await deps.runFinished(tenantId, inFlight))) {
-          outcome = { coalesced: inFlight };
-          return { ...state, dirty: true, lastTrigger: { ...cause, at, runId: inFlight }, updatedAt: at };
-        }
-        const runId = eventRunId(target.type, target.id, state.seq + 1);
-        outcome = { started: runId };
-        return {
-          ...state,
-          seq: state.seq + 1,
-          inFlightRunId: runId,
-          dirty: false,
-          lastTrigger: { ...cause, at, runId },
-          updatedAt: at,
-        };
-      });
+      await repo.update(
+        tenantId,
+        triggerStateId(target.type, target.id),
+        async (state) => {
+          const at = deps.now().toISOString();
+          const inFlight = state.inFlightRunId;
+          if (inFlight && (await stillInFlight(tenantId, state))) {
+            outcome = { coalesced: inFlight };
+            // Already owed a follow-up: nothing to write (a burst costs one read per change, not a write race).
+            if (state.dirty) return undefined;
+            return { ...state, dirty: true, lastTrigger: { ...cause, at, runId: inFlight }, updatedAt: at };
+          }
+          const runId = eventRunId(target.type, target.id, state.seq + 1);
+          outcome = { started: runId };
+          return {
+            ...state,
+            seq: state.seq + 1,
+            inFlightRunId: runId,
+            inFlightSince: at,
+            dirty: false,
+            lastTrigger: { ...cause, at, runId },
+            updatedAt: at,
+          };
+        },
+        ATTEMPTS,
+      );
       if (outcome && 'started' in outcome) await start(tenantId, target, outcome.started, cause.on, launcher);
       return outcome!;
     },
@@ -155,23 +182,29 @@ export function createCoalescer(deps: CoalescerDeps): Coalescer {
       const current = await repo.get(tenantId, triggerStateId(target.type, target.id));
       if (!current || current.inFlightRunId !== runId) return undefined;
       let followUp: string | undefined;
-      const saved = await repo.update(tenantId, current.id, (state) => {
-        followUp = undefined;
-        if (state.inFlightRunId !== runId) return undefined;
-        const at = deps.now().toISOString();
-        if (!state.dirty) return { ...state, inFlightRunId: null, updatedAt: at };
-        followUp = eventRunId(target.type, target.id, state.seq + 1);
-        const on = state.lastTrigger?.on ?? 'mail.received';
-        const source = state.lastTrigger?.source ?? 'mail';
-        return {
-          ...state,
-          seq: state.seq + 1,
-          inFlightRunId: followUp,
-          dirty: false,
-          lastTrigger: { on, source, at, runId: followUp },
-          updatedAt: at,
-        };
-      });
+      const saved = await repo.update(
+        tenantId,
+        current.id,
+        (state) => {
+          followUp = undefined;
+          if (state.inFlightRunId !== runId) return undefined;
+          const at = deps.now().toISOString();
+          if (!state.dirty) return { ...state, inFlightRunId: null, updatedAt: at };
+          followUp = eventRunId(target.type, target.id, state.seq + 1);
+          const on = state.lastTrigger?.on ?? 'mail.received';
+          const source = state.lastTrigger?.source ?? 'mail';
+          return {
+            ...state,
+            seq: state.seq + 1,
+            inFlightRunId: followUp,
+            inFlightSince: at,
+            dirty: false,
+            lastTrigger: { on, source, at, runId: followUp },
+            updatedAt: at,
+          };
+        },
+        ATTEMPTS,
+      );
       if (followUp) await start(tenantId, target, followUp, saved.lastTrigger!.on, launcher);
       return followUp;
     },
@@ -180,10 +213,15 @@ export function createCoalescer(deps: CoalescerDeps): Coalescer {
 
     async checked(tenantId, target, source, until) {
       await ensure(tenantId, target);
-      await repo.update(tenantId, triggerStateId(target.type, target.id), (state) => ({
-        ...state,
-        checkedUntil: { ...state.checkedUntil, [source]: until.toISOString() },
-      }));
+      await repo.update(
+        tenantId,
+        triggerStateId(target.type, target.id),
+        (state) => ({
+          ...state,
+          checkedUntil: { ...state.checkedUntil, [source]: until.toISOString() },
+        }),
+        ATTEMPTS,
+      );
     },
   };
 }

@@ -10,6 +10,8 @@ import type {
 import { ConflictError } from '../platform/errors';
 import { mapLimited } from '../platform/pool';
 import { scrubDeep } from '../platform/secret-shapes';
+import type { StagedWatermark, WatermarkSource, Watermarks } from '../events/watermarks';
+import { fingerprinted, readNewMail, type IncrementalRead } from './gather-incremental';
 
 /** What the step reads; everything but `previous`, `config`, `now` and `timezone`. */
 export type GatheredData = Pick<AgentInput, 'mail' | 'threads' | 'events' | 'documents' | 'account'>;
@@ -18,6 +20,18 @@ export interface Gathered {
   data: GatheredData;
   connectors: Partial<Record<ConnectorFamily, string>>;
   snapshots: SnapshotRef[];
+  /** Where the agent's watermarks get to when the run completes (empty when read back from snapshots). */
+  staged: StagedWatermark[];
+  /** Every source read was unchanged since the agent's watermarks: the step has nothing to do. */
+  nothingNew: boolean;
+  /** Saved positions the provider refused (the full window was read instead). */
+  fellBack: { connectorId: string; source: WatermarkSource; reason: string }[];
+}
+
+/** The agent whose watermarks the reading starts from. */
+export interface GatherIncremental {
+  agentId: string;
+  watermarks: () => Pick<Watermarks, 'get'>;
 }
 
 export interface GatherDeps {
@@ -68,6 +82,9 @@ function familiesOf(needs: InputNeeds): ConnectorFamily[] {
 /**
  * Reads what a template needs from the tenant's connectors and freezes it as snapshots. When `existing` snapshots are
  * given (a retried step), they are read back instead, so a step never reads its providers twice.
+ *
+ * Reading is incremental: mail is read from the agent's watermark (only what is new; the look-back window on the
+ * first run), calendar windows, documents and threads are compared with the fingerprint of the last completed run.
  */
 export async function gatherInput(
   deps: GatherDeps,
@@ -76,10 +93,22 @@ export async function gatherInput(
   config: unknown,
   asOf: Date,
   existing: SnapshotRef[],
+  incremental: GatherIncremental,
 ): Promise<Gathered> {
   const data: GatheredData = { mail: [], threads: [], events: [], documents: [] };
   const connectors: Partial<Record<ConnectorFamily, string>> = {};
-  if (template.coordinator) return { data, connectors, snapshots: [] };
+  const staged: StagedWatermark[] = [];
+  const fellBack: Gathered['fellBack'] = [];
+  const unchanged: boolean[] = [];
+  const done = (snapshots: SnapshotRef[], nothingNew = false): Gathered => ({
+    data,
+    connectors,
+    snapshots,
+    staged,
+    nothingNew,
+    fellBack,
+  });
+  if (template.coordinator) return done([]);
 
   if (existing.length > 0) {
     for (const ref of existing) {
@@ -101,7 +130,7 @@ export async function gatherInput(
       } else if (snapshot.source === SOURCES.calendar) data.events = snapshot.data as CalendarEvent[];
       else if (snapshot.source === SOURCES.files) data.documents = snapshot.data as AgentDocument[];
     }
-    return { data, connectors, snapshots: existing };
+    return done(existing);
   }
 
   const needs = template.needs(config);
@@ -122,6 +151,20 @@ export async function gatherInput(
     );
   };
   const since = (hours: number) => new Date(asOf.getTime() - hours * 3_600_000).toISOString();
+  const markOf = (family: ConnectorFamily, source: WatermarkSource) =>
+    incremental.watermarks().get(tenantId, incremental.agentId, connectors[family]!, source);
+  const track = async <T>(
+    family: ConnectorFamily,
+    source: WatermarkSource,
+    read: (mark: Awaited<ReturnType<typeof markOf>>) => Promise<IncrementalRead<T>>,
+  ): Promise<T[]> => {
+    const from = await markOf(family, source);
+    const result = await read(from);
+    staged.push({ agentId: incremental.agentId, connectorId: connectors[family]!, source, from, to: result.to });
+    unchanged.push(!result.changed);
+    if (result.fellBack) fellBack.push({ connectorId: connectors[family]!, source, reason: result.fellBack });
+    return result.items;
+  };
 
   if (connectors.mail) {
     const info = await hub.get(tenantId, connectors.mail);
@@ -134,8 +177,12 @@ export async function gatherInput(
         max: needs.mail.max,
         withText: Boolean(needs.mail.withText),
       };
-      const summaries = await collect(needs.mail.max, (limit, cursor) =>
-        mail.listMessages({ since: query.since, label: query.label, limit, cursor }),
+      const summaries = await track('mail', 'mail', (mark) =>
+        readNewMail(mail, mark, { since: query.since, label: query.label, max: query.max }, (from) =>
+          collect(needs.mail!.max, (limit, cursor) =>
+            mail.listMessages({ since: from, label: query.label, limit, cursor }),
+          ),
+        ),
       );
       const kept = withoutPlatformMail(summaries, deps.platformSender);
       data.mail = needs.mail.withText
@@ -145,9 +192,16 @@ export async function gatherInput(
     }
     if (needs.threads) {
       const query = { since: since(needs.threads.lookbackHours), label: needs.threads.label, max: needs.threads.max };
-      const threads = await collect(needs.threads.max, (limit, cursor) =>
-        mail.listThreads({ since: query.since, label: query.label, limit, cursor }),
-      );
+      const threads = await track('mail', 'threads', async (mark) => {
+        const read = await collect(needs.threads!.max, (limit, cursor) =>
+          mail.listThreads({ since: query.since, label: query.label, limit, cursor }),
+        );
+        return fingerprinted(
+          read,
+          read.map((t) => `${t.id}|${t.messages.map((m) => m.id).join(',')}`),
+          mark,
+        );
+      });
       data.threads = threads
         .map((t) => ({ ...scrubDeep(t), messages: withoutPlatformMail(t.messages, deps.platformSender) }))
         .filter((t) => t.messages.length > 0);
@@ -161,7 +215,16 @@ export async function gatherInput(
       to: new Date(asOf.getTime() + needs.calendar.hoursAhead * 3_600_000).toISOString(),
     };
     data.events = scrubDeep(
-      await collect(needs.calendar.max, (limit, cursor) => calendar.listEvents({ ...window, limit, cursor })),
+      await track('calendar', 'calendar', async (mark) => {
+        const read = await collect(needs.calendar!.max, (limit, cursor) =>
+          calendar.listEvents({ ...window, limit, cursor }),
+        );
+        return fingerprinted(
+          read,
+          read.map((e) => [e.id, e.start, e.end, e.title, e.location ?? ''].join('|')),
+          mark,
+        );
+      }),
     );
     await capture('calendar', SOURCES.calendar, { ...window, max: needs.calendar.max }, data.events);
   }
@@ -172,13 +235,20 @@ export async function gatherInput(
       : (await files.listFiles({ text: needs.files.text, limit: needs.files.max })).items
           .filter((f) => f.kind !== 'folder')
           .map((f) => f.id);
-    const texts = await mapLimited(ids, 4, (id) => files.readText(id));
     data.documents = scrubDeep(
-      texts.flatMap((t) =>
-        t.supported ? [{ id: t.file.id, name: t.file.name, modifiedAt: t.file.modifiedAt, text: t.text }] : [],
-      ),
+      await track('files', 'files', async (mark) => {
+        const texts = await mapLimited(ids, 4, (id) => files.readText(id));
+        const read = texts.flatMap((t) =>
+          t.supported ? [{ id: t.file.id, name: t.file.name, modifiedAt: t.file.modifiedAt, text: t.text }] : [],
+        );
+        return fingerprinted(
+          read,
+          read.map((d) => `${d.id}|${d.modifiedAt}`),
+          mark,
+        );
+      }),
     );
     await capture('files', SOURCES.files, { ids, text: needs.files.text ?? null }, data.documents);
   }
-  return { data, connectors, snapshots };
+  return done(snapshots, unchanged.length > 0 && unchanged.every(Boolean));
 }

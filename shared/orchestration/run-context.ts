@@ -9,6 +9,7 @@ import { domainEvent, type DomainEventType } from '../platform/events/domain-eve
 import type { EventPublisher } from '../platform/events/publisher';
 import type { SuggestionSink } from '../suggestions/kinds';
 import type { GatherDeps } from './gather';
+import type { Watermarks } from '../events/watermarks';
 import type { RunDoc, RunStep, StopLimit } from './run-model';
 import type { RunService } from './run-service';
 
@@ -28,6 +29,8 @@ export interface RunActivityDeps {
   gateway: () => AiGateway;
   suggestions: () => SuggestionSink;
   data: GatherDeps;
+  /** Where each agent stands in each source (runs read only what is new). */
+  watermarks: () => Watermarks;
   limits: { runMaxTokens: number; batchMaxItems: number };
 }
 

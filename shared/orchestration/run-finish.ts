@@ -37,6 +37,12 @@ export function createFinish(ctx: RunContext) {
       };
       return finished;
     });
+    // Watermarks move only with a completed run (idempotent: each moves only from where the run read).
+    if (run.status === 'completed')
+      await ctx.deps.watermarks().advance(
+        run.tenantId,
+        run.steps.flatMap((s) => s.watermarks ?? []),
+      );
     if (!finished) return run.status;
     const models = [...new Set(run.steps.map((s) => s.model).filter(Boolean))];
     const type: DomainEventType =

@@ -3,6 +3,7 @@ import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import type { SnapshotRef } from '../connectors/types';
 import { resourceId } from '../platform/ids';
 import type { EventKind } from '../events/event-kinds';
+import type { StagedWatermark } from '../events/watermarks';
 
 export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped';
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | 'stopped' | 'skipped';
@@ -49,6 +50,8 @@ export interface RunStep {
   snapshots: SnapshotRef[];
   /** Blob path of the step's structured output (input of later steps and the coordinator). */
   outputPath: string | null;
+  /** Where the agent's watermarks get to when the run completes (staged when the step read its sources). */
+  watermarks?: StagedWatermark[];
 }
 
 export interface RunDoc extends TenantDoc {
@@ -207,7 +210,7 @@ export function toRunView(run: RunDoc, live?: RunProgress | null): RunView {
     stopKind: run.stopKind,
     stopLimit: run.stopLimit ?? null,
     progress,
-    steps: run.steps.map(({ snapshots: _s, outputPath: _o, ...step }) => step),
+    steps: run.steps.map(({ snapshots: _s, outputPath: _o, watermarks: _w, ...step }) => step),
     tokens: run.tokens,
     costUsd: run.costUsd,
     suggestionIds: run.suggestionIds,

@@ -7,6 +7,7 @@ import type { RunContext, StepRequest, StepResult } from './run-context';
 import type { RunDoc, RunStep } from './run-model';
 import { callModel, tallyOf, type StepTally } from './run-step-model';
 import { recordCompleted, recordFailed, recordStopped } from './run-step-record';
+import { recordFallback, recordNothingNew } from './run-step-incremental';
 
 async function loadAgent(ctx: RunContext, run: RunDoc, step: RunStep) {
   const agent: AgentDoc | undefined = await ctx.deps.agents().find(run.tenantId, step.agentId);
@@ -49,10 +50,25 @@ async function gather(
 ) {
   const profile = await ctx.deps.tenantProfile(run.tenantId);
   const started = performance.now();
-  const gathered = await gatherInput(ctx.deps.data, run.tenantId, template, config, new Date(run.asOf), step.snapshots);
+  const gathered = await gatherInput(
+    ctx.deps.data,
+    run.tenantId,
+    template,
+    config,
+    new Date(run.asOf),
+    step.snapshots,
+    {
+      agentId: step.agentId,
+      watermarks: ctx.deps.watermarks,
+    },
+  );
   tally.timings.gatherMs += Math.round(performance.now() - started);
   if (step.snapshots.length === 0 && gathered.snapshots.length > 0) {
-    run = await ctx.updateStep(run.tenantId, run.id, step.id, () => ({ snapshots: gathered.snapshots }));
+    run = await ctx.updateStep(run.tenantId, run.id, step.id, () => ({
+      snapshots: gathered.snapshots,
+      watermarks: gathered.staged,
+    }));
+    for (const refused of gathered.fellBack) await recordFallback(ctx, run, step, refused);
   }
   const input: AgentInput = {
     now: run.asOf,
@@ -62,7 +78,7 @@ async function gather(
     ...gathered.data,
   };
   tally.itemCount = input.mail.length + input.threads.length + input.events.length + input.documents.length;
-  return { input, connectors: gathered.connectors, tier: profile.tier, run };
+  return { input, connectors: gathered.connectors, tier: profile.tier, run, nothingNew: gathered.nothingNew };
 }
 
 /**
@@ -94,6 +110,7 @@ export function createRunStep(ctx: RunContext) {
       }));
       const read = await gather(ctx, run, step, template, config, request.previousStepIds, tally);
       run = read.run;
+      if (read.nothingNew) return await recordNothingNew(ctx, run, step, tally);
       const answer = await callModel(ctx, { run, step, agent, template, input: read.input, tier: read.tier }, tally);
       if ('stop' in answer) return await recordStopped(ctx, run, step, answer.stop, tally);
       return await recordCompleted(

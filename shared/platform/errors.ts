@@ -127,6 +127,16 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * A provider no longer accepts a change position we kept (an expired Gmail history id, an invalid delta token): the
+ * reader falls back to its full window once and starts a new position.
+ */
+export class PositionExpiredError extends AppError {
+  constructor(detail = 'The account no longer accepts the saved change position.') {
+    super(410, 'position-expired', 'Change position expired', detail);
+  }
+}
+
 /** If-Match did not match the stored version. */
 export class PreconditionFailedError extends AppError {
   constructor(detail = 'The resource changed since you read it. Reload and try again.') {

@@ -158,6 +158,9 @@ export interface ProposalOrigin {
 
 /** The port agent runs use to hand over proposed actions. Implemented by the suggestion service. */
 export interface SuggestionSink {
-  /** Stores the proposals as pending suggestions (idempotent per run + step + index) and returns their ids. */
+  /**
+   * Stores the proposals as pending suggestions and returns the ids of this run's. Idempotent by (agent, kind, source
+   * items): what an earlier run already proposed about the same items is not proposed again (nor returned).
+   */
   propose(origin: ProposalOrigin, proposals: Proposal[]): Promise<string[]>;
 }

@@ -3,6 +3,7 @@ import { mapLimited } from '../platform/pool';
 import type { Proposal, ProposalOrigin, SuggestionSink } from './kinds';
 import type { SuggestionDoc } from './model';
 import { buildPreview } from './preview';
+import { createProposalClaims, itemsOf, withoutTaken } from './proposal-claims';
 import { assessRisk } from './risk';
 import type { SuggestionParts } from './service-contract';
 import { parseProposals } from './validation';
@@ -50,8 +51,12 @@ function newSuggestion(
   };
 }
 
-/** Agents hand their proposals over here: each becomes a pending suggestion, once, however often the run retries. */
+/**
+ * Agents hand their proposals over here: each becomes a pending suggestion, once, however often the run retries; and
+ * what the agent already proposed about the same items in an earlier run is left out (see `ProposalClaims`).
+ */
 export function createProposals({ deps, store, audit, events, now }: SuggestionParts): SuggestionSink {
+  const claims = createProposalClaims(deps.store, now);
   return {
     async propose(origin, proposals) {
       const createdAt = now();
@@ -59,13 +64,21 @@ export function createProposals({ deps, store, audit, events, now }: SuggestionP
       const valid = parseProposals(proposals);
       const stored = await mapLimited([...valid.entries()], 8, async ([index, proposal]) => {
         const id = suggestionIdFor(origin.tenantId, origin.runId, index, origin.stepId);
-        const lifetime = Math.min(deps.expirySeconds, proposal.expiresInSeconds ?? deps.expirySeconds);
-        const result = await store.createIfAbsent(newSuggestion(id, origin, proposal, ownerEmail, createdAt, lifetime));
+        const claim = { agentId: origin.agentId, kind: proposal.kind, suggestionId: id };
+        const items = itemsOf(proposal);
+        const kept = withoutTaken(proposal, await claims.claim(origin.tenantId, claim, items));
+        if (!kept) {
+          await claims.release(origin.tenantId, claim, items);
+          return undefined;
+        }
+        const lifetime = Math.min(deps.expirySeconds, kept.expiresInSeconds ?? deps.expirySeconds);
+        const result = await store.createIfAbsent(newSuggestion(id, origin, kept, ownerEmail, createdAt, lifetime));
         if (result.created) await audit.created(result.doc, origin);
         return result.doc;
       });
-      await events.created(stored, origin.correlationId);
-      return stored.map((doc) => doc.id);
+      const fresh = stored.filter((doc): doc is NonNullable<typeof doc> => doc !== undefined);
+      await events.created(fresh, origin.correlationId);
+      return fresh.map((doc) => doc.id);
     },
   };
 }

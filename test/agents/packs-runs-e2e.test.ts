@@ -149,6 +149,9 @@ describe('runs end to end on the Google emulator with the offline model', () => 
   });
 
   test('a parallel run files every suggestion under its own id, with no clashes, and sends one email for the whole run', async () => {
+    // Someone whose agents have not read this mailbox yet (a run proposes only what is new to its agents).
+    const ada = await p.person('ada.parallel@agents.test', 'Ada');
+    await p.connectGoogle(ada);
     const install = await p.json('/packs/weekly-review/install', { method: 'POST', token: ada.token });
     const started = await p.json('/orchestration/runs', {
       method: 'POST',

@@ -1,6 +1,7 @@
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeOpenAi, type FakeOpenAi, type FakeReply } from '../support/fake-openai';
+import { deliverMail } from '../support/connectors';
 import { eventually, startTestPlatform, type TestPlatform, type Person } from '../support/platform';
 
 let fake: FakeOpenAi;
@@ -8,6 +9,7 @@ let p: TestPlatform;
 let gus: Person;
 let workflowId: string;
 let triageAgentId: string;
+let connectorId: string;
 
 const USAGE = { prompt: 1000, cached: 400, completion: 50 };
 /** gpt-4o-mini list price: 600 uncached × 0.15 + 400 cached × 0.075 + 50 × 0.6 per million tokens. */
@@ -53,7 +55,7 @@ before(async () => {
     },
   });
   gus = await p.person('gus@model.test', 'Gus');
-  await p.connectGoogle(gus);
+  connectorId = await p.connectGoogle(gus);
   const install = await p.json('/packs/inbox-assistant/install', { method: 'POST', token: gus.token });
   workflowId = install.body.workflowIds[0];
   triageAgentId = install.body.agentIds[0];
@@ -62,9 +64,15 @@ after(async () => {
   await p.platform.stop();
   await fake.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
   fake.queue.length = 0;
   fake.fallback = answer;
+  // Runs read only what is new since the agents' last completed run: each test's run gets a new mail to read.
+  await deliverMail(
+    p.services,
+    { tenantId: gus.tenantId, connectorId, apiRoot: p.platform.settings.GOOGLE_API_ROOT_URL! },
+    { from: 'Priya Shah <priya@northwind.example>', subject: 'Quick question', text: 'Could you confirm by Friday?' },
+  );
 });
 
 test('a run through an OpenAI-compatible model records its tokens and cost per step, per run and in the usage', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
 import { durableStarter } from '../../shared/orchestration/durable-starter';
 import type { RunView } from '../../shared/orchestration/run-model';
-import { consent, storedTokens } from '../support/connectors';
+import { consent, deliverMail } from '../support/connectors';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
 
 export interface EventsWorld {
@@ -24,33 +24,13 @@ export async function startEventsWorld(opts: { pollSeconds?: number; settings?: 
   return { p, person, connectorId: list.body.items[0]!.id } satisfies EventsWorld;
 }
 
-let sequence = 0;
-
 /** Delivers a new mail into the Gmail emulator's inbox, as `messages.import` does for a mail from outside. */
-export async function importMail(
-  w: EventsWorld,
-  mail: { from: string; subject: string; text: string },
-): Promise<string> {
-  const { tokens } = await storedTokens(w.p.services, w.person.tenantId, w.connectorId);
-  const raw = [
-    `From: ${mail.from}`,
-    `To: ${GOOGLE_DEMO_USER.name} <${GOOGLE_DEMO_USER.email}>`,
-    `Subject: ${mail.subject}`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <import-${Date.now()}-${++sequence}@events.example>`,
-    'Content-Type: text/plain; charset=UTF-8',
-    '',
-    mail.text,
-  ].join('\r\n');
-  const root = w.p.platform.settings.GOOGLE_API_ROOT_URL!;
-  const res = await fetch(`${root}gmail/v1/users/me/messages/import`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ raw: Buffer.from(raw).toString('base64url') }),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  return ((await res.json()) as { id: string }).id;
-}
+export const importMail = (w: EventsWorld, mail: { from: string; subject: string; text: string }) =>
+  deliverMail(
+    w.p.services,
+    { tenantId: w.person.tenantId, connectorId: w.connectorId, apiRoot: w.p.platform.settings.GOOGLE_API_ROOT_URL! },
+    mail,
+  );
 
 export async function createAgent(w: EventsWorld, body: Record<string, unknown>): Promise<string> {
   const res = await w.p.json<{ id: string }>('/agents', { token: w.person.token, json: body });

@@ -173,3 +173,35 @@ export async function storedTokens(services: Services, tenantId: string, connect
   };
   return { record, tokens };
 }
+
+let delivered = 0;
+
+/**
+ * Delivers a new mail into the Google emulator's inbox of the connected account, as Gmail's `messages.import` does
+ * for a mail from outside. Runs read only what is new since their agent's last completed run: tests that run the same
+ * agent again give it something new this way.
+ */
+export async function deliverMail(
+  services: Services,
+  at: { tenantId: string; connectorId: string; apiRoot: string },
+  mail: { from: string; subject: string; text: string; to?: string },
+): Promise<string> {
+  const { tokens } = await storedTokens(services, at.tenantId, at.connectorId);
+  const raw = [
+    `From: ${mail.from}`,
+    `To: ${mail.to ?? 'Alex Morgan <alex.morgan@gmail.example>'}`,
+    `Subject: ${mail.subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <delivered-${Date.now()}-${++delivered}@tests.example>`,
+    'Content-Type: text/plain; charset=UTF-8',
+    '',
+    mail.text,
+  ].join('\r\n');
+  const res = await fetch(`${at.apiRoot}gmail/v1/users/me/messages/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ raw: Buffer.from(raw).toString('base64url') }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  return ((await res.json()) as { id: string }).id;
+}

@@ -66,11 +66,19 @@ export async function startSuggestionServices(extra: Record<string, string> = {}
 
 let runCounter = 0;
 
-export function origin(tenantId: string, runId = `run-${Date.now()}-${++runCounter}`): ProposalOrigin {
+/**
+ * A run of its own agent by default: suggestions are idempotent by (agent, kind, source items), so proposals of
+ * different tests about the same demo message stay apart. Pass `agentId` to propose as one agent across runs.
+ */
+export function origin(
+  tenantId: string,
+  runId = `run-${Date.now()}-${++runCounter}`,
+  agentId = `agent-${runId}`,
+): ProposalOrigin {
   return {
     tenantId,
     runId,
-    agentId: 'agent-inbox',
+    agentId,
     templateId: 'reply-drafter',
     promptVersion: 'v1',
     model: 'offline',

@@ -76,6 +76,8 @@ export function wireAgents(
         // The platform's own notification emails are never gathered.
         platformSender: parseAddress(settings.EMAIL_FROM).email,
       },
+      // Wired after the agents (events context): read when a step runs.
+      watermarks: () => root.watermarks(),
       limits: { runMaxTokens: settings.RUN_MAX_TOKENS, batchMaxItems: settings.AI_BATCH_MAX_ITEMS },
     }),
   );

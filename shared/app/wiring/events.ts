@@ -2,12 +2,16 @@ import { createChangeProbe } from '../../events/change-probe';
 import { createChangeSignals } from '../../events/change-signals';
 import { createCoalescer } from '../../events/coalescer';
 import { createTriggerIndex } from '../../events/trigger-index';
+import { createWatermarks } from '../../events/watermarks';
 import { TERMINAL } from '../../orchestration/run-model';
 import { lazy } from '../../platform/lazy';
+import { NotFoundError } from '../../platform/errors';
 import type { Services } from '../services-type';
 
 /** Event triggers: the trigger and poll index, the change seam, coalescing, the poller's probe. */
-export function wireEvents(root: Services): Pick<Services, 'triggers' | 'coalescer' | 'changeProbe' | 'changeSignals'> {
+export function wireEvents(
+  root: Services,
+): Pick<Services, 'triggers' | 'coalescer' | 'changeProbe' | 'changeSignals' | 'watermarks'> {
   const { settings, clock } = root;
   const now = () => clock.now();
   const triggers = lazy(() => createTriggerIndex(root.cosmos(), () => settings.EVENT_POLL_SECONDS));
@@ -15,12 +19,15 @@ export function wireEvents(root: Services): Pick<Services, 'triggers' | 'coalesc
     createCoalescer({
       store: root.cosmos(),
       now,
-      async runFinished(tenantId, runId) {
+      async runState(tenantId, runId) {
         const run = await root
           .runs()
           .get(tenantId, runId)
-          .catch(() => undefined);
-        return !run || TERMINAL.includes(run.status);
+          .catch((err: unknown) => {
+            if (err instanceof NotFoundError) return undefined;
+            throw err;
+          });
+        return !run ? 'missing' : TERMINAL.includes(run.status) ? 'finished' : 'running';
       },
       async startRun(tenantId, target, run, launcher) {
         await root.runs().start(
@@ -51,5 +58,6 @@ export function wireEvents(root: Services): Pick<Services, 'triggers' | 'coalesc
       firstLookMinutes: 60,
     }),
   );
-  return { triggers, coalescer, changeProbe, changeSignals };
+  const watermarks = lazy(() => createWatermarks({ store: root.cosmos(), now }));
+  return { triggers, coalescer, changeProbe, changeSignals, watermarks };
 }

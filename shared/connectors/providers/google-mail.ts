@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { gmail_v1 } from '@googleapis/gmail';
 import type { Settings } from '../../platform/config';
 import { parseAddress, parseAddressList, replySubject, safeBodyText } from '../text';
+import { PositionExpiredError } from '../../platform/errors';
 import type {
+  MailChangeFeed,
   MailProvider,
   MailQuery,
   MailSummary,
@@ -42,6 +44,59 @@ const noBreaks = (value: string) => value.replace(/[\r\n]+/g, ' ');
 /** The Message-ID a reply with this idempotency key is sent under: the same key always gives the same id. */
 export const idempotentMessageId = (key: string) =>
   `<pa-${createHash('sha256').update(key).digest('hex').slice(0, 40)}@personal-agents.mail>`;
+
+/**
+ * Gmail's history as the change feed. A position is a history id; Gmail answers 404 for one it no longer keeps, and
+ * a mailbox whose current history id is behind the position (restored, or an emulator restarted) does not know it
+ * either: both are PositionExpiredError.
+ */
+function gmailHistory(api: gmail_v1.Gmail): MailChangeFeed {
+  return {
+    async position() {
+      const ref = (await api.users.messages.list({ userId: 'me', maxResults: 1 })).data.messages?.[0];
+      if (!ref?.id) return undefined;
+      const known = (await api.users.messages.get({ userId: 'me', id: ref.id, format: 'minimal' })).data.historyId;
+      if (!known) return undefined;
+      // The history listing answers with the mailbox's current history id (any message's own id may be older).
+      const head = await api.users.history.list({ userId: 'me', startHistoryId: known, maxResults: 1 });
+      return head.data.historyId ?? known;
+    },
+    async addedSince(position, max) {
+      if (!/^\d{1,30}$/.test(position)) throw new PositionExpiredError();
+      const ids: string[] = [];
+      let pageToken: string | undefined;
+      let reached = position;
+      do {
+        let page: gmail_v1.Schema$ListHistoryResponse;
+        try {
+          page = (
+            await api.users.history.list({
+              userId: 'me',
+              startHistoryId: position,
+              historyTypes: ['messageAdded'],
+              maxResults: 500,
+              pageToken,
+            })
+          ).data;
+        } catch (err) {
+          if (vendorStatus(err) === 404) throw new PositionExpiredError();
+          throw err;
+        }
+        if (page.historyId && BigInt(page.historyId) < BigInt(position)) throw new PositionExpiredError();
+        for (const entry of page.history ?? []) {
+          const added = (entry.messagesAdded ?? []).map((a) => a.message?.id).filter((id): id is string => !!id);
+          // Stop at a whole history record: the position never passes a message that was not read.
+          if (ids.length + added.length > max && ids.length > 0) return { messageIds: ids, position: reached };
+          for (const id of added) if (!ids.includes(id)) ids.push(id);
+          reached = entry.id ?? reached;
+        }
+        pageToken = page.nextPageToken ?? undefined;
+        if (!pageToken) reached = page.historyId ?? reached;
+      } while (pageToken);
+      return { messageIds: ids, position: reached };
+    },
+  };
+}
 
 /** Gmail behind the mail interface. */
 export async function createGmailProvider(
@@ -148,6 +203,8 @@ export async function createGmailProvider(
   }
 
   return {
+    changes: gmailHistory(api),
+
     async listMessages(query) {
       const list = await api.users.messages.list({
         userId: me,

@@ -40,6 +40,11 @@ export const CONTAINERS = {
   /** One document per webhook delivery (its attempts), kept 30 days. */
   webhookDeliveries: { name: 'webhookDeliveries', partitionKey: '/tenantId', defaultTtl: -1 },
   /**
+   * Event triggers' per-tenant state: each target's coalescing state and last trigger, each agent's watermarks per
+   * connected account and source, each account's refused positions.
+   */
+  eventState: { name: 'eventState', partitionKey: '/tenantId' },
+  /**
    * System-wide documents that are not a tenant's data path: schedule index (due-time lookups), processed
    * message ids for idempotent consumers, single-use token markers. Partitioned by a synthetic /pk.
    */
