@@ -14,7 +14,7 @@ export interface IncrementalRead<T> {
 }
 
 /** A short, stable fingerprint of what was read (calendar windows, documents, threads). */
-export function fingerprintOf(parts: string[]): string {
+function fingerprintOf(parts: string[]): string {
   return createHash('sha256')
     .update([...parts].sort().join('\n'))
     .digest('hex')

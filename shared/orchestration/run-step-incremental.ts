@@ -4,7 +4,7 @@ import type { RunDoc, RunStep } from './run-model';
 import type { StepTally } from './run-step-model';
 
 /** Said on a step that found nothing new since its agent's last completed run. */
-export const NOTHING_NEW = 'Nothing new since the last run.';
+const NOTHING_NEW = 'Nothing new since the last run.';
 
 /** The step read nothing new: it completes without a model call, tokens or suggestions, and says so. */
 export async function recordNothingNew(
