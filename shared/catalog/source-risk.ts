@@ -36,6 +36,33 @@ function itemsOf(input: AgentInput): Item[] {
   ];
 }
 
+type Address = { email: string };
+
+/** Every address in the headers of each item the step read (who a proposal drawn from it may address). */
+function headerAddressesOf(input: AgentInput): Map<string, Set<string>> {
+  const of = (list: (Address | undefined)[]) => list.flatMap((a) => (a?.email ? [a.email.toLowerCase()] : []));
+  const ofMessage = (m: { from: Address; to: Address[]; cc: Address[]; replyTo?: Address[] }) =>
+    of([m.from, ...m.to, ...m.cc, ...(m.replyTo ?? [])]);
+  return new Map<string, Set<string>>([
+    ...input.mail.map((m) => [m.id, new Set(ofMessage(m))] as const),
+    ...input.threads.map((t) => [t.id, new Set(t.messages.flatMap(ofMessage))] as const),
+    ...input.events.map((e) => [e.id, new Set(of(e.attendees))] as const),
+  ]);
+}
+
+/** Who a proposal sends to or invites. */
+function recipientsOf(proposal: Proposal): string[] {
+  switch (proposal.kind) {
+    case 'email.reply':
+    case 'email.draft':
+      return [...proposal.payload.to, ...(proposal.payload.cc ?? [])];
+    case 'calendar.create':
+      return proposal.payload.attendees ?? [];
+    default:
+      return [];
+  }
+}
+
 const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 function shingles(text: string): Set<string> {
@@ -60,12 +87,13 @@ function copiesFrom(outbound: string, source: string, other: string): boolean {
 }
 
 /**
- * Checks each proposal against what the step read, assuming the model may have been fooled: links the source does
- * not contain, content of another item than the one answered, and instruction-like text in the source become
- * blocking flags. Done in code after the model, so nothing the model writes can turn them off.
+ * Checks each proposal against what the step read, assuming the model may have been fooled: recipients or attendees
+ * absent from the headers of what it answers, links the source does not contain, content of another item than the
+ * one answered, and instruction-like text in the source become blocking flags. Done in code after the model, so nothing the model writes can turn them off.
  */
 export function checkAgainstSources(proposals: Proposal[], input: AgentInput): Proposal[] {
   const items = itemsOf(input);
+  const headers = headerAddressesOf(input);
   const settings = JSON.stringify(input.config ?? {});
   return proposals.map((proposal) => {
     const sourceIds = new Set(proposal.sources.map((s) => s.id));
@@ -76,6 +104,15 @@ export function checkAgainstSources(proposals: Proposal[], input: AgentInput): P
       flags.push({
         code: 'instructions-in-source',
         message: 'What it answers contains text written to steer an AI assistant; check that the proposal is yours.',
+        blocking: true,
+      });
+    }
+    const known = new Set(proposal.sources.flatMap((source) => [...(headers.get(source.id) ?? [])]));
+    const strangers = recipientsOf(proposal).filter((r) => !known.has(r.toLowerCase()));
+    if (strangers.length > 0) {
+      flags.push({
+        code: 'recipient-not-in-source',
+        message: `Addressed to ${strangers.slice(0, 3).join(', ')}, who ${strangers.length === 1 ? 'is' : 'are'} not in the headers of what it answers.`,
         blocking: true,
       });
     }

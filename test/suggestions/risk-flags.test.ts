@@ -95,6 +95,38 @@ describe('risk flags against the sources', () => {
     );
     assert.equal(ok!.riskFlags, undefined);
   });
+
+  test('recipients and attendees outside the headers of what it answers block', () => {
+    const redirected = { ...attack, replyTo: [{ email: 'drop@evil.test' }] };
+    const meeting = (attendees: string[]) =>
+      ({
+        kind: 'calendar.create',
+        payload: {
+          connectorId: 'conn-1',
+          title: 'Lunch',
+          start: '2026-12-03T12:00:00Z',
+          end: '2026-12-03T13:00:00Z',
+          timeZone: 'UTC',
+          attendees,
+        },
+        rationale: 'They asked for lunch.',
+        sources: [{ type: 'message', id: 'msg-friend' }],
+      }) as never;
+    const [toReplyTo, copied, invite, typed] = checkAgainstSources(
+      [
+        reply('drop@evil.test', 'msg-attack', 'Sure.'),
+        reply('boss@home.test', 'msg-attack', 'Sure.'),
+        meeting(['ana@home.test', 'me@home.test']),
+        meeting(['ana@home.test', 'mallory@evil.test']),
+      ],
+      inbox(redirected, friend),
+    );
+    assert.ok(!codes(toReplyTo!.riskFlags ?? []).includes('recipient-not-in-source!'), 'Reply-To is a header');
+    assert.ok(codes(copied!.riskFlags ?? []).includes('recipient-not-in-source!'));
+    assert.match(copied!.riskFlags!.find((f) => f.code === 'recipient-not-in-source')!.message, /boss@home\.test/);
+    assert.equal(invite!.riskFlags, undefined, "the thread's participants may be invited");
+    assert.deepEqual(codes(typed!.riskFlags ?? []), ['recipient-not-in-source!']);
+  });
 });
 
 describe('blocking flags', () => {
