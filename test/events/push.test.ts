@@ -210,6 +210,14 @@ describe('Microsoft Graph change notifications', () => {
     // A failed subscription is not picked up again by the next tick.
     const again = await p.services.pushSubscriptions().renewDue(new Date());
     assert.equal(again.failed, 0);
+
+    // Once Bob has reconnected, the hourly retry brings push back.
+    await connectorRecords(p.services).update(bob.tenantId, bobConnector, (r) => ({ ...r, status: 'active' }));
+    await store.save({ ...(await store.get(bob.tenantId, bobConnector, 'mail'))!, renewAt: new Date().toISOString() });
+    const retried = await p.services.pushSubscriptions().renewDue(new Date(Date.now() + 1000));
+    assert.equal(retried.failed, 0, JSON.stringify(retried));
+    assert.equal((await store.get(bob.tenantId, bobConnector, 'mail'))?.state, 'active');
+    assert.equal((await pushOf(bob, bobConnector))?.[0]?.mode, 'push');
   });
 });
 

@@ -54,7 +54,10 @@ export interface PushSubscriptions {
   ensure(tenantId: string, connectorId: string, source: ChangeSource): Promise<PushSubscription | undefined>;
   /** Stops pushing (no trigger needs the source any more, or the account is disconnected). */
   stop(tenantId: string, connectorId: string, source: ChangeSource): Promise<void>;
-  /** The renewal timer's tick: renews what expires within the margin, with bounded concurrency. */
+  /**
+   * The renewal timer's tick: renews what expires within the margin and retries failed channels hourly, with bounded
+   * concurrency.
+   */
   renewDue(now: Date): Promise<RenewalReport>;
   /** Renews one channel now (Graph `reauthorizationRequired`). */
   renew(subscription: PushSubscription): Promise<PushSubscription>;
@@ -67,6 +70,8 @@ export interface PushSubscriptions {
 }
 
 const RENEWALS_PER_TICK = 200;
+/** A channel that failed is tried again this long after. */
+const RETRY_FAILED_MS = 60 * 60_000;
 
 type PushStateView = z.infer<typeof pushStateView>;
 
@@ -134,9 +139,12 @@ export function createPushSubscriptions(deps: PushSubscriptionsDeps): PushSubscr
       ...subscription,
       state: 'failed',
       lastError: reason,
+      // Tried again later (e.g. once the account is reconnected); polling covers the source meanwhile.
+      renewAt: new Date(now.getTime() + RETRY_FAILED_MS).toISOString(),
       updatedAt: now.toISOString(),
     };
     await store.save(failed);
+    if (subscription.state === 'failed') return failed; // audited when it first failed
     await deps.audit().record({
       tenantId: subscription.tenantId,
       actor: { type: 'system', id: 'push-notifications' },
@@ -215,11 +223,7 @@ export function createPushSubscriptions(deps: PushSubscriptionsDeps): PushSubscr
           return await start(provider, subscription.provider, request, subscription, now);
         }
       } catch (err) {
-        if (err instanceof NotFoundError && (await connectorGone(subscription))) {
-          await store.remove(subscription.tenantId, subscription.connectorId, subscription.source);
-          return subscription;
-        }
-        return fail(subscription, err, now);
+        return forgetOrFail(subscription, err, now);
       }
     },
 
@@ -230,7 +234,7 @@ export function createPushSubscriptions(deps: PushSubscriptionsDeps): PushSubscr
       try {
         return await start(await providerOf(subscription), subscription.provider, request, subscription, now);
       } catch (err) {
-        return fail(subscription, err, now);
+        return forgetOrFail(subscription, err, now);
       }
     },
 
@@ -244,7 +248,8 @@ export function createPushSubscriptions(deps: PushSubscriptionsDeps): PushSubscr
           report.stopped++;
           return;
         }
-        const after = await service.renew(subscription);
+        const after =
+          subscription.state === 'failed' ? await service.restart(subscription) : await service.renew(subscription);
         if (after.state === 'failed') report.failed++;
         else if (after.channelId !== subscription.channelId) report.restarted++;
         else report.renewed++;
@@ -270,6 +275,15 @@ export function createPushSubscriptions(deps: PushSubscriptionsDeps): PushSubscr
       return all.length;
     },
   };
+
+  /** A disconnected account's channel is forgotten; any other failure falls back to polling. */
+  async function forgetOrFail(subscription: PushSubscription, err: unknown, now: Date): Promise<PushSubscription> {
+    if (err instanceof NotFoundError && (await connectorGone(subscription))) {
+      await store.remove(subscription.tenantId, subscription.connectorId, subscription.source);
+      return subscription;
+    }
+    return fail(subscription, err, now);
+  }
 
   async function connectorGone(subscription: PushSubscription): Promise<boolean> {
     try {

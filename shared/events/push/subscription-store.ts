@@ -23,7 +23,7 @@ export interface PushSubscription {
   secretHash?: string;
   state: PushState;
   expiresAt: string;
-  /** When the renewal timer picks it up: `expiresAt` less the renewal margin. */
+  /** When the renewal timer picks it up: `expiresAt` less the renewal margin (failed: when it is tried again). */
   renewAt: string;
   createdAt: string;
   updatedAt: string;
@@ -46,7 +46,7 @@ export interface PushSubscriptionStore {
   get(tenantId: string, connectorId: string, source: ChangeSource): Promise<PushSubscription | undefined>;
   /** Subscriptions a provider's notification names (several tenants may have connected the same mailbox). */
   byChannel(provider: PushSubscription['provider'], channelId: string): Promise<PushSubscription[]>;
-  /** Active subscriptions whose renewal time has come, soonest first. */
+  /** Subscriptions whose renewal (or, for failed ones, retry) time has come, soonest first. */
   dueForRenewal(now: Date, max: number): Promise<PushSubscription[]>;
   /** Writes `next`; with `ifMatch`, only over that version (false when someone else changed it first). */
   save(next: PushSubscription, ifMatch?: string): Promise<boolean>;
@@ -88,7 +88,7 @@ export function createPushSubscriptionStore(store: CosmosStore): PushSubscriptio
 
     dueForRenewal: (now, max) =>
       query(
-        "SELECT * FROM c WHERE c.pk = @pk AND c.state = 'active' AND c.renewAt <= @now ORDER BY c.renewAt",
+        'SELECT * FROM c WHERE c.pk = @pk AND c.renewAt <= @now ORDER BY c.renewAt',
         [{ name: '@now', value: now.toISOString() }],
         max,
       ),
