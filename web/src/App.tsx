@@ -22,6 +22,7 @@ import { PackInstallPage } from './pages/PackInstallPage';
 import { RunDetailPage } from './pages/RunDetailPage';
 import { RunsPage } from './pages/RunsPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { ApiAccessPage } from './pages/settings/ApiAccessPage';
 import { SuggestionsPage } from './pages/SuggestionsPage';
 import { WorkflowEditPage } from './pages/WorkflowEditPage';
 
@@ -138,6 +139,7 @@ export function App({ manager, initialUser }: { manager: UserManager; initialUse
           />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/settings/api-access" element={<ApiAccessPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </Layout>

@@ -14,6 +14,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { Link as RouterLink } from 'react-router-dom';
 import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Profile, Usage } from '../api/types';
@@ -217,6 +218,14 @@ export function SettingsPage() {
         ) : (
           <UsageMeters usage={usage.data} />
         )}
+      </Section>
+      <Section title="API access">
+        <Typography sx={{ mb: 2 }}>
+          Personal access tokens for your scripts and webhooks for your integrations.
+        </Typography>
+        <Button variant="outlined" component={RouterLink} to="/settings/api-access">
+          Manage API access
+        </Button>
       </Section>
       <Section title="Your data">
         <Typography sx={{ mb: 2 }}>
