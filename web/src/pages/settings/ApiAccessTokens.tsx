@@ -131,9 +131,10 @@ export function ApiAccessTokens() {
         <Loading />
       ) : tokens.error ? (
         <ErrorNotice error={tokens.error} onRetry={() => void tokens.refetch()} />
+      ) : tokens.data?.items.length === 0 ? (
+        <Typography sx={{ mt: 2 }}>No tokens yet.</Typography>
       ) : (
         <List aria-label="Your tokens">
-          {tokens.data?.items.length === 0 && <Typography>No tokens yet.</Typography>}
           {tokens.data?.items.map((t) => (
             <ListItem
               key={t.id}
