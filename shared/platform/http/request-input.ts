@@ -41,9 +41,9 @@ const invalidBody = (detail: string, message: string, path: PropertyKey[] = []) 
  * The body's bytes, counted as they arrive: past `maxBytes` the stream is cancelled and 413 thrown, so a body that
  * declares no length (or a false one) is never read whole. At most `maxBytes` plus one chunk is held.
  */
-async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
+async function readLimited(body: HttpRequest['body'], maxBytes: number): Promise<Uint8Array> {
   if (!body) return new Uint8Array();
-  const reader = body.getReader();
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -60,7 +60,7 @@ async function readLimited(body: ReadableStream<Uint8Array> | null, maxBytes: nu
 }
 
 /** The request inputs `readBody` looks at (an `HttpRequest`, or anything with its headers and body stream). */
-export type BodySource = Pick<HttpRequest, 'headers'> & { body: ReadableStream<Uint8Array> | null };
+export type BodySource = Pick<HttpRequest, 'headers' | 'body'>;
 
 /**
  * Reads the body strictly: within the size limit (checked against `Content-Length` first, then counted while the
