@@ -183,7 +183,8 @@ export const undoSuggestion = httpRoute({
   name: 'undoSuggestion',
   method: 'POST',
   route: 'suggestions/{id}/undo',
-  summary: 'Take back a carried-out action within the undo window (delete the event, unarchive, delete the draft, ...)',
+  summary:
+    'Take back an action: cancel a send held in its undo window (nothing is sent), or undo a carried-out action within its window (delete the event, unarchive, delete the draft, ...)',
   tags: ['suggestions'],
   scope: 'suggestions:decide',
   params: suggestionParams,

@@ -35,6 +35,10 @@ export const notificationPreferencesSchema = z.object({
 });
 export type NotificationPreferences = z.infer<typeof notificationPreferencesSchema>;
 
+/** Seconds an approved email is held before it is sent, so the person can undo it (mail apps offer 5 to 30). */
+export const DEFAULT_UNDO_SEND_SECONDS = 10;
+const undoSendSecondsSchema = z.number().int().min(0).max(30);
+
 /** A person's personal tenant: one document in `tenants`, id = tenantId. */
 export interface TenantProfile extends TenantDoc {
   issuer: string;
@@ -48,6 +52,8 @@ export interface TenantProfile extends TenantDoc {
   notifications: NotificationPreferences;
   /** Days the audit trail is kept (0 = forever). */
   auditRetentionDays: number;
+  /** Undo-send window in seconds (0: approved emails go out at once); DEFAULT_UNDO_SEND_SECONDS when unset. */
+  undoSendSeconds?: number;
   /**
    * Generation of the emailed approval links: every link carries the epoch it was signed in, and only links of the
    * current epoch work. Turning approval links off or unsubscribing moves it on, revoking every link already sent.
@@ -65,6 +71,7 @@ export const profileUpdateSchema = z
     locale: localeSchema,
     notifications: notificationPreferencesSchema.partial().strict(),
     auditRetentionDays: z.number().int().min(0).max(3650),
+    undoSendSeconds: undoSendSecondsSchema,
   })
   .partial()
   .strict();
@@ -80,6 +87,7 @@ export const profileSchema = z.object({
   tier: tierSchema,
   notifications: notificationPreferencesSchema,
   auditRetentionDays: z.number().int(),
+  undoSendSeconds: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -95,6 +103,7 @@ export function toProfileView(p: TenantProfile): ProfileView {
     tier: p.tier,
     notifications: p.notifications,
     auditRetentionDays: p.auditRetentionDays,
+    undoSendSeconds: p.undoSendSeconds ?? DEFAULT_UNDO_SEND_SECONDS,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };

@@ -104,6 +104,7 @@ export function createTenantService(deps: {
           ...(update.timezone !== undefined ? { timezone: update.timezone } : {}),
           ...(update.locale !== undefined ? { locale: update.locale } : {}),
           ...(update.auditRetentionDays !== undefined ? { auditRetentionDays: update.auditRetentionDays } : {}),
+          ...(update.undoSendSeconds !== undefined ? { undoSendSeconds: update.undoSendSeconds } : {}),
           notifications,
           ...(revokesLinks ? { linkEpoch: (current.linkEpoch ?? 0) + 1 } : {}),
           updatedAt: deps.clock.now().toISOString(),

@@ -5,6 +5,7 @@
  */
 
 import type { z } from 'zod';
+import { plainIssue } from './validation-words';
 
 export const PROBLEM_BASE = 'https://personal-agents.dev/problems/';
 
@@ -29,7 +30,7 @@ export function fieldPath(...segments: PropertyKey[]): string {
 
 /** A zod error as field errors, each path below `base` (e.g. `fieldErrorsOf(err, 'config')` → "config.tone"). */
 export function fieldErrorsOf(error: z.ZodError, ...base: PropertyKey[]): FieldError[] {
-  return error.issues.map((issue) => ({ path: fieldPath(...base, ...issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({ path: fieldPath(...base, ...issue.path), message: plainIssue(issue) }));
 }
 
 /** "path: message; path: message", the usual detail of a validation error. */

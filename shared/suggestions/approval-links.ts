@@ -172,7 +172,9 @@ export function createApprovalLinks(deps: {
           ? {
               status: 200,
               title: 'Approved',
-              message: 'The action will be carried out in a moment.',
+              message: after.heldUntil
+                ? `It will be sent in ${Math.max(1, Math.round((Date.parse(after.heldUntil) - deps.clock.now().getTime()) / 1000))} seconds. To stop it, open it in the app and press Undo before then.`
+                : 'It will be carried out in a moment. The app shows when it is done.',
               suggestion: after,
               decision: 'approve',
             }

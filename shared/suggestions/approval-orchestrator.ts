@@ -17,7 +17,8 @@ const MAX_TIMER_MS = 6 * 86_400_000 - 60_000;
 
 /**
  * The approval wait: whichever comes first of the person's decision and the expiry deadline, with a reminder
- * before the deadline; then, if approved, the action is carried out (exactly once: see SuggestionService.execute).
+ * before the deadline; then, if approved, the action is carried out (exactly once: see SuggestionService.execute),
+ * after the undo window when it sends mail.
  * The suggestion document is the source of truth: a decision made before this wait started is found by the first
  * state read, and one made while it runs arrives as the `decision` event (buffered if it comes early).
  * Deterministic: time comes from the orchestration context only. The handles carry each activity's retry policy.
@@ -52,13 +53,24 @@ export function createApprovalOrchestrator(activities: ActivityHandles<ApprovalA
           // The event says which decision was stored; execute() checks the stored state again before acting.
           const said = (decision.result as { decision?: string } | undefined)?.decision;
           if (said === 'reject') return 'rejected';
-          state = said === 'approve' ? { ...state, status: 'approved' } : yield* result(activities.state(input));
+          // Read again: an approved send carries the time it is held until (and may already have been cancelled).
+          state = yield* result(activities.state(input));
           break;
         }
         if (!reminded && context.df.currentUtcDateTime.getTime() >= remindAt!) {
           yield* result(activities.remind(input));
           reminded = true;
         }
+      }
+    }
+
+    // An approved send waits out the person's undo window; cancelling it in that time leaves nothing to carry out
+    // (execute claims only a suggestion that is still approved).
+    if (state.status === 'approved' && state.heldUntil) {
+      const until = Date.parse(state.heldUntil);
+      if (until > context.df.currentUtcDateTime.getTime()) {
+        context.df.setCustomStatus({ stage: 'held', until: state.heldUntil });
+        yield context.df.createTimer(new Date(until));
       }
     }
 

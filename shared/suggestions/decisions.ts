@@ -4,7 +4,7 @@ import { AppError, ConflictError } from '../platform/errors';
 import { mapLimited } from '../platform/pool';
 import type { Proposal } from './kinds';
 import { canTransition } from './lifecycle';
-import type { DecisionSource, SuggestionDoc, SuggestionStatus } from './model';
+import { SENDING_KINDS, type DecisionSource, type SuggestionDoc, type SuggestionStatus } from './model';
 import { buildPreview } from './preview';
 import { blockedReason } from './risk';
 import { addedRecipientsFlag } from './recipients';
@@ -62,6 +62,7 @@ const BULK_INTERNAL_ERROR = {
 
 /** The person's decisions: approve (optionally with edits), reject, and both in bulk. */
 export function createDecisions({
+  deps,
   store,
   audit,
   events,
@@ -74,6 +75,9 @@ export function createDecisions({
     const at = now();
     const source = decisionSource(actor, options);
     let editedPayload: Record<string, unknown> | undefined;
+    // A send is held for the person's undo window; read before the write so the transition stays a pure function.
+    const stored = await store.get(tenantId, id);
+    const holdSeconds = SENDING_KINDS.has(stored.kind) ? await deps.sendHoldSeconds(tenantId) : 0;
     const { before, after } = await store.transition(tenantId, id, options.ifMatch, (current) => {
       assertDecidable(current, 'approved');
       if (Date.parse(current.expiresAt) <= at.getTime())
@@ -89,6 +93,7 @@ export function createDecisions({
       return {
         ...current,
         status: 'approved',
+        ...(holdSeconds > 0 ? { heldUntil: new Date(at.getTime() + holdSeconds * 1000).toISOString() } : {}),
         ...(editedPayload
           ? {
               payload: editedPayload,

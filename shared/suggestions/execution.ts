@@ -1,7 +1,7 @@
 import { AppError, ConflictError, PreconditionFailedError, ensureError } from '../platform/errors';
 import { normaliseEtag } from '../platform/cosmos/tenant-repository';
 import { canTransition } from './lifecycle';
-import { UNDO_DESCRIPTIONS } from './model';
+import { SENDING_KINDS, UNDO_DESCRIPTIONS } from './model';
 import type { SuggestionParts, SuggestionService } from './service-contract';
 
 /** A request the provider refuses for good will not succeed on retry; anything else is retried by Durable. */
@@ -95,9 +95,36 @@ export function createExecution({
     return after.status;
   };
 
+  /** A send still held in its undo window is cancelled before it reaches the provider: nothing is sent. */
+  const cancelHeld: SuggestionService['undo'] = async (tenantId, id, actor) => {
+    const at = now().toISOString();
+    const { after } = await store.transition(tenantId, id, undefined, (doc) => {
+      if (doc.status !== 'approved')
+        throw new ConflictError(
+          doc.status !== 'executing' && doc.status !== 'executed'
+            ? 'This suggestion can no longer be undone.'
+            : SENDING_KINDS.has(doc.kind)
+              ? 'Too late to undo: it has already been sent.'
+              : 'It is being carried out right now. Try Undo again in a moment.',
+          { suggestionStatus: doc.status },
+        );
+      return { ...doc, status: 'undone', undoneAt: at, updatedAt: at };
+    });
+    await audit.undone(after, actor, 'approved');
+    await events.changed(
+      'SuggestionUndone',
+      after,
+      { undoneAt: at, cancelledBeforeSending: true },
+      actor.correlationId,
+    );
+    return after;
+  };
+
   const undo: SuggestionService['undo'] = async (tenantId, id, actor, ifMatch) => {
     const current = await store.get(tenantId, id);
     if (ifMatch && normaliseEtag(ifMatch) !== current._etag) throw new PreconditionFailedError();
+    // Held, or approved and not yet claimed by the approval wait: nothing has reached the provider yet.
+    if (current.status === 'approved') return cancelHeld(tenantId, id, actor);
     if (!canTransition(current.status, 'undone')) {
       throw new ConflictError(
         current.status === 'undone'
@@ -107,7 +134,7 @@ export function createExecution({
       );
     }
     if (!UNDO_DESCRIPTIONS[current.kind] || !current.undoableUntil) {
-      throw new ConflictError('This action cannot be undone (a sent email cannot be called back).', {
+      throw new ConflictError('A sent email cannot be called back, so this cannot be undone.', {
         suggestionStatus: current.status,
       });
     }

@@ -9,6 +9,7 @@ import type { SuggestionStatus } from './model';
  *   pending   -> expired               no decision before the deadline
  *   approved  -> executing             the approval wait claims the action (storing its idempotency key)
  *   approved  -> failed                retries ran out before the action was even claimed
+ *   approved  -> undone                a held send cancelled in its undo window (nothing reached the provider)
  *   executing -> executed | failed     the provider did it, or refused it for good / retries ran out
  *   executed  -> undone                taken back within the undo window (kinds that allow it)
  *
@@ -17,7 +18,7 @@ import type { SuggestionStatus } from './model';
  */
 export const SUGGESTION_TRANSITIONS: Readonly<Record<SuggestionStatus, readonly SuggestionStatus[]>> = {
   pending: ['pending', 'approved', 'rejected', 'expired'],
-  approved: ['executing', 'failed'],
+  approved: ['executing', 'failed', 'undone'],
   executing: ['executing', 'executed', 'failed'],
   executed: ['undone'],
   failed: [],

@@ -70,8 +70,27 @@ export interface SuggestionDoc extends TenantDoc {
   execution?: SuggestionExecution;
   /** Until when `undo` is allowed (only for kinds that can be undone). */
   undoableUntil?: string;
+  /**
+   * An approved send waits until then before it is carried out (the person's undo-send window); `undo` before
+   * it goes out cancels it, and nothing reaches the provider.
+   */
+  heldUntil?: string;
   undoneAt?: string;
   reminderSentAt?: string;
+}
+
+/**
+ * Kinds that send mail to other people: a sent email cannot be called back, so approving one holds it for the
+ * person's undo-send window first (as mail apps do), and the app words the approval as "Send".
+ */
+export const SENDING_KINDS: ReadonlySet<SuggestionKind> = new Set(['email.reply']);
+
+/** What undo does while a send is held (before anything reached the provider). */
+const CANCEL_SEND = 'Cancel sending: nothing is sent';
+
+/** True while an approved suggestion is held and may still be cancelled. */
+export function isHeld(doc: Pick<SuggestionDoc, 'status' | 'heldUntil'>, now: Date): boolean {
+  return doc.status === 'approved' && !!doc.heldUntil && Date.parse(doc.heldUntil) > now.getTime();
 }
 
 /** Kinds whose effect can be taken back after execution, and how it reads to the person. */
@@ -138,12 +157,17 @@ export const suggestionViewSchema = z.object({
     })
     .optional(),
   undo: z.object({ available: z.boolean(), description: z.string().optional(), until: z.string().optional() }),
+  /** True when carrying it out sends mail to other people (held for the undo-send window, worded "Send"). */
+  sends: z.boolean(),
+  /** Present while an approved send is held: it goes out at this time unless the person undoes it. */
+  heldUntil: z.string().optional(),
   undoneAt: z.string().optional(),
 });
 export type SuggestionView = z.infer<typeof suggestionViewSchema>;
 
 export function toSuggestionView(doc: SuggestionDoc, now: Date): SuggestionView {
-  const undoDescription = UNDO_DESCRIPTIONS[doc.kind];
+  const held = isHeld(doc, now);
+  const undoDescription = held ? CANCEL_SEND : UNDO_DESCRIPTIONS[doc.kind];
   return {
     id: doc.id,
     kind: doc.kind,
@@ -182,10 +206,13 @@ export function toSuggestionView(doc: SuggestionDoc, now: Date): SuggestionView 
         }
       : {}),
     undo: {
-      available: doc.status === 'executed' && !!doc.undoableUntil && Date.parse(doc.undoableUntil) > now.getTime(),
+      available:
+        held || (doc.status === 'executed' && !!doc.undoableUntil && Date.parse(doc.undoableUntil) > now.getTime()),
       ...(undoDescription ? { description: undoDescription } : {}),
-      ...(doc.undoableUntil ? { until: doc.undoableUntil } : {}),
+      ...(held ? { until: doc.heldUntil } : doc.undoableUntil ? { until: doc.undoableUntil } : {}),
     },
+    sends: SENDING_KINDS.has(doc.kind),
+    ...(held ? { heldUntil: doc.heldUntil } : {}),
     ...(doc.undoneAt ? { undoneAt: doc.undoneAt } : {}),
   };
 }

@@ -22,6 +22,10 @@ export interface SuggestionServiceDeps {
   ownerEmail: (tenantId: string) => Promise<string | undefined>;
   expirySeconds: number;
   undoWindowSeconds: number;
+  /**
+   * How long the person wants an approved send held before it goes out (their undo-send setting); 0 sends at once.
+   */
+  sendHoldSeconds: (tenantId: string) => Promise<number>;
   log?: (message: string, err?: unknown) => void;
 }
 
@@ -47,6 +51,8 @@ export interface ApprovalState {
   status: SuggestionStatus;
   expiresAt: string;
   reminderSentAt?: string;
+  /** An approved send is held until then (the person's undo window); the action is carried out after it. */
+  heldUntil?: string;
 }
 
 export interface SuggestionService extends SuggestionSink {

@@ -65,12 +65,15 @@ export function createSuggestionAudit(audit: () => AuditLog) {
         after: { status: 'rejected', decisionSource: source, ...(reason ? { reason } : {}) },
       }),
 
-    undone: (after: SuggestionDoc, actor: Actor) =>
-      record(after, 'suggestion.undone', `Undone: ${after.preview.action} (${UNDO_DESCRIPTIONS[after.kind]})`, {
-        ...auditedAs(actor),
-        before: { status: 'executed' },
-        after: { status: 'undone' },
-      }),
+    undone: (after: SuggestionDoc, actor: Actor, before: 'approved' | 'executed' = 'executed') =>
+      record(
+        after,
+        'suggestion.undone',
+        before === 'approved'
+          ? `Cancelled before it was carried out: ${after.preview.action}`
+          : `Undone: ${after.preview.action} (${UNDO_DESCRIPTIONS[after.kind]})`,
+        { ...auditedAs(actor), before: { status: before }, after: { status: 'undone' } },
+      ),
 
     executed: (after: SuggestionDoc, result: ActionResult) =>
       record(

@@ -39,6 +39,7 @@ export function createSuggestionService(deps: SuggestionServiceDeps): Suggestion
         status: doc.status,
         expiresAt: doc.expiresAt,
         ...(doc.reminderSentAt ? { reminderSentAt: doc.reminderSentAt } : {}),
+        ...(doc.status === 'approved' && doc.heldUntil ? { heldUntil: doc.heldUntil } : {}),
       };
     },
 

@@ -85,12 +85,13 @@ describe('suggestion lifecycle', () => {
         'pending -> expired',
         'approved -> executing',
         'approved -> failed',
+        'approved -> undone',
         'executing -> executing',
         'executing -> executed',
         'executing -> failed',
         'executed -> undone',
       ],
-      'what the product does: decide or expire, claim, carry out or fail (also before the claim), undo',
+      'what the product does: decide or expire, claim, carry out or fail (also before the claim), cancel a held send, undo',
     );
   });
 

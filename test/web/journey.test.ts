@@ -273,7 +273,8 @@ test('the web app', { skip: unavailable }, async (t) => {
     await dialog.getByText('What will happen, with your changes').waitFor();
     await dialog.locator('ins', { hasText: EDIT_MARK }).waitFor();
     await screenshot(page, 'suggestion-diff');
-    await dialog.getByRole('button', { name: 'Approve with changes' }).click();
+    // A reply sends mail: the button says so, and the reply waits out the undo-send window before it goes out.
+    await dialog.getByRole('button', { name: 'Send with changes' }).click();
     await page.getByText('Approved with your changes.').waitFor();
     const sent = await waitForSentMail(EDIT_MARK);
     const token = await platform.token(EMAIL);
@@ -315,6 +316,10 @@ test('the web app', { skip: unavailable }, async (t) => {
     assert.ok(remaining >= 1, 'label suggestions are left to approve');
     await page.getByRole('checkbox', { name: 'Select all' }).check();
     await page.getByRole('button', { name: `Approve selected (${remaining})` }).click();
+    // Replies among them send mail: the app asks first and says how many.
+    const sendConfirm = page.getByRole('dialog', { name: /^Send \d+ emails?\?$/ });
+    await Promise.race([sendConfirm.waitFor(), page.getByText(`${remaining} approved.`).waitFor()]);
+    if (await sendConfirm.isVisible()) await sendConfirm.getByRole('button', { name: /^Send \d+ emails?$/ }).click();
     await page.getByText(`${remaining} approved.`).waitFor();
     await page.getByText("You're all caught up").waitFor();
     await page.getByRole('tab', { name: 'Done' }).click();
@@ -471,7 +476,7 @@ test('the web app', { skip: unavailable }, async (t) => {
       await page.getByRole('option', { name: 'Every day' }).click();
       await page.getByLabel('Time', { exact: true }).fill('06:45');
       await page.getByLabel('Time zone').fill('Europe/Lisbon');
-      await page.getByRole('option', { name: 'Europe/Lisbon', exact: true }).click();
+      await page.getByRole('option', { name: /Europe\/Lisbon$/ }).click();
       await page.getByRole('list', { name: 'Next run times' }).getByRole('listitem').first().waitFor();
       await page.getByRole('button', { name: 'Create workflow' }).click();
       await page.getByText(`Created workflow ${WORKFLOW}.`).waitFor();
@@ -677,8 +682,11 @@ test('the web app', { skip: unavailable }, async (t) => {
     await openFromNav('Settings');
     await checkScreen('settings', 'Settings');
     await page.getByLabel('Time zone').fill('Europe/Paris');
-    await page.getByRole('option', { name: 'Europe/Paris', exact: true }).click();
+    await page.getByRole('option', { name: /Europe\/Paris$/ }).click();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
+    // Schedules made in the old zone: the app asks whether they move along.
+    const move = page.getByRole('dialog', { name: /^Move \d+ schedules? to Europe\/Paris\?$/ });
+    await move.getByRole('button', { name: 'Move them' }).click();
     await page.getByText('Saved.').waitFor();
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();

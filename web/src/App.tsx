@@ -5,13 +5,15 @@ import Typography from '@mui/material/Typography';
 import type { User, UserManager } from 'oidc-client-ts';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Navigate, Link as RouterLink, Route, Routes, useLocation, useParams } from 'react-router-dom';
-import { useApiQuery } from './api/hooks';
+import { useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from './api/client';
+import { invalidatePaths, useApiQuery } from './api/hooks';
 import type { Profile } from './api/types';
 import { AuthContext, type AuthState } from './auth/AuthContext';
 import { signOut, startSignIn } from './auth/session';
 import { Layout } from './components/Layout';
 import { EmptyState, Loading } from './components/states';
-import { setDisplayTimeZone } from './lib/format';
+import { browserTimeZone, setDisplayTimeZone } from './lib/format';
 import { AgentDetailPage } from './pages/AgentDetailPage';
 import { AgentsPage } from './pages/AgentsPage';
 import { AuditPage } from './pages/AuditPage';
@@ -69,10 +71,22 @@ function SuggestionLink() {
   return <Navigate to={`/suggestions?${new URLSearchParams({ open: suggestionId }).toString()}`} replace />;
 }
 
-/** Applies the person's own time zone to every date shown. */
+/**
+ * Applies the person's own time zone to every date shown. A profile never changed since it was created (the first
+ * sign-in) takes the browser's zone, so schedules made from then on run in the person's hours.
+ */
 function ProfileTimeZone() {
   const { data } = useApiQuery<Profile>('/me');
-  useEffect(() => setDisplayTimeZone(data?.timezone), [data?.timezone]);
+  const client = useQueryClient();
+  // Set while rendering (not in an effect): the screens rendered after this one in the same pass use the zone.
+  setDisplayTimeZone(data?.timezone);
+  useEffect(() => {
+    const browser = browserTimeZone();
+    if (!data || data.createdAt !== data.updatedAt || data.timezone === browser) return;
+    void apiRequest('/me', { method: 'PATCH', body: { timezone: browser } })
+      .then(() => invalidatePaths(client, ['/me']))
+      .catch(() => {}); // the person can still set it in Settings
+  }, [data, client]);
   return null;
 }
 

@@ -3,7 +3,7 @@ import { ThemeProvider } from '@mui/material/styles';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router-dom';
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { App } from './App';
 import { ApiError, configureApi } from './api/client';
 import { loadApiBase } from './api/runtime-config';
@@ -77,14 +77,16 @@ async function start(): Promise<void> {
     });
   }
 
+  // A data router (one route for the whole app, which has its own <Routes>): screens can ask before a person leaves.
+  const router = createBrowserRouter([
+    { path: '*', element: <App manager={manager} initialUser={user && !user.expired ? user : null} /> },
+  ]);
   root.render(
     <StrictMode>
       <ThemeProvider theme={theme}>
         <CssBaseline />
         <QueryClientProvider client={queryClient}>
-          <BrowserRouter>
-            <App manager={manager} initialUser={user && !user.expired ? user : null} />
-          </BrowserRouter>
+          <RouterProvider router={router} />
         </QueryClientProvider>
       </ThemeProvider>
     </StrictMode>,

@@ -10,6 +10,7 @@ export const theme = createTheme({
     text: { primary: '#1f2526', secondary: '#4f5a5c' },
     success: { main: '#2e6b3a' },
     warning: { main: '#8a5a00' },
+    info: { main: '#1d5a8a' },
     error: { main: '#b3261e' },
   },
   shape: { borderRadius: 10 },

@@ -1,6 +1,7 @@
 import { createRollupStore, DEFAULT_TIME_SAVED_MINUTES } from '../../analytics/rollups';
 import { createEmailTransport } from '../../communications/email-transport';
 import { createNotifier } from '../../communications/notifier';
+import { DEFAULT_UNDO_SEND_SECONDS } from '../../identity/tenant-profile';
 import { lazy } from '../../platform/lazy';
 import { LimitExceededError } from '../../platform/errors';
 import { createConnectorActionRunner } from '../../suggestions/actions';
@@ -31,6 +32,8 @@ export function wireSuggestions(
       ownerEmail: async (tenantId) => (await root.tenants().find(tenantId))?.email || undefined,
       expirySeconds: settings.SUGGESTION_EXPIRY_SECONDS,
       undoWindowSeconds: settings.SUGGESTION_UNDO_WINDOW_SECONDS,
+      sendHoldSeconds: async (tenantId) =>
+        (await root.tenants().find(tenantId))?.undoSendSeconds ?? DEFAULT_UNDO_SEND_SECONDS,
     }),
   );
   const approvalActivities = lazy(() =>

@@ -105,10 +105,23 @@ export async function apiRequestWithHeaders<T>(
   return { data, headers: response.headers, status: response.status };
 }
 
+/** "body.edits.to[1]" -> "To (item 2)", "body.config.lookbackHours" -> "Lookback hours": a field as people read it. */
+export function fieldLabel(path: string): string {
+  const parts = path.replace(/^(body|query|params)\.?/, '').split('.');
+  const last = parts.filter((p) => !/^(edits|config|payload)$/.test(p)).pop() ?? path;
+  const match = /^([^[]*)(?:\[(\d+)\])?/.exec(last)!;
+  const words = match[1]!
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+  const label = words ? words.charAt(0).toUpperCase() + words.slice(1) : 'This field';
+  return match[2] !== undefined ? `${label} (item ${Number(match[2]) + 1})` : label;
+}
+
 /** A plain sentence for any error, for display. */
 export function plainError(error: unknown): string {
   if (error instanceof ApiError) {
-    const fields = error.fieldErrors.map((e) => `${e.path.replace(/^body\./, '')}: ${e.message}`);
+    const fields = error.fieldErrors.map((e) => `${fieldLabel(e.path)}: ${e.message}`);
     return fields.length ? `${error.detail} (${fields.join('; ')})` : error.detail;
   }
   if (error instanceof Error) return error.message;

@@ -86,7 +86,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <Icon name="menu" />
             </IconButton>
           )}
-          <Typography component="p" variant="h6" sx={{ flexGrow: 1, fontWeight: 600 }} noWrap>
+          <Typography component="p" variant="h6" sx={{ flexGrow: 1, minWidth: 0, fontWeight: 600 }} noWrap>
             Personal Agents
           </Typography>
           {wide && name && (
@@ -94,7 +94,13 @@ export function Layout({ children }: { children: ReactNode }) {
               {name}
             </Typography>
           )}
-          <Button color="inherit" variant="outlined" size="small" onClick={() => void signOut()}>
+          <Button
+            color="inherit"
+            variant="outlined"
+            size="small"
+            onClick={() => void signOut()}
+            sx={{ flexShrink: 0, whiteSpace: 'nowrap' }}
+          >
             Sign out
           </Button>
         </Toolbar>

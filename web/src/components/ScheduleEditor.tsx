@@ -1,12 +1,12 @@
-import Autocomplete from '@mui/material/Autocomplete';
 import Box from '@mui/material/Box';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import MenuItem from '@mui/material/MenuItem';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useMemo } from 'react';
-import { allTimeZones, buildCron, nextRuns, WEEKDAYS, type CronParts, type Frequency } from '../lib/cron';
+import { buildCron, nextRuns, WEEKDAYS, type CronParts, type Frequency } from '../lib/cron';
+
+import { TimeZonePicker } from './TimeZonePicker';
 
 export interface ScheduleValue {
   enabled: boolean;
@@ -25,7 +25,6 @@ const FREQUENCIES: { value: Frequency; label: string }[] = [
 const pad = (n: number) => String(n).padStart(2, '0');
 
 export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onChange: (v: ScheduleValue) => void }) {
-  const zones = useMemo(allTimeZones, []);
   const { parts, timezone } = value;
   const cron = buildCron(parts);
   const preview = value.enabled ? nextRuns(cron, timezone) : { times: [] };
@@ -107,12 +106,9 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
               />
             )}
           </Box>
-          <Autocomplete
-            options={zones}
+          <TimeZonePicker
             value={timezone}
-            onChange={(_, z) => z && onChange({ ...value, timezone: z })}
-            disableClearable
-            renderInput={(params) => <TextField {...params} label="Time zone" />}
+            onChange={(zone) => onChange({ ...value, timezone: zone })}
             sx={{ maxWidth: 360 }}
           />
           <Box aria-live="polite">

@@ -13,7 +13,7 @@ import { useEffect, useState } from 'react';
 import { useApiQuery } from '../api/hooks';
 import type { Suggestion } from '../api/types';
 import { fieldErrors } from '../lib/field-errors';
-import { dateTime, relative } from '../lib/format';
+import { dateTime, relative, timeOfDay } from '../lib/format';
 import { KIND_LABELS, suggestionTitle } from '../lib/labels';
 import { ErrorNotice, Loading } from './states';
 import { StatusChip } from './StatusChip';
@@ -66,19 +66,30 @@ export function SuggestionDialog({
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
 
   useEffect(() => {
     if (s) setDrafts(draftsOf(s.kind, s.payload));
   }, [s?.id, s?.kind]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const errorsByField = fieldErrors(error);
+  const hasFieldErrors = Object.keys(errorsByField).length > 0;
+  // An edit the API refused is shown where it was made: the editor opens on the field at fault.
+  useEffect(() => {
+    if (hasFieldErrors) setEditing(true);
+  }, [hasFieldErrors, error]);
+
   const edits = s ? editsFrom(s.kind, s.payload, drafts) : {};
   const edited = Object.keys(edits).length > 0;
   const pending = s?.status === 'pending';
+  /** Unsaved work the person would lose by closing: edits to the draft, or a reason typed for rejecting. */
+  const dirty = pending && (edited || (rejecting && reason.trim() !== ''));
+  const close = () => (dirty ? setConfirmDiscard(true) : onClose());
   const flags = s?.riskFlags ?? [];
   const expiresSoon = s?.expiresAt ? new Date(s.expiresAt).getTime() - Date.now() < 6 * 3600_000 : false;
 
   return (
-    <Dialog open onClose={onClose} fullScreen={phone} fullWidth maxWidth="md" aria-labelledby="suggestion-title">
+    <Dialog open onClose={close} fullScreen={phone} fullWidth maxWidth="md" aria-labelledby="suggestion-title">
       <DialogTitle id="suggestion-title" sx={{ pr: 6 }}>
         {s ? suggestionTitle(s) : 'Suggestion'}
       </DialogTitle>
@@ -128,10 +139,16 @@ export function SuggestionDialog({
             )}
             <Box>
               <Typography variant="h3" component="h3" sx={{ mb: 1 }}>
-                {pending ? (edited ? 'What will happen, with your changes' : 'What will happen') : 'What it did'}
+                {pending
+                  ? edited
+                    ? 'What will happen, with your changes'
+                    : 'What will happen'
+                  : s.status === 'approved'
+                    ? 'What will happen'
+                    : 'What it did'}
               </Typography>
               {editing ? (
-                <SuggestionEditor kind={s.kind} drafts={drafts} onChange={setDrafts} errors={fieldErrors(error)} />
+                <SuggestionEditor kind={s.kind} drafts={drafts} onChange={setDrafts} errors={errorsByField} />
               ) : edited ? (
                 <SuggestionPreview kind={s.kind} payload={{ ...s.payload, ...edits }} original={s.payload} />
               ) : s.proposedPayload ? (
@@ -161,7 +178,10 @@ export function SuggestionDialog({
                 Reason given: {s.decision.reason}
               </Typography>
             )}
-            {!pending && s.undo.available && s.undo.description && (
+            {s.heldUntil && canUndo(s) && (
+              <Alert severity="info">Sending at {timeOfDay(s.heldUntil)}. Undo before then and nothing is sent.</Alert>
+            )}
+            {!pending && !s.heldUntil && s.undo.available && s.undo.description && (
               <Typography variant="body2" color="text.secondary">
                 Undo available{s.undo.until ? ` until ${dateTime(s.undo.until)}` : ''}:{' '}
                 {s.undo.description.toLowerCase()}.
@@ -181,7 +201,7 @@ export function SuggestionDialog({
         )}
       </DialogContent>
       <DialogActions sx={{ flexWrap: 'wrap', gap: 1 }}>
-        <Button onClick={onClose}>Close</Button>
+        <Button onClick={close}>Close</Button>
         {s && pending && !rejecting && (
           <>
             <Button onClick={() => setEditing((e) => !e)} disabled={busy}>
@@ -195,7 +215,7 @@ export function SuggestionDialog({
               disabled={busy}
               onClick={() => void onDecide({ id: s.id, action: 'approve', edits: edited ? edits : undefined })}
             >
-              {edited ? 'Approve with changes' : 'Approve'}
+              {s.sends ? (edited ? 'Send with changes' : 'Send') : edited ? 'Approve with changes' : 'Approve'}
             </Button>
           </>
         )}
@@ -218,6 +238,22 @@ export function SuggestionDialog({
           </Button>
         )}
       </DialogActions>
+      {confirmDiscard && (
+        <Dialog open onClose={() => setConfirmDiscard(false)} aria-labelledby="discard-title">
+          <DialogTitle id="discard-title">Discard your changes?</DialogTitle>
+          <DialogContent>
+            <Typography>What you changed in this suggestion has not been saved or sent.</Typography>
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setConfirmDiscard(false)} autoFocus>
+              Keep editing
+            </Button>
+            <Button color="error" onClick={onClose}>
+              Discard
+            </Button>
+          </DialogActions>
+        </Dialog>
+      )}
     </Dialog>
   );
 }

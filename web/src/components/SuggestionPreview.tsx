@@ -2,6 +2,7 @@ import Box from '@mui/material/Box';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { ReactNode } from 'react';
+import { fieldLabel } from '../api/client';
 import { diffWords } from '../lib/diff';
 import { dateTime } from '../lib/format';
 
@@ -168,6 +169,17 @@ export function editsFrom(kind: string, payload: Payload, drafts: Record<string,
   return edits;
 }
 
+/** The API's error for an edited field, also when it names one entry of a list ("edits.to[1]"). */
+function errorFor(errors: Record<string, string>, key: string): string | undefined {
+  for (const base of [`edits.${key}`, key, `payload.${key}`]) {
+    const match = Object.keys(errors).find((path) => path === base || path.startsWith(`${base}[`));
+    if (match) return match === base ? errors[match] : `${fieldLabel(match)}: ${errors[match]}`;
+  }
+  return undefined;
+}
+
+const focusOnError = (el: HTMLElement | null) => el?.focus();
+
 /** Editable fields of a suggestion's payload. */
 export function SuggestionEditor({
   kind,
@@ -181,14 +193,17 @@ export function SuggestionEditor({
   errors: Record<string, string>;
 }) {
   const fields = EDITABLE[kind] ?? [];
+  const firstError = fields.find((f) => errorFor(errors, f.key))?.key;
   if (fields.length === 0) return <Typography color="text.secondary">This suggestion cannot be edited.</Typography>;
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
       {fields.map((f) => {
-        const error = errors[`edits.${f.key}`] ?? errors[f.key] ?? errors[`payload.${f.key}`];
+        const error = errorFor(errors, f.key);
         return (
           <TextField
             key={f.key}
+            // The first field with an error takes the focus, so the person sees what to fix and where.
+            inputRef={f.key === firstError ? focusOnError : undefined}
             label={f.label}
             value={drafts[f.key] ?? ''}
             multiline={f.multiline}

@@ -58,9 +58,3 @@ export function nextRuns(expr: string, timezone: string, n = 5): { times: Date[]
     return { times: [], error: `That schedule is not valid: ${(err as Error).message}` };
   }
 }
-
-export function allTimeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
-  return zones.includes('UTC') ? zones : ['UTC', ...zones];
-}

@@ -18,11 +18,32 @@ export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+/** True when times are shown in a zone other than this device's: they then carry the zone's name. */
+function zoneDiffers(): boolean {
+  return !!zone && zone !== browserTimeZone();
+}
+
 export function dateTime(value: string | number | Date | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return '—';
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(date);
+  // One format for every date and time; the zone's name is added when it is not this device's.
+  return new Intl.DateTimeFormat(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: zone,
+    ...(zoneDiffers() ? { timeZoneName: 'short' as const } : {}),
+  }).format(date);
+}
+
+/** "15:04:05": a time within the next minutes, to the second. */
+export function timeOfDay(value: string | number | Date): string {
+  return new Intl.DateTimeFormat(undefined, { timeStyle: zoneDiffers() ? 'long' : 'medium', timeZone: zone }).format(
+    new Date(value),
+  );
 }
 
 export function relative(value: string | null | undefined, now = Date.now()): string {

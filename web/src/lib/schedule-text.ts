@@ -2,10 +2,13 @@ import { parseCron, WEEKDAYS } from './cron';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** "Weekdays at 08:00 (Europe/Paris)" */
-export function describeSchedule(schedule: { cron: string; timezone: string } | null | undefined): string {
+/** "Weekdays at 08:00"; the zone is named only when it is not the person's own: "Weekdays at 08:00 (Europe/Paris)". */
+export function describeSchedule(
+  schedule: { cron: string; timezone: string } | null | undefined,
+  personZone?: string,
+): string {
   if (!schedule?.cron) return 'Runs when you ask';
-  const zone = schedule.timezone ? ` (${schedule.timezone})` : '';
+  const zone = schedule.timezone && schedule.timezone !== personZone ? ` (${schedule.timezone})` : '';
   const fields = schedule.cron.trim().split(/\s+/);
   const [m, h, dom, mon, dow] = fields.length === 6 ? fields.slice(1) : fields;
   const range = /^(\d+)-(\d+)$/.exec(h ?? '');

@@ -16,12 +16,23 @@ import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Agent, Page, Profile, Template } from '../api/types';
 import { ConfigForm, initialConfig } from '../components/ConfigForm';
+import { useLeaveGuard } from '../components/LeaveGuard';
 import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { buildCron, parseCron } from '../lib/cron';
 import { fieldErrors } from '../lib/field-errors';
 import { browserTimeZone } from '../lib/format';
 import { useRunNow } from '../lib/useRunNow';
+
+/** The editable fields of the form, as one string to compare. */
+function formSnapshot(name: string, enabled: boolean, config: Record<string, unknown>, schedule: ScheduleValue) {
+  return JSON.stringify({
+    name: name.trim(),
+    enabled,
+    config,
+    schedule: schedule.enabled ? { cron: buildCron(schedule.parts), timezone: schedule.timezone } : null,
+  });
+}
 
 export function AgentDetailPage() {
   const { agentId } = useParams();
@@ -46,6 +57,8 @@ export function AgentDetailPage() {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  /** The form as loaded, to tell whether the person changed anything. */
+  const [baseline, setBaseline] = useState<string | null>(null);
 
   const templateList = templates.data?.items ?? [];
   const templateQuery = useApiQuery<Template>(
@@ -62,11 +75,13 @@ export function AgentDetailPage() {
         setName(data.name);
         setEnabled(data.enabled !== false);
         setConfig(data.config ?? {});
-        setSchedule({
+        const loaded = {
           enabled: !!data.schedule,
           parts: parseCron(data.schedule?.cron),
           timezone: data.schedule?.timezone ?? browserTimeZone(),
-        });
+        };
+        setSchedule(loaded);
+        setBaseline(formSnapshot(data.name, data.enabled !== false, data.config ?? {}, loaded));
       })
       .catch(setLoadError);
   }, [agentId]);
@@ -84,6 +99,9 @@ export function AgentDetailPage() {
   useEffect(() => {
     if (!hasSchedule && profileTimeZone) setSchedule((s) => ({ ...s, timezone: profileTimeZone }));
   }, [hasSchedule, profileTimeZone]);
+
+  const dirty = baseline !== null && formSnapshot(name, enabled, config, schedule) !== baseline;
+  const leave = useLeaveGuard(dirty);
 
   if (loadError) return <ErrorNotice error={loadError} />;
   if (!creating && !agent) return <Loading />;
@@ -111,6 +129,7 @@ export function AgentDetailPage() {
         });
         setAgent({ data, etag: headers.get('etag') ?? undefined });
         await invalidatePaths(client, ['/agents']);
+        leave.allowLeaving();
         navigate('/agents', { state: { notice: `Saved ${data.name}.` } });
       }
     } catch (err) {
@@ -125,6 +144,7 @@ export function AgentDetailPage() {
     try {
       await apiRequest(`/agents/${encodeURIComponent(agentId!)}`, { method: 'DELETE' });
       await invalidatePaths(client, ['/agents']);
+      leave.allowLeaving();
       navigate('/agents', { state: { notice: `Deleted ${name}.` } });
     } catch (err) {
       setSaveError(err);
@@ -134,6 +154,7 @@ export function AgentDetailPage() {
   const errors = fieldErrors(saveError);
   return (
     <>
+      {leave.dialog}
       <PageHeader
         title={creating ? 'New agent' : name || 'Agent'}
         subtitle={template?.description}

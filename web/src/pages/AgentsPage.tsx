@@ -121,7 +121,7 @@ export function AgentsPage() {
                     {agent.name}
                   </Typography>
                   <Typography variant="body2" color="text.secondary">
-                    {templateName(agent.templateId)} · {describeSchedule(agent.schedule)}
+                    {templateName(agent.templateId)} · {describeSchedule(agent.schedule, me.data?.timezone)}
                     {agent.nextRunAt && enabled ? ` · next ${dateTime(agent.nextRunAt)}` : ''}
                   </Typography>
                 </Box>
@@ -180,7 +180,7 @@ export function AgentsPage() {
                       : w.steps.map((s) => agentName(s.agentId)).join(', then ')}
                   </Typography>
                   <Typography variant="body2" color="text.secondary">
-                    {describeSchedule(w.schedule)}
+                    {describeSchedule(w.schedule, me.data?.timezone)}
                     {w.nextRunAt && w.enabled ? ` · next ${dateTime(w.nextRunAt)}` : ''}
                   </Typography>
                 </Box>

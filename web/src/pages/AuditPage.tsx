@@ -90,7 +90,12 @@ export function AuditPage() {
           {type || from || to ? 'Nothing matches these filters.' : 'Actions appear here as they happen.'}
         </EmptyState>
       ) : (
-        <TableContainer component={Paper}>
+        <TableContainer
+          component={Paper}
+          tabIndex={0}
+          role="region"
+          aria-label="Audit trail (scrolls sideways on small screens)"
+        >
           <Table size="small" aria-label="Audit trail">
             <TableHead>
               <TableRow>

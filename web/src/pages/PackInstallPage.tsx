@@ -64,7 +64,7 @@ export function PackInstallPage() {
             <ListItem key={w.key} disableGutters>
               <ListItemText
                 primary={w.name}
-                secondary={`Workflow · ${describeSchedule(w.cron ? { cron: w.cron, timezone: me.data?.timezone ?? '' } : null)}`}
+                secondary={`Workflow · ${describeSchedule(w.cron ? { cron: w.cron, timezone: me.data?.timezone ?? '' } : null, me.data?.timezone)}`}
               />
             </ListItem>
           ))}

@@ -126,7 +126,7 @@ export function RunDetailPage() {
         </Box>
       </Section>
       <Section title="Steps">
-        <TableContainer>
+        <TableContainer tabIndex={0} role="region" aria-label="Steps (scrolls sideways on small screens)">
           <Table size="small" aria-label="Steps">
             <TableHead>
               <TableRow>

@@ -90,7 +90,12 @@ export function RunsPage() {
           {status || agentId ? 'Nothing matches these filters.' : 'Run an agent and it appears here.'}
         </EmptyState>
       ) : (
-        <TableContainer component={Paper}>
+        <TableContainer
+          component={Paper}
+          tabIndex={0}
+          role="region"
+          aria-label="Runs (scrolls sideways on small screens)"
+        >
           <Table aria-label="Runs">
             <TableHead>
               <TableRow>

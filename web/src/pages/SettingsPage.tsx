@@ -1,5 +1,4 @@
 import Alert from '@mui/material/Alert';
-import Autocomplete from '@mui/material/Autocomplete';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
@@ -13,7 +12,7 @@ import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link as RouterLink } from 'react-router-dom';
 import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
@@ -21,7 +20,8 @@ import type { Profile, Usage } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { UsageMeters } from '../components/UsageMeters';
-import { allTimeZones } from '../lib/cron';
+import { MoveSchedulesDialog, moveSchedules, schedulesIn, type ScheduledItem } from '../components/MoveSchedulesDialog';
+import { TimeZonePicker } from '../components/TimeZonePicker';
 import { humanize } from '../lib/format';
 
 type NotificationPreferences = Profile['notifications'];
@@ -42,7 +42,6 @@ export function SettingsPage() {
   const { manager } = useAuth();
   const me = useApiQuery<Profile>('/me');
   const usage = useApiQuery<Usage>('/usage');
-  const zones = useMemo(allTimeZones, []);
   const [displayName, setDisplayName] = useState('');
   const [timezone, setTimezone] = useState('UTC');
   const [notifications, setNotifications] = useState<NotificationPreferences>({
@@ -50,7 +49,10 @@ export function SettingsPage() {
     digestHour: 8,
     approvalLinks: true,
   });
+  const [undoSendSeconds, setUndoSendSeconds] = useState(10);
   const [saving, setSaving] = useState(false);
+  /** Schedules still in the zone the person just moved away from: they are asked whether to move them too. */
+  const [moving, setMoving] = useState<{ items: ScheduledItem[]; from: string; to: string } | null>(null);
   const [saved, setSaved] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [exporting, setExporting] = useState(false);
@@ -67,6 +69,7 @@ export function SettingsPage() {
     setDisplayName(me.data.displayName ?? '');
     setTimezone(me.data.timezone ?? 'UTC');
     setNotifications(me.data.notifications);
+    setUndoSendSeconds(me.data.undoSendSeconds);
   }, [me.data]);
 
   if (me.isLoading) return <Loading />;
@@ -78,10 +81,33 @@ export function SettingsPage() {
     setSaved(false);
     setSaveError(null);
     try {
-      await apiRequest('/me', { method: 'PATCH', body: { displayName: displayName.trim(), timezone, notifications } });
+      await apiRequest('/me', {
+        method: 'PATCH',
+        body: { displayName: displayName.trim(), timezone, notifications, undoSendSeconds },
+      });
+      const from = me.data?.timezone;
+      const left = from && from !== timezone ? await schedulesIn(from) : [];
       await invalidatePaths(client, ['/me']);
+      if (left.length > 0) setMoving({ items: left, from: from!, to: timezone });
+      else setSaved(true);
+    } catch (err) {
+      setSaveError(err);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const finishMove = async (move: boolean) => {
+    if (!moving) return;
+    setSaving(true);
+    setSaveError(null);
+    try {
+      if (move) await moveSchedules(moving.items, moving.to);
+      await invalidatePaths(client, ['/agents', '/workflows']);
+      setMoving(null);
       setSaved(true);
     } catch (err) {
+      setMoving(null);
       setSaveError(err);
     } finally {
       setSaving(false);
@@ -135,6 +161,14 @@ export function SettingsPage() {
 
   return (
     <>
+      {moving && (
+        <MoveSchedulesDialog
+          {...moving}
+          busy={saving}
+          onMove={() => void finishMove(true)}
+          onKeep={() => void finishMove(false)}
+        />
+      )}
       <PageHeader title="Settings" subtitle={email ? `Signed in as ${email}` : undefined} />
       <Section title="Profile">
         <Box
@@ -152,15 +186,25 @@ export function SettingsPage() {
             onChange={(e) => setDisplayName(e.target.value)}
             slotProps={{ htmlInput: { maxLength: 100 } }}
           />
-          <Autocomplete
-            options={zones}
+          <TimeZonePicker
             value={timezone}
-            disableClearable
-            onChange={(_, z) => z && setTimezone(z)}
-            renderInput={(params) => (
-              <TextField {...params} label="Time zone" helperText="Schedules and times are shown in this zone." />
-            )}
+            onChange={setTimezone}
+            helperText="Schedules and times are shown in this zone. Search by city, country or offset."
           />
+          <TextField
+            select
+            label="Undo send"
+            value={undoSendSeconds}
+            onChange={(e) => setUndoSendSeconds(Number(e.target.value))}
+            helperText="After you press Send, replies wait this long so you can undo them. Nothing is sent before."
+          >
+            <MenuItem value={0}>Off: send at once</MenuItem>
+            {[5, 10, 20, 30].map((n) => (
+              <MenuItem key={n} value={n}>
+                {n} seconds
+              </MenuItem>
+            ))}
+          </TextField>
           <Typography variant="h3" component="h3" sx={{ mt: 1 }}>
             Notifications
           </Typography>

@@ -1,11 +1,9 @@
-import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
-import Snackbar from '@mui/material/Snackbar';
 import Tab from '@mui/material/Tab';
 import Tabs from '@mui/material/Tabs';
 import TextField from '@mui/material/TextField';
@@ -16,6 +14,8 @@ import { useSearchParams } from 'react-router-dom';
 import { apiRequest, plainError } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { BulkResult, Page, Suggestion } from '../api/types';
+import { BulkSendConfirm, sendingCount } from '../components/BulkSendConfirm';
+import { DecisionToast, type Toast } from '../components/DecisionToast';
 import { Icon } from '../components/Icon';
 import { SuggestionDialog, type Decision } from '../components/SuggestionDialog';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states';
@@ -42,6 +42,27 @@ function sortItems(items: Suggestion[], sort: Sort): Suggestion[] {
   return copy.sort((a, b) => t(b.createdAt) - t(a.createdAt));
 }
 
+/** After approving: a held send counts down with Undo; an action that cannot be taken back offers no Undo. */
+function approvedToast(after: Suggestion, edited: boolean): Toast {
+  const changes = edited ? ' with your changes' : '';
+  if (after.heldUntil) {
+    return { severity: 'info', message: `Approved${changes}.`, undoId: after.id, until: Date.parse(after.heldUntil) };
+  }
+  if (after.sends) return { severity: 'success', message: `Approved${changes}. Sending now.` };
+  return {
+    severity: 'success',
+    message: `Approved${changes}.`,
+    ...(after.undo.description ? { undoId: after.id } : {}),
+  };
+}
+
+function decidedToast(action: 'reject' | 'undo', after: Suggestion): Toast {
+  if (action === 'reject') return { severity: 'success', message: 'Rejected. Nothing was done.' };
+  return after.sends
+    ? { severity: 'info', message: 'Sending cancelled. Nothing was sent.' }
+    : { severity: 'success', message: 'Undone.' };
+}
+
 export function SuggestionsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? 'pending';
@@ -51,7 +72,8 @@ export function SuggestionsPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
-  const [toast, setToast] = useState<{ message: string; undoId?: string } | null>(null);
+  const [toast, setToast] = useState<Toast | null>(null);
+  const [confirmingSend, setConfirmingSend] = useState(false);
   const client = useQueryClient();
   const listKey = ['/suggestions', { status, limit: 100 }];
   const list = useApiQuery<Page<Suggestion>>(
@@ -116,15 +138,9 @@ export function SuggestionsPage() {
               ? { reason: d.reason }
               : {}
             : undefined;
-      await apiRequest(path, { method: 'POST', body });
+      const after = await apiRequest<Suggestion>(path, { method: 'POST', body });
       setParam('open', null);
-      setToast(
-        d.action === 'approve'
-          ? { message: d.edits ? 'Approved with your changes.' : 'Approved.', undoId: d.id }
-          : d.action === 'reject'
-            ? { message: 'Rejected. Nothing was done.' }
-            : { message: 'Undone.' },
-      );
+      setToast(d.action === 'approve' ? approvedToast(after, !!d.edits) : decidedToast(d.action, after));
       return true;
     } catch (err) {
       rollback();
@@ -146,6 +162,7 @@ export function SuggestionsPage() {
       const failed = result.results.filter((r) => !r.ok);
       setSelected(new Set());
       setToast({
+        severity: failed.length ? 'error' : 'success',
         message: failed.length
           ? `${ids.length - failed.length} of ${ids.length} ${action === 'approve' ? 'approved' : 'rejected'}. ${failed.length} could not be: ${[...new Set(failed.map((f) => f.error?.detail ?? 'refused'))].join('; ')}`
           : `${ids.length} ${action === 'approve' ? 'approved' : 'rejected'}.`,
@@ -162,10 +179,10 @@ export function SuggestionsPage() {
   const undo = async (id: string) => {
     setToast(null);
     try {
-      await apiRequest(`/suggestions/${encodeURIComponent(id)}/undo`, { method: 'POST' });
-      setToast({ message: 'Undone. It is back in your inbox.' });
+      const after = await apiRequest<Suggestion>(`/suggestions/${encodeURIComponent(id)}/undo`, { method: 'POST' });
+      setToast(decidedToast('undo', after));
     } catch (err) {
-      setToast({ message: `Could not undo: ${plainError(err)}` });
+      setToast({ severity: 'error', message: `Could not undo: ${plainError(err)}` });
     } finally {
       void refresh();
     }
@@ -236,7 +253,13 @@ export function SuggestionsPage() {
               onChange={(e) => setSelected(e.target.checked ? new Set(items.map((s) => s.id)) : new Set())}
               slotProps={{ input: { 'aria-label': 'Select all' } }}
             />
-            <Button variant="contained" disabled={busy || selected.size === 0} onClick={() => void bulk('approve')}>
+            <Button
+              variant="contained"
+              disabled={busy || selected.size === 0}
+              onClick={() =>
+                sendingCount(items, selected).emails > 0 ? setConfirmingSend(true) : void bulk('approve')
+              }
+            >
               Approve selected ({selected.size})
             </Button>
             <Button color="error" disabled={busy || selected.size === 0} onClick={() => void bulk('reject')}>
@@ -257,12 +280,33 @@ export function SuggestionsPage() {
             : 'No suggestions with this status.'}
         </EmptyState>
       ) : (
-        <Box component="ul" aria-label="Suggestions" sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gap: 1 }}>
+        <Box
+          component="ul"
+          aria-label="Suggestions"
+          // minmax(0, 1fr): a long title is cut with an ellipsis instead of widening the page.
+          sx={{ listStyle: 'none', p: 0, m: 0, display: 'grid', gridTemplateColumns: 'minmax(0, 1fr)', gap: 1 }}
+        >
           {items.map((s) => {
             const flags = s.riskFlags;
             const title = suggestionTitle(s);
             return (
-              <Paper component="li" key={s.id} sx={{ p: 1.5, display: 'flex', gap: 1.5, alignItems: 'center' }}>
+              <Paper
+                component="li"
+                key={s.id}
+                // The whole row opens the suggestion (a tap target for phones); its Review button does the same
+                // for keyboards and screen readers, so the row itself needs no role.
+                onClick={(e) => {
+                  if (!(e.target as HTMLElement).closest('button, input, a, label')) setParam('open', s.id);
+                }}
+                sx={{
+                  p: 1.5,
+                  display: 'flex',
+                  gap: 1.5,
+                  alignItems: 'center',
+                  cursor: 'pointer',
+                  '&:hover': { bgcolor: 'action.hover' },
+                }}
+              >
                 {status === 'pending' && (
                   <Checkbox
                     checked={selected.has(s.id)}
@@ -319,27 +363,18 @@ export function SuggestionsPage() {
           error={actionError}
         />
       )}
-      <Snackbar
-        open={!!toast}
-        autoHideDuration={8000}
-        onClose={(_, reason) => reason !== 'clickaway' && setToast(null)}
-        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
-      >
-        <Alert
-          severity="success"
-          variant="filled"
-          onClose={() => setToast(null)}
-          action={
-            toast?.undoId ? (
-              <Button color="inherit" size="small" onClick={() => void undo(toast.undoId!)}>
-                Undo
-              </Button>
-            ) : undefined
-          }
-        >
-          {toast?.message}
-        </Alert>
-      </Snackbar>
+      {confirmingSend && (
+        <BulkSendConfirm
+          counts={sendingCount(items, selected)}
+          total={selected.size}
+          onCancel={() => setConfirmingSend(false)}
+          onConfirm={() => {
+            setConfirmingSend(false);
+            void bulk('approve');
+          }}
+        />
+      )}
+      <DecisionToast toast={toast} onUndo={(id) => void undo(id)} onClose={() => setToast(null)} />
     </>
   );
 }
