@@ -122,7 +122,8 @@ export function fieldLabel(path: string): string {
 export function plainError(error: unknown): string {
   if (error instanceof ApiError) {
     const fields = error.fieldErrors.map((e) => `${fieldLabel(e.path)}: ${e.message}`);
-    return fields.length ? `${error.detail} (${fields.join('; ')})` : error.detail;
+    // The detail of a validation problem repeats the field paths; people get the fields in words instead.
+    return fields.length ? `${fields.join('. ')}.` : error.detail;
   }
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
