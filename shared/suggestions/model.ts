@@ -89,7 +89,7 @@ export const SENDING_KINDS: ReadonlySet<SuggestionKind> = new Set(['email.reply'
 const CANCEL_SEND = 'Cancel sending: nothing is sent';
 
 /** True while an approved suggestion is held and may still be cancelled. */
-export function isHeld(doc: Pick<SuggestionDoc, 'status' | 'heldUntil'>, now: Date): boolean {
+function isHeld(doc: Pick<SuggestionDoc, 'status' | 'heldUntil'>, now: Date): boolean {
   return doc.status === 'approved' && !!doc.heldUntil && Date.parse(doc.heldUntil) > now.getTime();
 }
 

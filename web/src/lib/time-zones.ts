@@ -95,7 +95,7 @@ export interface ZoneOption {
 }
 
 /** "UTC+05:30", "UTC−05:00", "UTC" for `zone` at `at`. */
-export function utcOffset(zone: string, at = new Date()): string {
+function utcOffset(zone: string, at = new Date()): string {
   try {
     const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
       .formatToParts(at)
@@ -111,7 +111,7 @@ function cityOf(zone: string): string {
   return (zone.split('/').pop() ?? zone).replace(/_/g, ' ');
 }
 
-export function allTimeZones(): string[] {
+function allTimeZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
   const zones = intl.supportedValuesOf?.('timeZone') ?? [];
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
