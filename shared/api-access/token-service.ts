@@ -14,7 +14,7 @@ export interface ApiTokenServiceDeps {
   store: CosmosStore;
   clock: Clock;
   audit: () => AuditLog;
-  usage: () => Pick<UsageService, 'take' | 'giveBack'>;
+  usage: () => Pick<UsageService, 'createCounted' | 'giveBack'>;
   /** Key of the keyed hash tokens are stored under (Key Vault in Azure, a key file locally). */
   key: () => Buffer;
 }
@@ -66,7 +66,6 @@ export function createApiTokenService(deps: ApiTokenServiceDeps): ApiTokenServic
   return {
     async create(principal, input, actor) {
       const now = deps.clock.now();
-      await deps.usage().take(principal.tenantId, 'apiTokens');
       const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
       const hash = hashOf(token).toString('base64url');
       const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000);
@@ -86,22 +85,25 @@ export function createApiTokenService(deps: ApiTokenServiceDeps): ApiTokenServic
         expiresAt: expiresAt.toISOString(),
         ttl: lifetime,
       };
-      try {
+      // Counted under the tier's limit: a slot is held, then charged once both documents are written.
+      await deps.usage().createCounted(principal.tenantId, 'apiTokens', doc.id, async () => {
         await tokens.create(doc);
-        await (
-          await system()
-        ).items.create({
-          id: lookupId(hash),
-          pk: lookupId(hash),
-          tenantId: doc.tenantId,
-          tokenId: doc.id,
-          ttl: lifetime,
-        });
-      } catch (err) {
-        await tokens.delete(doc.tenantId, doc.id).catch(() => undefined);
-        await deps.usage().giveBack(principal.tenantId, 'apiTokens');
-        throw err;
-      }
+        try {
+          await (
+            await system()
+          ).items.create({
+            id: lookupId(hash),
+            pk: lookupId(hash),
+            tenantId: doc.tenantId,
+            tokenId: doc.id,
+            ttl: lifetime,
+          });
+        } catch (err) {
+          await tokens.delete(doc.tenantId, doc.id).catch(() => undefined);
+          throw err;
+        }
+        return { created: true };
+      });
       await deps.audit().record({
         tenantId: doc.tenantId,
         ...auditedAs(actor),

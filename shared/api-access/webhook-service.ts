@@ -15,7 +15,7 @@ export interface WebhookServiceDeps {
   store: CosmosStore;
   clock: Clock;
   audit: () => AuditLog;
-  usage: () => Pick<UsageService, 'take' | 'giveBack'>;
+  usage: () => Pick<UsageService, 'createCounted' | 'giveBack'>;
   secrets: () => SecretBox;
   allowLoopback: boolean;
   resolve?: Resolver;
@@ -87,13 +87,14 @@ export function createWebhookService(deps: WebhookServiceDeps): WebhookService {
   const service: WebhookService = {
     async create(tenantId, input, actor) {
       await check(input.url);
-      await deps.usage().take(tenantId, 'webhooks');
       const now = deps.clock.now().toISOString();
       const secret = `whsec_${randomBytes(24).toString('base64')}`;
-      let doc: Stored<WebhookDoc>;
-      try {
-        doc = await hooks.create({
-          id: `whk_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+      const id = `whk_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+      // Counted under the tier's limit: a slot is held, then charged once the webhook is written.
+      const { doc } = await deps.usage().createCounted(tenantId, 'webhooks', id, async () => ({
+        created: true,
+        doc: await hooks.create({
+          id,
           tenantId,
           type: 'webhook',
           url: input.url,
@@ -103,11 +104,8 @@ export function createWebhookService(deps: WebhookServiceDeps): WebhookService {
           enabled: true,
           createdAt: now,
           updatedAt: now,
-        });
-      } catch (err) {
-        await deps.usage().giveBack(tenantId, 'webhooks');
-        throw err;
-      }
+        }),
+      }));
       await deps.audit().record({
         tenantId,
         ...auditedAs(actor),

@@ -24,7 +24,7 @@ export type { Reservation } from './reservations';
 export type { CountedLimit, TokenMeter } from './limit-meters';
 
 /** Limits on how many of a thing a tenant has at once (their documents are what is counted). */
-export type StandingLimit = 'agents' | 'workflows' | 'connectors';
+export type StandingLimit = 'agents' | 'workflows' | 'connectors' | 'apiTokens' | 'webhooks';
 
 /** How long creating one counted item may take; after that the sweep settles or releases its slot. */
 const ITEM_HOLD_MS = 5 * 60_000;
