@@ -78,26 +78,50 @@ const step = (id: string, agent: { id: string; templateId: string; name: string 
   outputPath: null,
 });
 
-export class RunService {
-  private readonly repo: TenantRepository<RunDoc>;
-
-  constructor(private readonly deps: RunServiceDeps) {
-    this.repo = new TenantRepository<RunDoc>(deps.store, 'runs', 'run');
-  }
-
-  get(tenantId: string, runId: string): Promise<Stored<RunDoc>> {
-    return this.repo.getOrThrow(tenantId, runId);
-  }
-
+/** Runs of agents and workflows: starting them (limits, audit, the orchestration), reading, progress and cancelling. */
+export interface RunService {
+  /** The run, or NotFoundError. */
+  get(tenantId: string, runId: string): Promise<Stored<RunDoc>>;
   /**
    * Changes a run in one optimistic write (the run activities' progress); `change` answers undefined to leave it
    * as it is. Returns the run as stored afterwards.
    */
-  update(tenantId: string, runId: string, change: (run: RunDoc) => RunDoc | undefined): Promise<Stored<RunDoc>> {
-    return this.repo.update(tenantId, runId, change);
+  update(tenantId: string, runId: string, change: (run: RunDoc) => RunDoc | undefined): Promise<Stored<RunDoc>>;
+  /** The tenant's runs, newest first, optionally only those with a status or of an agent or workflow. */
+  list(
+    tenantId: string,
+    paging: { limit: number; cursor?: string },
+    filter?: { status?: RunStatus; agentId?: string; workflowId?: string },
+  ): Promise<Page<Stored<RunDoc>>>;
+  /**
+   * Creates the run document (pending) after checking the target and today's run limit, then starts its orchestration.
+   * With a deterministic `runId` (schedules) a second request for the same slot finds the run and starts nothing.
+   */
+  start(
+    tenantId: string,
+    request: RunRequest,
+    starter: OrchestrationStarter,
+  ): Promise<{ run: Stored<RunDoc>; created: boolean }>;
+  /** Asks a run to stop: it finishes as cancelled at its next step boundary (or before it starts). */
+  cancel(tenantId: string, runId: string, actor: Actor): Promise<Stored<RunDoc>>;
+}
+
+export function createRunService(deps: RunServiceDeps): RunService {
+  const repo = new TenantRepository<RunDoc>(deps.store, 'runs', 'run');
+
+  function get(tenantId: string, runId: string): Promise<Stored<RunDoc>> {
+    return repo.getOrThrow(tenantId, runId);
   }
 
-  list(
+  function update(
+    tenantId: string,
+    runId: string,
+    change: (run: RunDoc) => RunDoc | undefined,
+  ): Promise<Stored<RunDoc>> {
+    return repo.update(tenantId, runId, change);
+  }
+
+  function list(
     tenantId: string,
     paging: { limit: number; cursor?: string },
     filter: { status?: RunStatus; agentId?: string; workflowId?: string } = {},
@@ -116,7 +140,7 @@ export class RunService {
       where.push('c.target.type = "workflow" AND c.target.id = @workflowId');
       parameters.push({ name: '@workflowId', value: filter.workflowId });
     }
-    return this.repo.query(
+    return repo.query(
       tenantId,
       `SELECT * FROM c WHERE ${where.join(' AND ')} ORDER BY c.createdAt DESC`,
       parameters,
@@ -124,21 +148,17 @@ export class RunService {
     );
   }
 
-  /**
-   * Creates the run document (pending) after checking the target and today's run limit, then starts its orchestration.
-   * With a deterministic `runId` (schedules) a second request for the same slot finds the run and starts nothing.
-   */
-  async start(
+  async function start(
     tenantId: string,
     request: RunRequest,
     starter: OrchestrationStarter,
   ): Promise<{ run: Stored<RunDoc>; created: boolean }> {
-    const now = this.deps.clock.now();
+    const now = deps.clock.now();
     let target: RunDoc['target'];
     let mode: RunDoc['mode'];
     let steps: RunStep[];
     if (request.target.type === 'agent') {
-      const agent = await this.deps.agents().get(tenantId, request.target.id);
+      const agent = await deps.agents().get(tenantId, request.target.id);
       if (!agent.enabled) throw new ConflictError('This agent is disabled. Enable it to run it.');
       const template = getTemplate(agent.templateId);
       if (template.coordinator) throw new ConflictError('A coordinator only runs as part of a parallel workflow.');
@@ -152,9 +172,9 @@ export class RunService {
       mode = 'single';
       steps = [step('main', agent, 'step')];
     } else {
-      const workflow = await this.deps.workflows().get(tenantId, request.target.id);
+      const workflow = await deps.workflows().get(tenantId, request.target.id);
       if (!workflow.enabled) throw new ConflictError('This workflow is disabled. Enable it to run it.');
-      const agents = await Promise.all(workflow.steps.map((s) => this.deps.agents().find(tenantId, s.agentId)));
+      const agents = await Promise.all(workflow.steps.map((s) => deps.agents().find(tenantId, s.agentId)));
       const missing = agents.findIndex((a) => !a);
       if (missing >= 0)
         throw new ConflictError(
@@ -163,7 +183,7 @@ export class RunService {
       steps = workflow.steps.map((s, i) => step(s.id, agents[i]!, 'step'));
       if (workflow.mode === 'parallel') {
         const coordinator = workflow.coordinatorAgentId
-          ? await this.deps.agents().find(tenantId, workflow.coordinatorAgentId)
+          ? await deps.agents().find(tenantId, workflow.coordinatorAgentId)
           : undefined;
         if (!coordinator)
           throw new ConflictError("This workflow's coordinator agent was deleted. Edit the workflow first.");
@@ -180,14 +200,14 @@ export class RunService {
         .replace(/[-:.TZ]/g, '')
         .slice(0, 14)}_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
     if (request.runId) {
-      const existing = await this.repo.get(tenantId, runId);
+      const existing = await repo.get(tenantId, runId);
       if (existing) return { run: existing, created: false };
     }
     const counted = request.checkLimits !== false;
     if (counted) {
-      await this.deps.usage().checkLimit(tenantId, 'tokensPerMonth');
+      await deps.usage().checkLimit(tenantId, 'tokensPerMonth');
       // One conditional increment: of simultaneous starts, exactly as many as the day has left are accepted.
-      await this.deps.usage().take(tenantId, 'runsPerDay');
+      await deps.usage().take(tenantId, 'runsPerDay');
     }
 
     const doc: RunDoc = {
@@ -218,17 +238,17 @@ export class RunService {
     };
     let stored: { doc: Stored<RunDoc>; created: boolean };
     try {
-      stored = await this.repo.createIfAbsent(doc);
+      stored = await repo.createIfAbsent(doc);
     } catch (err) {
-      if (counted) await this.deps.usage().giveBack(tenantId, 'runsPerDay');
+      if (counted) await deps.usage().giveBack(tenantId, 'runsPerDay');
       throw err;
     }
     const { doc: run, created } = stored;
     if (!created) {
-      if (counted) await this.deps.usage().giveBack(tenantId, 'runsPerDay');
+      if (counted) await deps.usage().giveBack(tenantId, 'runsPerDay');
       return { run, created };
     }
-    await this.deps.audit().record({
+    await deps.audit().record({
       tenantId,
       actor: {
         type: request.source === 'schedule' || request.source === 'event' ? 'system' : 'person',
@@ -245,8 +265,8 @@ export class RunService {
       await starter.start(run.instanceId, { tenantId, runId });
     } catch (err) {
       // The run could not start: say so on the run instead of leaving it pending forever.
-      const at = this.deps.clock.now();
-      await this.repo.update(tenantId, runId, (current) =>
+      const at = deps.clock.now();
+      await repo.update(tenantId, runId, (current) =>
         TERMINAL.includes(current.status)
           ? undefined
           : {
@@ -258,16 +278,15 @@ export class RunService {
               durationMs: Math.max(0, at.getTime() - Date.parse(current.createdAt)),
             },
       );
-      if (counted) await this.deps.usage().giveBack(tenantId, 'runsPerDay');
+      if (counted) await deps.usage().giveBack(tenantId, 'runsPerDay');
       throw err;
     }
     return { run, created };
   }
 
-  /** Asks a run to stop: it finishes as cancelled at its next step boundary (or before it starts). */
-  async cancel(tenantId: string, runId: string, actor: Actor): Promise<Stored<RunDoc>> {
+  async function cancel(tenantId: string, runId: string, actor: Actor): Promise<Stored<RunDoc>> {
     let already = false;
-    const run = await this.repo.update(tenantId, runId, (current) => {
+    const run = await repo.update(tenantId, runId, (current) => {
       if (TERMINAL.includes(current.status))
         throw new ConflictError(
           `The run has already ${current.status === 'stopped' ? 'stopped' : current.status === 'cancelled' ? 'been cancelled' : current.status}.`,
@@ -279,7 +298,7 @@ export class RunService {
       return { ...current, cancelRequested: true };
     });
     if (!already) {
-      await this.deps.audit().record({
+      await deps.audit().record({
         tenantId,
         ...auditedAs(actor),
         action: 'run.cancel.requested',
@@ -290,4 +309,6 @@ export class RunService {
     }
     return run;
   }
+
+  return { get, update, list, start, cancel };
 }

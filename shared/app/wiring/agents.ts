@@ -3,7 +3,7 @@ import { createAgentService } from '../../agents/agent-service';
 import { createPackInstallService } from '../../packs/pack-install-service';
 import { createWorkflowService, type WorkflowService } from '../../packs/workflow-service';
 import { createRunActivities } from '../../orchestration/run-activities';
-import { RunService } from '../../orchestration/run-service';
+import { createRunService } from '../../orchestration/run-service';
 import { createScheduleIndex } from '../../schedules/schedule-index';
 import { parseAddress } from '../../connectors/text';
 import { lazy } from '../../platform/lazy';
@@ -51,8 +51,8 @@ export function wireAgents(
       timezoneOf: async (tenantId) => (await root.tenants().find(tenantId))?.timezone ?? 'UTC',
     }),
   );
-  const runs = lazy(
-    () => new RunService({ store: root.cosmos(), clock, audit: root.audit, usage: root.usage, agents, workflows }),
+  const runs = lazy(() =>
+    createRunService({ store: root.cosmos(), clock, audit: root.audit, usage: root.usage, agents, workflows }),
   );
   const ai = lazy(() => createAiGateway(settings));
   const runActivities = lazy(() =>
