@@ -13,18 +13,16 @@ import { lookupAccount } from './oauth/account-identity';
 import { createOAuthClient, type OAuthClient, type TokenSet } from './oauth/oauth-client';
 import { codeNotExchanged, ConnectFlowError, refusedAtProvider, unusableState } from './oauth/connect-flow-errors';
 import { familiesGranted, oauthProviderConfig, type OAuthProviderConfig } from './oauth/provider-configs';
-import { createOAuthStateStore, StateError, type OAuthStateStore } from './oauth/state-store';
+import { createOAuthStateStore, StateError } from './oauth/state-store';
 import { createStartTickets } from './oauth/start-tickets';
-import {
-  createConnectStart,
-  type ConnectRequest,
-  type ConnectStart,
-  type IssuedStartTicket,
-} from './oauth/connect-start';
+import { createConnectStart, type ConnectRequest, type IssuedStartTicket } from './oauth/connect-start';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
-import { createAccessTokens, PROVIDER_LABEL, type AccessTokens } from './access-tokens';
+import { createAccessTokens, PROVIDER_LABEL } from './access-tokens';
 import type { ConnectorInfo, FamilyNeed, ProviderName } from './types';
+import type { ConnectorService } from './connector-service-contract';
+
+export type { ConnectorService } from './connector-service-contract';
 
 export interface ConnectorServiceDeps {
   settings: Settings;
@@ -44,93 +42,76 @@ export interface ConnectorServiceDeps {
   allowNewConnector?: (tenantId: string) => Promise<void>;
 }
 
-/**
- * Connections to vendors: OAuth (authorization code + PKCE), encrypted token storage, refresh ahead of expiry with
- * one refresh in flight per connector, health, disconnect with revocation. Tokens never leave this class except as
- * a bearer string handed to a provider client.
- */
-export class ConnectorService {
-  private readonly repo: TenantRepository<ConnectorRecord>;
-  private readonly states: OAuthStateStore;
-  private readonly start: ConnectStart;
-  private readonly oauth: OAuthClient;
-  private readonly fetchImpl: typeof fetch;
-  private readonly tokens: AccessTokens;
+/** The connector service over its own repository, OAuth state store, token-endpoint client and access tokens. */
+export function createConnectorService(deps: ConnectorServiceDeps): ConnectorService {
+  const repo = new TenantRepository<ConnectorRecord>(deps.store, 'connectors', 'connector');
+  const states = createOAuthStateStore({
+    store: deps.store,
+    cipher: deps.cipher,
+    clock: deps.clock,
+    ttlSeconds: deps.settings.CONNECTOR_STATE_TTL_SECONDS,
+  });
+  const fetchImpl = deps.fetch ?? fetch;
+  const oauth = deps.oauth ?? createOAuthClient({ fetch: fetchImpl, now: () => deps.clock.now().getTime() });
+  const tokens = createAccessTokens({ ...deps, repo, oauth });
+  const start = createConnectStart({
+    config: (provider) => configOf(provider),
+    redirectUri: (provider) => redirectUri(provider),
+    connector: (tenantId, connectorId) => repo.getOrThrow(tenantId, connectorId),
+    installedNeeds: deps.installedNeeds,
+    states,
+    tickets: createStartTickets({ store: deps.store, clock: deps.clock }),
+  });
+  const refreshAheadMs = deps.settings.CONNECTOR_REFRESH_AHEAD_SECONDS * 1000;
 
-  constructor(private readonly deps: ConnectorServiceDeps) {
-    this.repo = new TenantRepository<ConnectorRecord>(deps.store, 'connectors', 'connector');
-    this.states = createOAuthStateStore({
-      store: deps.store,
-      cipher: deps.cipher,
-      clock: deps.clock,
-      ttlSeconds: deps.settings.CONNECTOR_STATE_TTL_SECONDS,
-    });
-    this.fetchImpl = deps.fetch ?? fetch;
-    this.oauth = deps.oauth ?? createOAuthClient({ fetch: this.fetchImpl, now: () => deps.clock.now().getTime() });
-    this.tokens = createAccessTokens({ ...deps, repo: this.repo, oauth: this.oauth });
-    this.start = createConnectStart({
-      config: (provider) => this.config(provider),
-      redirectUri: (provider) => this.redirectUri(provider),
-      connector: (tenantId, connectorId) => this.repo.getOrThrow(tenantId, connectorId),
-      installedNeeds: deps.installedNeeds,
-      states: this.states,
-      tickets: createStartTickets({ store: deps.store, clock: deps.clock }),
-    });
+  function configOf(provider: ProviderName): OAuthProviderConfig {
+    return oauthProviderConfig(provider, deps.settings);
   }
 
-  private get refreshAheadMs() {
-    return this.deps.settings.CONNECTOR_REFRESH_AHEAD_SECONDS * 1000;
+  function redirectUri(provider: ProviderName): string {
+    return `${deps.settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/connectors/${provider}/callback`;
   }
 
-  config(provider: ProviderName): OAuthProviderConfig {
-    return oauthProviderConfig(provider, this.deps.settings);
+  function infoOf(record: ConnectorRecord): ConnectorInfo {
+    return connectorInfo(record, deps.clock.now(), refreshAheadMs);
   }
 
-  redirectUri(provider: ProviderName): string {
-    return `${this.deps.settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/connectors/${provider}/callback`;
-  }
-
-  info(record: ConnectorRecord): ConnectorInfo {
-    return connectorInfo(record, this.deps.clock.now(), this.refreshAheadMs);
-  }
-
-  async list(tenantId: string): Promise<ConnectorInfo[]> {
-    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t ORDER BY c.connectedAt', [
+  async function list(tenantId: string): Promise<ConnectorInfo[]> {
+    const records = await repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t ORDER BY c.connectedAt', [
       { name: '@t', value: tenantId },
     ]);
-    return records.map((r) => this.info(r));
+    return records.map((r) => infoOf(r));
   }
 
-  /** The stored connector (with its sealed tokens), for the hub that builds providers; NotFoundError when missing. */
-  record(tenantId: string, connectorId: string): Promise<ConnectorRecord> {
-    return this.repo.getOrThrow(tenantId, connectorId);
+  function record(tenantId: string, connectorId: string): Promise<ConnectorRecord> {
+    return repo.getOrThrow(tenantId, connectorId);
   }
 
-  async get(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
-    return this.info(await this.repo.getOrThrow(tenantId, connectorId));
+  async function get(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
+    return infoOf(await repo.getOrThrow(tenantId, connectorId));
   }
 
-  /** The connection and its version (`etag`, for If-Match on disconnect). */
-  async getVersioned(tenantId: string, connectorId: string): Promise<{ connector: ConnectorInfo; etag: string }> {
-    const record = await this.repo.getOrThrow(tenantId, connectorId);
-    return { connector: this.info(record), etag: record._etag };
+  async function getVersioned(
+    tenantId: string,
+    connectorId: string,
+  ): Promise<{ connector: ConnectorInfo; etag: string }> {
+    const record = await repo.getOrThrow(tenantId, connectorId);
+    return { connector: infoOf(record), etag: record._etag };
   }
 
-  /** Checks and plans a connection for the signed-in person and issues its start ticket (see connect-start). */
-  issueStartTicket(tenantId: string, provider: ProviderName, request: ConnectRequest): Promise<IssuedStartTicket> {
-    return this.start.issueTicket(tenantId, provider, request);
+  function issueStartTicket(
+    tenantId: string,
+    provider: ProviderName,
+    request: ConnectRequest,
+  ): Promise<IssuedStartTicket> {
+    return start.issueTicket(tenantId, provider, request);
   }
 
-  /** Redeems a start ticket in the browser that posted it: the provider's sign-in URL (see connect-start). */
-  authorize(provider: ProviderName, ticket: string, browserNonce: string): Promise<string> {
-    return this.start.authorize(provider, ticket, browserNonce);
+  function authorize(provider: ProviderName, ticket: string, browserNonce: string): Promise<string> {
+    return start.authorize(provider, ticket, browserNonce);
   }
 
-  /**
-   * Finishes a connection from the vendor's redirect, in the browser that started it (`browserNonce` from its flow
-   * cookie). Throws ConnectFlowError with a page-ready message.
-   */
-  async completeAuthorization(
+  async function completeAuthorization(
     provider: ProviderName,
     query: { code?: string; state?: string; error?: string; error_description?: string },
     browserNonce: string | undefined,
@@ -138,7 +119,7 @@ export class ConnectorService {
   ): Promise<{ tenantId: string; connector: ConnectorInfo }> {
     const label = PROVIDER_LABEL[provider];
     if (query.error) {
-      if (query.state) await this.states.consume(query.state, provider, browserNonce).catch(() => undefined);
+      if (query.state) await states.consume(query.state, provider, browserNonce).catch(() => undefined);
       throw refusedAtProvider(label, query.error);
     }
     if (!query.code || !query.state) {
@@ -150,17 +131,17 @@ export class ConnectorService {
     }
     let pending;
     try {
-      pending = await this.states.consume(query.state, provider, browserNonce);
+      pending = await states.consume(query.state, provider, browserNonce);
     } catch (err) {
       if (!(err instanceof StateError)) throw err;
       throw unusableState(err);
     }
-    const config = this.config(provider);
+    const config = configOf(provider);
     let tokens: TokenSet;
     try {
-      tokens = await this.oauth.exchangeCode(config, query.code, this.redirectUri(provider), pending.codeVerifier);
+      tokens = await oauth.exchangeCode(config, query.code, redirectUri(provider), pending.codeVerifier);
     } catch (err) {
-      await this.auditFailure(
+      await auditFailure(
         pending.tenantId,
         'connector.connect',
         `${label} connection failed: the code could not be exchanged`,
@@ -170,9 +151,9 @@ export class ConnectorService {
     }
     let identity;
     try {
-      identity = await lookupAccount(provider, tokens, this.deps.settings, this.fetchImpl);
+      identity = await lookupAccount(provider, tokens, deps.settings, fetchImpl);
     } catch {
-      await this.auditFailure(
+      await auditFailure(
         pending.tenantId,
         'connector.connect',
         `${label} connection failed: the account could not be identified`,
@@ -187,18 +168,18 @@ export class ConnectorService {
     const granted = tokens.scopes ?? pending.scopes;
     const grantedFamilies = config.familyScopes && tokens.scopes ? familiesGranted(config, granted) : pending.families;
     const connectorId = `${provider}-${createHash('sha256').update(`${provider}:${identity.accountId}`).digest('hex').slice(0, 16)}`;
-    const now = this.deps.clock.now().toISOString();
-    const existing = await this.repo.get(pending.tenantId, connectorId);
-    if (!existing && this.deps.allowNewConnector) {
+    const now = deps.clock.now().toISOString();
+    const existing = await repo.get(pending.tenantId, connectorId);
+    if (!existing && deps.allowNewConnector) {
       try {
-        await this.deps.allowNewConnector(pending.tenantId);
+        await deps.allowNewConnector(pending.tenantId);
       } catch (err) {
-        await this.oauth.revoke(config, tokens.refreshToken ?? tokens.accessToken);
+        await oauth.revoke(config, tokens.refreshToken ?? tokens.accessToken);
         const detail = err instanceof AppError ? err.detail : 'Your plan allows no further connected accounts.';
         throw new ConnectFlowError(429, 'Limit reached', `${detail} Nothing was connected.`);
       }
     }
-    const previous = existing ? await this.openTokens(existing).catch(() => undefined) : undefined;
+    const previous = existing ? await openTokens(existing).catch(() => undefined) : undefined;
     const stored: StoredTokens = {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken ?? previous?.refreshToken,
@@ -217,12 +198,12 @@ export class ConnectorService {
       updatedAt: now,
       ...(tokens.expiresAt ? { accessExpiresAt: new Date(tokens.expiresAt).toISOString() } : {}),
       lastRefreshedAt: now,
-      tokens: await this.deps.cipher.seal(JSON.stringify(stored), tokenContext(pending.tenantId, connectorId)),
+      tokens: await deps.cipher.seal(JSON.stringify(stored), tokenContext(pending.tenantId, connectorId)),
       ...(provider === 'notion' ? { details: { workspaceName: tokens.extra.workspace_name } } : {}),
     };
-    await this.repo.upsert(record);
-    const info = this.info(record);
-    await this.deps.audit().record({
+    await repo.upsert(record);
+    const info = infoOf(record);
+    await deps.audit().record({
       tenantId: pending.tenantId,
       actor: { type: 'person', id: pending.tenantId },
       action: existing ? 'connector.reconnected' : 'connector.connected',
@@ -233,7 +214,7 @@ export class ConnectorService {
       summary: `${label} account ${identity.account} connected (${record.families.join(', ')})`,
       after: info,
     });
-    await this.deps.events().publish([
+    await deps.events().publish([
       domainEvent(
         'ConnectorConnected',
         pending.tenantId,
@@ -251,21 +232,17 @@ export class ConnectorService {
     return { tenantId: pending.tenantId, connector: info };
   }
 
-  /**
-   * Checks a connection with one live call (renewing access first when due) and returns its health afterwards.
-   * A refused renewal or a refused fresh token shows as needs_reauth / revoked, not as an error.
-   */
-  async check(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
-    const record = await this.repo.getOrThrow(tenantId, connectorId);
+  async function check(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
+    const record = await repo.getOrThrow(tenantId, connectorId);
     if (record.status === 'active') {
       const call = createResilientFetch({
-        token: ({ force }) => this.accessToken(tenantId, connectorId, { force }),
-        onRevoked: () => this.markRevoked(tenantId, connectorId),
-        maxRetries: this.deps.settings.CONNECTOR_MAX_RETRIES,
-        maxDelayMs: this.deps.settings.CONNECTOR_MAX_RETRY_DELAY_MS,
-        fetchImpl: this.fetchImpl,
+        token: ({ force }) => accessToken(tenantId, connectorId, { force }),
+        onRevoked: () => markRevoked(tenantId, connectorId),
+        maxRetries: deps.settings.CONNECTOR_MAX_RETRIES,
+        maxDelayMs: deps.settings.CONNECTOR_MAX_RETRY_DELAY_MS,
+        fetchImpl: fetchImpl,
       });
-      const settings = this.deps.settings;
+      const settings = deps.settings;
       const url = {
         google: settings.GOOGLE_USERINFO_URL,
         microsoft: `${settings.MICROSOFT_GRAPH_BASE_URL.replace(/\/$/, '')}/v1.0/me`,
@@ -287,33 +264,31 @@ export class ConnectorService {
             : new UpstreamError(`${PROVIDER_LABEL[record.provider]} could not be reached.`);
       }
     }
-    return this.get(tenantId, connectorId);
+    return get(tenantId, connectorId);
   }
 
-  /** Disconnects: revokes at the vendor (best effort), then forgets the tokens and the connector. */
-  /** Revokes and deletes a connection; a stale `ifMatch` is a 412 and changes nothing (not even at the provider). */
-  async disconnect(
+  async function disconnect(
     tenantId: string,
     connectorId: string,
     ifMatch: string | undefined,
     actor: Actor,
   ): Promise<{ revokedAtProvider: boolean }> {
-    const record = await this.repo.getOrThrow(tenantId, connectorId);
+    const record = await repo.getOrThrow(tenantId, connectorId);
     assertIfMatch(ifMatch, record);
-    const revokedAtProvider = await this.revokeAtProvider(record);
-    await this.repo.delete(tenantId, connectorId).catch((err) => {
+    const revokedAtProvider = await revokeAtProvider(record);
+    await repo.delete(tenantId, connectorId).catch((err) => {
       if ((err as { status?: number }).status !== 404) throw err;
     });
-    await this.deps.audit().record({
+    await deps.audit().record({
       tenantId,
       ...auditedAs(actor),
       action: 'connector.disconnected',
       target: { type: 'connector', id: connectorId },
       outcome: 'success',
       summary: `${PROVIDER_LABEL[record.provider]} account ${record.account} disconnected${revokedAtProvider ? ' and access revoked' : ''}`,
-      before: this.info(record),
+      before: infoOf(record),
     });
-    await this.deps.events().publish([
+    await deps.events().publish([
       domainEvent(
         'ConnectorDisconnected',
         tenantId,
@@ -330,47 +305,44 @@ export class ConnectorService {
     return { revokedAtProvider };
   }
 
-  /** Erasure: revoke and delete every connector of the tenant. */
-  async eraseTenant(tenantId: string): Promise<number> {
-    const records = await this.repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t', [
+  async function eraseTenant(tenantId: string): Promise<number> {
+    const records = await repo.queryAll(tenantId, 'SELECT * FROM c WHERE c.tenantId = @t', [
       { name: '@t', value: tenantId },
     ]);
     for (const record of records) {
-      await this.revokeAtProvider(record);
-      await this.repo.delete(tenantId, record.id).catch(() => undefined);
+      await revokeAtProvider(record);
+      await repo.delete(tenantId, record.id).catch(() => undefined);
     }
     return records.length;
   }
 
-  private async revokeAtProvider(record: ConnectorRecord): Promise<boolean> {
-    const tokens = await this.openTokens(record).catch(() => undefined);
+  async function revokeAtProvider(record: ConnectorRecord): Promise<boolean> {
+    const tokens = await openTokens(record).catch(() => undefined);
     if (!tokens) return false;
-    const config = this.config(record.provider);
+    const config = configOf(record.provider);
     // Revoking the refresh token ends the whole grant at Google; revoke the access token as well where it differs.
     const results = await Promise.all(
       [tokens.refreshToken, tokens.accessToken]
         .filter((t): t is string => Boolean(t))
-        .map((t) => this.oauth.revoke(config, t)),
+        .map((t) => oauth.revoke(config, t)),
     );
     return results.some(Boolean);
   }
 
-  /** A valid access token for the connector (see AccessTokens). */
-  accessToken(tenantId: string, connectorId: string, opts: { force?: boolean } = {}): Promise<string> {
-    return this.tokens.accessToken(tenantId, connectorId, opts);
+  function accessToken(tenantId: string, connectorId: string, opts: { force?: boolean } = {}): Promise<string> {
+    return tokens.accessToken(tenantId, connectorId, opts);
   }
 
-  /** The vendor refused even a fresh token: access was withdrawn at the vendor. */
-  markRevoked(tenantId: string, connectorId: string): Promise<void> {
-    return this.tokens.markRevoked(tenantId, connectorId);
+  function markRevoked(tenantId: string, connectorId: string): Promise<void> {
+    return tokens.markRevoked(tenantId, connectorId);
   }
 
-  private openTokens(record: ConnectorRecord): Promise<StoredTokens> {
-    return this.tokens.openTokens(record);
+  function openTokens(record: ConnectorRecord): Promise<StoredTokens> {
+    return tokens.openTokens(record);
   }
 
-  private async auditFailure(tenantId: string, action: string, summary: string, correlationId?: string) {
-    await this.deps
+  async function auditFailure(tenantId: string, action: string, summary: string, correlationId?: string) {
+    await deps
       .audit()
       .record({
         tenantId,
@@ -384,4 +356,22 @@ export class ConnectorService {
       })
       .catch(() => undefined);
   }
+
+  return {
+    config: configOf,
+    redirectUri,
+    info: infoOf,
+    list,
+    record,
+    get,
+    getVersioned,
+    issueStartTicket,
+    authorize,
+    completeAuthorization,
+    check,
+    disconnect,
+    eraseTenant,
+    accessToken,
+    markRevoked,
+  };
 }

@@ -4,7 +4,7 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import type { BlobStore } from '../platform/blob/blob-store';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { EventPublisher } from '../platform/events/publisher';
-import { ConnectorService } from './connector-service';
+import { createConnectorService as createService, type ConnectorService } from './connector-service';
 import { createConnectorHub } from './hub';
 import { createSnapshotStore } from './snapshots/snapshot-store';
 import { createKeySource } from './tokens/key-source';
@@ -25,7 +25,7 @@ export interface ConnectorDeps {
 
 /** The connectors context: the service behind the API, the hub other contexts use, and the snapshot store. */
 export function createConnectorService(deps: ConnectorDeps): ConnectorService {
-  return new ConnectorService({
+  return createService({
     settings: deps.settings,
     clock: deps.clock,
     store: deps.cosmos(),
