@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { ConflictError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { UsageService } from '../identity/usage';
@@ -84,7 +84,7 @@ export interface AgentService {
 }
 
 export function createAgentService(deps: AgentServiceDeps): AgentService {
-  const repo = new TenantRepository<AgentDoc>(deps.store, 'agents', 'agent');
+  const repo = createTenantRepository<AgentDoc>(deps.store, 'agents', 'agent');
 
   async function checkSchedule(tenantId: string, schedule: Schedule | null | undefined): Promise<void> {
     if (!schedule) return;

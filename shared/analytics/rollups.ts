@@ -1,5 +1,5 @@
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import type { DomainEvent } from '../platform/events/domain-event';
 import { createHash } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../platform/errors';
@@ -214,7 +214,7 @@ export function createRollupStore(deps: {
   now: () => Date;
   timeSavedMinutes: Record<string, number>;
 }): RollupStore {
-  const repo = new TenantRepository<DailyRollup>(deps.store, 'analytics', 'rollup');
+  const repo = createTenantRepository<DailyRollup>(deps.store, 'analytics', 'rollup');
   const COUNTED = new Set([
     'RunStarted',
     'RunCompleted',

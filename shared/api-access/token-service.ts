@@ -4,7 +4,7 @@ import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository } from '../platform/cosmos/tenant-repository';
 import { NotFoundError, UnauthorizedError } from '../platform/errors';
 import type { Principal } from '../platform/http/principal';
 import type { UsageService } from '../identity/usage';
@@ -50,7 +50,7 @@ const invalid = (reason: string, detail: string) =>
  * (no cache), so a revoked or expired token is refused at once by every instance.
  */
 export function createApiTokenService(deps: ApiTokenServiceDeps): ApiTokenService {
-  const tokens = new TenantRepository<ApiTokenDoc>(deps.store, 'apiTokens', 'access token');
+  const tokens = createTenantRepository<ApiTokenDoc>(deps.store, 'apiTokens', 'access token');
   const hashOf = (token: string) => createHmac('sha256', deps.key()).update(token).digest();
   const lookupId = (hash: string) => `api-token:${hash}`;
   const system = (): Promise<Container> => deps.store.container('system');

@@ -3,7 +3,7 @@ import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { assertIfMatch, TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { assertIfMatch, createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { UsageService } from '../identity/usage';
@@ -79,8 +79,8 @@ function targetError(err: unknown): never {
 }
 
 export function createWebhookService(deps: WebhookServiceDeps): WebhookService {
-  const hooks = new TenantRepository<WebhookDoc>(deps.store, 'webhooks', 'webhook');
-  const deliveries = new TenantRepository<DeliveryDoc>(deps.store, 'webhookDeliveries', 'webhook delivery');
+  const hooks = createTenantRepository<WebhookDoc>(deps.store, 'webhooks', 'webhook');
+  const deliveries = createTenantRepository<DeliveryDoc>(deps.store, 'webhookDeliveries', 'webhook delivery');
   const check = (url: string) =>
     checkTarget(url, { allowLoopback: deps.allowLoopback, resolve: deps.resolve }).catch(targetError);
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Settings } from '../platform/config';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, assertIfMatch } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, assertIfMatch } from '../platform/cosmos/tenant-repository';
 import type { AuditLog } from '../platform/audit/audit-log';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { EventPublisher } from '../platform/events/publisher';
@@ -44,7 +44,7 @@ export interface ConnectorServiceDeps {
 
 /** The connector service over its own repository, OAuth state store, token-endpoint client and access tokens. */
 export function createConnectorService(deps: ConnectorServiceDeps): ConnectorService {
-  const repo = new TenantRepository<ConnectorRecord>(deps.store, 'connectors', 'connector');
+  const repo = createTenantRepository<ConnectorRecord>(deps.store, 'connectors', 'connector');
   const states = createOAuthStateStore({
     store: deps.store,
     cipher: deps.cipher,

@@ -1,5 +1,5 @@
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import type { ChangeSource, EventKind } from './event-kinds';
 import type { TriggerTargetType } from './trigger-index';
 
@@ -86,7 +86,7 @@ export interface Coalescer {
 }
 
 export function createCoalescer(deps: CoalescerDeps): Coalescer {
-  const repo = new TenantRepository<TriggerStateDoc>(deps.store, 'eventState', 'trigger state');
+  const repo = createTenantRepository<TriggerStateDoc>(deps.store, 'eventState', 'trigger state');
 
   const fresh = (tenantId: string, target: { type: TriggerTargetType; id: string }): TriggerStateDoc => ({
     id: triggerStateId(target.type, target.id),

@@ -1,5 +1,5 @@
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import type { ChangeSource } from './event-kinds';
 
 /** Where an agent stands in one source of one connected account. */
@@ -71,8 +71,8 @@ export interface Watermarks {
 }
 
 export function createWatermarks(deps: { store: CosmosStore; now: () => Date }): Watermarks {
-  const marks = new TenantRepository<WatermarkDoc>(deps.store, 'eventState', 'watermark');
-  const syncs = new TenantRepository<ConnectorSyncDoc>(deps.store, 'eventState', 'connector sync state');
+  const marks = createTenantRepository<WatermarkDoc>(deps.store, 'eventState', 'watermark');
+  const syncs = createTenantRepository<ConnectorSyncDoc>(deps.store, 'eventState', 'connector sync state');
   const markOf = (doc: WatermarkDoc | undefined): WatermarkMark | null =>
     doc ? { position: doc.position, seenAt: doc.seenAt, fingerprint: doc.fingerprint } : null;
 

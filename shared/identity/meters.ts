@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PatchOperation } from '@azure/cosmos';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 
 /**
@@ -63,7 +63,7 @@ export class Meters {
   private readonly repo: TenantRepository<MeterDoc>;
 
   constructor(store: CosmosStore) {
-    this.repo = new TenantRepository<MeterDoc>(store, 'usage', 'usage meter');
+    this.repo = createTenantRepository<MeterDoc>(store, 'usage', 'usage meter');
   }
 
   read(tenantId: string, id: string): Promise<MeterDoc | undefined> {

@@ -6,7 +6,7 @@ import type { BlobStore } from '../platform/blob/blob-store';
 import type { Clock } from '../platform/clock';
 import { CONTAINERS, type ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, assertIfMatch, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, assertIfMatch, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { PreconditionFailedError } from '../platform/errors';
 
 /** What export and erasure hand to each participant. */
@@ -108,7 +108,7 @@ export interface PrivacyDeps {
 }
 
 export function createPrivacyService(deps: PrivacyDeps): PrivacyService {
-  const repo = (name: ContainerName) => new TenantRepository<TenantDoc>(deps.cosmos(), name, name);
+  const repo = (name: ContainerName) => createTenantRepository<TenantDoc>(deps.cosmos(), name, name);
   const exportPath = (exportId: string) => `${EXPORTS_PREFIX}${exportId}.json`;
 
   const service: PrivacyService = {

@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { holdKey, MeterFullError, type MeterLimit, type Meters } from './meters';
 
 /** A reservation held on several meters at once (what one model call may use), settled or released as one. */
@@ -127,7 +127,7 @@ export class Reservations {
 
   private async itemWritten({ item, tenantId }: Reservation): Promise<boolean> {
     if (!item) return false;
-    return (await new TenantRepository<TenantDoc>(this.store, item.container, item.container).get(tenantId, item.id))
+    return (await createTenantRepository<TenantDoc>(this.store, item.container, item.container).get(tenantId, item.id))
       ? true
       : false;
   }

@@ -3,7 +3,7 @@ import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { Tier } from '../platform/config/tiers';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 import type { Principal } from '../platform/http/principal';
 import type { ProfileUpdate, TenantProfile } from './tenant-profile';
@@ -39,7 +39,7 @@ export function createTenantService(deps: {
   audit: () => AuditLog;
   defaults: TenantDefaults;
 }): TenantService {
-  const repo = new TenantRepository<TenantProfile>(deps.store, 'tenants', 'tenant');
+  const repo = createTenantRepository<TenantProfile>(deps.store, 'tenants', 'tenant');
 
   const service: TenantService = {
     async ensure(principal, actor = {}) {

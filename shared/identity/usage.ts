@@ -4,7 +4,7 @@ import type { Clock } from '../platform/clock';
 import { LIMIT_NAMES, type LimitName, type Tier, type TierLimits } from '../platform/config/tiers';
 import type { ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { LimitExceededError } from '../platform/errors';
 import { MeterFullError, Meters } from './meters';
 import { Reservations, type Reservation } from './reservations';
@@ -166,12 +166,12 @@ export function createUsageService(deps: {
   /** The tenant's tier (the tenant service's profile). */
   tierOf(tenantId: string): Promise<Tier>;
 }): UsageService {
-  const spend = new TenantRepository<SpendDoc>(deps.store, 'usage', 'usage meter');
-  const counted = (name: ContainerName) => new TenantRepository<TenantDoc>(deps.store, name, name);
+  const spend = createTenantRepository<SpendDoc>(deps.store, 'usage', 'usage meter');
+  const counted = (name: ContainerName) => createTenantRepository<TenantDoc>(deps.store, name, name);
   const meters = new Meters(deps.store);
   const reservations = new Reservations(deps.store, meters);
   // Agent monthly tokens were kept in the runs container before the meters; a new month's meter starts from them.
-  const legacyAgentMonth = new TenantRepository<TenantDoc & { tokens?: number }>(deps.store, 'runs', 'agent usage');
+  const legacyAgentMonth = createTenantRepository<TenantDoc & { tokens?: number }>(deps.store, 'runs', 'agent usage');
 
   async function period(tenantId: string, p: { id: string; start: string; resetsAt: string }): Promise<PeriodUsage> {
     const doc = await spend.get(tenantId, p.id);

@@ -6,7 +6,7 @@ import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { ConflictError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { WorkflowService } from '../packs/workflow-service';
@@ -107,7 +107,7 @@ export interface RunService {
 }
 
 export function createRunService(deps: RunServiceDeps): RunService {
-  const repo = new TenantRepository<RunDoc>(deps.store, 'runs', 'run');
+  const repo = createTenantRepository<RunDoc>(deps.store, 'runs', 'run');
 
   function get(tenantId: string, runId: string): Promise<Stored<RunDoc>> {
     return repo.getOrThrow(tenantId, runId);

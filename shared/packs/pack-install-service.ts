@@ -5,7 +5,12 @@ import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, assertIfMatch, type Stored, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import {
+  createTenantRepository,
+  assertIfMatch,
+  type Stored,
+  type TenantDoc,
+} from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import { getPack } from './built-in-packs';
@@ -64,7 +69,7 @@ export interface PackInstallService {
 }
 
 export function createPackInstallService(deps: PackInstallDeps): PackInstallService {
-  const repo = new TenantRepository<PackInstallDoc>(deps.store, 'packs', 'installed pack');
+  const repo = createTenantRepository<PackInstallDoc>(deps.store, 'packs', 'installed pack');
 
   const service: PackInstallService = {
     list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>> {

@@ -6,7 +6,7 @@ import type { UsageService } from '../identity/usage';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { Clock } from '../platform/clock';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { describeFieldErrors, ValidationError, type FieldError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
@@ -67,7 +67,7 @@ export interface WorkflowService {
 }
 
 export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowService {
-  const repo = new TenantRepository<WorkflowDoc>(deps.store, 'workflows', 'workflow');
+  const repo = createTenantRepository<WorkflowDoc>(deps.store, 'workflows', 'workflow');
 
   async function checkSchedule(tenantId: string, schedule: Schedule | null | undefined) {
     if (!schedule) return;

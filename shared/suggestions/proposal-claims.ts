@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { mapLimited } from '../platform/pool';
 import type { Proposal } from './kinds';
 
@@ -60,7 +60,7 @@ export interface ProposalClaims {
 }
 
 export function createProposalClaims(store: CosmosStore, now: () => Date): ProposalClaims {
-  const repo = new TenantRepository<ProposalClaimDoc>(store, 'suggestions', 'proposal claim');
+  const repo = createTenantRepository<ProposalClaimDoc>(store, 'suggestions', 'proposal claim');
   const idOf = (tenantId: string, agentId: string, kind: string, item: string) =>
     'claim_' + createHash('sha256').update(`${tenantId}\n${agentId}\n${kind}\n${item}`).digest('hex').slice(0, 32);
 

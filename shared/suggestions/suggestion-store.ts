@@ -1,5 +1,5 @@
 import type { CosmosStore } from '../platform/cosmos/store';
-import { TenantRepository, normaliseEtag, type Stored } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, normaliseEtag, type Stored } from '../platform/cosmos/tenant-repository';
 import { PreconditionFailedError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import type { SuggestionKind } from './kinds';
@@ -62,7 +62,7 @@ function withoutEtag(doc: SuggestionDoc): SuggestionDoc {
 }
 
 export function createSuggestionStore(store: CosmosStore): SuggestionStore {
-  const repo = new TenantRepository<SuggestionDoc>(store, 'suggestions', 'suggestion');
+  const repo = createTenantRepository<SuggestionDoc>(store, 'suggestions', 'suggestion');
 
   async function transition(
     tenantId: string,

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
-import { TenantRepository } from '../../shared/platform/cosmos/tenant-repository';
+import { createTenantRepository } from '../../shared/platform/cosmos/tenant-repository';
 import type { ApiTokenDoc } from '../../shared/api-access/token-model';
 import { createRateLimiter } from '../../shared/platform/http/rate-limit';
 import { resolveRateLimits } from '../../shared/platform/config/rate-limits';
@@ -43,7 +43,7 @@ describe('personal access tokens', () => {
       'scopes',
     ]);
     assert.ok(!JSON.stringify(list.body).includes(made.token.slice(8)), 'the token never appears again');
-    const stored = await new TenantRepository<ApiTokenDoc>(p.services.cosmos(), 'apiTokens', 'token').get(
+    const stored = await createTenantRepository<ApiTokenDoc>(p.services.cosmos(), 'apiTokens', 'token').get(
       ana.tenantId,
       made.id,
     );
@@ -106,7 +106,7 @@ describe('personal access tokens', () => {
     assert.ok(trail.items.some((r) => r.target.id === made.id));
 
     const old = await makeToken(ana, ['runs:read']);
-    const repo = new TenantRepository<ApiTokenDoc>(p.services.cosmos(), 'apiTokens', 'token');
+    const repo = createTenantRepository<ApiTokenDoc>(p.services.cosmos(), 'apiTokens', 'token');
     await repo.patch(ana.tenantId, old.id, [
       { op: 'set', path: '/expiresAt', value: new Date(Date.now() - 1000).toISOString() },
     ]);

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Meters } from '../../shared/identity/meters';
 import { createUsageService } from '../../shared/identity/usage';
-import { TenantRepository, type TenantDoc } from '../../shared/platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../../shared/platform/cosmos/tenant-repository';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 
 const AGENTS = 4;
@@ -39,7 +39,7 @@ async function meter(person: Person, limit: 'agents' | 'workflows') {
 }
 
 async function documents(person: Person, container: 'agents' | 'workflows', type: string): Promise<number> {
-  return new TenantRepository<TenantDoc>(p.services.cosmos(), container, container).count(
+  return createTenantRepository<TenantDoc>(p.services.cosmos(), container, container).count(
     person.tenantId,
     'c.type = @type',
     [{ name: '@type', value: type }],
@@ -102,7 +102,7 @@ describe('a create that never finished', () => {
   test('the sweep releases the slot when nothing was written, and charges it when the item was', async () => {
     const dan = await p.person('dan@standing.test');
     const usage = p.services.usage();
-    const repo = new TenantRepository<TenantDoc & { type: string }>(p.services.cosmos(), 'agents', 'agent');
+    const repo = createTenantRepository<TenantDoc & { type: string }>(p.services.cosmos(), 'agents', 'agent');
     let wrote!: () => void;
     const written = new Promise<void>((resolve) => (wrote = resolve));
     // Two creates whose process "dies" mid-way: their create callbacks never return.

@@ -6,7 +6,7 @@ import type { Principal } from '../../shared/platform/http/principal';
 import { tenantIdFor } from '../../shared/identity/jwt-authenticator';
 import { LimitExceededError, PreconditionFailedError } from '../../shared/platform/errors';
 import { CrossPartitionQueryError } from '../../shared/platform/cosmos/store';
-import { TenantRepository } from '../../shared/platform/cosmos/tenant-repository';
+import { createTenantRepository } from '../../shared/platform/cosmos/tenant-repository';
 
 function person(subject: string, email = `${subject}@example.test`): Principal {
   const issuer = 'https://issuer.example.test';
@@ -31,7 +31,7 @@ describe('personal tenants', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => services.tenants().ensure(alice)));
     assert.equal(new Set(results.map((r) => r.tenantId)).size, 1);
     assert.equal(new Set(results.map((r) => r.createdAt)).size, 1, 'every caller sees the same tenant document');
-    const repo = new TenantRepository(services.cosmos(), 'tenants', 'tenant');
+    const repo = createTenantRepository(services.cosmos(), 'tenants', 'tenant');
     assert.equal(await repo.count(alice.tenantId), 1);
     const audit = await services.audit().list(alice.tenantId, { limit: 100, type: 'tenant.created' });
     assert.equal(audit.items.length, 1);
@@ -135,7 +135,7 @@ describe('usage and limits', () => {
     await services.usage().checkLimit(erin.tenantId, 'agents', { current: 1 });
     await assert.rejects(services.usage().checkLimit(erin.tenantId, 'agents', { current: 2 }), LimitExceededError);
     // Counted from the container when the caller does not say.
-    const agents = new TenantRepository<{ id: string; tenantId: string }>(services.cosmos(), 'agents', 'agent');
+    const agents = createTenantRepository<{ id: string; tenantId: string }>(services.cosmos(), 'agents', 'agent');
     await agents.create({ id: 'a1', tenantId: erin.tenantId });
     await agents.create({ id: 'a2', tenantId: erin.tenantId });
     await assert.rejects(
@@ -161,7 +161,7 @@ describe('tenant partitions', () => {
     assert.throws(() => container.items.query('SELECT * FROM c', { partitionKey: '' }), CrossPartitionQueryError);
     assert.throws(() => container.items.readAll(), CrossPartitionQueryError);
     assert.throws(() => container.items.changeFeed({}), CrossPartitionQueryError);
-    const repo = new TenantRepository(services.cosmos(), 'agents', 'agent');
+    const repo = createTenantRepository(services.cosmos(), 'agents', 'agent');
     await assert.rejects(repo.query('', 'SELECT * FROM c', [], { limit: 10 }), /tenant id is required/);
     await assert.rejects(repo.queryAll(undefined as unknown as string, 'SELECT * FROM c'), /tenant id is required/);
     // Naming the partition works, and only returns that tenant's documents.

@@ -5,7 +5,7 @@ import { loadSettings } from '../../shared/platform/config';
 import { tokenContext, type ConnectorRecord } from '../../shared/connectors/connector-record';
 import { createKeySource } from '../../shared/connectors/tokens/key-source';
 import { createTokenCipher } from '../../shared/connectors/tokens/token-cipher';
-import { TenantRepository } from '../../shared/platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantRepository } from '../../shared/platform/cosmos/tenant-repository';
 
 /** The app's services in this process, wired to the running platform's stores and emulators. */
 export function servicesOf(platform: LocalPlatform): Services {
@@ -160,7 +160,7 @@ export async function consent(
  * (an expiring token, a refresh held elsewhere, a retired key) or read what was stored.
  */
 export function connectorRecords(services: Services): TenantRepository<ConnectorRecord> {
-  return new TenantRepository<ConnectorRecord>(services.cosmos(), 'connectors', 'connector');
+  return createTenantRepository<ConnectorRecord>(services.cosmos(), 'connectors', 'connector');
 }
 
 /** The stored record and its decrypted tokens (tests only: to prove they never leak). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BlobStore } from '../../platform/blob/blob-store';
 import type { Clock } from '../../platform/clock';
 import type { CosmosStore } from '../../platform/cosmos/store';
-import { TenantRepository, type TenantDoc } from '../../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../../platform/errors';
 import type { Snapshot, SnapshotRef, SnapshotSource, SnapshotStore } from '../types';
 
@@ -47,7 +47,7 @@ export function createSnapshotStore(deps: {
   clock: Clock;
   retentionDays: number;
 }): SnapshotStore {
-  const repo = new TenantRepository<SnapshotDoc>(deps.store, 'snapshots', 'snapshot');
+  const repo = createTenantRepository<SnapshotDoc>(deps.store, 'snapshots', 'snapshot');
   const retentionMs = deps.retentionDays * 86_400_000;
   const ttl = deps.retentionDays * 86_400;
 

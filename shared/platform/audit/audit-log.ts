@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { CosmosStore } from '../cosmos/store';
-import { TenantRepository, type TenantDoc } from '../cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../cosmos/tenant-repository';
 import type { Page } from '../http/paging';
 import { actingToken } from './acting-token';
 import { redact } from './redact';
@@ -56,7 +56,7 @@ export function createAuditLog(
   /** Days to keep records; undefined keeps them forever. */
   retentionDays?: (tenantId: string) => Promise<number | undefined>,
 ): AuditLog {
-  const repo = new TenantRepository<AuditRecord>(store, 'audit', 'audit record');
+  const repo = createTenantRepository<AuditRecord>(store, 'audit', 'audit record');
   /** Retention per tenant, kept a minute: it is read on every write and list, and changes rarely. */
   const retentionCache = new Map<string, { days: number | undefined; until: number }>();
 

@@ -87,22 +87,67 @@ export function assertIfMatch(ifMatch: string | undefined, stored: { _etag: stri
 
 /**
  * Data access for one tenant-partitioned container. Every method takes the tenant id and names it as the
- * partition key, so a cross-partition read on a tenant path cannot be written with this class.
+ * partition key, so a cross-partition read on a tenant path cannot be written with it.
  */
-export class TenantRepository<T extends TenantDoc> {
-  constructor(
-    private readonly store: CosmosStore,
-    readonly containerName: ContainerName,
-    /** Used in "The <what> does not exist." */
-    private readonly what: string,
-  ) {}
+export interface TenantRepository<T extends TenantDoc> {
+  /** The container this repository reads and writes. */
+  readonly containerName: ContainerName;
+  /** The document, or undefined when it is missing (or another tenant's). */
+  get(tenantId: string, id: string): Promise<Stored<T> | undefined>;
+  /** Like `get`, but a missing document (or another tenant's) is a 404 for the caller. */
+  getOrThrow(tenantId: string, id: string): Promise<Stored<T>>;
+  /** Creates the document; an existing id is a 409. */
+  create(doc: T): Promise<Stored<T>>;
+  /** Creates or returns the existing document with that id (idempotent provisioning). */
+  createIfAbsent(doc: T): Promise<{ doc: Stored<T>; created: boolean }>;
+  /** Creates or replaces the document. */
+  upsert(doc: T): Promise<Stored<T>>;
+  /** Replaces the document; with `ifMatch`, a stale version is a 412. */
+  replace(doc: T, ifMatch?: string): Promise<Stored<T>>;
+  /**
+   * Read-modify-write with optimistic concurrency, retried on a lost race. `change` returns the new document, or
+   * undefined to leave it as it is. Use for counters and state transitions that several writers touch.
+   */
+  update(
+    tenantId: string,
+    id: string,
+    change: (current: Stored<T>) => T | undefined | Promise<T | undefined>,
+    attempts?: number,
+  ): Promise<Stored<T>>;
+  /** Applies patch operations; with `ifMatch`, a stale version is a 412. */
+  patch(tenantId: string, id: string, operations: PatchOperation[], ifMatch?: string): Promise<Stored<T>>;
+  /**
+   * Applies `operations` only if the document matches `condition` (`from c where …`), atomically in the store (a
+   * conditional patch). Answers false when the condition is not met; a missing document is a NotFoundError.
+   */
+  patchWhere(tenantId: string, id: string, condition: string, operations: PatchOperation[]): Promise<boolean>;
+  /** Deletes the document; a missing one is a 404, a stale `ifMatch` a 412. */
+  delete(tenantId: string, id: string, ifMatch?: string): Promise<void>;
+  /** One page of a query inside the tenant's partition. `sql` must be a parameterised SELECT over `c`. */
+  query(
+    tenantId: string,
+    sql: string,
+    parameters: SqlParameter[],
+    paging: { limit: number; cursor?: string },
+  ): Promise<Page<Stored<T>>>;
+  /** Every result of a query inside the tenant's partition, up to `max` (a guard against unbounded reads). */
+  queryAll(tenantId: string, sql: string, parameters?: SqlParameter[], max?: number): Promise<Stored<T>[]>;
+  /** How many documents of the tenant this container holds (optionally narrowed by a `WHERE` condition on `c`). */
+  count(tenantId: string, where?: string, parameters?: SqlParameter[]): Promise<number>;
+  /** Removes every document of the tenant in this container (erasure). Returns how many were removed. */
+  deleteAllOfTenant(tenantId: string): Promise<number>;
+}
 
-  protected container(): Promise<Container> {
-    return this.store.container(this.containerName);
-  }
+/** The repository of `containerName` in `store`; `what` names its documents in "The <what> does not exist." */
+export function createTenantRepository<T extends TenantDoc>(
+  store: CosmosStore,
+  containerName: ContainerName,
+  what: string,
+): TenantRepository<T> {
+  const open = (): Promise<Container> => store.container(containerName);
 
-  async get(tenantId: string, id: string): Promise<Stored<T> | undefined> {
-    const container = await this.container();
+  async function get(tenantId: string, id: string): Promise<Stored<T> | undefined> {
+    const container = await open();
     try {
       const { resource } = await container.item(id, requireTenant(tenantId)).read<Record<string, unknown>>();
       return resource ? clean<T>(resource) : undefined;
@@ -112,46 +157,42 @@ export class TenantRepository<T extends TenantDoc> {
     }
   }
 
-  /** Like `get`, but a missing document (or another tenant's) is a 404 for the caller. */
-  async getOrThrow(tenantId: string, id: string): Promise<Stored<T>> {
-    const doc = await this.get(tenantId, id);
-    if (!doc) throw new NotFoundError(this.what);
+  async function getOrThrow(tenantId: string, id: string): Promise<Stored<T>> {
+    const doc = await get(tenantId, id);
+    if (!doc) throw new NotFoundError(what);
     return doc;
   }
 
-  /** Creates the document; an existing id is a 409. */
-  async create(doc: T): Promise<Stored<T>> {
-    const container = await this.container();
+  async function create(doc: T): Promise<Stored<T>> {
+    const container = await open();
     try {
       requireTenant(doc.tenantId);
       const { resource } = await container.items.create<T>(doc);
       return clean<T>(resource as unknown as Record<string, unknown>);
     } catch (err) {
-      if (statusOf(err) === 409) throw new ConflictError(`The ${this.what} already exists.`);
+      if (statusOf(err) === 409) throw new ConflictError(`The ${what} already exists.`);
       throw err;
     }
   }
 
-  /** Creates or returns the existing document with that id (idempotent provisioning). */
-  async createIfAbsent(doc: T): Promise<{ doc: Stored<T>; created: boolean }> {
+  async function createIfAbsent(doc: T): Promise<{ doc: Stored<T>; created: boolean }> {
     try {
-      return { doc: await this.create(doc), created: true };
+      return { doc: await create(doc), created: true };
     } catch (err) {
-      if (err instanceof ConflictError) return { doc: await this.getOrThrow(doc.tenantId, doc.id), created: false };
+      if (err instanceof ConflictError) return { doc: await getOrThrow(doc.tenantId, doc.id), created: false };
       throw err;
     }
   }
 
-  async upsert(doc: T): Promise<Stored<T>> {
-    const container = await this.container();
+  async function upsert(doc: T): Promise<Stored<T>> {
+    const container = await open();
     requireTenant(doc.tenantId);
     const { resource } = await container.items.upsert<T>(doc);
     return clean<T>(resource as unknown as Record<string, unknown>);
   }
 
-  /** Replaces the document; with `ifMatch`, a stale version is a 412. */
-  async replace(doc: T, ifMatch?: string): Promise<Stored<T>> {
-    const container = await this.container();
+  async function replace(doc: T, ifMatch?: string): Promise<Stored<T>> {
+    const container = await open();
     const etag = normaliseEtag(ifMatch);
     try {
       const { resource } = await container
@@ -161,28 +202,24 @@ export class TenantRepository<T extends TenantDoc> {
     } catch (err) {
       const status = statusOf(err);
       if (status === 412) throw new PreconditionFailedError();
-      if (status === 404) throw new NotFoundError(this.what);
+      if (status === 404) throw new NotFoundError(what);
       throw err;
     }
   }
 
-  /**
-   * Read-modify-write with optimistic concurrency, retried on a lost race. `change` returns the new document, or
-   * undefined to leave it as it is. Use for counters and state transitions that several writers touch.
-   */
-  async update(
+  async function update(
     tenantId: string,
     id: string,
     change: (current: Stored<T>) => T | undefined | Promise<T | undefined>,
     attempts = 8,
   ): Promise<Stored<T>> {
     for (let attempt = 1; ; attempt++) {
-      const current = await this.getOrThrow(tenantId, id);
+      const current = await getOrThrow(tenantId, id);
       const next = await change(current);
       if (next === undefined) return current;
       try {
         const { _etag: _ignored, ...body } = next as T & { _etag?: string };
-        return await this.replace(body as T, current._etag);
+        return await replace(body as T, current._etag);
       } catch (err) {
         if (!(err instanceof PreconditionFailedError) || attempt >= attempts) throw err;
         await sleep(Math.random() * 10 * attempt);
@@ -190,8 +227,13 @@ export class TenantRepository<T extends TenantDoc> {
     }
   }
 
-  async patch(tenantId: string, id: string, operations: PatchOperation[], ifMatch?: string): Promise<Stored<T>> {
-    const container = await this.container();
+  async function patch(
+    tenantId: string,
+    id: string,
+    operations: PatchOperation[],
+    ifMatch?: string,
+  ): Promise<Stored<T>> {
+    const container = await open();
     const etag = normaliseEtag(ifMatch);
     try {
       const { resource } = await container
@@ -201,31 +243,31 @@ export class TenantRepository<T extends TenantDoc> {
     } catch (err) {
       const status = statusOf(err);
       if (status === 412) throw new PreconditionFailedError();
-      if (status === 404) throw new NotFoundError(this.what);
+      if (status === 404) throw new NotFoundError(what);
       throw err;
     }
   }
 
-  /**
-   * Applies `operations` only if the document matches `condition` (`from c where …`), atomically in the store (a
-   * conditional patch). Answers false when the condition is not met; a missing document is a NotFoundError.
-   */
-  async patchWhere(tenantId: string, id: string, condition: string, operations: PatchOperation[]): Promise<boolean> {
-    const container = await this.container();
+  async function patchWhere(
+    tenantId: string,
+    id: string,
+    condition: string,
+    operations: PatchOperation[],
+  ): Promise<boolean> {
+    const container = await open();
     try {
       await container.item(id, requireTenant(tenantId)).patch({ condition, operations });
       return true;
     } catch (err) {
       const status = statusOf(err);
       if (status === 412) return false;
-      if (status === 404) throw new NotFoundError(this.what);
+      if (status === 404) throw new NotFoundError(what);
       throw err;
     }
   }
 
-  /** Deletes the document; a missing one is a 404, a stale `ifMatch` a 412. */
-  async delete(tenantId: string, id: string, ifMatch?: string): Promise<void> {
-    const container = await this.container();
+  async function remove(tenantId: string, id: string, ifMatch?: string): Promise<void> {
+    const container = await open();
     const etag = normaliseEtag(ifMatch);
     try {
       await container
@@ -233,26 +275,25 @@ export class TenantRepository<T extends TenantDoc> {
         .delete(etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined);
     } catch (err) {
       const status = statusOf(err);
-      if (status === 404) throw new NotFoundError(this.what);
+      if (status === 404) throw new NotFoundError(what);
       if (status === 412) throw new PreconditionFailedError();
       throw err;
     }
   }
 
-  /** One page of a query inside the tenant's partition. `sql` must be a parameterised SELECT over `c`. */
-  async query(
+  async function query(
     tenantId: string,
     sql: string,
     parameters: SqlParameter[],
     paging: { limit: number; cursor?: string },
   ): Promise<Page<Stored<T>>> {
-    const container = await this.container();
+    const container = await open();
     // A cursor continues exactly one query of one tenant in one container.
-    const binding = JSON.stringify([this.containerName, requireTenant(tenantId), sql, parameters]);
+    const binding = JSON.stringify([containerName, requireTenant(tenantId), sql, parameters]);
     const iterator = container.items.query<Record<string, unknown>>(scoped(sql, parameters, tenantId), {
       partitionKey: tenantId,
       maxItemCount: paging.limit,
-      continuationToken: this.store.cursors.open(paging.cursor, binding),
+      continuationToken: store.cursors.open(paging.cursor, binding),
     });
     let response;
     try {
@@ -267,13 +308,17 @@ export class TenantRepository<T extends TenantDoc> {
     }
     return {
       items: response.resources.map((r) => clean<T>(r)),
-      nextCursor: response.hasMoreResults ? this.store.cursors.seal(response.continuationToken, binding) : null,
+      nextCursor: response.hasMoreResults ? store.cursors.seal(response.continuationToken, binding) : null,
     };
   }
 
-  /** Every result of a query inside the tenant's partition, up to `max` (a guard against unbounded reads). */
-  async queryAll(tenantId: string, sql: string, parameters: SqlParameter[] = [], max = 10_000): Promise<Stored<T>[]> {
-    const container = await this.container();
+  async function queryAll(
+    tenantId: string,
+    sql: string,
+    parameters: SqlParameter[] = [],
+    max = 10_000,
+  ): Promise<Stored<T>[]> {
+    const container = await open();
     const iterator = container.items.query<Record<string, unknown>>(scoped(sql, parameters, requireTenant(tenantId)), {
       partitionKey: tenantId,
       maxItemCount: Math.min(max, 1000),
@@ -286,9 +331,8 @@ export class TenantRepository<T extends TenantDoc> {
     return out.slice(0, max);
   }
 
-  /** How many documents of the tenant this container holds (optionally narrowed by a `WHERE` condition on `c`). */
-  async count(tenantId: string, where = '', parameters: SqlParameter[] = []): Promise<number> {
-    const container = await this.container();
+  async function count(tenantId: string, where = '', parameters: SqlParameter[] = []): Promise<number> {
+    const container = await open();
     const sql = `SELECT VALUE COUNT(1) FROM c${where ? ` WHERE ${where}` : ''}`;
     const { resources } = await container.items
       .query<number>(scoped(sql, parameters, requireTenant(tenantId)), { partitionKey: tenantId })
@@ -296,10 +340,9 @@ export class TenantRepository<T extends TenantDoc> {
     return resources[0] ?? 0;
   }
 
-  /** Removes every document of the tenant in this container (erasure). Returns how many were removed. */
-  async deleteAllOfTenant(tenantId: string): Promise<number> {
-    const container = await this.container();
-    const ids = await this.queryAll(tenantId, 'SELECT c.id, c.tenantId FROM c', [], 1_000_000);
+  async function deleteAllOfTenant(tenantId: string): Promise<number> {
+    const container = await open();
+    const ids = await queryAll(tenantId, 'SELECT c.id, c.tenantId FROM c', [], 1_000_000);
     let removed = 0;
     // A few deletes in flight at once: erasure of a large tenant stays within an HTTP request's time.
     await mapLimited(ids, 8, async ({ id }) => {
@@ -312,4 +355,22 @@ export class TenantRepository<T extends TenantDoc> {
     });
     return removed;
   }
+
+  return {
+    containerName,
+    get,
+    getOrThrow,
+    create,
+    createIfAbsent,
+    upsert,
+    replace,
+    update,
+    patch,
+    patchWhere,
+    delete: remove,
+    query,
+    queryAll,
+    count,
+    deleteAllOfTenant,
+  };
 }
