@@ -22,6 +22,21 @@ export default tseslint.config(
     },
   },
   {
+    // Services and adapters are factory closures (`createXxx(deps)`, docs/architecture.md); only errors are classes.
+    files: ['shared/**/*.ts'],
+    // Still classes, being changed under the plan limits work: the meters and their reservations.
+    ignores: ['shared/identity/meters.ts', 'shared/identity/reservations.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(ClassDeclaration, ClassExpression):not([superClass.name=/Error$/])',
+          message: 'Build services and adapters with a createXxx(deps) factory; only error classes are classes.',
+        },
+      ],
+    },
+  },
+  {
     // CommonJS entry points and the runtime's fixture apps (plain JavaScript, as a Functions app may be).
     files: ['**/*.cjs', 'test/fixtures/**/*.js', 'bench/bare-app/**/*.js'],
     languageOptions: { sourceType: 'commonjs' },
