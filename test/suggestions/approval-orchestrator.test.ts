@@ -28,6 +28,8 @@ function run(opts: {
   decision?: 'approve' | 'reject';
   executeFails?: boolean;
   initialStatus?: string;
+  /** The person's undo window: an approved send is held this long before it is carried out. */
+  heldForMs?: number;
 }) {
   const start = Date.parse('2026-01-01T00:00:00Z');
   let now = start;
@@ -68,6 +70,7 @@ function run(opts: {
   const gen = orchestrator(context);
   let next = gen.next();
   const decisionAt = opts.decisionAfterMs === undefined ? Number.POSITIVE_INFINITY : start + opts.decisionAfterMs;
+  let decided = false;
   let guard = 0;
   while (!next.done && guard++ < 1000) {
     const task = next.value as unknown as {
@@ -80,8 +83,10 @@ function run(opts: {
       steps.push({ kind: 'activity', name: task.name, at: now, ...(task.attempts ? { attempts: task.attempts } : {}) });
       if (task.name === 'state')
         next = gen.next({
-          status: opts.initialStatus ?? 'pending',
+          // Read again after the decision event, the stored suggestion is approved (and held for an undo window).
+          status: decided ? 'approved' : (opts.initialStatus ?? 'pending'),
           expiresAt: new Date(start + opts.expiresInMs).toISOString(),
+          ...(decided && opts.heldForMs ? { heldUntil: new Date(now + opts.heldForMs).toISOString() } : {}),
         });
       else if (task.name === 'execute' && opts.executeFails)
         next = gen.throw(new Error("Activity function 'approvalExecute' failed: provider down\nstack"));
@@ -94,11 +99,17 @@ function run(opts: {
       steps.push({ kind: 'timer', at: timer.fireAt! });
       if (decisionAt <= timer.fireAt!) {
         now = Math.max(now, decisionAt);
+        decided = true;
         next = gen.next(task.tasks!.find((t) => t.kind === 'event'));
       } else {
         now = timer.fireAt!;
         next = gen.next(timer);
       }
+    } else if (task.kind === 'timer') {
+      const fireAt = (task as { fireAt: number }).fireAt;
+      steps.push({ kind: 'timer', at: fireAt });
+      now = fireAt;
+      next = gen.next(task);
     } else {
       throw new Error(`unexpected yield ${JSON.stringify(task)}`);
     }
@@ -133,11 +144,12 @@ describe('approval orchestrator', () => {
     assert.equal(result, 'executed');
     assert.deepEqual(
       steps.filter((s) => s.kind === 'activity').map((s) => s.name),
-      ['state', 'execute'],
+      ['state', 'state', 'execute'],
     );
     assert.deepEqual(
       steps.filter((s) => s.kind === 'activity').map((s) => [s.name, s.attempts]),
       [
+        ['state', undefined],
         ['state', undefined],
         ['execute', 5],
       ],
@@ -184,7 +196,23 @@ describe('approval orchestrator', () => {
     assert.equal(result, 'failed');
     assert.deepEqual(
       steps.filter((s) => s.kind === 'activity').map((s) => s.name),
-      ['state', 'execute', 'markFailed'],
+      ['state', 'state', 'execute', 'markFailed'],
+    );
+  });
+
+  test('an approved send is held for the undo window, then carried out', () => {
+    const { steps, result, start } = run({
+      expiresInMs: DAY,
+      reminderBeforeSeconds: 0,
+      decisionAfterMs: 60_000,
+      heldForMs: 10_000,
+    });
+    assert.equal(result, 'executed');
+    const execute = steps.find((s) => s.name === 'execute')!;
+    assert.equal(execute.at, start + 70_000, 'carried out when the undo window has passed, not before');
+    assert.deepEqual(
+      steps.map((s) => s.name ?? s.kind),
+      ['state', 'timer', 'state', 'timer', 'execute'],
     );
   });
 });

@@ -26,6 +26,7 @@ const RISK_TITLES: Record<string, string> = {
   'content-from-other-source': 'Text from another item',
   'sensitive-data': 'Sensitive data',
   'added-recipients': 'Recipients you added',
+  'recipient-not-in-source': 'Recipients not in the mail answered',
   'external-recipients': 'Outside recipients',
   'many-recipients': 'Many recipients',
   'many-items': 'Many items',
