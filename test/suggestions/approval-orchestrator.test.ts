@@ -78,6 +78,7 @@ function run(opts: {
       name?: string;
       tasks?: { kind: string; fireAt?: number }[];
       attempts?: number;
+      fireAt?: number;
     };
     if (task.kind === 'activity') {
       steps.push({ kind: 'activity', name: task.name, at: now, ...(task.attempts ? { attempts: task.attempts } : {}) });
@@ -106,7 +107,7 @@ function run(opts: {
         next = gen.next(timer);
       }
     } else if (task.kind === 'timer') {
-      const fireAt = (task as { fireAt: number }).fireAt;
+      const fireAt = task.fireAt!;
       steps.push({ kind: 'timer', at: fireAt });
       now = fireAt;
       next = gen.next(task);
