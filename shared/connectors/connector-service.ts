@@ -7,7 +7,8 @@ import type { AuditLog } from '../platform/audit/audit-log';
 import { auditedAs, type Actor } from '../platform/audit/actor';
 import type { EventPublisher } from '../platform/events/publisher';
 import { domainEvent } from '../platform/events/domain-event';
-import { AppError, ConflictError, UpstreamError } from '../platform/errors';
+import { AppError, ConflictError, LimitExceededError, UpstreamError } from '../platform/errors';
+import { saveConnector, type ConnectorCount } from './connector-count';
 import { connectorInfo, tokenContext, type ConnectorRecord, type StoredTokens } from './connector-record';
 import { lookupAccount } from './oauth/account-identity';
 import { createOAuthClient, type OAuthClient, type TokenSet } from './oauth/oauth-client';
@@ -38,8 +39,8 @@ export interface ConnectorServiceDeps {
    * whether write scopes are asked at all (only while an agent that sends or writes is installed).
    */
   installedNeeds?: (tenantId: string) => Promise<FamilyNeed[]>;
-  /** Throws (LimitExceededError) when the tenant's plan allows no further connected account. */
-  allowNewConnector?: (tenantId: string) => Promise<void>;
+  /** Counts connected accounts against the plan (reserve-then-settle, so simultaneous connects never pass it). */
+  count?: ConnectorCount;
 }
 
 /** The connector service over its own repository, OAuth state store, token-endpoint client and access tokens. */
@@ -170,15 +171,6 @@ export function createConnectorService(deps: ConnectorServiceDeps): ConnectorSer
     const connectorId = `${provider}-${createHash('sha256').update(`${provider}:${identity.accountId}`).digest('hex').slice(0, 16)}`;
     const now = deps.clock.now().toISOString();
     const existing = await repo.get(pending.tenantId, connectorId);
-    if (!existing && deps.allowNewConnector) {
-      try {
-        await deps.allowNewConnector(pending.tenantId);
-      } catch (err) {
-        await oauth.revoke(config, tokens.refreshToken ?? tokens.accessToken);
-        const detail = err instanceof AppError ? err.detail : 'Your plan allows no further connected accounts.';
-        throw new ConnectFlowError(429, 'Limit reached', `${detail} Nothing was connected.`);
-      }
-    }
     const previous = existing ? await openTokens(existing).catch(() => undefined) : undefined;
     const stored: StoredTokens = {
       accessToken: tokens.accessToken,
@@ -201,7 +193,13 @@ export function createConnectorService(deps: ConnectorServiceDeps): ConnectorSer
       tokens: await deps.cipher.seal(JSON.stringify(stored), tokenContext(pending.tenantId, connectorId)),
       ...(provider === 'notion' ? { details: { workspaceName: tokens.extra.workspace_name } } : {}),
     };
-    await repo.upsert(record);
+    try {
+      await saveConnector(repo, record, !existing, deps.count);
+    } catch (err) {
+      if (!(err instanceof LimitExceededError)) throw err;
+      await oauth.revoke(config, tokens.refreshToken ?? tokens.accessToken);
+      throw new ConnectFlowError(429, 'Limit reached', `${err.detail} Nothing was connected.`);
+    }
     const info = infoOf(record);
     await deps.audit().record({
       tenantId: pending.tenantId,
@@ -276,9 +274,12 @@ export function createConnectorService(deps: ConnectorServiceDeps): ConnectorSer
     const record = await repo.getOrThrow(tenantId, connectorId);
     assertIfMatch(ifMatch, record);
     const revokedAtProvider = await revokeAtProvider(record);
-    await repo.delete(tenantId, connectorId).catch((err) => {
-      if ((err as { status?: number }).status !== 404) throw err;
-    });
+    await repo.delete(tenantId, connectorId).then(
+      () => deps.count?.remove(tenantId), // the slot goes back once, with the delete that removed it
+      (err) => {
+        if ((err as { status?: number }).status !== 404) throw err;
+      },
+    );
     await deps.audit().record({
       tenantId,
       ...auditedAs(actor),

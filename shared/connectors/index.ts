@@ -5,6 +5,7 @@ import type { BlobStore } from '../platform/blob/blob-store';
 import type { AuditLog } from '../platform/audit/audit-log';
 import type { EventPublisher } from '../platform/events/publisher';
 import { createConnectorService as createService, type ConnectorService } from './connector-service';
+import type { ConnectorCount } from './connector-count';
 import { createConnectorHub } from './hub';
 import { createSnapshotStore } from './snapshots/snapshot-store';
 import { createKeySource } from './tokens/key-source';
@@ -20,7 +21,7 @@ export interface ConnectorDeps {
   events: () => EventPublisher;
   /** What the tenant's installed agents read and write, when the catalog can say. */
   installedNeeds?: (tenantId: string) => Promise<FamilyNeed[]>;
-  allowNewConnector?: (tenantId: string) => Promise<void>;
+  count?: ConnectorCount;
 }
 
 /** The connectors context: the service behind the API, the hub other contexts use, and the snapshot store. */
@@ -33,7 +34,7 @@ export function createConnectorService(deps: ConnectorDeps): ConnectorService {
     audit: deps.audit,
     events: deps.events,
     installedNeeds: deps.installedNeeds,
-    allowNewConnector: deps.allowNewConnector,
+    count: deps.count,
   });
 }
 

@@ -2,6 +2,8 @@
 // plan's limit, a delete frees a slot, and a create that died half-way neither leaks a slot nor goes uncounted.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { saveConnector } from '../../shared/connectors/connector-count';
+import type { ConnectorRecord } from '../../shared/connectors/connector-record';
 import { Meters } from '../../shared/identity/meters';
 import { createUsageService } from '../../shared/identity/usage';
 import { createTenantRepository, type TenantDoc } from '../../shared/platform/cosmos/tenant-repository';
@@ -9,6 +11,7 @@ import { startTestPlatform, type Person, type TestPlatform } from '../support/pl
 
 const AGENTS = 4;
 const WORKFLOWS = 2;
+const CONNECTORS = 2;
 
 let p: TestPlatform;
 
@@ -17,7 +20,7 @@ before(async () => {
     settings: {
       // The count limits are what this measures, not the per-person request rate.
       API_RATE_LIMIT_ENABLED: 'false',
-      TIER_LIMITS: JSON.stringify({ free: { agents: AGENTS, workflows: WORKFLOWS } }),
+      TIER_LIMITS: JSON.stringify({ free: { agents: AGENTS, workflows: WORKFLOWS, connectors: CONNECTORS } }),
     },
   });
 });
@@ -33,16 +36,22 @@ const createAgent = (person: Person, name: string) =>
   });
 
 /** The tenant's count meter as the store holds it: what is charged and what creates in flight hold. */
-async function meter(person: Person, limit: 'agents' | 'workflows') {
+async function meter(person: Person, limit: 'agents' | 'workflows' | 'connectors') {
   const doc = await new Meters(p.services.cosmos()).read(person.tenantId, `limit:${limit}`);
   return { used: doc?.used ?? 0, reserved: doc?.reserved ?? 0 };
 }
 
-async function documents(person: Person, container: 'agents' | 'workflows', type: string): Promise<number> {
+/** How many of the person's documents in `container` have `field` = `value`. */
+async function documents(
+  person: Person,
+  container: 'agents' | 'workflows' | 'connectors',
+  value: string,
+  field = 'type',
+): Promise<number> {
   return createTenantRepository<TenantDoc>(p.services.cosmos(), container, container).count(
     person.tenantId,
-    'c.type = @type',
-    [{ name: '@type', value: type }],
+    `c.${field} = @value`,
+    [{ name: '@value', value }],
   );
 }
 
@@ -95,6 +104,51 @@ describe('counts of agents and workflows under concurrency', () => {
     assert.equal((await p.platform.api(`/workflows/${first}`, { method: 'DELETE', token: bea.token })).status, 204);
     assert.deepEqual(await meter(bea, 'workflows'), { used: WORKFLOWS - 1, reserved: 0 });
     assert.equal((await workflow(bea, [agent], 99)).status, 201, 'the freed slot can be used again');
+  });
+});
+
+describe('connected accounts under concurrency', () => {
+  test(`simultaneous connects of new accounts against a limit of ${CONNECTORS}; a disconnect frees a slot`, async () => {
+    const eve = await p.person('eve@standing.test');
+    const google = await p.connectGoogle(eve);
+    assert.deepEqual(await meter(eve, 'connectors'), { used: 1, reserved: 0 });
+    // A reconnect of the same account is not a new one.
+    assert.equal(await p.connectGoogle(eve), google);
+    assert.deepEqual(await meter(eve, 'connectors'), { used: 1, reserved: 0 });
+
+    // Six other accounts finishing their connect flow at the same moment: one fits.
+    const usage = p.services.usage();
+    const count = {
+      add: <R extends { created: boolean }>(tenantId: string, id: string, save: () => Promise<R>) =>
+        usage.createCounted(tenantId, 'connectors', id, save),
+      remove: (tenantId: string) => usage.giveBack(tenantId, 'connectors'),
+    };
+    const repo = createTenantRepository<ConnectorRecord>(p.services.cosmos(), 'connectors', 'connector');
+    const record = (i: number) =>
+      ({
+        id: `notion-${i}`,
+        tenantId: eve.tenantId,
+        provider: 'notion',
+        families: ['notes'],
+        account: `workspace ${i}`,
+        accountId: `w${i}`,
+        scopes: [],
+        status: 'active',
+        connectedAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      }) as unknown as ConnectorRecord;
+    const saves = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => saveConnector(repo, record(i), true, count)),
+    );
+    assert.equal(saves.filter((r) => r.status === 'fulfilled').length, CONNECTORS - 1);
+    assert.equal(await documents(eve, 'connectors', 'notion', 'provider'), CONNECTORS - 1);
+    assert.deepEqual(await meter(eve, 'connectors'), { used: CONNECTORS, reserved: 0 });
+
+    const gone = await p.platform.api(`/connectors/${google}`, { method: 'DELETE', token: eve.token });
+    assert.equal(gone.status, 204);
+    assert.deepEqual(await meter(eve, 'connectors'), { used: CONNECTORS - 1, reserved: 0 });
+    assert.equal(await p.connectGoogle(eve), google, 'the freed slot takes the account back');
+    assert.deepEqual(await meter(eve, 'connectors'), { used: CONNECTORS, reserved: 0 });
   });
 });
 

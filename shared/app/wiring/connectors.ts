@@ -12,7 +12,10 @@ export function wireConnectors(root: Services): Pick<Services, 'connectorService
     audit: root.audit,
     events: root.events,
     installedNeeds: (tenantId) => root.agents().installedNeeds(tenantId),
-    allowNewConnector: (tenantId) => root.usage().checkLimit(tenantId, 'connectors'),
+    count: {
+      add: (tenantId, connectorId, save) => root.usage().createCounted(tenantId, 'connectors', connectorId, save),
+      remove: (tenantId) => root.usage().giveBack(tenantId, 'connectors'),
+    },
   };
   const connectorService = lazy(() => createConnectorService(deps));
   return {
