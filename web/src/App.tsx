@@ -3,7 +3,7 @@ import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import type { User, UserManager } from 'oidc-client-ts';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Navigate, Link as RouterLink, Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from './api/client';
@@ -73,10 +73,11 @@ function SuggestionLink() {
 
 /**
  * Applies the person's own time zone to every date shown. A profile never changed since it was created (the first
- * sign-in) takes the browser's zone, so schedules made from then on run in the person's hours.
+ * sign-in) takes the browser's zone, so schedules made from then on run in the person's hours. The screens wait for
+ * the profile (or its failure): a screen drawn before it would show its times in the device's zone and keep them.
  */
-function ProfileTimeZone() {
-  const { data } = useApiQuery<Profile>('/me');
+function ProfileTimeZone({ children }: { children: ReactNode }) {
+  const { data, isPending } = useApiQuery<Profile>('/me');
   const client = useQueryClient();
   // Set while rendering (not in an effect): the screens rendered after this one in the same pass use the zone.
   setDisplayTimeZone(data?.timezone);
@@ -87,7 +88,7 @@ function ProfileTimeZone() {
       .then(() => invalidatePaths(client, ['/me']))
       .catch(() => {}); // the person can still set it in Settings
   }, [data, client]);
-  return null;
+  return isPending ? <Loading /> : children;
 }
 
 export function App({ manager, initialUser }: { manager: UserManager; initialUser: User | null }) {
@@ -127,36 +128,37 @@ export function App({ manager, initialUser }: { manager: UserManager; initialUse
 
   return (
     <AuthContext.Provider value={auth}>
-      <ProfileTimeZone />
-      <Layout>
-        <Routes>
-          <Route path="/" element={<HomePage />} />
-          <Route path="/catalog" element={<CatalogPage />} />
-          <Route path="/catalog/packs/:packId/install" element={<PackInstallPage />} />
-          <Route path="/agents" element={<AgentsPage />} />
-          <Route path="/agents/new" element={<AgentDetailPage />} />
-          <Route path="/agents/:agentId" element={<AgentDetailPage />} />
-          <Route path="/workflows/new" element={<WorkflowEditPage />} />
-          <Route path="/workflows/:workflowId" element={<WorkflowEditPage />} />
-          <Route path="/runs" element={<RunsPage />} />
-          <Route path="/runs/:runId" element={<RunDetailPage />} />
-          <Route path="/suggestions" element={<SuggestionsPage />} />
-          <Route path="/suggestions/:suggestionId" element={<SuggestionLink />} />
-          <Route path="/connectors" element={<ConnectorsPage />} />
-          <Route
-            path="/dashboard"
-            element={
-              <Suspense fallback={<Loading />}>
-                <DashboardPage />
-              </Suspense>
-            }
-          />
-          <Route path="/audit" element={<AuditPage />} />
-          <Route path="/settings" element={<SettingsPage />} />
-          <Route path="/settings/api-access" element={<ApiAccessPage />} />
-          <Route path="*" element={<NotFound />} />
-        </Routes>
-      </Layout>
+      <ProfileTimeZone>
+        <Layout>
+          <Routes>
+            <Route path="/" element={<HomePage />} />
+            <Route path="/catalog" element={<CatalogPage />} />
+            <Route path="/catalog/packs/:packId/install" element={<PackInstallPage />} />
+            <Route path="/agents" element={<AgentsPage />} />
+            <Route path="/agents/new" element={<AgentDetailPage />} />
+            <Route path="/agents/:agentId" element={<AgentDetailPage />} />
+            <Route path="/workflows/new" element={<WorkflowEditPage />} />
+            <Route path="/workflows/:workflowId" element={<WorkflowEditPage />} />
+            <Route path="/runs" element={<RunsPage />} />
+            <Route path="/runs/:runId" element={<RunDetailPage />} />
+            <Route path="/suggestions" element={<SuggestionsPage />} />
+            <Route path="/suggestions/:suggestionId" element={<SuggestionLink />} />
+            <Route path="/connectors" element={<ConnectorsPage />} />
+            <Route
+              path="/dashboard"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <DashboardPage />
+                </Suspense>
+              }
+            />
+            <Route path="/audit" element={<AuditPage />} />
+            <Route path="/settings" element={<SettingsPage />} />
+            <Route path="/settings/api-access" element={<ApiAccessPage />} />
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Layout>
+      </ProfileTimeZone>
     </AuthContext.Provider>
   );
 }
