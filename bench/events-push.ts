@@ -4,26 +4,12 @@
  * is an hour away, so only the push can start the run. `npm run bench:push` (SAMPLES=10 by default).
  */
 import { GOOGLE_DEMO_USER } from '../local/demo-data/google';
-import { eventually } from '../test/support/platform';
-import { createAgent, importMail, startEventsWorld, type EventsWorld } from '../test/events/support';
+import { percentile, suggestionAbout } from './events-support';
+import { createAgent, importMail, startEventsWorld } from '../test/events/support';
 import { pubSubPush, startFakeGoogleSigner } from '../test/events/push-support';
 
 const AUDIENCE = 'https://bench.example/api/hooks/gmail';
 const PUSH_ACCOUNT = 'gmail-push@bench.iam.gserviceaccount.com';
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-async function suggestionAbout(w: EventsWorld, messageId: string): Promise<void> {
-  await eventually(
-    () => w.p.json<{ items: { sources: { id: string }[] }[] }>('/suggestions?limit=100', { token: w.person.token }),
-    (r) => r.status === 200 && r.body.items.some((s) => s.sources.some((src) => src.id === messageId)),
-    `a suggestion about ${messageId}`,
-    120_000,
-  );
-}
 
 /** Milliseconds from a mail's arrival to its suggestion being listed, one per sample. */
 export async function pushLatency(samples: number): Promise<number[]> {

@@ -11,6 +11,7 @@
 import type { Container } from '@azure/cosmos';
 import { startFakeOpenAi } from '../test/support/fake-openai';
 import { eventually } from '../test/support/platform';
+import { percentile, suggestionAbout } from './events-support';
 import { createAgent, importMail, runsOf, startEventsWorld, type EventsWorld } from '../test/events/support';
 import { createServices } from '../shared/app/services';
 import { loadSettings } from '../shared/platform/config';
@@ -18,20 +19,6 @@ import { mapLimited } from '../shared/platform/pool';
 
 const SAMPLES = Number(process.env.SAMPLES ?? 10);
 const TENANTS = Number(process.env.TENANTS ?? 1000);
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-async function suggestionAbout(w: EventsWorld, messageId: string): Promise<void> {
-  await eventually(
-    () => w.p.json<{ items: { sources: { id: string }[] }[] }>('/suggestions?limit=100', { token: w.person.token }),
-    (r) => r.status === 200 && r.body.items.some((s) => s.sources.some((src) => src.id === messageId)),
-    `a suggestion about ${messageId}`,
-    120_000,
-  );
-}
 
 async function pollingLatency(w: EventsWorld): Promise<number[]> {
   const agentId = await createAgent(w, { templateId: 'inbox-triage', events: [{ on: 'mail.received' }] });
