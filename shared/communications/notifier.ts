@@ -37,8 +37,13 @@ export interface NotifierDeps {
   links: () => ApprovalLinks;
   signer: () => LinkSigner;
   recipient: (tenantId: string) => Promise<Recipient | undefined>;
-  /** Takes `count` approval links from the tenant's daily allowance; false when it is used up. */
-  allowApprovalLinks: (tenantId: string, count: number) => Promise<boolean>;
+  /**
+   * Takes one approval email from the tenant's daily allowance before it is sent (however many links it carries);
+   * false when the allowance is used up.
+   */
+  takeApprovalEmail: (tenantId: string) => Promise<boolean>;
+  /** Gives back an approval email that was taken but never sent. */
+  returnApprovalEmail: (tenantId: string) => Promise<void>;
   publicBaseUrl: string;
   webBaseUrl: string;
 }
@@ -128,8 +133,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     });
   }
 
-  async function items(tenantId: string, r: Recipient, docs: SuggestionDoc[]): Promise<EmailSuggestion[]> {
-    const withLinks = r.notifications.approvalLinks && (await deps.allowApprovalLinks(tenantId, docs.length * 2));
+  function items(r: Recipient, docs: SuggestionDoc[], withLinks: boolean): EmailSuggestion[] {
     return docs.map((doc) => {
       const blocked = blockedReason(doc.riskFlags);
       return {
@@ -150,6 +154,28 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           : {}),
       };
     });
+  }
+
+  /**
+   * Sends an email about suggestions. One with approval links counts once against the daily allowance, taken before
+   * sending (so simultaneous emails never pass it) and given back when the send fails; without allowance left, the
+   * email goes out with "Open in the app" links only.
+   */
+  async function sendAboutSuggestions(
+    tenantId: string,
+    r: Recipient,
+    docs: SuggestionDoc[],
+    render: (f: ReturnType<typeof frame>, items: EmailSuggestion[]) => RenderedEmail,
+  ) {
+    const f = frame(tenantId, r);
+    const wantsLinks = r.notifications.approvalLinks && docs.some((doc) => !blockedReason(doc.riskFlags));
+    const counted = wantsLinks && (await deps.takeApprovalEmail(tenantId));
+    try {
+      await send(r, f, render(f, items(r, docs, counted)));
+    } catch (err) {
+      if (counted) await deps.returnApprovalEmail(tenantId);
+      throw err;
+    }
   }
 
   async function pending(tenantId: string, runId?: string): Promise<SuggestionDoc[]> {
@@ -187,8 +213,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       try {
         const docs = await pending(tenantId, runId);
         if (docs.length === 0) return 'skipped';
-        const f = frame(tenantId, r);
-        await send(r, f, newSuggestionsEmail(f, await items(tenantId, r, docs), inboxUrl));
+        await sendAboutSuggestions(tenantId, r, docs, (f, list) => newSuggestionsEmail(f, list, inboxUrl));
         return 'sent';
       } catch (err) {
         await deps.markers.release('notified-run', `${tenantId}:${runId}`);
@@ -201,9 +226,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (!r || !r.email || r.notifications.mode === 'off') return false;
       const doc = await deps.suggestions().get(tenantId, suggestionId);
       if (doc.status !== 'pending') return false;
-      const f = frame(tenantId, r);
-      const [item] = await items(tenantId, r, [doc]);
-      await send(r, f, reminderEmail(f, item!, inboxUrl));
+      await sendAboutSuggestions(tenantId, r, [doc], (f, [item]) => reminderEmail(f, item!, inboxUrl));
       return true;
     },
 
@@ -258,8 +281,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         if (!r || !r.email || r.notifications.mode === 'off') continue;
         const docs = await pending(due.tenantId);
         if (docs.length === 0) continue;
-        const f = frame(due.tenantId, r);
-        await send(r, f, digestEmail(f, await items(due.tenantId, r, docs), inboxUrl));
+        await sendAboutSuggestions(due.tenantId, r, docs, (f, list) => digestEmail(f, list, inboxUrl));
         sent++;
       }
       return sent;

@@ -3,7 +3,7 @@ import type { MeterFullError, MeterLimit } from './meters';
 
 /** Limits counted as the things they limit are created: the count is the charge, nothing is reserved. */
 export type CountedLimit =
-  'runsPerDay' | 'approvalLinksPerDay' | 'agents' | 'workflows' | 'connectors' | 'apiTokens' | 'webhooks';
+  'runsPerDay' | 'approvalEmailsPerDay' | 'agents' | 'workflows' | 'connectors' | 'apiTokens' | 'webhooks';
 
 /** Token meters a model call is reserved against, besides the tenant's month (`tokensPerMonth`). */
 export type TokenMeter =
@@ -47,7 +47,7 @@ export interface NamedMeter extends MeterLimit {
   explain(used: number, reserved: number, wanted: number): string;
 }
 
-const DAILY: Partial<Record<CountedLimit, string>> = { runsPerDay: 'runs', approvalLinksPerDay: 'approval links' };
+const DAILY: Partial<Record<CountedLimit, string>> = { runsPerDay: 'runs', approvalEmailsPerDay: 'approval emails' };
 const STANDING: Partial<Record<CountedLimit, string>> = {
   agents: 'agents',
   workflows: 'workflows',
@@ -56,7 +56,7 @@ const STANDING: Partial<Record<CountedLimit, string>> = {
   webhooks: 'webhooks',
 };
 
-/** The meter of a counted limit (runs and approval links a day; standing counts of agents, workflows, connectors). */
+/** The meter of a counted limit (runs and approval emails a day; standing counts of agents, workflows, connectors). */
 export function countedMeter(
   limit: CountedLimit,
   max: number,

@@ -36,7 +36,7 @@ export interface UsageCounters {
   cachedPromptTokens: number;
   completionTokens: number;
   costUsd: number;
-  approvalLinks: number;
+  approvalEmails: number;
 }
 
 export type UsageDeltas = Partial<UsageCounters>;
@@ -133,7 +133,7 @@ const COUNTERS: (keyof UsageCounters)[] = [
   'cachedPromptTokens',
   'completionTokens',
   'costUsd',
-  'approvalLinks',
+  'approvalEmails',
 ];
 const ZERO: UsageCounters = {
   runs: 0,
@@ -141,7 +141,7 @@ const ZERO: UsageCounters = {
   cachedPromptTokens: 0,
   completionTokens: 0,
   costUsd: 0,
-  approvalLinks: 0,
+  approvalEmails: 0,
 };
 
 /** Containers whose document count is the standing count of a limit. */
@@ -154,9 +154,9 @@ const COUNTED: Partial<Record<LimitName, ContainerName>> & Record<StandingLimit,
 };
 
 /** Spend counters that move with a counted limit (the daily report shows them too). */
-const SPEND_OF: Partial<Record<CountedLimit, 'runs' | 'approvalLinks'>> = {
+const SPEND_OF: Partial<Record<CountedLimit, 'runs' | 'approvalEmails'>> = {
   runsPerDay: 'runs',
-  approvalLinksPerDay: 'approvalLinks',
+  approvalEmailsPerDay: 'approvalEmails',
 };
 
 export function createUsageService(deps: {
@@ -364,7 +364,7 @@ export function createUsageService(deps: {
         'workflows',
         'connectors',
         'runsPerDay',
-        'approvalLinksPerDay',
+        'approvalEmailsPerDay',
         'apiTokens',
         'webhooks',
       ];
@@ -383,7 +383,7 @@ export function createUsageService(deps: {
           report[name] = {
             used: counts[name],
             max: limits[name],
-            resetsAt: name === 'runsPerDay' || name === 'approvalLinksPerDay' ? today.resetsAt : null,
+            resetsAt: name === 'runsPerDay' || name === 'approvalEmailsPerDay' ? today.resetsAt : null,
           };
       }
       return { tenantId, tier, limits: report, today, month };

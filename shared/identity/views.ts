@@ -16,7 +16,7 @@ export const limitsReportSchema = z.object({
   connectors: limitUsageSchema,
   runsPerDay: limitUsageSchema,
   tokensPerMonth: limitUsageSchema,
-  approvalLinksPerDay: limitUsageSchema,
+  approvalEmailsPerDay: limitUsageSchema,
   scheduleMinIntervalMinutes: limitUsageSchema,
   apiTokens: limitUsageSchema,
   webhooks: limitUsageSchema,
@@ -30,7 +30,7 @@ const periodSchema = z.object({
   cachedPromptTokens: z.number(),
   completionTokens: z.number(),
   costUsd: z.number(),
-  approvalLinks: z.number(),
+  approvalEmails: z.number(),
 });
 
 export const usageResponse = z.object({

@@ -45,7 +45,8 @@ before(async () => {
   }))!;
   ctx = await startSuggestionServices({
     ...sink.env,
-    TIER_LIMITS: '{"free":{"approvalLinksPerDay":6}}',
+    // The limit's former name, as a deployment that set it before it counted emails still has it.
+    TIER_LIMITS: '{"free":{"approvalLinksPerDay":3}}',
   });
   // Saturday 28 March 2026, 10:00 UTC: Paris moves to summer time during the coming night.
   ctx.clock.advance(Date.parse('2026-03-28T10:00:00Z') - ctx.clock.now().getTime());
@@ -71,10 +72,10 @@ describe('notification emails', () => {
     assert.equal(nextLocalHour(now, 8, 'Not/AZone').toISOString(), '2026-03-29T08:00:00.000Z');
   });
 
-  test('immediate: one email per run with approve/reject links, until the daily link allowance is used up', async () => {
+  test('immediate: one email per run with approve/reject links, counted per email until the daily allowance is used up', async () => {
     const p = await person('immediate', { mode: 'immediate' });
     const run = origin(p.tenantId);
-    await ctx.services.suggestions().propose(run, [taskProposal('One'), taskProposal('Two')]);
+    await ctx.services.suggestions().propose(run, [taskProposal('One'), taskProposal('Two'), taskProposal('Three')]);
     assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'sent');
     assert.equal(
       await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId),
@@ -82,19 +83,36 @@ describe('notification emails', () => {
       'a second event of the run sends nothing',
     );
     const [first] = await mailFor(p.email);
-    assert.equal(first!.subject, '2 suggestions need your approval');
-    assert.equal(linksIn(first!.text).approve.length, 2);
-    assert.equal(linksIn(first!.text).reject.length, 2);
+    assert.equal(first!.subject, '3 suggestions need your approval');
+    assert.equal(linksIn(first!.text).approve.length, 3);
+    assert.equal(linksIn(first!.text).reject.length, 3);
     assert.match(first!.html, /Unsubscribe<\/a>/);
+    const afterOne = await ctx.services.usage().report(p.tenantId);
+    assert.equal(afterOne.limits.approvalEmailsPerDay.used, 1, 'six links in one email count as one email');
+    assert.equal(afterOne.limits.approvalEmailsPerDay.max, 3);
 
-    // 4 links used of 6 today: the next email of two suggestions would need 4, so it points to the app instead.
-    const second = origin(p.tenantId);
-    await ctx.services.suggestions().propose(second, [taskProposal('Three'), taskProposal('Four')]);
-    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, second.runId), 'sent');
+    // Two more emails of three suggestions each fill the allowance of 3 emails (9 suggestions, 18 links).
+    for (let i = 0; i < 2; i++) {
+      const more = origin(p.tenantId);
+      await ctx.services
+        .suggestions()
+        .propose(more, [taskProposal(`A${i}`), taskProposal(`B${i}`), taskProposal(`C${i}`)]);
+      assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, more.runId), 'sent');
+      assert.equal(linksIn((await mailFor(p.email))[0]!.text).approve.length, 3, `email ${i + 2} carries its links`);
+    }
+    const full = await ctx.services.usage().report(p.tenantId);
+    assert.equal(full.limits.approvalEmailsPerDay.used, 3);
+    assert.equal(full.today.approvalEmails, 3);
+
+    // The fourth email of the day still goes out, pointing to the app instead of carrying links.
+    const fourth = origin(p.tenantId);
+    await ctx.services.suggestions().propose(fourth, [taskProposal('Four')]);
+    assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, fourth.runId), 'sent');
     const mails = await mailFor(p.email);
-    assert.equal(mails.length, 2);
+    assert.equal(mails.length, 4);
     assert.equal(linksIn(mails[0]!.text).approve.length, 0);
     assert.match(mails[0]!.text, /Open in the app: http/);
+    assert.equal((await ctx.services.usage().report(p.tenantId)).limits.approvalEmailsPerDay.used, 3);
   });
 
   test("digest: queued, then one email at the person's digest hour", async () => {

@@ -64,15 +64,16 @@ export function wireSuggestions(
       links: approvalLinks,
       signer: linkSigner,
       recipient: (tenantId) => root.tenants().find(tenantId),
-      allowApprovalLinks: async (tenantId, count) => {
+      takeApprovalEmail: async (tenantId) => {
         try {
-          await root.usage().take(tenantId, 'approvalLinksPerDay', count);
+          await root.usage().take(tenantId, 'approvalEmailsPerDay');
           return true;
         } catch (err) {
           if (err instanceof LimitExceededError) return false;
           throw err;
         }
       },
+      returnApprovalEmail: (tenantId) => root.usage().giveBack(tenantId, 'approvalEmailsPerDay'),
       publicBaseUrl: settings.PUBLIC_BASE_URL,
       webBaseUrl: settings.WEB_BASE_URL,
     }),

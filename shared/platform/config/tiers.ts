@@ -13,7 +13,8 @@ export interface TierLimits {
   connectors: number;
   runsPerDay: number;
   tokensPerMonth: number;
-  approvalLinksPerDay: number;
+  /** Notification emails carrying approve/reject links, counted per email (however many links it holds). */
+  approvalEmailsPerDay: number;
   scheduleMinIntervalMinutes: number;
   /** Personal access tokens a person may hold at once. */
   apiTokens: number;
@@ -27,7 +28,7 @@ export const LIMIT_NAMES: readonly LimitName[] = [
   'connectors',
   'runsPerDay',
   'tokensPerMonth',
-  'approvalLinksPerDay',
+  'approvalEmailsPerDay',
   'scheduleMinIntervalMinutes',
   'apiTokens',
   'webhooks',
@@ -39,7 +40,7 @@ const tierLimitsSchema = z.object({
   connectors: z.number().int().min(0),
   runsPerDay: z.number().int().min(0),
   tokensPerMonth: z.number().int().min(0),
-  approvalLinksPerDay: z.number().int().min(0),
+  approvalEmailsPerDay: z.number().int().min(0),
   scheduleMinIntervalMinutes: z.number().int().min(1),
   apiTokens: z.number().int().min(0),
   webhooks: z.number().int().min(0),
@@ -53,7 +54,7 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     connectors: 2,
     runsPerDay: 50,
     tokensPerMonth: 500_000,
-    approvalLinksPerDay: 50,
+    approvalEmailsPerDay: 50,
     scheduleMinIntervalMinutes: 60,
     apiTokens: 5,
     webhooks: 2,
@@ -64,7 +65,7 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     connectors: 10,
     runsPerDay: 1_000,
     tokensPerMonth: 10_000_000,
-    approvalLinksPerDay: 500,
+    approvalEmailsPerDay: 500,
     scheduleMinIntervalMinutes: 15,
     apiTokens: 25,
     webhooks: 10,
@@ -75,14 +76,21 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     connectors: 50,
     runsPerDay: 10_000,
     tokensPerMonth: 100_000_000,
-    approvalLinksPerDay: 5_000,
+    approvalEmailsPerDay: 5_000,
     scheduleMinIntervalMinutes: 5,
     apiTokens: 100,
     webhooks: 50,
   },
 };
 
-const overridesSchema = z.partialRecord(tierSchema, tierLimitsSchema.partial()).optional();
+/** The limit's name before it counted emails; deployments that still set it keep their value. */
+const tierOverrideSchema = z.preprocess((value) => {
+  if (!value || typeof value !== 'object' || !('approvalLinksPerDay' in value)) return value;
+  const { approvalLinksPerDay, ...rest } = value as Record<string, unknown>;
+  return { approvalEmailsPerDay: approvalLinksPerDay, ...rest };
+}, tierLimitsSchema.partial());
+
+const overridesSchema = z.partialRecord(tierSchema, tierOverrideSchema).optional();
 
 /** Tier settings: the default tier of new tenants and optional per-deployment overrides of the limits. */
 export const tierSettings = z.object({

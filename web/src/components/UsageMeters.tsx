@@ -11,7 +11,7 @@ const METERS: { key: keyof Limits; label: string }[] = [
   { key: 'agents', label: 'Agents' },
   { key: 'workflows', label: 'Workflows' },
   { key: 'connectors', label: 'Connected accounts' },
-  { key: 'approvalLinksPerDay', label: 'Approval emails today' },
+  { key: 'approvalEmailsPerDay', label: 'Approval emails today' },
 ];
 
 /** One bar per limit of the plan: used of max, coloured as it fills up. */
