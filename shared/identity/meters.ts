@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PatchOperation } from '@azure/cosmos';
 import type { CosmosStore } from '../platform/cosmos/store';
-import { createTenantRepository, type TenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
+import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 
 /**
@@ -59,27 +59,43 @@ export const holdKey = (reservationId: string) =>
   `h${createHash('sha256').update(reservationId).digest('hex').slice(0, 24)}`;
 
 /** The atomic operations on meters; used by the usage service (tiers, periods) and nothing else. */
-export class Meters {
-  private readonly repo: TenantRepository<MeterDoc>;
+export interface Meters {
+  read(tenantId: string, id: string): Promise<MeterDoc | undefined>;
+  /** Adds `amount` to `used` if it fits; otherwise throws MeterFullError. */
+  take(tenantId: string, meter: MeterLimit, amount: number): Promise<void>;
+  /**
+   * Gives back what was counted (an item deleted, a start that did not happen); never below zero. A meter that does
+   * not exist yet is left alone: when it is created it counts what exists then.
+   */
+  giveBack(tenantId: string, meter: MeterLimit, amount: number): Promise<void>;
+  /**
+   * Holds `amount` under the reservation's key if it fits. A key already held (a retried activity) is kept as it is
+   * and counts as reserved: one key is reserved at most once, so it is settled at most once.
+   */
+  hold(tenantId: string, meter: MeterLimit, key: string, amount: number): Promise<void>;
+  /**
+   * Ends a hold: the reserved amount is returned and `charge` (at most what was held) is added to `used`, in one
+   * conditional patch on the hold being there with that amount, so settling twice changes nothing the second time.
+   * Returns whether this call settled it.
+   */
+  settle(tenantId: string, meterId: string, key: string, held: number, charge: number): Promise<boolean>;
+}
 
-  constructor(store: CosmosStore) {
-    this.repo = createTenantRepository<MeterDoc>(store, 'usage', 'usage meter');
-  }
+export function createMeters(store: CosmosStore): Meters {
+  const repo = createTenantRepository<MeterDoc>(store, 'usage', 'usage meter');
 
-  read(tenantId: string, id: string): Promise<MeterDoc | undefined> {
-    return this.repo.get(tenantId, docId(tenantId, id));
-  }
+  const read = (tenantId: string, id: string) => repo.get(tenantId, docId(tenantId, id));
 
   /** One conditional patch; a missing meter is created (at its initial value) and the patch tried again. */
-  private async patch(tenantId: string, meter: MeterLimit, condition: string, ops: PatchOperation[]): Promise<boolean> {
+  async function patch(tenantId: string, meter: MeterLimit, condition: string, ops: PatchOperation[]) {
     const id = docId(tenantId, meter.id);
     try {
-      return await this.repo.patchWhere(tenantId, id, condition, ops);
+      return await repo.patchWhere(tenantId, id, condition, ops);
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
     const used = meter.initial ? await meter.initial() : 0;
-    await this.repo.createIfAbsent({
+    await repo.createIfAbsent({
       id,
       tenantId,
       type: 'limitMeter',
@@ -88,78 +104,66 @@ export class Meters {
       holds: {},
       ...(meter.ttl ? { ttl: meter.ttl } : {}),
     });
-    return this.repo.patchWhere(tenantId, id, condition, ops);
+    return repo.patchWhere(tenantId, id, condition, ops);
   }
 
-  private async full(tenantId: string, meter: MeterLimit): Promise<MeterFullError> {
-    const doc = await this.read(tenantId, meter.id);
+  async function full(tenantId: string, meter: MeterLimit): Promise<MeterFullError> {
+    const doc = await read(tenantId, meter.id);
     return new MeterFullError(meter, doc?.used ?? 0, doc?.reserved ?? 0);
   }
 
-  /** Adds `amount` to `used` if it fits; otherwise throws MeterFullError. */
-  async take(tenantId: string, meter: MeterLimit, amount: number): Promise<void> {
-    const fits = meter.limit === null ? 'true' : `c.used + c.reserved + ${amount} <= ${meter.limit}`;
-    const ok = await this.patch(tenantId, meter, `from c where ${fits}`, [
-      { op: 'incr', path: '/used', value: amount },
-    ]);
-    if (!ok) throw await this.full(tenantId, meter);
-  }
+  return {
+    read,
 
-  /**
-   * Gives back what was counted (an item deleted, a start that did not happen); never below zero. A meter that does
-   * not exist yet is left alone: when it is created it counts what exists then.
-   */
-  async giveBack(tenantId: string, meter: MeterLimit, amount: number): Promise<void> {
-    try {
-      await this.repo.patchWhere(tenantId, docId(tenantId, meter.id), `from c where c.used >= ${amount}`, [
-        { op: 'incr', path: '/used', value: -amount },
-      ]);
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  }
+    async take(tenantId, meter, amount) {
+      const fits = meter.limit === null ? 'true' : `c.used + c.reserved + ${amount} <= ${meter.limit}`;
+      const ok = await patch(tenantId, meter, `from c where ${fits}`, [{ op: 'incr', path: '/used', value: amount }]);
+      if (!ok) throw await full(tenantId, meter);
+    },
 
-  /**
-   * Holds `amount` under the reservation's key if it fits. A key already held (a retried activity) is kept as it is
-   * and counts as reserved: one key is reserved at most once, so it is settled at most once.
-   */
-  async hold(tenantId: string, meter: MeterLimit, key: string, amount: number): Promise<void> {
-    const fits = meter.limit === null ? '' : ` and c.used + c.reserved + ${amount} <= ${meter.limit}`;
-    const ok = await this.patch(tenantId, meter, `from c where not is_defined(c.holds.${key})${fits}`, [
-      { op: 'incr', path: '/reserved', value: amount },
-      { op: 'add', path: `/holds/${key}`, value: amount },
-    ]);
-    if (ok) return;
-    const doc = await this.read(tenantId, meter.id);
-    if (doc?.holds[key] !== undefined) return;
-    throw new MeterFullError(meter, doc?.used ?? 0, doc?.reserved ?? 0);
-  }
-
-  /**
-   * Ends a hold: the reserved amount is returned and `charge` (at most what was held) is added to `used`, in one
-   * conditional patch on the hold being there with that amount, so settling twice changes nothing the second time.
-   * Returns whether this call settled it.
-   */
-  async settle(tenantId: string, meterId: string, key: string, held: number, charge: number): Promise<boolean> {
-    for (let amount = held, attempt = 0; attempt < 3; attempt++) {
-      const ops: PatchOperation[] = [
-        { op: 'incr', path: '/reserved', value: -amount },
-        { op: 'remove', path: `/holds/${key}` },
-      ];
-      const charged = Math.max(0, Math.min(amount, Math.round(charge)));
-      if (charged > 0) ops.push({ op: 'incr', path: '/used', value: charged });
+    async giveBack(tenantId, meter, amount) {
       try {
-        const id = docId(tenantId, meterId);
-        if (await this.repo.patchWhere(tenantId, id, `from c where c.holds.${key} = ${amount}`, ops)) return true;
+        await repo.patchWhere(tenantId, docId(tenantId, meter.id), `from c where c.used >= ${amount}`, [
+          { op: 'incr', path: '/used', value: -amount },
+        ]);
       } catch (err) {
-        if (err instanceof NotFoundError) return false;
-        throw err;
+        if (!(err instanceof NotFoundError)) throw err;
       }
-      // Held with another amount (an earlier attempt of the same call reserved it): settle what is really held.
-      const actual = (await this.read(tenantId, meterId))?.holds[key];
-      if (actual === undefined) return false;
-      amount = actual;
-    }
-    return false;
-  }
+    },
+
+    async hold(tenantId, meter, key, amount) {
+      const fits = meter.limit === null ? '' : ` and c.used + c.reserved + ${amount} <= ${meter.limit}`;
+      const ok = await patch(tenantId, meter, `from c where not is_defined(c.holds.${key})${fits}`, [
+        { op: 'incr', path: '/reserved', value: amount },
+        { op: 'add', path: `/holds/${key}`, value: amount },
+      ]);
+      if (ok) return;
+      const doc = await read(tenantId, meter.id);
+      if (doc?.holds[key] !== undefined) return;
+      throw new MeterFullError(meter, doc?.used ?? 0, doc?.reserved ?? 0);
+    },
+
+    async settle(tenantId, meterId, key, held, charge) {
+      for (let amount = held, attempt = 0; attempt < 3; attempt++) {
+        const ops: PatchOperation[] = [
+          { op: 'incr', path: '/reserved', value: -amount },
+          { op: 'remove', path: `/holds/${key}` },
+        ];
+        const charged = Math.max(0, Math.min(amount, Math.round(charge)));
+        if (charged > 0) ops.push({ op: 'incr', path: '/used', value: charged });
+        try {
+          const id = docId(tenantId, meterId);
+          if (await repo.patchWhere(tenantId, id, `from c where c.holds.${key} = ${amount}`, ops)) return true;
+        } catch (err) {
+          if (err instanceof NotFoundError) return false;
+          throw err;
+        }
+        // Held with another amount (an earlier attempt of the same call reserved it): settle what is really held.
+        const actual = (await read(tenantId, meterId))?.holds[key];
+        if (actual === undefined) return false;
+        amount = actual;
+      }
+      return false;
+    },
+  };
 }

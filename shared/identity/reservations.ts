@@ -35,100 +35,104 @@ const RESERVATIONS_PK = 'reservations';
 
 const statusOf = (err: unknown) => (err as { code?: unknown }).code;
 
-export class Reservations {
-  constructor(
-    private readonly store: CosmosStore,
-    private readonly meters: Meters,
-  ) {}
-
-  private container(): Promise<Container> {
-    return this.store.container('system');
-  }
-
+/** Reservations held on several meters at once; used by the usage service and nothing else. */
+export interface Reservations {
   /**
    * Holds `amount` on every meter, or on none: when one is full, the holds already taken are released and the
    * MeterFullError of the full meter is thrown. The index document is written first, so a crash at any point leaves
    * nothing the sweep cannot find.
    */
-  async reserve(
+  reserve(
     tenantId: string,
     id: string,
     amount: number,
     meters: MeterLimit[],
     expiresAt: Date,
     item?: Reservation['item'],
-  ): Promise<Reservation> {
-    const reservation: Reservation = {
-      id,
-      tenantId,
-      key: holdKey(id),
-      amount,
-      meterIds: meters.map((m) => m.id),
-      expiresAt: expiresAt.toISOString(),
-      ...(item ? { item } : {}),
-    };
-    const ttl = Math.max(3_600, Math.ceil((expiresAt.getTime() - Date.now()) / 1000) + 86_400);
-    await (
-      await this.container()
-    ).items.upsert<ReservationDoc>({ ...reservation, id: reservation.key, pk: RESERVATIONS_PK, ttl });
-    const results = await Promise.allSettled(meters.map((m) => this.meters.hold(tenantId, m, reservation.key, amount)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!failed) return reservation;
-    const taken = meters.filter((_, i) => results[i]!.status === 'fulfilled').map((m) => m.id);
-    await this.end({ ...reservation, meterIds: taken }, 0);
-    const full = results
-      .map((r) => (r.status === 'rejected' ? r.reason : undefined))
-      .find((e): e is MeterFullError => e instanceof MeterFullError);
-    throw full ?? failed.reason;
-  }
-
+  ): Promise<Reservation>;
   /** Charges what the call used (at most what was held) and returns the rest. Settling twice changes nothing. */
-  settle(reservation: Reservation, used: number): Promise<void> {
-    return this.end(reservation, used);
-  }
-
+  settle(reservation: Reservation, used: number): Promise<void>;
   /** Returns everything held (a failed or timed-out call). */
-  release(reservation: Reservation): Promise<void> {
-    return this.end(reservation, 0);
-  }
+  release(reservation: Reservation): Promise<void>;
+  /** Releases every reservation that expired before `now` (its call never finished). Returns how many. */
+  sweep(now: Date, max?: number): Promise<number>;
+}
 
-  private async end(reservation: Reservation, used: number): Promise<void> {
+export interface ReservationsDeps {
+  store: CosmosStore;
+  meters: Meters;
+}
+
+export function createReservations({ store, meters }: ReservationsDeps): Reservations {
+  const container = (): Promise<Container> => store.container('system');
+
+  async function end(reservation: Reservation, used: number): Promise<void> {
     await Promise.all(
       reservation.meterIds.map((meterId) =>
-        this.meters.settle(reservation.tenantId, meterId, reservation.key, reservation.amount, used),
+        meters.settle(reservation.tenantId, meterId, reservation.key, reservation.amount, used),
       ),
     );
     try {
-      await (await this.container()).item(reservation.key, RESERVATIONS_PK).delete();
+      await (await container()).item(reservation.key, RESERVATIONS_PK).delete();
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
     }
   }
 
-  /** Releases every reservation that expired before `now` (its call never finished). Returns how many. */
-  async sweep(now: Date, max = 500): Promise<number> {
-    const { resources } = await (
-      await this.container()
-    ).items
-      .query<ReservationDoc>(
-        {
-          query: 'SELECT * FROM c WHERE c.pk = @pk AND c.expiresAt < @now',
-          parameters: [
-            { name: '@pk', value: RESERVATIONS_PK },
-            { name: '@now', value: now.toISOString() },
-          ],
-        },
-        { partitionKey: RESERVATIONS_PK, maxItemCount: max },
-      )
-      .fetchNext();
-    for (const doc of resources) await this.end(doc, (await this.itemWritten(doc)) ? doc.amount : 0);
-    return resources.length;
-  }
-
-  private async itemWritten({ item, tenantId }: Reservation): Promise<boolean> {
+  async function itemWritten({ item, tenantId }: Reservation): Promise<boolean> {
     if (!item) return false;
-    return (await createTenantRepository<TenantDoc>(this.store, item.container, item.container).get(tenantId, item.id))
+    return (await createTenantRepository<TenantDoc>(store, item.container, item.container).get(tenantId, item.id))
       ? true
       : false;
   }
+
+  return {
+    async reserve(tenantId, id, amount, limits, expiresAt, item) {
+      const reservation: Reservation = {
+        id,
+        tenantId,
+        key: holdKey(id),
+        amount,
+        meterIds: limits.map((m) => m.id),
+        expiresAt: expiresAt.toISOString(),
+        ...(item ? { item } : {}),
+      };
+      const ttl = Math.max(3_600, Math.ceil((expiresAt.getTime() - Date.now()) / 1000) + 86_400);
+      await (
+        await container()
+      ).items.upsert<ReservationDoc>({ ...reservation, id: reservation.key, pk: RESERVATIONS_PK, ttl });
+      const results = await Promise.allSettled(limits.map((m) => meters.hold(tenantId, m, reservation.key, amount)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (!failed) return reservation;
+      const taken = limits.filter((_, i) => results[i]!.status === 'fulfilled').map((m) => m.id);
+      await end({ ...reservation, meterIds: taken }, 0);
+      const full = results
+        .map((r) => (r.status === 'rejected' ? r.reason : undefined))
+        .find((e): e is MeterFullError => e instanceof MeterFullError);
+      throw full ?? failed.reason;
+    },
+
+    settle: (reservation, used) => end(reservation, used),
+
+    release: (reservation) => end(reservation, 0),
+
+    async sweep(now, max = 500) {
+      const { resources } = await (
+        await container()
+      ).items
+        .query<ReservationDoc>(
+          {
+            query: 'SELECT * FROM c WHERE c.pk = @pk AND c.expiresAt < @now',
+            parameters: [
+              { name: '@pk', value: RESERVATIONS_PK },
+              { name: '@now', value: now.toISOString() },
+            ],
+          },
+          { partitionKey: RESERVATIONS_PK, maxItemCount: max },
+        )
+        .fetchNext();
+      for (const doc of resources) await end(doc, (await itemWritten(doc)) ? doc.amount : 0);
+      return resources.length;
+    },
+  };
 }

@@ -6,8 +6,8 @@ import type { ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { LimitExceededError } from '../platform/errors';
-import { MeterFullError, Meters } from './meters';
-import { Reservations, type Reservation } from './reservations';
+import { createMeters, MeterFullError } from './meters';
+import { createReservations, type Reservation } from './reservations';
 import {
   countedMeter,
   limitError,
@@ -168,8 +168,8 @@ export function createUsageService(deps: {
 }): UsageService {
   const spend = createTenantRepository<SpendDoc>(deps.store, 'usage', 'usage meter');
   const counted = (name: ContainerName) => createTenantRepository<TenantDoc>(deps.store, name, name);
-  const meters = new Meters(deps.store);
-  const reservations = new Reservations(deps.store, meters);
+  const meters = createMeters(deps.store);
+  const reservations = createReservations({ store: deps.store, meters });
   // Agent monthly tokens were kept in the runs container before the meters; a new month's meter starts from them.
   const legacyAgentMonth = createTenantRepository<TenantDoc & { tokens?: number }>(deps.store, 'runs', 'agent usage');
 

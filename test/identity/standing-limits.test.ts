@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { saveConnector } from '../../shared/connectors/connector-count';
 import type { ConnectorRecord } from '../../shared/connectors/connector-record';
-import { Meters } from '../../shared/identity/meters';
+import { createMeters } from '../../shared/identity/meters';
 import { createUsageService } from '../../shared/identity/usage';
 import { createTenantRepository, type TenantDoc } from '../../shared/platform/cosmos/tenant-repository';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
@@ -37,7 +37,7 @@ const createAgent = (person: Person, name: string) =>
 
 /** The tenant's count meter as the store holds it: what is charged and what creates in flight hold. */
 async function meter(person: Person, limit: 'agents' | 'workflows' | 'connectors') {
-  const doc = await new Meters(p.services.cosmos()).read(person.tenantId, `limit:${limit}`);
+  const doc = await createMeters(p.services.cosmos()).read(person.tenantId, `limit:${limit}`);
   return { used: doc?.used ?? 0, reserved: doc?.reserved ?? 0 };
 }
 
