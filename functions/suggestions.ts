@@ -11,6 +11,7 @@ import {
   type SuggestionDoc,
 } from '../shared/suggestions/model';
 import { signalDecisionOrLog } from '../shared/suggestions/approval-signal';
+import { sourceMessageView } from '../shared/suggestions/source-message';
 import type { DurableClient } from 'durable-functions';
 import type { Logger } from '../shared/platform/logging';
 import { idParams, resourceId } from '../shared/platform/ids';
@@ -98,6 +99,22 @@ export const getSuggestion = httpRoute({
       etag: doc._etag,
       headers: { 'Cache-Control': 'no-store' },
     });
+  },
+});
+
+export const getSuggestionSource = httpRoute({
+  name: 'getSuggestionSource',
+  method: 'GET',
+  route: 'suggestions/{id}/source',
+  summary:
+    'The message a suggestion answers, read live from the connected account (sender, date, subject, plain text, a link to open it in Gmail or Outlook); 409 when the account is disconnected, 410 when the message was deleted',
+  tags: ['suggestions'],
+  scope: 'suggestions:read',
+  params: suggestionParams,
+  response: sourceMessageView,
+  async handler({ services, principal, params }) {
+    const message = await services.sourceMessages().forSuggestion(principal.tenantId, params.id);
+    return ok(message, { headers: { 'Cache-Control': 'no-store' } });
   },
 });
 

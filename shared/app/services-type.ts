@@ -18,6 +18,7 @@ import type { ApprovalActivities } from '../suggestions/approval-activities';
 import type { ApprovalLinks } from '../suggestions/approval-links';
 import type { LinkSigner } from '../suggestions/link-signer';
 import type { SystemMarkers } from '../suggestions/system-markers';
+import type { SourceMessages } from '../suggestions/source-message';
 import type { EmailTransport } from '../communications/email-transport';
 import type { Notifier } from '../communications/notifier';
 import type { RollupStore } from '../analytics/rollups';
@@ -64,6 +65,8 @@ export interface Services {
   privacy: () => PrivacyService;
   /** Suggestions, approvals and their execution (also the agents' SuggestionSink). */
   suggestions: () => SuggestionService;
+  /** The message a suggestion answers, read live from the account for display beside it (never stored). */
+  sourceMessages: () => SourceMessages;
   /** The steps of a suggestion's approval wait (registered as Durable activities). */
   approvalActivities: () => ApprovalActivities;
   /** Signed single-use approve/reject links for emails. */

@@ -32,6 +32,7 @@ const FACTORIES: { [F in ConnectorFamily]: Partial<Record<ProviderName, Factory<
         settings,
         fetch,
         cosmosSendLedger(store, record.tenantId, record.id),
+        record.account,
       ),
     microsoft: async ({ settings, fetch, store, record }) =>
       (await import('./providers/microsoft-mail')).createOutlookMailProvider(

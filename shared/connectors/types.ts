@@ -71,6 +71,8 @@ export interface MailMessage extends MailSummary {
   truncated: boolean;
   /** Message-IDs this one answers (References), oldest first. */
   references: string[];
+  /** Opens the message in the provider's own web app (Gmail, Outlook on the web), for the signed-in account. */
+  webLink?: string;
 }
 
 export interface MailThread {

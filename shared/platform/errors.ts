@@ -121,6 +121,13 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** Something that existed and is no longer there (e.g. a message since deleted from the mailbox it was read in). */
+export class GoneError extends AppError {
+  constructor(detail: string) {
+    super(410, 'gone', 'No longer there', detail);
+  }
+}
+
 /** An operation that the resource's current state does not allow (e.g. approving an expired suggestion). */
 export class ConflictError extends AppError {
   constructor(detail: string, extensions: Record<string, unknown> = {}) {

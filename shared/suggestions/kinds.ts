@@ -82,13 +82,22 @@ export const suggestionKindSchema = z.enum(suggestionKinds);
 
 export type SuggestionPayload<K extends SuggestionKind> = z.infer<(typeof SUGGESTION_PAYLOADS)[K]>;
 
-/** Where a suggestion's idea came from (shown to the person; content from these is untrusted). */
+/**
+ * Where a suggestion's idea came from (shown to the person; content from these is untrusted). A message keeps only
+ * what its list row and dialog show without asking the account (sender, subject as `title`, date): never its body,
+ * which the dialog reads live from the account.
+ */
 export const suggestionSource = z.object({
   type: z.enum(['message', 'thread', 'event', 'document', 'page', 'run']),
   id: z.string().min(1),
   title: z.string().max(500).optional(),
   connectorId: z.string().optional(),
+  /** The message's sender. */
+  from: z.object({ name: z.string().max(200).optional(), email: z.string().max(320) }).optional(),
+  /** When the message was received (ISO date-time). */
+  date: z.string().datetime({ offset: true }).optional(),
 });
+export type SuggestionSource = z.infer<typeof suggestionSource>;
 
 /**
  * What the person should look at twice. A `blocking` flag means the proposal may have been steered by what it read

@@ -8,6 +8,7 @@ import { createConnectorActionRunner } from '../../suggestions/actions';
 import { createApprovalActivities } from '../../suggestions/approval-activities';
 import { createApprovalLinks } from '../../suggestions/approval-links';
 import { createLinkSigner, loadLinkKey } from '../../suggestions/link-signer';
+import { createSourceMessages } from '../../suggestions/source-message';
 import { createSuggestionService } from '../../suggestions/suggestion-service';
 import { createSystemMarkers } from '../../suggestions/system-markers';
 import type { Services } from '../services-type';
@@ -17,7 +18,15 @@ export function wireSuggestions(
   root: Services,
 ): Pick<
   Services,
-  'suggestions' | 'approvalActivities' | 'approvalLinks' | 'linkSigner' | 'markers' | 'email' | 'notifier' | 'rollups'
+  | 'suggestions'
+  | 'sourceMessages'
+  | 'approvalActivities'
+  | 'approvalLinks'
+  | 'linkSigner'
+  | 'markers'
+  | 'email'
+  | 'notifier'
+  | 'rollups'
 > {
   const { settings, clock } = root;
   const markers = lazy(() => createSystemMarkers(root.cosmos(), () => clock.now()));
@@ -36,6 +45,7 @@ export function wireSuggestions(
         (await root.tenants().find(tenantId))?.undoSendSeconds ?? DEFAULT_UNDO_SEND_SECONDS,
     }),
   );
+  const sourceMessages = lazy(() => createSourceMessages({ suggestions, connectors: root.connectors }));
   const approvalActivities = lazy(() =>
     createApprovalActivities({
       suggestions,
@@ -89,5 +99,15 @@ export function wireSuggestions(
       },
     }),
   );
-  return { suggestions, approvalActivities, approvalLinks, linkSigner, markers, email, notifier, rollups };
+  return {
+    suggestions,
+    sourceMessages,
+    approvalActivities,
+    approvalLinks,
+    linkSigner,
+    markers,
+    email,
+    notifier,
+    rollups,
+  };
 }

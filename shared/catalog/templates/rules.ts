@@ -1,3 +1,5 @@
+import type { SuggestionSource } from '../../suggestions/kinds';
+
 /** Small text heuristics shared by the offline rules of the built-in templates. */
 
 export const NEWSLETTER =
@@ -95,4 +97,26 @@ export function mailAttributes(m: {
 export function replyRecipients(message: { from: { email: string }; replyTo?: { email: string }[] }): string[] {
   const replyTo = (message.replyTo ?? []).map((a) => a.email).filter(Boolean);
   return replyTo.length > 0 ? replyTo.slice(0, 50) : [message.from.email];
+}
+
+/**
+ * A message as a suggestion's source: its id and the few fields a person recognises it by (subject, sender, date),
+ * kept on the suggestion for its list row. Never the body: the app reads that live from the account when shown.
+ */
+export function messageSource(
+  message: { id: string; subject: string; from: { name?: string; email: string }; date: string },
+  connectorId: string,
+): SuggestionSource {
+  const date = Date.parse(message.date);
+  return {
+    type: 'message',
+    id: message.id,
+    title: message.subject.slice(0, 500),
+    connectorId,
+    from: {
+      ...(message.from.name ? { name: message.from.name.slice(0, 200) } : {}),
+      email: message.from.email.slice(0, 320),
+    },
+    ...(Number.isNaN(date) ? {} : { date: new Date(date).toISOString() }),
+  };
 }

@@ -98,11 +98,21 @@ function gmailHistory(api: gmail_v1.Gmail): MailChangeFeed {
   };
 }
 
-/** Gmail behind the mail interface. */
+/**
+ * Where a message opens in Gmail's web app: the "All mail" view of its id, in the browser session of `account` (a
+ * person signed in to several Google accounts lands in the right one).
+ */
+export function gmailWebLink(messageId: string, account?: string): string {
+  const who = account ? `?authuser=${encodeURIComponent(account)}` : '';
+  return `https://mail.google.com/mail/${who}#all/${encodeURIComponent(messageId)}`;
+}
+
+/** Gmail behind the mail interface; `account` is the connected address (for links into Gmail). */
 export async function createGmailProvider(
   settings: Settings,
   fetchImpl: typeof fetch,
   ledger: SendLedger,
+  account?: string,
 ): Promise<MailProvider> {
   const { gmail } = await import('@googleapis/gmail');
   const api = gmail({ version: 'v1', ...googleClientOptions(settings, fetchImpl) });
@@ -250,7 +260,13 @@ export async function createGmailProvider(
         html: findPart(m.payload, 'text/html'),
       });
       const references = (header(m.payload?.headers ?? [], 'References') ?? '').split(/\s+/).filter(Boolean);
-      return { ...summary, text: body.text, truncated: body.truncated, references };
+      return {
+        ...summary,
+        text: body.text,
+        truncated: body.truncated,
+        references,
+        webLink: gmailWebLink(summary.id, account),
+      };
     },
 
     async createDraftReply(input) {

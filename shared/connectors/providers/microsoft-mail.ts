@@ -30,6 +30,8 @@ interface GraphMessage {
   internetMessageId?: string;
   parentFolderId?: string;
   body?: { contentType?: string; content?: string };
+  /** Opens the message in Outlook on the web. */
+  webLink?: string;
 }
 
 const SELECT =
@@ -145,11 +147,17 @@ export async function createOutlookMailProvider(
     async getMessage(messageId) {
       const m = (await client
         .api(`/me/messages/${encodeURIComponent(messageId)}`)
-        .select(`${SELECT},body`)
+        .select(`${SELECT},body,webLink`)
         .get()) as GraphMessage;
       const isHtml = m.body?.contentType?.toLowerCase() === 'html';
       const body = await safeBodyText(isHtml ? { html: m.body?.content } : { text: m.body?.content });
-      return { ...summarise(m), text: body.text, truncated: body.truncated, references: [] };
+      return {
+        ...summarise(m),
+        text: body.text,
+        truncated: body.truncated,
+        references: [],
+        ...(m.webLink ? { webLink: m.webLink } : {}),
+      };
     },
 
     async createDraftReply(input) {

@@ -1,6 +1,6 @@
 import type { Proposal } from '../../../suggestions/kinds';
 import type { BatchTemplate } from '../../types';
-import { mailAttributes } from '../rules';
+import { mailAttributes, messageSource } from '../rules';
 import { triageOffline } from './offline';
 import { TRIAGE_INSTRUCTIONS, TRIAGE_PROMPT_VERSION } from './prompt';
 import { triageConfig, triageOutput, type TriageConfig, type TriageOutput } from './schema';
@@ -53,9 +53,7 @@ export const inboxTriage: BatchTemplate<TriageConfig, TriageOutput> = {
           kind: 'email.label',
           payload: { connectorId, messageIds: ids.slice(0, 500), labels: [`${config.labelPrefix}/${label}`] },
           rationale: `${ids.length} message(s) look like "${label}".`,
-          sources: ids
-            .slice(0, 50)
-            .map((id) => ({ type: 'message' as const, id, title: known.get(id)?.subject.slice(0, 500), connectorId })),
+          sources: ids.slice(0, 50).map((id) => messageSource(known.get(id)!, connectorId)),
           confidence: Math.min(...sure.filter((i) => i.category === category).map((i) => i.confidence)),
         });
       }
@@ -67,9 +65,7 @@ export const inboxTriage: BatchTemplate<TriageConfig, TriageOutput> = {
           kind: 'email.archive',
           payload: { connectorId, messageIds: ids.slice(0, 500) },
           rationale: `${ids.length} newsletter(s) or promotion(s) can leave the inbox.`,
-          sources: ids
-            .slice(0, 50)
-            .map((id) => ({ type: 'message' as const, id, title: known.get(id)?.subject.slice(0, 500), connectorId })),
+          sources: ids.slice(0, 50).map((id) => messageSource(known.get(id)!, connectorId)),
         });
       }
     }

@@ -1,6 +1,6 @@
 import type { Proposal } from '../../../suggestions/kinds';
 import type { PerItemTemplate } from '../../types';
-import { mailAttributes, replyRecipients, reSubject } from '../rules';
+import { mailAttributes, messageSource, replyRecipients, reSubject } from '../rules';
 import { chosenByEarlierSteps, replyOffline } from './offline';
 import { REPLY_INSTRUCTIONS, REPLY_PROMPT_VERSION } from './prompt';
 import { replyConfig, replyOutput, type ReplyConfig, type ReplyOutput } from './schema';
@@ -62,7 +62,7 @@ export const replyDrafter: PerItemTemplate<ReplyConfig, ReplyOutput, 'mail'> = {
           0,
           2000,
         ),
-        sources: [{ type: 'message', id: message.id, title: message.subject.slice(0, 500), connectorId }],
+        sources: [messageSource(message, connectorId)],
         confidence: reply.confidence,
       }));
   },
