@@ -4,7 +4,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useBlocker } from 'react-router-dom';
 
 /**
@@ -28,20 +28,9 @@ export function useLeaveGuard(dirty: boolean): { dialog: ReactNode; allowLeaving
 
   const dialog =
     blocker.state === 'blocked' ? (
-      <Dialog open onClose={() => blocker.reset()} aria-labelledby="leave-title">
-        <DialogTitle id="leave-title">Discard your changes?</DialogTitle>
-        <DialogContent>
-          <DialogContentText>You changed this page and have not saved it.</DialogContentText>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => blocker.reset()} autoFocus>
-            Keep editing
-          </Button>
-          <Button color="error" onClick={() => blocker.proceed()}>
-            Discard
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <DiscardQuestion onKeep={() => blocker.reset()} onDiscard={() => blocker.proceed()}>
+        You changed this page and have not saved it.
+      </DiscardQuestion>
     ) : null;
   return {
     dialog,
@@ -49,4 +38,45 @@ export function useLeaveGuard(dirty: boolean): { dialog: ReactNode; allowLeaving
       allowed.current = true;
     },
   };
+}
+
+/**
+ * The same question for a dialog: `close()` closes at once when nothing changed, and asks "Discard your changes?"
+ * first when something did. Returns the question to render beside the dialog.
+ */
+export function useCloseGuard(dirty: boolean, onClose: () => void): { close: () => void; question: ReactNode } {
+  const [asking, setAsking] = useState(false);
+  const question = asking ? (
+    <DiscardQuestion onKeep={() => setAsking(false)} onDiscard={onClose}>
+      You changed this and have not saved it.
+    </DiscardQuestion>
+  ) : null;
+  return { close: () => (dirty ? setAsking(true) : onClose()), question };
+}
+
+function DiscardQuestion({
+  onKeep,
+  onDiscard,
+  children,
+}: {
+  onKeep: () => void;
+  onDiscard: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog open onClose={onKeep} aria-labelledby="leave-title">
+      <DialogTitle id="leave-title">Discard your changes?</DialogTitle>
+      <DialogContent>
+        <DialogContentText>{children}</DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onKeep} autoFocus>
+          Keep editing
+        </Button>
+        <Button color="error" onClick={onDiscard}>
+          Discard
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
 }

@@ -9,6 +9,7 @@ import { apiRequest } from '../api/client';
 import { invalidatePaths } from '../api/hooks';
 import type { Workflow } from '../api/types';
 import { buildCron, parseCron } from '../lib/cron';
+import { useCloseGuard } from './LeaveGuard';
 import { ScheduleEditor, type ScheduleValue } from './ScheduleEditor';
 import { ErrorNotice } from './states';
 
@@ -23,13 +24,17 @@ export function WorkflowScheduleDialog({
   onClose: () => void;
 }) {
   const client = useQueryClient();
-  const [value, setValue] = useState<ScheduleValue>({
+  const [initial] = useState<ScheduleValue>(() => ({
     enabled: !!workflow.schedule,
     parts: parseCron(workflow.schedule?.cron),
     timezone: workflow.schedule?.timezone ?? timezone,
-  });
+  }));
+  const [value, setValue] = useState<ScheduleValue>(initial);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
+
+  const asCron = (v: ScheduleValue) => (v.enabled ? `${buildCron(v.parts)} ${v.timezone}` : '');
+  const guard = useCloseGuard(asCron(value) !== asCron(initial), onClose);
 
   const save = async () => {
     setSaving(true);
@@ -46,18 +51,21 @@ export function WorkflowScheduleDialog({
   };
 
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="workflow-schedule-title">
-      <DialogTitle id="workflow-schedule-title">Schedule of {workflow.name}</DialogTitle>
-      <DialogContent dividers>
-        <ScheduleEditor value={value} onChange={setValue} />
-        {error ? <ErrorNotice error={error} /> : null}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>Cancel</Button>
-        <Button variant="contained" onClick={() => void save()} disabled={saving}>
-          {saving ? 'Saving…' : 'Save schedule'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <>
+      <Dialog open onClose={guard.close} fullWidth maxWidth="sm" aria-labelledby="workflow-schedule-title">
+        <DialogTitle id="workflow-schedule-title">Schedule of {workflow.name}</DialogTitle>
+        <DialogContent dividers>
+          <ScheduleEditor value={value} onChange={setValue} />
+          {error ? <ErrorNotice error={error} /> : null}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={guard.close}>Cancel</Button>
+          <Button variant="contained" onClick={() => void save()} disabled={saving}>
+            {saving ? 'Saving…' : 'Save schedule'}
+          </Button>
+        </DialogActions>
+      </Dialog>
+      {guard.question}
+    </>
   );
 }

@@ -18,6 +18,7 @@ import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Profile, Usage } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { useLeaveGuard } from '../components/LeaveGuard';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { UsageMeters } from '../components/UsageMeters';
 import { MoveSchedulesDialog, moveSchedules, schedulesIn, type ScheduledItem } from '../components/MoveSchedulesDialog';
@@ -25,6 +26,11 @@ import { TimeZonePicker } from '../components/TimeZonePicker';
 import { humanize } from '../lib/format';
 
 type NotificationPreferences = Profile['notifications'];
+
+/** The editable profile fields, as one string to compare. */
+function profileForm(name: string, zone: string, prefs: NotificationPreferences, undo: number): string {
+  return JSON.stringify({ name: name.trim(), zone, prefs, undo });
+}
 
 function download(name: string, content: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: 'application/json' }));
@@ -64,13 +70,22 @@ export function SettingsPage() {
   /** The profile version the person confirms erasing; a change since then (another tab, device) stops the erasure. */
   const [deleteEtag, setDeleteEtag] = useState<string | undefined>();
 
+  /** The profile form as loaded, to tell whether the person changed anything. */
+  const [baseline, setBaseline] = useState<string | null>(null);
+
   useEffect(() => {
     if (!me.data) return;
     setDisplayName(me.data.displayName ?? '');
     setTimezone(me.data.timezone ?? 'UTC');
     setNotifications(me.data.notifications);
     setUndoSendSeconds(me.data.undoSendSeconds);
+    setBaseline(
+      profileForm(me.data.displayName ?? '', me.data.timezone ?? 'UTC', me.data.notifications, me.data.undoSendSeconds),
+    );
   }, [me.data]);
+  const leave = useLeaveGuard(
+    baseline !== null && profileForm(displayName, timezone, notifications, undoSendSeconds) !== baseline,
+  );
 
   if (me.isLoading) return <Loading />;
   if (me.error || !me.data) return <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />;
@@ -321,6 +336,7 @@ export function SettingsPage() {
           </Button>
         </DialogActions>
       </Dialog>
+      {leave.dialog}
     </>
   );
 }

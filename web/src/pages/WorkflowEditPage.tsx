@@ -24,6 +24,7 @@ import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Agent, Page, Profile, Template, Workflow } from '../api/types';
+import { useLeaveGuard } from '../components/LeaveGuard';
 import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { buildCron, parseCron } from '../lib/cron';
@@ -32,6 +33,27 @@ import { fieldErrors } from '../lib/field-errors';
 import { useRunNow } from '../lib/useRunNow';
 
 type Mode = Workflow['mode'];
+
+interface WorkflowForm {
+  name: string;
+  mode: Mode;
+  steps: string[];
+  coordinatorId: string;
+  enabled: boolean;
+  schedule: ScheduleValue;
+}
+
+/** The editable fields of the form, as one string to compare. */
+function formSnapshot(f: WorkflowForm): string {
+  return JSON.stringify({
+    name: f.name.trim(),
+    mode: f.mode,
+    steps: f.steps,
+    coordinatorId: f.mode === 'parallel' ? f.coordinatorId : '',
+    enabled: f.enabled,
+    schedule: f.schedule.enabled ? { cron: buildCron(f.schedule.parts), timezone: f.schedule.timezone } : null,
+  });
+}
 
 /** Creates or edits a workflow: its agents as ordered steps, or side by side with a coordinator, and its schedule. */
 export function WorkflowEditPage() {
@@ -58,6 +80,12 @@ export function WorkflowEditPage() {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  /** The form as loaded (or as a new one starts), to tell whether the person changed anything. */
+  const [baseline, setBaseline] = useState<string | null>(() =>
+    creating
+      ? formSnapshot({ name: '', mode: 'sequential', steps: [], coordinatorId: '', enabled: true, schedule })
+      : null,
+  );
 
   useEffect(() => {
     if (!workflowId) return;
@@ -69,11 +97,22 @@ export function WorkflowEditPage() {
         setSteps(data.steps.map((s) => s.agentId));
         setCoordinatorId(data.coordinatorAgentId ?? '');
         setEnabled(data.enabled);
-        setSchedule({
+        const loadedSchedule = {
           enabled: !!data.schedule,
           parts: parseCron(data.schedule?.cron),
           timezone: data.schedule?.timezone ?? browserTimeZone(),
-        });
+        };
+        setSchedule(loadedSchedule);
+        setBaseline(
+          formSnapshot({
+            name: data.name,
+            mode: data.mode,
+            steps: data.steps.map((s) => s.agentId),
+            coordinatorId: data.coordinatorAgentId ?? '',
+            enabled: data.enabled,
+            schedule: loadedSchedule,
+          }),
+        );
       })
       .catch(setLoadError);
   }, [workflowId]);
@@ -84,6 +123,9 @@ export function WorkflowEditPage() {
   useEffect(() => {
     if (!hasSchedule && profileTimeZone) setSchedule((s) => ({ ...s, timezone: profileTimeZone }));
   }, [hasSchedule, profileTimeZone]);
+
+  const dirty = baseline !== null && formSnapshot({ name, mode, steps, coordinatorId, enabled, schedule }) !== baseline;
+  const leave = useLeaveGuard(dirty);
 
   if (loadError) return <ErrorNotice error={loadError} />;
   if ((!creating && !loaded) || agents.isLoading || templates.isLoading) return <Loading />;
@@ -126,6 +168,7 @@ export function WorkflowEditPage() {
         });
       }
       await invalidatePaths(client, ['/workflows', '/me', '/usage']);
+      leave.allowLeaving();
       navigate('/agents', { state: { notice: `${creating ? 'Created' : 'Saved'} workflow ${body.name}.` } });
     } catch (err) {
       setSaveError(err);
@@ -138,6 +181,7 @@ export function WorkflowEditPage() {
     try {
       await apiRequest(`/workflows/${encodeURIComponent(workflowId!)}`, { method: 'DELETE', ifMatch: loaded?.etag });
       await invalidatePaths(client, ['/workflows', '/me', '/usage']);
+      leave.allowLeaving();
       navigate('/agents', { state: { notice: `Deleted workflow ${loaded?.data.name ?? name}.` } });
     } catch (err) {
       setSaveError(err);
@@ -363,6 +407,7 @@ export function WorkflowEditPage() {
           </Button>
         </DialogActions>
       </Dialog>
+      {leave.dialog}
     </>
   );
 }

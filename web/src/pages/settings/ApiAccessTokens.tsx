@@ -10,7 +10,7 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { ApiScope } from '../../../../shared/platform/http/scopes';
 import type { createdTokenSchema, tokenViewSchema } from '../../../../shared/api-access/token-model';
@@ -39,7 +39,7 @@ const SCOPES = {
 const EXPIRY_DAYS = [7, 30, 90, 365];
 
 /** Personal access tokens: create (scopes, expiry), see the token once, revoke. */
-export function ApiAccessTokens() {
+export function ApiAccessTokens({ onUnsavedChange }: { onUnsavedChange: (dirty: boolean) => void }) {
   const client = useQueryClient();
   const tokens = useApiQuery<{ items: TokenView[] }>('/tokens');
   const [name, setName] = useState('');
@@ -48,6 +48,7 @@ export function ApiAccessTokens() {
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => onUnsavedChange(name.trim() !== ''), [name, onUnsavedChange]);
 
   const create = async () => {
     setBusy(true);

@@ -12,7 +12,7 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type {
   createdWebhookSchema,
@@ -160,7 +160,7 @@ function WebhookItem({ hook }: { hook: WebhookView }) {
 }
 
 /** Webhooks: add one (URL, events), see its signing secret once, send a test, read its deliveries. */
-export function ApiAccessWebhooks() {
+export function ApiAccessWebhooks({ onUnsavedChange }: { onUnsavedChange: (dirty: boolean) => void }) {
   const client = useQueryClient();
   const hooks = useApiQuery<{ items: WebhookView[] }>('/webhooks');
   const [url, setUrl] = useState('');
@@ -168,6 +168,7 @@ export function ApiAccessWebhooks() {
   const [created, setCreated] = useState<CreatedWebhook | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  useEffect(() => onUnsavedChange(url.trim() !== ''), [url, onUnsavedChange]);
 
   const add = async () => {
     setBusy(true);
