@@ -1,3 +1,4 @@
+import { createDueIndex, createIndexPartition } from '../platform/cosmos/due-index';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { sourceOf, type ChangeSource, type EventTrigger } from './event-kinds';
 
@@ -37,11 +38,6 @@ export const SIGNAL_PK = 'change-signals';
 const triggerId = (tenantId: string, type: TriggerTargetType, id: string) => `trigger:${tenantId}:${type}:${id}`;
 const pollId = (tenantId: string, source: ChangeSource) => `poll:${tenantId}:${source}`;
 
-function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
-}
-
 /**
  * Which agents and workflows react to which changes, and which sources of which tenants are polled when. Kept in
  * step with the agents and workflows by their services (`set` on every save, `remove` on delete).
@@ -70,26 +66,20 @@ export interface TriggerIndex {
 }
 
 export function createTriggerIndex(store: CosmosStore, pollSeconds: () => number): TriggerIndex {
-  const system = () => store.container('system');
-
-  async function ignoreMissing(work: () => Promise<unknown>): Promise<void> {
-    try {
-      await work();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
-  }
+  const targets = createIndexPartition<TriggerEntry>(store, TRIGGER_PK);
+  const polls = createDueIndex<PollEntry>(store, POLL_PK, 'nextPollAt');
+  const signals = createIndexPartition(store, SIGNAL_PK);
 
   async function syncPolls(tenantId: string, now: Date): Promise<void> {
-    const watched = new Set((await index.ofTenant(tenantId)).flatMap((e) => e.triggers.map((t) => sourceOf(t.on))));
-    const container = await system();
+    const watched = new Set((await targets.ofTenant(tenantId)).flatMap((e) => e.triggers.map((t) => sourceOf(t.on))));
     for (const source of ['mail', 'calendar', 'files'] as const) {
       const id = pollId(tenantId, source);
       if (!watched.has(source)) {
-        await ignoreMissing(() => container.item(id, POLL_PK).delete());
+        await polls.remove(id);
         continue;
       }
-      const entry: PollEntry = {
+      // A source already polled keeps its cursor and its next poll.
+      await polls.createIfAbsent({
         id,
         pk: POLL_PK,
         tenantId,
@@ -97,19 +87,14 @@ export function createTriggerIndex(store: CosmosStore, pollSeconds: () => number
         nextPollAt: new Date(now.getTime() + pollSeconds() * 1000).toISOString(),
         cursor: null,
         updatedAt: now.toISOString(),
-      };
-      try {
-        await container.items.create(entry);
-      } catch (err) {
-        if (statusOf(err) !== 409) throw err; // already polled: keep its cursor and its next poll
-      }
+      });
     }
   }
 
   const index: TriggerIndex = {
     async set(tenantId, targetType, targetId, triggers, now) {
       if (triggers.length === 0) return index.remove(tenantId, targetType, targetId, now);
-      const entry: TriggerEntry = {
+      await targets.put({
         id: triggerId(tenantId, targetType, targetId),
         pk: TRIGGER_PK,
         tenantId,
@@ -117,91 +102,24 @@ export function createTriggerIndex(store: CosmosStore, pollSeconds: () => number
         targetId,
         triggers,
         updatedAt: now.toISOString(),
-      };
-      await (await system()).items.upsert(entry);
+      });
       await syncPolls(tenantId, now);
     },
 
     async remove(tenantId, targetType, targetId, now) {
-      const container = await system();
-      await ignoreMissing(() => container.item(triggerId(tenantId, targetType, targetId), TRIGGER_PK).delete());
+      await targets.remove(triggerId(tenantId, targetType, targetId));
       await syncPolls(tenantId, now);
     },
 
-    async ofTenant(tenantId) {
-      const { resources } = await (
-        await system()
-      ).items
-        .query<TriggerEntry>(
-          {
-            query: 'SELECT * FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId',
-            parameters: [
-              { name: '@pk', value: TRIGGER_PK },
-              { name: '@tenantId', value: tenantId },
-            ],
-          },
-          { partitionKey: TRIGGER_PK },
-        )
-        .fetchAll();
-      return resources;
-    },
+    ofTenant: (tenantId) => targets.ofTenant(tenantId),
 
-    async due(now, max) {
-      const { resources } = await (
-        await system()
-      ).items
-        .query<PollEntry>(
-          {
-            query: 'SELECT * FROM c WHERE c.pk = @pk AND c.nextPollAt <= @now ORDER BY c.nextPollAt',
-            parameters: [
-              { name: '@pk', value: POLL_PK },
-              { name: '@now', value: now.toISOString() },
-            ],
-          },
-          { partitionKey: POLL_PK, maxItemCount: max },
-        )
-        .fetchNext();
-      return resources.slice(0, max);
-    },
+    due: (now, max) => polls.due(now, max),
 
-    async advance(entry, nextPollAt, cursor, now) {
-      const { _etag, ...body } = entry;
-      try {
-        await (
-          await system()
-        )
-          .item(entry.id, POLL_PK)
-          .replace(
-            { ...body, cursor, nextPollAt: nextPollAt.toISOString(), updatedAt: now.toISOString() },
-            { accessCondition: { type: 'IfMatch', condition: _etag! } },
-          );
-        return true;
-      } catch (err) {
-        const status = statusOf(err);
-        if (status === 412 || status === 404) return false;
-        throw err;
-      }
-    },
+    advance: (entry, nextPollAt, cursor, now) => polls.advance(entry, nextPollAt, now, { cursor }),
 
     async removeAllOfTenant(tenantId) {
-      const container = await system();
       let removed = 0;
-      for (const pk of [TRIGGER_PK, POLL_PK, SIGNAL_PK]) {
-        const { resources } = await container.items
-          .query<{ id: string }>(
-            {
-              query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId',
-              parameters: [
-                { name: '@pk', value: pk },
-                { name: '@tenantId', value: tenantId },
-              ],
-            },
-            { partitionKey: pk },
-          )
-          .fetchAll();
-        for (const { id } of resources) await ignoreMissing(() => container.item(id, pk).delete());
-        removed += resources.length;
-      }
+      for (const partition of [targets, polls, signals]) removed += await partition.removeAllOfTenant(tenantId);
       return removed;
     },
   };

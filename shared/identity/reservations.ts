@@ -1,5 +1,5 @@
-import type { Container } from '@azure/cosmos';
 import type { ContainerName } from '../platform/cosmos/containers';
+import { createDueIndex } from '../platform/cosmos/due-index';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { holdKey, MeterFullError, type MeterLimit, type Meters } from './meters';
@@ -33,8 +33,6 @@ interface ReservationDoc extends Reservation {
 
 const RESERVATIONS_PK = 'reservations';
 
-const statusOf = (err: unknown) => (err as { code?: unknown }).code;
-
 /** Reservations held on several meters at once; used by the usage service and nothing else. */
 export interface Reservations {
   /**
@@ -54,7 +52,7 @@ export interface Reservations {
   settle(reservation: Reservation, used: number): Promise<void>;
   /** Returns everything held (a failed or timed-out call). */
   release(reservation: Reservation): Promise<void>;
-  /** Releases every reservation that expired before `now` (its call never finished). Returns how many. */
+  /** Releases every reservation expired at `now` (its call never finished), at most `max`. Returns how many. */
   sweep(now: Date, max?: number): Promise<number>;
 }
 
@@ -64,7 +62,7 @@ export interface ReservationsDeps {
 }
 
 export function createReservations({ store, meters }: ReservationsDeps): Reservations {
-  const container = (): Promise<Container> => store.container('system');
+  const index = createDueIndex<ReservationDoc>(store, RESERVATIONS_PK, 'expiresAt');
 
   async function end(reservation: Reservation, used: number): Promise<void> {
     await Promise.all(
@@ -72,11 +70,7 @@ export function createReservations({ store, meters }: ReservationsDeps): Reserva
         meters.settle(reservation.tenantId, meterId, reservation.key, reservation.amount, used),
       ),
     );
-    try {
-      await (await container()).item(reservation.key, RESERVATIONS_PK).delete();
-    } catch (err) {
-      if (statusOf(err) !== 404) throw err;
-    }
+    await index.remove(reservation.key);
   }
 
   async function itemWritten({ item, tenantId }: Reservation): Promise<boolean> {
@@ -98,9 +92,7 @@ export function createReservations({ store, meters }: ReservationsDeps): Reserva
         ...(item ? { item } : {}),
       };
       const ttl = Math.max(3_600, Math.ceil((expiresAt.getTime() - Date.now()) / 1000) + 86_400);
-      await (
-        await container()
-      ).items.upsert<ReservationDoc>({ ...reservation, id: reservation.key, pk: RESERVATIONS_PK, ttl });
+      await index.put({ ...reservation, id: reservation.key, pk: RESERVATIONS_PK, ttl });
       const results = await Promise.allSettled(limits.map((m) => meters.hold(tenantId, m, reservation.key, amount)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (!failed) return reservation;
@@ -117,20 +109,7 @@ export function createReservations({ store, meters }: ReservationsDeps): Reserva
     release: (reservation) => end(reservation, 0),
 
     async sweep(now, max = 500) {
-      const { resources } = await (
-        await container()
-      ).items
-        .query<ReservationDoc>(
-          {
-            query: 'SELECT * FROM c WHERE c.pk = @pk AND c.expiresAt < @now',
-            parameters: [
-              { name: '@pk', value: RESERVATIONS_PK },
-              { name: '@now', value: now.toISOString() },
-            ],
-          },
-          { partitionKey: RESERVATIONS_PK, maxItemCount: max },
-        )
-        .fetchNext();
+      const resources = await index.due(now, max);
       for (const doc of resources) await end(doc, (await itemWritten(doc)) ? doc.amount : 0);
       return resources.length;
     },

@@ -1,3 +1,4 @@
+import { createDueIndex } from '../platform/cosmos/due-index';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { nextSlot, type Schedule } from './schedule';
 
@@ -21,11 +22,6 @@ export const SCHEDULE_PK = 'schedules';
 
 const scheduleEntryId = (tenantId: string, type: ScheduleTargetType, id: string) =>
   `schedule:${tenantId}:${type}:${id}`;
-
-function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
-}
 
 /**
  * The schedule index: one small document per scheduled target in one partition of the `system` container, so the
@@ -54,16 +50,10 @@ export interface ScheduleIndex {
 }
 
 export function createScheduleIndex(store: CosmosStore): ScheduleIndex {
-  const systemContainer = () => store.container('system');
+  const entries = createDueIndex<ScheduleEntry>(store, SCHEDULE_PK, 'nextRunAt');
 
   const service: ScheduleIndex = {
-    async set(
-      tenantId: string,
-      targetType: ScheduleTargetType,
-      targetId: string,
-      schedule: Schedule,
-      now: Date,
-    ): Promise<ScheduleEntry | undefined> {
+    async set(tenantId, targetType, targetId, schedule, now) {
       const next = nextSlot(schedule, now);
       if (!next) {
         await service.remove(tenantId, targetType, targetId);
@@ -79,94 +69,19 @@ export function createScheduleIndex(store: CosmosStore): ScheduleIndex {
         nextRunAt: next.toISOString(),
         updatedAt: now.toISOString(),
       };
-      await (await systemContainer()).items.upsert(entry);
+      await entries.put(entry);
       return entry;
     },
 
-    async remove(tenantId: string, targetType: ScheduleTargetType, targetId: string): Promise<void> {
-      try {
-        await (await systemContainer()).item(scheduleEntryId(tenantId, targetType, targetId), SCHEDULE_PK).delete();
-      } catch (err) {
-        if (statusOf(err) !== 404) throw err;
-      }
-    },
+    remove: (tenantId, targetType, targetId) => entries.remove(scheduleEntryId(tenantId, targetType, targetId)),
 
-    async get(tenantId: string, targetType: ScheduleTargetType, targetId: string): Promise<ScheduleEntry | undefined> {
-      try {
-        const { resource } = await (
-          await systemContainer()
-        )
-          .item(scheduleEntryId(tenantId, targetType, targetId), SCHEDULE_PK)
-          .read<ScheduleEntry>();
-        return resource ?? undefined;
-      } catch (err) {
-        if (statusOf(err) === 404) return undefined;
-        throw err;
-      }
-    },
+    get: (tenantId, targetType, targetId) => entries.get(scheduleEntryId(tenantId, targetType, targetId)),
 
-    async due(now: Date, max = 500): Promise<ScheduleEntry[]> {
-      const iterator = (await systemContainer()).items.query<ScheduleEntry>(
-        {
-          query: 'SELECT * FROM c WHERE c.pk = @pk AND c.nextRunAt <= @now ORDER BY c.nextRunAt',
-          parameters: [
-            { name: '@pk', value: SCHEDULE_PK },
-            { name: '@now', value: now.toISOString() },
-          ],
-        },
-        { partitionKey: SCHEDULE_PK, maxItemCount: max },
-      );
-      const { resources } = await iterator.fetchNext();
-      return resources;
-    },
+    due: (now, max = 500) => entries.due(now, max),
 
-    async advance(entry: ScheduleEntry, nextRunAt: Date | undefined, now: Date): Promise<boolean> {
-      const container = await systemContainer();
-      try {
-        if (!nextRunAt) {
-          await container
-            .item(entry.id, SCHEDULE_PK)
-            .delete({ accessCondition: { type: 'IfMatch', condition: entry._etag! } });
-          return true;
-        }
-        const { _etag, ...body } = entry;
-        await container
-          .item(entry.id, SCHEDULE_PK)
-          .replace(
-            { ...body, nextRunAt: nextRunAt.toISOString(), updatedAt: now.toISOString() },
-            { accessCondition: { type: 'IfMatch', condition: _etag! } },
-          );
-        return true;
-      } catch (err) {
-        const status = statusOf(err);
-        if (status === 412 || status === 404) return false;
-        throw err;
-      }
-    },
+    advance: (entry, nextRunAt, now) => entries.advance(entry, nextRunAt, now),
 
-    async removeAllOfTenant(tenantId: string): Promise<number> {
-      const container = await systemContainer();
-      const { resources } = await container.items
-        .query<{ id: string }>(
-          {
-            query: 'SELECT c.id FROM c WHERE c.pk = @pk AND c.tenantId = @tenantId',
-            parameters: [
-              { name: '@pk', value: SCHEDULE_PK },
-              { name: '@tenantId', value: tenantId },
-            ],
-          },
-          { partitionKey: SCHEDULE_PK },
-        )
-        .fetchAll();
-      for (const { id } of resources) {
-        try {
-          await container.item(id, SCHEDULE_PK).delete();
-        } catch (err) {
-          if (statusOf(err) !== 404) throw err;
-        }
-      }
-      return resources.length;
-    },
+    removeAllOfTenant: (tenantId) => entries.removeAllOfTenant(tenantId),
   };
   return service;
 }
