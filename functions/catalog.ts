@@ -44,8 +44,9 @@ export const listPacks = httpRoute({
   tags: ['catalog'],
   scope: 'agents:read',
   response: list(packView),
-  async handler() {
-    return ok({ items: PACKS.map(toPackView), nextCursor: null });
+  async handler({ services, principal }) {
+    const onPlan = await services.packs().planSchedules(principal.tenantId);
+    return ok({ items: PACKS.map((pack) => toPackView(pack, onPlan)), nextCursor: null });
   },
 });
 
@@ -58,7 +59,8 @@ export const getPackRoute = httpRoute({
   scope: 'agents:read',
   params: idParams('packId'),
   response: packView,
-  async handler({ params }) {
-    return ok(toPackView(getPack(params.packId)));
+  async handler({ services, principal, params }) {
+    const pack = getPack(params.packId);
+    return ok(toPackView(pack, await services.packs().planSchedules(principal.tenantId)));
   },
 });

@@ -11,9 +11,10 @@ import {
   type Stored,
   type TenantDoc,
 } from '../platform/cosmos/tenant-repository';
-import { NotFoundError } from '../platform/errors';
+import { LimitExceededError, NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import { getPack } from './built-in-packs';
+import { scheduleForPlan, type PlanSchedule } from './pack-schedule';
 import type { WorkflowView } from './workflow-model';
 import type { WorkflowService } from './workflow-service';
 
@@ -46,6 +47,8 @@ export interface PackInstallDeps {
   agents: () => AgentService;
   workflows: () => WorkflowService;
   timezoneOf(tenantId: string): Promise<string>;
+  /** The shortest schedule interval of the tenant's plan (a pack's schedule is made to fit it). */
+  scheduleMinIntervalOf(tenantId: string): Promise<number>;
 }
 
 /** One install per pack and tenant: the id is deterministic, so installing twice never duplicates. */
@@ -56,6 +59,8 @@ export interface PackInstallService {
   list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>>;
   get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>>;
   describe(install: Stored<PackInstallDoc>, created: boolean): Promise<InstallResult>;
+  /** How pack schedules fit the tenant's plan: what `install` would schedule instead of each pack cron. */
+  planSchedules(tenantId: string): Promise<(cron: string) => PlanSchedule>;
   /**
    * Installs a pack: its agents, workflows and schedule triggers. Idempotent (deterministic ids; a second install
    * returns the first) and all-or-nothing (a failure removes what this attempt created and leaves no install).
@@ -70,6 +75,25 @@ export interface PackInstallService {
 
 export function createPackInstallService(deps: PackInstallDeps): PackInstallService {
   const repo = createTenantRepository<PackInstallDoc>(deps.store, 'packs', 'installed pack');
+
+  /** Refuses a pack whose parts do not fit the plan, saying how many it adds and how many more fit. */
+  async function refuseWithoutRoom(tenantId: string, limit: 'agents' | 'workflows', needed: number) {
+    if (needed === 0) return;
+    try {
+      await deps.usage().checkLimit(tenantId, limit, { amount: needed });
+    } catch (err) {
+      if (!(err instanceof LimitExceededError) || err.extensions.max === undefined) throw err;
+      const { used = 0, max } = err.extensions as { used?: number; max: number };
+      const available = Math.max(0, max - used);
+      const noun = (n: number) => `${n} ${limit === 'agents' ? 'agent' : 'workflow'}${n === 1 ? '' : 's'}`;
+      const room = available === 0 ? 'no room for more' : `room for ${available} more`;
+      throw new LimitExceededError(
+        limit,
+        `This pack adds ${noun(needed)}; your plan has ${room}. Remove ${limit === 'agents' ? 'an agent' : 'a workflow'} or upgrade your plan.`,
+        { used, max, needed, available },
+      );
+    }
+  }
 
   const service: PackInstallService = {
     list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>> {
@@ -101,6 +125,11 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
       return { install, agents, workflows, triggers, created };
     },
 
+    async planSchedules(tenantId: string): Promise<(cron: string) => PlanSchedule> {
+      const minInterval = await deps.scheduleMinIntervalOf(tenantId);
+      return (cron) => scheduleForPlan(cron, minInterval);
+    },
+
     async install(tenantId: string, packId: string, ctx: Actor): Promise<InstallResult> {
       const pack = getPack(packId);
       const installId = installIdOf(pack.id);
@@ -120,10 +149,11 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
       ]);
       // An early refusal of a pack that cannot fit; each part is still counted as it is created (and a part refused
       // by a concurrent create rolls the whole install back).
-      if (missingAgents > 0) await deps.usage().checkLimit(tenantId, 'agents', { amount: missingAgents });
-      if (missingWorkflows > 0) await deps.usage().checkLimit(tenantId, 'workflows', { amount: missingWorkflows });
+      await refuseWithoutRoom(tenantId, 'agents', missingAgents);
+      await refuseWithoutRoom(tenantId, 'workflows', missingWorkflows);
 
       const timezone = existing?.timezone ?? (await deps.timezoneOf(tenantId));
+      const onPlan = await service.planSchedules(tenantId);
       const now = deps.clock.now().toISOString();
       const { doc: marker } = await repo.createIfAbsent({
         id: installId,
@@ -156,7 +186,7 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
               mode: workflow.mode,
               steps: workflow.stepKeys.map((key) => ({ agentId: partId(installId, key) })),
               coordinatorAgentId: workflow.coordinatorKey ? partId(installId, workflow.coordinatorKey) : null,
-              schedule: workflow.cron ? { cron: workflow.cron, timezone } : null,
+              schedule: workflow.cron ? { cron: onPlan(workflow.cron).cron, timezone } : null,
             },
             partCtx,
             { id: partId(installId, workflow.key), packInstallId: installId },

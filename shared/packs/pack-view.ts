@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { scopesView } from '../catalog/template-view';
 import { packScopes, type AgentPack } from './built-in-packs';
+import type { PlanSchedule } from './pack-schedule';
 
 /** A built-in pack as the catalog API shows it. */
 export const packView = z.object({
@@ -17,13 +18,17 @@ export const packView = z.object({
       mode: z.enum(['sequential', 'parallel']),
       stepKeys: z.array(z.string()),
       coordinatorKey: z.string().nullable(),
+      /** The pack's own schedule. */
       cron: z.string().nullable(),
+      /** The schedule it installs with on the person's plan: `cron`, or a sparser one when the plan allows less. */
+      planCron: z.string().nullable(),
     }),
   ),
   scopes: scopesView,
 });
 
-export function toPackView(p: AgentPack): z.infer<typeof packView> {
+/** A pack as offered to a person: `onPlan` fits its schedules to their plan. */
+export function toPackView(p: AgentPack, onPlan: (cron: string) => PlanSchedule): z.infer<typeof packView> {
   return {
     id: p.id,
     name: p.name,
@@ -36,6 +41,7 @@ export function toPackView(p: AgentPack): z.infer<typeof packView> {
       stepKeys: w.stepKeys,
       coordinatorKey: w.coordinatorKey ?? null,
       cron: w.cron ?? null,
+      planCron: w.cron ? onPlan(w.cron).cron : null,
     })),
     scopes: packScopes(p) as Record<string, string[]>,
   };

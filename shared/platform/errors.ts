@@ -181,7 +181,8 @@ export class LimitExceededError extends AppError {
   constructor(
     readonly limit: string,
     detail: string,
-    extra: { used?: number; max?: number; resetsAt?: string } = {},
+    /** `needed`/`available`: how many a request adds at once and how many more fit (a pack's agents). */
+    extra: { used?: number; max?: number; resetsAt?: string; needed?: number; available?: number } = {},
   ) {
     super(
       429,

@@ -49,6 +49,7 @@ export function wireAgents(
       agents,
       workflows,
       timezoneOf: async (tenantId) => (await root.tenants().find(tenantId))?.timezone ?? 'UTC',
+      scheduleMinIntervalOf: (tenantId) => scheduleMinIntervalOf(root, tenantId),
     }),
   );
   const runs = lazy(() =>
@@ -82,4 +83,10 @@ export function wireAgents(
     }),
   );
   return { agents, workflows, packs, runs, schedules, ai, runActivities };
+}
+
+/** The shortest schedule interval of the tenant's plan. */
+async function scheduleMinIntervalOf(root: Services, tenantId: string): Promise<number> {
+  const tier = (await root.tenants().find(tenantId))?.tier ?? root.settings.DEFAULT_TIER;
+  return root.usage().tierLimits(tier).scheduleMinIntervalMinutes;
 }

@@ -11,10 +11,14 @@ export function describeSchedule(
   const zone = schedule.timezone && schedule.timezone !== personZone ? ` (${schedule.timezone})` : '';
   const fields = schedule.cron.trim().split(/\s+/);
   const [m, h, dom, mon, dow] = fields.length === 6 ? fields.slice(1) : fields;
-  const range = /^(\d+)-(\d+)$/.exec(h ?? '');
-  if (range && /^\d+$/.test(m ?? '') && dom === '*' && mon === '*') {
+  const range = /^(\d+)-(\d+)(?:\/(\d+))?$/.exec(h ?? '');
+  const everyMinutes = /^\*\/(\d+)$/.exec(m ?? '');
+  if (range && (/^\d+$/.test(m ?? '') || everyMinutes) && dom === '*' && mon === '*') {
     const days = dow === '1-5' ? ' on weekdays' : dow === '*' ? '' : ` (days ${dow})`;
-    return `Every hour from ${pad(Number(range[1]))}:${pad(Number(m))} to ${pad(Number(range[2]))}:${pad(Number(m))}${days}${zone}`;
+    const step = Number(range[3] ?? 1);
+    const minute = everyMinutes ? 0 : Number(m);
+    const every = everyMinutes ? `Every ${everyMinutes[1]} minutes` : step === 1 ? 'Every hour' : `Every ${step} hours`;
+    return `${every} from ${pad(Number(range[1]))}:${pad(minute)} to ${pad(Number(range[2]))}:${pad(everyMinutes ? 59 : minute)}${days}${zone}`;
   }
   const p = parseCron(schedule.cron);
   const at = `${pad(p.hour)}:${pad(p.minute)}`;

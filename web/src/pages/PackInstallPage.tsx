@@ -8,13 +8,16 @@ import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
-import { apiRequest } from '../api/client';
+import { ApiError, apiRequest } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Connector, Pack, Page, Profile } from '../api/types';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { PROVIDER_LABELS } from '../lib/labels';
 import { packRequirements, scopeMeaning } from '../lib/requirements';
 import { describeSchedule } from '../lib/schedule-text';
+import { plural } from '../lib/plural';
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 export function PackInstallPage() {
   const { packId = '' } = useParams();
@@ -34,6 +37,12 @@ export function PackInstallPage() {
   );
   // The pack works with whichever of its providers is connected (e.g. Gmail or Outlook).
   const noneConnected = needs.length > 0 && needs.every((n) => !connected.has(n.provider));
+
+  const zone = me.data?.timezone;
+  const scheduleText = (cron: string | null) => describeSchedule(cron ? { cron, timezone: zone ?? '' } : null, zone);
+  // Workflows whose own schedule runs more often than the person's plan allows install with a sparser one.
+  const adjusted = pack.data.workflows.filter((w) => w.cron !== w.planCron);
+  const refusedForRoom = error instanceof ApiError && error.status === 429;
 
   const install = async () => {
     setBusy(true);
@@ -62,13 +71,17 @@ export function PackInstallPage() {
           ))}
           {pack.data.workflows.map((w) => (
             <ListItem key={w.key} disableGutters>
-              <ListItemText
-                primary={w.name}
-                secondary={`Workflow · ${describeSchedule(w.cron ? { cron: w.cron, timezone: me.data?.timezone ?? '' } : null, me.data?.timezone)}`}
-              />
+              <ListItemText primary={w.name} secondary={`Workflow · ${scheduleText(w.planCron)}`} />
             </ListItem>
           ))}
         </List>
+        {adjusted.map((w) => (
+          <Alert key={w.key} severity="info" sx={{ mt: 1 }}>
+            {w.name} normally runs {lowerFirst(scheduleText(w.cron))}. Your {me.data?.tier ?? ''} plan runs schedules at
+            most every {plural(me.data?.usage.scheduleMinIntervalMinutes.max ?? 0, 'minute', 'minutes')}, so it will run{' '}
+            {lowerFirst(scheduleText(w.planCron))}. You can change it after installing.
+          </Alert>
+        ))}
       </Section>
       <Section title="What this pack may access">
         {needs.length === 0 ? (
@@ -120,7 +133,21 @@ export function PackInstallPage() {
             None of these accounts is connected yet. The agents will wait until you connect one.
           </Alert>
         )}
-        {error ? <ErrorNotice error={error} /> : null}
+        {refusedForRoom ? (
+          <Alert
+            severity="warning"
+            sx={{ mt: 2 }}
+            action={
+              <Button component={RouterLink} to="/agents" color="inherit" size="small">
+                Manage agents
+              </Button>
+            }
+          >
+            {error.detail}
+          </Alert>
+        ) : error ? (
+          <ErrorNotice error={error} />
+        ) : null}
         <Box sx={{ display: 'flex', gap: 1, mt: 3, flexWrap: 'wrap' }}>
           <Button variant="contained" onClick={() => void install()} disabled={busy}>
             {busy ? 'Installing…' : 'Allow and install'}
