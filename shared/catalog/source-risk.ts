@@ -1,5 +1,6 @@
 import type { Proposal, RiskFlag } from '../suggestions/kinds';
-import { linksIn, outboundText } from '../suggestions/risk';
+import { linksIn } from '../platform/links';
+import { outboundText, recipientsOf } from '../suggestions/proposal-text';
 import type { AgentInput } from './types';
 
 /** Text aimed at an AI assistant rather than at the person: the marks of an injection attempt. */
@@ -50,19 +51,6 @@ function headerAddressesOf(input: AgentInput): Map<string, Set<string>> {
   ]);
 }
 
-/** Who a proposal sends to or invites. */
-function recipientsOf(proposal: Proposal): string[] {
-  switch (proposal.kind) {
-    case 'email.reply':
-    case 'email.draft':
-      return [...proposal.payload.to, ...(proposal.payload.cc ?? [])];
-    case 'calendar.create':
-      return proposal.payload.attendees ?? [];
-    default:
-      return [];
-  }
-}
-
 const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 
 function shingles(text: string): Set<string> {
@@ -108,7 +96,7 @@ export function checkAgainstSources(proposals: Proposal[], input: AgentInput): P
       });
     }
     const known = new Set(proposal.sources.flatMap((source) => [...(headers.get(source.id) ?? [])]));
-    const strangers = recipientsOf(proposal).filter((r) => !known.has(r.toLowerCase()));
+    const strangers = recipientsOf(proposal.kind, proposal.payload).filter((r) => !known.has(r.toLowerCase()));
     if (strangers.length > 0) {
       flags.push({
         code: 'recipient-not-in-source',

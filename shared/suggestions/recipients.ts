@@ -1,19 +1,7 @@
 import type { RiskFlag, SuggestionKind } from './kinds';
+import { recipientsOf } from './proposal-text';
 
-/** Who a payload sends to or invites (lower-cased). */
-function recipientsOfPayload(kind: SuggestionKind, payload: Record<string, unknown>): string[] {
-  const list = (value: unknown) =>
-    Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  switch (kind) {
-    case 'email.reply':
-    case 'email.draft':
-      return [...list(payload.to), ...list(payload.cc)].map((a) => a.toLowerCase());
-    case 'calendar.create':
-      return list(payload.attendees).map((a) => a.toLowerCase());
-    default:
-      return [];
-  }
-}
+const lowerCased = (kind: SuggestionKind, payload: object) => recipientsOf(kind, payload).map((a) => a.toLowerCase());
 
 /**
  * The person may change recipients when editing (an agent never can: they come from the source's headers). Added
@@ -24,8 +12,8 @@ export function addedRecipientsFlag(
   proposed: Record<string, unknown>,
   edited: Record<string, unknown>,
 ): RiskFlag | undefined {
-  const before = new Set(recipientsOfPayload(kind, proposed));
-  const added = recipientsOfPayload(kind, edited).filter((a) => !before.has(a));
+  const before = new Set(lowerCased(kind, proposed));
+  const added = lowerCased(kind, edited).filter((a) => !before.has(a));
   if (added.length === 0) return undefined;
   return { code: 'added-recipients', message: `You added ${added.join(', ')}, who the agent had not addressed.` };
 }

@@ -1,10 +1,11 @@
+import { linksIn } from '../platform/links';
 import type { Proposal, RiskFlag } from './kinds';
+import { outboundText, recipientsOf } from './proposal-text';
 
 const MANY_RECIPIENTS = 10;
 const MANY_ITEMS = 50;
 const MANY_ATTENDEES = 20;
 const LOW_CONFIDENCE = 0.5;
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'()\]]+/gi;
 
 /** One-time codes, passwords and payment numbers: never sent out on an approval given without a look. */
 const ONE_TIME_CODE =
@@ -12,11 +13,6 @@ const ONE_TIME_CODE =
 const PASSWORD = /\b(?:password|passwort|passphrase|pwd)\b\s*(?:is|:|=)\s*\S{4,}/i;
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b/;
 const CARD_CANDIDATE = /\b\d(?:[ -]?\d){12,18}\b/g;
-
-/** Links in a text, as written. */
-export function linksIn(text: string): string[] {
-  return text.match(URL_PATTERN) ?? [];
-}
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -54,35 +50,6 @@ function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
-function recipientsOf(proposal: Proposal): string[] {
-  switch (proposal.kind) {
-    case 'email.reply':
-    case 'email.draft':
-      return [...proposal.payload.to, ...(proposal.payload.cc ?? [])];
-    case 'calendar.create':
-      return proposal.payload.attendees ?? [];
-    default:
-      return [];
-  }
-}
-
-/** The free text a suggestion sends or writes somewhere (a task's notes stay in the app). */
-export function outboundText(proposal: Pick<Proposal, 'kind' | 'payload'>): string {
-  const p = proposal as Proposal;
-  switch (p.kind) {
-    case 'email.reply':
-    case 'email.draft':
-      return `${p.payload.subject}\n${p.payload.body}`;
-    case 'calendar.create':
-      return [p.payload.title, p.payload.location ?? '', p.payload.description ?? ''].join('\n');
-    case 'doc.create':
-    case 'notion.page':
-      return `${p.payload.title}\n${p.payload.content}`;
-    default:
-      return '';
-  }
-}
-
 function textOf(proposal: Proposal): string {
   return proposal.kind === 'task' ? (proposal.payload.notes ?? '') : outboundText(proposal);
 }
@@ -95,7 +62,7 @@ function textOf(proposal: Proposal): string {
 export function assessRisk(proposal: Proposal, ownEmail: string | undefined): RiskFlag[] {
   const flags: RiskFlag[] = [...(proposal.riskFlags ?? [])];
   const has = (code: string) => flags.some((f) => f.code === code);
-  const recipients = recipientsOf(proposal);
+  const recipients = recipientsOf(proposal.kind, proposal.payload);
   const ownDomain = ownEmail?.includes('@') ? domainOf(ownEmail) : undefined;
   const external = ownDomain ? recipients.filter((r) => domainOf(r) !== ownDomain) : [];
   if (external.length > 0) {
