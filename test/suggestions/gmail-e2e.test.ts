@@ -1,7 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
-import { consent } from '../support/connectors';
+import { connectGmail, type ConnectedGmail } from '../support/gmail';
 import type { MailProvider, MailSummary } from '../../shared/connectors/types';
 import type { Proposal } from '../../shared/suggestions/kinds';
 import { eventually, linksIn, startTestPlatform, type TestPlatform } from '../support/platform';
@@ -12,44 +11,17 @@ let ada: { token: string; tenantId: string };
 let connectorId: string;
 let mail: MailProvider;
 let inbox: MailSummary[];
+let reply: ConnectedGmail['reply'];
+let sentWith: ConnectedGmail['sentWith'];
 const ADA = 'ada@example.com';
 
 before(async () => {
   p = await startTestPlatform({ services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator', 'smtp-sink'] });
   ada = await p.person(ADA, 'Ada');
-  const { response } = await consent(p.platform, ada.token, 'google', GOOGLE_DEMO_USER.email);
-  assert.equal(response.status, 302);
-  const connectors = await p.json<{ items: { id: string }[] }>('/connectors', { token: ada.token });
-  connectorId = connectors.body.items[0]!.id;
-  mail = await p.services.connectors().mail(ada.tenantId, connectorId);
-  inbox = (await mail.listMessages({ limit: 10 })).items;
+  ({ connectorId, mail, inbox, reply, sentWith } = await connectGmail(p, ada));
   assert.ok(inbox.length >= 2, 'the demo mailbox has messages');
 });
 after(() => p.platform.stop());
-
-function reply(message: MailSummary, body: string): Proposal {
-  return {
-    kind: 'email.reply',
-    payload: {
-      connectorId,
-      messageId: message.id,
-      threadId: message.threadId,
-      to: [message.from.email],
-      cc: [],
-      subject: `Re: ${message.subject}`,
-      body,
-    },
-    rationale: 'They asked a question.',
-    sources: [{ type: 'message', id: message.id, title: message.subject, connectorId }],
-  } as Proposal;
-}
-
-/** Messages in the mailbox's Sent folder whose text contains `marker`. */
-async function sentWith(marker: string): Promise<number> {
-  const page = await mail.listMessages({ label: 'SENT', text: marker, limit: 50 });
-  const bodies = await Promise.all(page.items.map((m) => mail.getMessage(m.id)));
-  return bodies.filter((m) => m.text.includes(marker)).length;
-}
 
 const view = (id: string) =>
   p.json<{ status: string; execution?: { attempts: number } }>(`/suggestions/${id}`, { token: ada.token });

@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
-import type { MailProvider, MailSummary } from '../../shared/connectors/types';
-import type { Proposal } from '../../shared/suggestions/kinds';
+import type { MailSummary } from '../../shared/connectors/types';
 import { approvalInstanceId } from '../../shared/suggestions/approval-orchestrator';
 import { browserUnavailable, launchBrowser, newContext, seriousViolations, watchConsole } from '../support/browser';
-import { consent } from '../support/connectors';
+import { connectGmail, type ConnectedGmail } from '../support/gmail';
 import { eventually, startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 import { origin } from '../support/suggestion-services';
 
@@ -21,36 +20,12 @@ const EMAIL = 'lin@example.com';
 
 let p: TestPlatform;
 let lin: Person;
-let connectorId = '';
-let mail: MailProvider;
 let inbox: MailSummary[] = [];
+let reply: ConnectedGmail['reply'];
+let sentWith: ConnectedGmail['sentWith'];
 let browser: Browser;
 let page: Page;
 let consoleErrors: string[] = [];
-
-function reply(message: MailSummary, body: string): Proposal {
-  return {
-    kind: 'email.reply',
-    payload: {
-      connectorId,
-      messageId: message.id,
-      threadId: message.threadId,
-      to: [message.from.email],
-      cc: [],
-      subject: `Re: ${message.subject}`,
-      body,
-    },
-    rationale: 'They asked a question.',
-    sources: [{ type: 'message', id: message.id, title: message.subject, connectorId }],
-  } as Proposal;
-}
-
-/** Messages in the mailbox's Sent folder whose text contains `marker`. */
-async function sentWith(marker: string): Promise<number> {
-  const found = await mail.listMessages({ label: 'SENT', text: marker, limit: 50 });
-  const bodies = await Promise.all(found.items.map((m) => mail.getMessage(m.id)));
-  return bodies.filter((m) => m.text.includes(marker)).length;
-}
 
 async function propose(marker: string, index = 0): Promise<string> {
   const [id] = await p.services
@@ -84,11 +59,9 @@ before(async () => {
   if (unavailable) return;
   p = await startTestPlatform();
   lin = await p.person(EMAIL, 'Lin');
-  const { response } = await consent(p.platform, lin.token, 'google', GOOGLE_DEMO_USER.email);
-  assert.equal(response.status, 302);
-  connectorId = (await p.json<{ items: { id: string }[] }>('/connectors', { token: lin.token })).body.items[0]!.id;
-  mail = await p.services.connectors().mail(lin.tenantId, connectorId);
-  inbox = (await mail.listMessages({ limit: 10 })).items.filter((m) => m.from.email !== GOOGLE_DEMO_USER.email);
+  const gmail = await connectGmail(p, lin);
+  ({ reply, sentWith } = gmail);
+  inbox = gmail.inbox.filter((m) => m.from.email !== GOOGLE_DEMO_USER.email);
   assert.ok(inbox.length >= 2, 'the demo mailbox has messages from other people');
   browser = await launchBrowser();
   const context = await newContext(browser);
