@@ -1,10 +1,10 @@
 /**
  * New mail → its suggestion visible, with a simulated Gmail push: the mail is imported into the Gmail emulator and
  * Pub/Sub's push request (signed by a local stand-in for Google's keys) is posted to /api/hooks/gmail at once; polling
- * is an hour away, so only the push can start the run. `npm run bench:push` (SAMPLES=10 by default).
+ * is an hour away, so only the push can start the run. Part of `npm run bench:events`.
  */
 import { GOOGLE_DEMO_USER } from '../local/demo-data/google';
-import { percentile, suggestionAbout } from './events-support';
+import { suggestionAbout } from './events-support';
 import { createAgent, importMail, startEventsWorld } from '../test/events/support';
 import { pubSubPush, startFakeGoogleSigner } from '../test/events/push-support';
 
@@ -60,16 +60,4 @@ export async function pushLatency(samples: number): Promise<number[]> {
     await w.p.platform.stop();
     await google.close();
   }
-}
-
-export const describeLatency = (latencies: number[]) =>
-  `p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms (${latencies.length} mails)`;
-
-if (process.argv[1]?.endsWith('events-push.ts')) {
-  pushLatency(Number(process.env.SAMPLES ?? 10))
-    .then((latencies) => console.log(`new mail → suggestion visible, simulated push: ${describeLatency(latencies)}`))
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exitCode = 1;
-    });
 }

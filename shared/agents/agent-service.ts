@@ -10,6 +10,7 @@ import { shortestIntervalMinutes, type Schedule } from '../schedules/schedule';
 import type { ScheduleIndex } from '../schedules/schedule-index';
 import { checkTriggersUsable, type EventTrigger } from '../events/event-kinds';
 import type { TriggerIndex } from '../events/trigger-index';
+import { checkTriggerLimit } from '../events/trigger-limit';
 import { getTemplate } from '../catalog/templates';
 import { combinedNeeds } from '../catalog/template-needs';
 import type { ConnectorFamily, FamilyNeed } from '../connectors/types';
@@ -29,7 +30,7 @@ export interface AgentServiceDeps {
   usage: () => Pick<UsageService, 'checkLimit' | 'createCounted' | 'giveBack'>;
   schedules: () => ScheduleIndex;
   /** Which agents react to which changes (kept in step on every save). */
-  triggers: () => Pick<TriggerIndex, 'set' | 'remove'>;
+  triggers: () => Pick<TriggerIndex, 'set' | 'remove' | 'ofTenant'>;
   /** Whether the tenant has a connected account serving the family (event triggers need one). */
   hasFamily(tenantId: string, family: ConnectorFamily): Promise<boolean>;
   /** Workflows that use the agent (a few are enough), to refuse deleting it. */
@@ -95,6 +96,17 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
 
   async function checkTriggers(tenantId: string, events: EventTrigger[] | undefined): Promise<void> {
     if (events?.length) await checkTriggersUsable(events, (family) => deps.hasFamily(tenantId, family));
+  }
+
+  /** An enabled agent's triggers count against the plan's limit on event triggers. */
+  async function checkTriggerCount(tenantId: string, id: string, events: EventTrigger[] | undefined, enabled: boolean) {
+    if (!enabled || !events?.length) return;
+    await checkTriggerLimit(
+      { index: deps.triggers(), checkLimit: (...args) => deps.usage().checkLimit(...args) },
+      tenantId,
+      { type: 'agent', id },
+      events,
+    );
   }
 
   async function syncSchedule(agent: AgentDoc): Promise<void> {
@@ -178,6 +190,7 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       }
       await checkSchedule(tenantId, body.schedule);
       await checkTriggers(tenantId, body.events);
+      await checkTriggerCount(tenantId, id, body.events, body.enabled);
       const now = deps.clock.now().toISOString();
       const doc: AgentDoc = {
         id,
@@ -230,6 +243,8 @@ export function createAgentService(deps: AgentServiceDeps): AgentService {
       const config = change.config !== undefined ? validateConfig(current.templateId, change.config) : current.config;
       if (change.schedule !== undefined) await checkSchedule(tenantId, change.schedule);
       if (change.events !== undefined) await checkTriggers(tenantId, change.events);
+      if (change.events !== undefined || change.enabled === true)
+        await checkTriggerCount(tenantId, agentId, change.events ?? current.events, change.enabled ?? current.enabled);
       const { _etag, ...body } = current;
       const next: AgentDoc = {
         ...body,

@@ -152,3 +152,17 @@ export function limitError(meter: NamedMeter, full: MeterFullError, wanted: numb
     ...(meter.resetsAt ? { resetsAt: meter.resetsAt } : {}),
   });
 }
+
+/**
+ * Event triggers are counted where they live (the agents and workflows): `used` are those beside the one being
+ * saved, `wanted` the ones it would carry. Throws the 429 a person reads when the plan allows fewer.
+ */
+export function checkEventTriggers(tier: string, max: number, used: number, wanted: number): void {
+  if (used + wanted <= max) return;
+  throw new LimitExceededError(
+    'eventTriggers',
+    `Your ${tier} plan allows ${max} event trigger${max === 1 ? '' : 's'} across your agents and workflows; ` +
+      `this change would make ${used + wanted}. Remove a trigger elsewhere, or change plan.`,
+    { used, max },
+  );
+}

@@ -9,6 +9,7 @@ import { LimitExceededError } from '../platform/errors';
 import { createMeters, MeterFullError } from './meters';
 import { createReservations, type Reservation } from './reservations';
 import {
+  checkEventTriggers,
   countedMeter,
   limitError,
   periods,
@@ -165,6 +166,8 @@ export function createUsageService(deps: {
   limits: Record<Tier, TierLimits>;
   /** The tenant's tier (the tenant service's profile). */
   tierOf(tenantId: string): Promise<Tier>;
+  /** Event triggers on the tenant's enabled agents and workflows (the trigger index). */
+  countEventTriggers?(tenantId: string): Promise<number>;
 }): UsageService {
   const spend = createTenantRepository<SpendDoc>(deps.store, 'usage', 'usage meter');
   const counted = (name: ContainerName) => createTenantRepository<TenantDoc>(deps.store, name, name);
@@ -340,6 +343,8 @@ export function createUsageService(deps: {
         return;
       }
       const amount = opts.amount ?? 1;
+      const triggers = async () => opts.current ?? (await deps.countEventTriggers?.(tenantId)) ?? 0;
+      if (limit === 'eventTriggers') return checkEventTriggers(tier, max, await triggers(), amount);
       const meter = limit === 'tokensPerMonth' ? await monthMeter(tenantId) : await counterMeter(tenantId, limit);
       const container = COUNTED[limit];
       const doc = container ? undefined : await meters.read(tenantId, meter.id);
@@ -377,6 +382,8 @@ export function createUsageService(deps: {
       const report = {} as Record<LimitName, LimitUsage>;
       for (const name of LIMIT_NAMES) {
         if (name === 'scheduleMinIntervalMinutes') report[name] = { used: null, max: limits[name], resetsAt: null };
+        else if (name === 'eventTriggers')
+          report[name] = { used: (await deps.countEventTriggers?.(tenantId)) ?? 0, max: limits[name], resetsAt: null };
         else if (name === 'tokensPerMonth')
           report[name] = { used: tokens, max: limits[name], resetsAt: month.resetsAt };
         else

@@ -20,6 +20,7 @@ export const limitsReportSchema = z.object({
   scheduleMinIntervalMinutes: limitUsageSchema,
   apiTokens: limitUsageSchema,
   webhooks: limitUsageSchema,
+  eventTriggers: limitUsageSchema,
 });
 
 const periodSchema = z.object({

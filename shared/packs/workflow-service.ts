@@ -14,6 +14,7 @@ import type { ScheduleIndex } from '../schedules/schedule-index';
 import type { ConnectorFamily } from '../connectors/types';
 import { checkTriggersUsable, type EventTrigger } from '../events/event-kinds';
 import type { TriggerIndex } from '../events/trigger-index';
+import { checkTriggerLimit } from '../events/trigger-limit';
 import {
   createWorkflowBody,
   type CreateWorkflowInput,
@@ -30,7 +31,7 @@ export interface WorkflowServiceDeps {
   usage: () => Pick<UsageService, 'checkLimit' | 'createCounted' | 'giveBack'>;
   schedules: () => ScheduleIndex;
   /** Which workflows react to which changes (kept in step on every save). */
-  triggers: () => Pick<TriggerIndex, 'set' | 'remove'>;
+  triggers: () => Pick<TriggerIndex, 'set' | 'remove' | 'ofTenant'>;
   /** Whether the tenant has a connected account serving the family (event triggers need one). */
   hasFamily(tenantId: string, family: ConnectorFamily): Promise<boolean>;
   agents: () => AgentService;
@@ -78,6 +79,17 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
 
   async function checkTriggers(tenantId: string, events: EventTrigger[] | undefined) {
     if (events?.length) await checkTriggersUsable(events, (family) => deps.hasFamily(tenantId, family));
+  }
+
+  /** An enabled workflow's triggers count against the plan's limit on event triggers. */
+  async function checkTriggerCount(tenantId: string, id: string, events: EventTrigger[] | undefined, enabled: boolean) {
+    if (!enabled || !events?.length) return;
+    await checkTriggerLimit(
+      { index: deps.triggers(), checkLimit: (...args) => deps.usage().checkLimit(...args) },
+      tenantId,
+      { type: 'workflow', id },
+      events,
+    );
   }
 
   async function syncSchedule(workflow: WorkflowDoc) {
@@ -199,6 +211,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       );
       await checkSchedule(tenantId, body.schedule);
       await checkTriggers(tenantId, body.events);
+      await checkTriggerCount(tenantId, id, body.events, body.enabled);
       const now = deps.clock.now().toISOString();
       const doc: WorkflowDoc = {
         id,
@@ -261,6 +274,8 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       );
       if (change.schedule !== undefined) await checkSchedule(tenantId, change.schedule);
       if (change.events !== undefined) await checkTriggers(tenantId, change.events);
+      if (change.events !== undefined || change.enabled === true)
+        await checkTriggerCount(tenantId, id, change.events ?? current.events, change.enabled ?? current.enabled);
       const { _etag, ...body } = current;
       const next: WorkflowDoc = {
         ...body,

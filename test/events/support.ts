@@ -15,7 +15,13 @@ export interface EventsWorld {
 export async function startEventsWorld(opts: { pollSeconds?: number; settings?: Record<string, string> } = {}) {
   const p = await startTestPlatform({
     services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator', 'smtp-sink'],
-    settings: { EVENT_POLL_SECONDS: String(opts.pollSeconds ?? 1), API_RATE_LIMIT_ENABLED: 'false', ...opts.settings },
+    settings: {
+      EVENT_POLL_SECONDS: String(opts.pollSeconds ?? 1),
+      API_RATE_LIMIT_ENABLED: 'false',
+      // Delivery is measured here, not the plan: one person's many triggered agents stay within it.
+      TIER_LIMITS: JSON.stringify({ free: { eventTriggers: 100 } }),
+      ...opts.settings,
+    },
   });
   const person = await p.person(`ev-${Date.now()}@example.com`, 'Eve');
   const { response } = await consent(p.platform, person.token, 'google', GOOGLE_DEMO_USER.email);

@@ -6,6 +6,7 @@ import { lazy } from '../../platform/lazy';
 import { connectorsPrivacy } from '../../connectors/privacy';
 import { schedulesPrivacy } from '../../schedules/privacy';
 import { eventsPrivacy } from '../../events/privacy';
+import { countEventTriggers } from '../../events/trigger-limit';
 import { pushPrivacy } from '../../events/push/privacy';
 import { approvalsPrivacy } from '../../suggestions/privacy';
 import { apiAccessPrivacy } from '../../api-access/privacy';
@@ -36,6 +37,7 @@ export function wireIdentity(root: Services): Pick<Services, 'tenants' | 'usage'
         clock,
         limits: tierLimits,
         tierOf: async (tenantId) => (await root.tenants().find(tenantId))?.tier ?? settings.DEFAULT_TIER,
+        countEventTriggers: (tenantId) => countEventTriggers(root.triggers(), tenantId),
       }),
     ),
     privacy: lazy(() =>

@@ -19,6 +19,8 @@ export interface TierLimits {
   /** Personal access tokens a person may hold at once. */
   apiTokens: number;
   webhooks: number;
+  /** Event triggers ("when new mail arrives", …) on the enabled agents and workflows together. */
+  eventTriggers: number;
 }
 
 export type LimitName = keyof TierLimits;
@@ -32,6 +34,7 @@ export const LIMIT_NAMES: readonly LimitName[] = [
   'scheduleMinIntervalMinutes',
   'apiTokens',
   'webhooks',
+  'eventTriggers',
 ];
 
 const tierLimitsSchema = z.object({
@@ -44,6 +47,7 @@ const tierLimitsSchema = z.object({
   scheduleMinIntervalMinutes: z.number().int().min(1),
   apiTokens: z.number().int().min(0),
   webhooks: z.number().int().min(0),
+  eventTriggers: z.number().int().min(0),
 });
 
 /** The built-in tier table. `TIER_LIMITS` (JSON, partial per tier) overrides it per deployment. */
@@ -58,6 +62,7 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     scheduleMinIntervalMinutes: 60,
     apiTokens: 5,
     webhooks: 2,
+    eventTriggers: 3,
   },
   pro: {
     agents: 50,
@@ -69,6 +74,7 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     scheduleMinIntervalMinutes: 15,
     apiTokens: 25,
     webhooks: 10,
+    eventTriggers: 25,
   },
   team: {
     agents: 200,
@@ -80,6 +86,7 @@ const DEFAULT_TIER_LIMITS: Record<Tier, TierLimits> = {
     scheduleMinIntervalMinutes: 5,
     apiTokens: 100,
     webhooks: 50,
+    eventTriggers: 100,
   },
 };
 

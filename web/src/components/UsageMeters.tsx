@@ -10,6 +10,7 @@ const METERS: { key: keyof Limits; label: string }[] = [
   { key: 'tokensPerMonth', label: 'Model tokens this month' },
   { key: 'agents', label: 'Agents' },
   { key: 'workflows', label: 'Workflows' },
+  { key: 'eventTriggers', label: 'Event triggers' },
   { key: 'connectors', label: 'Connected accounts' },
   { key: 'approvalEmailsPerDay', label: 'Approval emails today' },
 ];
