@@ -8,7 +8,8 @@ import * as df from 'durable-functions';
 import { getServices } from '../shared/app/services';
 import { httpRoute } from '../shared/app/http-route';
 import { z } from 'zod';
-import { connectorSyncView, eventCatalog, eventCatalogView, triggerStatusView } from '../shared/events/event-kinds';
+import { connectorSyncView, eventCatalog, eventCatalogView } from '../shared/events/event-kinds';
+import { triggerStatus, triggerStatusView } from '../shared/events/trigger-status';
 import { idParams, resourceId } from '../shared/platform/ids';
 import { runPollTick } from '../shared/events/poller';
 import { durableStarter } from '../shared/orchestration/durable-starter';
@@ -44,15 +45,14 @@ export const getTriggerStatus = httpRoute({
       params.targetType === 'agent'
         ? await services.agents().get(principal.tenantId, params.targetId)
         : await services.workflows().get(principal.tenantId, params.targetId);
-    const state = await services.coalescer().get(principal.tenantId, { type: params.targetType, id: params.targetId });
-    return ok({
-      events: target.events ?? [],
-      delivery: { mode: 'polling' as const, pollSeconds: services.settings.EVENT_POLL_SECONDS },
-      lastTrigger: state?.lastTrigger
-        ? { on: state.lastTrigger.on, at: state.lastTrigger.at, runId: state.lastTrigger.runId }
-        : null,
-      inFlightRunId: state?.inFlightRunId ?? null,
-      followUpPending: state?.dirty ?? false,
+    const [state, connectors, push] = await Promise.all([
+      services.coalescer().get(principal.tenantId, { type: params.targetType, id: params.targetId }),
+      services.connectorService().list(principal.tenantId),
+      services.pushSubscriptions().statesOf(principal.tenantId),
+    ]);
+    const withPush = connectors.map((c) => (push[c.id] ? { ...c, push: push[c.id] } : c));
+    return ok(triggerStatus(target.events ?? [], state, withPush, services.settings.EVENT_POLL_SECONDS), {
+      headers: { 'Cache-Control': 'no-store' },
     });
   },
 });

@@ -161,17 +161,6 @@ export async function checkTriggersUsable(
     );
 }
 
-/** GET /api/triggers/{targetType}/{targetId}: how an agent's or workflow's event triggers stand. */
-export const triggerStatusView = z.object({
-  events: z.array(eventTriggerView),
-  /** How changes reach the triggers: polling every `pollSeconds` (push receivers also call the same seam). */
-  delivery: z.object({ mode: z.enum(['polling']), pollSeconds: z.number() }),
-  lastTrigger: z.object({ on: z.enum(kindNames), at: z.string(), runId: z.string().nullable() }).nullable(),
-  inFlightRunId: z.string().nullable(),
-  /** Changes arrived during the run in flight: one more run follows it. */
-  followUpPending: z.boolean(),
-});
-
 /** GET /api/connectors/{connectorId}/sync: saved positions the account refused (each read a full window once). */
 export const connectorSyncView = z.object({
   connectorId: z.string(),

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MICROSOFT_DEMO_USER } from '../../local/demo-data/microsoft';
-import { consent } from '../support/connectors';
+import { connectorRecords, consent } from '../support/connectors';
 import { eventually, startTestPlatform, type TestPlatform } from '../support/platform';
 
 let p: TestPlatform;
@@ -44,4 +44,41 @@ test('a trigger on new mail gets the Outlook account a Graph subscription, shown
     'only the watched source is pushed',
   );
   assert.ok(Date.parse(shown.body.push![0]!.expiresAt!) > Date.now() + 24 * 3600_000);
+
+  // The agent's trigger shows the same: the account it watches, pushed until the subscription's expiry.
+  const status = await p.json<{
+    triggers: { on: string; accounts: { account: string; mode: string; expiresAt?: string }[] }[];
+  }>(`/triggers/agent/${(agent.body as { id: string }).id}`, { token: sam.token });
+  assert.equal(status.status, 200);
+  assert.deepEqual(status.body.triggers, [
+    {
+      on: 'mail.received',
+      accounts: [
+        {
+          connectorId,
+          provider: 'microsoft',
+          account: MICROSOFT_DEMO_USER.email,
+          mode: 'push',
+          expiresAt: shown.body.push![0]!.expiresAt,
+        },
+      ],
+      lastStartedAt: null,
+      lastRunId: null,
+    },
+  ]);
+
+  // A connection that must be reconnected reads nothing: the trigger says so, with the reason.
+  await connectorRecords(p.services).update(sam.tenantId, connectorId, (r) => ({
+    ...r,
+    status: 'needs_reauth',
+    lastError: 'Access was revoked.',
+  }));
+  const broken = await p.json<{ triggers: { accounts: { mode: string; reason?: string }[] }[] }>(
+    `/triggers/agent/${(agent.body as { id: string }).id}`,
+    { token: sam.token },
+  );
+  assert.deepEqual(
+    broken.body.triggers[0]!.accounts.map((a) => [a.mode, a.reason]),
+    [['attention', 'Access was revoked.']],
+  );
 });

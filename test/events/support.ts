@@ -11,8 +11,13 @@ export interface EventsWorld {
   connectorId: string;
 }
 
-/** A platform with the Google emulator, polling every `pollSeconds`, and a person with Google connected. */
-export async function startEventsWorld(opts: { pollSeconds?: number; settings?: Record<string, string> } = {}) {
+/**
+ * A platform with the Google emulator, polling every `pollSeconds`, and a person with Google connected (`consent`:
+ * the connect request, e.g. `{ families: ['mail'] }`).
+ */
+export async function startEventsWorld(
+  opts: { pollSeconds?: number; settings?: Record<string, string>; consent?: Record<string, unknown> } = {},
+) {
   const p = await startTestPlatform({
     services: ['cosmos', 'azurite', 'dev-oidc', 'google-emulator', 'smtp-sink'],
     settings: {
@@ -24,7 +29,7 @@ export async function startEventsWorld(opts: { pollSeconds?: number; settings?: 
     },
   });
   const person = await p.person(`ev-${Date.now()}@example.com`, 'Eve');
-  const { response } = await consent(p.platform, person.token, 'google', GOOGLE_DEMO_USER.email);
+  const { response } = await consent(p.platform, person.token, 'google', GOOGLE_DEMO_USER.email, opts.consent);
   assert.equal(response.status, 302);
   const list = await p.json<{ items: { id: string }[] }>('/connectors', { token: person.token });
   return { p, person, connectorId: list.body.items[0]!.id } satisfies EventsWorld;

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly fieldErrors: { path: string; message: string }[] = [],
     readonly correlationId?: string,
+    /** The plan's limit a `limit-exceeded` problem names (e.g. `eventTriggers`). */
+    readonly limit?: string,
   ) {
     super(detail || title);
     this.name = 'ApiError';
@@ -53,7 +55,8 @@ async function toError(response: Response): Promise<ApiError> {
   const title = typeof body.title === 'string' ? body.title : fallback;
   const detail = typeof body.detail === 'string' && body.detail ? body.detail : fallback;
   const errors = Array.isArray(body.errors) ? (body.errors as { path: string; message: string }[]) : [];
-  return new ApiError(response.status, title, detail, errors, correlationId);
+  const limit = typeof body.limit === 'string' ? body.limit : undefined;
+  return new ApiError(response.status, title, detail, errors, correlationId, limit);
 }
 
 export interface RequestOptions {

@@ -19,6 +19,8 @@ import type { installView } from '../../../functions/packs';
 import type { startedRunView } from '../../../functions/runs';
 import type { bulkResponse } from '../../../functions/suggestions';
 import type { limitsReportSchema, meResponse, usageResponse } from '../../../shared/identity/views';
+import type { eventCatalogView } from '../../../shared/events/event-kinds';
+import type { triggerStatusView } from '../../../shared/events/trigger-status';
 
 export type Agent = AgentView;
 export type Workflow = WorkflowView;
@@ -38,6 +40,15 @@ export type Limits = z.infer<typeof limitsReportSchema>;
 
 /** `GET /api/usage` */
 export type Usage = z.infer<typeof usageResponse>;
+
+/** An event trigger of an agent or workflow (`events` items). */
+export type EventTriggerValue = AgentView['events'][number];
+
+/** `GET /api/catalog/events` items */
+export type EventKindInfo = z.infer<typeof eventCatalogView>['items'][number];
+
+/** `GET /api/triggers/{agent|workflow}/{id}` */
+export type TriggerStatus = z.infer<typeof triggerStatusView>;
 
 /** `GET /api/me` */
 export type Profile = z.infer<typeof meResponse>;

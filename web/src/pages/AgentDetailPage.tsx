@@ -14,10 +14,11 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
-import type { Agent, Page, Profile, Template } from '../api/types';
+import type { Agent, EventTriggerValue, Page, Profile, Template } from '../api/types';
 import { ConfigForm, initialConfig } from '../components/ConfigForm';
 import { useLeaveGuard } from '../components/LeaveGuard';
 import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
+import { TriggerEditor, triggersBody } from '../components/TriggerEditor';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { buildCron, parseCron } from '../lib/cron';
 import { fieldErrors } from '../lib/field-errors';
@@ -25,12 +26,19 @@ import { browserTimeZone } from '../lib/format';
 import { useRunNow } from '../lib/useRunNow';
 
 /** The editable fields of the form, as one string to compare. */
-function formSnapshot(name: string, enabled: boolean, config: Record<string, unknown>, schedule: ScheduleValue) {
+function formSnapshot(
+  name: string,
+  enabled: boolean,
+  config: Record<string, unknown>,
+  schedule: ScheduleValue,
+  events: EventTriggerValue[],
+) {
   return JSON.stringify({
     name: name.trim(),
     enabled,
     config,
     schedule: schedule.enabled ? { cron: buildCron(schedule.parts), timezone: schedule.timezone } : null,
+    events: triggersBody(events),
   });
 }
 
@@ -54,6 +62,7 @@ export function AgentDetailPage() {
     parts: parseCron(undefined),
     timezone: browserTimeZone(),
   });
+  const [events, setEvents] = useState<EventTriggerValue[]>([]);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -81,7 +90,8 @@ export function AgentDetailPage() {
           timezone: data.schedule?.timezone ?? browserTimeZone(),
         };
         setSchedule(loaded);
-        setBaseline(formSnapshot(data.name, data.enabled !== false, data.config ?? {}, loaded));
+        setEvents(data.events ?? []);
+        setBaseline(formSnapshot(data.name, data.enabled !== false, data.config ?? {}, loaded, data.events ?? []));
       })
       .catch(setLoadError);
   }, [agentId]);
@@ -100,7 +110,7 @@ export function AgentDetailPage() {
     if (!hasSchedule && profileTimeZone) setSchedule((s) => ({ ...s, timezone: profileTimeZone }));
   }, [hasSchedule, profileTimeZone]);
 
-  const dirty = baseline !== null && formSnapshot(name, enabled, config, schedule) !== baseline;
+  const dirty = baseline !== null && formSnapshot(name, enabled, config, schedule, events) !== baseline;
   const leave = useLeaveGuard(dirty);
 
   if (loadError) return <ErrorNotice error={loadError} />;
@@ -114,6 +124,7 @@ export function AgentDetailPage() {
       config,
       enabled,
       schedule: schedule.enabled ? { cron: buildCron(schedule.parts), timezone: schedule.timezone } : null,
+      events: triggersBody(events),
       ...(creating ? { templateId } : {}),
     };
     try {
@@ -128,7 +139,7 @@ export function AgentDetailPage() {
           ifMatch: agent?.etag,
         });
         setAgent({ data, etag: headers.get('etag') ?? undefined });
-        await invalidatePaths(client, ['/agents']);
+        await invalidatePaths(client, ['/agents', '/triggers', '/usage', '/me']);
         leave.allowLeaving();
         navigate('/agents', { state: { notice: `Saved ${data.name}.` } });
       }
@@ -231,6 +242,14 @@ export function AgentDetailPage() {
           {(errors['schedule.cron'] || errors['schedule.timezone'] || errors.schedule) && (
             <ErrorNotice error={new Error(errors['schedule.cron'] ?? errors['schedule.timezone'] ?? errors.schedule)} />
           )}
+        </Section>
+        <Section title="Run when something changes">
+          <TriggerEditor
+            value={events}
+            onChange={setEvents}
+            target={agentId ? { type: 'agent', id: agentId, hasTriggers: !!agent?.data.events.length } : undefined}
+            saveError={saveError}
+          />
         </Section>
         {saveError ? <ErrorNotice error={saveError} /> : null}
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>

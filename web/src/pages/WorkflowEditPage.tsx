@@ -23,9 +23,10 @@ import { useEffect, useState } from 'react';
 import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
 import { apiRequest, apiRequestWithHeaders } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
-import type { Agent, Page, Profile, Template, Workflow } from '../api/types';
+import type { Agent, EventTriggerValue, Page, Profile, Template, Workflow } from '../api/types';
 import { useLeaveGuard } from '../components/LeaveGuard';
 import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
+import { TriggerEditor, triggersBody } from '../components/TriggerEditor';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { buildCron, parseCron } from '../lib/cron';
 import { browserTimeZone } from '../lib/format';
@@ -41,6 +42,7 @@ interface WorkflowForm {
   coordinatorId: string;
   enabled: boolean;
   schedule: ScheduleValue;
+  events: EventTriggerValue[];
 }
 
 /** The editable fields of the form, as one string to compare. */
@@ -52,6 +54,7 @@ function formSnapshot(f: WorkflowForm): string {
     coordinatorId: f.mode === 'parallel' ? f.coordinatorId : '',
     enabled: f.enabled,
     schedule: f.schedule.enabled ? { cron: buildCron(f.schedule.parts), timezone: f.schedule.timezone } : null,
+    events: triggersBody(f.events),
   });
 }
 
@@ -77,13 +80,22 @@ export function WorkflowEditPage() {
     parts: parseCron(undefined),
     timezone: browserTimeZone(),
   });
+  const [events, setEvents] = useState<EventTriggerValue[]>([]);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   /** The form as loaded (or as a new one starts), to tell whether the person changed anything. */
   const [baseline, setBaseline] = useState<string | null>(() =>
     creating
-      ? formSnapshot({ name: '', mode: 'sequential', steps: [], coordinatorId: '', enabled: true, schedule })
+      ? formSnapshot({
+          name: '',
+          mode: 'sequential',
+          steps: [],
+          coordinatorId: '',
+          enabled: true,
+          schedule,
+          events: [],
+        })
       : null,
   );
 
@@ -103,6 +115,7 @@ export function WorkflowEditPage() {
           timezone: data.schedule?.timezone ?? browserTimeZone(),
         };
         setSchedule(loadedSchedule);
+        setEvents(data.events ?? []);
         setBaseline(
           formSnapshot({
             name: data.name,
@@ -111,6 +124,7 @@ export function WorkflowEditPage() {
             coordinatorId: data.coordinatorAgentId ?? '',
             enabled: data.enabled,
             schedule: loadedSchedule,
+            events: data.events ?? [],
           }),
         );
       })
@@ -124,7 +138,8 @@ export function WorkflowEditPage() {
     if (!hasSchedule && profileTimeZone) setSchedule((s) => ({ ...s, timezone: profileTimeZone }));
   }, [hasSchedule, profileTimeZone]);
 
-  const dirty = baseline !== null && formSnapshot({ name, mode, steps, coordinatorId, enabled, schedule }) !== baseline;
+  const dirty =
+    baseline !== null && formSnapshot({ name, mode, steps, coordinatorId, enabled, schedule, events }) !== baseline;
   const leave = useLeaveGuard(dirty);
 
   if (loadError) return <ErrorNotice error={loadError} />;
@@ -156,6 +171,7 @@ export function WorkflowEditPage() {
       coordinatorAgentId: mode === 'parallel' && coordinatorId ? coordinatorId : null,
       enabled,
       schedule: schedule.enabled ? { cron: buildCron(schedule.parts), timezone: schedule.timezone } : null,
+      events: triggersBody(events),
     };
     try {
       if (creating) {
@@ -167,7 +183,7 @@ export function WorkflowEditPage() {
           ifMatch: loaded?.etag,
         });
       }
-      await invalidatePaths(client, ['/workflows', '/me', '/usage']);
+      await invalidatePaths(client, ['/workflows', '/me', '/usage', '/triggers']);
       leave.allowLeaving();
       navigate('/agents', { state: { notice: `${creating ? 'Created' : 'Saved'} workflow ${body.name}.` } });
     } catch (err) {
@@ -373,6 +389,16 @@ export function WorkflowEditPage() {
           {(errors['schedule.cron'] || errors['schedule.timezone'] || errors.schedule) && (
             <ErrorNotice error={new Error(errors['schedule.cron'] ?? errors['schedule.timezone'] ?? errors.schedule)} />
           )}
+        </Section>
+        <Section title="Run when something changes">
+          <TriggerEditor
+            value={events}
+            onChange={setEvents}
+            target={
+              workflowId ? { type: 'workflow', id: workflowId, hasTriggers: !!loaded?.data.events.length } : undefined
+            }
+            saveError={saveError}
+          />
         </Section>
         {saveError && Object.keys(errors).length > 0 ? (
           <Alert severity="error" sx={{ my: 2 }}>
