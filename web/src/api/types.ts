@@ -6,6 +6,8 @@
 import type { z } from 'zod';
 export type { Page } from '../../../shared/platform/http/paging';
 import type { SuggestionView } from '../../../shared/suggestions/model';
+import type { SuggestionSource as SuggestionSourceView } from '../../../shared/suggestions/kinds';
+import type { SourceMessageView } from '../../../shared/suggestions/source-message';
 import type { Dashboard as DashboardView } from '../../../shared/analytics/dashboard';
 import type { AgentView } from '../../../shared/agents/agent-model';
 import type { WorkflowView } from '../../../shared/packs/workflow-model';
@@ -25,6 +27,10 @@ import type { triggerStatusView } from '../../../shared/events/trigger-status';
 export type Agent = AgentView;
 export type Workflow = WorkflowView;
 export type Suggestion = SuggestionView;
+/** One item a suggestion is based on, with what it kept to show (a message: subject, sender, date). */
+export type SuggestionSource = SuggestionSourceView;
+/** `GET /api/suggestions/{id}/source`: the mail a suggestion answers, read live from the account. */
+export type SourceMessage = SourceMessageView;
 export type Dashboard = DashboardView;
 export type Connector = ConnectorInfo;
 export type Run = RunView;

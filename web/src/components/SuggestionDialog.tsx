@@ -15,6 +15,8 @@ import type { Suggestion } from '../api/types';
 import { fieldErrors } from '../lib/field-errors';
 import { dateTime, relative, timeOfDay } from '../lib/format';
 import { KIND_LABELS, suggestionTitle } from '../lib/labels';
+import { answersMessage } from '../lib/sources';
+import { SourceMessage, SourceMessageList } from './SourceMessage';
 import { ErrorNotice, Loading } from './states';
 import { StatusChip } from './StatusChip';
 import { ServerPreview, SuggestionEditor, SuggestionPreview, draftsOf, editsFrom } from './SuggestionPreview';
@@ -87,14 +89,25 @@ export function SuggestionDialog({
   const dirty = pending && (edited || (rejecting && reason.trim() !== ''));
   const close = () => (dirty ? setConfirmDiscard(true) : onClose());
   const flags = s?.riskFlags ?? [];
+  /** A reply is judged beside the mail it answers: side by side on wide screens, that mail above it on phones. */
+  const beside = !!s && answersMessage(s);
+  const listsMessages = s?.kind === 'email.label' || s?.kind === 'email.archive';
   const expiresSoon = s?.expiresAt ? new Date(s.expiresAt).getTime() - Date.now() < 6 * 3600_000 : false;
 
   return (
-    <Dialog open onClose={close} fullScreen={phone} fullWidth maxWidth="md" aria-labelledby="suggestion-title">
+    <Dialog
+      open
+      onClose={close}
+      fullScreen={phone}
+      fullWidth
+      maxWidth={beside ? 'lg' : 'md'}
+      aria-labelledby="suggestion-title"
+    >
       <DialogTitle id="suggestion-title" sx={{ pr: 6 }}>
         {s ? suggestionTitle(s) : 'Suggestion'}
       </DialogTitle>
-      <DialogContent dividers>
+      {/* Focusable: a long suggestion scrolls here, and keyboards must be able to scroll it too. */}
+      <DialogContent dividers tabIndex={0}>
         {query.isLoading ? (
           <Loading />
         ) : query.error || !s ? (
@@ -138,27 +151,40 @@ export function SuggestionDialog({
                 ))}
               </Box>
             )}
-            <Box>
-              <Typography variant="h3" component="h3" sx={{ mb: 1 }}>
-                {pending
-                  ? edited
-                    ? 'What will happen, with your changes'
-                    : 'What will happen'
-                  : s.status === 'approved'
-                    ? 'What will happen'
-                    : 'What it did'}
-              </Typography>
-              {editing ? (
-                <SuggestionEditor kind={s.kind} drafts={drafts} onChange={setDrafts} errors={errorsByField} />
-              ) : edited ? (
-                <SuggestionPreview kind={s.kind} payload={{ ...s.payload, ...edits }} original={s.payload} />
-              ) : s.proposedPayload ? (
-                <SuggestionPreview kind={s.kind} payload={s.payload} original={s.proposedPayload} />
-              ) : (
-                <ServerPreview preview={s.preview} />
-              )}
+            <Box
+              sx={{
+                display: 'grid',
+                gap: 3,
+                alignItems: 'start',
+                gridTemplateColumns: beside
+                  ? { xs: 'minmax(0, 1fr)', md: 'repeat(2, minmax(0, 1fr))' }
+                  : 'minmax(0, 1fr)',
+              }}
+            >
+              {beside && <SourceMessage suggestion={s} foldable={phone} />}
+              <Box sx={{ minWidth: 0 }}>
+                <Typography variant="h3" component="h3" sx={{ mb: 1 }}>
+                  {pending
+                    ? edited
+                      ? 'What will happen, with your changes'
+                      : 'What will happen'
+                    : s.status === 'approved'
+                      ? 'What will happen'
+                      : 'What it did'}
+                </Typography>
+                {editing ? (
+                  <SuggestionEditor kind={s.kind} drafts={drafts} onChange={setDrafts} errors={errorsByField} />
+                ) : edited ? (
+                  <SuggestionPreview kind={s.kind} payload={{ ...s.payload, ...edits }} original={s.payload} />
+                ) : s.proposedPayload ? (
+                  <SuggestionPreview kind={s.kind} payload={s.payload} original={s.proposedPayload} />
+                ) : (
+                  <ServerPreview preview={s.preview} />
+                )}
+              </Box>
             </Box>
-            {(s.sources?.length ?? 0) > 0 && (
+            {listsMessages && <SourceMessageList suggestion={s} />}
+            {!beside && !listsMessages && (s.sources?.length ?? 0) > 0 && (
               <Box>
                 <Typography variant="h3" component="h3">
                   Based on

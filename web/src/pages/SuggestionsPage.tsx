@@ -13,15 +13,16 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { apiRequest, plainError } from '../api/client';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
-import type { BulkResult, Page, Suggestion } from '../api/types';
+import type { Agent, BulkResult, Page, Suggestion } from '../api/types';
 import { BulkSendConfirm, sendingCount } from '../components/BulkSendConfirm';
 import { DecisionToast, type Toast } from '../components/DecisionToast';
 import { Icon } from '../components/Icon';
 import { SuggestionDialog, type Decision } from '../components/SuggestionDialog';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
-import { relative } from '../lib/format';
+import { humanize, relative } from '../lib/format';
 import { KIND_LABELS, suggestionTitle } from '../lib/labels';
+import { firstWords, sendersOf } from '../lib/sources';
 
 const STATUS_TABS = [
   { value: 'pending', label: 'To review' },
@@ -90,6 +91,11 @@ export function SuggestionsPage() {
             : false,
     },
   );
+
+  const agents = useApiQuery<Page<Agent>>('/agents', { limit: 100 });
+  /** The agent's name as the person set it; a deleted agent's template instead. */
+  const agentName = (s: Suggestion) =>
+    agents.data?.items.find((a) => a.id === s.origin.agentId)?.name ?? humanize(s.origin.templateId);
 
   const items = useMemo(
     () =>
@@ -289,6 +295,9 @@ export function SuggestionsPage() {
           {items.map((s) => {
             const flags = s.riskFlags;
             const title = suggestionTitle(s);
+            const from = sendersOf(s);
+            const words = firstWords(s);
+            const preview = [from, words].filter(Boolean).join(' — ');
             return (
               <Paper
                 component="li"
@@ -318,9 +327,16 @@ export function SuggestionsPage() {
                   <Typography sx={{ fontWeight: 600 }} noWrap title={title}>
                     {title}
                   </Typography>
+                  {preview && (
+                    <Typography variant="body2" noWrap title={preview}>
+                      {from && <strong>{from}</strong>}
+                      {from && words ? ' — ' : ''}
+                      {words}
+                    </Typography>
+                  )}
                   <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap', mt: 0.25 }}>
                     <Typography variant="body2" color="text.secondary">
-                      {relative(s.createdAt)}
+                      {agentName(s)} · {relative(s.createdAt)}
                     </Typography>
                     {s.expiresAt && status === 'pending' && (
                       <Typography variant="body2" color="text.secondary">
