@@ -147,7 +147,7 @@ for (const phone of [false, true]) {
         const source = dialog.getByRole('region', { name: 'The mail it answers' });
         await source.getByText('Priya Shah <priya@northwind.example>').waitFor();
         await source.getByText('Q4 budget draft', { exact: true }).waitFor();
-        const body = source.getByLabel('Message text');
+        const body = source.getByLabel('Text of the mail');
         await body.getByText(/Could you review the Q4 budget draft before Friday\?/).waitFor();
         assert.ok((await body.innerText()).includes(MARKUP), 'markup in the mail is shown as text');
         assert.equal(await body.locator('b').count(), 0, 'and never becomes markup');
@@ -169,9 +169,9 @@ for (const phone of [false, true]) {
           assert.ok(mailBox.y + mailBox.height <= draftBox.y + 1, 'on a phone the mail comes above the draft');
           assert.ok((await sidewaysOverflow(page)) <= 0, 'and nothing scrolls sideways');
           await source.getByRole('button', { name: 'Hide' }).click();
-          await source.getByLabel('Message text').waitFor({ state: 'detached' });
+          await source.getByLabel('Text of the mail').waitFor({ state: 'detached' });
           await source.getByRole('button', { name: 'Show' }).click();
-          await source.getByLabel('Message text').waitFor();
+          await source.getByLabel('Text of the mail').waitFor();
         } else {
           assert.ok(mailBox.x + mailBox.width <= draftBox.x + 1, 'on a desktop the mail is beside the draft');
           assert.ok(Math.abs(mailBox.y - draftBox.y) < 40, 'at the same height');

@@ -48,7 +48,7 @@ function Body({ text }: { text: string }) {
   const short = collapsed(text);
   return (
     <Box>
-      <pre className="preview" aria-label="Message text" style={{ fontFamily: 'inherit' }}>
+      <pre className="preview" aria-label="Text of the mail" style={{ fontFamily: 'inherit' }}>
         {expanded || !short ? text : short}
       </pre>
       {short && (
