@@ -202,6 +202,7 @@ var cosmosContainers = [
   { name: 'webhooks', partitionKey: '/tenantId' }
   { name: 'webhookDeliveries', partitionKey: '/tenantId', defaultTtl: -1 }
   { name: 'eventState', partitionKey: '/tenantId' }
+  { name: 'exports', partitionKey: '/tenantId', defaultTtl: -1 }
   { name: 'system', partitionKey: '/pk', defaultTtl: -1 }
 ]
 
@@ -547,7 +548,8 @@ var appSettings = {
   FEATURE_FLAGS: ''
 
   // Privacy
-  EXPORT_INLINE_MAX_BYTES: '4194304'
+  EXPORT_RETENTION_HOURS: '168'
+  EXPORT_LINK_TTL_SECONDS: '900'
 }
 
 // Durable Functions' backend. host.json names the Durable Task Scheduler (storageProvider type azureManaged, its

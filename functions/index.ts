@@ -6,6 +6,7 @@ import './telemetry';
 import './health';
 import './usage';
 import './me';
+import './me-export';
 import './audit';
 import './openapi';
 import './client-config';

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { profileSchema, profileUpdateSchema, toProfileView } from '../shared/identity/tenant-profile';
-import { deletionSchema, exportDocumentSchema, exportReadySchema, meResponse } from '../shared/identity/views';
-import { NotFoundError } from '../shared/platform/errors';
+import { deletionSchema, meResponse } from '../shared/identity/views';
+import { exportViewSchema } from '../shared/identity/export-model';
+import { startExport } from '../shared/identity/export-orchestrator';
+import { idParams } from '../shared/platform/ids';
 import { httpRoute } from '../shared/app/http-route';
-import { accepted, ok } from '../shared/platform/http/responses';
+import { accepted, ok, redirect } from '../shared/platform/http/responses';
 
 /** The caller's profile; the first call creates their personal tenant. */
 export const getMe = httpRoute({
@@ -46,57 +48,57 @@ export const patchMe = httpRoute({
   },
 });
 
-export const exportMe = httpRoute({
-  name: 'exportMe',
-  method: 'GET',
-  route: 'me/export',
-  summary: 'Everything you own, as one JSON document (202 + a download link when it is large)',
+export const requestExport = httpRoute({
+  name: 'requestExport',
+  method: 'POST',
+  route: 'me/exports',
+  summary:
+    'Start an export of everything you own, written in the background (202; poll the Location). While one is being written, the answer is that same export (202): at most one at a time',
   tags: ['identity'],
-  response: z.union([exportDocumentSchema, exportReadySchema]),
+  response: exportViewSchema,
+  successStatus: 202,
   durable: true,
   async handler({ services, principal, correlationId, durableClient }) {
-    const { json, size, exportId } = await services
-      .privacy()
-      .deliverExport(
-        principal.tenantId,
-        { actorId: principal.subject, source: 'web', correlationId },
-        { durable: durableClient(), correlationId },
+    const { view } = await services
+      .exports()
+      .request(principal.tenantId, { actorId: principal.subject, source: 'web', correlationId }, (job) =>
+        startExport(durableClient(), job),
       );
-    if (!exportId) {
-      return {
-        status: 200,
-        raw: json,
-        contentType: 'application/json',
-        headers: {
-          'Cache-Control': 'no-store',
-          'Content-Disposition': 'attachment; filename="personal-agents-export.json"',
-        },
-      };
-    }
-    const location = `${services.settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/me/exports/${exportId}`;
-    return accepted({ exportId, status: 'ready', location, size }, location);
+    const location = `${services.settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/me/exports/${view.id}`;
+    return { ...accepted(view, location), headers: { Location: location, 'Cache-Control': 'no-store' } };
+  },
+});
+
+export const getExport = httpRoute({
+  name: 'getExport',
+  method: 'GET',
+  route: 'me/exports/{exportId}',
+  summary:
+    "A data export's status: running (with progress), ready (with counts, size and a short-lived download link) or failed (with the reason); gone once it expired",
+  tags: ['identity'],
+  params: idParams('exportId'),
+  response: exportViewSchema,
+  async handler({ services, principal, params }) {
+    const view = await services.exports().status(principal.tenantId, params.exportId);
+    return ok(view, { headers: { 'Cache-Control': 'no-store' } });
   },
 });
 
 export const downloadExport = httpRoute({
   name: 'downloadExport',
   method: 'GET',
-  route: 'me/exports/{exportId}',
-  summary: 'Download a prepared data export',
+  route: 'me/exports/{exportId}/download',
+  summary:
+    'Where a download link from the export status leads (signed, short-lived, no sign-in needed): on to the file',
   tags: ['identity'],
-  params: z.object({ exportId: z.string().uuid() }),
-  produces: 'application/json',
-  async handler({ services, principal, params }) {
-    const content = await services.privacy().readExport(principal.tenantId, params.exportId);
-    if (!content) throw new NotFoundError('export');
+  auth: 'none',
+  params: idParams('exportId'),
+  query: z.object({ token: z.string().max(1024) }),
+  async handler({ services, params, query }) {
+    const url = await services.exports().download(params.exportId, query.token);
     return {
-      status: 200,
-      raw: content,
-      contentType: 'application/json',
-      headers: {
-        'Cache-Control': 'no-store',
-        'Content-Disposition': 'attachment; filename="personal-agents-export.json"',
-      },
+      ...redirect(url),
+      headers: { Location: url, 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
     };
   },
 });

@@ -11,6 +11,7 @@ import type { FeatureFlags } from '../platform/config/features';
 import type { TenantService } from '../identity/tenants';
 import type { UsageService } from '../identity/usage';
 import type { PrivacyService } from '../identity/privacy';
+import type { ExportService } from '../identity/exports';
 import type { ConnectorHub, SnapshotStore } from '../connectors/types';
 import type { ConnectorService } from '../connectors';
 import type { SuggestionService } from '../suggestions/suggestion-service';
@@ -63,6 +64,8 @@ export interface Services {
   usage: () => UsageService;
   /** Export and erasure of a tenant's data (each context's participant is listed in wiring/identity.ts). */
   privacy: () => PrivacyService;
+  /** Asynchronous data exports: asked for, written in the background, downloaded, expired. */
+  exports: () => ExportService;
   /** Suggestions, approvals and their execution (also the agents' SuggestionSink). */
   suggestions: () => SuggestionService;
   /** The message a suggestion answers, read live from the account for display beside it (never stored). */

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
-import { auditedAs, type Actor } from '../platform/audit/actor';
-import type { AuditLog } from '../platform/audit/audit-log';
 import type { BlobStore } from '../platform/blob/blob-store';
 import type { Clock } from '../platform/clock';
 import { CONTAINERS, type ContainerName } from '../platform/cosmos/containers';
@@ -42,35 +40,6 @@ export const TENANT_CONTAINERS = (Object.keys(CONTAINERS) as ContainerName[]).fi
   (name) => CONTAINERS[name].partitionKey === '/tenantId',
 );
 
-/** Fields that look like credentials never leave in an export, whatever the container. */
-const SECRET_FIELD =
-  /(accessToken|refreshToken|idToken|encrypted|ciphertext|secret|password|apiKey|signingKey|codeVerifier)/i;
-
-function scrub(value: unknown, depth = 0): unknown {
-  if (value === null || typeof value !== 'object' || depth > 20) return value;
-  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    if (key.startsWith('_') || SECRET_FIELD.test(key)) continue;
-    out[key] = scrub(v, depth + 1);
-  }
-  return out;
-}
-
-/** Blobs below this size are embedded (base64) in the export; larger ones are listed with their size. */
-const EMBED_BLOB_BYTES = 256 * 1024;
-/** Where finished exports are kept, under the tenant's blob prefix (not exported again). */
-const EXPORTS_PREFIX = 'exports/';
-
-export interface TenantExport {
-  format: 'personal-agents-export/1';
-  exportedAt: string;
-  tenantId: string;
-  containers: Record<string, unknown[]>;
-  blobs: { path: string; size: number; contentType?: string; base64?: string }[];
-  participants: Record<string, unknown>;
-}
-
 export interface ErasureReport {
   deletionId: string;
   documents: Record<string, number>;
@@ -79,19 +48,7 @@ export interface ErasureReport {
   failures: string[];
 }
 
-/** An export as handed to the person: inline when small, otherwise stored for download under `exportId`. */
-export interface DeliveredExport {
-  json: string;
-  size: number;
-  exportId?: string;
-}
-
 export interface PrivacyService {
-  exportTenant(tenantId: string, ctx: PrivacyContext): Promise<TenantExport>;
-  /** Exports the tenant for its owner: inline when small, else stored (only the newest is kept). Audited. */
-  deliverExport(tenantId: string, actor: Actor, ctx: PrivacyContext): Promise<DeliveredExport>;
-  /** A stored export, or undefined. */
-  readExport(tenantId: string, exportId: string): Promise<Buffer | undefined>;
   /** Erases everything; with `ifMatch` (the profile's ETag) only if the profile is still that version, else 412. */
   eraseTenant(tenantId: string, ctx: PrivacyContext, ifMatch?: string): Promise<ErasureReport>;
 }
@@ -100,89 +57,14 @@ export interface PrivacyDeps {
   cosmos: () => CosmosStore;
   blobs: () => BlobStore;
   clock: Clock;
-  audit: () => AuditLog;
   /** Every context's participant, in the order they run. */
   participants: () => readonly PrivacyParticipant[];
-  /** Exports larger than this are stored for download instead of returned inline. */
-  exportInlineMaxBytes: number;
 }
 
 export function createPrivacyService(deps: PrivacyDeps): PrivacyService {
   const repo = (name: ContainerName) => createTenantRepository<TenantDoc>(deps.cosmos(), name, name);
-  const exportPath = (exportId: string) => `${EXPORTS_PREFIX}${exportId}.json`;
 
   const service: PrivacyService = {
-    async exportTenant(tenantId, ctx) {
-      const participants = deps.participants();
-      const omit = new Map<ContainerName, Set<string>>();
-      for (const p of participants) {
-        for (const [name, fields] of Object.entries(p.exportOmit ?? {}) as [ContainerName, string[]][]) {
-          const set = omit.get(name) ?? new Set<string>();
-          fields.forEach((f) => set.add(f));
-          omit.set(name, set);
-        }
-      }
-      const containers: Record<string, unknown[]> = {};
-      for (const name of TENANT_CONTAINERS) {
-        const docs = await repo(name).queryAll(tenantId, 'SELECT * FROM c', [], 1_000_000);
-        const drop = omit.get(name);
-        containers[name] = docs.map((doc) => {
-          const copy: Record<string, unknown> = { ...doc };
-          drop?.forEach((f) => delete copy[f]);
-          return scrub(copy);
-        });
-      }
-      const blobs: TenantExport['blobs'] = [];
-      for (const blob of await deps.blobs().list(tenantId)) {
-        if (blob.path.startsWith(EXPORTS_PREFIX)) continue;
-        const entry: TenantExport['blobs'][number] = {
-          path: blob.path,
-          size: blob.size,
-          contentType: blob.contentType,
-        };
-        if (blob.size <= EMBED_BLOB_BYTES)
-          entry.base64 = (await deps.blobs().get(tenantId, blob.path))?.toString('base64');
-        blobs.push(entry);
-      }
-      const sections: Record<string, unknown> = {};
-      for (const p of participants) {
-        if (p.export) sections[p.name] = scrub(await p.export(tenantId, ctx));
-      }
-      return {
-        format: 'personal-agents-export/1',
-        exportedAt: deps.clock.now().toISOString(),
-        tenantId,
-        containers,
-        blobs,
-        participants: sections,
-      };
-    },
-
-    async deliverExport(tenantId, actor, ctx) {
-      const json = JSON.stringify(await service.exportTenant(tenantId, ctx));
-      const size = Buffer.byteLength(json, 'utf8');
-      const exportId = size > deps.exportInlineMaxBytes ? randomUUID() : undefined;
-      if (exportId) {
-        // Only the newest prepared export is kept.
-        for (const old of await deps.blobs().list(tenantId, EXPORTS_PREFIX))
-          await deps.blobs().delete(tenantId, old.path);
-        await deps.blobs().put(tenantId, exportPath(exportId), json, 'application/json');
-      }
-      await deps.audit().record({
-        tenantId,
-        ...auditedAs(actor),
-        action: 'tenant.exported',
-        target: { type: 'tenant', id: tenantId },
-        outcome: 'success',
-        summary: exportId ? `Data export prepared for download (${size} bytes)` : `Data exported (${size} bytes)`,
-      });
-      return { json, size, exportId };
-    },
-
-    readExport(tenantId, exportId) {
-      return deps.blobs().get(tenantId, exportPath(exportId));
-    },
-
     async eraseTenant(tenantId, ctx, ifMatch) {
       const failures: string[] = [];
       const profile = await repo('tenants').get(tenantId, tenantId);

@@ -47,33 +47,6 @@ export const meResponse = profileSchema.extend({
   features: z.record(z.string(), z.boolean()),
 });
 
-export const exportReadySchema = z.object({
-  exportId: z.string().uuid(),
-  status: z.literal('ready'),
-  /** Where to download the export (same authentication). */
-  location: z.string(),
-  size: z.number().int(),
-});
-
-/** The export as a JSON document (its shape: `TenantExport` in shared/identity/privacy.ts). */
-export const exportDocumentSchema = z
-  .object({
-    format: z.literal('personal-agents-export/1'),
-    exportedAt: z.string(),
-    tenantId: z.string(),
-    containers: z.record(z.string(), z.array(z.unknown())),
-    blobs: z.array(
-      z.object({
-        path: z.string(),
-        size: z.number(),
-        contentType: z.string().optional(),
-        base64: z.string().optional(),
-      }),
-    ),
-    participants: z.record(z.string(), z.unknown()),
-  })
-  .passthrough();
-
 export const deletionSchema = z.object({
   deleted: z.literal(true),
   deletionId: z.string().uuid(),

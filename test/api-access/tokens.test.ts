@@ -82,7 +82,8 @@ describe('personal access tokens', () => {
       ['/tokens', { json: { name: 'more', scopes: ['runs:read'], expiresInDays: 1 } }],
       [`/tokens/${all.id}`, { method: 'DELETE' }],
       ['/me', { method: 'DELETE' }],
-      ['/me/export', { method: 'GET' }],
+      ['/me/exports', { method: 'POST' }],
+      ['/me/exports/some-export', { method: 'GET' }],
       ['/connectors/google/authorize', { json: { families: ['mail'] } }],
       ['/connectors/google-abc', { method: 'DELETE' }],
     ];

@@ -1,4 +1,5 @@
-import type { ContainerClient } from '@azure/storage-blob';
+import type { Readable } from 'node:stream';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
 import type { Settings } from '../config';
 
 /**
@@ -7,6 +8,15 @@ import type { Settings } from '../config';
  */
 export interface BlobStore {
   put(tenantId: string, path: string, content: string | Uint8Array, contentType: string): Promise<void>;
+  /**
+   * Writes the blob from a stream in blocks (a few MB held at a time, whatever the blob's size). Answers its size.
+   */
+  putStream(tenantId: string, path: string, content: Readable, contentType: string): Promise<number>;
+  /**
+   * A read-only link to one blob valid until `expiresOn`, served with `filename` as an attachment: a user delegation
+   * SAS with managed identity, a service SAS with the account key of a connection string (Azurite).
+   */
+  readLink(tenantId: string, path: string, opts: { expiresOn: Date; filename: string }): Promise<string>;
   /** The blob's bytes, or undefined when it does not exist. */
   get(tenantId: string, path: string): Promise<Buffer | undefined>;
   list(tenantId: string, prefix?: string): Promise<{ path: string; size: number; contentType?: string }[]>;
@@ -25,8 +35,13 @@ function safePath(path: string): string {
   return path;
 }
 
+/** Blocks of the streamed upload, and how many are in flight: what an upload holds in memory at most. */
+const STREAM_BLOCK_BYTES = 4 * 1024 * 1024;
+const STREAM_CONCURRENCY = 2;
+
 export function createBlobStore(settings: Settings): BlobStore {
   let ready: Promise<ContainerClient> | undefined;
+  let serviceClient: BlobServiceClient | undefined;
   const container = () =>
     (ready ??= (async () => {
       const { BlobServiceClient } = await import('@azure/storage-blob');
@@ -42,6 +57,7 @@ export function createBlobStore(settings: Settings): BlobStore {
       } else {
         throw new Error('Set BLOB_ENDPOINT (Azure) or BLOB_CONNECTION_STRING (local)');
       }
+      serviceClient = service;
       const client = service.getContainerClient(settings.BLOB_CONTAINER);
       if (settings.APP_ENV === 'local') await client.createIfNotExists();
       return client;
@@ -55,6 +71,35 @@ export function createBlobStore(settings: Settings): BlobStore {
       const blob = (await container()).getBlockBlobClient(tenantPrefix(tenantId) + safePath(path));
       const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
       await blob.uploadData(data, { blobHTTPHeaders: { blobContentType: contentType } });
+    },
+    async putStream(tenantId, path, content, contentType) {
+      const blob = (await container()).getBlockBlobClient(tenantPrefix(tenantId) + safePath(path));
+      let size = 0;
+      content.on('data', (chunk: Buffer) => (size += chunk.length));
+      await blob.uploadStream(content, STREAM_BLOCK_BYTES, STREAM_CONCURRENCY, {
+        blobHTTPHeaders: { blobContentType: contentType },
+      });
+      return size;
+    },
+    async readLink(tenantId, path, { expiresOn, filename }) {
+      const blob = (await container()).getBlockBlobClient(tenantPrefix(tenantId) + safePath(path));
+      const { BlobSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } =
+        await import('@azure/storage-blob');
+      const sas = {
+        containerName: blob.containerName,
+        blobName: blob.name,
+        permissions: BlobSASPermissions.parse('r'),
+        // A little leeway for clocks that disagree with the storage service's.
+        startsOn: new Date(Date.now() - 5 * 60_000),
+        expiresOn,
+        contentDisposition: `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
+        contentType: 'application/json',
+      };
+      if (blob.credential instanceof StorageSharedKeyCredential) return blob.generateSasUrl(sas);
+      const service = serviceClient!;
+      const key = await service.getUserDelegationKey(sas.startsOn, expiresOn);
+      const query = generateBlobSASQueryParameters(sas, key, service.accountName).toString();
+      return `${blob.url}?${query}`;
     },
     async get(tenantId, path) {
       const blob = (await container()).getBlockBlobClient(tenantPrefix(tenantId) + safePath(path));

@@ -3,6 +3,8 @@ import { intSetting } from './env';
 
 /** Export and erasure. */
 export const privacySettings = z.object({
-  /** Exports up to this size (bytes) are answered inline; larger ones are stored as a blob and linked (202). */
-  EXPORT_INLINE_MAX_BYTES: intSetting(4 * 1024 * 1024),
+  /** How long a finished data export is kept before its file and record are deleted. */
+  EXPORT_RETENTION_HOURS: intSetting(7 * 24),
+  /** How long an export's download link works (a fresh one comes with every status read). */
+  EXPORT_LINK_TTL_SECONDS: intSetting(15 * 60),
 });

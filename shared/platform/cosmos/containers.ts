@@ -44,6 +44,8 @@ export const CONTAINERS = {
    * connected account and source, each account's refused positions.
    */
   eventState: { name: 'eventState', partitionKey: '/tenantId' },
+  /** Data exports asked for (one document each, reclaimed after they expire) and the one in flight. */
+  exports: { name: 'exports', partitionKey: '/tenantId', defaultTtl: -1 },
   /**
    * System-wide documents that are not a tenant's data path: schedule index (due-time lookups), processed
    * message ids for idempotent consumers, single-use token markers. Partitioned by a synthetic /pk.

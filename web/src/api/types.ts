@@ -23,6 +23,7 @@ import type { bulkResponse } from '../../../functions/suggestions';
 import type { limitsReportSchema, meResponse, usageResponse } from '../../../shared/identity/views';
 import type { eventCatalogView } from '../../../shared/events/event-kinds';
 import type { triggerStatusView } from '../../../shared/events/trigger-status';
+import type { ExportView } from '../../../shared/identity/export-model';
 
 export type Agent = AgentView;
 export type Workflow = WorkflowView;
@@ -58,6 +59,9 @@ export type TriggerStatus = z.infer<typeof triggerStatusView>;
 
 /** `GET /api/me` */
 export type Profile = z.infer<typeof meResponse>;
+
+/** `POST /api/me/exports`, `GET /api/me/exports/{id}` */
+export type DataExport = ExportView;
 
 /** `GET /api/catalog/packs` items */
 export type Pack = z.infer<typeof packView>;

@@ -24,23 +24,13 @@ import { UsageMeters } from '../components/UsageMeters';
 import { MoveSchedulesDialog, moveSchedules, schedulesIn, type ScheduledItem } from '../components/MoveSchedulesDialog';
 import { TimeZonePicker } from '../components/TimeZonePicker';
 import { humanize } from '../lib/format';
+import { DataExport } from './settings/DataExport';
 
 type NotificationPreferences = Profile['notifications'];
 
 /** The editable profile fields, as one string to compare. */
 function profileForm(name: string, zone: string, prefs: NotificationPreferences, undo: number): string {
   return JSON.stringify({ name: name.trim(), zone, prefs, undo });
-}
-
-function download(name: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function SettingsPage() {
@@ -61,9 +51,6 @@ export function SettingsPage() {
   const [moving, setMoving] = useState<{ items: ScheduledItem[]; from: string; to: string } | null>(null);
   const [saved, setSaved] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
-  const [exporting, setExporting] = useState(false);
-  const [exportResult, setExportResult] = useState<string | null>(null);
-  const [exportError, setExportError] = useState<unknown>(null);
   const [deleteOpen, setDeleteOpen] = useState(false);
   const [confirmText, setConfirmText] = useState('');
   const [deleteError, setDeleteError] = useState<unknown>(null);
@@ -126,28 +113,6 @@ export function SettingsPage() {
       setSaveError(err);
     } finally {
       setSaving(false);
-    }
-  };
-
-  const exportData = async () => {
-    setExporting(true);
-    setExportError(null);
-    setExportResult(null);
-    try {
-      const { data, status } = await apiRequestWithHeaders<Record<string, unknown>>('/me/export');
-      let document = data;
-      if (status === 202 && typeof data?.location === 'string') {
-        // Large exports are prepared as a file first; it is fetched with the same sign-in.
-        const path = new URL(data.location, window.location.origin).pathname.replace(/^.*?\/api(?=\/)/, '');
-        document = await apiRequest<Record<string, unknown>>(path);
-      }
-      const stamp = new Date().toISOString().slice(0, 10);
-      download(`personal-agents-export-${stamp}.json`, JSON.stringify(document, null, 2));
-      setExportResult('Your data was downloaded as a JSON file.');
-    } catch (err) {
-      setExportError(err);
-    } finally {
-      setExporting(false);
     }
   };
 
@@ -287,18 +252,7 @@ export function SettingsPage() {
         </Button>
       </Section>
       <Section title="Your data">
-        <Typography sx={{ mb: 2 }}>
-          Download everything we keep about you: profile, agents, runs, suggestions and the audit trail.
-        </Typography>
-        <Button variant="outlined" onClick={() => void exportData()} disabled={exporting}>
-          {exporting ? 'Preparing…' : 'Export my data'}
-        </Button>
-        {exportResult && (
-          <Alert severity="success" sx={{ mt: 2 }}>
-            {exportResult}
-          </Alert>
-        )}
-        {exportError ? <ErrorNotice error={exportError} /> : null}
+        <DataExport />
       </Section>
       <Section title="Delete account">
         <Typography sx={{ mb: 2 }}>
