@@ -695,8 +695,10 @@ test('the web app', { skip: unavailable }, async (t) => {
   });
 
   await t.test('export downloads all of the person’s data as JSON', async () => {
-    const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export my data' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your export is ready' }).waitFor({ timeout: 60_000 });
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
     const file = await download;
     const document = JSON.parse(readFileSync((await file.path())!, 'utf8')) as {
       format: string;
@@ -708,21 +710,20 @@ test('the web app', { skip: unavailable }, async (t) => {
       tenants.some((d) => d.email === EMAIL && d.timezone === 'Europe/Paris'),
       'the export holds the saved profile',
     );
-    await page.getByText('Your data was downloaded as a JSON file.').waitFor();
   });
 
   await t.test('the audit trail shows what the person did, filterable', async () => {
     await openFromNav('Audit');
     await checkScreen('audit', 'Audit trail');
     const table = page.getByRole('table', { name: 'Audit trail' });
-    await table.getByText('tenant.exported').waitFor();
-    await page.getByLabel('Action').fill('tenant.exported');
+    await table.getByText('tenant.export.downloaded').waitFor();
+    await page.getByLabel('Action').fill('tenant.export.downloaded');
     await page.waitForLoadState('networkidle');
-    await table.getByText('tenant.exported').first().waitFor();
+    await table.getByText('tenant.export.downloaded').first().waitFor();
     const rows = await table.locator('tbody tr').count();
     assert.ok(rows >= 1);
     assert.equal(
-      await table.locator('tbody tr', { hasNotText: 'tenant.exported' }).count(),
+      await table.locator('tbody tr', { hasNotText: 'tenant.export.downloaded' }).count(),
       0,
       'the filter leaves only matching actions',
     );

@@ -252,7 +252,7 @@ export function SettingsPage() {
         </Button>
       </Section>
       <Section title="Your data">
-        <DataExport />
+        <DataExport tenantId={me.data.tenantId} />
       </Section>
       <Section title="Delete account">
         <Typography sx={{ mb: 2 }}>

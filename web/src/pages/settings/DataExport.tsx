@@ -3,14 +3,14 @@ import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import LinearProgress from '@mui/material/LinearProgress';
 import Typography from '@mui/material/Typography';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError, apiRequest } from '../../api/client';
 import type { DataExport as Export } from '../../api/types';
 import { ErrorNotice } from '../../components/states';
 import { count, dateTime } from '../../lib/format';
 
-/** The export this browser last asked for, so coming back to Settings shows it (until it expires). */
-const REMEMBERED = 'personal-agents.export-id';
+/** The export this browser last asked for, per person, so coming back to Settings shows it (until it expires). */
+const remembered = (tenantId: string) => `personal-agents.export-id.${tenantId}`;
 /** How often a running export's progress is read. */
 const POLL_MS = 1500;
 
@@ -25,34 +25,37 @@ function size(bytes: number | undefined): string {
  * "Export my data": starts an export, shows its progress while it is written in the background, then offers the
  * file. The download link is short-lived, so a fresh one is fetched when the person clicks Download.
  */
-export function DataExport() {
+export function DataExport({ tenantId }: { tenantId: string }) {
+  const key = remembered(tenantId);
   const [current, setCurrent] = useState<Export | null>(null);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [gone, setGone] = useState(false);
 
-  const read = async (id: string): Promise<Export | null> => {
-    try {
-      return await apiRequest<Export>(`/me/exports/${encodeURIComponent(id)}`);
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 404) {
-        localStorage.removeItem(REMEMBERED);
+  /** The export's status; an export that expired (404) is forgotten and said to be gone. */
+  const read = useCallback(
+    async (id: string): Promise<Export | null> => {
+      try {
+        return await apiRequest<Export>(`/me/exports/${encodeURIComponent(id)}`);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404)) throw err;
+        localStorage.removeItem(key);
         setCurrent(null);
         setGone(true);
         return null;
       }
-      throw err;
-    }
-  };
+    },
+    [key],
+  );
 
   // An export asked for earlier in this browser: show where it stands.
   useEffect(() => {
-    const id = localStorage.getItem(REMEMBERED);
+    const id = localStorage.getItem(key);
     if (!id) return;
     read(id)
       .then((found) => found && setCurrent(found))
-      .catch(() => localStorage.removeItem(REMEMBERED));
-  }, []);
+      .catch(() => localStorage.removeItem(key));
+  }, [key, read]);
 
   // While it is being written, its progress is read every moment.
   useEffect(() => {
@@ -67,7 +70,7 @@ export function DataExport() {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [current]);
+  }, [current, read]);
 
   const start = async () => {
     setStarting(true);
@@ -75,7 +78,7 @@ export function DataExport() {
     setGone(false);
     try {
       const started = await apiRequest<Export>('/me/exports', { method: 'POST' });
-      localStorage.setItem(REMEMBERED, started.id);
+      localStorage.setItem(key, started.id);
       setCurrent(started);
     } catch (err) {
       setError(err);
