@@ -6,6 +6,7 @@ import type { PriceTable } from './pricing';
 import { buildMessages } from './prompt';
 import { countPromptTokens } from './token-count';
 import type { AiTask, ChatMessage, GenerateResult, ModelClass, ModelProvider, TokenUsage } from './types';
+import { plural } from '../platform/words';
 
 export interface AiGatewayOptions {
   /** Undefined = the offline provider (deterministic rules, no network). */
@@ -207,7 +208,7 @@ export function createGateway(config: AiGatewayOptions): AiGateway {
               ? 'a timeout'
               : 'a connection error';
           throw new ModelUnavailableError(
-            `The AI model did not answer (${what}) after ${retry + 1} attempt(s). Try again later.`,
+            `The AI model did not answer (${what}) after ${plural(retry + 1, 'attempt', 'attempts')}. Try again later.`,
           );
         }
         const backoff = { baseDelayMs: 500, maxDelayMs: config.maxRetryDelayMs };

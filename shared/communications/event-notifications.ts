@@ -1,8 +1,36 @@
 import { handleOnce, type ConsumedMarkers } from '../platform/events/consumed-event';
 import type { DomainEvent } from '../platform/events/domain-event';
 import type { Notifier } from './notifier';
+import type { FailedRun, RunFailure } from './templates';
 
 const SUBSCRIPTION = 'notifications';
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+
+/** A RunFailed event as the failure email needs it: the agent or workflow by name, and what kind of cause it was. */
+function failedRun(event: DomainEvent): FailedRun {
+  const data = event.data;
+  const target = (data.target ?? {}) as { type?: string; id?: string; name?: string };
+  const type = target.type === 'workflow' || (!target.type && text(data.workflowId)) ? 'workflow' : 'agent';
+  const id = text(target.id) ?? text(type === 'workflow' ? data.workflowId : data.agentId) ?? '';
+  const reason = text(data.reason) ?? text(data.error) ?? 'The run stopped with an error.';
+  const cause = (data.failureCause ?? {}) as { kind?: string };
+  const limit = (data.stopLimit ?? {}) as { resetsAt?: string | null };
+  const failure: RunFailure =
+    data.stopKind === 'limit' || data.stopKind === 'budget'
+      ? { kind: 'limit', reason, resetsAt: text(limit.resetsAt) ?? null }
+      : cause.kind === 'reconnect'
+        ? { kind: 'reconnect', reason }
+        : cause.kind === 'model'
+          ? { kind: 'model', reason }
+          : { kind: 'other', reason };
+  return {
+    runId: text(data.runId) ?? event.subject.split('/').pop() ?? '',
+    target: { type, id, name: text(target.name) ?? (type === 'workflow' ? 'Your workflow' : 'Your agent') },
+    at: event.occurredAt,
+    failure,
+  };
+}
 
 /**
  * Which domain events become which emails: new suggestions (one email per run, when it ends), failed runs and
@@ -43,12 +71,7 @@ export function createEventNotifications(deps: {
           // Steps that finished before the failure may have proposed; those wait for a decision all the same.
           await runSuggestions(event);
           await once(event, messageId, async () => {
-            await deps.notifier().runFailed(event.tenantId, {
-              runId: String(data.runId ?? event.subject.split('/').pop() ?? ''),
-              agentName: String(data.agentName ?? data.agentId ?? data.workflowId ?? 'an agent'),
-              error: String(data.error ?? 'The run stopped with an error.'),
-              at: event.occurredAt,
-            });
+            await deps.notifier().runFailed(event.tenantId, failedRun(event));
           });
           return;
         case 'ConnectorNeedsReauth':

@@ -15,6 +15,7 @@ import {
   runFailedEmail,
   webhookDisabledEmail,
   type EmailSuggestion,
+  type FailedRun,
   type RenderedEmail,
 } from './templates';
 
@@ -54,7 +55,8 @@ export interface Notifier {
   suggestionsCreated(tenantId: string, runId: string): Promise<'sent' | 'queued' | 'skipped'>;
   reminder(tenantId: string, suggestionId: string): Promise<boolean>;
   connectorNeedsReauth(tenantId: string, connector: { provider: string; account?: string }): Promise<boolean>;
-  runFailed(tenantId: string, run: { runId: string; agentName: string; error: string; at: string }): Promise<boolean>;
+  /** A run that failed or stopped: named after its agent or workflow, with the cause and one thing to do. */
+  runFailed(tenantId: string, run: FailedRun): Promise<boolean>;
   /** A webhook was turned off after its deliveries kept failing. */
   webhookDisabled(tenantId: string, webhook: { url: string; reason: string }): Promise<boolean>;
   /** Sends the digests whose time has come. Returns how many went out. */
@@ -242,7 +244,16 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       const r = await deps.recipient(tenantId);
       if (!r || !r.email || r.notifications.mode === 'off') return false;
       const f = frame(tenantId, r);
-      await send(r, f, runFailedEmail(f, run, `${web}/runs/${encodeURIComponent(run.runId)}`));
+      const target = `${web}/${run.target.type === 'workflow' ? 'workflows' : 'agents'}/${encodeURIComponent(run.target.id)}`;
+      await send(
+        r,
+        f,
+        runFailedEmail(f, run, {
+          runUrl: `${web}/runs/${encodeURIComponent(run.runId)}`,
+          reconnectUrl: `${web}/connectors`,
+          targetUrl: target,
+        }),
+      );
       return true;
     },
 

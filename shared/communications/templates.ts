@@ -1,4 +1,5 @@
 import { escapeHtml } from '../platform/http/html';
+import { plural } from '../platform/words';
 
 /** A suggestion as listed in an email, with its one-click links when the person allows them. */
 export interface EmailSuggestion {
@@ -112,7 +113,7 @@ export function newSuggestionsEmail(frame: Frame, items: EmailSuggestion[], inbo
   const subject =
     items.length === 1
       ? `Your approval is needed: ${items[0]!.action}`
-      : `${items.length} suggestions need your approval`;
+      : `${plural(items.length, 'suggestion needs', 'suggestions need')} your approval`;
   return suggestionList(
     frame,
     subject,
@@ -123,7 +124,7 @@ export function newSuggestionsEmail(frame: Frame, items: EmailSuggestion[], inbo
 }
 
 export function digestEmail(frame: Frame, items: EmailSuggestion[], inboxUrl: string): RenderedEmail {
-  const subject = `Daily digest: ${items.length} suggestion${items.length === 1 ? '' : 's'} waiting for you`;
+  const subject = `Daily digest: ${plural(items.length, 'suggestion', 'suggestions')} waiting for you`;
   return suggestionList(frame, subject, 'These suggestions are waiting for your decision.', items, inboxUrl);
 }
 
@@ -157,17 +158,66 @@ export function connectorReauthEmail(
   };
 }
 
+/** Why a run could not finish, as the email says it: each kind has its own words and its one button. */
+export type RunFailure =
+  | { kind: 'reconnect'; reason: string }
+  | { kind: 'limit'; reason: string; resetsAt: string | null }
+  | { kind: 'model'; reason: string }
+  | { kind: 'other'; reason: string };
+
+/** A run that failed or stopped, named after its agent or workflow. */
+export interface FailedRun {
+  runId: string;
+  target: { type: 'agent' | 'workflow'; id: string; name: string };
+  at: string;
+  failure: RunFailure;
+}
+
+/** The failure in words, with its "It resets at <ISO time>" said in the person's zone. */
+function failureWords(failure: RunFailure, timezone: string): string {
+  switch (failure.kind) {
+    case 'model':
+      return 'The AI model it uses did not answer. This usually passes within minutes.';
+    case 'limit': {
+      const reason = failure.reason.replace(/\s*It resets at \S+?\.?$/, '');
+      return failure.resetsAt ? `${reason} It starts over on ${localTime(failure.resetsAt, timezone)}.` : reason;
+    }
+    default:
+      return failure.reason;
+  }
+}
+
+/**
+ * "Inbox Triage could not finish": the cause in words and one button, "Reconnect" (to the connections page) when an
+ * account must be connected again, "Run again" (to the agent's or workflow's page) otherwise.
+ */
 export function runFailedEmail(
   frame: Frame,
-  run: { agentName: string; error: string; at: string },
-  runUrl: string,
+  run: FailedRun,
+  urls: { runUrl: string; reconnectUrl: string; targetUrl: string },
 ): RenderedEmail {
-  const subject = `A run of ${run.agentName} failed`;
-  const intro = `The run of ${run.agentName} at ${localTime(run.at, frame.timezone)} failed: ${run.error}`;
+  const name = run.target.name;
+  const subject = `${name} could not finish`;
+  const intro = `${name} could not finish its run of ${localTime(run.at, frame.timezone)}. ${failureWords(run.failure, frame.timezone)}`;
+  const reconnect = run.failure.kind === 'reconnect';
+  const next = reconnect
+    ? 'Reconnect the account, then run it again.'
+    : run.failure.kind === 'limit'
+      ? `You can run ${name} again once the limit starts over.`
+      : `You can run ${name} again now.`;
+  const button = reconnect
+    ? { label: 'Reconnect', url: urls.reconnectUrl }
+    : { label: 'Run again', url: urls.targetUrl };
   return {
     subject,
-    html: layout(frame, subject, `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(runUrl)}">See the run</a></p>`),
-    text: `Hi ${frame.displayName},\n\n${intro}\n\nSee the run: ${runUrl}\n${footerText(frame)}`,
+    html: layout(
+      frame,
+      subject,
+      `<p>${escapeHtml(intro)}</p><p>${escapeHtml(next)}</p>` +
+        `<p><a href="${escapeHtml(button.url)}" style="${BUTTON};background:#1f6feb;color:#fff">${button.label}</a></p>` +
+        `<p style="font-size:14px"><a href="${escapeHtml(urls.runUrl)}">See what happened in the run</a></p>`,
+    ),
+    text: `Hi ${frame.displayName},\n\n${intro}\n\n${next}\n\n${button.label}: ${button.url}\nSee what happened in the run: ${urls.runUrl}\n${footerText(frame)}`,
   };
 }
 

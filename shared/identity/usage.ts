@@ -6,6 +6,7 @@ import type { ContainerName } from '../platform/cosmos/containers';
 import type { CosmosStore } from '../platform/cosmos/store';
 import { createTenantRepository, type TenantDoc } from '../platform/cosmos/tenant-repository';
 import { LimitExceededError } from '../platform/errors';
+import { intervalWords } from '../platform/words';
 import { createMeters, MeterFullError } from './meters';
 import { createReservations, type Reservation } from './reservations';
 import {
@@ -336,7 +337,7 @@ export function createUsageService(deps: {
         if (requested < max) {
           throw new LimitExceededError(
             limit,
-            `Your ${tier} plan runs schedules at most every ${max} minutes; this one asks for every ${requested}.`,
+            `Your ${tier} plan runs a schedule at most ${intervalWords(max)}; this one runs ${intervalWords(requested)}.`,
             { used: requested, max },
           );
         }

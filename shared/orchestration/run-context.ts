@@ -10,7 +10,7 @@ import type { EventPublisher } from '../platform/events/publisher';
 import type { SuggestionSink } from '../suggestions/kinds';
 import type { GatherDeps } from './gather';
 import type { Watermarks } from '../events/watermarks';
-import type { RunDoc, RunStep, StopLimit } from './run-model';
+import type { FailureCause, RunDoc, RunStep, StopLimit } from './run-model';
 import type { RunService } from './run-service';
 
 /** What the run activities need, each named. */
@@ -71,6 +71,16 @@ export interface RunStop {
 export function safeReason(err: unknown): string {
   if (err instanceof AppError) return err.detail;
   return 'The step failed unexpectedly. Try again later.';
+}
+
+/** What the person can do about a failure, when the error says so (its connector needs reconnecting, the model is away). */
+export function failureCauseOf(err: unknown): FailureCause | null {
+  if (!(err instanceof AppError)) return null;
+  if (err.type === 'model-unavailable') return { kind: 'model' };
+  const { connectorId, health } = err.extensions;
+  if (typeof connectorId === 'string' && (health === 'needs_reauth' || health === 'revoked'))
+    return { kind: 'reconnect', connectorId };
+  return null;
 }
 
 /** A reached limit as a run stop: the tier's limits are `limit`, an agent's budgets and the run's cap `budget`. */

@@ -1,6 +1,7 @@
 import type { DomainEventType } from '../platform/events/domain-event';
 import { auditSource, targetIds, type FinishRequest, type RunContext } from './run-context';
 import { closeSteps, TERMINAL, totalTokens, type RunDoc, type RunStatus } from './run-model';
+import { plural } from '../platform/words';
 
 /** Writes the final status, skips steps that never ran, publishes the outcome event, audits. Idempotent. */
 export function createFinish(ctx: RunContext) {
@@ -54,8 +55,11 @@ export function createFinish(ctx: RunContext) {
         ...targetIds(run),
         trigger: run.trigger.type,
         status: run.status,
+        target: run.target,
         reason: run.reason,
         stopKind: run.stopKind,
+        stopLimit: run.stopLimit ?? null,
+        failureCause: run.failureCause ?? null,
         tokens: run.tokens,
         promptTokens: run.tokens.prompt,
         cachedPromptTokens: run.tokens.cached,
@@ -84,7 +88,7 @@ export function createFinish(ctx: RunContext) {
       source: auditSource(run),
       correlationId: run.correlationId ?? undefined,
       summary:
-        `Run of "${run.target.name}" ${run.status}: ${totalTokens(run.tokens)} tokens, $${run.costUsd.toFixed(4)}, ${run.suggestionIds.length} suggestion(s)${run.reason ? `. ${run.reason}` : ''}`.slice(
+        `Run of "${run.target.name}" ${run.status}: ${totalTokens(run.tokens)} tokens, $${run.costUsd.toFixed(4)}, ${plural(run.suggestionIds.length, 'suggestion', 'suggestions')}${run.reason ? `. ${run.reason}` : ''}`.slice(
           0,
           500,
         ),

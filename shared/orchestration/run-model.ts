@@ -15,6 +15,9 @@ export interface Tokens {
   completion: number;
 }
 /** A reached limit: a tier limit (`runsPerDay`, `tokensPerMonth`) or a budget (`agentTokensPerRun`…). */
+/** A failure the person can act on: an account to reconnect, or the AI model that was not available. */
+export type FailureCause = { kind: 'reconnect'; connectorId: string } | { kind: 'model' };
+
 export interface StopLimit {
   name: string;
   resetsAt: string | null;
@@ -67,6 +70,8 @@ export interface RunDoc extends TenantDoc {
   stopKind: 'budget' | 'limit' | null;
   /** For stopped runs: the limit or budget that was reached, and when it starts over (null: it does not). */
   stopLimit?: StopLimit | null;
+  /** For failed runs, when the error said what the person can do about it (reconnect an account, wait for the model). */
+  failureCause?: FailureCause | null;
   /** The run was counted against the day's runs when it was accepted (scheduled runs are counted when they start). */
   counted?: boolean;
   steps: RunStep[];

@@ -9,6 +9,7 @@ import {
   type RunContext,
 } from './run-context';
 import { TERMINAL, type RunStatus } from './run-model';
+import { plural } from '../platform/words';
 
 /**
  * Marks the run running, counting it against the day's runs if it was not counted when accepted (scheduled runs);
@@ -54,7 +55,7 @@ export function createPrepare(ctx: RunContext, finish: (request: FinishRequest) 
         outcome: 'success',
         source: auditSource(run),
         correlationId: run.correlationId ?? undefined,
-        summary: `Run of "${run.target.name}" started with ${run.steps.length} step(s)`,
+        summary: `Run of "${run.target.name}" started with ${plural(run.steps.length, 'step', 'steps')}`,
       });
     }
     const coordinator = run.steps.find((s) => s.role === 'coordinator');

@@ -2,12 +2,13 @@ import type { AgentDoc } from '../agents/agent-model';
 import { checkAgainstSources } from '../catalog/source-risk';
 import type { AgentInput, AgentTemplate } from '../catalog/types';
 import type { ConnectorFamily } from '../connectors/types';
-import { auditSource, safeReason, stopOf, type RunContext, type StepResult } from './run-context';
+import { auditSource, failureCauseOf, safeReason, stopOf, type RunContext, type StepResult } from './run-context';
 import type { LimitExceededError } from '../platform/errors';
 import type { TokenUsage } from '../ai/types';
 import { addUsage, runTotals, type StepTally } from './run-step-model';
 import { proposalsOf, type StepAnswers } from '../catalog/per-item';
 import type { RunDoc, RunStep } from './run-model';
+import { plural } from '../platform/words';
 
 /** Proposals, the output blob, the completed step on the run, the audit line. */
 export async function recordCompleted(
@@ -72,7 +73,7 @@ export async function recordCompleted(
     source: auditSource(run),
     correlationId: run.correlationId ?? undefined,
     summary:
-      `${agent.name} read ${tally.itemCount} item(s) and proposed ${suggestionIds.length} suggestion(s): ${summary}`.slice(
+      `${agent.name} read ${plural(tally.itemCount, 'item', 'items')} and proposed ${plural(suggestionIds.length, 'suggestion', 'suggestions')}: ${summary}`.slice(
         0,
         500,
       ),
@@ -118,7 +119,7 @@ export async function recordFailed(
       run.id,
       step.id,
       () => ({ status: 'failed', error: reason, finishedAt: ctx.now().toISOString(), ...tally }),
-      (r) => ({ reason, ...runTotals(r, step, tally) }),
+      (r) => ({ reason, failureCause: failureCauseOf(err), ...runTotals(r, step, tally) }),
     )
     .catch(() => undefined);
   await ctx.deps

@@ -17,6 +17,7 @@ import { getPack } from './built-in-packs';
 import { scheduleForPlan, type PlanSchedule } from './pack-schedule';
 import type { WorkflowView } from './workflow-model';
 import type { WorkflowService } from './workflow-service';
+import { plural } from '../platform/words';
 
 /** One installed pack: what it created, so uninstall removes exactly that. */
 export interface PackInstallDoc extends TenantDoc {
@@ -200,7 +201,7 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
           action: 'pack.installed',
           target: { type: 'pack', id: installId },
           outcome: 'success',
-          summary: `Installed the ${pack.name} pack (${agentIds.length} agent(s), ${workflowIds.length} workflow(s))`,
+          summary: `Installed the ${pack.name} pack (${plural(agentIds.length, 'agent', 'agents')}, ${plural(workflowIds.length, 'workflow', 'workflows')})`,
           after: { packId: pack.id, agentIds, workflowIds, timezone },
         });
         return service.describe(done, true);

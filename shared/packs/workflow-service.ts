@@ -23,6 +23,7 @@ import {
   type WorkflowMode,
   type WorkflowView,
 } from './workflow-model';
+import { plural } from '../platform/words';
 
 export interface WorkflowServiceDeps {
   store: CosmosStore;
@@ -240,7 +241,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         action: 'workflow.created',
         target: { type: 'workflow', id },
         outcome: 'success',
-        summary: `Created ${workflow.mode} workflow "${workflow.name}" with ${workflow.steps.length} step(s)`,
+        summary: `Created ${workflow.mode} workflow "${workflow.name}" with ${plural(workflow.steps.length, 'step', 'steps')}`,
         after: {
           name: workflow.name,
           mode: workflow.mode,

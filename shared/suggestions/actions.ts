@@ -1,6 +1,7 @@
 import type { ConnectorHub } from '../connectors/types';
 import { SUGGESTION_PAYLOADS, type SuggestionKind, type SuggestionPayload } from './kinds';
 import type { SuggestionDoc, SuggestionExecution } from './model';
+import { plural } from '../platform/words';
 
 export type ActionResult = NonNullable<SuggestionExecution['result']>;
 
@@ -36,12 +37,12 @@ export function createConnectorActionRunner(connectors: () => ConnectorHub): Act
         case 'email.label': {
           const p = payloadOf(doc, 'email.label');
           await (await connectors().mail(doc.tenantId, p.connectorId)).addLabels(p.messageIds, p.labels);
-          return { detail: `Labelled ${p.messageIds.length} message(s)` };
+          return { detail: `Labelled ${plural(p.messageIds.length, 'message', 'messages')}` };
         }
         case 'email.archive': {
           const p = payloadOf(doc, 'email.archive');
           await (await connectors().mail(doc.tenantId, p.connectorId)).archive(p.messageIds);
-          return { detail: `Archived ${p.messageIds.length} message(s)` };
+          return { detail: `Archived ${plural(p.messageIds.length, 'message', 'messages')}` };
         }
         case 'calendar.create': {
           const p = payloadOf(doc, 'calendar.create');

@@ -135,9 +135,12 @@ describe('notification emails', () => {
     await ctx.services.suggestions().propose(run, [taskProposal('Silent')]);
     assert.equal(await ctx.services.notifier().suggestionsCreated(p.tenantId, run.runId), 'skipped');
     assert.equal(
-      await ctx.services
-        .notifier()
-        .runFailed(p.tenantId, { runId: 'r', agentName: 'Triage', error: 'x', at: ctx.clock.now().toISOString() }),
+      await ctx.services.notifier().runFailed(p.tenantId, {
+        runId: 'r',
+        target: { type: 'agent', id: 'a', name: 'Triage' },
+        at: ctx.clock.now().toISOString(),
+        failure: { kind: 'other', reason: 'x' },
+      }),
       false,
     );
     assert.equal((await mailFor(p.email)).length, 0);

@@ -49,8 +49,8 @@ async function landsOnTarget(page: Page, link: string): Promise<void> {
     '/settings': /^Settings$/,
     '/connectors': /^Connectors$/,
   };
-  const run = /^\/runs\/([^/]+)$/.exec(url.pathname);
-  const heading = run ? /Inbox Assistant/ : headings[url.pathname];
+  const named = /^\/(runs|workflows)\/([^/]+)$/.exec(url.pathname);
+  const heading = named ? /Inbox Assistant/ : headings[url.pathname];
   assert.ok(heading, `a link the test knows where it leads: ${link}`);
   await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   assert.equal(new URL(page.url()).pathname, url.pathname, `${link} stays where it points`);
@@ -74,11 +74,20 @@ before(async () => {
   runId = started.body.id;
   await p.finishedRun(grace, runId, 120_000);
   // The other two emails the product sends, through the same notifier and mail transport.
+  const workflow = { type: 'workflow' as const, id: install.body.workflowIds[0]!, name: 'Inbox Assistant' };
+  const at = new Date().toISOString();
+  // A failure to reconnect from ("Reconnect") and one to retry ("Run again").
   await p.services.notifier().runFailed(grace.tenantId, {
     runId,
-    agentName: 'Inbox Assistant',
-    error: 'Google refused access.',
-    at: new Date().toISOString(),
+    target: workflow,
+    at,
+    failure: { kind: 'reconnect', reason: 'The Google connection (alex) needs to be reconnected.' },
+  });
+  await p.services.notifier().runFailed(grace.tenantId, {
+    runId,
+    target: workflow,
+    at,
+    failure: { kind: 'model', reason: 'The AI model did not answer.' },
   });
   await p.services.notifier().connectorNeedsReauth(grace.tenantId, { provider: 'google', account: 'alex' });
   browser = await launchBrowser();
@@ -94,9 +103,15 @@ test('every link in every notification email lands on what it names', { skip: un
     () => p.mail(EMAIL),
     (m) =>
       m.some((x) => /approval|suggestion/i.test(x.subject)) &&
-      m.some((x) => /failed/i.test(x.subject)) &&
+      m.filter((x) => /could not finish/.test(x.subject)).length === 2 &&
       m.some((x) => /Reconnect/.test(x.subject)),
     'the new-suggestions, failed-run and reconnect emails',
+  );
+  const failures = mail.filter((x) => /^Inbox Assistant could not finish$/.test(x.subject));
+  assert.deepEqual(
+    failures.map((m) => [...m.html.matchAll(/background:#1f6feb;color:#fff">([^<]+)</g)].map((b) => b[1])).sort(),
+    [['Reconnect'], ['Run again']],
+    'each failure email carries one button',
   );
   const links = [...new Set(mail.flatMap(hrefs))];
   const app = links.filter((l) => !new URL(l).pathname.startsWith('/api/'));

@@ -382,7 +382,13 @@ test('the web app', { skip: unavailable }, async (t) => {
     // The pack's workflow runs on working hours; move it to once a day.
     await page.getByRole('button', { name: 'Schedule: workflow Inbox Assistant' }).click();
     const dialog = page.getByRole('dialog', { name: 'Schedule of Inbox Assistant' });
-    assert.equal(await dialog.getByLabel('Cron expression').inputValue(), '0 8-18 * * 1-5');
+    // Its "0 8-18 * * 1-5" opens in the builder as what it is.
+    assert.equal(
+      await dialog.getByRole('combobox', { name: 'How often' }).innerText(),
+      'Every hour during working hours',
+    );
+    assert.equal(await dialog.getByRole('combobox', { name: 'From', exact: true }).innerText(), '08:00');
+    assert.equal(await dialog.getByRole('combobox', { name: 'Until' }).innerText(), '18:00');
     await dialog.getByRole('combobox', { name: 'How often' }).click();
     await page.getByRole('option', { name: 'Every day' }).click();
     await dialog.getByLabel('Time', { exact: true }).fill('07:15');

@@ -4,7 +4,11 @@ import MenuItem from '@mui/material/MenuItem';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { buildCron, nextRuns, WEEKDAYS, type CronParts, type Frequency } from '../lib/cron';
+import { useApiQuery } from '../api/hooks';
+import type { Profile } from '../api/types';
+import { buildCron, nextRuns, shortestGapMinutes, WEEKDAYS, type CronParts, type Frequency } from '../lib/cron';
+import { humanize, runTime } from '../lib/format';
+import { intervalWords } from '../lib/schedule-text';
 
 import { TimeZonePicker } from './TimeZonePicker';
 
@@ -14,30 +18,39 @@ export interface ScheduleValue {
   timezone: string;
 }
 
-const FREQUENCIES: { value: Frequency; label: string }[] = [
-  { value: 'weekdays', label: 'Every weekday' },
-  { value: 'daily', label: 'Every day' },
-  { value: 'weekly', label: 'Once a week' },
-  { value: 'hourly', label: 'Every hour' },
-  { value: 'custom', label: 'Custom (cron)' },
+/** The builder's choices, each with the shortest gap between its runs (to hold it against the plan's rule). */
+const FREQUENCIES: { value: Frequency; label: string; gapMinutes: number }[] = [
+  { value: 'weekdays', label: 'Every weekday', gapMinutes: 24 * 60 },
+  { value: 'daily', label: 'Every day', gapMinutes: 24 * 60 },
+  { value: 'weekly', label: 'Once a week', gapMinutes: 7 * 24 * 60 },
+  { value: 'workingHours', label: 'Every hour during working hours', gapMinutes: 60 },
+  { value: 'hourly', label: 'Every hour', gapMinutes: 60 },
+  { value: 'custom', label: 'Custom (cron)', gapMinutes: 0 },
 ];
 
 const pad = (n: number) => String(n).padStart(2, '0');
+const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+/** The plan's rule in words, and what breaks it, from the person's plan as the API reports it. */
+function usePlanRule(): { minMinutes: number; sentence: string; planName: string } | undefined {
+  const me = useApiQuery<Profile>('/me');
+  const minMinutes = me.data?.usage.scheduleMinIntervalMinutes.max;
+  if (!me.data || !minMinutes) return undefined;
+  const planName = `${humanize(me.data.tier)} plan`;
+  return { minMinutes, planName, sentence: `Your ${planName} runs a schedule at most ${intervalWords(minMinutes)}.` };
+}
 
 export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onChange: (v: ScheduleValue) => void }) {
   const { parts, timezone } = value;
+  const rule = usePlanRule();
   const cron = buildCron(parts);
   const preview = value.enabled ? nextRuns(cron, timezone) : { times: [] };
+  const gap = value.enabled && !preview.error ? shortestGapMinutes(cron, timezone) : undefined;
+  const tooOften =
+    rule && gap !== undefined && gap < rule.minMinutes
+      ? `This runs ${intervalWords(gap)}; your ${rule.planName} allows at most ${intervalWords(rule.minMinutes)}.`
+      : undefined;
   const set = (p: Partial<CronParts>) => onChange({ ...value, parts: { ...parts, ...p } });
-  const fmt = new Intl.DateTimeFormat(undefined, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: timezone,
-    timeZoneName: 'short',
-  });
 
   return (
     <Box sx={{ display: 'grid', gap: 2 }}>
@@ -53,14 +66,55 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
               label="How often"
               value={parts.frequency}
               onChange={(e) => set({ frequency: e.target.value as Frequency, custom: cron })}
-              sx={{ minWidth: 180 }}
+              helperText={rule?.sentence}
+              sx={{ minWidth: 180, maxWidth: 360 }}
             >
-              {FREQUENCIES.map((f) => (
-                <MenuItem key={f.value} value={f.value}>
-                  {f.label}
-                </MenuItem>
-              ))}
+              {FREQUENCIES.map((f) => {
+                const offPlan = !!rule && f.value !== 'custom' && f.gapMinutes < rule.minMinutes;
+                return (
+                  <MenuItem key={f.value} value={f.value} disabled={offPlan}>
+                    {f.label}
+                    {offPlan ? ` (not on the ${rule.planName})` : ''}
+                  </MenuItem>
+                );
+              })}
             </TextField>
+            {parts.frequency === 'workingHours' && (
+              <>
+                <TextField
+                  select
+                  label="From"
+                  value={parts.hour}
+                  onChange={(e) => set({ hour: Number(e.target.value) })}
+                  sx={{ minWidth: 110 }}
+                >
+                  {HOURS.filter((h) => h < parts.untilHour).map((h) => (
+                    <MenuItem key={h} value={h}>{`${pad(h)}:${pad(parts.minute)}`}</MenuItem>
+                  ))}
+                </TextField>
+                <TextField
+                  select
+                  label="Until"
+                  value={parts.untilHour}
+                  onChange={(e) => set({ untilHour: Number(e.target.value) })}
+                  sx={{ minWidth: 110 }}
+                >
+                  {HOURS.filter((h) => h > parts.hour).map((h) => (
+                    <MenuItem key={h} value={h}>{`${pad(h)}:${pad(parts.minute)}`}</MenuItem>
+                  ))}
+                </TextField>
+                <TextField
+                  select
+                  label="Days"
+                  value={parts.workingDays}
+                  onChange={(e) => set({ workingDays: e.target.value as CronParts['workingDays'] })}
+                  sx={{ minWidth: 150 }}
+                >
+                  <MenuItem value="weekdays">Weekdays</MenuItem>
+                  <MenuItem value="everyDay">Every day</MenuItem>
+                </TextField>
+              </>
+            )}
             {parts.frequency === 'weekly' && (
               <TextField
                 select
@@ -76,7 +130,7 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
                 ))}
               </TextField>
             )}
-            {parts.frequency !== 'custom' && parts.frequency !== 'hourly' && (
+            {(parts.frequency === 'weekdays' || parts.frequency === 'daily' || parts.frequency === 'weekly') && (
               <TextField
                 label="Time"
                 type="time"
@@ -88,7 +142,7 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
                 slotProps={{ inputLabel: { shrink: true } }}
               />
             )}
-            {parts.frequency === 'hourly' && (
+            {(parts.frequency === 'hourly' || parts.frequency === 'workingHours') && (
               <TextField
                 label="Minute past the hour"
                 type="number"
@@ -112,6 +166,7 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
             sx={{ maxWidth: 360 }}
           />
           <Box aria-live="polite">
+            {tooOften && <Typography color="error">{tooOften}</Typography>}
             {preview.error ? (
               <Typography color="error">{preview.error}</Typography>
             ) : (
@@ -122,7 +177,7 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }} aria-label="Next run times">
                   {preview.times.map((t) => (
                     <li key={t.toISOString()}>
-                      <Typography variant="body2">{fmt.format(t)}</Typography>
+                      <Typography variant="body2">{runTime(t, timezone)}</Typography>
                     </li>
                   ))}
                 </Box>

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { fieldLabel } from '../api/client';
 import { diffWords } from '../lib/diff';
 import { dateTime } from '../lib/format';
+import { plural } from '../lib/plural';
 
 type Payload = Record<string, unknown>;
 
@@ -108,7 +109,7 @@ export function SuggestionPreview({ kind, payload, original }: { kind: string; p
         let display = text(value);
         if ((f.key === 'start' || f.key === 'end') && typeof value === 'string')
           display = `${dateTime(value)} (${value})`;
-        if (f.key === 'messageIds' && Array.isArray(value)) display = `${value.length} message(s)`;
+        if (f.key === 'messageIds' && Array.isArray(value)) display = plural(value.length, 'message', 'messages');
         return (
           <Row key={f.key} label={f.label}>
             {original ? (

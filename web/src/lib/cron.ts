@@ -1,14 +1,19 @@
 import { Cron } from 'croner';
 
 /** The schedules people pick most, as cron expressions (minute hour day-of-month month day-of-week). */
-export type Frequency = 'weekdays' | 'daily' | 'weekly' | 'hourly' | 'custom';
+export type Frequency = 'weekdays' | 'daily' | 'weekly' | 'hourly' | 'workingHours' | 'custom';
 
 export interface CronParts {
   frequency: Frequency;
+  /** The time of day; for working hours, the first hour. */
   hour: number;
   minute: number;
   /** 0 = Sunday */
   weekday: number;
+  /** Working hours: the last hour a run starts in (8 to 18 runs at 08:00, 09:00 … 18:00). */
+  untilHour: number;
+  /** Working hours: on weekdays only, or every day. */
+  workingDays: 'weekdays' | 'everyDay';
   custom: string;
 }
 
@@ -24,6 +29,8 @@ export function buildCron(p: CronParts): string {
       return `${p.minute} ${p.hour} * * ${p.weekday}`;
     case 'hourly':
       return `${p.minute} * * * *`;
+    case 'workingHours':
+      return `${p.minute} ${p.hour}-${p.untilHour} * * ${p.workingDays === 'weekdays' ? '1-5' : '*'}`;
     default:
       return p.custom.trim();
   }
@@ -31,7 +38,15 @@ export function buildCron(p: CronParts): string {
 
 /** Reads a cron expression back into the builder's fields; anything unusual stays "custom". */
 export function parseCron(expr: string | undefined): CronParts {
-  const base: CronParts = { frequency: 'weekdays', hour: 8, minute: 0, weekday: 1, custom: expr ?? '' };
+  const base: CronParts = {
+    frequency: 'weekdays',
+    hour: 8,
+    minute: 0,
+    weekday: 1,
+    untilHour: 18,
+    workingDays: 'weekdays',
+    custom: expr ?? '',
+  };
   if (!expr) return base;
   const fields = expr.trim().split(/\s+/);
   const five = fields.length === 6 && fields[0] === '0' ? fields.slice(1) : fields;
@@ -41,6 +56,18 @@ export function parseCron(expr: string | undefined): CronParts {
   const hour = Number(h);
   if (!/^\d+$/.test(m) || dom !== '*' || mon !== '*') return { ...base, frequency: 'custom' };
   if (h === '*' && dow === '*') return { ...base, frequency: 'hourly', minute };
+  const range = /^(\d+)-(\d+)$/.exec(h);
+  if (range && Number(range[1]) < Number(range[2]) && (dow === '1-5' || dow === '*')) {
+    const workingDays = dow === '1-5' ? 'weekdays' : 'everyDay';
+    return {
+      ...base,
+      frequency: 'workingHours',
+      hour: Number(range[1]),
+      untilHour: Number(range[2]),
+      minute,
+      workingDays,
+    };
+  }
   if (!/^\d+$/.test(h)) return { ...base, frequency: 'custom' };
   if (dow === '1-5') return { ...base, frequency: 'weekdays', hour, minute };
   if (dow === '*') return { ...base, frequency: 'daily', hour, minute };
@@ -57,4 +84,13 @@ export function nextRuns(expr: string, timezone: string, n = 5): { times: Date[]
   } catch (err) {
     return { times: [], error: `That schedule is not valid: ${(err as Error).message}` };
   }
+}
+
+/** The shortest gap, in minutes, between the next runs of `expr` (what the plan's shortest interval is checked on). */
+export function shortestGapMinutes(expr: string, timezone: string): number | undefined {
+  const { times } = nextRuns(expr, timezone, 50);
+  let shortest = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < times.length; i++)
+    shortest = Math.min(shortest, (times[i]!.getTime() - times[i - 1]!.getTime()) / 60_000);
+  return Number.isFinite(shortest) ? Math.floor(shortest) : undefined;
 }

@@ -1,6 +1,9 @@
 /** Formatting in the person's own locale and time zone. */
 let zone: string | undefined;
 
+/** The 24-hour clock every time is shown with ("08:00", "18:30"). */
+const CLOCK = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+
 export function setDisplayTimeZone(timeZone: string | undefined): void {
   zone = timeZone && isValidTimeZone(timeZone) ? timeZone : undefined;
 }
@@ -23,27 +26,45 @@ function zoneDiffers(): boolean {
   return !!zone && zone !== browserTimeZone();
 }
 
+/**
+ * One format for every date and time the app shows: day, short month, year and a 24-hour clock ("29 Nov 2026, 18:05",
+ * in the person's language), as the emails and schedule descriptions say it; the zone's name is added when it is not
+ * this device's.
+ */
 export function dateTime(value: string | number | Date | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return '—';
-  // One format for every date and time; the zone's name is added when it is not this device's.
   return new Intl.DateTimeFormat(undefined, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
+    ...CLOCK,
     timeZone: zone,
     ...(zoneDiffers() ? { timeZoneName: 'short' as const } : {}),
   }).format(date);
 }
 
+/** "Mon 30 Nov, 09:00 EST": a coming run in the schedule's own zone, always named (it may not be the person's). */
+export function runTime(value: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    ...CLOCK,
+    timeZone,
+    timeZoneName: 'short',
+  }).format(value);
+}
+
 /** "15:04:05": a time within the next minutes, to the second. */
 export function timeOfDay(value: string | number | Date): string {
-  return new Intl.DateTimeFormat(undefined, { timeStyle: zoneDiffers() ? 'long' : 'medium', timeZone: zone }).format(
-    new Date(value),
-  );
+  return new Intl.DateTimeFormat(undefined, {
+    ...CLOCK,
+    second: '2-digit',
+    timeZone: zone,
+    ...(zoneDiffers() ? { timeZoneName: 'short' as const } : {}),
+  }).format(new Date(value));
 }
 
 export function relative(value: string | null | undefined, now = Date.now()): string {

@@ -1,4 +1,5 @@
 import { parseCron, WEEKDAYS } from './cron';
+import { plural } from './plural';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -34,4 +35,13 @@ export function describeSchedule(
     default:
       return `Schedule ${schedule.cron}${zone}`;
   }
+}
+
+/** "once an hour", "every 15 minutes", "every 2 hours", "once a day": how often a gap of `minutes` lets something run. */
+export function intervalWords(minutes: number): string {
+  if (minutes === 60) return 'once an hour';
+  if (minutes === 24 * 60) return 'once a day';
+  if (minutes % (24 * 60) === 0) return `every ${plural(minutes / (24 * 60), 'day', 'days')}`;
+  if (minutes % 60 === 0) return `every ${plural(minutes / 60, 'hour', 'hours')}`;
+  return minutes === 1 ? 'once a minute' : `every ${plural(minutes, 'minute', 'minutes')}`;
 }

@@ -17,6 +17,7 @@ import type { InstalledPack, Pack, Page, Template } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { dateTime } from '../lib/format';
 import { providerName } from '../lib/labels';
+import { plural } from '../lib/plural';
 import { packRequirements } from '../lib/requirements';
 
 function listOf<T>(data: Page<T> | undefined): T[] {
@@ -63,8 +64,8 @@ export function CatalogPage() {
                 <Box>
                   <Typography sx={{ fontWeight: 600 }}>{packName(p.packId)}</Typography>
                   <Typography variant="body2" color="text.secondary">
-                    Installed {dateTime(p.installedAt)} · {p.agentIds.length} agent(s), {p.workflowIds.length}{' '}
-                    workflow(s)
+                    Installed {dateTime(p.installedAt)} · {plural(p.agentIds.length, 'agent', 'agents')},{' '}
+                    {plural(p.workflowIds.length, 'workflow', 'workflows')}
                   </Typography>
                 </Box>
                 <Box sx={{ display: 'flex', gap: 1 }}>

@@ -23,6 +23,7 @@ import { ErrorNotice, Loading, PageHeader, Section } from '../components/states'
 import { StatusChip } from '../components/StatusChip';
 import { count, dateTime, money } from '../lib/format';
 import { suggestionTitle } from '../lib/labels';
+import { plural } from '../lib/plural';
 import { isActive, progressOf, runErrorText, stopLimitText, totalTokens } from '../lib/run';
 
 function Stat({ label, value }: { label: string; value: string }) {
@@ -114,7 +115,7 @@ export function RunDetailPage() {
               Finished in {duration(r.durationMs)}.{' '}
               {r.suggestionIds.length === 0
                 ? 'Nothing needed your attention.'
-                : `${r.suggestionIds.length} suggestion(s) are waiting for you.`}
+                : `${plural(r.suggestionIds.length, 'suggestion is', 'suggestions are')} waiting for you.`}
             </Typography>
           )}
           {error && (

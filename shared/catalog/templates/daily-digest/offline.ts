@@ -1,6 +1,7 @@
 import type { AgentInput } from '../../types';
 import { NEWSLETTER, QUESTION, URGENT, localDate, localTime } from '../rules';
 import type { DigestConfig, DigestOutput } from './schema';
+import { plural } from '../../../platform/words';
 
 /** Deterministic digest: the schedule, mail that asks for something, and the busiest senders. */
 export function digestOffline(input: AgentInput<DigestConfig>): DigestOutput {
@@ -15,7 +16,7 @@ export function digestOffline(input: AgentInput<DigestConfig>): DigestOutput {
     senders.set(m.from.name ?? m.from.email, (senders.get(m.from.name ?? m.from.email) ?? 0) + 1);
   const busiest = [...senders.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
   return {
-    headline: `${localDate(input.now, input.timezone)}: ${input.mail.length} new message(s) (${unread} unread), ${input.events.length} event(s) ahead.`,
+    headline: `${localDate(input.now, input.timezone)}: ${plural(input.mail.length, 'new message', 'new messages')} (${unread} unread), ${plural(input.events.length, 'event', 'events')} ahead.`,
     sections: [
       {
         title: 'Schedule',
@@ -25,7 +26,10 @@ export function digestOffline(input: AgentInput<DigestConfig>): DigestOutput {
         title: 'Needs attention',
         bullets: attention.slice(0, 20).map((m) => `${m.from.name ?? m.from.email}: ${m.subject}`.slice(0, 400)),
       },
-      { title: 'Other mail', bullets: busiest.map(([who, n]) => `${who}: ${n} message(s)`.slice(0, 400)) },
+      {
+        title: 'Other mail',
+        bullets: busiest.map(([who, n]) => `${who}: ${plural(n, 'message', 'messages')}`.slice(0, 400)),
+      },
     ].filter((s) => s.bullets.length > 0),
   };
 }

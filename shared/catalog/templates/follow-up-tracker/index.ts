@@ -4,6 +4,7 @@ import { reSubject } from '../rules';
 import { followUpOffline, waitingDaysOf, waitingThreads } from './offline';
 import { FOLLOW_UP_INSTRUCTIONS, FOLLOW_UP_PROMPT_VERSION } from './prompt';
 import { followUpConfig, followUpOutput, type FollowUpConfig, type FollowUpOutput } from './schema';
+import { plural } from '../../../platform/words';
 
 export const followUpTracker: PerItemTemplate<FollowUpConfig, FollowUpOutput, 'threads'> = {
   id: 'follow-up-tracker',
@@ -61,10 +62,10 @@ export const followUpTracker: PerItemTemplate<FollowUpConfig, FollowUpOutput, 't
           subject: reSubject(thread.subject).slice(0, 998),
           body: f.nudge,
         },
-        rationale: `No answer to "${thread.subject}" for ${waitingDays} day(s).`.slice(0, 2000),
+        rationale: `No answer to "${thread.subject}" for ${plural(waitingDays, 'day', 'days')}.`.slice(0, 2000),
         sources: [{ type: 'thread', id: thread.id, title: thread.subject.slice(0, 500), connectorId }],
         confidence: f.confidence,
       }));
   },
-  summarize: (output) => `${output.followUps.length} thread(s) waiting for an answer.`,
+  summarize: (output) => `${plural(output.followUps.length, 'thread is', 'threads are')} waiting for an answer.`,
 };

@@ -4,6 +4,7 @@ import { mailAttributes, messageSource } from '../rules';
 import { triageOffline } from './offline';
 import { TRIAGE_INSTRUCTIONS, TRIAGE_PROMPT_VERSION } from './prompt';
 import { triageConfig, triageOutput, type TriageConfig, type TriageOutput } from './schema';
+import { plural } from '../../../platform/words';
 
 const LABELS: Record<string, string> = {
   urgent: 'Urgent',
@@ -52,7 +53,7 @@ export const inboxTriage: BatchTemplate<TriageConfig, TriageOutput> = {
         proposals.push({
           kind: 'email.label',
           payload: { connectorId, messageIds: ids.slice(0, 500), labels: [`${config.labelPrefix}/${label}`] },
-          rationale: `${ids.length} message(s) look like "${label}".`,
+          rationale: `${plural(ids.length, 'message looks', 'messages look')} like "${label}".`,
           sources: ids.slice(0, 50).map((id) => messageSource(known.get(id)!, connectorId)),
           confidence: Math.min(...sure.filter((i) => i.category === category).map((i) => i.confidence)),
         });
@@ -64,7 +65,7 @@ export const inboxTriage: BatchTemplate<TriageConfig, TriageOutput> = {
         proposals.push({
           kind: 'email.archive',
           payload: { connectorId, messageIds: ids.slice(0, 500) },
-          rationale: `${ids.length} newsletter(s) or promotion(s) can leave the inbox.`,
+          rationale: `${plural(ids.length, 'newsletter or promotion', 'newsletters or promotions')} can leave the inbox.`,
           sources: ids.slice(0, 50).map((id) => messageSource(known.get(id)!, connectorId)),
         });
       }
@@ -73,6 +74,6 @@ export const inboxTriage: BatchTemplate<TriageConfig, TriageOutput> = {
   },
   summarize(output) {
     const count = (c: string) => output.items.filter((i) => i.category === c).length;
-    return `${output.items.length} message(s): ${count('urgent')} urgent, ${count('needs_reply')} need a reply, ${count('newsletter')} newsletter(s).`;
+    return `${plural(output.items.length, 'message', 'messages')}: ${count('urgent')} urgent, ${count('needs_reply')} need a reply, ${plural(count('newsletter'), 'newsletter', 'newsletters')}.`;
   },
 };

@@ -1,6 +1,7 @@
 import type { AgentInput } from '../../types';
 import { firstSentences, keywords, localTime, overlaps } from '../rules';
 import type { MeetingPrepConfig, MeetingPrepOutput } from './schema';
+import { plural } from '../../../platform/words';
 
 /** Deterministic briefs: related mail and documents share a keyword with the title or come from an attendee. */
 export function meetingPrepOffline(input: AgentInput<MeetingPrepConfig>): MeetingPrepOutput {
@@ -19,7 +20,7 @@ export function meetingPrepOffline(input: AgentInput<MeetingPrepConfig>): Meetin
           .join(', ') || 'no other attendees';
       return {
         eventId: event.id,
-        summary: `${event.title} at ${localTime(event.start, input.timezone)} with ${who}. ${mail.length} related message(s), ${docs.length} related document(s).`,
+        summary: `${event.title} at ${localTime(event.start, input.timezone)} with ${who}. ${plural(mail.length, 'related message', 'related messages')}, ${plural(docs.length, 'related document', 'related documents')}.`,
         relatedMessageIds: mail.slice(0, 20).map((m) => m.id),
         relatedDocumentIds: docs.slice(0, 20).map((d) => d.id),
         talkingPoints: [
