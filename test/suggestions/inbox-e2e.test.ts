@@ -190,11 +190,13 @@ describe('inbox on the local runtime', () => {
           },
         ]),
       });
+    // As the run's end publishes it: the agent by name, the safe reason and the kind of cause.
     await publish('RunFailed', {
       runId: 'run-9',
       agentId: 'triage',
-      agentName: 'Inbox triage',
-      error: 'The model did not answer.',
+      target: { type: 'agent', id: 'triage', name: 'Inbox triage' },
+      reason: 'The AI model did not answer (timeout) after 3 attempts. Try again later.',
+      failureCause: { kind: 'model' },
     });
     await publish('ConnectorNeedsReauth', { provider: 'google', account: 'cleo@gmail.example' });
     const mails = await eventually(
@@ -202,8 +204,9 @@ describe('inbox on the local runtime', () => {
       (m) => m.length >= 2,
       'the two emails',
     );
-    const failed = mails.find((m) => m.subject === 'A run of Inbox triage failed')!;
-    assert.match(failed.text, /The model did not answer\./);
+    const failed = mails.find((m) => m.subject === 'Inbox triage could not finish')!;
+    assert.match(failed.text, /The AI model it uses did not answer\./);
+    assert.match(failed.text, /Run again: \S+\/agents\/triage/);
     assert.ok(mails.some((m) => m.subject === 'Reconnect google: your agents cannot reach it'));
 
     const unsubscribe = /<(http[^>]+)>/.exec(failed.headers['list-unsubscribe'] ?? '')![1]!;
