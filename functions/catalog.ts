@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { TEMPLATES, getTemplate } from '../shared/catalog/templates';
 import { templateView, toTemplateView } from '../shared/catalog/template-view';
 import { PACKS, getPack } from '../shared/packs/built-in-packs';
-import { packView, toPackView } from '../shared/packs/pack-view';
+import { packOfferView, packView, toPackView } from '../shared/packs/pack-view';
+import { combinedNeeds } from '../shared/catalog/template-needs';
 import { httpRoute } from '../shared/app/http-route';
 import { ok } from '../shared/platform/http/responses';
 import { idParams } from '../shared/platform/ids';
@@ -58,9 +59,25 @@ export const getPackRoute = httpRoute({
   tags: ['catalog'],
   scope: 'agents:read',
   params: idParams('packId'),
-  response: packView,
+  response: packOfferView,
   async handler({ services, principal, params }) {
     const pack = getPack(params.packId);
-    return ok(toPackView(pack, await services.packs().planSchedules(principal.tenantId)));
+    const { tenantId } = principal;
+    const connectors = services.connectorService();
+    const needs = combinedNeeds(pack.agents.map((a) => a.templateId));
+    // An access token without connectors:read sees no accounts (the sign-in in the web app always does).
+    const readsConnectors = !principal.token || principal.token.scopes.includes('connectors:read');
+    const seen = readsConnectors
+      ? await connectors.withPermissions(tenantId, await connectors.list(tenantId), needs)
+      : [];
+    const permissionsToGrant = seen
+      .filter((c) => c.missingPermissions?.length)
+      .map((c) => ({
+        connectorId: c.id,
+        provider: c.provider,
+        account: c.account,
+        permissions: c.missingPermissions!,
+      }));
+    return ok({ ...toPackView(pack, await services.packs().planSchedules(tenantId)), permissionsToGrant });
   },
 });

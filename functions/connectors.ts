@@ -16,6 +16,14 @@ import { resourceId } from '../shared/platform/ids';
 const provider = providerName;
 const family = connectorFamily;
 /** Our id shape, narrowed to what connector ids look like. */
+/** A page of the web app: a path on its own origin (never `//elsewhere`), with an optional query. */
+const appPath = z
+  .string()
+  .max(300)
+  .regex(
+    /^\/(?![/\\])[A-Za-z0-9/_\-.~%?=&]*$/,
+    'a path of the web app, such as /catalog/packs/inbox-assistant/install',
+  );
 const connectorId = resourceId.regex(/^(google|microsoft|notion)-[0-9a-f]{16}$/, 'not a connector id');
 
 export const listConnectors = httpRoute({
@@ -28,7 +36,10 @@ export const listConnectors = httpRoute({
   response: z.object({ items: z.array(connectorView), nextCursor: z.null() }),
   async handler({ services, principal }) {
     const [connectors, push] = await Promise.all([
-      services.connectorService().list(principal.tenantId),
+      services
+        .connectorService()
+        .list(principal.tenantId)
+        .then((list) => services.connectorService().withPermissions(principal.tenantId, list)),
       services.pushSubscriptions().statesOf(principal.tenantId),
     ]);
     const items = connectors.map((c) => (push[c.id] ? { ...c, push: push[c.id] } : c));
@@ -46,7 +57,11 @@ export const getConnector = httpRoute({
   params: z.object({ connectorId }),
   response: connectorView,
   async handler({ services, principal, params }) {
-    const { connector, etag } = await services.connectorService().getVersioned(principal.tenantId, params.connectorId);
+    const versioned = await services.connectorService().getVersioned(principal.tenantId, params.connectorId);
+    const [connector = versioned.connector] = await services
+      .connectorService()
+      .withPermissions(principal.tenantId, [versioned.connector]);
+    const etag = versioned.etag;
     const push = (await services.pushSubscriptions().statesOf(principal.tenantId))[connector.id];
     return ok(push ? { ...connector, push } : connector, { etag, headers: { 'Cache-Control': 'no-store' } });
   },
@@ -68,6 +83,8 @@ export const authorizeConnector = httpRoute({
       scopes: z.array(z.string().min(1).max(200)).max(30).optional(),
       /** Extend this connector's access (incremental consent) or reconnect it. */
       connectorId: connectorId.optional(),
+      /** The web app's page to come back to after consent, e.g. a pack's install page (default: Connections). */
+      returnTo: appPath.optional(),
     })
     .strict()
     .default({}),
@@ -149,14 +166,20 @@ export const connectorCallback = httpRoute({
     const connectorsUrl = `${services.settings.WEB_BASE_URL.replace(/\/$/, '')}/connectors`;
     const cookies = [clearFlowCookie(params.provider, services.settings.PUBLIC_BASE_URL)];
     const nonce = browserNonceOf(request.headers.get('cookie'), params.provider);
+    let returnTo: string | undefined;
     try {
-      await services.connectorService().completeAuthorization(params.provider, query, nonce, correlationId);
+      ({ returnTo } = await services
+        .connectorService()
+        .completeAuthorization(params.provider, query, nonce, correlationId));
     } catch (err) {
       if (err instanceof ConnectFlowError)
         return { ...html(callbackPage(err.title, err.detail, connectorsUrl), err.status), cookies };
       throw err;
     }
-    return { ...redirect(`${connectorsUrl}?connected=${params.provider}`), cookies };
+    const back = returnTo ? `${services.settings.WEB_BASE_URL.replace(/\/$/, '')}${returnTo}` : connectorsUrl;
+    const url = new URL(back);
+    url.searchParams.set('connected', params.provider);
+    return { ...redirect(url.toString()), cookies };
   },
 });
 
@@ -170,9 +193,9 @@ export const checkConnector = httpRoute({
   params: z.object({ connectorId }),
   response: connectorView,
   async handler({ services, principal, params }) {
-    return ok(await services.connectorService().check(principal.tenantId, params.connectorId), {
-      headers: { 'Cache-Control': 'no-store' },
-    });
+    const checked = await services.connectorService().check(principal.tenantId, params.connectorId);
+    const [connector = checked] = await services.connectorService().withPermissions(principal.tenantId, [checked]);
+    return ok(connector, { headers: { 'Cache-Control': 'no-store' } });
   },
 });
 

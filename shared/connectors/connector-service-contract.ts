@@ -2,7 +2,7 @@ import type { Actor } from '../platform/audit/actor';
 import type { ConnectorRecord } from './connector-record';
 import type { ConnectRequest, IssuedStartTicket } from './oauth/connect-start';
 import type { OAuthProviderConfig } from './oauth/provider-configs';
-import type { ConnectorInfo, ProviderName } from './types';
+import type { ConnectorInfo, FamilyNeed, ProviderName } from './types';
 
 /**
  * Connections to vendors: OAuth (authorization code + PKCE), encrypted token storage, refresh ahead of expiry with
@@ -16,6 +16,11 @@ export interface ConnectorService {
   redirectUri(provider: ProviderName): string;
   /** The public view of a stored connector, with its health. */
   info(record: ConnectorRecord): ConnectorInfo;
+  /**
+   * Connections as the person sees them: a working one that lacks a permission the installed agents need (or, given
+   * `needs`, what those call for, such as a pack about to be installed) shows `needs_permission` with what is missing.
+   */
+  withPermissions(tenantId: string, connectors: ConnectorInfo[], needs?: FamilyNeed[]): Promise<ConnectorInfo[]>;
   /** The tenant's connections, oldest first. */
   list(tenantId: string): Promise<ConnectorInfo[]>;
   /** The stored connector (with its sealed tokens), for the hub that builds providers; NotFoundError when missing. */
@@ -37,7 +42,7 @@ export interface ConnectorService {
     query: { code?: string; state?: string; error?: string; error_description?: string },
     browserNonce: string | undefined,
     correlationId?: string,
-  ): Promise<{ tenantId: string; connector: ConnectorInfo }>;
+  ): Promise<{ tenantId: string; connector: ConnectorInfo; returnTo?: string }>;
   /**
    * Checks a connection with one live call (renewing access first when due) and returns its health afterwards.
    * A refused renewal or a refused fresh token shows as needs_reauth / revoked, not as an error.

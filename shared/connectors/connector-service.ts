@@ -19,6 +19,7 @@ import { createStartTickets } from './oauth/start-tickets';
 import { createConnectStart, type ConnectRequest, type IssuedStartTicket } from './oauth/connect-start';
 import type { TokenCipher } from './tokens/token-cipher';
 import { createResilientFetch } from './resilient-fetch';
+import { withPermissions } from './permissions';
 import { createAccessTokens, PROVIDER_LABEL } from './access-tokens';
 import type { ConnectorInfo, FamilyNeed, ProviderName } from './types';
 import type { ConnectorService } from './connector-service-contract';
@@ -117,7 +118,7 @@ export function createConnectorService(deps: ConnectorServiceDeps): ConnectorSer
     query: { code?: string; state?: string; error?: string; error_description?: string },
     browserNonce: string | undefined,
     correlationId?: string,
-  ): Promise<{ tenantId: string; connector: ConnectorInfo }> {
+  ): Promise<{ tenantId: string; connector: ConnectorInfo; returnTo?: string }> {
     const label = PROVIDER_LABEL[provider];
     if (query.error) {
       if (query.state) await states.consume(query.state, provider, browserNonce).catch(() => undefined);
@@ -227,7 +228,7 @@ export function createConnectorService(deps: ConnectorServiceDeps): ConnectorSer
         { correlationId },
       ),
     ]);
-    return { tenantId: pending.tenantId, connector: info };
+    return { tenantId: pending.tenantId, connector: info, ...(pending.returnTo ? { returnTo: pending.returnTo } : {}) };
   }
 
   async function check(tenantId: string, connectorId: string): Promise<ConnectorInfo> {
@@ -362,6 +363,10 @@ export function createConnectorService(deps: ConnectorServiceDeps): ConnectorSer
     config: configOf,
     redirectUri,
     info: infoOf,
+    async withPermissions(tenantId, connectors, needs) {
+      const wanted = needs ?? (await deps.installedNeeds?.(tenantId)) ?? [];
+      return withPermissions(connectors, wanted, configOf, await list(tenantId));
+    },
     list,
     record,
     get,

@@ -66,7 +66,7 @@ const PUSH_FACTORIES: Partial<Record<ProviderName, (ctx: FactoryContext) => Prom
     (await import('./providers/graph-subscriptions')).createGraphSubscriptions(settings, fetch),
 };
 
-const HEALTH_ORDER = { ok: 0, expiring: 1, needs_reauth: 2, revoked: 3 } as const;
+const HEALTH_ORDER = { ok: 0, expiring: 1, needs_permission: 2, needs_reauth: 3, revoked: 4 } as const;
 
 /**
  * Ready providers for a tenant's connectors. Each provider gets the connector's resilient fetch (token, refresh on

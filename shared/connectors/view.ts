@@ -9,7 +9,16 @@ import { z } from 'zod';
 export const providerName = z.enum(['google', 'microsoft', 'notion']);
 /** What a connector gives access to. One OAuth connection may serve several families (Google: mail, calendar, files). */
 export const connectorFamily = z.enum(['mail', 'calendar', 'files', 'notes']);
-const connectorHealth = z.enum(['ok', 'expiring', 'needs_reauth', 'revoked']);
+/** `needs_permission`: access works, but an installed agent needs a permission the account has not granted. */
+const connectorHealth = z.enum(['ok', 'expiring', 'needs_permission', 'needs_reauth', 'revoked']);
+
+/** A permission (OAuth scope) an agent needs and the account has not granted, with its words for people. */
+export const missingPermissionView = z.object({
+  scope: z.string(),
+  /** What it allows, in plain words ("Send email as you (only what you approve)"). */
+  label: z.string(),
+  family: connectorFamily,
+});
 
 /**
  * One source's push channel: `push` while the provider sends its changes, `polling` when the channel could not be
@@ -36,6 +45,8 @@ export const connectorView = z.object({
   /** When the access token expires (ISO); the hub refreshes ahead of it. */
   accessExpiresAt: z.string().optional(),
   lastRefreshedAt: z.string().optional(),
+  /** Permissions installed agents need that this account has not granted (health `needs_permission`). */
+  missingPermissions: z.array(missingPermissionView).optional(),
   /** Safe words about the last failure, when health is not ok. */
   lastError: z.string().optional(),
   /** How changes of each watched source reach the app; absent when no source is pushed. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scopesView } from '../catalog/template-view';
+import { missingPermissionView, providerName } from '../connectors/view';
 import { packScopes, type AgentPack } from './built-in-packs';
 import type { PlanSchedule } from './pack-schedule';
 
@@ -28,6 +29,18 @@ export const packView = z.object({
 });
 
 /** A pack as offered to a person: `onPlan` fits its schedules to their plan. */
+/** One pack offered to the person, with the permissions it needs that their connected accounts have not granted. */
+export const packOfferView = packView.extend({
+  permissionsToGrant: z.array(
+    z.object({
+      connectorId: z.string(),
+      provider: providerName,
+      account: z.string(),
+      permissions: z.array(missingPermissionView),
+    }),
+  ),
+});
+
 export function toPackView(p: AgentPack, onPlan: (cron: string) => PlanSchedule): z.infer<typeof packView> {
   return {
     id: p.id,

@@ -11,6 +11,7 @@ import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
 import { eventually } from '../support/eventually';
+import { scopeLabels } from '../../shared/connectors/scope-labels';
 import {
   browserUnavailable,
   launchBrowser,
@@ -200,7 +201,7 @@ test('the web app', { skip: unavailable }, async (t) => {
     await card.getByText('Healthy').waitFor();
   });
 
-  await t.test('installs Inbox Assistant after a consent screen listing exactly its scopes', async (st) => {
+  await t.test('installs Inbox Assistant after a consent screen listing exactly its permissions', async (st) => {
     const absent = missing(
       'GET /catalog/packs/{packId}',
       'POST /packs/{packId}/install',
@@ -217,12 +218,18 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.getByRole('link', { name: 'Install Inbox Assistant' }).click();
     await checkScreen('pack-consent', 'Install Inbox Assistant');
     for (const [provider, scopes] of Object.entries(pack.scopes)) {
-      const list = page.getByRole('list', { name: `Scopes for ${provider}` });
+      const list = page.getByRole('list', { name: `Permissions for ${provider}` });
+      const labels = scopeLabels(scopes);
       const shown = await list.getByRole('listitem').count();
-      assert.equal(shown, scopes.length, `the consent screen lists exactly the ${provider} scopes`);
-      for (const scope of scopes) await list.getByText(scope, { exact: true }).waitFor();
+      assert.equal(shown, labels.length, `the consent screen lists exactly the ${provider} permissions, in words`);
+      for (const label of labels) await list.getByText(label, { exact: true }).waitFor();
+      assert.equal(await list.getByText(/https?:\/\//).count(), 0, 'no raw scope URLs');
     }
-    await page.getByRole('button', { name: 'Allow and install' }).click();
+    // The account was connected read-only: the pack's sending and labelling are asked for now, then it installs.
+    await page.getByRole('region', { name: `Permissions to grant on Google ${GOOGLE_ACCOUNT}` }).waitFor();
+    await page.getByRole('button', { name: 'Grant access and install' }).click();
+    await page.waitForURL((url) => url.origin === new URL(platform.settings.GOOGLE_EMULATOR!).origin);
+    await page.getByRole('button', { name: new RegExp(GOOGLE_ACCOUNT) }).click();
     await page.waitForURL(/\/agents$/);
     await checkScreen('agents', 'Agents');
     await page.getByText('Inbox Assistant is installed.').waitFor();

@@ -13,6 +13,8 @@ export interface ConnectRequest {
   families?: ConnectorFamily[];
   scopes?: string[];
   connectorId?: string;
+  /** The web app's page to come back to after consent (a path such as a pack's install page). */
+  returnTo?: string;
 }
 
 export interface IssuedStartTicket {
@@ -67,8 +69,16 @@ export function createConnectStart(deps: ConnectStartDeps): ConnectStart {
       const { families, scopes } = planConsent(provider, config, request, installed, existing);
       // Google adds every scope granted before when asked to: not when this consent drops one.
       const dropsScopes = existing?.scopes.some((scope) => !scopes.includes(scope)) ?? false;
-      const { connectorId } = request;
-      const issued = await deps.tickets.issue({ tenantId, provider, families, scopes, connectorId, dropsScopes });
+      const { connectorId, returnTo } = request;
+      const issued = await deps.tickets.issue({
+        tenantId,
+        provider,
+        families,
+        scopes,
+        dropsScopes,
+        ...(connectorId ? { connectorId } : {}),
+        ...(returnTo ? { returnTo } : {}),
+      });
       return { ...issued, families, scopes };
     },
 

@@ -97,7 +97,9 @@ export function scopesFor(config: OAuthProviderConfig, needs: FamilyNeed[]): str
   return [...scopes];
 }
 
-const normalized = (scope: string) => scope.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '');
+/** A scope as compared with another (case aside, and Graph's scopes with or without their resource URL). */
+export const normalizedScope = (scope: string) => scope.toLowerCase().replace(/^https:\/\/graph\.microsoft\.com\//, '');
+const normalized = normalizedScope;
 
 /** Families a granted scope list can read (all read scopes, or all write scopes, which include reading). */
 export function familiesGranted(config: OAuthProviderConfig, granted: string[]): ConnectorFamily[] {

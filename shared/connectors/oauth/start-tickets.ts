@@ -23,6 +23,8 @@ export interface PlannedConsent {
   scopes: string[];
   /** Connector the consent extends (incremental consent), if any. */
   connectorId?: string;
+  /** The web app's page to return to afterwards (a path), when not the Connections page. */
+  returnTo?: string;
   /** The consent asks for fewer scopes than the connector holds (Google must not add the old ones back). */
   dropsScopes: boolean;
 }
@@ -81,8 +83,16 @@ export function createStartTickets(deps: { store: CosmosStore; clock: Clock }): 
       if (!doc) throw new StartTicketError('unknown');
       if (Date.parse(doc.expiresAt) < deps.clock.now().getTime()) throw new StartTicketError('expired');
       if (doc.provider !== provider) throw new StartTicketError('wrong-provider');
-      const { tenantId, families, scopes, connectorId, dropsScopes } = doc;
-      return { tenantId, provider, families, scopes, dropsScopes, ...(connectorId ? { connectorId } : {}) };
+      const { tenantId, families, scopes, connectorId, dropsScopes, returnTo } = doc;
+      return {
+        tenantId,
+        provider,
+        families,
+        scopes,
+        dropsScopes,
+        ...(connectorId ? { connectorId } : {}),
+        ...(returnTo ? { returnTo } : {}),
+      };
     },
   };
 }

@@ -14,6 +14,8 @@ export interface PendingAuthorization {
   codeVerifier: string;
   /** Connector the consent extends (incremental consent), if any. */
   connectorId?: string;
+  /** The web app's page to return to afterwards (a path), when not the Connections page. */
+  returnTo?: string;
 }
 
 interface StateDoc {
@@ -24,6 +26,7 @@ interface StateDoc {
   families: ConnectorFamily[];
   scopes: string[];
   connectorId?: string;
+  returnTo?: string;
   verifier: Sealed;
   /** Hash of the nonce in the starting browser's flow cookie. */
   browser: string;
@@ -85,6 +88,7 @@ export function createOAuthStateStore(deps: OAuthStateStoreDeps): OAuthStateStor
         families: pending.families,
         scopes: pending.scopes,
         ...(pending.connectorId ? { connectorId: pending.connectorId } : {}),
+        ...(pending.returnTo ? { returnTo: pending.returnTo } : {}),
         verifier: await cipher.seal(codeVerifier, `oauth-state:${id}`),
         browser: browserNonceHash(browserNonce),
         expiresAt: expires.toISOString(),
@@ -129,6 +133,7 @@ export function createOAuthStateStore(deps: OAuthStateStoreDeps): OAuthStateStor
         families: doc.families,
         scopes: doc.scopes,
         connectorId: doc.connectorId,
+        ...(doc.returnTo ? { returnTo: doc.returnTo } : {}),
         codeVerifier: await cipher.open(doc.verifier, `oauth-state:${id}`),
       };
     },

@@ -1,4 +1,19 @@
+import { apiRequest } from './client';
 import type { AuthorizationStart } from './types';
+
+/** What a consent asks for: a reconnect or extension of `connectorId`, scopes to add, the page to come back to. */
+export interface ConnectBody {
+  connectorId?: string;
+  scopes?: string[];
+  /** A path of the web app the provider's consent returns to (default: Connections). */
+  returnTo?: string;
+}
+
+/** Starts the provider's consent for `provider` with the person's sign-in, and leaves for it. */
+export async function startConsent(provider: string, body: ConnectBody = {}): Promise<void> {
+  const start = await apiRequest<AuthorizationStart>(`/connectors/${provider}/authorize`, { method: 'POST', body });
+  postStartTicket(start);
+}
 
 /**
  * Continues connecting an account: posts the start ticket to the API as a top-level form submission, so the API

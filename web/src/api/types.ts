@@ -16,7 +16,7 @@ import type { authorizationStartView } from '../../../shared/connectors/view';
 import type { RunView } from '../../../shared/orchestration/run-model';
 import type { auditRecordSchema } from '../../../shared/platform/audit/audit-view';
 import type { templateView } from '../../../shared/catalog/template-view';
-import type { packView } from '../../../shared/packs/pack-view';
+import type { packOfferView, packView } from '../../../shared/packs/pack-view';
 import type { installView } from '../../../functions/packs';
 import type { startedRunView } from '../../../functions/runs';
 import type { bulkResponse } from '../../../functions/suggestions';
@@ -65,6 +65,9 @@ export type DataExport = ExportView;
 
 /** `GET /api/catalog/packs` items */
 export type Pack = z.infer<typeof packView>;
+
+/** `GET /api/catalog/packs/{packId}`: the pack with the permissions it needs that are not granted yet */
+export type PackOffer = z.infer<typeof packOfferView>;
 
 /** `GET /api/packs` items */
 export type InstalledPack = z.infer<typeof installView>;

@@ -12,6 +12,7 @@ const COLORS: Record<string, ChipProps['color']> = {
   cancelling: 'warning',
   expiring: 'warning',
   needs_reauth: 'warning',
+  needs_permission: 'warning',
   expired: 'default',
   rejected: 'default',
   undone: 'default',
@@ -24,7 +25,11 @@ const COLORS: Record<string, ChipProps['color']> = {
   failure: 'error',
 };
 
-const LABELS: Record<string, string> = { needs_reauth: 'Needs reconnecting', ok: 'Healthy' };
+const LABELS: Record<string, string> = {
+  needs_reauth: 'Needs reconnecting',
+  needs_permission: 'Needs permission',
+  ok: 'Healthy',
+};
 
 export function StatusChip({ status, size = 'small' }: { status: string; size?: ChipProps['size'] }) {
   return (

@@ -10,14 +10,14 @@ import Paper from '@mui/material/Paper';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { apiRequest } from '../api/client';
-import { postStartTicket } from '../api/connect-start';
+import { startConsent } from '../api/connect-start';
 import { useApiMutation, useApiQuery } from '../api/hooks';
-import type { AuthorizationStart, Connector, Page } from '../api/types';
+import type { Connector, Page } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
 import { dateTime } from '../lib/format';
 import { PROVIDER_LABELS, providerName } from '../lib/labels';
+import { scopeLabels } from '../lib/requirements';
 
 const PROVIDERS = ['google', 'microsoft', 'notion'] as const;
 
@@ -25,6 +25,7 @@ const HEALTH_WORDS: Record<string, string> = {
   ok: 'Working. Agents can read what you allowed.',
   expiring: 'Access expires soon. Reconnect to keep agents working.',
   needs_reauth: 'Access stopped working. Reconnect to let agents read it again.',
+  needs_permission: 'Your agents need more access than this account gave.',
   revoked: 'Access was removed at the provider. Reconnect or disconnect it.',
 };
 
@@ -45,16 +46,15 @@ export function ConnectorsPage() {
     ['/connectors'],
   );
 
-  /** Opens the provider's consent page; with a connector, reconnects (or extends) that account. */
-  const connect = async (provider: string, connectorId?: string) => {
+  /**
+   * Opens the provider's consent page; with a connector, reconnects (or extends) that account, asking for `scopes`
+   * on top of what it holds (Grant access).
+   */
+  const connect = async (provider: string, connectorId?: string, scopes?: string[]) => {
     setStarting(provider);
     setAuthError(null);
     try {
-      const start = await apiRequest<AuthorizationStart>(`/connectors/${provider}/authorize`, {
-        method: 'POST',
-        body: connectorId ? { connectorId } : {},
-      });
-      postStartTicket(start);
+      await startConsent(provider, { ...(connectorId ? { connectorId } : {}), ...(scopes ? { scopes } : {}) });
     } catch (err) {
       setAuthError(err);
       setStarting(null);
@@ -112,13 +112,42 @@ export function ConnectorsPage() {
                     {(c.health !== 'ok' && c.lastError) || HEALTH_WORDS[c.health]}{' '}
                     {c.connectedAt ? `Connected ${dateTime(c.connectedAt)}.` : ''}
                   </Typography>
+                  {c.missingPermissions?.length ? (
+                    <Box component="section" aria-label={`Missing permissions of ${providerName(c.provider)}`}>
+                      <Typography variant="body2" sx={{ mt: 0.5 }}>
+                        Your agents need it to:
+                      </Typography>
+                      <Box component="ul" sx={{ m: 0, pl: 3 }}>
+                        {scopeLabels(c.missingPermissions.map((m) => m.scope)).map((label) => (
+                          <Typography component="li" variant="body2" key={label}>
+                            {label}
+                          </Typography>
+                        ))}
+                      </Box>
+                    </Box>
+                  ) : null}
                   {c.scopes.length > 0 && (
-                    <Typography variant="body2" color="text.secondary" sx={{ wordBreak: 'break-all' }}>
-                      Reads {c.families.join(', ')} · allowed: {c.scopes.join(', ')}
+                    <Typography variant="body2" color="text.secondary">
+                      Allowed: {scopeLabels(c.scopes).join(' · ')}
                     </Typography>
                   )}
                 </Box>
-                <Box sx={{ display: 'flex', gap: 1 }}>
+                <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
+                  {c.missingPermissions?.length ? (
+                    <Button
+                      variant="contained"
+                      onClick={() =>
+                        void connect(
+                          c.provider,
+                          c.id,
+                          c.missingPermissions!.map((m) => m.scope),
+                        )
+                      }
+                      disabled={!!starting}
+                    >
+                      Grant access
+                    </Button>
+                  ) : null}
                   <Button
                     onClick={() => check.mutate(c)}
                     disabled={check.isPending}
@@ -127,7 +156,7 @@ export function ConnectorsPage() {
                     {check.isPending && check.variables?.id === c.id ? 'Checking…' : 'Check'}
                   </Button>
                   <Button
-                    variant={c.health === 'ok' ? 'text' : 'contained'}
+                    variant={c.health === 'ok' || c.health === 'needs_permission' ? 'text' : 'contained'}
                     onClick={() => void connect(c.provider, c.id)}
                     disabled={!!starting}
                   >

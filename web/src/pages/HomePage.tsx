@@ -12,6 +12,9 @@ import { StatusChip } from '../components/StatusChip';
 import { UsageMeters } from '../components/UsageMeters';
 import { relative, humanize } from '../lib/format';
 import { providerName, suggestionTitle } from '../lib/labels';
+import { scopeLabels } from '../lib/requirements';
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 export function HomePage() {
   const me = useApiQuery<Profile>('/me');
@@ -45,7 +48,11 @@ export function HomePage() {
           {providerName(c.provider)} {c.account}:{' '}
           {c.health === 'needs_reauth'
             ? 'needs reconnecting, agents cannot read it.'
-            : `${humanize(c.health).toLowerCase()}.`}
+            : c.health === 'needs_permission'
+              ? `your agents need it to: ${scopeLabels((c.missingPermissions ?? []).map((m) => m.scope))
+                  .map(lowerFirst)
+                  .join('; ')}.`
+              : `${humanize(c.health).toLowerCase()}.`}
         </Alert>
       ))}
       {!connectors.isLoading && connectorList.length === 0 && !connectors.error && (

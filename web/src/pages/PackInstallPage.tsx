@@ -6,14 +6,15 @@ import ListItem from '@mui/material/ListItem';
 import ListItemText from '@mui/material/ListItemText';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Link as RouterLink, useNavigate, useParams } from 'react-router-dom';
+import { useEffect, useRef, useState } from 'react';
+import { Link as RouterLink, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError, apiRequest } from '../api/client';
+import { startConsent } from '../api/connect-start';
 import { invalidatePaths, useApiQuery } from '../api/hooks';
-import type { Connector, Pack, Page, Profile } from '../api/types';
+import type { Connector, PackOffer, Page, Profile } from '../api/types';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
-import { PROVIDER_LABELS } from '../lib/labels';
-import { packRequirements, scopeMeaning } from '../lib/requirements';
+import { PROVIDER_LABELS, providerName } from '../lib/labels';
+import { packRequirements, scopeLabel, scopeLabels } from '../lib/requirements';
 import { describeSchedule } from '../lib/schedule-text';
 import { plural } from '../lib/plural';
 
@@ -21,13 +22,39 @@ const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1
 
 export function PackInstallPage() {
   const { packId = '' } = useParams();
+  const [params] = useSearchParams();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const pack = useApiQuery<Pack>(`/catalog/packs/${encodeURIComponent(packId)}`);
+  const pack = useApiQuery<PackOffer>(`/catalog/packs/${encodeURIComponent(packId)}`);
   const connectors = useApiQuery<Page<Connector>>('/connectors');
   const me = useApiQuery<Profile>('/me');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // Back from granting access for this install: it goes on by itself once nothing is missing any more.
+  const continuing = params.get('continue') === '1';
+  const continued = useRef(false);
+
+  const install = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await apiRequest(`/packs/${encodeURIComponent(packId)}/install`, { method: 'POST', body: {} });
+      await invalidatePaths(client, ['/packs', '/agents', '/workflows', '/usage', '/connectors']);
+      navigate('/agents', {
+        state: { notice: `${pack.data!.name} is installed. Run an agent now or let its schedule do it.` },
+      });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  const toGrant = pack.data?.permissionsToGrant ?? [];
+  useEffect(() => {
+    if (!continuing || continued.current || !pack.data || pack.isFetching || toGrant.length > 0) return;
+    continued.current = true;
+    void install();
+  });
 
   if (pack.isLoading) return <Loading />;
   if (pack.error || !pack.data) return <ErrorNotice error={pack.error} />;
@@ -44,14 +71,16 @@ export function PackInstallPage() {
   const adjusted = pack.data.workflows.filter((w) => w.cron !== w.planCron);
   const refusedForRoom = error instanceof ApiError && error.status === 429;
 
-  const install = async () => {
+  /** Asks the first account that lacks a permission for it; the consent comes back here and the install goes on. */
+  const grantAndInstall = async () => {
+    const first = toGrant[0]!;
     setBusy(true);
     setError(null);
     try {
-      await apiRequest(`/packs/${encodeURIComponent(packId)}/install`, { method: 'POST', body: {} });
-      await invalidatePaths(client, ['/packs', '/agents', '/workflows', '/usage']);
-      navigate('/agents', {
-        state: { notice: `${pack.data!.name} is installed. Run an agent now or let its schedule do it.` },
+      await startConsent(first.provider, {
+        connectorId: first.connectorId,
+        scopes: first.permissions.map((m) => m.scope),
+        returnTo: `/catalog/packs/${encodeURIComponent(packId)}/install?continue=1`,
       });
     } catch (err) {
       setError(err);
@@ -101,14 +130,10 @@ export function PackInstallPage() {
                   <Typography variant="h3" component="h3">
                     {PROVIDER_LABELS[need.provider] ?? need.provider}
                   </Typography>
-                  <List dense aria-label={`Scopes for ${need.provider}`}>
-                    {need.scopes.map((scope) => (
-                      <ListItem key={scope} disableGutters>
-                        <ListItemText
-                          primary={scopeMeaning(scope) ?? scope}
-                          secondary={scope}
-                          slotProps={{ secondary: { sx: { fontFamily: 'monospace', wordBreak: 'break-all' } } }}
-                        />
+                  <List dense aria-label={`Permissions for ${need.provider}`}>
+                    {scopeLabels(need.scopes).map((label) => (
+                      <ListItem key={label} disableGutters>
+                        <ListItemText primary={label} />
                       </ListItem>
                     ))}
                   </List>
@@ -120,6 +145,23 @@ export function PackInstallPage() {
         <Alert severity="info" sx={{ mt: 2 }}>
           Agents in this pack only read and propose. Every reply, event or document waits for your approval.
         </Alert>
+        {toGrant.map((grant) => (
+          <Alert
+            key={grant.connectorId}
+            severity="warning"
+            sx={{ mt: 2 }}
+            role="region"
+            aria-label={`Permissions to grant on ${providerName(grant.provider)} ${grant.account}`}
+          >
+            Your {providerName(grant.provider)} account {grant.account} has not given these permissions yet:
+            <Box component="ul" sx={{ my: 0.5, pl: 3 }}>
+              {[...new Set(grant.permissions.map((m) => scopeLabel(m.scope)))].map((label) => (
+                <li key={label}>{label}</li>
+              ))}
+            </Box>
+            {providerName(grant.provider)} asks you for them, then the install goes on.
+          </Alert>
+        ))}
         {noneConnected && (
           <Alert
             severity="warning"
@@ -149,9 +191,15 @@ export function PackInstallPage() {
           <ErrorNotice error={error} />
         ) : null}
         <Box sx={{ display: 'flex', gap: 1, mt: 3, flexWrap: 'wrap' }}>
-          <Button variant="contained" onClick={() => void install()} disabled={busy}>
-            {busy ? 'Installing…' : 'Allow and install'}
-          </Button>
+          {toGrant.length > 0 ? (
+            <Button variant="contained" onClick={() => void grantAndInstall()} disabled={busy}>
+              {busy ? 'Opening…' : 'Grant access and install'}
+            </Button>
+          ) : (
+            <Button variant="contained" onClick={() => void install()} disabled={busy}>
+              {busy ? 'Installing…' : 'Allow and install'}
+            </Button>
+          )}
           <Button component={RouterLink} to="/catalog">
             Cancel
           </Button>
