@@ -22,7 +22,11 @@ let agentId = '';
 
 before(async () => {
   if (unavailable) return;
-  w = await startEventsWorld({ pollSeconds: 1, consent: { families: ['mail'] } });
+  w = await startEventsWorld({
+    pollSeconds: 1,
+    consent: { families: ['mail'] },
+    settings: { TIER_LIMITS: '{"free":{"eventTriggers":1}}' },
+  });
   agentId = await createAgent(w, { templateId: 'inbox-triage', name: 'Triage' });
   browser = await launchBrowser();
 });
@@ -116,9 +120,33 @@ test('an event trigger edited with the keyboard', { skip: unavailable }, async (
     await page.waitForURL(`**/runs/${run!.id}`);
   });
 
-  await t.test('no console errors but the refused save', () =>
+  await t.test("a workflow's trigger past the plan's limit is refused in words on its page", async () => {
+    const created = await w.p.json<{ id: string }>('/workflows', {
+      token: w.person.token,
+      json: { name: 'Mail flow', mode: 'sequential', steps: [{ agentId }] },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await page.goto(`${w.p.platform.origin}/workflows/${created.body.id}`);
+    await page.getByRole('heading', { name: 'Run when something changes' }).waitFor();
+    await page.getByLabel('When new mail arrives').focus();
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Save changes' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByText('Your free plan allows 1 event trigger across your agents and workflows; this change would make 2.', {
+        exact: false,
+      })
+      .first()
+      .waitFor();
+    const workflow = await w.p.json<{ events: unknown[] }>(`/workflows/${created.body.id}`, { token: w.person.token });
+    assert.deepEqual(workflow.body.events, [], 'nothing was saved');
+  });
+
+  await t.test('no console errors but the refused saves', () =>
     assert.deepEqual(
-      consoleErrors.filter((e) => !e.includes(`status of 400 (Bad Request) @ ${w.p.platform.origin}/api/agents/`)),
+      consoleErrors.filter(
+        (e) => !/status of (400 \(Bad Request\)|429 \(Too Many Requests\)) @ .*\/api\/(agents|workflows)\//.test(e),
+      ),
       [],
     ),
   );
