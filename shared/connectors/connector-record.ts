@@ -1,4 +1,5 @@
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
+import { scopeLabels } from './scope-labels';
 import type { Sealed } from './tokens/token-cipher';
 import type { ConnectorFamily, ConnectorHealth, ConnectorInfo, ProviderName } from './types';
 
@@ -48,6 +49,7 @@ export function connectorInfo(record: ConnectorRecord, now: Date, refreshAheadMs
     families: record.families,
     account: record.account,
     scopes: record.scopes,
+    allowed: scopeLabels(record.scopes),
     health: healthOf(record, now, refreshAheadMs),
     connectedAt: record.connectedAt,
     ...(record.accessExpiresAt ? { accessExpiresAt: record.accessExpiresAt } : {}),

@@ -1,7 +1,7 @@
 /**
  * What an OAuth scope lets the app do, in the words a person reads wherever permissions are shown: the pack consent
- * screen, the Connections page, a missing permission and the pack install page. The one mapping of scopes to words
- * (the web app imports it too), so the same permission never reads two ways. No imports: it runs in the browser.
+ * screen, the Connections page, a missing permission and the pack install page. The one mapping of scopes to words:
+ * the API sends them with the scopes (the web app shows what it is sent), so a permission never reads two ways.
  */
 const SCOPE_WORDS: [RegExp, string][] = [
   [/gmail\.readonly$|Mail\.Read$/i, 'Read your email'],

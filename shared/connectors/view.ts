@@ -40,6 +40,8 @@ export const connectorView = z.object({
   /** The connected account (email address or workspace name). */
   account: z.string(),
   scopes: z.array(z.string()),
+  /** What the granted scopes allow, in words, each once ("Read your email"). */
+  allowed: z.array(z.string()),
   health: connectorHealth,
   connectedAt: z.string(),
   /** When the access token expires (ISO); the hub refreshes ahead of it. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { scopesView } from '../catalog/template-view';
+import { scopeLabels } from '../connectors/scope-labels';
 import { missingPermissionView, providerName } from '../connectors/view';
 import { packScopes, type AgentPack } from './built-in-packs';
 import type { PlanSchedule } from './pack-schedule';
@@ -26,6 +27,8 @@ export const packView = z.object({
     }),
   ),
   scopes: scopesView,
+  /** The same permissions in words, per provider, each once ("Send email as you (only what you approve)"). */
+  permissions: z.record(z.string(), z.array(z.string())),
 });
 
 /** A pack as offered to a person: `onPlan` fits its schedules to their plan. */
@@ -57,5 +60,8 @@ export function toPackView(p: AgentPack, onPlan: (cron: string) => PlanSchedule)
       planCron: w.cron ? onPlan(w.cron).cron : null,
     })),
     scopes: packScopes(p) as Record<string, string[]>,
+    permissions: Object.fromEntries(
+      Object.entries(packScopes(p)).map(([provider, scopes]) => [provider, scopeLabels(scopes ?? [])]),
+    ),
   };
 }

@@ -110,7 +110,7 @@ export function buildOpenApiDocument(info: { title: string; version: string; ser
       description:
         'Errors are application/problem+json (RFC 9457). Lists take ?limit=1..100 and an opaque ?cursor and answer ' +
         '{ items, nextCursor }. Reads return ETag; updates honour If-Match (412 when stale). Limits answer 429 with type ' +
-        '.../limit-exceeded, the limit, used, max and resetsAt.',
+        '.../limit-exceeded, the limit, used, max and resetsAt (a refused pack install also: needed, available).',
     },
     servers: [{ url: info.serverUrl }],
     paths,

@@ -17,7 +17,7 @@ import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../compon
 import { StatusChip } from '../components/StatusChip';
 import { dateTime } from '../lib/format';
 import { PROVIDER_LABELS, providerName } from '../lib/labels';
-import { scopeLabels } from '../lib/requirements';
+import { labelsOf } from '../lib/requirements';
 
 const PROVIDERS = ['google', 'microsoft', 'notion'] as const;
 
@@ -118,7 +118,7 @@ export function ConnectorsPage() {
                         Your agents need it to:
                       </Typography>
                       <Box component="ul" sx={{ m: 0, pl: 3 }}>
-                        {scopeLabels(c.missingPermissions.map((m) => m.scope)).map((label) => (
+                        {labelsOf(c.missingPermissions).map((label) => (
                           <Typography component="li" variant="body2" key={label}>
                             {label}
                           </Typography>
@@ -126,9 +126,9 @@ export function ConnectorsPage() {
                       </Box>
                     </Box>
                   ) : null}
-                  {c.scopes.length > 0 && (
+                  {c.allowed.length > 0 && (
                     <Typography variant="body2" color="text.secondary">
-                      Allowed: {scopeLabels(c.scopes).join(' · ')}
+                      Allowed: {c.allowed.join(' · ')}
                     </Typography>
                   )}
                 </Box>

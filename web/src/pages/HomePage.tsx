@@ -12,7 +12,7 @@ import { StatusChip } from '../components/StatusChip';
 import { UsageMeters } from '../components/UsageMeters';
 import { relative, humanize } from '../lib/format';
 import { providerName, suggestionTitle } from '../lib/labels';
-import { scopeLabels } from '../lib/requirements';
+import { labelsOf } from '../lib/requirements';
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
@@ -49,7 +49,7 @@ export function HomePage() {
           {c.health === 'needs_reauth'
             ? 'needs reconnecting, agents cannot read it.'
             : c.health === 'needs_permission'
-              ? `your agents need it to: ${scopeLabels((c.missingPermissions ?? []).map((m) => m.scope))
+              ? `your agents need it to: ${labelsOf(c.missingPermissions ?? [])
                   .map(lowerFirst)
                   .join('; ')}.`
               : `${humanize(c.health).toLowerCase()}.`}

@@ -14,7 +14,7 @@ import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Connector, PackOffer, Page, Profile } from '../api/types';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { PROVIDER_LABELS, providerName } from '../lib/labels';
-import { packRequirements, scopeLabel, scopeLabels } from '../lib/requirements';
+import { labelsOf, packRequirements } from '../lib/requirements';
 import { describeSchedule } from '../lib/schedule-text';
 import { plural } from '../lib/plural';
 
@@ -131,7 +131,7 @@ export function PackInstallPage() {
                     {PROVIDER_LABELS[need.provider] ?? need.provider}
                   </Typography>
                   <List dense aria-label={`Permissions for ${need.provider}`}>
-                    {scopeLabels(need.scopes).map((label) => (
+                    {need.labels.map((label) => (
                       <ListItem key={label} disableGutters>
                         <ListItemText primary={label} />
                       </ListItem>
@@ -155,7 +155,7 @@ export function PackInstallPage() {
           >
             Your {providerName(grant.provider)} account {grant.account} has not given these permissions yet:
             <Box component="ul" sx={{ my: 0.5, pl: 3 }}>
-              {[...new Set(grant.permissions.map((m) => scopeLabel(m.scope)))].map((label) => (
+              {labelsOf(grant.permissions).map((label) => (
                 <li key={label}>{label}</li>
               ))}
             </Box>
