@@ -174,15 +174,19 @@ export function WorkflowEditPage() {
       events: triggersBody(events),
     };
     try {
-      if (creating) {
-        await apiRequest<Workflow>('/workflows', { method: 'POST', body });
-      } else {
-        await apiRequest<Workflow>(`/workflows/${encodeURIComponent(workflowId!)}`, {
-          method: 'PATCH',
-          body,
-          ifMatch: loaded?.etag,
-        });
-      }
+      const saved = creating
+        ? await apiRequest<Workflow>('/workflows', { method: 'POST', body })
+        : await apiRequest<Workflow>(`/workflows/${encodeURIComponent(workflowId!)}`, {
+            method: 'PATCH',
+            body,
+            ifMatch: loaded?.etag,
+          });
+      // The list shows the saved workflow at once instead of its cached copy until the refetch answers.
+      client.setQueriesData<Page<Workflow>>({ queryKey: ['/workflows'] }, (old) => {
+        if (!old) return old;
+        const known = old.items.some((w) => w.id === saved.id);
+        return { ...old, items: known ? old.items.map((w) => (w.id === saved.id ? saved : w)) : [...old.items, saved] };
+      });
       await invalidatePaths(client, ['/workflows', '/me', '/usage', '/triggers']);
       leave.allowLeaving();
       navigate('/agents', { state: { notice: `${creating ? 'Created' : 'Saved'} workflow ${body.name}.` } });
