@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { eventually } from './eventually';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
@@ -53,8 +54,24 @@ export interface AxeViolation {
   nodes: { target: string[]; failureSummary?: string }[];
 }
 
-/** Runs axe-core on the current page; returns serious and critical violations in a readable form. */
+/**
+ * Serious and critical findings of axe on the page once it stands still. A colour caught in the middle of a transition
+ * (a busy machine draws late) is not a finding: a page with findings is checked again until it has none, or returns
+ * the findings that are still there after 5 s (of an idle machine: `patience`).
+ */
 export async function seriousViolations(page: Page): Promise<string[]> {
+  const found = await axeFindings(page);
+  if (found.length === 0) return found;
+  return eventually(
+    () => axeFindings(page),
+    (now) => now.length === 0,
+    'the page without findings',
+    5_000,
+  ).catch(() => axeFindings(page));
+}
+
+/** Runs axe-core on the current page; returns serious and critical violations in a readable form. */
+async function axeFindings(page: Page): Promise<string[]> {
   // Evaluated, not added as a <script>: the web app's Content Security Policy refuses inline scripts, rightly.
   await page.evaluate(readFileSync(AXE, 'utf8'));
   // Evaluated in the page (a string, as this file is type-checked without the DOM library).

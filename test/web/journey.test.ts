@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLocalPlatform, type LocalPlatform } from '../../local/testing';
-import { eventually } from '../support/eventually';
+import { eventually, patience } from '../support/eventually';
 import { scopeLabels } from '../../shared/connectors/scope-labels';
 import {
   browserUnavailable,
@@ -100,7 +100,7 @@ function ours(errors: string[]): string[] {
 /** Waits for the screen's heading, lets data settle, checks accessibility and saves a screenshot. */
 async function checkScreen(name: string, heading: string | RegExp): Promise<void> {
   try {
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: patience(15_000) });
   } catch (err) {
     await screenshot(page, `failed-${name}`);
     throw new Error(
@@ -117,7 +117,7 @@ async function settle(name: string): Promise<void> {
   await page
     .locator('[role="status"]')
     .first()
-    .waitFor({ state: 'detached', timeout: 15_000 })
+    .waitFor({ state: 'detached', timeout: patience(15_000) })
     .catch(() => {});
   // Dialogs fade in and buttons change colour: check contrast once nothing is moving.
   // A function, not a string: Playwright compiles string predicates with eval, which the web app's CSP refuses.
@@ -125,7 +125,7 @@ async function settle(name: string): Promise<void> {
     (globalThis as unknown as { document: { getAnimations(): { playState: string }[] } }).document
       .getAnimations()
       .every((a) => a.playState !== 'running');
-  await page.waitForFunction(stillAnimations, undefined, { timeout: 5_000 }).catch(() => {});
+  await page.waitForFunction(stillAnimations, undefined, { timeout: patience(5_000) }).catch(() => {});
   const violations = await seriousViolations(page);
   assert.deepEqual(violations, [], `accessibility problems on ${name}`);
   await screenshot(page, name);
