@@ -178,7 +178,8 @@ export function DashboardPage() {
                   <Cell key={o.name} fill={STATUS_COLORS[o.name] ?? COLORS[i % COLORS.length]} />
                 ))}
               </Pie>
-              <Tooltip />
+              <Tooltip formatter={(v, n) => [count(Number(v)), humanize(String(n))]} />
+              <Legend formatter={(value) => humanize(String(value))} />
             </PieChart>
           </Chart>
           <Section title="Approval latency">

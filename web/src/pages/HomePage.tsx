@@ -7,6 +7,7 @@ import { Link as RouterLink } from 'react-router-dom';
 import { useApiQuery } from '../api/hooks';
 import type { Connector, Page, Profile, Run, Suggestion, Usage } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
+import { FirstRunChecklist } from '../components/FirstRunChecklist';
 import { LinkItem } from '../components/LinkItem';
 import { StatusChip } from '../components/StatusChip';
 import { UsageMeters } from '../components/UsageMeters';
@@ -55,19 +56,7 @@ export function HomePage() {
               : `${humanize(c.health).toLowerCase()}.`}
         </Alert>
       ))}
-      {!connectors.isLoading && connectorList.length === 0 && !connectors.error && (
-        <Alert
-          severity="info"
-          sx={{ mb: 2 }}
-          action={
-            <Button component={RouterLink} to="/connectors" color="inherit" size="small">
-              Connect
-            </Button>
-          }
-        >
-          Connect your mail and calendar so agents have something to work with.
-        </Alert>
-      )}
+      <FirstRunChecklist />
       <Box sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, alignItems: 'start' }}>
         <Box>
           <Section
@@ -83,7 +72,9 @@ export function HomePage() {
             ) : pending.error ? (
               <ErrorNotice error={pending.error} onRetry={() => void pending.refetch()} />
             ) : pendingItems.length === 0 ? (
-              <EmptyState title="You're all caught up">New suggestions from your agents appear here.</EmptyState>
+              <EmptyState title={(runs.data?.items.length ?? 0) > 0 ? "You're all caught up" : 'Nothing yet'}>
+                New suggestions from your agents appear here.
+              </EmptyState>
             ) : (
               <List disablePadding>
                 {pendingItems.slice(0, 6).map((s) => (
