@@ -12,7 +12,7 @@ export type MissingPermission = z.infer<typeof missingPermissionView>;
  * none of the person's connections serves is needed from every connection whose vendor offers it. Identity scopes
  * are not compared (vendors answer them under other names).
  */
-export function missingPermissions(
+function missingPermissions(
   config: OAuthProviderConfig,
   connector: Pick<ConnectorInfo, 'families' | 'scopes'>,
   needs: FamilyNeed[],

@@ -20,7 +20,7 @@ export async function startConsent(provider: string, body: ConnectBody = {}): Pr
  * can set the cookie that binds the sign-in to this browser on its own origin (a fetch across origins could not),
  * and the browser then goes on to the provider. Works the same whether the API shares the web app's origin or not.
  */
-export function postStartTicket(start: AuthorizationStart): void {
+function postStartTicket(start: AuthorizationStart): void {
   const form = document.createElement('form');
   form.method = 'POST';
   form.action = start.startUrl;
