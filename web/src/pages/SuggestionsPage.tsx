@@ -17,6 +17,7 @@ import type { Agent, BulkResult, Page, Suggestion } from '../api/types';
 import { BulkSendConfirm, sendingCount } from '../components/BulkSendConfirm';
 import { DecisionToast, type Toast } from '../components/DecisionToast';
 import { Icon } from '../components/Icon';
+import { useInboxKeys } from '../components/InboxKeys';
 import { SuggestionDialog, type Decision } from '../components/SuggestionDialog';
 import { EmptyState, ErrorNotice, Loading, PageHeader } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
@@ -26,8 +27,9 @@ import { firstWords, sendersOf } from '../lib/sources';
 
 const STATUS_TABS = [
   { value: 'pending', label: 'To review' },
-  { value: 'executed', label: 'Done' },
+  // In the order things happen: approved items stay in Approved until they are carried out, then they are Done.
   { value: 'approved', label: 'Approved' },
+  { value: 'executed', label: 'Done' },
   { value: 'rejected', label: 'Rejected' },
   { value: 'expired', label: 'Expired' },
   { value: 'failed', label: 'Failed' },
@@ -194,6 +196,16 @@ export function SuggestionsPage() {
     }
   };
 
+  const keys = useInboxKeys({
+    items,
+    active: !openId && !confirmingSend,
+    canDecide: status === 'pending' && !busy,
+    open: (id) => setParam('open', id),
+    approve: (s) => void decide({ id: s.id, action: 'approve' }),
+    reject: (s) => void decide({ id: s.id, action: 'reject' }),
+    title: suggestionTitle,
+  });
+
   const toggle = (id: string) =>
     setSelected((prev) => {
       const next = new Set(prev);
@@ -206,8 +218,10 @@ export function SuggestionsPage() {
     <>
       <PageHeader
         title="Suggestions"
-        subtitle="Nothing happens until you approve it. Review, edit, approve or reject."
+        subtitle="Nothing happens until you approve it. Review, edit, approve or reject. Press ? for keyboard shortcuts."
       />
+      {keys.announcement}
+      {keys.help}
       <Tabs
         value={status}
         onChange={(_, v: string) => {
@@ -314,6 +328,8 @@ export function SuggestionsPage() {
                   alignItems: 'center',
                   cursor: 'pointer',
                   '&:hover': { bgcolor: 'action.hover' },
+                  // The row the keyboard shortcuts act on.
+                  ...(keys.currentId === s.id ? { boxShadow: (t) => `inset 4px 0 0 ${t.palette.primary.main}` } : {}),
                 }}
               >
                 {status === 'pending' && (
@@ -358,7 +374,12 @@ export function SuggestionsPage() {
                     {status !== 'pending' && <StatusChip status={s.status} />}
                   </Box>
                 </Box>
-                <Button variant="outlined" onClick={() => setParam('open', s.id)} aria-label={`Review ${title}`}>
+                <Button
+                  id={`review-${s.id}`}
+                  variant="outlined"
+                  onClick={() => setParam('open', s.id)}
+                  aria-label={`Review ${title}`}
+                >
                   Review
                 </Button>
               </Paper>
