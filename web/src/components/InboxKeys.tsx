@@ -133,10 +133,12 @@ export function useInboxKeys(opts: {
   return { currentId, announcement, help };
 }
 
+/** Read by screen readers, not drawn (in pixels: MUI's sx reads 1 as 100%). */
 const visuallyHidden = {
   position: 'absolute',
-  width: 1,
-  height: 1,
+  width: '1px',
+  height: '1px',
+  margin: '-1px',
   overflow: 'hidden',
   clip: 'rect(0 0 0 0)',
   whiteSpace: 'nowrap',
