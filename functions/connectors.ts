@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ConnectFlowError, startedElsewhere } from '../shared/connectors/oauth/connect-flow-errors';
 import { PROVIDER_LABEL } from '../shared/connectors/access-tokens';
-import { authorizationStartView, connectorFamily, connectorView, providerName } from '../shared/connectors/view';
+import {
+  authorizationStartView,
+  connectableProviderView,
+  connectorFamily,
+  connectorView,
+  providerName,
+} from '../shared/connectors/view';
+import { isProviderConfigured, oauthProviderConfig } from '../shared/connectors/oauth/provider-configs';
 import {
   browserNonceOf,
   clearFlowCookie,
@@ -44,6 +51,22 @@ export const listConnectors = httpRoute({
     ]);
     const items = connectors.map((c) => (push[c.id] ? { ...c, push: push[c.id] } : c));
     return ok({ items, nextCursor: null }, { headers: { 'Cache-Control': 'no-store' } });
+  },
+});
+
+export const listConnectableProviders = httpRoute({
+  name: 'listConnectableProviders',
+  method: 'GET',
+  route: 'catalog/providers',
+  summary: 'The account providers this installation can connect (those it has an OAuth client for) and their families',
+  tags: ['catalog'],
+  scope: 'connectors:read',
+  response: z.object({ items: z.array(connectableProviderView) }),
+  async handler({ services }) {
+    const items = providerName.options
+      .filter((name) => isProviderConfigured(name, services.settings))
+      .map((name) => ({ provider: name, families: oauthProviderConfig(name, services.settings).families }));
+    return ok({ items });
   },
 });
 

@@ -65,3 +65,9 @@ export const authorizationStartView = z.object({
   families: z.array(connectorFamily),
   scopes: z.array(z.string()),
 });
+
+/** A vendor this installation can connect, with what its accounts can serve. */
+export const connectableProviderView = z.object({
+  provider: providerName,
+  families: z.array(connectorFamily),
+});

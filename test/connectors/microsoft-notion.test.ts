@@ -44,6 +44,13 @@ describe('Microsoft (emulator) and Notion (fake server) connectors', () => {
       }
     ).items;
 
+  it('offers Notion once its OAuth client is set up', async () => {
+    const { items } = (await (await platform.api('/catalog/providers', { token })).json()) as {
+      items: { provider: string; families: string[] }[];
+    };
+    assert.deepEqual(items.find((p) => p.provider === 'notion')?.families, ['notes']);
+  });
+
   it('Microsoft: connects through Entra-style OAuth; Outlook mail list and reply in thread (once)', async () => {
     const { response } = await consent(platform, token, 'microsoft', MICROSOFT_DEMO_USER.email, {
       families: ['mail', 'calendar', 'files'],

@@ -142,3 +142,9 @@ export function familyOfScope(config: OAuthProviderConfig, scope: string): Conne
   }
   return undefined;
 }
+
+/** Whether this installation can connect `provider`: it has an OAuth client (id and secret) for it. */
+export function isProviderConfigured(provider: ProviderName, settings: Settings): boolean {
+  const config = oauthProviderConfig(provider, settings);
+  return Boolean(config.clientId && config.clientSecret);
+}

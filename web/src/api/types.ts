@@ -12,7 +12,7 @@ import type { Dashboard as DashboardView } from '../../../shared/analytics/dashb
 import type { AgentView } from '../../../shared/agents/agent-model';
 import type { WorkflowView } from '../../../shared/packs/workflow-model';
 import type { ConnectorInfo } from '../../../shared/connectors/types';
-import type { authorizationStartView } from '../../../shared/connectors/view';
+import type { authorizationStartView, connectableProviderView } from '../../../shared/connectors/view';
 import type { RunView } from '../../../shared/orchestration/run-model';
 import type { auditRecordSchema } from '../../../shared/platform/audit/audit-view';
 import type { templateView } from '../../../shared/catalog/template-view';
@@ -34,6 +34,8 @@ export type SuggestionSource = SuggestionSourceView;
 export type SourceMessage = SourceMessageView;
 export type Dashboard = DashboardView;
 export type Connector = ConnectorInfo;
+/** `GET /api/catalog/providers`: a vendor this installation can connect. */
+export type ConnectableProvider = z.infer<typeof connectableProviderView>;
 export type Run = RunView;
 
 /** `POST /api/orchestration/runs` */

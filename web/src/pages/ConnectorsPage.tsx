@@ -12,14 +12,12 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { startConsent } from '../api/connect-start';
 import { useApiMutation, useApiQuery } from '../api/hooks';
-import type { Connector, Page } from '../api/types';
+import type { ConnectableProvider, Connector, Page } from '../api/types';
 import { EmptyState, ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { StatusChip } from '../components/StatusChip';
 import { dateTime } from '../lib/format';
 import { PROVIDER_LABELS, providerName } from '../lib/labels';
 import { labelsOf } from '../lib/requirements';
-
-const PROVIDERS = ['google', 'microsoft', 'notion'] as const;
 
 const HEALTH_WORDS: Record<string, string> = {
   ok: 'Working. Agents can read what you allowed.',
@@ -32,6 +30,8 @@ const HEALTH_WORDS: Record<string, string> = {
 export function ConnectorsPage() {
   const [params] = useSearchParams();
   const connectors = useApiQuery<Page<Connector>>('/connectors');
+  /** Only vendors this installation has an OAuth client for are offered (Notion often is not set up). */
+  const providers = useApiQuery<{ items: ConnectableProvider[] }>('/catalog/providers');
   const [starting, setStarting] = useState<string | null>(null);
   const [authError, setAuthError] = useState<unknown>(null);
   const [removing, setRemoving] = useState<Connector | null>(null);
@@ -174,21 +174,31 @@ export function ConnectorsPage() {
         {check.error && <ErrorNotice error={check.error} />}
       </Section>
       <Section title="Add an account">
-        <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', md: 'repeat(3, 1fr)' } }}>
-          {PROVIDERS.map((p) => (
-            <Paper key={p} variant="outlined" sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
-              <Typography sx={{ fontWeight: 600 }}>{PROVIDER_LABELS[p]}</Typography>
-              <Button
-                variant="contained"
-                onClick={() => void connect(p)}
-                disabled={!!starting}
-                aria-label={`${starting === p ? 'Opening…' : `Connect ${providerName(p)}`}`}
-              >
-                {starting === p ? 'Opening…' : `Connect ${providerName(p)}`}
-              </Button>
-            </Paper>
-          ))}
-        </Box>
+        {providers.isLoading ? (
+          <Loading />
+        ) : providers.error ? (
+          <ErrorNotice error={providers.error} onRetry={() => void providers.refetch()} />
+        ) : !providers.data?.items.length ? (
+          <EmptyState title="No accounts can be connected here">
+            This installation has no provider set up yet. Ask whoever runs it to add a Google or Microsoft sign-in.
+          </EmptyState>
+        ) : (
+          <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: { xs: '1fr', md: 'repeat(3, 1fr)' } }}>
+            {providers.data.items.map(({ provider: p }) => (
+              <Paper key={p} variant="outlined" sx={{ p: 2, display: 'flex', flexDirection: 'column', gap: 1.5 }}>
+                <Typography sx={{ fontWeight: 600 }}>{PROVIDER_LABELS[p]}</Typography>
+                <Button
+                  variant="contained"
+                  onClick={() => void connect(p)}
+                  disabled={!!starting}
+                  aria-label={`${starting === p ? 'Opening…' : `Connect ${providerName(p)}`}`}
+                >
+                  {starting === p ? 'Opening…' : `Connect ${providerName(p)}`}
+                </Button>
+              </Paper>
+            ))}
+          </Box>
+        )}
       </Section>
       <Dialog open={!!removing} onClose={() => setRemoving(null)} aria-labelledby="disconnect-title">
         <DialogTitle id="disconnect-title">Disconnect {removing ? providerName(removing.provider) : ''}?</DialogTitle>
