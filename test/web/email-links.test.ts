@@ -156,6 +156,7 @@ test('every link in every notification email lands on what it names', { skip: un
     // Confirm the decision on the page, then open the same link again: "already used" still leads somewhere.
     await page.goto(approve);
     await page.getByRole('heading', { level: 1 }).waitFor();
+    assert.equal(await page.getByRole('banner').innerText(), 'Personal Agents', 'branded like the app');
     assert.deepEqual(await seriousViolations(page), []);
     const button = page.getByRole('button', { name: /^(Approve|Reject)$/ });
     if ((await button.count()) > 0) await button.click();
