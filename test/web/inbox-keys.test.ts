@@ -156,5 +156,16 @@ test('the inbox by keyboard', { skip: unavailable }, async (t) => {
     }
   });
 
+  await t.test('a kind in the address filters the list, so it can be linked to (recorded tasks)', async () => {
+    if (page.url().includes('open=')) await page.keyboard.press('Escape');
+    const kinds = (await pending()).map((s) => (s as Item & { kind: string }).kind);
+    const kind = kinds[0]!;
+    await page.goto(`${p.platform.origin}/suggestions?kind=${encodeURIComponent(kind)}`);
+    const rows = page.getByRole('list', { name: 'Suggestions' }).getByRole('listitem');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), kinds.filter((k) => k === kind).length);
+    assert.match(await page.getByRole('combobox', { name: 'Kind' }).innerText(), /\S/);
+  });
+
   await t.test('no console errors on the way', () => assert.deepEqual(consoleErrors, []));
 });

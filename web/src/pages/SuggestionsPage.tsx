@@ -52,6 +52,12 @@ function approvedToast(after: Suggestion, edited: boolean): Toast {
     return { severity: 'info', message: `Approved${changes}.`, undoId: after.id, until: Date.parse(after.heldUntil) };
   }
   if (after.sends) return { severity: 'success', message: `Approved${changes}. Sending now.` };
+  if (after.kind === 'task') {
+    return {
+      severity: 'success',
+      message: `Task recorded${changes}. Find your tasks under Done, filtered by "Add a task".`,
+    };
+  }
   return {
     severity: 'success',
     message: `Approved${changes}.`,
@@ -70,7 +76,8 @@ export function SuggestionsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get('status') ?? 'pending';
   const openId = params.get('open');
-  const [kind, setKind] = useState('');
+  /** In the address, so a filtered list can be linked to (recorded tasks: `?status=executed&kind=task`). */
+  const kind = params.get('kind') ?? '';
   const [sort, setSort] = useState<Sort>('newest');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -107,7 +114,7 @@ export function SuggestionsPage() {
       ),
     [list.data, kind, sort],
   );
-  const kinds = [...new Set((list.data?.items ?? []).map((s) => s.kind))];
+  const kinds = [...new Set([...(list.data?.items ?? []).map((s) => s.kind), ...(kind ? [kind] : [])])];
 
   const setParam = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -243,7 +250,7 @@ export function SuggestionsPage() {
           size="small"
           label="Kind"
           value={kind}
-          onChange={(e) => setKind(e.target.value)}
+          onChange={(e) => setParam('kind', e.target.value || null)}
           sx={{ minWidth: 180 }}
         >
           <MenuItem value="">All kinds</MenuItem>
