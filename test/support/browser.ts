@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { eventually } from './eventually';
+import { eventually, patience } from './eventually';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = resolve(__dirname, '../../test-results/screenshots');
@@ -19,9 +19,13 @@ export function browserUnavailable(): string | undefined {
     : `Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) to run the browser tests`;
 }
 
+/**
+ * Launches Chromium. Every context it opens waits (for elements, navigations) as long as 30 s of an idle machine take
+ * on this one now (`patience`), so a suite sharing the cores with other work waits longer instead of failing.
+ */
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -35,6 +39,14 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+  const open = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await open(options);
+    context.setDefaultTimeout(patience(30_000));
+    context.setDefaultNavigationTimeout(patience(30_000));
+    return context;
+  };
+  return browser;
 }
 
 /** Console errors and uncaught exceptions seen on a page; the tests expect none. */

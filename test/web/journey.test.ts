@@ -752,10 +752,10 @@ test('the web app', { skip: unavailable }, async (t) => {
   });
 
   await t.test('at phone width the navigation opens from the menu button', async () => {
-    // Same session in a phone-sized window (the session lives in sessionStorage, so copy it over).
-    const session = await page.evaluate<string>('JSON.stringify(Object.entries(sessionStorage))');
+    // Same session in a phone-sized window (the session lives in localStorage, so copy it over).
+    const session = await page.evaluate<string>('JSON.stringify(Object.entries(localStorage))');
     const small = await newContext(browser, true);
-    await small.addInitScript(`for (const [k, v] of ${session}) sessionStorage.setItem(k, v);`);
+    await small.addInitScript(`for (const [k, v] of ${session}) localStorage.setItem(k, v);`);
     const mobile = await small.newPage();
     const errors = watchConsole(mobile);
     await mobile.goto(`${platform.origin}/`);
@@ -779,16 +779,16 @@ test('the web app', { skip: unavailable }, async (t) => {
   await t.test(
     'the session renews itself silently before the access token expires, and the API accepts the new token',
     async () => {
-      // Same session in a second window whose clock the test moves forward (the session lives in sessionStorage).
-      const session = await page.evaluate<string>('JSON.stringify(Object.entries(sessionStorage))');
+      // Same session in a second window whose clock the test moves forward (the session lives in localStorage).
+      const session = await page.evaluate<string>('JSON.stringify(Object.entries(localStorage))');
       const later = await newContext(browser);
-      await later.addInitScript(`for (const [k, v] of ${session}) sessionStorage.setItem(k, v);`);
+      await later.addInitScript(`for (const [k, v] of ${session}) localStorage.setItem(k, v);`);
       const tab = await later.newPage();
       const errors = watchConsole(tab);
       await tab.clock.install();
       await tab.goto(`${platform.origin}/`);
       await tab.getByRole('heading', { level: 1, name: /Hello, Ada/ }).waitFor();
-      const storedUser = `(() => { const k = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user')); return k ? JSON.parse(sessionStorage.getItem(k)) : null; })()`;
+      const storedUser = `(() => { const k = Object.keys(localStorage).find((k) => k.startsWith('oidc.user')); return k ? JSON.parse(localStorage.getItem(k)) : null; })()`;
       const before = await tab.evaluate<{ access_token: string; expires_at: number }>(storedUser);
       const refreshed = tab.waitForRequest(
         (r) => r.url().endsWith('/dev/oidc/token') && /grant_type=refresh_token/.test(r.postData() ?? ''),
@@ -828,6 +828,14 @@ test('the web app', { skip: unavailable }, async (t) => {
     },
   );
 
+  await t.test('a new tab opens signed in', async () => {
+    const tab = await page.context().newPage();
+    await tab.goto(`${platform.origin}/suggestions`);
+    await tab.getByRole('heading', { level: 1, name: 'Suggestions' }).waitFor();
+    assert.equal(await tab.getByRole('button', { name: 'Sign in' }).count(), 0);
+    await tab.close();
+  });
+
   await t.test('signing out ends the session', async () => {
     await page.goto(`${platform.origin}/`);
     await page.getByRole('heading', { level: 1, name: /Hello, Ada/ }).waitFor();
@@ -835,7 +843,7 @@ test('the web app', { skip: unavailable }, async (t) => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'signed-out');
     assert.equal(
-      await page.evaluate<number>(`Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user')).length`),
+      await page.evaluate<number>(`Object.keys(localStorage).filter((k) => k.startsWith('oidc.user')).length`),
       0,
     );
   });

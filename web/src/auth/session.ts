@@ -15,8 +15,9 @@ interface SignInState {
 }
 
 /**
- * Sign-in with OIDC authorization code + PKCE against the configured issuer. The session lives in sessionStorage
- * (closed with the tab); tokens are renewed silently with the refresh token before they expire.
+ * Sign-in with OIDC authorization code + PKCE against the configured issuer. The session lives in localStorage, so a
+ * link opened in a new tab (an emailed one, a middle click) is signed in as mail apps are; signing out removes it for
+ * every tab. Tokens are renewed silently with the refresh token before they expire.
  */
 export function createSession(config: ClientConfig): UserManager {
   const origin = window.location.origin;
@@ -29,7 +30,7 @@ export function createSession(config: ClientConfig): UserManager {
     scope: config.scopes,
     automaticSilentRenew: true,
     loadUserInfo: false,
-    userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+    userStore: new WebStorageStateStore({ store: window.localStorage }),
   });
 }
 
