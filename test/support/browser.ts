@@ -117,3 +117,23 @@ export async function newContext(browser: Browser, phone = false): Promise<Brows
       : { viewport: { width: 1280, height: 860 } },
   );
 }
+
+/**
+ * A desktop window on the web app, signed in through the dev issuer as `name` <`email`> on the home page (each email
+ * is its own person), with a record of its console errors.
+ */
+export async function signedInPage(
+  browser: Browser,
+  origin: string,
+  who: { email: string; name: string },
+): Promise<{ page: Page; consoleErrors: string[] }> {
+  const page = await (await newContext(browser)).newPage();
+  const consoleErrors = watchConsole(page);
+  await page.goto(`${origin}/`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Name').fill(who.name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: `Hello, ${who.name.split(' ')[0]}` }).waitFor();
+  return { page, consoleErrors };
+}

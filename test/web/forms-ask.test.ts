@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserUnavailable, launchBrowser, seriousViolations, watchConsole } from '../support/browser';
+import { browserUnavailable, launchBrowser, seriousViolations, signedInPage } from '../support/browser';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 
 const unavailable = browserUnavailable();
@@ -28,14 +28,7 @@ before(async () => {
   const install = await p.json('/packs/inbox-assistant/install', { method: 'POST', token: ada.token });
   assert.ok(install.status === 200 || install.status === 201, `install answered ${install.status}`);
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  consoleErrors = watchConsole(page);
-  await page.goto(`${p.platform.origin}/`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Name').fill('Ada Lovelace');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: /Hello, Ada/ }).waitFor();
+  ({ page, consoleErrors } = await signedInPage(browser, p.platform.origin, { email: EMAIL, name: 'Ada Lovelace' }));
 });
 
 after(async () => {

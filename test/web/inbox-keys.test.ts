@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserUnavailable, launchBrowser, seriousViolations, watchConsole } from '../support/browser';
+import { browserUnavailable, launchBrowser, seriousViolations, signedInPage } from '../support/browser';
 import { eventually, startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 
 const unavailable = browserUnavailable();
@@ -37,14 +37,7 @@ before(async () => {
   });
   assert.equal((await p.finishedRun(kay, started.body.id, 120_000)).status, 'completed');
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  consoleErrors = watchConsole(page);
-  await page.goto(`${p.platform.origin}/`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Name').fill('Kay Ell');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: /Hello, Kay/ }).waitFor();
+  ({ page, consoleErrors } = await signedInPage(browser, p.platform.origin, { email: EMAIL, name: 'Kay Ell' }));
 });
 
 after(async () => {

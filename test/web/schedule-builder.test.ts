@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserUnavailable, launchBrowser, seriousViolations, watchConsole } from '../support/browser';
+import { browserUnavailable, launchBrowser, seriousViolations, signedInPage } from '../support/browser';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 
 const unavailable = browserUnavailable();
@@ -26,14 +26,7 @@ before(async () => {
   });
   grace = await p.person(EMAIL, 'Grace Hopper');
   browser = await launchBrowser();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  consoleErrors = watchConsole(page);
-  await page.goto(`${p.platform.origin}/`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Name').fill('Grace Hopper');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: /Hello, Grace/ }).waitFor();
+  ({ page, consoleErrors } = await signedInPage(browser, p.platform.origin, { email: EMAIL, name: 'Grace Hopper' }));
 });
 
 after(async () => {
