@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
 import { MICROSOFT_DEMO_USER } from '../../local/demo-data/microsoft';
-import { messageSource } from '../../shared/catalog/templates/rules';
 import type { MailSummary } from '../../shared/connectors/types';
 import type { Proposal } from '../../shared/suggestions/kinds';
 import { consent, deliverMail, storedTokens } from '../support/connectors';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 import { origin } from '../support/suggestion-services';
+import { replyProposal } from '../support/reply-proposal';
 
 let p: TestPlatform;
 let ada: Person;
@@ -34,22 +34,8 @@ async function connected(person: Person, provider: 'google' | 'microsoft', email
   return list.body.items.find((c) => c.provider === provider)!.id;
 }
 
-function reply(message: MailSummary, connectorId: string): Proposal {
-  return {
-    kind: 'email.reply',
-    payload: {
-      connectorId,
-      messageId: message.id,
-      threadId: message.threadId,
-      to: [message.from.email],
-      cc: [],
-      subject: `Re: ${message.subject}`,
-      body: 'Thanks, that works for me.',
-    },
-    rationale: 'They asked a question.',
-    sources: [messageSource(message, connectorId)],
-  };
-}
+const reply = (message: MailSummary, connectorId: string) =>
+  replyProposal(message, connectorId, 'Thanks, that works for me.');
 
 async function propose(person: Person, proposal: Proposal): Promise<string> {
   const [id] = await p.services.suggestions().propose(origin(person.tenantId), [proposal]);

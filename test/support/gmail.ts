@@ -3,6 +3,7 @@ import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
 import type { MailProvider, MailSummary } from '../../shared/connectors/types';
 import type { Proposal } from '../../shared/suggestions/kinds';
 import { consent } from './connectors';
+import { replyProposal } from './reply-proposal';
 import type { Person, TestPlatform } from './platform';
 
 /** A person's Google account, connected to the Gmail emulator's demo mailbox, and what tests do with it. */
@@ -32,21 +33,7 @@ export async function connectGmail(
     connectorId,
     mail,
     inbox,
-    reply: (message, body) =>
-      ({
-        kind: 'email.reply',
-        payload: {
-          connectorId,
-          messageId: message.id,
-          threadId: message.threadId,
-          to: [message.from.email],
-          cc: [],
-          subject: `Re: ${message.subject}`,
-          body,
-        },
-        rationale: 'They asked a question.',
-        sources: [{ type: 'message', id: message.id, title: message.subject, connectorId }],
-      }) as Proposal,
+    reply: (message, body) => replyProposal(message, connectorId, body),
     async sentWith(marker) {
       const found = await mail.listMessages({ label: 'SENT', text: marker, limit: 50 });
       const bodies = await Promise.all(found.items.map((m) => mail.getMessage(m.id)));

@@ -23,6 +23,7 @@ import {
 import { consent, deliverMail, storedTokens } from '../support/connectors';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 import { origin } from '../support/suggestion-services';
+import { replyProposal } from '../support/reply-proposal';
 
 const unavailable = browserUnavailable();
 const EMAIL = 'ines@example.com';
@@ -52,22 +53,8 @@ const deliver = (from: string, subject: string, text: string) =>
     { from, subject, text },
   );
 
-function reply(message: MailMessage, body: string): Proposal {
-  return {
-    kind: 'email.reply',
-    payload: {
-      connectorId,
-      messageId: message.id,
-      threadId: message.threadId,
-      to: [message.from.email],
-      cc: [],
-      subject: `Re: ${message.subject}`,
-      body,
-    },
-    rationale: `${message.from.name ?? message.from.email} is waiting for an answer.`,
-    sources: [messageSource(message, connectorId)],
-  };
-}
+const reply = (message: MailMessage, body: string) =>
+  replyProposal(message, connectorId, body, `${message.from.name ?? message.from.email} is waiting for an answer.`);
 
 async function propose(proposal: Proposal): Promise<string> {
   const [id] = await p.services.suggestions().propose(origin(ines.tenantId), [proposal]);
