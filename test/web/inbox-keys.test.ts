@@ -121,6 +121,7 @@ test('the inbox by keyboard', { skip: unavailable }, async (t) => {
       (r) => r.body.status === 'rejected',
       'the suggestion to be rejected',
     );
+    await page.getByText('Rejected. Nothing was done.').waitFor();
   });
 
   await t.test('a approves one that does not send, and opens one that sends mail instead', async () => {
@@ -128,25 +129,36 @@ test('the inbox by keyboard', { skip: unavailable }, async (t) => {
     const quiet = items.find((s) => !s.sends && !s.riskFlags.some((f) => f.blocking));
     const sending = items.find((s) => s.sends);
     assert.ok(quiet, 'a suggestion that sends nothing');
+    assert.ok(sending, 'a suggestion that sends mail');
+    // The approval's answer is held back, to act while it is being saved, as on a slow connection.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let approving = () => {};
+    const seen = new Promise<void>((resolve) => (approving = resolve));
+    await page.route('**/api/suggestions/*/approve', async (route) => {
+      approving();
+      await held;
+      await route.continue();
+    });
     await page.keyboard.press('k');
     await moveTo(quiet.id);
     await page.keyboard.press('a');
-    await eventually(
-      () => p.json<Item>(`/suggestions/${quiet.id}`, { token: kay.token }),
-      (r) => r.body.status !== 'pending',
-      'the suggestion to be approved',
-    );
-    if (sending) {
-      await page.locator(`#review-${sending.id}`).focus();
-      await page.keyboard.press('a');
-      await page
-        .getByRole('dialog')
-        .getByText(/^What will happen/)
-        .waitFor();
-      assert.equal(new URL(page.url()).searchParams.get('open'), sending.id);
-      const still = await p.json<Item>(`/suggestions/${sending.id}`, { token: kay.token });
-      assert.equal(still.body.status, 'pending', 'nothing was sent by a single key');
-    }
+    await seen;
+
+    await page.locator(`#review-${sending.id}`).focus();
+    await page.keyboard.press('a');
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/^What will happen/).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('open'), sending.id);
+
+    release();
+    await page.getByText('Approved.', { exact: true }).waitFor();
+    assert.notEqual((await p.json<Item>(`/suggestions/${quiet.id}`, { token: kay.token })).body.status, 'pending');
+    assert.equal(new URL(page.url()).searchParams.get('open'), sending.id, 'the late answer left the open one open');
+    assert.equal(await dialog.getByText(/^What will happen/).isVisible(), true);
+    const still = await p.json<Item>(`/suggestions/${sending.id}`, { token: kay.token });
+    assert.equal(still.body.status, 'pending', 'nothing was sent by a single key');
+    await page.unroute('**/api/suggestions/*/approve');
   });
 
   await t.test('a kind in the address filters the list, so it can be linked to (recorded tasks)', async () => {

@@ -17,6 +17,8 @@ const KEYS: [string, string][] = [
   ['?', 'Show these keys'],
 ];
 
+const STILL_SAVING = 'Still saving the last decision: press the key again in a moment.';
+
 /** Keys typed into a field, a menu or a dialog are theirs: the inbox's keys never act then. */
 function typingOrElsewhere(e: KeyboardEvent): boolean {
   if (e.ctrlKey || e.metaKey || e.altKey) return true;
@@ -34,13 +36,16 @@ function typingOrElsewhere(e: KeyboardEvent): boolean {
 export function useInboxKeys(opts: {
   items: Suggestion[];
   active: boolean;
-  canDecide: boolean;
+  /** Suggestions in this list can still be decided (the pending tab). */
+  decidable: boolean;
+  /** A decision is being saved; another waits for it. */
+  busy: boolean;
   open: (id: string) => void;
   approve: (s: Suggestion) => void;
   reject: (s: Suggestion) => void;
   title: (s: Suggestion) => string;
 }): { currentId: string | null; announcement: ReactNode; help: ReactNode } {
-  const { items, active, canDecide, open, approve, reject, title } = opts;
+  const { items, active, decidable, busy, open, approve, reject, title } = opts;
   const [currentId, setCurrentId] = useState<string | null>(null);
   const [said, setSaid] = useState('');
   const [showHelp, setShowHelp] = useState(false);
@@ -75,19 +80,26 @@ export function useInboxKeys(opts: {
           open(current.id);
           break;
         case 'a':
-          if (!current || !canDecide) return;
+          if (!current || !decidable) return;
+          // Opening decides nothing, so it never waits for a decision being saved.
           if (current.sends || current.riskFlags.some((f) => f.blocking)) {
             setSaid(`Opened ${title(current)}: approve it from there.`);
             open(current.id);
+          } else if (busy) {
+            setSaid(STILL_SAVING);
           } else {
             setSaid(`Approving ${title(current)}.`);
             approve(current);
           }
           break;
         case 'r':
-          if (!current || !canDecide) return;
-          setSaid(`Rejecting ${title(current)}.`);
-          reject(current);
+          if (!current || !decidable) return;
+          if (busy) {
+            setSaid(STILL_SAVING);
+          } else {
+            setSaid(`Rejecting ${title(current)}.`);
+            reject(current);
+          }
           break;
         case '?':
           setShowHelp(true);
@@ -99,7 +111,7 @@ export function useInboxKeys(opts: {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [active, items, currentId, canDecide, open, approve, reject, title]);
+  }, [active, items, currentId, decidable, busy, open, approve, reject, title]);
 
   const announcement = (
     <Box role="status" aria-live="polite" sx={visuallyHidden}>

@@ -116,8 +116,13 @@ export function SuggestionsPage() {
   );
   const kinds = [...new Set([...(list.data?.items ?? []).map((s) => s.kind), ...(kind ? [kind] : [])])];
 
-  const setParam = (key: string, value: string | null) => {
-    const next = new URLSearchParams(params);
+  /**
+   * Changes one parameter of the address as it is now (not as it was when this render's callbacks were made), so an
+   * answer arriving late never undoes what was done meanwhile. With `onlyIf`, only while the parameter has that value.
+   */
+  const setParam = (key: string, value: string | null, onlyIf?: string) => {
+    const next = new URLSearchParams(window.location.search);
+    if (onlyIf !== undefined && next.get(key) !== onlyIf) return;
     if (value === null) next.delete(key);
     else next.set(key, value);
     setParams(next, { replace: key === 'open' && value === null });
@@ -154,7 +159,8 @@ export function SuggestionsPage() {
               : {}
             : undefined;
       const after = await apiRequest<Suggestion>(path, { method: 'POST', body });
-      setParam('open', null);
+      // Closes this suggestion if it is still the one open, not one opened while the decision was saved.
+      setParam('open', null, d.id);
       setToast(d.action === 'approve' ? approvedToast(after, !!d.edits) : decidedToast(d.action, after));
       return true;
     } catch (err) {
@@ -206,7 +212,8 @@ export function SuggestionsPage() {
   const keys = useInboxKeys({
     items,
     active: !openId && !confirmingSend,
-    canDecide: status === 'pending' && !busy,
+    decidable: status === 'pending',
+    busy,
     open: (id) => setParam('open', id),
     approve: (s) => void decide({ id: s.id, action: 'approve' }),
     reject: (s) => void decide({ id: s.id, action: 'reject' }),
