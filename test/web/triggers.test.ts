@@ -132,12 +132,12 @@ test('an event trigger edited with the keyboard', { skip: unavailable }, async (
     await page.keyboard.press('Space');
     await page.getByRole('button', { name: 'Save changes' }).focus();
     await page.keyboard.press('Enter');
-    await page
-      .getByText('Your free plan allows 1 event trigger across your agents and workflows; this change would make 2.', {
-        exact: false,
-      })
-      .first()
-      .waitFor();
+    const refusal = page.getByText(
+      'Your free plan allows 1 event trigger across your agents and workflows; this change would make 2.',
+      { exact: false },
+    );
+    await refusal.waitFor();
+    assert.equal(await refusal.count(), 1, 'said once, beside the triggers');
     const workflow = await w.p.json<{ events: unknown[] }>(`/workflows/${created.body.id}`, { token: w.person.token });
     assert.deepEqual(workflow.body.events, [], 'nothing was saved');
   });

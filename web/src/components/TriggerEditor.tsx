@@ -81,7 +81,7 @@ export function TriggerEditor({
 
   const errors = fieldErrors(saveError);
   const families = new Set(connectors.data.items.flatMap((c) => c.families));
-  const limitReached = saveError instanceof ApiError && saveError.limit === 'eventTriggers' ? saveError : null;
+  const limitReached = triggerLimitOf(saveError);
   const update = (on: string, next: EventTriggerValue | null) =>
     onChange(
       next === null
@@ -150,4 +150,9 @@ export function TriggerEditor({
       {limitReached && <Alert severity="warning">{limitReached.detail}</Alert>}
     </Box>
   );
+}
+
+/** A save refused for the plan's event-trigger limit: the editor explains it beside the triggers, the page need not. */
+export function triggerLimitOf(error: unknown): ApiError | null {
+  return error instanceof ApiError && error.limit === 'eventTriggers' ? error : null;
 }

@@ -18,7 +18,7 @@ import type { Agent, EventTriggerValue, Page, Profile, Template } from '../api/t
 import { ConfigForm, initialConfig } from '../components/ConfigForm';
 import { useLeaveGuard } from '../components/LeaveGuard';
 import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
-import { TriggerEditor, triggersBody } from '../components/TriggerEditor';
+import { TriggerEditor, triggerLimitOf, triggersBody } from '../components/TriggerEditor';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { buildCron, parseCron } from '../lib/cron';
 import { fieldErrors } from '../lib/field-errors';
@@ -251,7 +251,7 @@ export function AgentDetailPage() {
             saveError={saveError}
           />
         </Section>
-        {saveError ? <ErrorNotice error={saveError} /> : null}
+        {saveError && !triggerLimitOf(saveError) ? <ErrorNotice error={saveError} /> : null}
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
           <Button type="submit" variant="contained" disabled={saving || !templateId || !name.trim()}>
             {saving ? 'Saving…' : creating ? 'Create agent' : 'Save changes'}

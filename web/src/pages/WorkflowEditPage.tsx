@@ -26,7 +26,7 @@ import { invalidatePaths, useApiQuery } from '../api/hooks';
 import type { Agent, EventTriggerValue, Page, Profile, Template, Workflow } from '../api/types';
 import { useLeaveGuard } from '../components/LeaveGuard';
 import { ScheduleEditor, type ScheduleValue } from '../components/ScheduleEditor';
-import { TriggerEditor, triggersBody } from '../components/TriggerEditor';
+import { TriggerEditor, triggerLimitOf, triggersBody } from '../components/TriggerEditor';
 import { ErrorNotice, Loading, PageHeader, Section } from '../components/states';
 import { buildCron, parseCron } from '../lib/cron';
 import { browserTimeZone } from '../lib/format';
@@ -408,7 +408,7 @@ export function WorkflowEditPage() {
           <Alert severity="error" sx={{ my: 2 }}>
             Some of what you entered is not valid: see the marked fields above.
           </Alert>
-        ) : saveError ? (
+        ) : saveError && !triggerLimitOf(saveError) ? (
           <ErrorNotice error={saveError} />
         ) : null}
         <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap' }}>
