@@ -119,21 +119,24 @@ export async function newContext(browser: Browser, phone = false): Promise<Brows
 }
 
 /**
- * A desktop window on the web app, signed in through the dev issuer as `name` <`email`> on the home page (each email
- * is its own person), with a record of its console errors.
+ * A window on the web app, signed in through the dev issuer as `name` <`email`> (each email is its own person), with
+ * a record of its console errors. Signing in from `path` comes back to it, shown when its `heading` is there (by
+ * default the home page's greeting); `phone` gives a 390px phone instead of a desktop window.
  */
 export async function signedInPage(
   browser: Browser,
   origin: string,
   who: { email: string; name: string },
+  at: { path?: string; heading?: string; phone?: boolean } = {},
 ): Promise<{ page: Page; consoleErrors: string[] }> {
-  const page = await (await newContext(browser)).newPage();
+  const page = await (await newContext(browser, at.phone)).newPage();
   const consoleErrors = watchConsole(page);
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}${at.path ?? '/'}`);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Name').fill(who.name);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: `Hello, ${who.name.split(' ')[0]}` }).waitFor();
+  const heading = at.heading ?? `Hello, ${who.name.split(' ')[0]}`;
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   return { page, consoleErrors };
 }

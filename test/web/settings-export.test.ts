@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserUnavailable, launchBrowser, newContext, seriousViolations, watchConsole } from '../support/browser';
+import { browserUnavailable, launchBrowser, seriousViolations, signedInPage } from '../support/browser';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 
 const unavailable = browserUnavailable();
@@ -27,15 +27,12 @@ before(async () => {
   for (let i = 0; i < 600; i++)
     await agents.items.create({ id: `kit-agent-${i}`, tenantId: kit.tenantId, name: `Kit's agent ${i}` });
   browser = await launchBrowser();
-  const context = await newContext(browser);
-  page = await context.newPage();
-  consoleErrors = watchConsole(page);
-  await page.goto(`${p.platform.origin}/settings`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Name').fill('Kit');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+  ({ page, consoleErrors } = await signedInPage(
+    browser,
+    p.platform.origin,
+    { email: EMAIL, name: 'Kit' },
+    { path: '/settings', heading: 'Settings' },
+  ));
 });
 
 after(async () => {

@@ -7,19 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { GOOGLE_DEMO_USER } from '../../local/demo-data/google';
 import { messageSource } from '../../shared/catalog/templates/rules';
 import type { MailMessage, MailProvider } from '../../shared/connectors/types';
 import type { Proposal } from '../../shared/suggestions/kinds';
-import {
-  browserUnavailable,
-  launchBrowser,
-  newContext,
-  screenshot,
-  seriousViolations,
-  watchConsole,
-} from '../support/browser';
+import { browserUnavailable, launchBrowser, screenshot, seriousViolations, signedInPage } from '../support/browser';
 import { consent, deliverMail, storedTokens } from '../support/connectors';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 import { origin } from '../support/suggestion-services';
@@ -62,14 +55,13 @@ async function propose(proposal: Proposal): Promise<string> {
   return id;
 }
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${p.platform.origin}/suggestions`);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Name').fill('Ines');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Suggestions' }).waitFor();
-}
+const signedIn = (phone = false) =>
+  signedInPage(
+    browser,
+    p.platform.origin,
+    { email: EMAIL, name: 'Ines' },
+    { path: '/suggestions', heading: 'Suggestions', phone },
+  );
 
 /** How far the page (or the full-screen dialog) scrolls sideways. */
 function sidewaysOverflow(page: Page): Promise<number> {
@@ -109,10 +101,7 @@ for (const phone of [false, true]) {
     `a reply beside the mail it answers (${phone ? '390px phone' : 'desktop'})`,
     { skip: unavailable },
     async (t) => {
-      const context: BrowserContext = await newContext(browser, phone);
-      const page = await context.newPage();
-      const errors = watchConsole(page);
-      await signIn(page);
+      const { page, consoleErrors: errors } = await signedIn(phone);
 
       await t.test('the list row shows the sender, the first words of the draft and the agent', async () => {
         const row = page
@@ -168,16 +157,13 @@ for (const phone of [false, true]) {
       });
 
       await t.test('no console errors', () => assert.deepEqual(errors, []));
-      await context.close();
+      await page.context().close();
     },
   );
 }
 
 test('what the dialog says when the mail cannot be read, and a label suggestion', { skip: unavailable }, async (t) => {
-  const context = await newContext(browser);
-  const page = await context.newPage();
-  const errors = watchConsole(page);
-  await signIn(page);
+  const { page, consoleErrors: errors } = await signedIn();
 
   await t.test('a deleted message: said in words, with what the suggestion kept', async () => {
     const gone = await mail.getMessage(
@@ -224,5 +210,5 @@ test('what the dialog says when the mail cannot be read, and a label suggestion'
       [],
     ),
   );
-  await context.close();
+  await page.context().close();
 });
