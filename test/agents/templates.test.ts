@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TEMPLATES } from '../../shared/catalog/templates';
-import type { AgentInput, PerItemTemplate } from '../../shared/catalog/types';
+import type { AgentInput, BatchTemplate, PerItemTemplate } from '../../shared/catalog/types';
 import { proposalSchema } from '../../shared/suggestions/kinds';
 import { agentInput, mailbox } from '../support/mailbox';
 import { offlineRun, requestSections } from '../support/template-run';
@@ -176,6 +176,33 @@ describe('built-in templates', () => {
     assert.deepEqual(budget.relatedDocumentIds, ['doc-budget']);
     const gym = output.briefs.find((b) => b.eventId === 'evt-gym')!;
     assert.deepEqual(gym.relatedDocumentIds, []);
+  });
+
+  it('a meeting brief names its mail and documents as the person knows them, and only those the run read', () => {
+    const template = TEMPLATES.find((t) => t.id === 'meeting-prep')! as BatchTemplate;
+    const input = richInput(template.configSchema.parse({}));
+    const m1 = input.mail.find((m) => m.id === 'm1')!;
+    const fooled = {
+      briefs: [
+        {
+          eventId: 'evt-budget',
+          summary: 'Budget review with Priya.',
+          talkingPoints: ['Travel'],
+          relatedMessageIds: ['m1', 'm-made-up'],
+          relatedDocumentIds: ['doc-budget', 'doc-made-up'],
+        },
+      ],
+    };
+    const [brief] = template.propose(fooled, { input, connectors });
+    assert.deepEqual(
+      brief!.sources.map((src) => [src.type, src.id, src.title, src.connectorId]),
+      [
+        ['event', 'evt-budget', 'Q4 budget review', 'google-1'],
+        ['message', 'm1', m1.subject, 'google-1'],
+        ['document', 'doc-budget', 'Q4 budget draft', 'google-1'],
+      ],
+    );
+    assert.deepEqual(brief!.sources[1]!.from, m1.from, 'the mail is named by its sender too');
   });
 
   it('reply drafts follow an earlier triage step when there is one', () => {

@@ -15,7 +15,7 @@ import type { Proposal } from '../../shared/suggestions/kinds';
 import { browserUnavailable, launchBrowser, screenshot, seriousViolations, signedInPage } from '../support/browser';
 import { consent, deliverMail, storedTokens } from '../support/connectors';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
-import { origin } from '../support/suggestion-services';
+import { origin, taskProposal } from '../support/suggestion-services';
 import { replyProposal } from '../support/reply-proposal';
 
 const unavailable = browserUnavailable();
@@ -203,6 +203,30 @@ test('what the dialog says when the mail cannot be read, and a label suggestion'
     await screenshot(page, 'source-message-labels');
     assert.deepEqual(await seriousViolations(page), []);
   });
+
+  await t.test(
+    'a meeting brief names what it is based on: the meeting, mail by sender and subject, documents',
+    async () => {
+      const [first] = (await mail.listMessages({ limit: 1 })).items;
+      assert.ok(first);
+      const id = await propose(
+        taskProposal('Prepare: Q4 budget review', {
+          sources: [
+            { type: 'event', id: 'evt-1', title: 'Q4 budget review' },
+            messageSource(first, connectorId),
+            { type: 'document', id: 'doc-1', title: 'Q4 budget draft' },
+          ],
+        }),
+      );
+      await openSuggestion(page, id);
+      const basedOn = page.getByRole('dialog').getByRole('listitem');
+      await basedOn.getByText('Meeting: Q4 budget review', { exact: true }).waitFor();
+      await basedOn
+        .getByText(`Mail from ${first.from.name ?? first.from.email}: ${first.subject}`, { exact: true })
+        .waitFor();
+      await basedOn.getByText('Document: Q4 budget draft', { exact: true }).waitFor();
+    },
+  );
 
   await t.test('no console errors', () =>
     assert.deepEqual(

@@ -15,7 +15,7 @@ import type { Suggestion } from '../api/types';
 import { fieldErrors } from '../lib/field-errors';
 import { dateTime, relative, timeOfDay } from '../lib/format';
 import { KIND_LABELS, suggestionTitle } from '../lib/labels';
-import { answersMessage } from '../lib/sources';
+import { answersMessage, sourceLabel } from '../lib/sources';
 import { SourceMessage, SourceMessageList } from './SourceMessage';
 import { ErrorNotice, Loading } from './states';
 import { StatusChip } from './StatusChip';
@@ -192,7 +192,7 @@ export function SuggestionDialog({
                 <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
                   {s.sources!.map((src) => (
                     <li key={`${src.type}:${src.id}`}>
-                      <Typography variant="body2">{src.title ?? `${src.type} ${src.id}`}</Typography>
+                      <Typography variant="body2">{sourceLabel(src)}</Typography>
                     </li>
                   ))}
                 </Box>

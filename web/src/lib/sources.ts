@@ -6,6 +6,21 @@ export function sender(from: { name?: string; email: string }, full = false): st
   return full ? `${from.name} <${from.email}>` : from.name;
 }
 
+const SOURCE_WORDS: Record<SuggestionSource['type'], string> = {
+  message: 'Mail',
+  thread: 'Conversation',
+  event: 'Meeting',
+  document: 'Document',
+  page: 'Page',
+  run: 'Run',
+};
+
+/** A source as the "Based on" list names it: "Mail from Priya Shah: Q3 budget", "Document: Q4 budget draft". */
+export function sourceLabel(src: SuggestionSource): string {
+  const what = src.type === 'message' && src.from ? `Mail from ${sender(src.from)}` : SOURCE_WORDS[src.type];
+  return `${what}: ${src.title?.trim() || '(untitled)'}`;
+}
+
 /** The message a suggestion is about: the one a reply answers, otherwise its first message source. */
 export function messageSourceOf(s: Suggestion): SuggestionSource | undefined {
   const answered = typeof s.payload.messageId === 'string' ? s.payload.messageId : undefined;

@@ -1,5 +1,5 @@
 import type { BatchTemplate } from '../../types';
-import { localTime, mailAttributes } from '../rules';
+import { localTime, mailAttributes, messageSource } from '../rules';
 import { meetingPrepOffline } from './offline';
 import { MEETING_PREP_INSTRUCTIONS, MEETING_PREP_PROMPT_VERSION } from './prompt';
 import { meetingPrepConfig, meetingPrepOutput, type MeetingPrepConfig, type MeetingPrepOutput } from './schema';
@@ -64,8 +64,22 @@ export const meetingPrep: BatchTemplate<MeetingPrepConfig, MeetingPrepOutput> = 
     ],
     offline: meetingPrepOffline,
   },
-  propose(output, { input }) {
+  propose(output, { input, connectors }) {
     const events = new Map(input.events.map((e) => [e.id, e]));
+    // Only items the run read are named, with what the person knows them by; an id the model made up names nothing.
+    const mail = new Map(input.mail.map((m) => [m.id, m]));
+    const documents = new Map(input.documents.map((d) => [d.id, d]));
+    const relatedMail = (ids: string[]) =>
+      connectors.mail
+        ? ids.flatMap((id) => (mail.has(id) ? [messageSource(mail.get(id)!, connectors.mail!)] : []))
+        : [];
+    const relatedDocuments = (ids: string[]) =>
+      ids.flatMap((id) => {
+        const doc = documents.get(id);
+        return doc
+          ? [{ type: 'document' as const, id, title: doc.name.slice(0, 500), connectorId: connectors.files }]
+          : [];
+      });
     return output.briefs.flatMap((brief) => {
       const event = events.get(brief.eventId);
       if (!event) return [];
@@ -80,9 +94,14 @@ export const meetingPrep: BatchTemplate<MeetingPrepConfig, MeetingPrepOutput> = 
           },
           rationale: `Brief for "${event.title}".`.slice(0, 2000),
           sources: [
-            { type: 'event' as const, id: event.id, title: event.title.slice(0, 500) },
-            ...brief.relatedMessageIds.slice(0, 20).map((id) => ({ type: 'message' as const, id })),
-            ...brief.relatedDocumentIds.slice(0, 20).map((id) => ({ type: 'document' as const, id })),
+            {
+              type: 'event' as const,
+              id: event.id,
+              title: event.title.slice(0, 500),
+              connectorId: connectors.calendar,
+            },
+            ...relatedMail(brief.relatedMessageIds.slice(0, 20)),
+            ...relatedDocuments(brief.relatedDocumentIds.slice(0, 20)),
           ],
         },
       ];
