@@ -32,7 +32,8 @@ export const patchMe = httpRoute({
   name: 'patchMe',
   method: 'PATCH',
   route: 'me',
-  summary: 'Change your display name, time zone, locale, notification preferences or audit retention',
+  summary:
+    'Change your display name, time zone, locale, working hours, notification preferences, undo-send window or audit retention',
   tags: ['identity'],
   body: profileUpdateSchema,
   response: profileSchema,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tierSchema, type Tier } from '../platform/config/tiers';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
+import { DEFAULT_WORKING_HOURS, workingHoursSchema, type WorkingHours } from '../schedules/working-hours';
 
 /** True when `zone` is an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC"). */
 function isIanaTimeZone(zone: string): boolean {
@@ -54,6 +55,8 @@ export interface TenantProfile extends TenantDoc {
   auditRetentionDays: number;
   /** Undo-send window in seconds (0: approved emails go out at once); DEFAULT_UNDO_SEND_SECONDS when unset. */
   undoSendSeconds?: number;
+  /** When the person works; DEFAULT_WORKING_HOURS (08:00–18:00, Monday to Friday) when unset. */
+  workingHours?: WorkingHours;
   /**
    * Generation of the emailed approval links: every link carries the epoch it was signed in, and only links of the
    * current epoch work. Turning approval links off or unsubscribing moves it on, revoking every link already sent.
@@ -72,6 +75,7 @@ export const profileUpdateSchema = z
     notifications: notificationPreferencesSchema.partial().strict(),
     auditRetentionDays: z.number().int().min(0).max(3650),
     undoSendSeconds: undoSendSecondsSchema,
+    workingHours: workingHoursSchema,
   })
   .partial()
   .strict();
@@ -88,6 +92,8 @@ export const profileSchema = z.object({
   notifications: notificationPreferencesSchema,
   auditRetentionDays: z.number().int(),
   undoSendSeconds: z.number().int(),
+  /** When the person works: schedules "during working hours" run every hour from `from` through `until` on `days`. */
+  workingHours: z.object({ from: z.number().int(), until: z.number().int(), days: z.array(z.number().int()) }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -104,7 +110,14 @@ export function toProfileView(p: TenantProfile): ProfileView {
     notifications: p.notifications,
     auditRetentionDays: p.auditRetentionDays,
     undoSendSeconds: p.undoSendSeconds ?? DEFAULT_UNDO_SEND_SECONDS,
+    workingHours: workingHoursOf(p),
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
   };
+}
+
+/** The person's working hours (the default for profiles stored before they could be set). */
+export function workingHoursOf(p: Pick<TenantProfile, 'workingHours'>): WorkingHours {
+  const hours = p.workingHours ?? DEFAULT_WORKING_HOURS;
+  return { from: hours.from, until: hours.until, days: [...hours.days] };
 }

@@ -6,7 +6,8 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import { createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 import type { Principal } from '../platform/http/principal';
-import type { ProfileUpdate, TenantProfile } from './tenant-profile';
+import { normalizeWorkingHours } from '../schedules/working-hours';
+import { workingHoursOf, type ProfileUpdate, type TenantProfile } from './tenant-profile';
 
 export interface TenantDefaults {
   tier: Tier;
@@ -105,6 +106,7 @@ export function createTenantService(deps: {
           ...(update.locale !== undefined ? { locale: update.locale } : {}),
           ...(update.auditRetentionDays !== undefined ? { auditRetentionDays: update.auditRetentionDays } : {}),
           ...(update.undoSendSeconds !== undefined ? { undoSendSeconds: update.undoSendSeconds } : {}),
+          ...(update.workingHours !== undefined ? { workingHours: normalizeWorkingHours(update.workingHours) } : {}),
           notifications,
           ...(revokesLinks ? { linkEpoch: (current.linkEpoch ?? 0) + 1 } : {}),
           updatedAt: deps.clock.now().toISOString(),
@@ -133,8 +135,8 @@ export function createTenantService(deps: {
         source: options.source ?? 'web',
         correlationId: options.correlationId,
         summary: `Profile updated: ${changed.join(', ') || 'nothing'}`,
-        before: Object.fromEntries(changed.map((k) => [k, current[k]])),
-        after: Object.fromEntries(changed.map((k) => [k, saved[k]])),
+        before: Object.fromEntries(changed.map((k) => [k, auditedValue(current, k)])),
+        after: Object.fromEntries(changed.map((k) => [k, auditedValue(saved, k)])),
       });
       return saved;
     },
@@ -164,4 +166,9 @@ export function createTenantService(deps: {
     },
   };
   return service;
+}
+
+/** A profile field as the audit trail records it (working hours stored before they could be set read as the default). */
+function auditedValue(profile: TenantProfile, key: keyof ProfileUpdate): unknown {
+  return key === 'workingHours' ? workingHoursOf(profile) : profile[key];
 }
