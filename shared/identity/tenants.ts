@@ -6,7 +6,7 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import { createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 import type { Principal } from '../platform/http/principal';
-import { normalizeWorkingHours } from '../schedules/working-hours';
+import { normalizeWorkingHours, type WorkingHours } from '../schedules/working-hours';
 import { workingHoursOf, type ProfileUpdate, type TenantProfile } from './tenant-profile';
 
 export interface TenantDefaults {
@@ -39,6 +39,8 @@ export function createTenantService(deps: {
   clock: Clock;
   audit: () => AuditLog;
   defaults: TenantDefaults;
+  /** Called after a person saves their working hours, so schedules that follow them move along. */
+  workingHoursSaved?: (tenantId: string, hours: WorkingHours, actor: Actor) => Promise<void>;
 }): TenantService {
   const repo = createTenantRepository<TenantProfile>(deps.store, 'tenants', 'tenant');
 
@@ -138,6 +140,14 @@ export function createTenantService(deps: {
         before: Object.fromEntries(changed.map((k) => [k, auditedValue(current, k)])),
         after: Object.fromEntries(changed.map((k) => [k, auditedValue(saved, k)])),
       });
+      // Also on an unchanged save: a save that failed half-way through moving schedules is completed by saving again.
+      if (update.workingHours !== undefined && deps.workingHoursSaved)
+        await deps.workingHoursSaved(tenantId, workingHoursOf(saved), {
+          actorId: options.actorId ?? current.subject,
+          actorType: options.actorType,
+          source: options.source ?? 'web',
+          correlationId: options.correlationId,
+        });
       return saved;
     },
 

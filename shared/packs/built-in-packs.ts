@@ -1,6 +1,7 @@
 import type { ProviderName } from '../connectors/types';
 import { getTemplate } from '../catalog/templates';
 import { NotFoundError } from '../platform/errors';
+import type { PackSchedule } from './pack-schedule';
 import type { WorkflowMode } from './workflow-model';
 
 /** A pack's agent, by a key that is stable across installs (it makes install ids deterministic). */
@@ -17,8 +18,8 @@ export interface PackWorkflow {
   mode: WorkflowMode;
   stepKeys: string[];
   coordinatorKey?: string;
-  /** A schedule trigger, in the person's time zone (taken from their profile at install time). */
-  cron?: string;
+  /** A schedule trigger, in the person's time zone and working hours (taken from their profile at install time). */
+  schedule?: PackSchedule;
 }
 
 /** AgentPack: templates + workflows + triggers; the scopes are the union of its templates' scopes. */
@@ -45,7 +46,7 @@ export const PACKS: readonly AgentPack[] = [
         name: 'Inbox Assistant',
         mode: 'sequential',
         stepKeys: ['triage', 'replies'],
-        cron: '0 8-18 * * 1-5',
+        schedule: { follows: 'workingHours' },
       },
     ],
   },
@@ -54,13 +55,21 @@ export const PACKS: readonly AgentPack[] = [
     name: 'Meeting Ready',
     description: "Before each working day, prepares a brief for every meeting on the day's calendar.",
     agents: [{ key: 'prep', templateId: 'meeting-prep', name: 'Meeting Prep', config: { hoursAhead: 24 } }],
-    workflows: [{ key: 'main', name: 'Meeting Ready', mode: 'sequential', stepKeys: ['prep'], cron: '0 7 * * 1-5' }],
+    workflows: [
+      {
+        key: 'main',
+        name: 'Meeting Ready',
+        mode: 'sequential',
+        stepKeys: ['prep'],
+        schedule: { follows: 'beforeWorkingDay' },
+      },
+    ],
   },
   {
     id: 'weekly-review',
     name: 'Weekly Review',
     description:
-      "On Friday afternoon, digests the week's mail and calendar and finds threads awaiting an answer, merged into one review.",
+      "At the end of the working week, digests the week's mail and calendar and finds threads awaiting an answer, merged into one review.",
     agents: [
       {
         key: 'digest',
@@ -78,7 +87,7 @@ export const PACKS: readonly AgentPack[] = [
         mode: 'parallel',
         stepKeys: ['digest', 'followups'],
         coordinatorKey: 'coordinator',
-        cron: '0 16 * * 5',
+        schedule: { follows: 'endOfWorkingWeek' },
       },
     ],
   },

@@ -13,8 +13,10 @@ import {
 } from '../platform/cosmos/tenant-repository';
 import { LimitExceededError, NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
-import { getPack } from './built-in-packs';
-import { scheduleForPlan, type PlanSchedule } from './pack-schedule';
+import type { WorkingHours } from '../schedules/working-hours';
+import { getPack, PACKS } from './built-in-packs';
+import { packCron, scheduleForPlan } from './pack-schedule';
+import type { PlanSchedules } from './pack-view';
 import type { WorkflowView } from './workflow-model';
 import type { WorkflowService } from './workflow-service';
 import { plural } from '../platform/words';
@@ -47,7 +49,8 @@ export interface PackInstallDeps {
   usage: () => Pick<UsageService, 'checkLimit'>;
   agents: () => AgentService;
   workflows: () => WorkflowService;
-  timezoneOf(tenantId: string): Promise<string>;
+  /** The person's time zone and working hours (pack schedules are made in them). */
+  profileOf(tenantId: string): Promise<{ timezone: string; workingHours: WorkingHours }>;
   /** The shortest schedule interval of the tenant's plan (a pack's schedule is made to fit it). */
   scheduleMinIntervalOf(tenantId: string): Promise<number>;
 }
@@ -60,8 +63,8 @@ export interface PackInstallService {
   list(tenantId: string, paging: { limit: number; cursor?: string }): Promise<Page<Stored<PackInstallDoc>>>;
   get(tenantId: string, installId: string): Promise<Stored<PackInstallDoc>>;
   describe(install: Stored<PackInstallDoc>, created: boolean): Promise<InstallResult>;
-  /** How pack schedules fit the tenant's plan: what `install` would schedule instead of each pack cron. */
-  planSchedules(tenantId: string): Promise<(cron: string) => PlanSchedule>;
+  /** How pack schedules fit the tenant's working hours and plan: what `install` would schedule for each. */
+  planSchedules(tenantId: string): Promise<PlanSchedules>;
   /**
    * Installs a pack: its agents, workflows and schedule triggers. Idempotent (deterministic ids; a second install
    * returns the first) and all-or-nothing (a failure removes what this attempt created and leaves no install).
@@ -72,6 +75,11 @@ export interface PackInstallService {
    * `ifMatch` (the install's ETag) is a 412 and removes nothing.
    */
   uninstall(tenantId: string, installId: string, ifMatch: string | undefined, ctx: Actor): Promise<void>;
+  /**
+   * Moves the schedules installed to follow the person's working hours (and not changed by hand since) to `hours`,
+   * fitted to the plan like at install. Idempotent: a schedule already right is left alone.
+   */
+  followWorkingHours(tenantId: string, hours: WorkingHours, ctx: Actor): Promise<void>;
 }
 
 export function createPackInstallService(deps: PackInstallDeps): PackInstallService {
@@ -126,9 +134,12 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
       return { install, agents, workflows, triggers, created };
     },
 
-    async planSchedules(tenantId: string): Promise<(cron: string) => PlanSchedule> {
-      const minInterval = await deps.scheduleMinIntervalOf(tenantId);
-      return (cron) => scheduleForPlan(cron, minInterval);
+    async planSchedules(tenantId: string): Promise<PlanSchedules> {
+      const [minInterval, { workingHours }] = await Promise.all([
+        deps.scheduleMinIntervalOf(tenantId),
+        deps.profileOf(tenantId),
+      ]);
+      return plannedWith(minInterval, workingHours);
     },
 
     async install(tenantId: string, packId: string, ctx: Actor): Promise<InstallResult> {
@@ -153,7 +164,7 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
       await refuseWithoutRoom(tenantId, 'agents', missingAgents);
       await refuseWithoutRoom(tenantId, 'workflows', missingWorkflows);
 
-      const timezone = existing?.timezone ?? (await deps.timezoneOf(tenantId));
+      const timezone = existing?.timezone ?? (await deps.profileOf(tenantId)).timezone;
       const onPlan = await service.planSchedules(tenantId);
       const now = deps.clock.now().toISOString();
       const { doc: marker } = await repo.createIfAbsent({
@@ -187,10 +198,15 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
               mode: workflow.mode,
               steps: workflow.stepKeys.map((key) => ({ agentId: partId(installId, key) })),
               coordinatorAgentId: workflow.coordinatorKey ? partId(installId, workflow.coordinatorKey) : null,
-              schedule: workflow.cron ? { cron: onPlan(workflow.cron).cron, timezone } : null,
+              schedule: workflow.schedule ? { cron: onPlan(workflow.schedule).cron, timezone } : null,
             },
             partCtx,
-            { id: partId(installId, workflow.key), packInstallId: installId },
+            {
+              id: partId(installId, workflow.key),
+              packInstallId: installId,
+              scheduleFollows:
+                workflow.schedule && 'follows' in workflow.schedule ? workflow.schedule.follows : undefined,
+            },
           );
           if (created) createdHere.push({ kind: 'workflow', id: partId(installId, workflow.key) });
         }
@@ -262,8 +278,35 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
         before: { agentIds: install.agentIds, workflowIds: install.workflowIds },
       });
     },
+
+    async followWorkingHours(tenantId: string, hours: WorkingHours, ctx: Actor): Promise<void> {
+      const onPlan = plannedWith(await deps.scheduleMinIntervalOf(tenantId), hours);
+      for (const pack of PACKS) {
+        const install = await repo.get(tenantId, installIdOf(pack.id));
+        if (install?.status !== 'installed') continue;
+        for (const id of install.workflowIds) {
+          const workflow = await deps.workflows().find(tenantId, id);
+          if (!workflow?.schedule || !workflow.scheduleFollows) continue;
+          const { cron } = onPlan({ follows: workflow.scheduleFollows });
+          if (cron === workflow.schedule.cron) continue;
+          await deps
+            .workflows()
+            .update(tenantId, id, { schedule: { cron, timezone: workflow.schedule.timezone } }, workflow._etag, ctx, {
+              scheduleFollows: workflow.scheduleFollows,
+            });
+        }
+      }
+    },
   };
   return service;
+}
+
+/** Pack schedules for a plan's shortest interval and a person's working hours. */
+function plannedWith(minIntervalMinutes: number, hours: WorkingHours): PlanSchedules {
+  return (schedule) => {
+    const ownCron = packCron(schedule, hours);
+    return { ownCron, ...scheduleForPlan(ownCron, minIntervalMinutes, hours) };
+  };
 }
 
 function stripEtag<T extends { _etag?: string }>(doc: T): Omit<T, '_etag'> {

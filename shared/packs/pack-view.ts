@@ -3,7 +3,7 @@ import { scopesView } from '../catalog/template-view';
 import { scopeLabels } from '../connectors/scope-labels';
 import { missingPermissionView, providerName } from '../connectors/view';
 import { packScopes, type AgentPack } from './built-in-packs';
-import type { PlanSchedule } from './pack-schedule';
+import { WORKING_TIME_RULES, type PackSchedule, type PlanSchedule } from './pack-schedule';
 
 /** A built-in pack as the catalog API shows it. */
 export const packView = z.object({
@@ -20,8 +20,10 @@ export const packView = z.object({
       mode: z.enum(['sequential', 'parallel']),
       stepKeys: z.array(z.string()),
       coordinatorKey: z.string().nullable(),
-      /** The pack's own schedule. */
+      /** The pack's own schedule (for the person's working hours when it follows them). */
       cron: z.string().nullable(),
+      /** The working-time rule the schedule follows (it moves when the person's working hours change), or null. */
+      follows: z.enum(WORKING_TIME_RULES).nullable(),
       /** The schedule it installs with on the person's plan: `cron`, or a sparser one when the plan allows less. */
       planCron: z.string().nullable(),
     }),
@@ -44,7 +46,10 @@ export const packOfferView = packView.extend({
   ),
 });
 
-export function toPackView(p: AgentPack, onPlan: (cron: string) => PlanSchedule): z.infer<typeof packView> {
+/** How a person's plan and working hours turn a pack's schedule into crons: its own, and the one it installs with. */
+export type PlanSchedules = (schedule: PackSchedule) => PlanSchedule & { ownCron: string };
+
+export function toPackView(p: AgentPack, onPlan: PlanSchedules): z.infer<typeof packView> {
   return {
     id: p.id,
     name: p.name,
@@ -56,8 +61,9 @@ export function toPackView(p: AgentPack, onPlan: (cron: string) => PlanSchedule)
       mode: w.mode,
       stepKeys: w.stepKeys,
       coordinatorKey: w.coordinatorKey ?? null,
-      cron: w.cron ?? null,
-      planCron: w.cron ? onPlan(w.cron).cron : null,
+      cron: w.schedule ? onPlan(w.schedule).ownCron : null,
+      follows: w.schedule && 'follows' in w.schedule ? w.schedule.follows : null,
+      planCron: w.schedule ? onPlan(w.schedule).cron : null,
     })),
     scopes: packScopes(p) as Record<string, string[]>,
     permissions: Object.fromEntries(

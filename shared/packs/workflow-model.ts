@@ -3,6 +3,7 @@ import type { TenantDoc } from '../platform/cosmos/tenant-repository';
 import { scheduleSchema, type Schedule } from '../schedules/schedule';
 import { resourceId } from '../platform/ids';
 import { eventTriggerView, eventTriggersSchema, type EventTrigger } from '../events/event-kinds';
+import type { WorkingTimeRule } from './pack-schedule';
 
 export type WorkflowMode = 'sequential' | 'parallel';
 
@@ -24,6 +25,11 @@ export interface WorkflowDoc extends TenantDoc {
   coordinatorAgentId: string | null;
   enabled: boolean;
   schedule: Schedule | null;
+  /**
+   * The working-time rule the schedule was installed with (a pack's "during working hours"): it follows the person's
+   * working hours until the schedule is changed by hand. Absent: the schedule stays as it is.
+   */
+  scheduleFollows?: WorkingTimeRule;
   /** Changes that start the workflow (absent on workflows saved before event triggers: none). */
   events?: EventTrigger[];
   packInstallId: string | null;

@@ -23,6 +23,7 @@ import {
   type WorkflowMode,
   type WorkflowView,
 } from './workflow-model';
+import type { WorkingTimeRule } from './pack-schedule';
 import { plural } from '../platform/words';
 
 export interface WorkflowServiceDeps {
@@ -56,14 +57,19 @@ export interface WorkflowService {
     tenantId: string,
     input: CreateWorkflowInput,
     ctx: Actor,
-    opts?: { id?: string; packInstallId?: string },
+    opts?: { id?: string; packInstallId?: string; scheduleFollows?: WorkingTimeRule },
   ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }>;
+  /**
+   * Applies a change. A new cron stops the schedule following the person's working hours (it was edited by hand),
+   * unless `scheduleFollows` says the new cron is that rule's, re-derived.
+   */
   update(
     tenantId: string,
     id: string,
     change: UpdateWorkflowInput,
     ifMatch: string | undefined,
     ctx: Actor,
+    opts?: { scheduleFollows?: WorkingTimeRule },
   ): Promise<Stored<WorkflowDoc>>;
   delete(tenantId: string, id: string, ifMatch: string | undefined, ctx: Actor): Promise<void>;
 }
@@ -196,7 +202,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       tenantId: string,
       input: CreateWorkflowInput,
       ctx: Actor,
-      opts: { id?: string; packInstallId?: string } = {},
+      opts: { id?: string; packInstallId?: string; scheduleFollows?: WorkingTimeRule } = {},
     ): Promise<{ workflow: Stored<WorkflowDoc>; created: boolean }> {
       const body = createWorkflowBody.parse(input);
       const id = opts.id ?? `wf_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
@@ -224,6 +230,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
         coordinatorAgentId: body.coordinatorAgentId,
         enabled: body.enabled,
         schedule: body.schedule,
+        ...(body.schedule && opts.scheduleFollows ? { scheduleFollows: opts.scheduleFollows } : {}),
         events: body.events,
         packInstallId: opts.packInstallId ?? null,
         createdAt: now,
@@ -259,6 +266,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       change: UpdateWorkflowInput,
       ifMatch: string | undefined,
       ctx: Actor,
+      opts: { scheduleFollows?: WorkingTimeRule } = {},
     ): Promise<Stored<WorkflowDoc>> {
       const current = await repo.getOrThrow(tenantId, id);
       const mode = change.mode ?? current.mode;
@@ -277,9 +285,14 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       if (change.events !== undefined) await checkTriggers(tenantId, change.events);
       if (change.events !== undefined || change.enabled === true)
         await checkTriggerCount(tenantId, id, change.events ?? current.events, change.enabled ?? current.enabled);
-      const { _etag, ...body } = current;
+      const { _etag, scheduleFollows: following, ...body } = current;
+      // A time-zone move keeps the cron, so the schedule still follows the working hours; a new cron does not.
+      const sameCron = change.schedule === undefined || change.schedule?.cron === current.schedule?.cron;
+      const scheduleFollows =
+        change.schedule === null ? undefined : (opts.scheduleFollows ?? (sameCron ? following : undefined));
       const next: WorkflowDoc = {
         ...body,
+        ...(scheduleFollows ? { scheduleFollows } : {}),
         name: change.name ?? current.name,
         mode,
         steps,

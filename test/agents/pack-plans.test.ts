@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveTierLimits, TIER_NAMES } from '../../shared/platform/config/tiers';
 import { PACKS } from '../../shared/packs/built-in-packs';
-import { scheduleForPlan } from '../../shared/packs/pack-schedule';
+import { packCron, scheduleForPlan } from '../../shared/packs/pack-schedule';
 import { scheduleSchema, shortestIntervalMinutes } from '../../shared/schedules/schedule';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -15,10 +15,11 @@ describe('pack schedules fit the plan they are offered on', () => {
     ...[1, 7, 15, 45, 90, 120, 180, 240, 600, 1_440, 2_000].map((min) => ({ plan: `every ${min} min`, min })),
   ];
   for (const pack of PACKS) {
-    for (const workflow of pack.workflows.filter((w) => w.cron)) {
+    for (const workflow of pack.workflows.filter((w) => w.schedule)) {
+      const cron = packCron(workflow.schedule!);
       for (const { plan, min } of plans) {
         test(`${pack.name} / ${workflow.name} on ${plan}`, () => {
-          const fitted = scheduleForPlan(workflow.cron!, min);
+          const fitted = scheduleForPlan(cron, min);
           for (const timezone of ['UTC', 'America/New_York', 'Asia/Kathmandu']) {
             assert.ok(scheduleSchema.safeParse({ cron: fitted.cron, timezone }).success, fitted.cron);
             assert.ok(
@@ -26,9 +27,9 @@ describe('pack schedules fit the plan they are offered on', () => {
               `${fitted.cron} in ${timezone} runs more often than every ${min} minutes`,
             );
           }
-          const own = shortestIntervalMinutes({ cron: workflow.cron!, timezone: 'UTC' }, FROM);
+          const own = shortestIntervalMinutes({ cron, timezone: 'UTC' }, FROM);
           assert.equal(fitted.adjusted, own < min);
-          if (!fitted.adjusted) assert.equal(fitted.cron, workflow.cron, 'a schedule that fits is kept as it is');
+          if (!fitted.adjusted) assert.equal(fitted.cron, cron, 'a schedule that fits is kept as it is');
         });
       }
     }

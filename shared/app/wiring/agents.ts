@@ -8,6 +8,7 @@ import { createScheduleIndex } from '../../schedules/schedule-index';
 import { parseAddress } from '../../connectors/text';
 import { lazy } from '../../platform/lazy';
 import type { Services } from '../services-type';
+import { workingHoursOf } from '../../identity/tenant-profile';
 
 /** Agents, workflows, packs, runs, schedules and the AI gateway. */
 export function wireAgents(
@@ -48,7 +49,10 @@ export function wireAgents(
       usage: root.usage,
       agents,
       workflows,
-      timezoneOf: async (tenantId) => (await root.tenants().find(tenantId))?.timezone ?? 'UTC',
+      profileOf: async (tenantId) => {
+        const profile = await root.tenants().find(tenantId);
+        return { timezone: profile?.timezone ?? 'UTC', workingHours: workingHoursOf(profile ?? {}) };
+      },
       scheduleMinIntervalOf: (tenantId) => scheduleMinIntervalOf(root, tenantId),
     }),
   );

@@ -44,6 +44,7 @@ export function wireIdentity(root: Services): Pick<Services, 'tenants' | 'usage'
           locale: 'en',
           auditRetentionDays: settings.AUDIT_RETENTION_DAYS,
         },
+        workingHoursSaved: (tenantId, hours, actor) => root.packs().followWorkingHours(tenantId, hours, actor),
       }),
     ),
     usage: lazy(() =>
