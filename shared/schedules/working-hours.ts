@@ -39,12 +39,6 @@ export function normalizeWorkingHours(hours: WorkingHours): WorkingHours {
   return { from: hours.from, until: hours.until, days: [...new Set(hours.days)].sort((a, b) => a - b) };
 }
 
-export function sameWorkingHours(a: WorkingHours, b: WorkingHours): boolean {
-  const x = normalizeWorkingHours(a);
-  const y = normalizeWorkingHours(b);
-  return x.from === y.from && x.until === y.until && x.days.join() === y.days.join();
-}
-
 /** The cron weekday field for `days`: `*` for every day, runs of three or more as ranges ("1-5", "0-4", "1,3,5"). */
 export function cronWeekdays(days: readonly number[]): string {
   const sorted = [...new Set(days)].sort((a, b) => a - b);

@@ -6,7 +6,18 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useApiQuery } from '../api/hooks';
 import type { Profile } from '../api/types';
-import { buildCron, nextRuns, shortestGapMinutes, WEEKDAYS, type CronParts, type Frequency } from '../lib/cron';
+import {
+  buildCron,
+  cronWeekdays,
+  daysInWords,
+  MONDAY_TO_FRIDAY,
+  nextRuns,
+  parseWeekdays,
+  shortestGapMinutes,
+  WEEKDAYS,
+  type CronParts,
+  type Frequency,
+} from '../lib/cron';
 import { humanize, runTime } from '../lib/format';
 import { intervalWords } from '../lib/schedule-text';
 
@@ -31,6 +42,22 @@ const FREQUENCIES: { value: Frequency; label: string; gapMinutes: number }[] = [
 const pad = (n: number) => String(n).padStart(2, '0');
 const HOURS = Array.from({ length: 24 }, (_, h) => h);
 
+/** The "Days" choices of working hours: the person's own working days, weekdays, every day and the days shown. */
+function dayChoices(own: number[], shown: number[]): { value: string; label: string }[] {
+  const choices = new Map<string, string>();
+  const ownField = cronWeekdays(own);
+  if (ownField !== '1-5' && ownField !== '*') choices.set(ownField, `Your working days (${daysInWords(own)})`);
+  choices.set('1-5', 'Weekdays');
+  choices.set('*', 'Every day');
+  const shownField = cronWeekdays(shown);
+  if (!choices.has(shownField))
+    choices.set(
+      shownField,
+      daysInWords(shown).replace(/^./, (c) => c.toUpperCase()),
+    );
+  return [...choices].map(([value, label]) => ({ value, label }));
+}
+
 /** The plan's rule in words, and what breaks it, from the person's plan as the API reports it. */
 function usePlanRule(): { minMinutes: number; sentence: string; planName: string } | undefined {
   const me = useApiQuery<Profile>('/me');
@@ -43,6 +70,8 @@ function usePlanRule(): { minMinutes: number; sentence: string; planName: string
 export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onChange: (v: ScheduleValue) => void }) {
   const { parts, timezone } = value;
   const rule = usePlanRule();
+  const me = useApiQuery<Profile>('/me');
+  const working = me.data?.workingHours ?? { from: 8, until: 18, days: MONDAY_TO_FRIDAY };
   const cron = buildCron(parts);
   const preview = value.enabled ? nextRuns(cron, timezone) : { times: [] };
   const gap = value.enabled && !preview.error ? shortestGapMinutes(cron, timezone) : undefined;
@@ -65,7 +94,15 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
               select
               label="How often"
               value={parts.frequency}
-              onChange={(e) => set({ frequency: e.target.value as Frequency, custom: cron })}
+              onChange={(e) => {
+                const frequency = e.target.value as Frequency;
+                // Working hours start as the person's own (from Settings); they can be changed for this schedule.
+                const own =
+                  frequency === 'workingHours' && parts.frequency !== 'workingHours'
+                    ? { hour: working.from, untilHour: working.until, workingDays: working.days }
+                    : {};
+                set({ frequency, custom: cron, ...own });
+              }}
               helperText={rule?.sentence}
               sx={{ minWidth: 180, maxWidth: 360 }}
             >
@@ -106,12 +143,15 @@ export function ScheduleEditor({ value, onChange }: { value: ScheduleValue; onCh
                 <TextField
                   select
                   label="Days"
-                  value={parts.workingDays}
-                  onChange={(e) => set({ workingDays: e.target.value as CronParts['workingDays'] })}
+                  value={cronWeekdays(parts.workingDays)}
+                  onChange={(e) => set({ workingDays: parseWeekdays(e.target.value) ?? MONDAY_TO_FRIDAY })}
                   sx={{ minWidth: 150 }}
                 >
-                  <MenuItem value="weekdays">Weekdays</MenuItem>
-                  <MenuItem value="everyDay">Every day</MenuItem>
+                  {dayChoices(working.days, parts.workingDays).map((choice) => (
+                    <MenuItem key={choice.value} value={choice.value}>
+                      {choice.label}
+                    </MenuItem>
+                  ))}
                 </TextField>
               </>
             )}

@@ -12,12 +12,55 @@ export interface CronParts {
   weekday: number;
   /** Working hours: the last hour a run starts in (8 to 18 runs at 08:00, 09:00 … 18:00). */
   untilHour: number;
-  /** Working hours: on weekdays only, or every day. */
-  workingDays: 'weekdays' | 'everyDay';
+  /** Working hours: the days it runs on, 0 = Sunday, in ascending order. */
+  workingDays: number[];
   custom: string;
 }
 
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** Monday to Friday, the working days until a person says otherwise. */
+export const MONDAY_TO_FRIDAY = [1, 2, 3, 4, 5];
+const EVERY_DAY = [0, 1, 2, 3, 4, 5, 6];
+
+/** The cron weekday field for `days` (as the API writes it): `*`, runs of three or more as ranges, e.g. "0-4", "1,3,5". */
+export function cronWeekdays(days: readonly number[]): string {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  if (sorted.length === 7) return '*';
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    if (j - i >= 2) parts.push(`${sorted[i]}-${sorted[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(sorted[k]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** The days a cron weekday field names ("1-5", "0,2-4", "*"), or undefined when it is anything else. */
+export function parseWeekdays(field: string): number[] | undefined {
+  if (field === '*') return EVERY_DAY;
+  const days = new Set<number>();
+  for (const part of field.split(',')) {
+    const m = /^([0-6])(?:-([0-6]))?$/.exec(part);
+    if (!m) return undefined;
+    const [from, to] = [Number(m[1]), Number(m[2] ?? m[1])];
+    if (to < from) return undefined;
+    for (let d = from; d <= to; d++) days.add(d);
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+/** Days in words: "weekdays", "every day", "Sunday to Thursday", "Monday, Wednesday and Friday". */
+export function daysInWords(days: readonly number[]): string {
+  const field = cronWeekdays(days);
+  if (field === '*') return 'every day';
+  if (field === '1-5') return 'weekdays';
+  const range = /^(\d)-(\d)$/.exec(field);
+  if (range) return `${WEEKDAYS[Number(range[1])]} to ${WEEKDAYS[Number(range[2])]}`;
+  const names = [...days].sort((a, b) => a - b).map((d) => WEEKDAYS[d]!);
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
 
 export function buildCron(p: CronParts): string {
   switch (p.frequency) {
@@ -30,7 +73,7 @@ export function buildCron(p: CronParts): string {
     case 'hourly':
       return `${p.minute} * * * *`;
     case 'workingHours':
-      return `${p.minute} ${p.hour}-${p.untilHour} * * ${p.workingDays === 'weekdays' ? '1-5' : '*'}`;
+      return `${p.minute} ${p.hour}-${p.untilHour} * * ${cronWeekdays(p.workingDays)}`;
     default:
       return p.custom.trim();
   }
@@ -44,7 +87,7 @@ export function parseCron(expr: string | undefined): CronParts {
     minute: 0,
     weekday: 1,
     untilHour: 18,
-    workingDays: 'weekdays',
+    workingDays: MONDAY_TO_FRIDAY,
     custom: expr ?? '',
   };
   if (!expr) return base;
@@ -57,8 +100,8 @@ export function parseCron(expr: string | undefined): CronParts {
   if (!/^\d+$/.test(m) || dom !== '*' || mon !== '*') return { ...base, frequency: 'custom' };
   if (h === '*' && dow === '*') return { ...base, frequency: 'hourly', minute };
   const range = /^(\d+)-(\d+)$/.exec(h);
-  if (range && Number(range[1]) < Number(range[2]) && (dow === '1-5' || dow === '*')) {
-    const workingDays = dow === '1-5' ? 'weekdays' : 'everyDay';
+  const workingDays = parseWeekdays(dow);
+  if (range && Number(range[1]) < Number(range[2]) && workingDays) {
     return {
       ...base,
       frequency: 'workingHours',

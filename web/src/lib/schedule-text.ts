@@ -1,4 +1,4 @@
-import { parseCron, WEEKDAYS } from './cron';
+import { daysInWords, parseCron, parseWeekdays, WEEKDAYS } from './cron';
 import { plural } from './plural';
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -15,7 +15,9 @@ export function describeSchedule(
   const range = /^(\d+)-(\d+)(?:\/(\d+))?$/.exec(h ?? '');
   const everyMinutes = /^\*\/(\d+)$/.exec(m ?? '');
   if (range && (/^\d+$/.test(m ?? '') || everyMinutes) && dom === '*' && mon === '*') {
-    const days = dow === '1-5' ? ' on weekdays' : dow === '*' ? '' : ` (days ${dow})`;
+    const named = parseWeekdays(dow ?? '');
+    const days =
+      dow === '1-5' ? ' on weekdays' : dow === '*' ? '' : named ? `, ${daysInWords(named)}` : ` (days ${dow})`;
     const step = Number(range[3] ?? 1);
     const minute = everyMinutes ? 0 : Number(m);
     const every = everyMinutes ? `Every ${everyMinutes[1]} minutes` : step === 1 ? 'Every hour' : `Every ${step} hours`;

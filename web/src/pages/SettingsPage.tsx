@@ -24,13 +24,21 @@ import { UsageMeters } from '../components/UsageMeters';
 import { MoveSchedulesDialog, moveSchedules, schedulesIn, type ScheduledItem } from '../components/MoveSchedulesDialog';
 import { TimeZonePicker } from '../components/TimeZonePicker';
 import { humanize } from '../lib/format';
+import { fieldErrors } from '../lib/field-errors';
 import { DataExport } from './settings/DataExport';
+import { WorkingHoursFields, type WorkingHours } from './settings/WorkingHoursFields';
 
 type NotificationPreferences = Profile['notifications'];
 
 /** The editable profile fields, as one string to compare. */
-function profileForm(name: string, zone: string, prefs: NotificationPreferences, undo: number): string {
-  return JSON.stringify({ name: name.trim(), zone, prefs, undo });
+function profileForm(
+  name: string,
+  zone: string,
+  prefs: NotificationPreferences,
+  undo: number,
+  hours: WorkingHours,
+): string {
+  return JSON.stringify({ name: name.trim(), zone, prefs, undo, hours });
 }
 
 export function SettingsPage() {
@@ -46,6 +54,7 @@ export function SettingsPage() {
     approvalLinks: true,
   });
   const [undoSendSeconds, setUndoSendSeconds] = useState(10);
+  const [workingHours, setWorkingHours] = useState<WorkingHours>({ from: 8, until: 18, days: [1, 2, 3, 4, 5] });
   const [saving, setSaving] = useState(false);
   /** Schedules still in the zone the person just moved away from: they are asked whether to move them too. */
   const [moving, setMoving] = useState<{ items: ScheduledItem[]; from: string; to: string } | null>(null);
@@ -66,17 +75,27 @@ export function SettingsPage() {
     setTimezone(me.data.timezone ?? 'UTC');
     setNotifications(me.data.notifications);
     setUndoSendSeconds(me.data.undoSendSeconds);
+    setWorkingHours(me.data.workingHours);
     setBaseline(
-      profileForm(me.data.displayName ?? '', me.data.timezone ?? 'UTC', me.data.notifications, me.data.undoSendSeconds),
+      profileForm(
+        me.data.displayName ?? '',
+        me.data.timezone ?? 'UTC',
+        me.data.notifications,
+        me.data.undoSendSeconds,
+        me.data.workingHours,
+      ),
     );
   }, [me.data]);
   const leave = useLeaveGuard(
-    baseline !== null && profileForm(displayName, timezone, notifications, undoSendSeconds) !== baseline,
+    baseline !== null && profileForm(displayName, timezone, notifications, undoSendSeconds, workingHours) !== baseline,
   );
 
   if (me.isLoading) return <Loading />;
   if (me.error || !me.data) return <ErrorNotice error={me.error} onRetry={() => void me.refetch()} />;
   const email = me.data.email ?? '';
+  const errors = fieldErrors(saveError);
+  // Refused working hours are explained beside their fields (the other profile fields cannot be refused that way).
+  const shownBeside = Object.keys(errors).length > 0 && Object.keys(errors).every((k) => k.startsWith('workingHours'));
 
   const save = async () => {
     setSaving(true);
@@ -85,11 +104,12 @@ export function SettingsPage() {
     try {
       await apiRequest('/me', {
         method: 'PATCH',
-        body: { displayName: displayName.trim(), timezone, notifications, undoSendSeconds },
+        body: { displayName: displayName.trim(), timezone, notifications, undoSendSeconds, workingHours },
       });
       const from = me.data?.timezone;
       const left = from && from !== timezone ? await schedulesIn(from) : [];
-      await invalidatePaths(client, ['/me']);
+      // Schedules that follow the working hours may have moved with them.
+      await invalidatePaths(client, ['/me', '/workflows', '/agents']);
       if (left.length > 0) setMoving({ items: left, from: from!, to: timezone });
       else setSaved(true);
     } catch (err) {
@@ -185,6 +205,7 @@ export function SettingsPage() {
               </MenuItem>
             ))}
           </TextField>
+          <WorkingHoursFields value={workingHours} onChange={setWorkingHours} errors={errors} timezone={timezone} />
           <Typography variant="h3" component="h3" sx={{ mt: 1 }}>
             Notifications
           </Typography>
@@ -225,7 +246,11 @@ export function SettingsPage() {
             }
             label="Include approve and reject buttons in emails"
           />
-          {saveError ? <ErrorNotice error={saveError} /> : null}
+          {saveError && shownBeside ? (
+            <Alert severity="error">Some of what you entered is not valid: see the marked fields above.</Alert>
+          ) : saveError ? (
+            <ErrorNotice error={saveError} />
+          ) : null}
           {saved && <Alert severity="success">Saved.</Alert>}
           <Box>
             <Button type="submit" variant="contained" disabled={saving}>
