@@ -13,7 +13,7 @@ import {
 } from '../platform/cosmos/tenant-repository';
 import { LimitExceededError, NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
-import type { WorkingHours } from '../schedules/working-hours';
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../schedules/working-hours';
 import { getPack, PACKS } from './built-in-packs';
 import { packCron, scheduleForPlan } from './pack-schedule';
 import type { PlanSchedules } from './pack-view';
@@ -280,19 +280,31 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
     },
 
     async followWorkingHours(tenantId: string, hours: WorkingHours, ctx: Actor): Promise<void> {
-      const onPlan = plannedWith(await deps.scheduleMinIntervalOf(tenantId), hours);
+      const minInterval = await deps.scheduleMinIntervalOf(tenantId);
+      const onPlan = plannedWith(minInterval, hours);
+      const asInstalledBefore = plannedWith(minInterval, DEFAULT_WORKING_HOURS);
       for (const pack of PACKS) {
         const install = await repo.get(tenantId, installIdOf(pack.id));
         if (install?.status !== 'installed') continue;
-        for (const id of install.workflowIds) {
+        for (const spec of pack.workflows) {
+          if (!spec.schedule || !('follows' in spec.schedule)) continue;
+          const id = partId(install.id, spec.key);
           const workflow = await deps.workflows().find(tenantId, id);
-          if (!workflow?.schedule || !workflow.scheduleFollows) continue;
-          const { cron } = onPlan({ follows: workflow.scheduleFollows });
+          if (!workflow?.schedule) continue;
+          // Installed before working hours existed: it follows them while it still has the pack's default schedule.
+          const follows =
+            workflow.scheduleFollows === undefined
+              ? workflow.schedule.cron === asInstalledBefore(spec.schedule).cron
+                ? spec.schedule.follows
+                : null
+              : workflow.scheduleFollows;
+          if (!follows) continue;
+          const { cron } = onPlan({ follows });
           if (cron === workflow.schedule.cron) continue;
           await deps
             .workflows()
             .update(tenantId, id, { schedule: { cron, timezone: workflow.schedule.timezone } }, workflow._etag, ctx, {
-              scheduleFollows: workflow.scheduleFollows,
+              scheduleFollows: follows,
             });
         }
       }

@@ -27,9 +27,10 @@ export interface WorkflowDoc extends TenantDoc {
   schedule: Schedule | null;
   /**
    * The working-time rule the schedule was installed with (a pack's "during working hours"): it follows the person's
-   * working hours until the schedule is changed by hand. Absent: the schedule stays as it is.
+   * working hours until the schedule is changed by hand (then null: it stays as the person set it). Absent on
+   * workflows saved before working hours existed: a pack's workflow still on the pack's default schedule follows.
    */
-  scheduleFollows?: WorkingTimeRule;
+  scheduleFollows?: WorkingTimeRule | null;
   /** Changes that start the workflow (absent on workflows saved before event triggers: none). */
   events?: EventTrigger[];
   packInstallId: string | null;

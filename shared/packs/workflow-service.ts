@@ -286,13 +286,14 @@ export function createWorkflowService(deps: WorkflowServiceDeps): WorkflowServic
       if (change.events !== undefined || change.enabled === true)
         await checkTriggerCount(tenantId, id, change.events ?? current.events, change.enabled ?? current.enabled);
       const { _etag, scheduleFollows: following, ...body } = current;
-      // A time-zone move keeps the cron, so the schedule still follows the working hours; a new cron does not.
-      const sameCron = change.schedule === undefined || change.schedule?.cron === current.schedule?.cron;
-      const scheduleFollows =
-        change.schedule === null ? undefined : (opts.scheduleFollows ?? (sameCron ? following : undefined));
+      // A time-zone move keeps the cron, so the schedule still follows the working hours; a new cron (or none) is the
+      // person's own: a pack's workflow remembers that (null), so it is never moved again.
+      const sameCron =
+        change.schedule !== null && (change.schedule === undefined || change.schedule.cron === current.schedule?.cron);
+      const scheduleFollows = opts.scheduleFollows ?? (sameCron ? following : current.packInstallId ? null : undefined);
       const next: WorkflowDoc = {
         ...body,
-        ...(scheduleFollows ? { scheduleFollows } : {}),
+        ...(scheduleFollows !== undefined ? { scheduleFollows } : {}),
         name: change.name ?? current.name,
         mode,
         steps,

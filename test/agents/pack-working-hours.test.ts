@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PACKS } from '../../shared/packs/built-in-packs';
+import type { WorkflowDoc } from '../../shared/packs/workflow-model';
+import { createTenantRepository } from '../../shared/platform/cosmos/tenant-repository';
 import { packCron, scheduleForPlan } from '../../shared/packs/pack-schedule';
 import { cronWeekdays, workingHoursCron } from '../../shared/schedules/working-hours';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
@@ -148,5 +150,23 @@ describe('installing and following working hours', () => {
     assert.equal(installed.body.triggers[0].cron, '0 8-18/2 * * 1-5');
     await setHours(pia, NURSE);
     assert.equal((await workflow(pia, 'pack_inbox-assistant_main')).schedule.cron, '0 6-14/2 * * 0-4');
+  });
+
+  test('packs installed before working hours existed follow them while they keep the pack’s schedule', async () => {
+    const quinn = await p.person('quinn@packs-hours.test', 'Quinn');
+    await p.json('/packs/inbox-assistant/install', { method: 'POST', token: quinn.token });
+    await p.json('/packs/weekly-review/install', { method: 'POST', token: quinn.token });
+    // As stored before: no rule on the workflows; the weekly review had been moved to Monday by hand.
+    const repo = createTenantRepository<WorkflowDoc>(p.services.cosmos(), 'workflows', 'workflow');
+    for (const id of ['pack_inbox-assistant_main', 'pack_weekly-review_main'])
+      await repo.update(quinn.tenantId, id, (doc) => {
+        const { scheduleFollows: _gone, ...rest } = doc;
+        return id.includes('weekly') ? { ...rest, schedule: { cron: '0 9 * * 1', timezone: 'UTC' } } : rest;
+      });
+    await setHours(quinn, NURSE);
+    assert.equal((await workflow(quinn, 'pack_inbox-assistant_main')).schedule.cron, '0 6-14 * * 0-4');
+    assert.equal((await workflow(quinn, 'pack_weekly-review_main')).schedule.cron, '0 9 * * 1');
+    await setHours(quinn, OFFICE);
+    assert.equal((await workflow(quinn, 'pack_inbox-assistant_main')).schedule.cron, '0 9-17 * * 1-5');
   });
 });
