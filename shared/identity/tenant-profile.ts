@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tierSchema, type Tier } from '../platform/config/tiers';
 import type { TenantDoc } from '../platform/cosmos/tenant-repository';
-import { DEFAULT_WORKING_HOURS, workingHoursSchema, type WorkingHours } from '../schedules/working-hours';
+import { DEFAULT_WORKING_HOURS, workingHoursSchema, type WorkingHours } from './working-hours';
 
 /** True when `zone` is an IANA time zone this runtime knows (e.g. "Europe/Paris", "UTC"). */
 function isIanaTimeZone(zone: string): boolean {

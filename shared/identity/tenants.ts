@@ -6,7 +6,7 @@ import type { CosmosStore } from '../platform/cosmos/store';
 import { createTenantRepository, type Stored } from '../platform/cosmos/tenant-repository';
 import { NotFoundError } from '../platform/errors';
 import type { Principal } from '../platform/http/principal';
-import { normalizeWorkingHours, type WorkingHours } from '../schedules/working-hours';
+import { normalizeWorkingHours, type WorkingHours } from './working-hours';
 import { workingHoursOf, type ProfileUpdate, type TenantProfile } from './tenant-profile';
 
 export interface TenantDefaults {

@@ -13,7 +13,7 @@ import {
 } from '../platform/cosmos/tenant-repository';
 import { LimitExceededError, NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
-import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../schedules/working-hours';
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../identity/working-hours';
 import { getPack, PACKS } from './built-in-packs';
 import { packCron, scheduleForPlan } from './pack-schedule';
 import type { PlanSchedules } from './pack-view';

@@ -1,5 +1,5 @@
 import { shortestIntervalMinutes } from '../schedules/schedule';
-import { cronWeekdays, DEFAULT_WORKING_HOURS, workingHoursCron, type WorkingHours } from '../schedules/working-hours';
+import { cronWeekdays, DEFAULT_WORKING_HOURS, workingHoursCron, type WorkingHours } from '../identity/working-hours';
 
 /**
  * Pack schedules that are about the person's working time, not a fixed clock: the cron is derived from their working

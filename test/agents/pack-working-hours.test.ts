@@ -9,7 +9,7 @@ import { PACKS } from '../../shared/packs/built-in-packs';
 import type { WorkflowDoc } from '../../shared/packs/workflow-model';
 import { createTenantRepository } from '../../shared/platform/cosmos/tenant-repository';
 import { packCron, scheduleForPlan } from '../../shared/packs/pack-schedule';
-import { cronWeekdays, workingHoursCron } from '../../shared/schedules/working-hours';
+import { cronWeekdays, workingHoursCron } from '../../shared/identity/working-hours';
 import { startTestPlatform, type Person, type TestPlatform } from '../support/platform';
 
 const NURSE = { from: 6, until: 14, days: [0, 1, 2, 3, 4] };
