@@ -50,9 +50,12 @@ async function setUndoSend(seconds: number): Promise<void> {
   assert.equal(res.status, 200);
 }
 
+/** Opens the reply as a person reads it: the draft, and beside it the mail it answers, loaded from the account. */
 async function openSuggestion(id: string): Promise<void> {
   await page.goto(`${p.platform.origin}/suggestions/${id}`);
-  await page.getByRole('dialog').getByText('What will happen').waitFor();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('What will happen').waitFor();
+  await dialog.getByLabel('Text of the mail').waitFor();
 }
 
 before(async () => {
@@ -141,7 +144,10 @@ test('sending mail from the app', { skip: unavailable }, async (t) => {
     const marker = `now-${Date.now().toString(36)}`;
     const id = await propose(marker);
     await openSuggestion(id);
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/api/suggestions/${id}/approve`));
     await page.getByRole('dialog').getByRole('button', { name: 'Send', exact: true }).click();
+    assert.equal((await answer).status(), 200, 'Send asked the API to approve it');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     const toast = page.getByRole('alert').filter({ hasText: 'Sending now.' });
     await toast.waitFor();
     assert.equal(await toast.getByRole('button', { name: 'Undo' }).count(), 0, 'no Undo that cannot work');
