@@ -15,7 +15,7 @@ import { LimitExceededError, NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/http/paging';
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from '../identity/working-hours';
 import { getPack, PACKS } from './built-in-packs';
-import { packCron, scheduleForPlan } from './pack-schedule';
+import { packCron, scheduleForPlan, type WorkingTimeRule } from './pack-schedule';
 import type { PlanSchedules } from './pack-view';
 import type { WorkflowView } from './workflow-model';
 import type { WorkflowService } from './workflow-service';
@@ -164,8 +164,13 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
       await refuseWithoutRoom(tenantId, 'agents', missingAgents);
       await refuseWithoutRoom(tenantId, 'workflows', missingWorkflows);
 
-      const timezone = existing?.timezone ?? (await deps.profileOf(tenantId)).timezone;
-      const onPlan = await service.planSchedules(tenantId);
+      // The profile is read once: its zone (unless a resumed install kept one) and working hours.
+      const [minInterval, profile] = await Promise.all([
+        deps.scheduleMinIntervalOf(tenantId),
+        deps.profileOf(tenantId),
+      ]);
+      const timezone = existing?.timezone ?? profile.timezone;
+      const onPlan = plannedWith(minInterval, profile.workingHours);
       const now = deps.clock.now().toISOString();
       const { doc: marker } = await repo.createIfAbsent({
         id: installId,
@@ -291,13 +296,12 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
           const id = partId(install.id, spec.key);
           const workflow = await deps.workflows().find(tenantId, id);
           if (!workflow?.schedule) continue;
-          // Installed before working hours existed: it follows them while it still has the pack's default schedule.
-          const follows =
-            workflow.scheduleFollows === undefined
-              ? workflow.schedule.cron === asInstalledBefore(spec.schedule).cron
-                ? spec.schedule.follows
-                : null
-              : workflow.scheduleFollows;
+          const follows = ruleFollowed(
+            workflow.scheduleFollows,
+            workflow.schedule.cron,
+            spec.schedule,
+            asInstalledBefore,
+          );
           if (!follows) continue;
           const { cron } = onPlan({ follows });
           if (cron === workflow.schedule.cron) continue;
@@ -311,6 +315,20 @@ export function createPackInstallService(deps: PackInstallDeps): PackInstallServ
     },
   };
   return service;
+}
+
+/**
+ * The working-time rule a pack workflow's schedule follows, or null once changed by hand. A workflow saved before
+ * working hours existed (`recorded` undefined) follows its pack's rule while it still has the pack's default cron.
+ */
+function ruleFollowed(
+  recorded: WorkingTimeRule | null | undefined,
+  cron: string,
+  packSchedule: { follows: WorkingTimeRule },
+  asInstalledBefore: PlanSchedules,
+): WorkingTimeRule | null {
+  if (recorded !== undefined) return recorded;
+  return cron === asInstalledBefore(packSchedule).cron ? packSchedule.follows : null;
 }
 
 /** Pack schedules for a plan's shortest interval and a person's working hours. */

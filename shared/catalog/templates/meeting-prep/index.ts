@@ -70,9 +70,10 @@ export const meetingPrep: BatchTemplate<MeetingPrepConfig, MeetingPrepOutput> = 
     const mail = new Map(input.mail.map((m) => [m.id, m]));
     const documents = new Map(input.documents.map((d) => [d.id, d]));
     const relatedMail = (ids: string[]) =>
-      connectors.mail
-        ? ids.flatMap((id) => (mail.has(id) ? [messageSource(mail.get(id)!, connectors.mail!)] : []))
-        : [];
+      ids.flatMap((id) => {
+        const message = mail.get(id);
+        return message && connectors.mail ? [messageSource(message, connectors.mail)] : [];
+      });
     const relatedDocuments = (ids: string[]) =>
       ids.flatMap((id) => {
         const doc = documents.get(id);
